@@ -1,0 +1,41 @@
+/**
+ * Typed errors of the token economy. Callers (API, CLI, block import) branch on `code`, never on
+ * the sentence; the sentence is for people. Codes follow SPEC section 5 and sections 4.x.
+ */
+export const ErrorCode = {
+  InsufficientBalance: 'InsufficientBalance',
+  InvalidAmount: 'InvalidAmount',
+  AmountOverflow: 'AmountOverflow',
+  Unauthorized: 'Unauthorized',
+  MaxSupplyExceeded: 'MaxSupplyExceeded',
+  InvalidNonce: 'InvalidNonce',
+  InvalidReason: 'InvalidReason',
+  InvalidParameter: 'InvalidParameter',
+  UnknownAccount: 'UnknownAccount',
+  UnknownPool: 'UnknownPool',
+  InsufficientPoolTokens: 'InsufficientPoolTokens',
+  UnknownAllocation: 'UnknownAllocation',
+  AllocationClosed: 'AllocationClosed',
+  UnknownSchedule: 'UnknownSchedule',
+  ScheduleClosed: 'ScheduleClosed',
+  NothingToClaim: 'NothingToClaim',
+  InvalidGenesis: 'InvalidGenesis',
+  InvariantViolation: 'InvariantViolation',
+  InvalidBlock: 'InvalidBlock',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export class TokenError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TokenError';
+    this.code = code;
+  }
+}
+
+export function isTokenError(err: unknown, code?: ErrorCode): err is TokenError {
+  return err instanceof TokenError && (code === undefined || err.code === code);
+}

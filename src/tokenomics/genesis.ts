@@ -1,0 +1,150 @@
+/**
+ * SPEC 3.1: the genesis of a chain. `validateGenesis` refuses a genesis that breaks an invariant,
+ * naming the field; `buildGenesisState` mints the distribution (reason `genesis`), opens the initial
+ * pools and schedules and fixes the first inflation year's provision, all at height 0.
+ */
+import { U64_MAX } from './amount.ts';
+import { ErrorCode, TokenError, isTokenError } from './errors.ts';
+import type { TokenEvent } from './events.ts';
+import { IdSource, type Uuid, isPublicKeyHex, isUuid } from './ids.ts';
+import { checkStateInvariants } from './invariants.ts';
+import { Ledger } from './ledger.ts';
+import { validateAuthorityKeys } from './ops/authority.ts';
+import { openPool } from './ops/pools.ts';
+import { openSchedule } from './ops/schedules.ts';
+import type { ChainParams } from './params.ts';
+import type { AutoReplenish, Validator } from './records.ts';
+import * as K from './state/keys.ts';
+import { MemoryState, type WriteSet } from './state/store.ts';
+import { startInflationYear } from './steps/inflation.ts';
+
+export interface GenesisPool {
+  readonly name: string;
+  readonly amount: bigint;
+  readonly operator: Uuid | null;
+  readonly autoReplenish: AutoReplenish | null;
+}
+
+export interface GenesisSchedule {
+  readonly recipientType: string;
+  readonly amountPerInterval: bigint;
+  readonly intervalBlocks: bigint;
+  readonly startBlock: bigint | null;
+  readonly durationBlocks: bigint | null;
+  /** For marketplace schedules; null = the first genesis pool. */
+  readonly poolId: Uuid | null;
+}
+
+export interface GenesisConfig {
+  readonly params: ChainParams;
+  readonly validators: readonly Validator[];
+  readonly authority: readonly string[];
+  readonly distribution: readonly { readonly account: Uuid; readonly amount: bigint }[];
+  readonly pools: readonly GenesisPool[];
+  readonly schedules: readonly GenesisSchedule[];
+}
+
+export interface GenesisResult {
+  readonly state: MemoryState;
+  /** Every genesis key: the genesis state root hashes these (SPEC 7). */
+  readonly writes: WriteSet;
+  readonly events: readonly TokenEvent[];
+}
+
+function invalid(field: string, problem: string): never {
+  throw new TokenError(ErrorCode.InvalidGenesis, `genesis ${field}: ${problem}`);
+}
+
+function requireRange(field: string, value: bigint, min: bigint, max: bigint = U64_MAX): void {
+  if (typeof value !== 'bigint' || value < min || value > max) invalid(field, `must be a whole number from ${min} to ${max}, got ${value}.`);
+}
+
+/** Refuses a genesis that breaks an invariant, with a message naming the field. */
+export function validateGenesis(config: GenesisConfig): void {
+  const p = config.params;
+  if (typeof p.chainId !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(p.chainId)) {
+    invalid('chain_id', 'must be 1 to 64 letters, digits, ".", "_" or "-".');
+  }
+  requireRange('genesis_time', p.genesisTimeMs, 0n);
+  requireRange('block_time_ms', p.blockTimeMs, 1n);
+  requireRange('blocks_per_year', p.blocksPerYear, 1n);
+  requireRange('supply.initial_supply', p.supply.initialSupply, 0n);
+  if (p.supply.maxSupply !== null) {
+    requireRange('supply.max_supply', p.supply.maxSupply, 0n);
+    if (p.supply.initialSupply > p.supply.maxSupply) {
+      invalid('supply.initial_supply', `${p.supply.initialSupply} is above supply.max_supply ${p.supply.maxSupply}.`);
+    }
+  }
+  requireRange('supply.inflation_rate_bps', p.supply.inflationRateBps, 0n, 10_000n);
+  requireRange('supply.burn_rate_bps', p.supply.burnRateBps, 0n, 10_000n);
+  requireRange('min_fee', p.minFee, 0n);
+  requireRange('unbonding_blocks', p.unbondingBlocks, 1n);
+  requireRange('relay_min_stake', p.relayMinStake, 0n);
+  requireRange('escrow_timeout_blocks', p.escrowTimeoutBlocks, 1n);
+  requireRange('max_block_txs', p.maxBlockTxs, 1n);
+  requireRange('max_block_bytes', p.maxBlockBytes, 1024n);
+
+  if (config.validators.length === 0) invalid('validators', 'needs at least one validator.');
+  config.validators.forEach((v, i) => {
+    if (!isPublicKeyHex(v.publicKey)) invalid(`validators[${i}].public_key`, 'is not a 32-byte hex ed25519 public key.');
+    if (!isUuid(v.rewardWallet)) invalid(`validators[${i}].reward_wallet`, 'is not a UUID.');
+  });
+  if (new Set(config.validators.map((v) => v.publicKey)).size !== config.validators.length) {
+    invalid('validators', 'lists a public key twice.');
+  }
+  try {
+    validateAuthorityKeys(config.authority, 'authority');
+  } catch (err) {
+    if (isTokenError(err)) invalid('authority', err.message);
+    throw err;
+  }
+  const validatorKeys = new Set(config.validators.map((v) => v.publicKey));
+  if (config.authority.some((key) => validatorKeys.has(key))) invalid('authority', 'a validator key may not also be an authority key.');
+
+  let allocated = 0n;
+  config.distribution.forEach((d, i) => {
+    if (!isUuid(d.account)) invalid(`distribution[${i}].account`, 'is not a UUID or system account name.');
+    requireRange(`distribution[${i}].amount`, d.amount, 0n);
+    allocated += d.amount;
+  });
+  config.pools.forEach((pool, i) => {
+    requireRange(`pools[${i}].amount`, pool.amount, 0n);
+    allocated += pool.amount;
+  });
+  if (allocated !== p.supply.initialSupply) {
+    invalid('distribution', `the distribution and pools add up to ${allocated}, but supply.initial_supply is ${p.supply.initialSupply}.`);
+  }
+}
+
+/** Builds the height-0 state. Errors in pools or schedules name their genesis field. */
+export function buildGenesisState(config: GenesisConfig): GenesisResult {
+  validateGenesis(config);
+  const base = new MemoryState();
+  const l = new Ledger(base, { height: 0n, timestampMs: config.params.genesisTimeMs }, IdSource.forBlock(0n));
+  l.overlay.set(K.META_PARAMS, config.params);
+  l.setHead(l.position);
+  l.setSupply({ totalMinted: 0n, totalBurned: 0n, annualProvision: 0n, carry: 0n });
+  l.setAuthority({ keys: [...config.authority], pending: null });
+  l.overlay.set(K.META_VALIDATORS, config.validators.map((v) => ({ publicKey: v.publicKey, rewardWallet: v.rewardWallet })));
+  l.overlay.set(K.META_POOLS, []);
+  l.overlay.set(K.META_SCHEDULES, []);
+  l.overlay.set(K.META_RELAYS, []);
+  for (const { account, amount } of config.distribution) l.mint(amount, 'genesis', { account });
+  config.pools.forEach((pool, i) =>
+    inField(`pools[${i}]`, () => openPool(l, { name: pool.name, initialAmount: pool.amount, operator: pool.operator, autoReplenish: pool.autoReplenish }, 'genesis')),
+  );
+  config.schedules.forEach((schedule, i) => inField(`schedules[${i}]`, () => openSchedule(l, schedule)));
+  l.setSupply(startInflationYear(l.supply(), config.params.supply.inflationRateBps));
+  base.commit(l.overlay.writes);
+  checkStateInvariants(base);
+  return { state: base, writes: l.overlay.writes, events: l.events };
+}
+
+function inField<T>(field: string, build: () => T): T {
+  try {
+    return build();
+  } catch (err) {
+    if (isTokenError(err)) invalid(field, `${err.code}: ${err.message}`);
+    throw err;
+  }
+}

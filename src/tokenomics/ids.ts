@@ -1,0 +1,75 @@
+/**
+ * Deterministic identities (SPEC 2): wallet ids from public keys, system account ids, and the ids of
+ * everything the chain creates. All are UUIDv5 under one namespace, never random.
+ */
+import { v5 as uuidv5 } from 'uuid';
+
+export const DCHAT_NAMESPACE = 'a0f04fc7-460a-489f-a322-b1ec63ed746b';
+
+/** A UUID in its canonical lowercase text form. */
+export type Uuid = string;
+
+export const SYSTEM_ACCOUNTS = ['treasury', 'dev-fund', 'airdrop', 'relay-fund', 'reserve'] as const;
+export type SystemAccountName = (typeof SYSTEM_ACCOUNTS)[number];
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const PUBLIC_KEY_PATTERN = /^[0-9a-f]{64}$/;
+
+export function isUuid(value: string): boolean {
+  return UUID_PATTERN.test(value);
+}
+
+/** A raw ed25519 public key as 64 lowercase hex characters. */
+export function isPublicKeyHex(value: string): boolean {
+  return PUBLIC_KEY_PATTERN.test(value);
+}
+
+/** Wallet id = UUIDv5(namespace, raw 32-byte public key): owning the key proves owning the id. */
+export function walletIdFromPublicKey(publicKeyHex: string): Uuid {
+  return uuidv5(Buffer.from(publicKeyHex, 'hex'), DCHAT_NAMESPACE);
+}
+
+export function systemAccountId(name: SystemAccountName): Uuid {
+  return uuidv5(`system:${name}`, DCHAT_NAMESPACE);
+}
+
+export const SYSTEM_ACCOUNT_IDS: Readonly<Record<SystemAccountName, Uuid>> = Object.freeze(
+  Object.fromEntries(SYSTEM_ACCOUNTS.map((name) => [name, systemAccountId(name)])) as Record<SystemAccountName, Uuid>,
+);
+
+const SYSTEM_ID_SET: ReadonlySet<Uuid> = new Set(Object.values(SYSTEM_ACCOUNT_IDS));
+
+export function isSystemAccount(id: Uuid): boolean {
+  return SYSTEM_ID_SET.has(id);
+}
+
+export function systemAccountName(id: Uuid): SystemAccountName | undefined {
+  return SYSTEM_ACCOUNTS.find((name) => SYSTEM_ACCOUNT_IDS[name] === id);
+}
+
+export type CreatedKind = 'pool' | 'allocation' | 'schedule' | 'listing' | 'purchase' | 'mint' | 'burn' | 'distribution';
+
+/**
+ * Hands out the ids of one transaction (`<kind>:<hex tx hash>:<index>`) or of one block's system
+ * steps (`<kind>:block:<height>:<index>`); `<index>` counts every id of that tx or block from 0.
+ */
+export class IdSource {
+  private next = 0;
+  private readonly prefix: string;
+
+  private constructor(prefix: string) {
+    this.prefix = prefix;
+  }
+
+  static forTx(txHashHex: string): IdSource {
+    return new IdSource(txHashHex);
+  }
+
+  static forBlock(height: bigint): IdSource {
+    return new IdSource(`block:${height}`);
+  }
+
+  id(kind: CreatedKind): Uuid {
+    return uuidv5(`${kind}:${this.prefix}:${this.next++}`, DCHAT_NAMESPACE);
+  }
+}

@@ -1,0 +1,21 @@
+/** The token economy: a pure, deterministic state machine (no clock, no randomness, no I/O). */
+export * from './amount.ts';
+export * from './block.ts';
+export * from './errors.ts';
+export * from './events.ts';
+export * from './genesis.ts';
+export * from './genesis-json.ts';
+export * from './genesis-template.ts';
+export * from './ids.ts';
+export * from './invariants.ts';
+export * from './operations.ts';
+export * from './params.ts';
+export * from './reasons.ts';
+export * from './records.ts';
+export * from './snapshot.ts';
+export * from './stats.ts';
+export * from './state/keys.ts';
+export * from './state/store.ts';
+export { inflationStep, issuedAfter, annualProvisionFor } from './steps/inflation.ts';
+export { isDue } from './steps/schedules.ts';
+export { parseRecipientType } from './ops/schedules.ts';

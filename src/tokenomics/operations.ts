@@ -1,0 +1,124 @@
+/**
+ * The operations a transaction can carry, as decoded payloads (SPEC 4). The chain layer decodes
+ * bytes into these and verifies signatures; the token economy checks everything else.
+ */
+import type { Uuid } from './ids.ts';
+import type { AutoReplenish, RecipientType } from './records.ts';
+
+export interface TransferOp {
+  readonly type: 'transfer';
+  readonly to: Uuid;
+  readonly amount: bigint;
+}
+
+/** A user burns its own balance (account null or its own id); the authority burns from a system account. */
+export interface BurnOp {
+  readonly type: 'burn';
+  readonly amount: bigint;
+  readonly reason: string;
+  readonly account: Uuid | null;
+}
+
+export interface ClaimRewardsOp {
+  readonly type: 'claim-rewards';
+}
+
+export interface MintOp {
+  readonly type: 'mint';
+  readonly amount: bigint;
+  readonly reason: string;
+  /** Defaults to the treasury. */
+  readonly recipient: Uuid | null;
+}
+
+export interface TransferFromSystemOp {
+  readonly type: 'transfer-from-system';
+  readonly fromAccount: Uuid;
+  readonly to: Uuid;
+  readonly amount: bigint;
+}
+
+export interface CreatePoolOp {
+  readonly type: 'create-pool';
+  readonly name: string;
+  readonly initialAmount: bigint;
+  readonly operator: Uuid | null;
+  readonly autoReplenish: AutoReplenish | null;
+}
+
+export interface ReplenishPoolOp {
+  readonly type: 'replenish-pool';
+  readonly poolId: Uuid;
+  readonly amount: bigint;
+}
+
+export interface AllocateOp {
+  readonly type: 'allocate';
+  readonly poolId: Uuid;
+  readonly amount: bigint;
+  readonly recipient: Uuid;
+  /** Defaults to 100,800 blocks. */
+  readonly expiresInBlocks: bigint | null;
+}
+
+export interface ReleaseAllocationOp {
+  readonly type: 'release-allocation';
+  readonly poolId: Uuid;
+  readonly allocationId: Uuid;
+}
+
+export interface CancelAllocationOp {
+  readonly type: 'cancel-allocation';
+  readonly poolId: Uuid;
+  readonly allocationId: Uuid;
+}
+
+export interface CreateScheduleOp {
+  readonly type: 'create-schedule';
+  /** A recipient type or its alias `marketplace-liquidity`. */
+  readonly recipientType: string;
+  readonly amountPerInterval: bigint;
+  readonly intervalBlocks: bigint;
+  readonly startBlock: bigint | null;
+  readonly durationBlocks: bigint | null;
+  readonly poolId: Uuid | null;
+}
+
+export interface CancelScheduleOp {
+  readonly type: 'cancel-schedule';
+  readonly scheduleId: Uuid;
+}
+
+export interface SetAuthorityOp {
+  readonly type: 'set-authority';
+  readonly keys: readonly string[];
+}
+
+export type Operation =
+  | TransferOp
+  | BurnOp
+  | ClaimRewardsOp
+  | MintOp
+  | TransferFromSystemOp
+  | CreatePoolOp
+  | ReplenishPoolOp
+  | AllocateOp
+  | ReleaseAllocationOp
+  | CancelAllocationOp
+  | CreateScheduleOp
+  | CancelScheduleOp
+  | SetAuthorityOp;
+
+export type OperationType = Operation['type'];
+
+export type RecipientTypeInput = RecipientType | 'marketplace-liquidity';
+
+/** A transaction as the token economy sees it: the signature was checked by the chain layer. */
+export interface TxInput {
+  /** Hex SHA-256 of the canonical unsigned encoding: the source of the ids it creates. */
+  readonly hash: string;
+  /** Hex ed25519 public key of the signer. */
+  readonly signer: string;
+  readonly nonce: bigint;
+  readonly op: Operation;
+}

@@ -1,0 +1,31 @@
+/** SPEC 3.3: set-authority replaces the authority key set from the next block. */
+import { ErrorCode, TokenError } from '../errors.ts';
+import { isPublicKeyHex } from '../ids.ts';
+import type { SetAuthorityOp } from '../operations.ts';
+import { requireAuthority } from './context.ts';
+import type { OperationHandler } from './handler.ts';
+
+export function validateAuthorityKeys(keys: readonly string[], what: string): readonly string[] {
+  if (!Array.isArray(keys) || keys.length === 0) {
+    throw new TokenError(ErrorCode.InvalidParameter, `${what} needs at least one public key.`);
+  }
+  for (const key of keys) {
+    if (typeof key !== 'string' || !isPublicKeyHex(key)) {
+      throw new TokenError(ErrorCode.InvalidParameter, `${what}: "${String(key)}" is not a 32-byte hex ed25519 public key.`);
+    }
+  }
+  if (new Set(keys).size !== keys.length) throw new TokenError(ErrorCode.InvalidParameter, `${what} lists a key twice.`);
+  return [...keys];
+}
+
+export const setAuthority: OperationHandler<SetAuthorityOp> = {
+  authorize: (_l, tx) => requireAuthority(tx, 'replace the authority keys'),
+  apply(l, _tx, op) {
+    const keys = validateAuthorityKeys(op.keys, 'set-authority');
+    const validatorKeys = new Set(l.validators().map((v) => v.publicKey));
+    if (keys.some((key) => validatorKeys.has(key))) {
+      throw new TokenError(ErrorCode.InvalidParameter, 'A validator key may not also be an authority key.');
+    }
+    l.setAuthority({ ...l.authority(), pending: { keys, fromHeight: l.position.height + 1n } });
+  },
+};

@@ -1,0 +1,37 @@
+/** Who signed a transaction, and the checks of SPEC 3.3 (who may do what) that operations share. */
+import { ErrorCode, TokenError } from '../errors.ts';
+import { type Uuid, isUuid } from '../ids.ts';
+import type { Ledger } from '../ledger.ts';
+
+export interface TxContext {
+  readonly hash: string;
+  readonly signerKey: string;
+  readonly signerId: Uuid;
+  /** The signer's key is in the authority set in force for this block. */
+  readonly isAuthority: boolean;
+}
+
+/**
+ * The role a transaction runs under: `user` transactions pay the min fee (SPEC 4.1), `privileged`
+ * ones (signed by an authority key) pay none.
+ */
+export type Role = 'user' | 'privileged';
+
+export function requireAuthority(tx: TxContext, what: string): Role {
+  if (!tx.isAuthority) throw new TokenError(ErrorCode.Unauthorized, `Only an authority key may ${what}.`);
+  return 'privileged';
+}
+
+/** The authority, or the pool's operator (who then pays the user fee). */
+export function requireAuthorityOrOperator(l: Ledger, tx: TxContext, poolId: Uuid, what: string): Role {
+  if (tx.isAuthority) return 'privileged';
+  if (l.pool(poolId).operator === tx.signerId) return 'user';
+  throw new TokenError(ErrorCode.Unauthorized, `Only an authority key or the pool's operator may ${what}.`);
+}
+
+export function requireId(value: Uuid, what: string): Uuid {
+  if (typeof value !== 'string' || !isUuid(value)) {
+    throw new TokenError(ErrorCode.InvalidParameter, `${what} must be a UUID, got "${String(value)}".`);
+  }
+  return value;
+}

@@ -1,0 +1,31 @@
+/** Every operation type and its handler: the one table the block executor dispatches through. */
+import type { Operation, OperationType } from '../operations.ts';
+import { setAuthority } from './authority.ts';
+import type { OperationHandler } from './handler.ts';
+import { allocate, cancelAllocation, createPool, releaseAllocation, replenishPool } from './pools.ts';
+import { claimRewards } from './rewards.ts';
+import { cancelSchedule, createSchedule } from './schedules.ts';
+import { burn, mint } from './supply.ts';
+import { transfer, transferFromSystem } from './transfer.ts';
+
+type HandlerTable = { [T in OperationType]: OperationHandler<Extract<Operation, { type: T }>> };
+
+export const HANDLERS: HandlerTable = {
+  transfer,
+  burn,
+  'claim-rewards': claimRewards,
+  mint,
+  'transfer-from-system': transferFromSystem,
+  'create-pool': createPool,
+  'replenish-pool': replenishPool,
+  allocate,
+  'release-allocation': releaseAllocation,
+  'cancel-allocation': cancelAllocation,
+  'create-schedule': createSchedule,
+  'cancel-schedule': cancelSchedule,
+  'set-authority': setAuthority,
+};
+
+export function handlerFor<O extends Operation>(op: O): OperationHandler<O> | undefined {
+  return (HANDLERS as Record<string, OperationHandler<O> | undefined>)[op.type];
+}

@@ -1,0 +1,20 @@
+/** SPEC 4.5: claim-rewards moves pending rewards to the balance. */
+import { addU64 } from '../amount.ts';
+import { ErrorCode, TokenError } from '../errors.ts';
+import type { ClaimRewardsOp } from '../operations.ts';
+import type { OperationHandler } from './handler.ts';
+
+export const claimRewards: OperationHandler<ClaimRewardsOp> = {
+  authorize: () => 'user',
+  apply(l, tx) {
+    const account = l.account(tx.signerId);
+    if (account.pendingRewards === 0n) {
+      throw new TokenError(ErrorCode.NothingToClaim, `Account ${tx.signerId} has no pending rewards to claim.`);
+    }
+    l.putAccount(tx.signerId, {
+      ...account,
+      balance: addU64(account.balance, account.pendingRewards, 'the balance'),
+      pendingRewards: 0n,
+    });
+  },
+};

@@ -1,0 +1,30 @@
+/**
+ * State keys. Every piece of state is one key, so a block's effect is exactly its set of written
+ * keys (SPEC 7: the state root hashes those, sorted by key bytes). Keys are ASCII, so string order
+ * is byte order. Heights in keys are zero-padded to 20 digits (u64) for the same reason.
+ */
+import type { Uuid } from '../ids.ts';
+
+export const META_HEAD = 'meta:head';
+export const META_PARAMS = 'meta:params';
+export const META_SUPPLY = 'meta:supply';
+export const META_AUTHORITY = 'meta:authority';
+export const META_VALIDATORS = 'meta:validators';
+/** Pool ids in creation order. */
+export const META_POOLS = 'meta:pools';
+/** Schedule ids in creation order. */
+export const META_SCHEDULES = 'meta:schedules';
+/** Registered relay wallets in registration order. */
+export const META_RELAYS = 'meta:relays';
+
+export const ACCOUNT_PREFIX = 'account:';
+export const POOL_PREFIX = 'pool:';
+export const ALLOCATION_PREFIX = 'allocation:';
+export const SCHEDULE_PREFIX = 'schedule:';
+export const DEADLINE_PREFIX = 'deadline:';
+
+export const accountKey = (id: Uuid): string => ACCOUNT_PREFIX + id;
+export const poolKey = (id: Uuid): string => POOL_PREFIX + id;
+export const allocationKey = (id: Uuid): string => ALLOCATION_PREFIX + id;
+export const scheduleKey = (id: Uuid): string => SCHEDULE_PREFIX + id;
+export const deadlineKey = (height: bigint): string => DEADLINE_PREFIX + height.toString().padStart(20, '0');

@@ -1,0 +1,21 @@
+/**
+ * SPEC 1 step 3: objects whose deadline is this height, in creation order. An object created at
+ * height h with lifetime n is due at h + n, before that block's transactions.
+ */
+import type { Ledger } from '../ledger.ts';
+import { returnAllocation } from '../ops/pools.ts';
+
+export function runDeadlines(l: Ledger): void {
+  const height = l.position.height;
+  for (const entry of l.deadlines(height)) {
+    switch (entry.kind) {
+      case 'allocation': {
+        const allocation = l.allocation(entry.id);
+        // Released or cancelled before the deadline: nothing left to return.
+        if (allocation.status === 'pending') returnAllocation(l, allocation, 'expired');
+        break;
+      }
+    }
+  }
+  l.clearDeadlines(height);
+}

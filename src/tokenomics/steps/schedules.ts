@@ -1,0 +1,69 @@
+/** SPEC 4.3: step 2 of every block, the distribution schedules that are due, in creation order. */
+import { addU64, minBig } from '../amount.ts';
+import type { Uuid } from '../ids.ts';
+import type { Ledger } from '../ledger.ts';
+import type { Schedule } from '../records.ts';
+import { relayRecipients } from './relays.ts';
+
+export function isDue(schedule: Schedule, height: bigint): boolean {
+  if (schedule.cancelled || height < schedule.startBlock) return false;
+  const elapsed = height - schedule.startBlock;
+  if (schedule.durationBlocks !== null && elapsed >= schedule.durationBlocks) return false;
+  return elapsed % schedule.intervalBlocks === 0n;
+}
+
+/** Equal shares of `paid` into each wallet's pending rewards; returns what left the reserve. */
+function payShares(l: Ledger, schedule: Schedule, wallets: readonly Uuid[], paid: bigint): bigint {
+  if (wallets.length === 0) return 0n;
+  const share = paid / BigInt(wallets.length);
+  if (share === 0n) return 0n;
+  for (const wallet of wallets) {
+    l.creditPendingRewards(wallet, share);
+    l.recordDistribution({ scheduleId: schedule.id, recipientType: schedule.recipientType, recipient: wallet, amount: share });
+  }
+  return share * BigInt(wallets.length);
+}
+
+/** Pays one due schedule from the reserve; returns the tokens moved. */
+function paySchedule(l: Ledger, schedule: Schedule, paid: bigint): bigint {
+  switch (schedule.recipientType) {
+    case 'validators':
+      return payShares(l, schedule, l.validators().map((v) => v.rewardWallet), paid);
+    case 'relays':
+      return payShares(l, schedule, relayRecipients(l), paid);
+    case 'marketplace': {
+      if (paid === 0n) return 0n;
+      const pool = l.pool(schedule.poolId!);
+      l.putPool({ ...pool, available: addU64(pool.available, paid, 'pool available'), lastReplenishHeight: l.position.height });
+      l.recordDistribution({ scheduleId: schedule.id, recipientType: 'marketplace', recipient: pool.id, amount: paid });
+      return paid;
+    }
+    case 'treasury':
+    case 'dev-fund': {
+      if (paid === 0n) return 0n;
+      const account = l.systemAccountFor(schedule.recipientType);
+      l.creditBalance(account, paid);
+      l.recordDistribution({ scheduleId: schedule.id, recipientType: schedule.recipientType, recipient: account, amount: paid });
+      return paid;
+    }
+  }
+}
+
+export function runSchedules(l: Ledger): void {
+  const height = l.position.height;
+  for (const id of l.scheduleIds()) {
+    const schedule = l.schedule(id);
+    if (!isDue(schedule, height)) continue;
+    const reserve = l.account(l.reserveId()).balance;
+    // Never minted: a reserve that cannot cover the interval pays what it holds and records the rest.
+    const paid = minBig(schedule.amountPerInterval, reserve);
+    const moved = paySchedule(l, schedule, paid);
+    l.debitBalance(l.reserveId(), moved);
+    l.putSchedule({
+      ...l.schedule(id),
+      paidTotal: addU64(schedule.paidTotal, moved, 'schedule paid total'),
+      shortfallTotal: addU64(schedule.shortfallTotal, schedule.amountPerInterval - paid, 'schedule shortfall'),
+      lastRunHeight: height,
+    });
+  }
+}
