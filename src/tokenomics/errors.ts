@@ -11,7 +11,6 @@ export const ErrorCode = {
   InvalidNonce: 'InvalidNonce',
   InvalidReason: 'InvalidReason',
   InvalidParameter: 'InvalidParameter',
-  UnknownAccount: 'UnknownAccount',
   UnknownPool: 'UnknownPool',
   InsufficientPoolTokens: 'InsufficientPoolTokens',
   UnknownAllocation: 'UnknownAllocation',

@@ -31,7 +31,7 @@ function string(value: unknown, field: string): string {
 }
 
 function integer(value: unknown, field: string): bigint {
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return BigInt(value);
   if (typeof value === 'string' && /^\d+$/.test(value)) return BigInt(value);
   invalid(field, `must be a whole number (a decimal string for large values), got ${JSON.stringify(value)}.`);
 }
