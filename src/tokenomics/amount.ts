@@ -59,3 +59,12 @@ export function requireCount(value: bigint, what: string, min = 1n): bigint {
   }
   return value;
 }
+
+/**
+ * a + b held at the u64 maximum: for running statistics (a schedule's paid and shortfall totals)
+ * that a block step updates. A block step must never fail on arithmetic, or no block could be built.
+ */
+export function saturatingAddU64(a: bigint, b: bigint): bigint {
+  const sum = a + b;
+  return sum > U64_MAX ? U64_MAX : sum;
+}

@@ -70,9 +70,9 @@ export interface Schedule {
   readonly poolId: Uuid | null;
   readonly createdHeight: bigint;
   readonly cancelled: boolean;
-  /** Tokens actually moved out of the reserve by this schedule. */
+  /** Tokens actually moved out of the reserve by this schedule (saturates at u64). */
   readonly paidTotal: bigint;
-  /** Sum over its runs of amount_per_interval - min(amount_per_interval, reserve). */
+  /** Sum over its runs of amount_per_interval - min(amount_per_interval, reserve) (saturates at u64). */
   readonly shortfallTotal: bigint;
   readonly lastRunHeight: bigint | null;
 }

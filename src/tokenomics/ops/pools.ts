@@ -28,7 +28,7 @@ export function validatePoolName(name: string): string {
 export function validateAutoReplenish(rule: AutoReplenish | null): AutoReplenish | null {
   if (rule === null) return null;
   requireAmount(rule.below, 'auto_replenish.below', 0n);
-  requireAmount(rule.upTo, 'auto_replenish.up_to', 1n);
+  requireAmount(rule.upTo, 'auto_replenish.up_to', 0n);
   if (rule.below > rule.upTo) {
     throw new TokenError(ErrorCode.InvalidParameter, `auto_replenish.below (${rule.below}) may not exceed up_to (${rule.upTo}).`);
   }

@@ -1,5 +1,5 @@
 /** SPEC 4.3: step 2 of every block, the distribution schedules that are due, in creation order. */
-import { addU64, minBig } from '../amount.ts';
+import { addU64, minBig, saturatingAddU64 } from '../amount.ts';
 import type { Uuid } from '../ids.ts';
 import type { Ledger } from '../ledger.ts';
 import type { Schedule } from '../records.ts';
@@ -61,8 +61,9 @@ export function runSchedules(l: Ledger): void {
     l.debitBalance(l.reserveId(), moved);
     l.putSchedule({
       ...l.schedule(id),
-      paidTotal: addU64(schedule.paidTotal, moved, 'schedule paid total'),
-      shortfallTotal: addU64(schedule.shortfallTotal, schedule.amountPerInterval - paid, 'schedule shortfall'),
+      // Statistics saturate at u64: a block step may never fail on them (that would halt the chain).
+      paidTotal: saturatingAddU64(schedule.paidTotal, moved),
+      shortfallTotal: saturatingAddU64(schedule.shortfallTotal, schedule.amountPerInterval - paid),
       lastRunHeight: height,
     });
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, type CreateScheduleOp, type Schedule, type Uuid, isDue } from '../../../src/tokenomics/index.ts';
+import { ErrorCode, U64_MAX, type CreateScheduleOp, type Schedule, type Uuid, isDue } from '../../../src/tokenomics/index.ts';
 import { AUTHORITY, RESERVE, TREASURY, TestChain, eventsOf, smallGenesis, txErrorCode, walletOf } from './chain-harness.ts';
 import { EMPTY_ACCOUNT, SYSTEM_ACCOUNT_IDS, accountKey } from '../../../src/tokenomics/index.ts';
 
@@ -47,6 +47,15 @@ describe('distribution schedules (SPEC 4.3)', () => {
     chain.block(); // h7: reserve 990 -> pays 100, nothing of the old shortfall
     expect(chain.balance(SYSTEM_ACCOUNT_IDS['dev-fund'])).toBe(350n);
     expect(chain.schedule(id)).toMatchObject({ paidTotal: 350n, shortfallTotal: 250n });
+  });
+
+  it('a huge shortfall saturates at u64 instead of making every later block impossible', () => {
+    const chain = new TestChain(smallGenesis({ reserve: 0n }));
+    const id = createSchedule(chain, { recipientType: 'treasury', amountPerInterval: U64_MAX });
+    chain.advance(3); // the second run would pass u64
+    expect(chain.schedule(id)).toMatchObject({ shortfallTotal: U64_MAX, paidTotal: 0n, lastRunHeight: 4n });
+    chain.run(AUTHORITY, { type: 'cancel-schedule', scheduleId: id });
+    expect(chain.schedule(id).cancelled).toBe(true);
   });
 
   it('splits equally between validators into pending rewards; the remainder stays in the reserve', () => {
