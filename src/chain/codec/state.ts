@@ -1,0 +1,157 @@
+/**
+ * State values as canonical msgpack (for LevelDB and the state root), one codec per key prefix, and
+ * the state root of SPEC 7: SHA-256(parent_root || encoding of [[key, value]...]) over the keys a
+ * block wrote, sorted by key bytes, deletions as nil.
+ */
+import {
+  type Account,
+  type Allocation,
+  type AuthorityState,
+  type BlockPosition,
+  type ChainParams,
+  type DeadlineEntry,
+  type Pool,
+  RECIPIENT_TYPES,
+  type Schedule,
+  type StateValue,
+  type SupplyState,
+  type Validator,
+  type WriteSet,
+  ACCOUNT_PREFIX,
+  ALLOCATION_PREFIX,
+  DEADLINE_PREFIX,
+  META_AUTHORITY,
+  META_HEAD,
+  META_PARAMS,
+  META_POOLS,
+  META_RELAYS,
+  META_SCHEDULES,
+  META_SUPPLY,
+  META_VALIDATORS,
+  POOL_PREFIX,
+  SCHEDULE_PREFIX,
+} from '../../tokenomics/index.ts';
+import { sha256 } from '../crypto.ts';
+import { malformed } from '../errors.ts';
+import { pack, unpack } from './msgpack.ts';
+import { type Codec, bool, hexBin, list, nullable, oneOf, record, str, u64, uuid } from './schema.ts';
+
+const MAX_LIST = 1_000_000;
+const ids = list(uuid, MAX_LIST);
+
+const account = record<Account>({
+  balance: u64,
+  staked: u64,
+  unbonding: list(record({ amount: u64, deadline: u64 }), MAX_LIST),
+  pendingRewards: u64,
+  nonce: u64,
+});
+
+const autoReplenish = nullable(record({ below: u64, upTo: u64 }));
+
+const pool = record<Pool>({
+  id: uuid,
+  name: str(256),
+  available: u64,
+  reserved: u64,
+  operator: nullable(uuid),
+  autoReplenish,
+  createdHeight: u64,
+  createdAtMs: u64,
+  lastReplenishHeight: u64,
+});
+
+const allocation = record<Allocation>({
+  id: uuid,
+  poolId: uuid,
+  amount: u64,
+  recipient: uuid,
+  createdHeight: u64,
+  deadline: u64,
+  status: oneOf(['pending', 'released', 'cancelled', 'expired'] as const),
+  closedHeight: nullable(u64),
+});
+
+const schedule = record<Schedule>({
+  id: uuid,
+  recipientType: oneOf(RECIPIENT_TYPES),
+  amountPerInterval: u64,
+  intervalBlocks: u64,
+  startBlock: u64,
+  durationBlocks: nullable(u64),
+  poolId: nullable(uuid),
+  createdHeight: u64,
+  cancelled: bool,
+  paidTotal: u64,
+  shortfallTotal: u64,
+  lastRunHeight: nullable(u64),
+});
+
+const params = record<ChainParams>({
+  chainId: str(64),
+  genesisTimeMs: u64,
+  blockTimeMs: u64,
+  blocksPerYear: u64,
+  supply: record({ initialSupply: u64, maxSupply: nullable(u64), inflationRateBps: u64, burnRateBps: u64 }),
+  minFee: u64,
+  unbondingBlocks: u64,
+  relayMinStake: u64,
+  escrowTimeoutBlocks: u64,
+  maxBlockTxs: u64,
+  maxBlockBytes: u64,
+});
+
+const keys = list(hexBin(32), 1_000);
+const authority = record<AuthorityState>({ keys, pending: nullable(record({ keys, fromHeight: u64 })) });
+const validators = list(record<Validator>({ publicKey: hexBin(32), rewardWallet: uuid }), 10_000);
+const supply = record<SupplyState>({ totalMinted: u64, totalBurned: u64, annualProvision: u64, carry: u64 });
+const head = record<BlockPosition>({ height: u64, timestampMs: u64 });
+const deadlines = list(record<DeadlineEntry>({ kind: oneOf(['allocation'] as const), id: uuid }), MAX_LIST);
+
+const EXACT: Record<string, Codec<unknown>> = {
+  [META_HEAD]: head as Codec<unknown>,
+  [META_PARAMS]: params as Codec<unknown>,
+  [META_SUPPLY]: supply as Codec<unknown>,
+  [META_AUTHORITY]: authority as Codec<unknown>,
+  [META_VALIDATORS]: validators as Codec<unknown>,
+  [META_POOLS]: ids as Codec<unknown>,
+  [META_SCHEDULES]: ids as Codec<unknown>,
+  [META_RELAYS]: ids as Codec<unknown>,
+};
+
+const BY_PREFIX: [string, Codec<unknown>][] = [
+  [ACCOUNT_PREFIX, account as Codec<unknown>],
+  [POOL_PREFIX, pool as Codec<unknown>],
+  [ALLOCATION_PREFIX, allocation as Codec<unknown>],
+  [SCHEDULE_PREFIX, schedule as Codec<unknown>],
+  [DEADLINE_PREFIX, deadlines as Codec<unknown>],
+];
+
+function codecFor(key: string): Codec<unknown> {
+  const exact = EXACT[key];
+  if (exact !== undefined) return exact;
+  for (const [prefix, codec] of BY_PREFIX) if (key.startsWith(prefix)) return codec;
+  return malformed(`state key ${key}`, 'no codec for this key.');
+}
+
+export function encodeStateValue(key: string, value: StateValue): Uint8Array {
+  return pack(codecFor(key).enc(value));
+}
+
+export function decodeStateValue(key: string, bytes: Uint8Array): StateValue {
+  return codecFor(key).dec(unpack(bytes, `state ${key}`), key) as StateValue;
+}
+
+export const stateKeyBytes = (key: string): Uint8Array => Buffer.from(key, 'ascii');
+
+/** SHA-256(parent_root || pack([[key bytes, value | nil]...])) with keys sorted by their bytes. */
+export function stateRoot(parentRoot: Uint8Array, writes: WriteSet): Uint8Array {
+  const keys = [...writes.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const entries = keys.map((key) => {
+    const value = writes.get(key) ?? null;
+    return [stateKeyBytes(key), value === null ? null : codecFor(key).enc(value)];
+  });
+  return sha256(parentRoot, pack(entries));
+}
+
+export const GENESIS_PARENT_ROOT = new Uint8Array(32);

@@ -1,0 +1,127 @@
+/**
+ * Transactions on the wire (SPEC 7): unsigned `[chain_id, type, signer_public_key, nonce, payload]`,
+ * payload an array in the field order of its operation; signed `[unsigned, signature]`. The tx hash
+ * is SHA-256 of the unsigned encoding; the signature (ed25519 over that hash) is not part of it.
+ */
+import type { Operation, OperationType, TxInput } from '../../tokenomics/index.ts';
+import { sha256, signMessage, toHex, verifySignature } from '../crypto.ts';
+import { ChainError, ChainErrorCode, malformed } from '../errors.ts';
+import { bytesEqual, pack, unpack } from './msgpack.ts';
+import { type Codec, bin, hexBin, list, nullable, record, str, u64, uuid } from './schema.ts';
+
+export const MAX_TX_BYTES = 64 * 1024;
+const reason = str(64);
+
+/** Payload codecs per operation type, fields in SPEC section 4 order (the type tag travels apart). */
+const PAYLOADS: { [T in OperationType]: Codec<Omit<Extract<Operation, { type: T }>, 'type'>> } = {
+  transfer: record({ to: uuid, amount: u64 }),
+  burn: record({ amount: u64, reason, account: nullable(uuid) }),
+  'claim-rewards': record({}),
+  mint: record({ amount: u64, reason, recipient: nullable(uuid) }),
+  'transfer-from-system': record({ fromAccount: uuid, to: uuid, amount: u64 }),
+  'create-pool': record({
+    name: str(256),
+    initialAmount: u64,
+    operator: nullable(uuid),
+    autoReplenish: nullable(record({ below: u64, upTo: u64 })),
+  }),
+  'replenish-pool': record({ poolId: uuid, amount: u64 }),
+  allocate: record({ poolId: uuid, amount: u64, recipient: uuid, expiresInBlocks: nullable(u64) }),
+  'release-allocation': record({ poolId: uuid, allocationId: uuid }),
+  'cancel-allocation': record({ poolId: uuid, allocationId: uuid }),
+  'create-schedule': record({
+    recipientType: str(32),
+    amountPerInterval: u64,
+    intervalBlocks: u64,
+    startBlock: nullable(u64),
+    durationBlocks: nullable(u64),
+    poolId: nullable(uuid),
+  }),
+  'cancel-schedule': record({ scheduleId: uuid }),
+  'set-authority': record({ keys: list(hexBin(32), 64) }),
+};
+
+export const OPERATION_TYPES = Object.keys(PAYLOADS) as OperationType[];
+
+export interface UnsignedTx {
+  readonly chainId: string;
+  /** Hex of the signer's raw 32-byte ed25519 public key. */
+  readonly signer: string;
+  readonly nonce: bigint;
+  readonly op: Operation;
+}
+
+export interface SignedTx {
+  readonly tx: UnsignedTx;
+  readonly signature: Uint8Array;
+  /** SHA-256 of the unsigned encoding. */
+  readonly hash: Uint8Array;
+  /** The canonical signed encoding (what travels and is stored). */
+  readonly bytes: Uint8Array;
+}
+
+const chainIdCodec = str(64);
+const signerCodec = hexBin(32);
+
+function unsignedData(tx: UnsignedTx): unknown[] {
+  const payload = PAYLOADS[tx.op.type] as Codec<unknown>;
+  return [tx.chainId, tx.op.type, signerCodec.enc(tx.signer), u64.enc(tx.nonce), payload.enc(tx.op)];
+}
+
+export function encodeUnsignedTx(tx: UnsignedTx): Uint8Array {
+  return pack(unsignedData(tx));
+}
+
+export function txHash(tx: UnsignedTx): Uint8Array {
+  return sha256(encodeUnsignedTx(tx));
+}
+
+export function signTx(tx: UnsignedTx, secretKey: Uint8Array): SignedTx {
+  const hash = txHash(tx);
+  const signature = signMessage(secretKey, hash);
+  return { tx, signature, hash, bytes: pack([unsignedData(tx), signature]) };
+}
+
+function decodeUnsigned(raw: unknown, path: string): UnsignedTx {
+  if (!Array.isArray(raw) || raw.length !== 5) malformed(path, 'expected [chain_id, type, signer, nonce, payload].');
+  const [chainId, type, signer, nonce, payload] = raw;
+  if (typeof type !== 'string' || !(type in PAYLOADS)) malformed(`${path}.type`, `unknown operation type ${JSON.stringify(type)}.`);
+  const fields = (PAYLOADS[type as OperationType] as Codec<object>).dec(payload, `${path}.payload`);
+  return {
+    chainId: chainIdCodec.dec(chainId, `${path}.chain_id`),
+    signer: signerCodec.dec(signer, `${path}.signer`),
+    nonce: u64.dec(nonce, `${path}.nonce`),
+    op: { type, ...fields } as Operation,
+  };
+}
+
+/** Reads a signed tx from already-unpacked data (inside a block) or from bytes (the wire). */
+export function decodeSignedTxData(raw: unknown, path = 'tx'): SignedTx {
+  if (!Array.isArray(raw) || raw.length !== 2) malformed(path, 'expected [unsigned, signature].');
+  const tx = decodeUnsigned(raw[0], `${path}.unsigned`);
+  const signature = bin(64).dec(raw[1], `${path}.signature`);
+  return { tx, signature, hash: txHash(tx), bytes: pack([unsignedData(tx), signature]) };
+}
+
+/** Decodes untrusted bytes: size-bounded, schema-checked, canonical-only. Throws MalformedBytes. */
+export function decodeSignedTx(bytes: Uint8Array): SignedTx {
+  if (bytes.length > MAX_TX_BYTES) throw new ChainError(ChainErrorCode.TxTooLarge, `A transaction is at most ${MAX_TX_BYTES} bytes.`);
+  const signed = decodeSignedTxData(unpack(bytes, 'tx'));
+  if (!bytesEqual(signed.bytes, bytes)) malformed('tx', 'not in canonical encoding.');
+  return signed;
+}
+
+/** Signature and chain id: the checks that need no state. */
+export function verifyTx(signed: SignedTx, chainId: string): void {
+  if (signed.tx.chainId !== chainId) {
+    throw new ChainError(ChainErrorCode.WrongChainId, `The transaction is for chain "${signed.tx.chainId}", this is "${chainId}".`);
+  }
+  if (!verifySignature(Buffer.from(signed.tx.signer, 'hex'), signed.hash, signed.signature)) {
+    throw new ChainError(ChainErrorCode.InvalidSignature, 'The signature does not verify for the signer key over the tx hash.');
+  }
+}
+
+/** The token economy's view of a verified transaction. */
+export function toTxInput(signed: SignedTx): TxInput {
+  return { hash: toHex(signed.hash), signer: signed.tx.signer, nonce: signed.tx.nonce, op: signed.tx.op };
+}

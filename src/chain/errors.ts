@@ -1,0 +1,37 @@
+/**
+ * Typed errors of the chain layer (SPEC 5): what a submitter or a peer gets back. Token-economy
+ * errors keep their own codes (TokenError); both carry `code` and a sentence.
+ */
+export const ChainErrorCode = {
+  MalformedBytes: 'MalformedBytes',
+  InvalidSignature: 'InvalidSignature',
+  WrongChainId: 'WrongChainId',
+  MempoolFull: 'MempoolFull',
+  DuplicateTx: 'DuplicateTx',
+  TxTooLarge: 'TxTooLarge',
+  UnknownParent: 'UnknownParent',
+  InvalidBlock: 'InvalidBlock',
+  WrongProposer: 'WrongProposer',
+  FutureSlot: 'FutureSlot',
+  BadStateRoot: 'BadStateRoot',
+  BadTxRoot: 'BadTxRoot',
+  InvalidConfig: 'InvalidConfig',
+  StoreCorrupt: 'StoreCorrupt',
+} as const;
+
+export type ChainErrorCode = (typeof ChainErrorCode)[keyof typeof ChainErrorCode];
+
+export class ChainError extends Error {
+  readonly code: ChainErrorCode;
+
+  constructor(code: ChainErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ChainError';
+    this.code = code;
+  }
+}
+
+/** Decoding untrusted bytes fails with this and nothing else. `path` names the bad field. */
+export function malformed(path: string, problem: string): never {
+  throw new ChainError(ChainErrorCode.MalformedBytes, `Malformed ${path}: ${problem}`);
+}

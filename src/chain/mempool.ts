@@ -1,0 +1,108 @@
+/**
+ * The mempool (SPEC 5). A transaction is accepted only if it applies, in arrival order, on top of
+ * the head state and every transaction accepted before it: the same checks a block will make
+ * (nonce, balance, authority, ...), run on a scratch block that is never committed. It is bounded
+ * in total and per sender (MempoolFull). On a new head, the remaining transactions are re-applied
+ * on the new state and those that no longer fit are dropped with their reason.
+ */
+import { BlockExecution, type StateView, type TokenError, isTokenError, walletIdFromPublicKey } from '../tokenomics/index.ts';
+import type { SignedTx } from './codec/tx.ts';
+import { toTxInput, verifyTx } from './codec/tx.ts';
+import { toHex } from './crypto.ts';
+import { ChainError, ChainErrorCode } from './errors.ts';
+
+export interface MempoolOptions {
+  readonly chainId: string;
+  readonly maxTxs: number;
+  readonly maxPerSender: number;
+}
+
+export const DEFAULT_MEMPOOL_LIMITS = { maxTxs: 50_000, maxPerSender: 256 } as const;
+
+export interface HeadView {
+  readonly state: StateView;
+  readonly height: bigint;
+  readonly timestampMs: bigint;
+}
+
+export interface Dropped {
+  readonly tx: SignedTx;
+  readonly error: TokenError | ChainError;
+}
+
+export class Mempool {
+  private readonly options: MempoolOptions;
+  /** Accepted transactions in arrival order, keyed by hex hash. */
+  private readonly txs = new Map<string, SignedTx>();
+  private readonly perSender = new Map<string, number>();
+  private scratch!: BlockExecution;
+  private head!: HeadView;
+
+  constructor(options: MempoolOptions, head: HeadView) {
+    this.options = options;
+    this.reset(head);
+  }
+
+  get size(): number {
+    return this.txs.size;
+  }
+
+  has(hashHex: string): boolean {
+    return this.txs.has(hashHex);
+  }
+
+  /** Accepted transactions in the order a block should include them. */
+  pending(): IterableIterator<SignedTx> {
+    return this.txs.values();
+  }
+
+  /** Validates and accepts a transaction, or throws its typed error and changes nothing. */
+  add(tx: SignedTx): void {
+    const hash = toHex(tx.hash);
+    if (this.txs.has(hash)) throw new ChainError(ChainErrorCode.DuplicateTx, `Transaction ${hash} is already pending.`);
+    verifyTx(tx, this.options.chainId);
+    if (this.txs.size >= this.options.maxTxs) {
+      throw new ChainError(ChainErrorCode.MempoolFull, `The mempool holds its limit of ${this.options.maxTxs} transactions; try again later.`);
+    }
+    const sender = walletIdFromPublicKey(tx.tx.signer);
+    const count = this.perSender.get(sender) ?? 0;
+    if (count >= this.options.maxPerSender) {
+      throw new ChainError(ChainErrorCode.MempoolFull, `Sender ${sender} already has ${count} pending transactions, the limit.`);
+    }
+    this.scratch.applyTx(toTxInput(tx));
+    this.txs.set(hash, tx);
+    this.perSender.set(sender, count + 1);
+  }
+
+  /**
+   * Moves to a new head: included transactions leave, the rest are re-applied in order on the new
+   * state; those that fail now are dropped and returned with their reason.
+   */
+  reset(head: HeadView, included: Iterable<string> = []): Dropped[] {
+    this.head = head;
+    for (const hash of included) this.txs.delete(hash);
+    const remaining = [...this.txs.values()];
+    this.txs.clear();
+    this.perSender.clear();
+    this.scratch = new BlockExecution(head.state, { height: head.height + 1n, timestampMs: head.timestampMs });
+    const dropped: Dropped[] = [];
+    for (const tx of remaining) {
+      try {
+        this.add(tx);
+      } catch (err) {
+        if (!(isTokenError(err) || err instanceof ChainError)) throw err;
+        dropped.push({ tx, error: err });
+      }
+    }
+    return dropped;
+  }
+
+  /** Removes transactions a block producer found invalid. */
+  remove(hashes: Iterable<string>): Dropped[] {
+    const gone = new Set(hashes);
+    if (gone.size === 0) return [];
+    const before = this.txs.size;
+    for (const hash of gone) this.txs.delete(hash);
+    return this.txs.size === before ? [] : this.reset(this.head);
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Key buckets of the LevelDB store (after Lodestar's `db/buckets.ts`): every key starts with one
+ * byte naming its bucket, so each entity lives in its own contiguous key range and can be iterated
+ * alone. A number, once used, is never reused or renumbered: a data dir written by an older node
+ * must never be read as another entity. Add new buckets at the end.
+ */
+import { U64_MAX } from '../../tokenomics/index.ts';
+import { malformed } from '../errors.ts';
+
+export const Bucket = {
+  /** `head` -> pack([height, block hash, state root]): the last committed block. */
+  META: 1,
+  /** block hash -> block bytes (the canonical wire encoding). */
+  BLOCK: 2,
+  /** height (8-byte BE) -> block hash of the canonical chain. */
+  CANONICAL: 3,
+  /** state key (ASCII bytes) -> encodeStateValue(key, value). */
+  STATE: 4,
+  /** tx hash -> pack([height, index within the block]). */
+  TX: 5,
+  /** height (8-byte BE) ++ index among the block's mint events (4-byte BE) -> encodeEvent. */
+  MINT: 6,
+  /** Same layout as MINT, for burn events. */
+  BURN: 7,
+  /** Same layout as MINT, for distribution events. */
+  DISTRIBUTION: 8,
+  /** height (8-byte BE) -> pack([[state key bytes, previous value bytes | nil]...]): reverts the block. */
+  UNDO: 9,
+  /**
+   * tx hash -> pack([sequence, signed tx bytes]): the mempool journal, so pending txs survive a
+   * restart. The sequence restores them in the order they were accepted: the mempool re-validates
+   * each on top of the ones before it (nonces, balances), so hash order would drop valid txs.
+   */
+  PENDING: 10,
+} as const;
+
+export type Bucket = (typeof Bucket)[keyof typeof Bucket];
+
+/** The bucket byte followed by the parts: the full LevelDB key. */
+export function bucketKey(bucket: Bucket, ...parts: Uint8Array[]): Uint8Array {
+  return Buffer.concat([Uint8Array.of(bucket), ...parts]);
+}
+
+/** The key range [bucket, bucket + 1) holds exactly the bucket's entries. */
+export function bucketRange(bucket: Bucket): { gte: Uint8Array; lt: Uint8Array } {
+  return { gte: Uint8Array.of(bucket), lt: Uint8Array.of(bucket + 1) };
+}
+
+export const isU64 = (height: bigint): boolean => height >= 0n && height <= U64_MAX;
+
+/** Heights as 8-byte big-endian, so key order is height order (u64, as in the block header). */
+export function heightBytes(height: bigint): Uint8Array {
+  if (!isU64(height)) malformed('height', `${height} is outside u64.`);
+  const out = Buffer.alloc(8);
+  out.writeBigUInt64BE(height);
+  return out;
+}
+
+/** An index within a block as 4-byte big-endian (a block holds far fewer than 2^32 events). */
+export function indexBytes(index: number): Uint8Array {
+  if (!Number.isInteger(index) || index < 0 || index > 0xffff_ffff) malformed('index', `${index} is outside u32.`);
+  const out = Buffer.alloc(4);
+  out.writeUInt32BE(index);
+  return out;
+}
+
+/** The META bucket's one key today (after the bucket byte): the head pointer. */
+export const META_HEAD_KEY: Uint8Array = Buffer.from('head', 'ascii');

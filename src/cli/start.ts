@@ -1,0 +1,68 @@
+/**
+ * `dchat start`: runs the node until SIGINT/SIGTERM, then shuts it down cleanly. With --dev it
+ * first prints what a developer needs: the API and dashboard URL, the dev wallet and its key file.
+ */
+import { loadConfig, type RawSettings } from '../node/config.ts';
+import { DchatNode } from '../node/node.ts';
+
+export interface StartFlags {
+  dev?: boolean;
+  dataDir?: string;
+  config?: string;
+  apiHost?: string;
+  apiPort?: string;
+  p2pPort?: string;
+  blockTime?: string;
+  bootstrap?: string[];
+  logLevel?: string;
+  genesis?: string;
+  validatorKey?: string;
+}
+
+export async function start(flags: StartFlags): Promise<void> {
+  const raw: RawSettings = {
+    dev: flags.dev,
+    data_dir: flags.dataDir,
+    config: flags.config,
+    api_host: flags.apiHost,
+    api_port: flags.apiPort,
+    p2p_port: flags.p2pPort,
+    block_time_ms: flags.blockTime,
+    bootstrap: flags.bootstrap,
+    log_level: flags.logLevel,
+    genesis_file: flags.genesis,
+    validator_key_file: flags.validatorKey,
+  };
+  const config = loadConfig(raw);
+  const node = await DchatNode.init(config);
+  if (node.dev !== null) {
+    const lines = [
+      '',
+      '  dchat dev node',
+      `  API:          ${node.apiUrl}/v1`,
+      `  Status page:  ${node.apiUrl}/`,
+      `  Dev wallet:   ${node.dev.devWalletId}`,
+      `  Its key:      ${node.dev.devKeyFile}`,
+      `  Authority:    ${node.dev.authorityKeyFile}`,
+      `  Data dir:     ${config.dataDir}`,
+      `  Block time:   ${node.chain.params.blockTimeMs} ms`,
+      '',
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    node.logger.info({ signal }, 'shutting down');
+    node.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        node.logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}

@@ -1,0 +1,116 @@
+/**
+ * Node configuration: config/default.json, then a config file (--config), then DCHAT_* environment
+ * variables, then command-line flags; later wins. Every value is checked, and a bad one stops the
+ * node with a sentence naming it.
+ */
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ChainError, ChainErrorCode } from '../chain/errors.ts';
+
+export interface NodeConfig {
+  readonly dataDir: string;
+  readonly apiHost: string;
+  readonly apiPort: number;
+  readonly p2pPort: number;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly dev: boolean;
+  /** Dev mode only: block time of a newly generated dev genesis. */
+  readonly blockTimeMs: bigint | null;
+  readonly genesisFile: string | null;
+  readonly validatorKeyFile: string | null;
+  readonly bootstrap: readonly string[];
+  readonly mempool: { readonly maxTxs: number; readonly maxPerSender: number };
+}
+
+/** Raw settings as they come from files, env and flags (snake_case keys). */
+export type RawSettings = Record<string, unknown>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+function bad(name: string, problem: string): never {
+  throw new ChainError(ChainErrorCode.InvalidConfig, `Config ${name}: ${problem}`);
+}
+
+function readJson(path: string, name: string): RawSettings {
+  try {
+    const value = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) bad(name, `${path} must hold a JSON object.`);
+    return value as RawSettings;
+  } catch (err) {
+    if (err instanceof ChainError) throw err;
+    return bad(name, `cannot read ${path}: ${(err as Error).message}`);
+  }
+}
+
+const ENV: Record<string, string> = {
+  DCHAT_DATA_DIR: 'data_dir',
+  DCHAT_API_HOST: 'api_host',
+  DCHAT_API_PORT: 'api_port',
+  DCHAT_P2P_PORT: 'p2p_port',
+  DCHAT_LOG_LEVEL: 'log_level',
+  DCHAT_BLOCK_TIME: 'block_time_ms',
+  DCHAT_GENESIS_FILE: 'genesis_file',
+  DCHAT_VALIDATOR_KEY_FILE: 'validator_key_file',
+};
+
+function port(value: unknown, name: string): number {
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 65_535) bad(name, `expected a port number 0-65535, got ${JSON.stringify(value)}.`);
+  return n;
+}
+
+function count(value: unknown, name: string): number {
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) bad(name, `expected a whole number of at least 1, got ${JSON.stringify(value)}.`);
+  return n;
+}
+
+function optionalPath(value: unknown, name: string): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  if (typeof value !== 'string') bad(name, 'expected a path.');
+  return expandHome(value);
+}
+
+export function expandHome(path: string): string {
+  return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : resolve(path);
+}
+
+/** Builds the config from the layers; `flags` are the command-line values given (snake_case). */
+export function loadConfig(flags: RawSettings, env: NodeJS.ProcessEnv = process.env): NodeConfig {
+  const defaults = readJson(join(PROJECT_ROOT, 'config/default.json'), 'config/default.json');
+  const configPath = (flags.config ?? env.DCHAT_CONFIG) as string | undefined;
+  const file = configPath === undefined ? {} : readJson(expandHome(configPath), '--config');
+  const fromEnv: RawSettings = {};
+  for (const [variable, key] of Object.entries(ENV)) if (env[variable] !== undefined) fromEnv[key] = env[variable];
+  const merged: RawSettings = { ...defaults, ...file, ...fromEnv };
+  for (const [key, value] of Object.entries(flags)) if (value !== undefined) merged[key] = value;
+
+  const logLevel = merged.log_level;
+  if (typeof logLevel !== 'string' || !(LOG_LEVELS as readonly string[]).includes(logLevel)) bad('log_level', `expected one of ${LOG_LEVELS.join(', ')}.`);
+  const apiHost = merged.api_host;
+  if (typeof apiHost !== 'string' || apiHost.length === 0) bad('api_host', 'expected a host name or address.');
+  const blockTime = merged.block_time_ms;
+  let blockTimeMs: bigint | null = null;
+  if (blockTime !== undefined && blockTime !== null) blockTimeMs = BigInt(count(blockTime, 'block_time_ms (--block-time)'));
+  const bootstrap = merged.bootstrap ?? [];
+  if (!Array.isArray(bootstrap) || bootstrap.some((b) => typeof b !== 'string')) bad('bootstrap', 'expected a list of multiaddrs.');
+  const mempool = (merged.mempool ?? {}) as RawSettings;
+  const dataDir = merged.data_dir;
+  if (typeof dataDir !== 'string' || dataDir.length === 0) bad('data_dir', 'expected a directory path.');
+  return {
+    dataDir: expandHome(dataDir),
+    apiHost,
+    apiPort: port(merged.api_port, 'api_port'),
+    p2pPort: port(merged.p2p_port, 'p2p_port'),
+    logLevel: logLevel as NodeConfig['logLevel'],
+    dev: merged.dev === true,
+    blockTimeMs,
+    genesisFile: optionalPath(merged.genesis_file, 'genesis_file'),
+    validatorKeyFile: optionalPath(merged.validator_key_file, 'validator_key_file'),
+    bootstrap: bootstrap as string[],
+    mempool: { maxTxs: count(mempool.max_txs ?? 50_000, 'mempool.max_txs'), maxPerSender: count(mempool.max_per_sender ?? 256, 'mempool.max_per_sender') },
+  };
+}

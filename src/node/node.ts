@@ -1,0 +1,137 @@
+/**
+ * The daemon: `init` builds the modules in order (logger, keys and genesis, store, chain, clock,
+ * producer, API) and `close` stops them in reverse, so a shutdown never cuts a block commit.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { Chain } from '../chain/chain.ts';
+import { toHex } from '../chain/crypto.ts';
+import { ChainError, ChainErrorCode } from '../chain/errors.ts';
+import { ChainStore } from '../chain/store/chain-store.ts';
+import { type GenesisConfig, parseGenesisJson } from '../tokenomics/index.ts';
+import { buildApi } from './api/server.ts';
+import { BlockProducer } from './block-producer.ts';
+import type { NodeConfig } from './config.ts';
+import { devSetup } from './dev-setup.ts';
+import { type NodeKey, readKeyFile } from './key-files.ts';
+import { createLogger } from './logger.ts';
+import { type SlotClock, systemSlotClock } from './slot-clock.ts';
+
+export interface NodeOverrides {
+  readonly logger?: Logger;
+  readonly clock?: (genesis: GenesisConfig) => SlotClock;
+}
+
+export interface DevInfo {
+  readonly devWalletId: string;
+  readonly devKeyFile: string;
+  readonly authorityKeyFile: string;
+  readonly genesisFile: string;
+}
+
+function loadGenesis(config: NodeConfig): GenesisConfig {
+  const path = config.genesisFile ?? join(config.dataDir, 'genesis.json');
+  if (!existsSync(path)) {
+    throw new ChainError(ChainErrorCode.InvalidConfig, `No genesis file at ${path}: pass --genesis, or run \`dchat start --dev\` for a local dev chain.`);
+  }
+  return parseGenesisJson(JSON.parse(readFileSync(path, 'utf8')));
+}
+
+export class DchatNode {
+  readonly config: NodeConfig;
+  readonly chain: Chain;
+  readonly logger: Logger;
+  readonly dev: DevInfo | null;
+  private readonly store: ChainStore;
+  private readonly producer: BlockProducer | null;
+  private readonly api: FastifyInstance;
+  private apiAddress = '';
+
+  private constructor(parts: {
+    config: NodeConfig; chain: Chain; logger: Logger; dev: DevInfo | null; store: ChainStore; producer: BlockProducer | null; api: FastifyInstance;
+  }) {
+    this.config = parts.config;
+    this.chain = parts.chain;
+    this.logger = parts.logger;
+    this.dev = parts.dev;
+    this.store = parts.store;
+    this.producer = parts.producer;
+    this.api = parts.api;
+  }
+
+  static async init(config: NodeConfig, overrides: NodeOverrides = {}): Promise<DchatNode> {
+    const logger = overrides.logger ?? createLogger(config.logLevel);
+    let genesis: GenesisConfig;
+    let validatorKey: NodeKey | null = null;
+    let dev: DevInfo | null = null;
+    if (config.dev) {
+      const setup = devSetup(config.dataDir, config.blockTimeMs, BigInt(Date.now()));
+      if (config.blockTimeMs !== null && config.blockTimeMs !== setup.genesis.params.blockTimeMs) {
+        logger.warn({ genesisBlockTime: String(setup.genesis.params.blockTimeMs) }, '--block-time ignored: this dev chain already has a genesis');
+      }
+      genesis = setup.genesis;
+      validatorKey = setup.validator;
+      dev = { devWalletId: setup.devWallet.walletId, devKeyFile: setup.devKeyFile, authorityKeyFile: setup.authorityKeyFile, genesisFile: setup.genesisFile };
+    } else {
+      genesis = loadGenesis(config);
+      const keyFile = config.validatorKeyFile ?? join(config.dataDir, 'keys/validator.json');
+      if (existsSync(keyFile)) validatorKey = readKeyFile(keyFile);
+    }
+    const store = await ChainStore.open(join(config.dataDir, 'chain'));
+    let chain: Chain;
+    try {
+      chain = await Chain.open({ store, genesis, logger: logger.child({ module: 'chain' }), mempoolLimits: config.mempool });
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+    const clock = overrides.clock?.(genesis) ?? systemSlotClock(genesis.params);
+    const isValidator = validatorKey !== null && chain.validators().some((v) => v.publicKey === validatorKey.publicKeyHex);
+    const producer = isValidator ? new BlockProducer(chain, clock, validatorKey!, logger.child({ module: 'producer' })) : null;
+    const node: DchatNode = new DchatNode({
+      config, chain, logger, dev, store, producer,
+      api: buildApi({
+        chain, producer, dev: config.dev, logger: logger.child({ module: 'api' }),
+        nodeInfo: () => node.info(),
+      }),
+    });
+    await node.api.listen({ host: config.apiHost, port: config.apiPort });
+    const address = node.api.server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : config.apiPort;
+    node.apiAddress = `http://${config.apiHost.includes(':') ? `[${config.apiHost}]` : config.apiHost}:${port}`;
+    producer?.start();
+    logger.info({ api: node.apiAddress, validator: isValidator, height: String(chain.head.header.height) }, 'node started');
+    return node;
+  }
+
+  get apiUrl(): string {
+    return this.apiAddress;
+  }
+
+  info(): Record<string, unknown> {
+    const head = this.chain.head;
+    return {
+      chainId: this.chain.params.chainId,
+      dev: this.config.dev,
+      validator: this.producer !== null,
+      headHeight: head.header.height,
+      headHash: toHex(head.hash),
+      stateRoot: toHex(head.header.stateRoot),
+      blockTimeMs: this.chain.params.blockTimeMs,
+      mempoolSize: this.chain.mempool.size,
+      halted: this.producer?.haltReason ?? null,
+      ...(this.dev === null ? {} : { devWallet: this.dev.devWalletId }),
+    };
+  }
+
+  /** Stops in reverse order of init: no new blocks, no new requests, then the store. */
+  async close(): Promise<void> {
+    this.producer?.stop();
+    await this.api.close();
+    await this.chain.idle();
+    await this.store.close();
+    this.logger.info('node stopped');
+  }
+}

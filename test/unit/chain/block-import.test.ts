@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { type ParentInfo, importBlock } from '../../../src/chain/block-import.ts';
+import { produceBlock } from '../../../src/chain/block-production.ts';
+import { type BlockHeader, decodeBlock, sealBlock, txRoot } from '../../../src/chain/codec/block.ts';
+import { ChainErrorCode } from '../../../src/chain/errors.ts';
+import { MemoryState } from '../../../src/tokenomics/index.ts';
+import { DEV, USER, VALIDATORS, signed, testGenesis } from './chain-fixture.ts';
+
+const genesis = testGenesis(3);
+const params = genesis.state.get('meta:params') as never as { blockTimeMs: bigint; chainId: string } & Parameters<typeof produceBlock>[1];
+const parent: ParentInfo = { header: genesis.header, hash: genesis.hash, state: genesis.state };
+const proposer = (i: number) => ({ publicKey: VALIDATORS[i]!.hex, secretKey: VALIDATORS[i]!.secretKey });
+const transfer = signed(DEV, 0n, { type: 'transfer', to: USER.wallet, amount: 1_000n });
+
+/** Slot 1 belongs to validators[1 mod 3]. */
+function goodBlock() {
+  return produceBlock(parent, params, 1n, proposer(1), [transfer]);
+}
+
+function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    return (err as { code: string }).code;
+  }
+  throw new Error('expected the block to be refused');
+}
+
+/** Re-signs a modified header with a given key, so only the intended defect remains. */
+function withHeader(change: Partial<BlockHeader>, signer = 1, txs = goodBlock().block.txs) {
+  const header = { ...goodBlock().block.header, ...change };
+  return sealBlock(header, txs, VALIDATORS[signer]!.secretKey);
+}
+
+describe('block validation (SPEC 3.2)', () => {
+  it('accepts a produced block and reaches the same state root on import', () => {
+    const produced = goodBlock();
+    const wire = decodeBlock(produced.block.bytes);
+    const imported = importBlock(wire, parent, 1n);
+    expect(imported.stateRoot).toEqual(produced.block.header.stateRoot);
+    expect(wire.txs).toHaveLength(1);
+    const state = new MemoryState(genesis.state.sortedEntries());
+    state.commit(imported.writes);
+    expect((state.get(`account:${USER.wallet}`) as { balance: bigint }).balance).toBe(990n);
+  });
+
+  it('refuses a block from the wrong proposer', () => {
+    const block = produceBlock(parent, params, 1n, proposer(2), []).block;
+    expect(codeOf(() => importBlock(block, parent, 1n))).toBe(ChainErrorCode.WrongProposer);
+  });
+
+  it('refuses a bad signature', () => {
+    const block = withHeader({}, 2); // signed by validator 2 for validator 1's slot
+    expect(codeOf(() => importBlock(block, parent, 1n))).toBe(ChainErrorCode.InvalidSignature);
+  });
+
+  it('refuses a bad state root', () => {
+    const block = withHeader({ stateRoot: new Uint8Array(32).fill(7) });
+    expect(codeOf(() => importBlock(block, parent, 1n))).toBe(ChainErrorCode.BadStateRoot);
+  });
+
+  it('refuses a bad tx root', () => {
+    const block = withHeader({ txRoot: txRoot([]) });
+    expect(codeOf(() => importBlock(block, parent, 1n))).toBe(ChainErrorCode.BadTxRoot);
+  });
+
+  it('refuses a slot more than one ahead of the local clock', () => {
+    const block = produceBlock(parent, params, 4n, proposer(1), []).block;
+    expect(codeOf(() => importBlock(block, parent, 2n))).toBe(ChainErrorCode.FutureSlot);
+    expect(importBlock(block, parent, 3n).stateRoot).toEqual(block.header.stateRoot);
+  });
+
+  it('refuses an unknown parent', () => {
+    const block = withHeader({ parentHash: new Uint8Array(32).fill(1) });
+    expect(codeOf(() => importBlock(block, parent, 1n))).toBe(ChainErrorCode.UnknownParent);
+  });
+
+  it('refuses a timestamp that is not its slot start, and a slot not after the parent', () => {
+    expect(codeOf(() => importBlock(withHeader({ timestampMs: goodBlock().block.header.timestampMs + 1n }), parent, 1n))).toBe(ChainErrorCode.InvalidBlock);
+    const zeroSlot = produceBlock(parent, params, 0n, proposer(0), []).block;
+    expect(codeOf(() => importBlock(zeroSlot, parent, 1n))).toBe(ChainErrorCode.InvalidBlock);
+  });
+
+  it('refuses a block with a transaction that fails (replayed nonce, bad signature, other chain)', () => {
+    const replay = signed(DEV, 0n, { type: 'transfer', to: USER.wallet, amount: 1n });
+    const twice = withHeader({ txRoot: txRoot([transfer, replay]) }, 1, [transfer, replay]);
+    expect(codeOf(() => importBlock(twice, parent, 1n))).toBe(ChainErrorCode.InvalidBlock);
+    const forged = { ...transfer, signature: new Uint8Array(64).fill(3) };
+    const forgedBlock = withHeader({}, 1, [forged]);
+    expect(codeOf(() => importBlock(forgedBlock, parent, 1n))).toBe(ChainErrorCode.InvalidSignature);
+    const otherChain = signed(DEV, 0n, { type: 'transfer', to: USER.wallet, amount: 1n }, 'other-chain');
+    expect(codeOf(() => importBlock(withHeader({ txRoot: txRoot([otherChain]) }, 1, [otherChain]), parent, 1n))).toBe(ChainErrorCode.WrongChainId);
+  });
+
+  it('the producer leaves out a failing transaction with its reason and still builds a valid block', () => {
+    const tooMuch = signed(USER, 0n, { type: 'transfer', to: DEV.wallet, amount: 5n }); // USER has nothing
+    const produced = produceBlock(parent, params, 1n, proposer(1), [tooMuch, transfer]);
+    expect(produced.block.txs).toHaveLength(1);
+    expect(produced.rejected.map((r) => r.error.code)).toEqual(['InsufficientBalance']);
+    expect(importBlock(produced.block, parent, 1n).stateRoot).toEqual(produced.block.header.stateRoot);
+  });
+});
