@@ -3,11 +3,14 @@
  * Every change goes through one queue, and every block is written to LevelDB in one atomic batch
  * before memory moves on, so a node killed at any moment restarts at its last committed block.
  */
+import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import {
   type ChainParams,
   type GenesisConfig,
   type MemoryState,
+  Overlay,
+  type WriteSet,
   type TokenEvent,
   type Validator,
   META_VALIDATORS,
@@ -21,6 +24,7 @@ import { type SignedTx, decodeSignedTx } from './codec/tx.ts';
 import { toHex } from './crypto.ts';
 import { ChainError, ChainErrorCode } from './errors.ts';
 import { ZERO_SIGNATURE, buildGenesis } from './genesis-block.ts';
+import { finalizedHeight, isBetterHead } from './fork-choice.ts';
 import { DEFAULT_MEMPOOL_LIMITS, type Dropped, Mempool } from './mempool.ts';
 import { ChainStore } from './store/chain-store.ts';
 
@@ -35,13 +39,36 @@ export interface ChainHead {
   readonly hash: Uint8Array;
 }
 
+/** What the chain announces: the network gossips these, the API and metrics watch them. */
+export interface ChainEvents {
+  /** A block became part of the chain: `produced` here, or `imported` from a peer or sync. */
+  block: [block: Block, imported: ImportedBlock, origin: 'produced' | 'imported'];
+  /** A transaction entered the mempool (from the API or a peer). */
+  tx: [tx: SignedTx];
+}
+
+/** Two different headers signed by one validator for one slot: evidence the authority may slash on. */
+export interface Equivocation {
+  readonly slot: bigint;
+  readonly proposer: string;
+  readonly first: BlockHeader & { hash: Uint8Array };
+  readonly second: BlockHeader & { hash: Uint8Array };
+}
+
+export interface ImportResult {
+  readonly imported: ImportedBlock;
+  /** `extended` the head, `reorged` to a new branch, or kept as a `side` block that did not win. */
+  readonly outcome: 'extended' | 'reorged' | 'side';
+  readonly depth?: number;
+}
+
+const RECENT_HEADERS_KEPT = 2_048;
+
 export interface ChainOptions {
   readonly store: ChainStore;
   readonly genesis: GenesisConfig;
   readonly logger: Logger;
   readonly mempoolLimits?: { maxTxs: number; maxPerSender: number };
-  /** Called after every committed block (metrics, API caches, gossip later). */
-  readonly onBlock?: (block: Block, imported: ImportedBlock) => void;
 }
 
 const MAX_REJECTED_KEPT = 10_000;
@@ -51,17 +78,22 @@ export class Chain {
   readonly store: ChainStore;
   readonly mempool: Mempool;
   private readonly logger: Logger;
-  private readonly onBlock: ChainOptions['onBlock'];
+  readonly events = new EventEmitter<ChainEvents>();
   private committed: MemoryState;
   private headBlock: ChainHead;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly rejected = new Map<string, { code: string; message: string }>();
+  /** Canonical headers of the last blocks (for finality), oldest first. */
+  private recent: BlockHeader[] = [];
+  private finalized = 0n;
+  /** The first block seen per (slot, proposer), to catch a validator signing two blocks for one slot. */
+  private readonly slotSeen = new Map<string, BlockHeader & { hash: Uint8Array }>();
+  private readonly equivocations: Equivocation[] = [];
 
   private constructor(options: ChainOptions, state: MemoryState, head: ChainHead) {
     this.params = options.genesis.params;
     this.store = options.store;
     this.logger = options.logger;
-    this.onBlock = options.onBlock;
     this.committed = state;
     this.headBlock = head;
     this.mempool = new Mempool({ chainId: this.params.chainId, ...(options.mempoolLimits ?? DEFAULT_MEMPOOL_LIMITS) }, this.headView());
@@ -93,6 +125,7 @@ export class Chain {
     const headBlock = decodeBlock(headBytes);
     const state = await store.loadState();
     const chain = new Chain(options, state, { header: headBlock.header, hash: headBlock.hash });
+    await chain.loadRecentHeaders();
     await chain.restorePending();
     logger.info({ height: String(headBlock.header.height), stateRoot: toHex(headBlock.header.stateRoot), pending: chain.mempool.size }, 'chain loaded');
     return chain;
@@ -122,13 +155,154 @@ export class Chain {
     return run;
   }
 
-  /** Validates a block on top of the head and commits it. Throws a typed error and changes nothing if it is invalid. */
-  importBlock(block: Block, currentSlot: bigint): Promise<ImportedBlock> {
+  /**
+   * Validates a block and adds it: on top of the head, or on a side branch whose parent is known.
+   * A side branch that becomes better than the head (SPEC 3.4) is switched to: the state reverts
+   * exactly to the common ancestor and the branch is re-applied, all in one atomic store batch.
+   * Throws a typed error and changes nothing if the block is invalid, known, or unplaceable.
+   */
+  importBlock(block: Block, currentSlot: bigint): Promise<ImportResult> {
     return this.exclusive(async () => {
-      const imported = importBlock(block, this.parentInfo(), currentSlot);
-      await this.commit(block, imported);
-      return imported;
+      if (await this.hasBlock(block.hash)) throw new ChainError(ChainErrorCode.KnownBlock, `Block ${toHex(block.hash)} is already known.`);
+      if (bytesEqual(block.header.parentHash, this.headBlock.hash)) {
+        const imported = importBlock(block, this.parentInfo(), currentSlot);
+        this.checkEquivocation(block);
+        await this.commit(block, imported, 'imported');
+        return { imported, outcome: 'extended' as const };
+      }
+      return this.importOnBranch(block, currentSlot);
     });
+  }
+
+  /** The equivocations seen so far (both headers each). */
+  evidence(): readonly Equivocation[] {
+    return this.equivocations;
+  }
+
+  get finalizedHeight(): bigint {
+    return this.finalized;
+  }
+
+  /** Records the first valid block per (slot, proposer); a second, different one is an equivocation. */
+  private checkEquivocation(block: Block): void {
+    const key = `${block.header.slot}:${block.header.proposer}`;
+    const first = this.slotSeen.get(key);
+    const header = { ...block.header, hash: block.hash };
+    if (first === undefined) {
+      this.slotSeen.set(key, header);
+      if (this.slotSeen.size > RECENT_HEADERS_KEPT * 4) this.slotSeen.delete(this.slotSeen.keys().next().value!);
+      return;
+    }
+    if (bytesEqual(first.hash, block.hash)) return;
+    this.equivocations.push({ slot: block.header.slot, proposer: block.header.proposer, first, second: header });
+    this.logger.warn({ slot: String(block.header.slot), proposer: block.header.proposer, first: toHex(first.hash), second: toHex(block.hash) }, 'validator equivocated: two blocks for one slot');
+    throw new ChainError(ChainErrorCode.Equivocation, `Validator ${block.header.proposer} already signed block ${toHex(first.hash)} for slot ${block.header.slot}; the later one is ignored.`);
+  }
+
+  /** A block whose parent is not the head: rebuild its parent's state, validate, then choose. */
+  private async importOnBranch(block: Block, currentSlot: bigint): Promise<ImportResult> {
+    const branch = await this.branchTo(block.header.parentHash);
+    if (branch.ancestor.height < this.finalized) {
+      throw new ChainError(ChainErrorCode.BelowFinality, `Block ${block.header.height} forks below the last final block ${this.finalized}.`);
+    }
+    // The state at the common ancestor: the head's state with the undo records of the blocks above it.
+    const view = new Overlay(this.committed);
+    for (let h = this.headBlock.header.height; h > branch.ancestor.height; h--) {
+      const undo = await this.store.undoRecord(h);
+      if (undo === null) throw new ChainError(ChainErrorCode.StoreCorrupt, `The undo record of block ${h} is missing.`);
+      applyWrites(view, undo);
+    }
+    let parent = { header: branch.ancestor.header, hash: branch.ancestor.hash, state: view as StateViewLike };
+    const parts: { block: Block; imported: ImportedBlock; undo: WriteSet }[] = [];
+    for (const b of [...branch.blocks, block]) {
+      const imported = importBlock(b, parent, currentSlot);
+      const undo: WriteSet = new Map([...imported.writes.keys()].map((key) => [key, view.get(key) ?? null]));
+      applyWrites(view, imported.writes);
+      parts.push({ block: b, imported, undo });
+      parent = { header: b.header, hash: b.hash, state: view };
+    }
+    const imported = parts.at(-1)!.imported;
+    // Only a block that validated can be evidence: a forged header proves nothing against its key.
+    this.checkEquivocation(block);
+    if (!isBetterHead({ height: block.header.height, hash: block.hash }, { height: this.headBlock.header.height, hash: this.headBlock.hash })) {
+      await this.store.putSideBlock(block.hash, block.bytes);
+      this.logger.info({ height: String(block.header.height), hash: toHex(block.hash).slice(0, 16) }, 'side block kept');
+      return { imported, outcome: 'side' };
+    }
+    return this.switchBranch(branch.ancestor.height, parts, view.writes);
+  }
+
+  private async switchBranch(ancestorHeight: bigint, parts: { block: Block; imported: ImportedBlock; undo: WriteSet }[], writes: WriteSet): Promise<ImportResult> {
+    const abandoned: Block[] = [];
+    for (let h = ancestorHeight + 1n; h <= this.headBlock.header.height; h++) {
+      const old = await this.blockAt(h);
+      if (old !== null) abandoned.push(old);
+    }
+    const tip = parts.at(-1)!;
+    await this.store.commitBranch({
+      abandoned: abandoned.map((b) => ({ height: b.header.height, txHashes: b.txs.map((t) => t.hash) })),
+      blocks: parts.map((p) => ({
+        height: p.block.header.height, hash: p.block.hash, blockBytes: p.block.bytes, undo: p.undo, events: p.imported.events, txHashes: p.block.txs.map((t) => t.hash),
+      })),
+      writes,
+      head: { height: tip.block.header.height, hash: tip.block.hash, stateRoot: tip.imported.stateRoot },
+    });
+    this.committed.commit(writes);
+    this.headBlock = { header: tip.block.header, hash: tip.block.hash };
+    this.recent = this.recent.filter((h) => h.height <= ancestorHeight).concat(parts.map((p) => p.block.header));
+    this.updateFinality();
+    // Transactions of the abandoned blocks go back to the mempool if they are still valid.
+    const included = new Set(parts.flatMap((p) => p.block.txs.map((t) => toHex(t.hash))));
+    this.recordDropped(this.mempool.reset(this.headView(), included));
+    for (const tx of abandoned.flatMap((b) => b.txs)) {
+      if (included.has(toHex(tx.hash))) continue;
+      try {
+        this.mempool.add(tx);
+        await this.store.putPending(tx.hash, tx.bytes);
+      } catch (err) {
+        if (!(isTokenError(err) || err instanceof ChainError)) throw err;
+        this.remember(toHex(tx.hash), err);
+      }
+    }
+    this.logger.warn(
+      { from: String(ancestorHeight), depth: abandoned.length, newHead: String(tip.block.header.height), hash: toHex(tip.block.hash).slice(0, 16) },
+      'reorg: switched to a better branch',
+    );
+    for (const p of parts) this.events.emit('block', p.block, p.imported, 'imported');
+    return { imported: tip.imported, outcome: 'reorged', depth: abandoned.length };
+  }
+
+  /** The stored blocks from the canonical common ancestor (exclusive) up to `tipHash` (inclusive). */
+  private async branchTo(tipHash: Uint8Array): Promise<{ ancestor: { height: bigint; hash: Uint8Array; header: BlockHeader }; blocks: Block[] }> {
+    const blocks: Block[] = [];
+    let hash = tipHash;
+    for (;;) {
+      const bytes = await this.store.blockByHash(hash);
+      if (bytes === null) throw new ChainError(ChainErrorCode.UnknownParent, `Parent block ${toHex(hash)} is unknown; fetch it first.`);
+      const block = decodeBlock(bytes);
+      const canonical = await this.store.hashAtHeight(block.header.height);
+      if (canonical !== null && bytesEqual(canonical, hash)) {
+        return { ancestor: { height: block.header.height, hash, header: block.header }, blocks: blocks.reverse() };
+      }
+      blocks.push(block);
+      hash = block.header.parentHash;
+    }
+  }
+
+  private async loadRecentHeaders(): Promise<void> {
+    const head = this.headBlock.header.height;
+    const from = head > BigInt(RECENT_HEADERS_KEPT) ? head - BigInt(RECENT_HEADERS_KEPT) : 1n;
+    this.recent = [];
+    for (let h = from; h <= head; h++) {
+      const block = await this.blockAt(h);
+      if (block !== null) this.recent.push(block.header);
+    }
+    this.updateFinality();
+  }
+
+  private updateFinality(): void {
+    if (this.recent.length > RECENT_HEADERS_KEPT) this.recent = this.recent.slice(-RECENT_HEADERS_KEPT);
+    this.finalized = finalizedHeight(this.recent, this.validators().length, this.finalized);
   }
 
   /** Builds, signs and commits the block of `slot` from the mempool. */
@@ -136,8 +310,9 @@ export class Chain {
     return this.exclusive(async () => {
       const produced = produceBlock(this.parentInfo(), this.params, slot, proposer, this.mempool.pending());
       this.recordDropped(produced.rejected);
+      this.checkEquivocation(produced.block);
       this.mempool.remove(produced.rejected.map((r) => toHex(r.tx.hash)));
-      await this.commit(produced.block, produced.outcome);
+      await this.commit(produced.block, produced.outcome, 'produced');
       return produced.block;
     });
   }
@@ -158,6 +333,7 @@ export class Chain {
       }
       await this.store.putPending(tx.hash, tx.bytes);
       this.rejected.delete(hash);
+      this.events.emit('tx', tx);
       return tx;
     });
   }
@@ -169,6 +345,11 @@ export class Chain {
     if (location !== null) return { status: 'included', ...location };
     const rejected = this.rejected.get(hashHex);
     return rejected === undefined ? { status: 'unknown' } : { status: 'rejected', ...rejected };
+  }
+
+  /** Whether a block with this hash is stored (on the canonical chain or not). */
+  async hasBlock(hash: Uint8Array): Promise<boolean> {
+    return (await this.store.blockByHash(hash)) !== null;
   }
 
   async blockAt(height: bigint): Promise<Block | null> {
@@ -188,7 +369,7 @@ export class Chain {
     return { state: this.committed, height: this.headBlock.header.height, timestampMs: this.headBlock.header.timestampMs };
   }
 
-  private async commit(block: Block, imported: ImportedBlock): Promise<void> {
+  private async commit(block: Block, imported: ImportedBlock, origin: 'produced' | 'imported'): Promise<void> {
     // Undo values are read before the batch so the store can revert this block later (reorgs).
     const undo = new Map([...imported.writes.keys()].map((key) => [key, this.committed.get(key) ?? null]));
     await this.store.commitBlock({
@@ -197,13 +378,15 @@ export class Chain {
     });
     this.committed.commit(imported.writes);
     this.headBlock = { header: block.header, hash: block.hash };
+    this.recent.push(block.header);
+    this.updateFinality();
     const dropped = this.mempool.reset(this.headView(), block.txs.map((t) => toHex(t.hash)));
     this.recordDropped(dropped);
     this.logger.info(
       { height: String(block.header.height), slot: String(block.header.slot), txs: block.txs.length, hash: toHex(block.hash).slice(0, 16) },
       'block committed',
     );
-    this.onBlock?.(block, imported);
+    this.events.emit('block', block, imported, origin);
   }
 
   /** Re-admits journaled transactions in the order they were accepted (one sender's tx may fund another's). */
@@ -238,5 +421,14 @@ export class Chain {
   private remember(hash: string, error: { code: string; message: string }): void {
     this.rejected.set(hash, { code: error.code, message: error.message });
     if (this.rejected.size > MAX_REJECTED_KEPT) this.rejected.delete(this.rejected.keys().next().value!);
+  }
+}
+
+type StateViewLike = MemoryState | Overlay;
+
+function applyWrites(view: Overlay, writes: WriteSet): void {
+  for (const [key, value] of writes) {
+    if (value === null) view.delete(key);
+    else view.set(key, value);
   }
 }

@@ -17,6 +17,9 @@ export const ChainErrorCode = {
   BadTxRoot: 'BadTxRoot',
   InvalidConfig: 'InvalidConfig',
   StoreCorrupt: 'StoreCorrupt',
+  KnownBlock: 'KnownBlock',
+  BelowFinality: 'BelowFinality',
+  Equivocation: 'Equivocation',
 } as const;
 
 export type ChainErrorCode = (typeof ChainErrorCode)[keyof typeof ChainErrorCode];

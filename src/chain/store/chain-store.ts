@@ -12,7 +12,7 @@ import { pack, unpack } from '../codec/msgpack.ts';
 import { bin, list, nullable, record, u64 } from '../codec/schema.ts';
 import { decodeStateValue, encodeStateValue, stateKeyBytes } from '../codec/state.ts';
 import { ChainError, ChainErrorCode, malformed } from '../errors.ts';
-import { Bucket, META_HEAD_KEY, heightBytes, indexBytes, isU64 } from './buckets.ts';
+import { Bucket, META_HEAD_KEY, bucketKey, heightBytes, indexBytes, isU64 } from './buckets.ts';
 import { type BatchOp, type Db, type EntityCodec, Repository, storeFailure } from './repository.ts';
 
 export interface StoredHead {
@@ -35,6 +35,22 @@ export interface CommitInput {
 }
 
 export type HistoryKind = TokenEvent['kind'];
+
+const HISTORY_KINDS: readonly HistoryKind[] = ['mint', 'burn', 'distribution'];
+const HISTORY_BUCKETS: Record<HistoryKind, Bucket> = { mint: Bucket.MINT, burn: Bucket.BURN, distribution: Bucket.DISTRIBUTION };
+
+/** What a canonical block adds to the store besides the state. */
+export type BlockPart = Omit<CommitInput, 'writes' | 'stateRoot'>;
+
+export interface BranchCommit {
+  /** Canonical blocks above the common ancestor that the new branch replaces. */
+  readonly abandoned: readonly { readonly height: bigint; readonly txHashes: readonly Uint8Array[] }[];
+  /** The new branch, ascending. */
+  readonly blocks: readonly BlockPart[];
+  /** Net state change from the old head's state to the new tip's. */
+  readonly writes: WriteSet;
+  readonly head: StoredHead;
+}
 
 export interface HistoryOptions {
   readonly limit: number;
@@ -192,28 +208,60 @@ export class ChainStore {
    * Everything is encoded before the batch is sent, so an unencodable value writes nothing.
    */
   async commitBlock(input: CommitInput): Promise<void> {
+    await this.commitBranch({ abandoned: [], blocks: [input], writes: input.writes, head: input });
+  }
+
+  /**
+   * A reorg in ONE atomic batch: the canonical blocks above the common ancestor are abandoned (their
+   * index entries, tx locations, history and undo records removed), the new branch's blocks are
+   * written as canonical, the state moves by the net `writes`, and the head moves to the branch tip.
+   */
+  async commitBranch(input: BranchCommit): Promise<void> {
     const ops: BatchOp[] = [];
-    try {
-      ops.push(this.blocks.put(input.hash, input.blockBytes));
-      ops.push(this.canonical.put(input.height, input.hash));
-      for (const [key, value] of input.writes) ops.push(value === null ? this.state.del(key) : this.state.put(key, value));
-      ops.push(this.undo.put(input.height, input.undo));
-      input.txHashes.forEach((hash, index) => {
-        ops.push(this.txs.put(hash, { height: input.height, index }));
-        ops.push(this.pending.del(hash));
-      });
-      // Each kind is numbered within the block on its own, so a kind's bucket has no gaps.
-      const next: Record<HistoryKind, number> = { mint: 0, burn: 0, distribution: 0 };
-      for (const event of input.events) {
-        ops.push(this.events[event.kind].put({ height: input.height, index: next[event.kind]++ }, event));
+    const newHeights = new Set(input.blocks.map((b) => b.height));
+    for (const old of input.abandoned) {
+      if (!newHeights.has(old.height)) {
+        ops.push(this.canonical.del(old.height));
+        ops.push(this.undo.del(old.height));
       }
-      ops.push(this.meta.put('head', { height: input.height, hash: input.hash, stateRoot: input.stateRoot }));
+      for (const hash of old.txHashes) ops.push(this.txs.del(hash));
+      for (const kind of HISTORY_KINDS) {
+        for await (const [key] of this.events[kind].entries({ gte: heightBytes(old.height), lt: heightBytes(old.height + 1n) })) {
+          ops.push({ type: 'del', key: bucketKey(HISTORY_BUCKETS[kind], key) });
+        }
+      }
+    }
+    try {
+      for (const block of input.blocks) this.blockOps(block, ops);
+      for (const [key, value] of input.writes) ops.push(value === null ? this.state.del(key) : this.state.put(key, value));
+      ops.push(this.meta.put('head', { height: input.head.height, hash: input.head.hash, stateRoot: input.head.stateRoot }));
     } catch (err) {
       if (err instanceof ChainError) throw err;
       const detail = err instanceof Error ? err.message : String(err);
-      throw new ChainError(ChainErrorCode.MalformedBytes, `Block ${input.height} cannot be encoded for the store: ${detail}`, { cause: err });
+      throw new ChainError(ChainErrorCode.MalformedBytes, `Block ${input.head.height} cannot be encoded for the store: ${detail}`, { cause: err });
     }
-    await this.write(ops, `commit block ${input.height}`);
+    await this.write(ops, `commit block ${input.head.height}`);
+  }
+
+  /** Keeps a valid block that is not (yet) on the canonical chain, so its branch can win later. */
+  putSideBlock(hash: Uint8Array, bytes: Uint8Array): Promise<void> {
+    return this.write([this.blocks.put(hash, bytes)], 'store a side block');
+  }
+
+  /** One canonical block's entries (everything of commitBlock except the state and the head). */
+  private blockOps(input: BlockPart, ops: BatchOp[]): void {
+    ops.push(this.blocks.put(input.hash, input.blockBytes));
+    ops.push(this.canonical.put(input.height, input.hash));
+    ops.push(this.undo.put(input.height, input.undo));
+    input.txHashes.forEach((hash, index) => {
+      ops.push(this.txs.put(hash, { height: input.height, index }));
+      ops.push(this.pending.del(hash));
+    });
+    // Each kind is numbered within the block on its own, so a kind's bucket has no gaps.
+    const next: Record<HistoryKind, number> = { mint: 0, burn: 0, distribution: 0 };
+    for (const event of input.events) {
+      ops.push(this.events[event.kind].put({ height: input.height, index: next[event.kind]++ }, event));
+    }
   }
 
   /** The whole committed state; a value that does not decode is StoreCorrupt naming its key. */
