@@ -11,6 +11,8 @@ import type { Block } from '../chain/codec/block.ts';
 import type { NodeKey } from './key-files.ts';
 import type { SlotClock } from './slot-clock.ts';
 
+const RETRY_AFTER_FAILURE_MS = 250;
+
 export class BlockProducer {
   private readonly chain: Chain;
   private readonly clock: SlotClock;
@@ -81,6 +83,9 @@ export class BlockProducer {
       if (slot > this.chain.head.header.slot) await this.produce(slot);
     } catch (err) {
       this.logger.error({ err, slot: String(slot) }, 'block production failed');
+      // A failing store must not turn into a busy loop: try again after a pause.
+      if (this.running) this.timer = setTimeout(() => this.schedule(), RETRY_AFTER_FAILURE_MS);
+      return;
     }
     this.schedule();
   }

@@ -1,0 +1,61 @@
+/**
+ * The producer times blocks from the slot clock and stops for good when an invariant breaks.
+ * A stub chain stands in for the real one, so the test controls what production does.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Chain } from '../../../src/chain/chain.ts';
+import { BlockProducer } from '../../../src/node/block-producer.ts';
+import { createLogger } from '../../../src/node/logger.ts';
+import type { NodeKey } from '../../../src/node/key-files.ts';
+import { ErrorCode, TokenError } from '../../../src/tokenomics/index.ts';
+
+const key = { publicKeyHex: 'aa'.repeat(32), secretKey: new Uint8Array(32) } as unknown as NodeKey;
+const other = 'bb'.repeat(32);
+
+function stubChain(produce: (slot: bigint) => Promise<unknown>, headSlot = 0n): Chain {
+  return {
+    head: { header: { slot: headSlot, height: headSlot } },
+    validators: () => [{ publicKey: key.publicKeyHex, rewardWallet: '' }, { publicKey: other, rewardWallet: '' }],
+    produce: (slot: bigint) => produce(slot),
+  } as unknown as Chain;
+}
+
+const clock = (slot: bigint) => ({ nowMs: () => 0n, currentSlot: () => slot, msUntilSlot: () => 0 });
+
+describe('block producer', () => {
+  it('picks the next slot after the head, not before now, that belongs to its key', () => {
+    const producer = new BlockProducer(stubChain(async () => undefined, 3n), clock(2n), key, createLogger('silent', false));
+    expect(producer.nextOwnSlot()).toBe(4n); // slots alternate: even slots are ours
+    const late = new BlockProducer(stubChain(async () => undefined, 3n), clock(9n), key, createLogger('silent', false));
+    expect(late.nextOwnSlot()).toBe(10n);
+  });
+
+  it('halts production with the reason when an invariant breaks', async () => {
+    let calls = 0;
+    const chain = stubChain(async () => {
+      calls++;
+      throw new TokenError(ErrorCode.InvariantViolation, 'Invariant "total_supply == sum of holdings" is broken: test');
+    });
+    const producer = new BlockProducer(chain, clock(0n), key, createLogger('silent', false));
+    producer.start();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(calls).toBe(1);
+    expect(producer.haltReason).toMatch(/total_supply == sum of holdings/);
+    producer.stop();
+  });
+
+  it('keeps producing after an ordinary failure, pausing between attempts', async () => {
+    let calls = 0;
+    const chain = stubChain(async () => {
+      calls++;
+      throw new Error('disk hiccup');
+    });
+    const producer = new BlockProducer(chain, clock(0n), key, createLogger('silent', false));
+    producer.start();
+    await new Promise((r) => setTimeout(r, 600));
+    producer.stop();
+    expect(calls).toBeGreaterThanOrEqual(2); // about one attempt per 250 ms, not a busy loop
+    expect(calls).toBeLessThanOrEqual(4);
+    expect(producer.haltReason).toBeNull();
+  });
+});

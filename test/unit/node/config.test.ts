@@ -1,0 +1,45 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/node/config.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'dchat-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function refusal(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    expect((err as { code: string }).code).toBe('InvalidConfig');
+    return (err as Error).message;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('node config layers', () => {
+  it('defaults: loopback API on 7545, p2p 7600, data dir ~/.dchat', () => {
+    const config = loadConfig({}, {});
+    expect(config).toMatchObject({ apiHost: '127.0.0.1', apiPort: 7545, p2pPort: 7600, dataDir: join(homedir(), '.dchat'), dev: false, logLevel: 'info' });
+  });
+
+  it('a config file overrides defaults, env overrides the file, flags override env', () => {
+    const file = join(dir, 'node.json');
+    writeFileSync(file, JSON.stringify({ api_port: 8000, p2p_port: 8001, log_level: 'debug', data_dir: '/srv/dchat' }));
+    const fromFile = loadConfig({ config: file }, {});
+    expect(fromFile).toMatchObject({ apiPort: 8000, p2pPort: 8001, logLevel: 'debug', dataDir: '/srv/dchat' });
+    const fromEnv = loadConfig({ config: file }, { DCHAT_API_PORT: '9000', DCHAT_LOG_LEVEL: 'warn' });
+    expect(fromEnv).toMatchObject({ apiPort: 9000, p2pPort: 8001, logLevel: 'warn' });
+    const fromFlags = loadConfig({ config: file, api_port: '9500', block_time_ms: '250', dev: true }, { DCHAT_API_PORT: '9000' });
+    expect(fromFlags).toMatchObject({ apiPort: 9500, blockTimeMs: 250n, dev: true });
+  });
+
+  it('refuses bad values with a sentence naming the setting', () => {
+    expect(refusal(() => loadConfig({ api_port: '70000' }, {}))).toMatch(/api_port/);
+    expect(refusal(() => loadConfig({ log_level: 'loud' }, {}))).toMatch(/log_level/);
+    expect(refusal(() => loadConfig({ block_time_ms: '0' }, {}))).toMatch(/block_time_ms/);
+    expect(refusal(() => loadConfig({ config: join(dir, 'missing.json') }, {}))).toMatch(/cannot read/);
+    writeFileSync(join(dir, 'list.json'), '[1,2]');
+    expect(refusal(() => loadConfig({ config: join(dir, 'list.json') }, {}))).toMatch(/JSON object/);
+  });
+});
