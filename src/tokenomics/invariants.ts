@@ -7,7 +7,7 @@ import { U64_MAX } from './amount.ts';
 import { ErrorCode, TokenError } from './errors.ts';
 import type { TokenEvent } from './events.ts';
 import type { ChainParams } from './params.ts';
-import type { Account, Allocation, Pool, SupplyState } from './records.ts';
+import { type Account, type Allocation, type Pool, type Purchase, type SupplyState, isEscrowHeld } from './records.ts';
 import * as K from './state/keys.ts';
 import type { MemoryState, StateValue, StateView, WriteSet } from './state/store.ts';
 
@@ -15,7 +15,7 @@ function violation(name: string, detail: string): never {
   throw new TokenError(ErrorCode.InvariantViolation, `Invariant "${name}" is broken: ${detail}`);
 }
 
-/** Tokens a state record holds: accounts (balance, stake, unbonding, pending rewards) and pools. */
+/** Tokens a state record holds: accounts (balance, stake, unbonding, pending rewards), pools, escrows. */
 export function holdingsOf(key: string, value: StateValue | null | undefined): bigint {
   if (value === null || value === undefined) return 0n;
   if (key.startsWith(K.ACCOUNT_PREFIX)) {
@@ -25,6 +25,10 @@ export function holdingsOf(key: string, value: StateValue | null | undefined): b
   if (key.startsWith(K.POOL_PREFIX)) {
     const p = value as Pool;
     return p.available + p.reserved;
+  }
+  if (key.startsWith(K.PURCHASE_PREFIX)) {
+    const purchase = value as Purchase;
+    return isEscrowHeld(purchase.status) ? purchase.amount : 0n;
   }
   return 0n;
 }

@@ -16,7 +16,9 @@ import {
   type BlockPosition,
   type DeadlineEntry,
   EMPTY_ACCOUNT,
+  type Listing,
   type Pool,
+  type Purchase,
   type Schedule,
   type SupplyState,
   type Validator,
@@ -97,6 +99,30 @@ export class Ledger {
 
   relays(): readonly Uuid[] {
     return (this.overlay.get(K.META_RELAYS) as readonly Uuid[] | undefined) ?? [];
+  }
+
+  setRelays(relays: readonly Uuid[]): void {
+    this.overlay.set(K.META_RELAYS, relays);
+  }
+
+  listing(id: Uuid): Listing {
+    const listing = this.overlay.get(K.listingKey(id)) as Listing | undefined;
+    if (listing === undefined) throw new TokenError(ErrorCode.UnknownListing, `No listing with id ${id}.`);
+    return listing;
+  }
+
+  putListing(listing: Listing): void {
+    this.overlay.set(K.listingKey(listing.id), listing);
+  }
+
+  purchase(id: Uuid): Purchase {
+    const purchase = this.overlay.get(K.purchaseKey(id)) as Purchase | undefined;
+    if (purchase === undefined) throw new TokenError(ErrorCode.UnknownPurchase, `No purchase with id ${id}.`);
+    return purchase;
+  }
+
+  putPurchase(purchase: Purchase): void {
+    this.overlay.set(K.purchaseKey(purchase.id), purchase);
   }
 
   account(id: Uuid): Account {

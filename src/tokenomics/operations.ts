@@ -94,6 +94,71 @@ export interface SetAuthorityOp {
   readonly keys: readonly string[];
 }
 
+export interface StakeOp {
+  readonly type: 'stake';
+  readonly amount: bigint;
+}
+
+export interface UnstakeOp {
+  readonly type: 'unstake';
+  readonly amount: bigint;
+}
+
+export interface RegisterRelayOp {
+  readonly type: 'register-relay';
+}
+
+export interface DeregisterRelayOp {
+  readonly type: 'deregister-relay';
+}
+
+export interface SlashOp {
+  readonly type: 'slash';
+  readonly account: Uuid;
+  readonly amount: bigint;
+}
+
+export interface CreateListingOp {
+  readonly type: 'create-listing';
+  readonly title: string;
+  readonly price: bigint;
+  readonly quantity: bigint;
+}
+
+export interface CancelListingOp {
+  readonly type: 'cancel-listing';
+  readonly listingId: Uuid;
+}
+
+export interface BuyOp {
+  readonly type: 'buy';
+  readonly listingId: Uuid;
+  readonly quantity: bigint;
+}
+
+/** confirm (buyer), refund (seller) and dispute (buyer) each name one purchase. */
+export interface ConfirmOp {
+  readonly type: 'confirm';
+  readonly purchaseId: Uuid;
+}
+
+export interface RefundOp {
+  readonly type: 'refund';
+  readonly purchaseId: Uuid;
+}
+
+export interface DisputeOp {
+  readonly type: 'dispute';
+  readonly purchaseId: Uuid;
+}
+
+export interface ResolveDisputeOp {
+  readonly type: 'resolve-dispute';
+  readonly purchaseId: Uuid;
+  /** Share of the escrow returned to the buyer, in basis points; the rest goes to the seller. */
+  readonly refundBps: bigint;
+}
+
 export type Operation =
   | TransferOp
   | BurnOp
@@ -107,7 +172,19 @@ export type Operation =
   | CancelAllocationOp
   | CreateScheduleOp
   | CancelScheduleOp
-  | SetAuthorityOp;
+  | SetAuthorityOp
+  | StakeOp
+  | UnstakeOp
+  | RegisterRelayOp
+  | DeregisterRelayOp
+  | SlashOp
+  | CreateListingOp
+  | CancelListingOp
+  | BuyOp
+  | ConfirmOp
+  | RefundOp
+  | DisputeOp
+  | ResolveDisputeOp;
 
 export type OperationType = Operation['type'];
 

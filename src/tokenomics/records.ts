@@ -98,10 +98,50 @@ export interface AuthorityState {
   readonly pending: { readonly keys: readonly string[]; readonly fromHeight: bigint } | null;
 }
 
-/** Something due at a height, in creation order (SPEC 1, step 3). */
+/**
+ * Something due at a height, in creation order (SPEC 1, step 3): a pool allocation that expires,
+ * an account's unbonding entries that mature, or a purchase's escrow that is paid out.
+ */
 export interface DeadlineEntry {
-  readonly kind: 'allocation';
+  readonly kind: 'allocation' | 'unbonding' | 'escrow';
+  /** The allocation, the account, or the purchase. */
   readonly id: Uuid;
+}
+
+export type ListingStatus = 'active' | 'sold-out' | 'cancelled';
+
+export interface Listing {
+  readonly id: Uuid;
+  readonly seller: Uuid;
+  readonly title: string;
+  readonly price: bigint;
+  /** Units still for sale. */
+  readonly quantity: bigint;
+  readonly sold: bigint;
+  readonly status: ListingStatus;
+  readonly createdHeight: bigint;
+}
+
+/** escrowed -> confirmed | refunded | disputed | timed-out; disputed -> resolved. */
+export type PurchaseStatus = 'escrowed' | 'confirmed' | 'refunded' | 'disputed' | 'resolved' | 'timed-out';
+
+export interface Purchase {
+  readonly id: Uuid;
+  readonly listingId: Uuid;
+  readonly buyer: Uuid;
+  readonly seller: Uuid;
+  readonly quantity: bigint;
+  /** price * quantity, held in escrow while escrowed or disputed. */
+  readonly amount: bigint;
+  readonly status: PurchaseStatus;
+  readonly createdHeight: bigint;
+  readonly deadline: bigint;
+  readonly closedHeight: bigint | null;
+}
+
+/** Purchases whose tokens are still held in escrow (counted in the supply invariant). */
+export function isEscrowHeld(status: PurchaseStatus): boolean {
+  return status === 'escrowed' || status === 'disputed';
 }
 
 /** Where a block sits: its height and its timestamp (fixed by its slot, never the node's clock). */

@@ -10,6 +10,10 @@ import {
   type BlockPosition,
   type ChainParams,
   type DeadlineEntry,
+  type Listing,
+  type Purchase,
+  LISTING_PREFIX,
+  PURCHASE_PREFIX,
   type Pool,
   RECIPIENT_TYPES,
   type Schedule,
@@ -106,7 +110,31 @@ const authority = record<AuthorityState>({ keys, pending: nullable(record({ keys
 const validators = list(record<Validator>({ publicKey: hexBin(32), rewardWallet: uuid }), 10_000);
 const supply = record<SupplyState>({ totalMinted: u64, totalBurned: u64, annualProvision: u64, carry: u64 });
 const head = record<BlockPosition>({ height: u64, timestampMs: u64 });
-const deadlines = list(record<DeadlineEntry>({ kind: oneOf(['allocation'] as const), id: uuid }), MAX_LIST);
+const deadlines = list(record<DeadlineEntry>({ kind: oneOf(['allocation', 'unbonding', 'escrow'] as const), id: uuid }), MAX_LIST);
+
+const listing = record<Listing>({
+  id: uuid,
+  seller: uuid,
+  title: str(256),
+  price: u64,
+  quantity: u64,
+  sold: u64,
+  status: oneOf(['active', 'sold-out', 'cancelled'] as const),
+  createdHeight: u64,
+});
+
+const purchase = record<Purchase>({
+  id: uuid,
+  listingId: uuid,
+  buyer: uuid,
+  seller: uuid,
+  quantity: u64,
+  amount: u64,
+  status: oneOf(['escrowed', 'confirmed', 'refunded', 'disputed', 'resolved', 'timed-out'] as const),
+  createdHeight: u64,
+  deadline: u64,
+  closedHeight: nullable(u64),
+});
 
 const EXACT: Record<string, Codec<unknown>> = {
   [META_HEAD]: head as Codec<unknown>,
@@ -125,6 +153,8 @@ const BY_PREFIX: [string, Codec<unknown>][] = [
   [ALLOCATION_PREFIX, allocation as Codec<unknown>],
   [SCHEDULE_PREFIX, schedule as Codec<unknown>],
   [DEADLINE_PREFIX, deadlines as Codec<unknown>],
+  [LISTING_PREFIX, listing as Codec<unknown>],
+  [PURCHASE_PREFIX, purchase as Codec<unknown>],
 ];
 
 function codecFor(key: string): Codec<unknown> {

@@ -39,6 +39,18 @@ const PAYLOADS: { [T in OperationType]: Codec<Omit<Extract<Operation, { type: T 
   }),
   'cancel-schedule': record({ scheduleId: uuid }),
   'set-authority': record({ keys: list(hexBin(32), 64) }),
+  stake: record({ amount: u64 }),
+  unstake: record({ amount: u64 }),
+  'register-relay': record({}),
+  'deregister-relay': record({}),
+  slash: record({ account: uuid, amount: u64 }),
+  'create-listing': record({ title: str(256), price: u64, quantity: u64 }),
+  'cancel-listing': record({ listingId: uuid }),
+  buy: record({ listingId: uuid, quantity: u64 }),
+  confirm: record({ purchaseId: uuid }),
+  refund: record({ purchaseId: uuid }),
+  dispute: record({ purchaseId: uuid }),
+  'resolve-dispute': record({ purchaseId: uuid, refundBps: u64 }),
 };
 
 export const OPERATION_TYPES = Object.keys(PAYLOADS) as OperationType[];

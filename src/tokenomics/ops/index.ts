@@ -7,6 +7,8 @@ import { claimRewards } from './rewards.ts';
 import { cancelSchedule, createSchedule } from './schedules.ts';
 import { burn, mint } from './supply.ts';
 import { transfer, transferFromSystem } from './transfer.ts';
+import { deregisterRelay, registerRelay, slash, stake, unstake } from './staking.ts';
+import { buy, cancelListing, confirm, createListing, dispute, refund, resolveDispute } from './marketplace.ts';
 
 type HandlerTable = { [T in OperationType]: OperationHandler<Extract<Operation, { type: T }>> };
 
@@ -24,6 +26,18 @@ export const HANDLERS: HandlerTable = {
   'create-schedule': createSchedule,
   'cancel-schedule': cancelSchedule,
   'set-authority': setAuthority,
+  stake,
+  unstake,
+  'register-relay': registerRelay,
+  'deregister-relay': deregisterRelay,
+  slash,
+  'create-listing': createListing,
+  'cancel-listing': cancelListing,
+  buy,
+  confirm,
+  refund,
+  dispute,
+  'resolve-dispute': resolveDispute,
 };
 
 export function handlerFor<O extends Operation>(op: O): OperationHandler<O> | undefined {

@@ -22,9 +22,13 @@ export const POOL_PREFIX = 'pool:';
 export const ALLOCATION_PREFIX = 'allocation:';
 export const SCHEDULE_PREFIX = 'schedule:';
 export const DEADLINE_PREFIX = 'deadline:';
+export const LISTING_PREFIX = 'listing:';
+export const PURCHASE_PREFIX = 'purchase:';
 
 export const accountKey = (id: Uuid): string => ACCOUNT_PREFIX + id;
 export const poolKey = (id: Uuid): string => POOL_PREFIX + id;
 export const allocationKey = (id: Uuid): string => ALLOCATION_PREFIX + id;
 export const scheduleKey = (id: Uuid): string => SCHEDULE_PREFIX + id;
+export const listingKey = (id: Uuid): string => LISTING_PREFIX + id;
+export const purchaseKey = (id: Uuid): string => PURCHASE_PREFIX + id;
 export const deadlineKey = (height: bigint): string => DEADLINE_PREFIX + height.toString().padStart(20, '0');

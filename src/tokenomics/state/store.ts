@@ -4,13 +4,15 @@
  * failed transaction or block leaves nothing behind, and the block's writes (final value per key,
  * null for a deletion) fall out for the state root and the store's atomic batch.
  */
-import type { Account, Allocation, AuthorityState, BlockPosition, DeadlineEntry, Pool, Schedule, SupplyState, Validator } from '../records.ts';
+import type { Account, Allocation, AuthorityState, BlockPosition, DeadlineEntry, Listing, Purchase, Pool, Schedule, SupplyState, Validator } from '../records.ts';
 import type { ChainParams } from '../params.ts';
 import type { Uuid } from '../ids.ts';
 
 export type StateValue =
   | Account
   | Pool
+  | Listing
+  | Purchase
   | Allocation
   | Schedule
   | SupplyState

@@ -4,6 +4,8 @@
  */
 import type { Ledger } from '../ledger.ts';
 import { returnAllocation } from '../ops/pools.ts';
+import { matureUnbonding } from '../ops/staking.ts';
+import { payoutToSeller } from '../ops/marketplace.ts';
 
 export function runDeadlines(l: Ledger): void {
   const height = l.position.height;
@@ -13,6 +15,15 @@ export function runDeadlines(l: Ledger): void {
         const allocation = l.allocation(entry.id);
         // Released or cancelled before the deadline: nothing left to return.
         if (allocation.status === 'pending') returnAllocation(l, allocation, 'expired');
+        break;
+      }
+      case 'unbonding':
+        matureUnbonding(l, entry.id);
+        break;
+      case 'escrow': {
+        const purchase = l.purchase(entry.id);
+        // Confirmed, refunded or disputed before the deadline: nothing is paid out automatically.
+        if (purchase.status === 'escrowed') payoutToSeller(l, purchase, 'timed-out');
         break;
       }
     }

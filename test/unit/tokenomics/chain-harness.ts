@@ -27,6 +27,10 @@ import {
   scheduleKey,
   walletIdFromPublicKey,
   type Allocation,
+  type Listing,
+  type Purchase,
+  listingKey,
+  purchaseKey,
   type Schedule,
   type TokenEvent,
 } from '../../../src/tokenomics/index.ts';
@@ -57,6 +61,9 @@ export interface SmallGenesisOptions {
   readonly minFee?: bigint;
   readonly validators?: readonly string[];
   readonly pools?: GenesisConfig['pools'];
+  readonly unbondingBlocks?: bigint;
+  readonly escrowTimeoutBlocks?: bigint;
+  readonly relayMinStake?: bigint;
 }
 
 const accountFor = (nameOrId: string): Uuid => (/^[0-9a-f-]{36}$/.test(nameOrId) ? nameOrId : walletOf(nameOrId));
@@ -83,9 +90,9 @@ export function smallGenesis(options: SmallGenesisOptions = {}): GenesisConfig {
         burnRateBps: options.burnRateBps ?? 100n,
       },
       minFee: options.minFee ?? 1n,
-      unbondingBlocks: DEFAULT_PARAMS.unbondingBlocks,
-      relayMinStake: DEFAULT_PARAMS.relayMinStake,
-      escrowTimeoutBlocks: DEFAULT_PARAMS.escrowTimeoutBlocks,
+      unbondingBlocks: options.unbondingBlocks ?? DEFAULT_PARAMS.unbondingBlocks,
+      relayMinStake: options.relayMinStake ?? DEFAULT_PARAMS.relayMinStake,
+      escrowTimeoutBlocks: options.escrowTimeoutBlocks ?? DEFAULT_PARAMS.escrowTimeoutBlocks,
       maxBlockTxs: DEFAULT_PARAMS.maxBlockTxs,
       maxBlockBytes: DEFAULT_PARAMS.maxBlockBytes,
     },
@@ -181,6 +188,19 @@ export class TestChain {
 
   allocation(id: Uuid): Allocation {
     return this.state.get(allocationKey(id)) as Allocation;
+  }
+
+  listing(id: Uuid): Listing {
+    return this.state.get(listingKey(id)) as Listing;
+  }
+
+  purchase(id: Uuid): Purchase {
+    return this.state.get(purchaseKey(id)) as Purchase;
+  }
+
+  /** Ids under a state key prefix such as 'listing:' or 'purchase:', in key order. */
+  idsWithPrefix(prefix: string): Uuid[] {
+    return this.state.keysWithPrefix(prefix).sort().map((k) => k.slice(prefix.length));
   }
 
   schedule(id: Uuid): Schedule {

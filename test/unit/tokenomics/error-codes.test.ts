@@ -76,6 +76,36 @@ const scenarios: Record<ErrorCode, () => string> = {
     return txErrorCode(() => chain.run(AUTHORITY, { type: 'cancel-schedule', scheduleId }));
   },
   NothingToClaim: () => txErrorCode(() => funded().run('alice', { type: 'claim-rewards' })),
+  InsufficientStake: () => txErrorCode(() => funded().run('alice', { type: 'unstake', amount: 1n })),
+  AlreadyRegistered: () => {
+    const chain = new TestChain(smallGenesis({ balances: { alice: 1_000n }, relayMinStake: 10n }));
+    chain.run('alice', { type: 'stake', amount: 10n });
+    chain.run('alice', { type: 'register-relay' });
+    return txErrorCode(() => chain.run('alice', { type: 'register-relay' }));
+  },
+  NotRegistered: () => txErrorCode(() => funded().run('alice', { type: 'deregister-relay' })),
+  UnknownListing: () => txErrorCode(() => funded().run('alice', { type: 'buy', listingId: NO_SUCH_ID, quantity: 1n })),
+  ListingClosed: () => {
+    const chain = funded();
+    chain.run('alice', { type: 'create-listing', title: 'T', price: 1n, quantity: 1n });
+    const listingId = chain.idsWithPrefix('listing:')[0]!;
+    chain.run('alice', { type: 'cancel-listing', listingId });
+    return txErrorCode(() => chain.run('alice', { type: 'cancel-listing', listingId }));
+  },
+  InsufficientQuantity: () => {
+    const chain = new TestChain(smallGenesis({ balances: { alice: 1_000n, bob: 1_000n } }));
+    chain.run('alice', { type: 'create-listing', title: 'T', price: 1n, quantity: 1n });
+    return txErrorCode(() => chain.run('bob', { type: 'buy', listingId: chain.idsWithPrefix('listing:')[0]!, quantity: 2n }));
+  },
+  UnknownPurchase: () => txErrorCode(() => funded().run('alice', { type: 'confirm', purchaseId: NO_SUCH_ID })),
+  PurchaseClosed: () => {
+    const chain = new TestChain(smallGenesis({ balances: { alice: 1_000n, bob: 1_000n } }));
+    chain.run('alice', { type: 'create-listing', title: 'T', price: 1n, quantity: 1n });
+    chain.run('bob', { type: 'buy', listingId: chain.idsWithPrefix('listing:')[0]!, quantity: 1n });
+    const purchaseId = chain.idsWithPrefix('purchase:')[0]!;
+    chain.run('bob', { type: 'confirm', purchaseId });
+    return txErrorCode(() => chain.run('bob', { type: 'confirm', purchaseId }));
+  },
   InvalidGenesis: () => caught(() => validateGenesis({ ...smallGenesis(), authority: [] })),
   InvariantViolation: () => {
     // a state where a balance appeared from nowhere: the full walk refuses it
