@@ -61,7 +61,7 @@ describe('staking and marketplace on a dev node', () => {
     const account = async (id: string) => (await api<Record<string, string>>(base, `/v1/accounts/${id}`)).body;
     const balance = async (id: string) => BigInt((await account(id)).balance!);
     const waitHeight = (h: bigint) => waitFor(`height ${h}`, async () => node!.chain.head.header.height >= h);
-    const state = (key: string) => node!.chain.state.get(key) as Record<string, unknown>;
+    const state = (key: string) => node!.chain.state.get(key) as unknown as Record<string, unknown>;
 
     await send(dev, { type: 'transfer', to: seller.walletId, amount: 100_000n });
     expect(await balance(seller.walletId)).toBe(99_000n);

@@ -1,22 +1,120 @@
 /**
- * The one msgpack encoder (SPEC 7), used for hashing, signing, storage and the wire. Integers
- * below 2^32 go out as msgpack's smallest uint form, larger u64 values as 64-bit integers, so one
- * value has one encoding. Decoding untrusted bytes throws MalformedBytes and nothing else; callers
- * re-encode what they decoded and compare bytes, which refuses every non-canonical form.
+ * The one msgpack encoder (SPEC 7), used for hashing, signing, storage and the wire. It writes
+ * only what the canonical encoding uses: nil, booleans, unsigned integers up to u64 (always the
+ * smallest form: positive fixint, uint 8/16/32/64), UTF-8 strings, binary and arrays; so one value
+ * has exactly one encoding. Anything else is a programming error and throws. Decoding untrusted
+ * bytes (msgpackr) throws MalformedBytes and nothing else; callers re-encode what they decoded and
+ * compare bytes, which refuses every non-canonical form.
  */
 import { Packr } from 'msgpackr';
 import { malformed } from '../errors.ts';
 
-const packr = new Packr({ useRecords: false, int64AsType: 'bigint', mapsAsObjects: false, moreTypes: false } as ConstructorParameters<typeof Packr>[0]);
+const unpackr = new Packr({ useRecords: false, int64AsType: 'bigint', mapsAsObjects: false, moreTypes: false } as ConstructorParameters<typeof Packr>[0]);
+
+const U64_LIMIT = 1n << 64n;
+
+class Writer {
+  private buf = Buffer.allocUnsafe(256);
+  length = 0;
+
+  private room(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + n));
+    this.buf.copy(next, 0, 0, this.length);
+    this.buf = next;
+  }
+
+  byte(b: number): void {
+    this.room(1);
+    this.buf[this.length++] = b;
+  }
+
+  head(small: number, marker8: number | null, marker16: number, marker32: number, n: number, smallLimit: number): void {
+    if (n < smallLimit) this.byte(small | n);
+    else if (marker8 !== null && n < 0x100) {
+      this.byte(marker8);
+      this.byte(n);
+    } else if (n < 0x10000) {
+      this.room(3);
+      this.buf[this.length] = marker16;
+      this.buf.writeUInt16BE(n, this.length + 1);
+      this.length += 3;
+    } else {
+      this.room(5);
+      this.buf[this.length] = marker32;
+      this.buf.writeUInt32BE(n, this.length + 1);
+      this.length += 5;
+    }
+  }
+
+  uint(v: bigint): void {
+    if (v < 0n || v >= U64_LIMIT) throw new RangeError(`${v} is not a u64`);
+    if (v < 0x80n) this.byte(Number(v));
+    else if (v < 0x100n) {
+      this.byte(0xcc);
+      this.byte(Number(v));
+    } else if (v < 0x10000n) {
+      this.room(3);
+      this.buf[this.length] = 0xcd;
+      this.buf.writeUInt16BE(Number(v), this.length + 1);
+      this.length += 3;
+    } else if (v < 0x1_0000_0000n) {
+      this.room(5);
+      this.buf[this.length] = 0xce;
+      this.buf.writeUInt32BE(Number(v), this.length + 1);
+      this.length += 5;
+    } else {
+      this.room(9);
+      this.buf[this.length] = 0xcf;
+      this.buf.writeBigUInt64BE(v, this.length + 1);
+      this.length += 9;
+    }
+  }
+
+  bytes(data: Uint8Array): void {
+    this.room(data.length);
+    this.buf.set(data, this.length);
+    this.length += data.length;
+  }
+
+  value(v: unknown): void {
+    if (v === null) this.byte(0xc0);
+    else if (v === true) this.byte(0xc3);
+    else if (v === false) this.byte(0xc2);
+    else if (typeof v === 'bigint') this.uint(v);
+    else if (typeof v === 'number') {
+      if (!Number.isSafeInteger(v)) throw new RangeError(`${v} is not an unsigned integer`);
+      this.uint(BigInt(v));
+    } else if (typeof v === 'string') {
+      const utf8 = Buffer.from(v, 'utf8');
+      this.head(0xa0, 0xd9, 0xda, 0xdb, utf8.length, 32);
+      this.bytes(utf8);
+    } else if (v instanceof Uint8Array) {
+      this.head(0, 0xc4, 0xc5, 0xc6, v.length, 0);
+      this.bytes(v);
+    } else if (Array.isArray(v)) {
+      this.head(0x90, null, 0xdc, 0xdd, v.length, 16);
+      for (const item of v) this.value(item);
+    } else {
+      throw new TypeError(`The canonical encoding has no form for ${typeof v}`);
+    }
+  }
+
+  result(): Uint8Array {
+    return Uint8Array.prototype.slice.call(this.buf, 0, this.length);
+  }
+}
 
 export function pack(value: unknown): Uint8Array {
-  return packr.pack(value);
+  const writer = new Writer();
+  writer.value(value);
+  return writer.result();
 }
 
 export function unpack(bytes: Uint8Array, what: string): unknown {
   if (!(bytes instanceof Uint8Array)) malformed(what, 'expected bytes.');
   try {
-    return packr.unpack(bytes);
+    return unpackr.unpack(bytes);
   } catch (err) {
     return malformed(what, err instanceof Error ? err.message : 'not msgpack.');
   }

@@ -6,21 +6,30 @@
 import { U64_MAX } from '../../tokenomics/index.ts';
 import { malformed } from '../errors.ts';
 
+/** A short, never-throwing description of an untrusted decoded value for error messages. */
+export function describeRaw(raw: unknown): string {
+  if (typeof raw === 'string') return JSON.stringify(raw.slice(0, 40));
+  if (typeof raw === 'bigint' || typeof raw === 'number' || typeof raw === 'boolean') return String(raw);
+  if (raw === null) return 'nil';
+  if (raw instanceof Uint8Array) return `${raw.length} bytes`;
+  if (Array.isArray(raw)) return `a list of ${raw.length}`;
+  return typeof raw;
+}
+
 export interface Codec<T> {
   enc(value: T): unknown;
   dec(raw: unknown, path: string): T;
 }
 
-const U32_LIMIT = 2n ** 32n;
-
 export const u64: Codec<bigint> = {
-  enc: (v) => (v < U32_LIMIT ? Number(v) : v),
+  enc: (v) => v,
   dec(raw, path) {
     if (typeof raw === 'bigint') {
       if (raw < 0n || raw > U64_MAX) malformed(path, 'outside u64.');
       return raw;
     }
-    if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 0) return BigInt(raw);
+    // Small msgpack ints decode as numbers; a float, negative or unsafe number is no u64 of ours.
+    if (typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= 0) return BigInt(raw);
     return malformed(path, 'expected an unsigned integer.');
   },
 };

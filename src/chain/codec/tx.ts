@@ -7,7 +7,7 @@ import type { Operation, OperationType, TxInput } from '../../tokenomics/index.t
 import { sha256, signMessage, toHex, verifySignature } from '../crypto.ts';
 import { ChainError, ChainErrorCode, malformed } from '../errors.ts';
 import { bytesEqual, pack, unpack } from './msgpack.ts';
-import { type Codec, bin, hexBin, list, nullable, record, str, u64, uuid } from './schema.ts';
+import { type Codec, bin, describeRaw, hexBin, list, nullable, record, str, u64, uuid } from './schema.ts';
 
 export const MAX_TX_BYTES = 64 * 1024;
 const reason = str(64);
@@ -97,7 +97,8 @@ export function signTx(tx: UnsignedTx, secretKey: Uint8Array): SignedTx {
 function decodeUnsigned(raw: unknown, path: string): UnsignedTx {
   if (!Array.isArray(raw) || raw.length !== 5) malformed(path, 'expected [chain_id, type, signer, nonce, payload].');
   const [chainId, type, signer, nonce, payload] = raw;
-  if (typeof type !== 'string' || !(type in PAYLOADS)) malformed(`${path}.type`, `unknown operation type ${JSON.stringify(type)}.`);
+  // Own properties only: "toString" or "__proto__" are not operation types.
+  if (typeof type !== 'string' || !Object.hasOwn(PAYLOADS, type)) malformed(`${path}.type`, `unknown operation type ${describeRaw(type)}.`);
   const fields = (PAYLOADS[type as OperationType] as Codec<object>).dec(payload, `${path}.payload`);
   return {
     chainId: chainIdCodec.dec(chainId, `${path}.chain_id`),

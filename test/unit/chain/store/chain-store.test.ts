@@ -274,7 +274,7 @@ describe('ChainStore', () => {
 
     await rawPut(dir, bucketKey(Bucket.META, Buffer.from('head', 'ascii')), Uint8Array.of(0xc1)); // 0xc1: never valid msgpack
     await rawPut(dir, bucketKey(Bucket.BURN, Buffer.alloc(12)), pack(['burn']));
-    await rawPut(dir, bucketKey(Bucket.TX, new Uint8Array(32)), pack([1, -1]));
+    await rawPut(dir, bucketKey(Bucket.TX, new Uint8Array(32)), Uint8Array.of(0x92, 0x01, 0xff)); // [1, -1]: a negative index
     await withStore(dir, async (store) => {
       await expect(store.head()).rejects.toMatchObject({ code: ChainErrorCode.StoreCorrupt });
       await expect(store.history('burn', { limit: 100, beforeHeight: 1n })).rejects.toMatchObject({ code: ChainErrorCode.StoreCorrupt });
