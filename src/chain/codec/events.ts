@@ -54,7 +54,7 @@ export function encodeEvent(event: TokenEvent): Uint8Array {
 export function decodeEvent(bytes: Uint8Array): TokenEvent {
   const raw = unpack(bytes, 'event');
   const kind = Array.isArray(raw) ? raw[0] : undefined;
-  const codec = typeof kind === 'string' ? BY_KIND[kind as TokenEvent['kind']] : undefined;
+  const codec = typeof kind === 'string' && Object.hasOwn(BY_KIND, kind) ? BY_KIND[kind as TokenEvent['kind']] : undefined;
   if (codec === undefined) malformed('event', 'unknown kind.');
   return codec.dec(raw, 'event') as TokenEvent;
 }

@@ -158,8 +158,8 @@ const BY_PREFIX: [string, Codec<unknown>][] = [
 ];
 
 function codecFor(key: string): Codec<unknown> {
-  const exact = EXACT[key];
-  if (exact !== undefined) return exact;
+  // Own entries only: a key such as "constructor" must not find Object.prototype's.
+  if (Object.hasOwn(EXACT, key)) return EXACT[key]!;
   for (const [prefix, codec] of BY_PREFIX) if (key.startsWith(prefix)) return codec;
   return malformed(`state key ${key}`, 'no codec for this key.');
 }

@@ -1,0 +1,292 @@
+/**
+ * Fixed test vectors (SPEC 7): a key, a transfer tx (unsigned encoding, hash, signature, signed
+ * bytes), a header (encoding, hash, signature), a block and a state root. Any change of encoding
+ * fails here, never as a silent fork. Each pinned value was computed once by the code and is
+ * cross-checked independently: RFC 8032 vectors, a pure-bigint ed25519 key derivation, node:crypto
+ * SHA-256 / ed25519 verification, and a hand-written msgpack writer that follows SPEC 7 literally.
+ *
+ * If a vector fails after a deliberate encoding change, that change forks the chain: update the
+ * pinned hex only together with a chain-id/genesis change and a note.
+ */
+import { createHash, createPublicKey, verify as nodeVerify } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { type BlockHeader, decodeBlock, encodeHeader, headerHash, sealBlock, txRoot } from '../../../../src/chain/codec/block.ts';
+import { stateKeyBytes, stateRoot } from '../../../../src/chain/codec/state.ts';
+import { type UnsignedTx, decodeSignedTx, encodeUnsignedTx, signTx, verifyTx } from '../../../../src/chain/codec/tx.ts';
+import { keyPairFromSeed, signMessage, toHex, verifySignature } from '../../../../src/chain/crypto.ts';
+import { type StateValue, DCHAT_NAMESPACE, walletIdFromPublicKey } from '../../../../src/tokenomics/index.ts';
+import { SIGNER, VECTOR_SEED, hex, hexBytes, mp, uuidBytes } from './codec-fixture.ts';
+
+// ---- pinned values -------------------------------------------------------------------------
+
+const V = {
+  publicKey: '79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664',
+  walletId: '5536e024-2eb4-5096-ac83-20520e4c5992',
+  tx: {
+    unsigned:
+      '95aa64636861742d74657374a87472616e73666572c42079b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad0496640792c4106ba7b8109dad11d180b400c04fd430c8cd03e8',
+    hash: '076fbd1618cf39d1eb18783a89d0310f77c53889783e85e8265bfaf1bfd06b69',
+    signature:
+      '4afae641e896e0736c1bcfe74d15727404a17b91f56477fb3b0ff69c3dc58b114c5fa52e387894e5376d3f9bfad8194bc6643e3dd54ad3fd6f313bb3b3d8490b',
+  },
+  txRoot: 'be1c35b20cc8277ad7cd8ec080d58f2f0be8b7cf50c8fd7c8ec09a1dc03122df',
+  stateRoot: 'd452bd447869a9ab9589fcceabf9ce6d6c694808719b91638e6833958f43ddd1',
+  header: {
+    encoding:
+      '98aa64636861742d746573742a2dc420ababababababababababababababababababababababababababababababababcf0000019b76dec6b0c42079b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664c420be1c35b20cc8277ad7cd8ec080d58f2f0be8b7cf50c8fd7c8ec09a1dc03122dfc420d452bd447869a9ab9589fcceabf9ce6d6c694808719b91638e6833958f43ddd1',
+    hash: '8d4d6fa52bd6ab5abe7bf06fa870e47a0e76608c4ec35b34d090e0de0f06cf08',
+    signature:
+      '3a19ed747d4d6858bc64ad0264c75d24ba9f40e9d74f10946c533b1d63c2eb3dc1f5f33d0011c9194051a58ab66b9901de524d707d5444cd5a49e90237fe9a07',
+  },
+} as const;
+
+// ---- the inputs ------------------------------------------------------------------------------
+
+const TO = '6ba7b810-9dad-11d1-80b4-00c04fd430c8';
+const TX: UnsignedTx = { chainId: 'dchat-test', signer: SIGNER.hex, nonce: 7n, op: { type: 'transfer', to: TO, amount: 1_000n } };
+
+const PARENT_ROOT = new Uint8Array(32).fill(0x11);
+const ACCOUNT_KEY = `account:${V.walletId}`;
+const DEADLINE_KEY = 'deadline:00000000000000000042';
+const ACCOUNT: StateValue = { balance: 997_500n, staked: 0n, unbonding: [{ amount: 500n, deadline: 100_842n }], pendingRewards: 0n, nonce: 8n };
+const SUPPLY: StateValue = { totalMinted: 100_000_002_500n, totalBurned: 2_500n, annualProvision: 5_000_000_000n, carry: 17n };
+/** Inserted out of key order on purpose. */
+const WRITES = new Map<string, StateValue | null>([
+  ['meta:supply', SUPPLY],
+  [DEADLINE_KEY, null],
+  [ACCOUNT_KEY, ACCOUNT],
+]);
+
+const TIMESTAMP = 1_767_225_600_000n + 45n * 6_000n;
+const header = (): BlockHeader => ({
+  chainId: 'dchat-test',
+  height: 42n,
+  slot: 45n,
+  parentHash: new Uint8Array(32).fill(0xab),
+  timestampMs: TIMESTAMP,
+  proposer: SIGNER.hex,
+  txRoot: hexBytes(V.txRoot),
+  stateRoot: hexBytes(V.stateRoot),
+});
+
+// ---- independent tools -----------------------------------------------------------------------
+
+const nodeSha256 = (...parts: Uint8Array[]): string => {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return h.digest('hex');
+};
+
+const nodeEd25519Verify = (publicKeyHex: string, message: Uint8Array, signatureHex: string): boolean => {
+  const spki = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(publicKeyHex, 'hex')]);
+  return nodeVerify(null, message, createPublicKey({ key: spki, format: 'der', type: 'spki' }), Buffer.from(signatureHex, 'hex'));
+};
+
+/** RFC 8032 5.1.5 public key derivation in plain bigint arithmetic (no OpenSSL). */
+function ed25519PublicKey(seed: Uint8Array): string {
+  const P = 2n ** 255n - 19n;
+  const mod = (a: bigint): bigint => ((a % P) + P) % P;
+  const pow = (b: bigint, e: bigint): bigint => {
+    let r = 1n;
+    let x = mod(b);
+    for (; e > 0n; e >>= 1n, x = (x * x) % P) if (e & 1n) r = (r * x) % P;
+    return r;
+  };
+  const inv = (a: bigint): bigint => pow(a, P - 2n);
+  const D = mod(-121665n * inv(121666n));
+  type Pt = [bigint, bigint, bigint, bigint];
+  const add = ([x1, y1, z1, t1]: Pt, [x2, y2, z2, t2]: Pt): Pt => {
+    const a = mod((y1 - x1) * (y2 - x2));
+    const b = mod((y1 + x1) * (y2 + x2));
+    const c = mod(t1 * 2n * D * t2);
+    const d = mod(z1 * 2n * z2);
+    const e = b - a;
+    const f = d - c;
+    const g = d + c;
+    const h = b + a;
+    return [mod(e * f), mod(g * h), mod(f * g), mod(e * h)];
+  };
+  const bx = 15112221349535400772501151409588531511454012693041857206046113283949847762202n;
+  const by = 46316835694926478169428394003475163141307993866256225615783033603165251855960n;
+  const h = createHash('sha512').update(seed).digest();
+  let a = BigInt(`0x${Buffer.from(h.subarray(0, 32)).reverse().toString('hex')}`);
+  a &= (1n << 254n) - 8n;
+  a |= 1n << 254n;
+  let q: Pt = [0n, 1n, 1n, 0n];
+  let base: Pt = [bx, by, 1n, mod(bx * by)];
+  for (; a > 0n; a >>= 1n, base = add(base, base)) if (a & 1n) q = add(q, base);
+  const zi = inv(q[2]);
+  const x = mod(q[0] * zi);
+  const y = mod(q[1] * zi);
+  const encoded = y | ((x & 1n) << 255n);
+  return Buffer.from(encoded.toString(16).padStart(64, '0'), 'hex').reverse().toString('hex');
+}
+
+/** UUIDv5 (RFC 9562) by hand: SHA-1(namespace || name), version and variant bits set. */
+function uuidV5(name: Uint8Array, namespace: string): string {
+  const digest = createHash('sha1').update(uuidBytes(namespace)).update(name).digest().subarray(0, 16);
+  digest[6] = (digest[6]! & 0x0f) | 0x50;
+  digest[8] = (digest[8]! & 0x3f) | 0x80;
+  const h = digest.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+// ---- the vectors -----------------------------------------------------------------------------
+
+describe('crypto against RFC 8032 (section 7.1)', () => {
+  it.each([
+    [
+      'TEST 1',
+      '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60',
+      'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a',
+      '',
+      'e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b',
+    ],
+    [
+      'TEST 2',
+      '4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb',
+      '3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c',
+      '72',
+      '92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00',
+    ],
+  ])('%s: key from seed, signature, verification', (_name, seed, publicKey, message, signature) => {
+    const pair = keyPairFromSeed(hexBytes(seed));
+    expect(toHex(pair.publicKey)).toBe(publicKey);
+    expect(ed25519PublicKey(hexBytes(seed))).toBe(publicKey);
+    expect(toHex(signMessage(pair.secretKey, hexBytes(message)))).toBe(signature);
+    expect(verifySignature(pair.publicKey, hexBytes(message), hexBytes(signature))).toBe(true);
+  });
+});
+
+describe('the key (seed bytes 0x01..0x20)', () => {
+  it('has the pinned public key, derived independently in bigint arithmetic', () => {
+    expect(hex(VECTOR_SEED)).toBe('0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20');
+    expect(toHex(keyPairFromSeed(VECTOR_SEED).publicKey)).toBe(V.publicKey);
+    expect(ed25519PublicKey(VECTOR_SEED)).toBe(V.publicKey);
+  });
+
+  it('has the pinned wallet id, UUIDv5(DCHAT_NAMESPACE, raw public key) by hand (SPEC 2)', () => {
+    expect(DCHAT_NAMESPACE).toBe('a0f04fc7-460a-489f-a322-b1ec63ed746b');
+    expect(walletIdFromPublicKey(V.publicKey)).toBe(V.walletId);
+    expect(uuidV5(hexBytes(V.publicKey), DCHAT_NAMESPACE)).toBe(V.walletId);
+  });
+});
+
+describe('the transfer tx (chain dchat-test, nonce 7, 1000 tokens)', () => {
+  it('has the pinned unsigned encoding, hash and signature', () => {
+    const signed = signTx(TX, SIGNER.secretKey);
+    expect(hex(encodeUnsignedTx(TX))).toBe(V.tx.unsigned);
+    expect(hex(signed.hash)).toBe(V.tx.hash);
+    expect(hex(signed.signature)).toBe(V.tx.signature);
+    expect(hex(signed.bytes)).toBe(`92${V.tx.unsigned}c440${V.tx.signature}`);
+  });
+
+  it('hand-decodes as SPEC 7 [chain_id, type, signer_public_key, nonce, [to, amount]]', () => {
+    const b = hexBytes(V.tx.unsigned);
+    let at = 0;
+    const take = (n: number): string => hex(b.subarray(at, (at += n)));
+    expect(take(1)).toBe('95'); // fixarray of 5
+    expect(take(1)).toBe('aa'); // fixstr of 10 ...
+    expect(Buffer.from(take(10), 'hex').toString()).toBe('dchat-test');
+    expect(take(1)).toBe('a8'); // fixstr of 8 ...
+    expect(Buffer.from(take(8), 'hex').toString()).toBe('transfer');
+    expect(take(2)).toBe('c420'); // bin 8 of 32: the raw public key
+    expect(take(32)).toBe(V.publicKey);
+    expect(take(1)).toBe('07'); // positive fixint nonce
+    expect(take(1)).toBe('92'); // payload: fixarray of 2
+    expect(take(2)).toBe('c410'); // bin 8 of 16: the recipient id's raw bytes
+    expect(take(16)).toBe(TO.replace(/-/g, ''));
+    expect(take(3)).toBe('cd03e8'); // uint 16: 1000
+    expect(at).toBe(b.length);
+    // The same bytes from the independent SPEC 7 writer.
+    expect(mp(['dchat-test', 'transfer', hexBytes(V.publicKey), 7n, [uuidBytes(TO), 1_000n]])).toBe(V.tx.unsigned);
+  });
+
+  it('hash = SHA-256 of the unsigned encoding; the signature verifies with node:crypto; ed25519 is deterministic', () => {
+    expect(nodeSha256(hexBytes(V.tx.unsigned))).toBe(V.tx.hash);
+    expect(nodeEd25519Verify(V.publicKey, hexBytes(V.tx.hash), V.tx.signature)).toBe(true);
+    expect(nodeEd25519Verify(V.publicKey, hexBytes(V.tx.unsigned), V.tx.signature)).toBe(false); // over the hash, not the bytes
+    expect(hex(signTx(TX, keyPairFromSeed(VECTOR_SEED).secretKey).signature)).toBe(V.tx.signature);
+  });
+
+  it('the pinned signed bytes decode to the tx and verify', () => {
+    const decoded = decodeSignedTx(hexBytes(`92${V.tx.unsigned}c440${V.tx.signature}`));
+    expect(decoded.tx).toEqual(TX);
+    expect(hex(decoded.hash)).toBe(V.tx.hash);
+    expect(() => verifyTx(decoded, 'dchat-test')).not.toThrow();
+  });
+});
+
+describe('the state root (parent 0x11 x 32; an account, the supply, one deletion)', () => {
+  it('has the pinned value', () => {
+    expect(hex(stateRoot(PARENT_ROOT, WRITES))).toBe(V.stateRoot);
+  });
+
+  it('= SHA-256(parent || [[key, value]...] sorted by key bytes, deletion as nil), by hand', () => {
+    expect(hex(stateKeyBytes(ACCOUNT_KEY))).toBe(Buffer.from(ACCOUNT_KEY, 'ascii').toString('hex'));
+    const key = (k: string) => Uint8Array.from(Buffer.from(k, 'ascii'));
+    // "account:" < "deadline:" < "meta:supply" in byte order.
+    const entries = mp([
+      [key(ACCOUNT_KEY), [997_500n, 0n, [[500n, 100_842n]], 0n, 8n]],
+      [key(DEADLINE_KEY), null],
+      [key('meta:supply'), [100_000_002_500n, 2_500n, 5_000_000_000n, 17n]],
+    ]);
+    expect(entries.slice(0, 2)).toBe('93');
+    expect(entries).toContain('cf000000174876f1c4'); // total_minted 100,000,002,500 as uint 64
+    expect(nodeSha256(PARENT_ROOT, hexBytes(entries))).toBe(V.stateRoot);
+  });
+});
+
+describe('the header (height 42, slot 45)', () => {
+  it('tx_root = SHA-256 of the concatenated tx hashes; SHA-256 of nothing when empty', () => {
+    const signed = signTx(TX, SIGNER.secretKey);
+    expect(hex(txRoot([signed]))).toBe(V.txRoot);
+    expect(nodeSha256(hexBytes(V.tx.hash))).toBe(V.txRoot);
+    expect(hex(txRoot([]))).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    expect(hex(txRoot([signed, signed]))).toBe(nodeSha256(hexBytes(V.tx.hash), hexBytes(V.tx.hash)));
+  });
+
+  it('has the pinned encoding, hash and proposer signature', () => {
+    expect(hex(encodeHeader(header()))).toBe(V.header.encoding);
+    expect(hex(headerHash(header()))).toBe(V.header.hash);
+    const block = sealBlock(header(), [signTx(TX, SIGNER.secretKey)], SIGNER.secretKey);
+    expect(hex(block.hash)).toBe(V.header.hash);
+    expect(hex(block.signature)).toBe(V.header.signature);
+  });
+
+  it('hash = SHA-256 of the encoding; the signature over the hash verifies with node:crypto', () => {
+    expect(nodeSha256(hexBytes(V.header.encoding))).toBe(V.header.hash);
+    expect(nodeEd25519Verify(V.publicKey, hexBytes(V.header.hash), V.header.signature)).toBe(true);
+  });
+
+  it('hand-decodes as SPEC 7 [chain_id, height, slot, parent_hash, timestamp_ms, proposer, tx_root, state_root]', () => {
+    const b = hexBytes(V.header.encoding);
+    let at = 0;
+    const take = (n: number): string => hex(b.subarray(at, (at += n)));
+    expect(take(1)).toBe('98'); // fixarray of 8
+    expect(take(11)).toBe(`aa${Buffer.from('dchat-test').toString('hex')}`);
+    expect(take(1)).toBe('2a'); // height 42
+    expect(take(1)).toBe('2d'); // slot 45
+    expect(take(34)).toBe(`c420${'ab'.repeat(32)}`);
+    expect(take(1)).toBe('cf'); // uint 64: timestamp_ms is above 2^32
+    expect(BigInt(`0x${take(8)}`)).toBe(TIMESTAMP);
+    expect(take(34)).toBe(`c420${V.publicKey}`);
+    expect(take(34)).toBe(`c420${V.txRoot}`);
+    expect(take(34)).toBe(`c420${V.stateRoot}`);
+    expect(at).toBe(b.length);
+    const spec = mp(['dchat-test', 42n, 45n, new Uint8Array(32).fill(0xab), TIMESTAMP, hexBytes(V.publicKey), hexBytes(V.txRoot), hexBytes(V.stateRoot)]);
+    expect(V.header.encoding).toBe(spec);
+  });
+});
+
+describe('the block [header, [signed tx], signature]', () => {
+  it('is the header, the signed tx and the signature, byte for byte, and decodes back', () => {
+    const bytes = `93${V.header.encoding}9192${V.tx.unsigned}c440${V.tx.signature}c440${V.header.signature}`;
+    const block = sealBlock(header(), [signTx(TX, SIGNER.secretKey)], SIGNER.secretKey);
+    expect(hex(block.bytes)).toBe(bytes);
+    const decoded = decodeBlock(hexBytes(bytes));
+    expect(decoded.header).toEqual(header());
+    expect(hex(decoded.hash)).toBe(V.header.hash);
+    expect(decoded.txs.map((t) => hex(t.hash))).toEqual([V.tx.hash]);
+  });
+});
