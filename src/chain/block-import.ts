@@ -7,10 +7,11 @@ import { type BlockOutcome, type ChainParams, type StateView, type Validator, ME
 import { type Block, type BlockHeader, txRoot } from './codec/block.ts';
 import { bytesEqual } from './codec/msgpack.ts';
 import { stateRoot } from './codec/state.ts';
-import { toTxInput, verifyTx } from './codec/tx.ts';
+import { toTxInput } from './codec/tx.ts';
 import { verifySignature } from './crypto.ts';
 import { ChainError, ChainErrorCode } from './errors.ts';
 import { proposerFor, slotStartMs } from './poa.ts';
+import { type SignatureResults, verifyTxWith } from './verify/tx-signatures.ts';
 
 export interface ParentInfo {
   readonly header: BlockHeader;
@@ -45,11 +46,22 @@ export function checkHeader(block: Block, parent: ParentInfo, params: ChainParam
   if (!bytesEqual(txRoot(block.txs), h.txRoot)) fail('BadTxRoot', `The tx_root of block ${h.height} does not match its transactions.`);
 }
 
-export function importBlock(block: Block, parent: ParentInfo, currentSlot: bigint): ImportedBlock {
+export interface ImportOptions {
+  /**
+   * The transactions' signatures as already checked elsewhere (the verify pool): `true` = all of
+   * them verify; per tx, 1 = verifies, 0 = check it here. A checked signature is not checked twice;
+   * the chain id always is, and unchecked signatures are verified here, in order, so the error is
+   * the one a plain import gives. The caller must not keep the result before that check is done.
+   */
+  readonly signaturesVerified?: boolean | SignatureResults;
+}
+
+export function importBlock(block: Block, parent: ParentInfo, currentSlot: bigint, options: ImportOptions = {}): ImportedBlock {
   const params = parent.state.get(META_PARAMS) as ChainParams;
   const validators = parent.state.get(META_VALIDATORS) as readonly Validator[];
   checkHeader(block, parent, params, validators, currentSlot);
-  for (const tx of block.txs) verifyTx(tx, params.chainId);
+  const verified = options.signaturesVerified ?? false;
+  block.txs.forEach((tx, i) => verifyTxWith(tx, params.chainId, verified === true || (verified !== false && verified[i] === 1)));
   let outcome: BlockOutcome;
   try {
     outcome = applyBlock(parent.state, { height: block.header.height, timestampMs: block.header.timestampMs }, block.txs.map(toTxInput));

@@ -17,7 +17,7 @@ import {
   isTokenError,
 } from '../tokenomics/index.ts';
 import { produceBlock } from './block-production.ts';
-import { type ImportedBlock, importBlock } from './block-import.ts';
+import { type ImportedBlock, type ParentInfo, importBlock } from './block-import.ts';
 import { type Block, type BlockHeader, assembleBlock, decodeBlock } from './codec/block.ts';
 import { bytesEqual } from './codec/msgpack.ts';
 import { type SignedTx, decodeSignedTx } from './codec/tx.ts';
@@ -27,6 +27,8 @@ import { ZERO_SIGNATURE, buildGenesis } from './genesis-block.ts';
 import { finalizedHeight, isBetterHead } from './fork-choice.ts';
 import { DEFAULT_MEMPOOL_LIMITS, type Dropped, Mempool } from './mempool.ts';
 import { ChainStore } from './store/chain-store.ts';
+import { type SignatureVerifier, VerifyPool } from './verify/pool.ts';
+import { type SignatureResults, allVerified, verifyTxSignatures } from './verify/tx-signatures.ts';
 
 export type TxStatus =
   | { readonly status: 'pending' }
@@ -69,7 +71,12 @@ export interface ChainOptions {
   readonly genesis: GenesisConfig;
   readonly logger: Logger;
   readonly mempoolLimits?: { maxTxs: number; maxPerSender: number };
+  /** Threads that verify transaction signatures (default: one per core; 0 = on the main thread). */
+  readonly verifyThreads?: number;
 }
+
+/** What `submitTxs` answers per transaction, in the order given. */
+export type SubmitResult = { readonly ok: true; readonly tx: SignedTx } | { readonly ok: false; readonly error: unknown };
 
 const MAX_REJECTED_KEPT = 10_000;
 
@@ -89,11 +96,14 @@ export class Chain {
   /** The first block seen per (slot, proposer), to catch a validator signing two blocks for one slot. */
   private readonly slotSeen = new Map<string, BlockHeader & { hash: Uint8Array }>();
   private readonly equivocations: Equivocation[] = [];
+  /** Checks transaction signatures on worker threads while this thread applies blocks in order. */
+  private readonly verifier: SignatureVerifier;
 
   private constructor(options: ChainOptions, state: MemoryState, head: ChainHead) {
     this.params = options.genesis.params;
     this.store = options.store;
     this.logger = options.logger;
+    this.verifier = new VerifyPool(options.verifyThreads === undefined ? {} : { threads: options.verifyThreads });
     this.committed = state;
     this.headBlock = head;
     this.mempool = new Mempool({ chainId: this.params.chainId, ...(options.mempoolLimits ?? DEFAULT_MEMPOOL_LIMITS) }, this.headView());
@@ -148,6 +158,12 @@ export class Chain {
     await this.queue;
   }
 
+  /** Lets queued changes finish, then stops the signature worker threads. The store stays open. */
+  async close(): Promise<void> {
+    await this.idle();
+    await this.verifier.close();
+  }
+
   /** Runs `task` after every earlier change has finished: one writer at a time. */
   private exclusive<T>(task: () => Promise<T>): Promise<T> {
     const run = this.queue.then(task, task);
@@ -162,16 +178,38 @@ export class Chain {
    * Throws a typed error and changes nothing if the block is invalid, known, or unplaceable.
    */
   importBlock(block: Block, currentSlot: bigint): Promise<ImportResult> {
+    // Signatures need no state: the pool starts on them now, even while earlier changes run.
+    const signatures = verifyTxSignatures(this.verifier, block.txs);
     return this.exclusive(async () => {
       if (await this.hasBlock(block.hash)) throw new ChainError(ChainErrorCode.KnownBlock, `Block ${toHex(block.hash)} is already known.`);
       if (bytesEqual(block.header.parentHash, this.headBlock.hash)) {
-        const imported = importBlock(block, this.parentInfo(), currentSlot);
+        const imported = await this.importVerified(block, this.parentInfo(), currentSlot, signatures);
         this.checkEquivocation(block);
         await this.commit(block, imported, 'imported');
         return { imported, outcome: 'extended' as const };
       }
-      return this.importOnBranch(block, currentSlot);
+      return this.importOnBranch(block, currentSlot, signatures);
     });
+  }
+
+  /**
+   * importBlock with the tx signatures checked by the pool: the block is applied on this thread
+   * while the workers verify, and the outcome is kept only once every signature is known good.
+   * If the pool reports a signature as bad (or could not check it), the import runs again with the
+   * checks on this thread for those txs, so the error is exactly the one a plain import gives.
+   */
+  private async importVerified(block: Block, parent: ParentInfo, currentSlot: bigint, signatures: Promise<SignatureResults>): Promise<ImportedBlock> {
+    let imported: ImportedBlock | undefined;
+    let failure: { error: unknown } | undefined;
+    try {
+      imported = importBlock(block, parent, currentSlot, { signaturesVerified: true });
+    } catch (error) {
+      failure = { error };
+    }
+    const results = await signatures;
+    if (!allVerified(results)) return importBlock(block, parent, currentSlot, { signaturesVerified: results });
+    if (failure !== undefined) throw failure.error;
+    return imported!;
   }
 
   /** The equivocations seen so far (both headers each). */
@@ -200,7 +238,7 @@ export class Chain {
   }
 
   /** A block whose parent is not the head: rebuild its parent's state, validate, then choose. */
-  private async importOnBranch(block: Block, currentSlot: bigint): Promise<ImportResult> {
+  private async importOnBranch(block: Block, currentSlot: bigint, signatures: Promise<SignatureResults>): Promise<ImportResult> {
     const branch = await this.branchTo(block.header.parentHash);
     if (branch.ancestor.height < this.finalized) {
       throw new ChainError(ChainErrorCode.BelowFinality, `Block ${block.header.height} forks below the last final block ${this.finalized}.`);
@@ -214,8 +252,10 @@ export class Chain {
     }
     let parent = { header: branch.ancestor.header, hash: branch.ancestor.hash, state: view as StateViewLike };
     const parts: { block: Block; imported: ImportedBlock; undo: WriteSet }[] = [];
-    for (const b of [...branch.blocks, block]) {
-      const imported = importBlock(b, parent, currentSlot);
+    const blocks = [...branch.blocks, block];
+    const checks = blocks.map((b) => (b === block ? signatures : verifyTxSignatures(this.verifier, b.txs)));
+    for (const [i, b] of blocks.entries()) {
+      const imported = await this.importVerified(b, parent, currentSlot, checks[i]!);
       const undo: WriteSet = new Map([...imported.writes.keys()].map((key) => [key, view.get(key) ?? null]));
       applyWrites(view, imported.writes);
       parts.push({ block: b, imported, undo });
@@ -257,7 +297,8 @@ export class Chain {
     for (const tx of abandoned.flatMap((b) => b.txs)) {
       if (included.has(toHex(tx.hash))) continue;
       try {
-        this.mempool.add(tx);
+        // Their signatures were verified when their blocks were imported or produced.
+        this.mempool.add(tx, { signatureVerified: true });
         await this.store.putPending(tx.hash, tx.bytes);
       } catch (err) {
         if (!(isTokenError(err) || err instanceof ChainError)) throw err;
@@ -319,23 +360,67 @@ export class Chain {
 
   /** Accepts a signed transaction into the mempool (journaled to disk first), or throws its typed error. */
   submitTx(bytes: Uint8Array): Promise<SignedTx> {
-    return this.exclusive(async () => {
-      const tx = decodeSignedTx(bytes);
-      const hash = toHex(tx.hash);
-      if ((await this.store.txLocation(tx.hash)) !== null) {
-        throw new ChainError(ChainErrorCode.DuplicateTx, `Transaction ${hash} is already included.`);
-      }
+    let tx: SignedTx;
+    try {
+      tx = decodeSignedTx(bytes);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    // Checked on the pool before this tx's turn; concurrent submissions share a worker batch.
+    const signature = verifyTxSignatures(this.verifier, [tx]);
+    return this.exclusive(async () => this.admit(tx, (await signature)[0] === 1));
+  }
+
+  /**
+   * Accepts a batch of signed transactions in order, in one turn of the queue, their signatures
+   * checked together on the pool: one answer per transaction (the tx, or its typed error).
+   */
+  submitTxs(list: readonly Uint8Array[]): Promise<SubmitResult[]> {
+    const decoded = list.map((bytes): SubmitResult => {
       try {
-        this.mempool.add(tx);
-      } catch (err) {
-        if (isTokenError(err) || err instanceof ChainError) this.remember(hash, err);
-        throw err;
+        return { ok: true, tx: decodeSignedTx(bytes) };
+      } catch (error) {
+        return { ok: false, error };
       }
-      await this.store.putPending(tx.hash, tx.bytes);
-      this.rejected.delete(hash);
-      this.events.emit('tx', tx);
-      return tx;
     });
+    const txs = decoded.flatMap((d) => (d.ok ? [d.tx] : []));
+    const signatures = verifyTxSignatures(this.verifier, txs);
+    return this.exclusive(async () => {
+      const verified = await signatures;
+      let next = 0;
+      const results: SubmitResult[] = [];
+      for (const d of decoded) {
+        if (!d.ok) {
+          results.push(d);
+          continue;
+        }
+        try {
+          results.push({ ok: true, tx: await this.admit(d.tx, verified[next++] === 1) });
+        } catch (error) {
+          if (!(isTokenError(error) || error instanceof ChainError)) throw error;
+          results.push({ ok: false, error });
+        }
+      }
+      return results;
+    });
+  }
+
+  /** One decoded transaction into the mempool and its journal (inside the queue). */
+  private async admit(tx: SignedTx, signatureVerified: boolean): Promise<SignedTx> {
+    const hash = toHex(tx.hash);
+    if ((await this.store.txLocation(tx.hash)) !== null) {
+      throw new ChainError(ChainErrorCode.DuplicateTx, `Transaction ${hash} is already included.`);
+    }
+    try {
+      this.mempool.add(tx, { signatureVerified });
+    } catch (err) {
+      if (isTokenError(err) || err instanceof ChainError) this.remember(hash, err);
+      throw err;
+    }
+    await this.store.putPending(tx.hash, tx.bytes);
+    this.rejected.delete(hash);
+    this.events.emit('tx', tx);
+    return tx;
   }
 
   async txStatus(hashHex: string): Promise<TxStatus> {
@@ -400,9 +485,10 @@ export class Chain {
         this.logger.warn({ err }, 'dropped an undecodable journaled tx');
       }
     }
-    for (const tx of journaled) {
+    const signatures = await verifyTxSignatures(this.verifier, journaled);
+    for (const [i, tx] of journaled.entries()) {
       try {
-        this.mempool.add(tx);
+        this.mempool.add(tx, { signatureVerified: signatures[i] === 1 });
       } catch (err) {
         if (!(isTokenError(err) || err instanceof ChainError)) throw err;
         this.remember(toHex(tx.hash), err);

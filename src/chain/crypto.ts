@@ -1,12 +1,13 @@
 /**
  * ed25519 (RFC 8032) and SHA-256 from node:crypto, with keys as raw 32-byte values as they travel
- * on the wire. node:crypto verifies about 12x faster than pure-JS ed25519 on this machine.
+ * on the wire. node:crypto verifies about 12x faster than pure-JS ed25519 on this machine. Public
+ * KeyObjects are kept in a bounded LRU (verify/key-cache.ts): senders and proposers repeat.
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { PublicKeyCache, SPKI_PREFIX } from './verify/key-cache.ts';
 
 // DER prefixes that wrap a raw 32-byte ed25519 key as PKCS#8 (private) or SPKI (public).
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
-const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
 export function sha256(...parts: Uint8Array[]): Uint8Array {
   const hash = createHash('sha256');
@@ -43,15 +44,11 @@ export function signMessage(secretKey: Uint8Array, message: Uint8Array): Uint8Ar
   return sign(null, message, key);
 }
 
+const publicKeys = new PublicKeyCache();
+
 /** Verifies an ed25519 signature; any malformed key or signature is simply "false". */
 export function verifySignature(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
-  if (publicKey.length !== 32 || signature.length !== 64) return false;
-  try {
-    const key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' });
-    return verify(null, message, key, signature);
-  } catch {
-    return false;
-  }
+  return publicKeys.verify(publicKey, message, signature);
 }
 
 export const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');

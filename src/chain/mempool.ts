@@ -7,9 +7,10 @@
  */
 import { BlockExecution, type StateView, type TokenError, isTokenError, walletIdFromPublicKey } from '../tokenomics/index.ts';
 import type { SignedTx } from './codec/tx.ts';
-import { toTxInput, verifyTx } from './codec/tx.ts';
+import { toTxInput } from './codec/tx.ts';
 import { toHex } from './crypto.ts';
 import { ChainError, ChainErrorCode } from './errors.ts';
+import { verifyTxWith } from './verify/tx-signatures.ts';
 
 export interface MempoolOptions {
   readonly chainId: string;
@@ -23,6 +24,11 @@ export interface HeadView {
   readonly state: StateView;
   readonly height: bigint;
   readonly timestampMs: bigint;
+}
+
+export interface AddOptions {
+  /** The signature was already verified (by the verify pool, or when the tx was first accepted). */
+  readonly signatureVerified?: boolean;
 }
 
 export interface Dropped {
@@ -56,11 +62,14 @@ export class Mempool {
     return this.txs.values();
   }
 
-  /** Validates and accepts a transaction, or throws its typed error and changes nothing. */
-  add(tx: SignedTx): void {
+  /**
+   * Validates and accepts a transaction, or throws its typed error and changes nothing. With
+   * `signatureVerified` the signature is not checked again (the chain id still is).
+   */
+  add(tx: SignedTx, options: AddOptions = {}): void {
     const hash = toHex(tx.hash);
     if (this.txs.has(hash)) throw new ChainError(ChainErrorCode.DuplicateTx, `Transaction ${hash} is already pending.`);
-    verifyTx(tx, this.options.chainId);
+    verifyTxWith(tx, this.options.chainId, options.signatureVerified === true);
     if (this.txs.size >= this.options.maxTxs) {
       throw new ChainError(ChainErrorCode.MempoolFull, `The mempool holds its limit of ${this.options.maxTxs} transactions; try again later.`);
     }
@@ -88,7 +97,8 @@ export class Mempool {
     const dropped: Dropped[] = [];
     for (const tx of remaining) {
       try {
-        this.add(tx);
+        // Every remaining tx had its signature verified when it was accepted; it cannot change.
+        this.add(tx, { signatureVerified: true });
       } catch (err) {
         if (!(isTokenError(err) || err instanceof ChainError)) throw err;
         dropped.push({ tx, error: err });

@@ -12,3 +12,13 @@ export function formatBps(bps: bigint): string {
   const frac = (bps % 100n).toString().padStart(2, '0');
   return `${whole}.${frac}%`;
 }
+
+/** A rate in basis points the way the seed prints rates: 500n -> "5%", 125n -> "1.25%". */
+export function formatRate(bps: bigint): string {
+  return formatBps(bps).replace(/\.?0+%$/, '%');
+}
+
+/** A block timestamp (ms since the epoch) as UTC, to the second. */
+export function formatTime(ms: bigint): string {
+  return new Date(Number(ms)).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+}

@@ -14,6 +14,8 @@ export interface StartFlags {
   p2pPort?: string;
   blockTime?: string;
   bootstrap?: string[];
+  p2pHost?: string;
+  announce?: string[];
   logLevel?: string;
   genesis?: string;
   validatorKey?: string;
@@ -29,6 +31,8 @@ export async function start(flags: StartFlags): Promise<void> {
     p2p_port: flags.p2pPort,
     block_time_ms: flags.blockTime,
     bootstrap: flags.bootstrap,
+    p2p_host: flags.p2pHost,
+    p2p_announce: flags.announce,
     log_level: flags.logLevel,
     genesis_file: flags.genesis,
     validator_key_file: flags.validatorKey,

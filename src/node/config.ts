@@ -21,6 +21,12 @@ export interface NodeConfig {
   readonly genesisFile: string | null;
   readonly validatorKeyFile: string | null;
   readonly bootstrap: readonly string[];
+  /** Whether the libp2p network runs: yes unless set otherwise, except in dev mode (one node alone). */
+  readonly p2pEnabled: boolean;
+  /** Address the p2p port listens on (0.0.0.0: every interface). */
+  readonly p2pHost: string;
+  /** Multiaddrs peers should dial instead of our listen addresses (NAT, containers). */
+  readonly p2pAnnounce: readonly string[];
   readonly mempool: { readonly maxTxs: number; readonly maxPerSender: number };
 }
 
@@ -54,6 +60,8 @@ const ENV: Record<string, string> = {
   DCHAT_BLOCK_TIME: 'block_time_ms',
   DCHAT_GENESIS_FILE: 'genesis_file',
   DCHAT_VALIDATOR_KEY_FILE: 'validator_key_file',
+  DCHAT_P2P_HOST: 'p2p_host',
+  DCHAT_P2P_ANNOUNCE: 'p2p_announce',
 };
 
 function port(value: unknown, name: string): number {
@@ -97,6 +105,12 @@ export function loadConfig(flags: RawSettings, env: NodeJS.ProcessEnv = process.
   if (blockTime !== undefined && blockTime !== null) blockTimeMs = BigInt(count(blockTime, 'block_time_ms (--block-time)'));
   const bootstrap = merged.bootstrap ?? [];
   if (!Array.isArray(bootstrap) || bootstrap.some((b) => typeof b !== 'string')) bad('bootstrap', 'expected a list of multiaddrs.');
+  const announce = typeof merged.p2p_announce === 'string' ? merged.p2p_announce.split(',').filter((a) => a.length > 0) : (merged.p2p_announce ?? []);
+  if (!Array.isArray(announce) || announce.some((a) => typeof a !== 'string')) bad('p2p_announce', 'expected a list of multiaddrs.');
+  const p2pHost = merged.p2p_host ?? '0.0.0.0';
+  if (typeof p2pHost !== 'string' || p2pHost.length === 0) bad('p2p_host', 'expected an IP address to listen on.');
+  const p2pEnabled = merged.p2p_enabled ?? merged.dev !== true;
+  if (typeof p2pEnabled !== 'boolean') bad('p2p_enabled', 'expected true or false.');
   const mempool = (merged.mempool ?? {}) as RawSettings;
   const dataDir = merged.data_dir;
   if (typeof dataDir !== 'string' || dataDir.length === 0) bad('data_dir', 'expected a directory path.');
@@ -111,6 +125,9 @@ export function loadConfig(flags: RawSettings, env: NodeJS.ProcessEnv = process.
     genesisFile: optionalPath(merged.genesis_file, 'genesis_file'),
     validatorKeyFile: optionalPath(merged.validator_key_file, 'validator_key_file'),
     bootstrap: bootstrap as string[],
+    p2pEnabled,
+    p2pHost,
+    p2pAnnounce: announce as string[],
     mempool: { maxTxs: count(mempool.max_txs ?? 50_000, 'mempool.max_txs'), maxPerSender: count(mempool.max_per_sender ?? 256, 'mempool.max_per_sender') },
   };
 }

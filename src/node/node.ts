@@ -12,11 +12,15 @@ import { ChainError, ChainErrorCode } from '../chain/errors.ts';
 import { ChainStore } from '../chain/store/chain-store.ts';
 import { type GenesisConfig, parseGenesisJson } from '../tokenomics/index.ts';
 import { buildApi } from './api/server.ts';
+import { DashboardFeed } from './dashboard/feed.ts';
+import { watchChain } from './metrics/chain-metrics.ts';
+import { type NodeMetrics, createMetrics } from './metrics/metrics.ts';
 import { BlockProducer } from './block-producer.ts';
 import type { NodeConfig } from './config.ts';
 import { devSetup } from './dev-setup.ts';
 import { type NodeKey, readKeyFile } from './key-files.ts';
 import { createLogger } from './logger.ts';
+import { Network } from './network/network.ts';
 import { type SlotClock, systemSlotClock } from './slot-clock.ts';
 
 export interface NodeOverrides {
@@ -44,13 +48,21 @@ export class DchatNode {
   readonly chain: Chain;
   readonly logger: Logger;
   readonly dev: DevInfo | null;
+  /** The node's Prometheus metrics; the network sets `metrics.peers`. */
+  readonly metrics: NodeMetrics;
+  private readonly dashboard: DashboardFeed;
+  private readonly stopMetrics: () => void;
   private readonly store: ChainStore;
   private readonly producer: BlockProducer | null;
+  /** The libp2p network (null when it is off: dev mode). */
+  readonly network: Network | null;
   private readonly api: FastifyInstance;
   private apiAddress = '';
+  private closed = false;
 
   private constructor(parts: {
     config: NodeConfig; chain: Chain; logger: Logger; dev: DevInfo | null; store: ChainStore; producer: BlockProducer | null; api: FastifyInstance;
+    metrics: NodeMetrics; dashboard: DashboardFeed; stopMetrics: () => void; network: Network | null;
   }) {
     this.config = parts.config;
     this.chain = parts.chain;
@@ -58,7 +70,11 @@ export class DchatNode {
     this.dev = parts.dev;
     this.store = parts.store;
     this.producer = parts.producer;
+    this.network = parts.network;
     this.api = parts.api;
+    this.metrics = parts.metrics;
+    this.dashboard = parts.dashboard;
+    this.stopMetrics = parts.stopMetrics;
   }
 
   static async init(config: NodeConfig, overrides: NodeOverrides = {}): Promise<DchatNode> {
@@ -90,18 +106,43 @@ export class DchatNode {
     const clock = overrides.clock?.(genesis) ?? systemSlotClock(genesis.params);
     const isValidator = validatorKey !== null && chain.validators().some((v) => v.publicKey === validatorKey.publicKeyHex);
     const producer = isValidator ? new BlockProducer(chain, clock, validatorKey!, logger.child({ module: 'producer' })) : null;
+    // Metrics and the dashboard feed subscribe to the chain before the producer starts: no block is missed.
+    const metrics = createMetrics({ processMetrics: true });
+    const stopMetrics = watchChain(metrics, { chain, nowMs: () => clock.nowMs() });
+    const dashboard = new DashboardFeed(chain, logger.child({ module: 'dashboard' }));
+    dashboard.start();
+    // The network comes after the chain (it imports into it) and before the producer starts.
+    let network: Network | null = null;
+    if (config.p2pEnabled) {
+      try {
+        network = await Network.start(
+          { dataDir: config.dataDir, host: config.p2pHost, port: config.p2pPort, announce: config.p2pAnnounce, bootstrap: config.bootstrap },
+          { chain, clock, logger: logger.child({ module: 'network' }), onPeerCount: (count) => metrics.setPeers(count) },
+        );
+      } catch (err) {
+        await dashboard.close();
+        stopMetrics();
+        await store.close();
+        throw err;
+      }
+    }
     const node: DchatNode = new DchatNode({
-      config, chain, logger, dev, store, producer,
+      config, chain, logger, dev, store, producer, metrics, dashboard, stopMetrics, network,
       api: buildApi({
         chain, producer, dev: config.dev, logger: logger.child({ module: 'api' }),
-        nodeInfo: () => node.info(),
+        nodeInfo: () => node.info(), metrics, dashboard, network,
       }),
     });
     await node.api.listen({ host: config.apiHost, port: config.apiPort });
     const address = node.api.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.apiPort;
     node.apiAddress = `http://${config.apiHost.includes(':') ? `[${config.apiHost}]` : config.apiHost}:${port}`;
-    producer?.start();
+    if (producer !== null) {
+      // A validator produces only once it holds its peers' head: one that restarts behind them
+      // would otherwise build on a stale head and fork.
+      if (network === null) producer.start();
+      else void network.whenReady().then(() => { if (!node.closed) producer.start(); });
+    }
     logger.info({ api: node.apiAddress, validator: isValidator, height: String(chain.head.header.height) }, 'node started');
     return node;
   }
@@ -122,14 +163,21 @@ export class DchatNode {
       blockTimeMs: this.chain.params.blockTimeMs,
       mempoolSize: this.chain.mempool.size,
       halted: this.producer?.haltReason ?? null,
+      peerId: this.network?.peerId ?? null,
+      p2pAddresses: this.network?.multiaddrs() ?? [],
       ...(this.dev === null ? {} : { devWallet: this.dev.devWalletId }),
     };
   }
 
   /** Stops in reverse order of init: no new blocks, no new requests, then the store. */
   async close(): Promise<void> {
+    this.closed = true;
     this.producer?.stop();
+    // No more blocks or transactions from peers once the producer has stopped.
+    await this.network?.close();
     await this.api.close();
+    await this.dashboard.close();
+    this.stopMetrics();
     await this.chain.idle();
     await this.store.close();
     this.logger.info('node stopped');

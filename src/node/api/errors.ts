@@ -1,4 +1,5 @@
 /** The one place typed errors become HTTP statuses and `{ code, message }` bodies. */
+import type { FastifySchemaValidationError, SchemaErrorDataVar } from 'fastify/types/schema.js';
 import { ChainError, ChainErrorCode } from '../../chain/errors.ts';
 import { ErrorCode, TokenError } from '../../tokenomics/index.ts';
 
@@ -15,6 +16,7 @@ const STATUS: Record<string, number> = {
   NotFound: 404,
   BadRequest: 400,
   NotDevMode: 404,
+  NotImplemented: 501,
 };
 
 export class ApiError extends Error {
@@ -36,4 +38,18 @@ export function toApiError(err: unknown): ApiError | null {
     return new ApiError('BadRequest', fastifyError.message ?? 'Bad request.', fastifyError.statusCode);
   }
   return null;
+}
+
+const WHERE: Record<SchemaErrorDataVar, string> = { params: 'path parameter', querystring: 'query parameter', body: 'body field', headers: 'header' };
+
+/** fastify's schemaErrorFormatter: the first schema violation as a sentence naming the field. */
+export function validationError(errors: FastifySchemaValidationError[], dataVar: SchemaErrorDataVar): Error {
+  const first = errors[0];
+  if (first === undefined) return new ApiError('BadRequest', `Invalid ${dataVar}.`);
+  const field = first.instancePath.replace(/^\//, '').replaceAll('/', '.') || String(first.params.missingProperty ?? first.params.additionalProperty ?? dataVar);
+  const allowed = first.params.allowedValues;
+  const problem = Array.isArray(allowed)
+    ? `must be one of ${allowed.join(', ')}`
+    : first.keyword === 'pattern' ? 'is not in the expected form' : (first.message ?? 'is invalid');
+  return new ApiError('BadRequest', `The ${WHERE[dataVar]} ${field} ${problem}.`);
 }

@@ -1,0 +1,46 @@
+/**
+ * What every command shares once its flags are read: where the node is, where the keystore is,
+ * whether to print JSON, and how to print. Building it validates --node and --data-dir, so a bad
+ * value stops the command before anything else happens.
+ */
+import { join } from 'node:path';
+import { NodeClient } from './client.ts';
+import type { CliIo } from './io.ts';
+import { Keystore } from './keystore/keystore.ts';
+import { parseNodeUrl } from './values.ts';
+
+export const DEFAULT_NODE = 'http://127.0.0.1:7545';
+
+export interface CommonFlags {
+  node?: string;
+  json?: boolean;
+  dataDir?: string;
+}
+
+export interface Context {
+  readonly io: CliIo;
+  readonly json: boolean;
+  readonly client: NodeClient;
+  readonly keystore: Keystore;
+  /** Prints `json` under --json, else the human lines. */
+  print(json: unknown, lines: readonly string[]): void;
+}
+
+/** <data-dir>: --data-dir, else DCHAT_DATA_DIR, else ~/.dchat (the node's default too). */
+export function dataDirOf(io: CliIo, flag: string | undefined): string {
+  const dir = flag ?? io.env.DCHAT_DATA_DIR ?? '~/.dchat';
+  return dir === '~' || dir.startsWith('~/') ? join(io.homeDir, dir.slice(1)) : dir;
+}
+
+export function makeContext(io: CliIo, flags: CommonFlags): Context {
+  const json = flags.json === true;
+  return {
+    io,
+    json,
+    client: new NodeClient(parseNodeUrl(flags.node ?? io.env.DCHAT_NODE ?? DEFAULT_NODE), io),
+    keystore: new Keystore(join(dataDirOf(io, flags.dataDir), 'keystore')),
+    print(value, lines) {
+      io.stdout(json ? `${JSON.stringify(value, null, 2)}\n` : `${lines.join('\n')}\n`);
+    },
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * `dchat keys new|list|show|import|export`: the encrypted user keystore under <data-dir>/keystore.
+ * import takes a hex seed or a node key file (the JSON of `dchat start --dev`: keys/dev.json,
+ * keys/authority.json), so a dev chain's wallet and authority can sign from the CLI.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { fromHex, generateKeyPair, toHex } from '../../chain/crypto.ts';
+import { dataDirOf } from '../context.ts';
+import { CliError, usageError } from '../errors.ts';
+import type { CliIo } from '../io.ts';
+import { type KeyInfo, Keystore, checkKeyName } from '../keystore/keystore.ts';
+import { askPassphrase, newPassphrase } from '../keystore/passphrase.ts';
+import { fields, grid, section } from '../table.ts';
+
+interface KeyFlags {
+  dataDir?: string;
+  json?: boolean;
+}
+
+const SEED = /^(0x)?[0-9a-fA-F]{64}$/;
+
+function keystoreOf(io: CliIo, flags: KeyFlags): Keystore {
+  return new Keystore(join(dataDirOf(io, flags.dataDir), 'keystore'));
+}
+
+function keyJson(key: KeyInfo): Record<string, string> {
+  return { name: key.name, wallet_id: key.walletId, public_key: key.publicKey, file: key.file };
+}
+
+function keyLines(title: string, key: KeyInfo): string[] {
+  return [...section(title), ...fields([['Name', key.name], ['Wallet ID', key.walletId], ['Public Key', key.publicKey], ['File', key.file]])];
+}
+
+/** The seed of a node key file ({ public_key, secret_seed, wallet_id }), checked against its public key. */
+function seedFromKeyFile(path: string): Uint8Array {
+  let body: { secret_seed?: unknown; public_key?: unknown };
+  try {
+    body = JSON.parse(readFileSync(path, 'utf8')) as typeof body;
+  } catch (err) {
+    throw usageError('InvalidKeyFile', `Cannot read key file ${path}: ${(err as Error).message}.`);
+  }
+  if (typeof body.secret_seed !== 'string' || !SEED.test(body.secret_seed)) {
+    throw usageError('InvalidKeyFile', `${path} has no secret_seed (64 hex characters); is it a dchat key file?`);
+  }
+  return fromHex(body.secret_seed.replace(/^0x/, ''));
+}
+
+function keyCommand(keys: Command, name: string, description: string): Command {
+  return keys
+    .command(name)
+    .description(description)
+    .option('--data-dir <dir>', 'the keystore is <dir>/keystore (default $DCHAT_DATA_DIR or ~/.dchat)')
+    .option('--json', 'print JSON');
+}
+
+function print(io: CliIo, flags: KeyFlags, json: unknown, lines: readonly string[]): void {
+  io.stdout(flags.json === true ? `${JSON.stringify(json, null, 2)}\n` : `${lines.join('\n')}\n`);
+}
+
+export function registerKeys(program: Command, io: CliIo): void {
+  const keys = program.command('keys').description('wallet keys in the encrypted keystore (passphrase from a prompt or DCHAT_KEYSTORE_PASSPHRASE)');
+
+  keyCommand(keys, 'new', 'generate an ed25519 key')
+    .requiredOption('--name <name>', 'a name for the key')
+    .action(async (flags: KeyFlags & { name: string }) => {
+      const name = checkKeyName(flags.name);
+      const store = keystoreOf(io, flags);
+      if (store.has(name)) throw new CliError('keystore', 'KeyExists', `A key named "${name}" already exists in ${store.dir}.`);
+      const key = store.add(name, generateKeyPair().secretKey, await newPassphrase(io, name));
+      print(io, flags, keyJson(key), keyLines('🔑 New key', key));
+    });
+
+  keyCommand(keys, 'list', 'the keys in the keystore (no passphrase needed)')
+    .action((flags: KeyFlags) => {
+      const store = keystoreOf(io, flags);
+      const list = store.list();
+      print(io, flags, list.map(keyJson), [
+        `🔑 Keys in ${store.dir} (${list.length}):`,
+        ...grid([{ header: 'Name', align: 'left' }, { header: 'Wallet ID', align: 'left' }, { header: 'Public Key', align: 'left' }], list.map((k) => [k.name, k.walletId, k.publicKey])),
+      ]);
+    });
+
+  keyCommand(keys, 'show', 'a key\'s wallet id (UUIDv5 of its public key) and public key')
+    .argument('<key>', 'key name or wallet id')
+    .action((ref: string, flags: KeyFlags) => {
+      const key = keystoreOf(io, flags).find(ref);
+      print(io, flags, keyJson(key), keyLines(`🔑 Key "${key.name}"`, key));
+    });
+
+  keyCommand(keys, 'import', 'add an existing key: a hex seed, or a node key file (e.g. <data-dir>/keys/dev.json)')
+    .requiredOption('--name <name>', 'a name for the key')
+    .option('--seed <hex>', 'the 32-byte ed25519 seed, 64 hex characters')
+    .option('--file <path>', 'a dchat key file (JSON with secret_seed)')
+    .action(async (flags: KeyFlags & { name: string; seed?: string; file?: string }) => {
+      const name = checkKeyName(flags.name);
+      if ((flags.seed === undefined) === (flags.file === undefined)) throw usageError('MissingOption', 'Give exactly one of --seed <hex> or --file <path>.');
+      if (flags.seed !== undefined && !SEED.test(flags.seed)) throw usageError('InvalidSeed', '--seed must be 64 hex characters (a 32-byte ed25519 seed).');
+      const seed = flags.seed !== undefined ? fromHex(flags.seed.replace(/^0x/, '')) : seedFromKeyFile(flags.file!);
+      const store = keystoreOf(io, flags);
+      if (store.has(name)) throw new CliError('keystore', 'KeyExists', `A key named "${name}" already exists in ${store.dir}.`);
+      const key = store.add(name, seed, await newPassphrase(io, name));
+      print(io, flags, keyJson(key), keyLines('🔑 Imported key', key));
+    });
+
+  keyCommand(keys, 'export', 'print a key\'s hex seed (after its passphrase): anyone with it controls the wallet')
+    .argument('<key>', 'key name or wallet id')
+    .action(async (ref: string, flags: KeyFlags) => {
+      const store = keystoreOf(io, flags);
+      const found = store.find(ref);
+      const key = store.unlock(found, await askPassphrase(io, found.name));
+      const seed = toHex(key.secretKey);
+      if (flags.json !== true) io.stderr('⚠️  This seed is the key itself: keep it secret.\n');
+      print(io, flags, { ...keyJson(key), secret_seed: seed }, [seed]);
+    });
+}

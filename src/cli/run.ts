@@ -1,0 +1,91 @@
+/**
+ * The `dchat` program as a function: `run(argv, io)` parses, runs one command and returns its exit
+ * code, printing `error <Code>: <sentence>` for any failure. bin/dchat calls it with the process's
+ * streams; tests call it in-process with their own.
+ */
+import { Command, CommanderError } from 'commander';
+import { describeError, EXIT_CODES } from './errors.ts';
+import type { CliIo } from './io.ts';
+import { registerKeys } from './keys/commands.ts';
+import { simulate } from './simulate.ts';
+import { start } from './start.ts';
+import { type TestnetFlags, testnet } from './testnet.ts';
+import { registerToken } from './token/index.ts';
+import { parseCount } from './values.ts';
+
+function buildProgram(io: CliIo): Command {
+  const program = new Command('dchat').description('dchat node: the token economy of the dchat chat network');
+  // Set before any subcommand exists: subcommands copy these settings when created.
+  program.exitOverride();
+  program.configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => undefined });
+
+  program
+    .command('start')
+    .description('run a node (with --dev: a local one-validator chain with a funded dev wallet)')
+    .option('--dev', 'one local validator, generated genesis and keys in the data dir')
+    .option('--data-dir <dir>', 'where chain data and keys live (default ~/.dchat)')
+    .option('--config <file>', 'a JSON config file')
+    .option('--api-host <host>', 'API listen address (default 127.0.0.1)')
+    .option('--api-port <port>', 'API port (default 7545)')
+    .option('--p2p-port <port>', 'libp2p port (default 7600)')
+    .option('--block-time <ms>', 'dev mode: block time of a new dev chain in ms (default 6000)')
+    .option('--bootstrap <multiaddr...>', 'peers to connect to')
+    .option('--p2p-host <address>', 'libp2p listen address (default 0.0.0.0)')
+    .option('--announce <multiaddr...>', 'addresses peers should dial instead of the listen address')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
+    .option('--genesis <file>', 'the genesis file (default <data-dir>/genesis.json)')
+    .option('--validator-key <file>', 'this validator key file (default <data-dir>/keys/validator.json)')
+    .action(start);
+
+  program
+    .command('simulate')
+    .description('run the token economy for a number of blocks, in memory, and print the supply figures')
+    .option('--blocks <n>', 'blocks to apply (default: one inflation year)', '5256000')
+    .option('--transfer-every <n>', 'a user transfer every n blocks (0 = none)', '100')
+    .option('--transfer-amount <n>', 'tokens per user transfer', '1000000')
+    .action((opts: { blocks: string; transferEvery: string; transferAmount: string }) => {
+      simulate({
+        blocks: parseCount('--blocks', opts.blocks),
+        transferEvery: parseCount('--transfer-every', opts.transferEvery, 0n),
+        transferAmount: parseCount('--transfer-amount', opts.transferAmount),
+        write: (line) => io.stdout(`${line}\n`),
+      });
+    });
+
+  program
+    .command('testnet')
+    .description('run N validator nodes on this machine (one genesis, keys and a data dir per node under --dir)')
+    .requiredOption('--nodes <n>', 'number of validator nodes')
+    .option('--dir <dir>', 'where the genesis, keys and node data live (default ./testnet)')
+    .option('--block-time <ms>', 'block time of a new testnet in ms (default 2000)')
+    .option('--base-api-port <port>', 'API port of node 0; node i uses port + i (default 7545)')
+    .option('--base-p2p-port <port>', 'p2p port of node 0; node i uses port + i (default 7600)')
+    .option('--log-level <level>', 'log level of the nodes (default warn)')
+    .action((opts: TestnetFlags) => testnet(opts, (line) => io.stdout(`${line}\n`)));
+
+  registerToken(program, io);
+  registerKeys(program, io);
+  return program;
+}
+
+/** Commander's own refusals (unknown option, missing value, ...) are usage errors, exit 2. */
+function commanderExit(err: CommanderError, io: CliIo): number {
+  if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT_CODES.ok;
+  if (err.code !== 'commander.help' && err.code !== 'commander.executeSubCommandAsync') {
+    io.stderr(`error UsageError: ${err.message.replace(/^error: /, '')} (see --help)\n`);
+  }
+  return EXIT_CODES.usage;
+}
+
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT_CODES.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) return commanderExit(err, io);
+    const { line, exitCode } = describeError(err);
+    io.stderr(`${line}\n`);
+    return exitCode;
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * `dchat testnet --nodes N`: N validator nodes on this machine. It writes one genesis with N
+ * validators (the default template; each validator's rewards go to a wallet of its own, whose key
+ * is written beside it), one authority key, and per node its keys and p2p key; then it starts N
+ * `dchat start` processes on consecutive API and p2p ports, every node bootstrapping from node 0
+ * (and node 0 from node 1, so that any node can be restarted), prints where each API is, and stops
+ * them all on Ctrl-C. A directory that already holds a testnet is started again as it is.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateKeyPair } from '../chain/crypto.ts';
+import { ChainError, ChainErrorCode } from '../chain/errors.ts';
+import { readKeyFile, writeKeyFile } from '../node/key-files.ts';
+import { loadOrCreateP2pKey, p2pKeyPath, peerIdOf } from '../node/network/p2p-key.ts';
+import { type ChainParams, defaultGenesis, genesisToJson, parseGenesisJson } from '../tokenomics/index.ts';
+
+export interface TestnetOptions {
+  readonly dir: string;
+  readonly nodes: number;
+  readonly blockTimeMs: bigint;
+  readonly genesisTimeMs: bigint;
+  readonly baseApiPort: number;
+  readonly baseP2pPort: number;
+  readonly chainId?: string;
+  readonly params?: Partial<Omit<ChainParams, 'chainId' | 'genesisTimeMs' | 'supply'>>;
+}
+
+export interface TestnetNode {
+  readonly index: number;
+  readonly dataDir: string;
+  readonly validatorKeyFile: string;
+  /** The validator's reward wallet (its key, and its id). */
+  readonly walletKeyFile: string;
+  readonly walletId: string;
+  readonly peerId: string;
+  readonly apiPort: number;
+  readonly p2pPort: number;
+  /** /ip4/127.0.0.1/tcp/<p2pPort>/p2p/<peerId>: what other nodes bootstrap from. */
+  readonly multiaddr: string;
+}
+
+export interface TestnetLayout {
+  readonly dir: string;
+  readonly chainId: string;
+  readonly genesisFile: string;
+  readonly authorityKeyFile: string;
+  readonly nodes: readonly TestnetNode[];
+}
+
+const MAX_NODES = 64;
+
+function nodeDir(dir: string, index: number): string {
+  return join(dir, `node${index}`);
+}
+
+/** Writes (or, if `dir` already holds one, reads back) the genesis, keys and layout of a testnet. */
+export async function writeTestnet(options: TestnetOptions): Promise<TestnetLayout> {
+  if (!Number.isInteger(options.nodes) || options.nodes < 1 || options.nodes > MAX_NODES) {
+    throw new ChainError(ChainErrorCode.InvalidConfig, `--nodes must be 1 to ${MAX_NODES}.`);
+  }
+  const dir = resolve(options.dir);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const genesisFile = join(dir, 'genesis.json');
+  const authorityKeyFile = join(dir, 'authority.json');
+  const validatorKeyFile = (i: number): string => join(nodeDir(dir, i), 'keys/validator.json');
+  const walletKeyFile = (i: number): string => join(nodeDir(dir, i), 'keys/wallet.json');
+  let chainId: string;
+  if (existsSync(genesisFile)) {
+    const genesis = parseGenesisJson(JSON.parse(readFileSync(genesisFile, 'utf8')));
+    if (genesis.validators.length !== options.nodes) {
+      throw new ChainError(ChainErrorCode.InvalidConfig, `${dir} holds a testnet of ${genesis.validators.length} validators, not ${options.nodes}; use another --dir.`);
+    }
+    chainId = genesis.params.chainId;
+  } else {
+    for (let i = 0; i < options.nodes; i++) {
+      writeKeyFile(validatorKeyFile(i), generateKeyPair(), `validator ${i}`);
+      writeKeyFile(walletKeyFile(i), generateKeyPair(), `reward wallet of validator ${i}`);
+    }
+    writeKeyFile(authorityKeyFile, generateKeyPair(), 'authority');
+    chainId = options.chainId ?? `dchat-testnet-${options.genesisTimeMs}`;
+    const genesis = defaultGenesis({
+      chainId,
+      genesisTimeMs: options.genesisTimeMs,
+      validators: Array.from({ length: options.nodes }, (_, i) => ({
+        publicKey: readKeyFile(validatorKeyFile(i)).publicKeyHex,
+        rewardWallet: readKeyFile(walletKeyFile(i)).walletId,
+      })),
+      authority: [readKeyFile(authorityKeyFile).publicKeyHex],
+      params: { blockTimeMs: options.blockTimeMs, ...options.params },
+    });
+    writeFileSync(genesisFile, `${JSON.stringify(genesisToJson(genesis), null, 2)}\n`, { mode: 0o644 });
+  }
+  const nodes: TestnetNode[] = [];
+  for (let i = 0; i < options.nodes; i++) {
+    const dataDir = nodeDir(dir, i);
+    // The p2p key is made here, before the node first starts, so the others know its peer id.
+    const peerId = peerIdOf(await loadOrCreateP2pKey(p2pKeyPath(dataDir))).toString();
+    const p2pPort = options.baseP2pPort + i;
+    nodes.push({
+      index: i,
+      dataDir,
+      validatorKeyFile: validatorKeyFile(i),
+      walletKeyFile: walletKeyFile(i),
+      walletId: readKeyFile(walletKeyFile(i)).walletId,
+      peerId,
+      apiPort: options.baseApiPort + i,
+      p2pPort,
+      multiaddr: `/ip4/127.0.0.1/tcp/${p2pPort}/p2p/${peerId}`,
+    });
+  }
+  return { dir, chainId, genesisFile, authorityKeyFile, nodes };
+}
+
+/** The `dchat start` arguments of one testnet node. */
+export function startArgs(layout: TestnetLayout, node: TestnetNode, logLevel: string): string[] {
+  const first = layout.nodes[0]!;
+  const bootstrap = node.index === 0 ? layout.nodes.slice(1, 2).map((n) => n.multiaddr) : [first.multiaddr];
+  return [
+    'start',
+    '--genesis', layout.genesisFile,
+    '--validator-key', node.validatorKeyFile,
+    '--data-dir', node.dataDir,
+    '--api-port', String(node.apiPort),
+    '--p2p-port', String(node.p2pPort),
+    '--p2p-host', '127.0.0.1',
+    '--log-level', logLevel,
+    ...(bootstrap.length > 0 ? ['--bootstrap', ...bootstrap] : []),
+  ];
+}
+
+export interface TestnetFlags {
+  nodes: string;
+  dir?: string;
+  blockTime?: string;
+  baseApiPort?: string;
+  baseP2pPort?: string;
+  logLevel?: string;
+}
+
+function wholeNumber(text: string | undefined, fallback: number, name: string): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text)) throw new ChainError(ChainErrorCode.InvalidConfig, `${name} expects a whole number, got "${text}".`);
+  return Number(text);
+}
+
+const MAIN = join(dirname(fileURLToPath(import.meta.url)), 'main.ts');
+const STOP_GRACE_MS = 10_000;
+
+/** Runs the testnet until SIGINT/SIGTERM, then stops every node and waits for them. */
+export async function testnet(flags: TestnetFlags, write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<void> {
+  const layout = await writeTestnet({
+    dir: flags.dir ?? './testnet',
+    nodes: wholeNumber(flags.nodes, 3, '--nodes'),
+    blockTimeMs: BigInt(wholeNumber(flags.blockTime, 2_000, '--block-time')),
+    genesisTimeMs: BigInt(Date.now()),
+    baseApiPort: wholeNumber(flags.baseApiPort, 7545, '--base-api-port'),
+    baseP2pPort: wholeNumber(flags.baseP2pPort, 7600, '--base-p2p-port'),
+  });
+  const logLevel = flags.logLevel ?? 'warn';
+  const children: ChildProcess[] = [];
+  let stopping = false;
+  for (const node of layout.nodes) {
+    const child = spawn(process.execPath, [MAIN, ...startArgs(layout, node, logLevel)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const prefix = (chunk: Buffer): string => chunk.toString().split('\n').filter((l) => l.length > 0).map((l) => `[node${node.index}] ${l}`).join('\n');
+    child.stdout?.on('data', (chunk: Buffer) => write(prefix(chunk)));
+    child.stderr?.on('data', (chunk: Buffer) => write(prefix(chunk)));
+    child.on('exit', (code, signal) => {
+      if (!stopping) write(`[node${node.index}] exited (${signal ?? `code ${code}`})`);
+    });
+    children.push(child);
+  }
+  write('');
+  write(`  dchat testnet: ${layout.nodes.length} validators, chain ${layout.chainId}`);
+  write(`  Directory:  ${layout.dir} (genesis.json, authority.json, node<i>/)`);
+  for (const node of layout.nodes) {
+    write(`  node${node.index}  API http://127.0.0.1:${node.apiPort}/v1   p2p ${node.multiaddr}`);
+    write(`         reward wallet ${node.walletId} (key ${node.walletKeyFile})`);
+  }
+  write('  Ctrl-C stops every node.');
+  write('');
+
+  await new Promise<void>((resolveDone) => {
+    const stop = (signal: NodeJS.Signals): void => {
+      if (stopping) return;
+      stopping = true;
+      write(`stopping ${children.length} nodes (${signal})...`);
+      const exits = children.map((child) => new Promise<void>((done) => {
+        if (child.exitCode !== null || child.signalCode !== null) return done();
+        const kill = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+        child.once('exit', () => {
+          clearTimeout(kill);
+          done();
+        });
+        child.kill('SIGTERM');
+      }));
+      void Promise.all(exits).then(() => {
+        write('all nodes stopped.');
+        resolveDone();
+      });
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+}

@@ -1,0 +1,87 @@
+/** Schedule commands: create-schedule, cancel-schedule, list-schedules (SPEC 4.3). */
+import type { Command } from 'commander';
+import { IdSource } from '../../tokenomics/index.ts';
+import type { Json } from '../client.ts';
+import { type CommonFlags, makeContext } from '../context.ts';
+import { usageError } from '../errors.ts';
+import { formatTokens } from '../format.ts';
+import type { CliIo } from '../io.ts';
+import { fields, grid, rows } from '../table.ts';
+import { resolveSigner } from '../tx/signer.ts';
+import { sendTx } from '../tx/submit.ts';
+import { parseAmount, parseCount, parseRecipientTypeFlag, parseUuid } from '../values.ts';
+import { type TxFlags, accountLabel, big, printOutcome, queryCommand, sendOptions, txCommand } from './command.ts';
+
+const orDash = (v: unknown): string => (v === null || v === undefined ? '-' : String(v));
+
+export function registerSchedules(token: Command, io: CliIo): void {
+  txCommand(token, 'create-schedule', 'authority: pay a recipient type from the inflation reserve every N blocks', 'authority')
+    .requiredOption('--recipient-type <type>', 'validators, relays, marketplace (marketplace-liquidity), treasury or dev-fund')
+    .requiredOption('--amount <tokens>', 'tokens per interval')
+    .requiredOption('--interval-blocks <n>', 'blocks between payouts')
+    .option('--start-block <height>', 'first payout height (default: the next block)')
+    .option('--duration-blocks <n>', 'stop after this many blocks (default: never)')
+    .option('--pool-id <uuid>', 'marketplace schedules: the pool to replenish (default: the first pool)')
+    .action(async (flags: TxFlags & { recipientType: string; amount: string; intervalBlocks: string; startBlock?: string; durationBlocks?: string; poolId?: string }) => {
+      const recipientType = parseRecipientTypeFlag(flags.recipientType);
+      const amountPerInterval = parseAmount('--amount', flags.amount);
+      const intervalBlocks = parseCount('--interval-blocks', flags.intervalBlocks);
+      const startBlock = flags.startBlock === undefined ? null : parseCount('--start-block', flags.startBlock);
+      const durationBlocks = flags.durationBlocks === undefined ? null : parseCount('--duration-blocks', flags.durationBlocks);
+      const poolId = flags.poolId === undefined ? null : parseUuid('--pool-id', flags.poolId);
+      if (poolId !== null && recipientType !== 'marketplace') throw usageError('InvalidParameter', `--pool-id applies only to marketplace schedules, not ${recipientType}.`);
+      const options = sendOptions(flags);
+      const ctx = makeContext(io, flags);
+      const signer = await resolveSigner(ctx, flags.from, 'authority');
+      const result = await sendTx(ctx, signer, { type: 'create-schedule', recipientType, amountPerInterval, intervalBlocks, startBlock, durationBlocks, poolId }, options);
+      const scheduleId = IdSource.forTx(result.hash).id('schedule');
+      const schedule = result.status === 'included'
+        ? (await ctx.client.get<Json[]>('/v1/schedules')).find((s) => s.id === scheduleId) ?? null
+        : null;
+      printOutcome(ctx, result, {
+        title: 'Schedule created',
+        details: { schedule_id: scheduleId, schedule },
+        lines: () => [
+          ...fields([
+            ['Schedule ID', scheduleId],
+            ['Recipient Type', recipientType],
+            ['Every', `${formatTokens(intervalBlocks)} blocks from block ${orDash(schedule?.start_block)}`],
+            ['Duration', durationBlocks === null ? 'perpetual' : `${formatTokens(durationBlocks)} blocks`],
+            ['Next Payout', `block ${orDash(schedule?.next_run_height)}`],
+          ]),
+          ...rows([['Per Interval', formatTokens(amountPerInterval), 'tokens']], 34),
+        ],
+      });
+    });
+
+  txCommand(token, 'cancel-schedule', 'authority: stop a distribution schedule', 'authority')
+    .requiredOption('--schedule-id <uuid>', 'the schedule')
+    .action(async (flags: TxFlags & { scheduleId: string }) => {
+      const scheduleId = parseUuid('--schedule-id', flags.scheduleId);
+      const options = sendOptions(flags);
+      const ctx = makeContext(io, flags);
+      const signer = await resolveSigner(ctx, flags.from, 'authority');
+      const result = await sendTx(ctx, signer, { type: 'cancel-schedule', scheduleId }, options);
+      printOutcome(ctx, result, { title: 'Schedule cancelled', details: { schedule_id: scheduleId }, lines: () => fields([['Schedule ID', scheduleId]]) });
+    });
+
+  queryCommand(token, 'list-schedules', 'distribution schedules with paid and shortfall totals')
+    .action(async (flags: CommonFlags) => {
+      const ctx = makeContext(io, flags);
+      const schedules = await ctx.client.get<Json[]>('/v1/schedules');
+      ctx.print(schedules, [
+        `📅 Distribution Schedules (${schedules.length}):`,
+        ...grid(
+          [
+            { header: 'Recipient', align: 'left' }, { header: 'Per Interval', align: 'right' }, { header: 'Every', align: 'right' },
+            { header: 'Paid', align: 'right' }, { header: 'Shortfall', align: 'right' }, { header: 'Next', align: 'right' }, { header: 'Schedule ID', align: 'left' },
+          ],
+          schedules.map((s) => [
+            s.pool_id === null ? String(s.recipient_type) : `marketplace ${accountLabel(s.pool_id).slice(0, 8)}`,
+            formatTokens(big(s.amount_per_interval)), formatTokens(big(s.interval_blocks)), formatTokens(big(s.paid_total)),
+            formatTokens(big(s.shortfall_total)), s.cancelled === true ? 'cancelled' : orDash(s.next_run_height), String(s.id),
+          ]),
+        ),
+      ]);
+    });
+}

@@ -1,0 +1,118 @@
+/** Wallet commands: balance, transfer, transfer-from-system, claim-rewards. */
+import type { Command } from 'commander';
+import { isSystemAccount } from '../../tokenomics/index.ts';
+import { type CommonFlags, makeContext } from '../context.ts';
+import { usageError } from '../errors.ts';
+import { formatTokens } from '../format.ts';
+import type { CliIo } from '../io.ts';
+import { fields, rows, section } from '../table.ts';
+import { resolveSigner } from '../tx/signer.ts';
+import { type TxEvents, sendTx } from '../tx/submit.ts';
+import { parseAccount, parseAmount } from '../values.ts';
+import { type TxFlags, accountLabel, big, printOutcome, queryCommand, sendOptions, sum, txCommand } from './command.ts';
+
+interface AccountJson {
+  id: string;
+  name: string | null;
+  balance: string;
+  staked: string;
+  unbonding_total: string;
+  pending_rewards: string;
+  total_assets: string;
+  nonce: string;
+}
+
+/** The transfer outcome: what left the sender, what the fee rule burned, what arrived. */
+function transferLines(amount: bigint, from: string, to: string) {
+  return (events: TxEvents): string[] => {
+    const fee = sum(events.burns, 'transaction-fee');
+    return [
+      ...fields([['From', accountLabel(from)], ['To', accountLabel(to)]]),
+      ...rows([['Amount', formatTokens(amount), 'tokens'], ['Fee Burned', formatTokens(fee), 'tokens'], ['Delivered', formatTokens(amount - fee), 'tokens']], 34),
+    ];
+  };
+}
+
+function transferDetails(amount: bigint, from: string, to: string, events: TxEvents | null): Record<string, unknown> {
+  const fee = events === null ? null : sum(events.burns, 'transaction-fee');
+  return { from, to, amount: amount.toString(), fee_burned: fee?.toString() ?? null, delivered: fee === null ? null : (amount - fee).toString() };
+}
+
+export function registerWallet(token: Command, io: CliIo): void {
+  queryCommand(token, 'balance', 'show an account: balance, staked, unbonding, pending rewards, total assets')
+    .requiredOption('--user-id <id>', 'wallet UUID or system account name')
+    .action(async (flags: CommonFlags & { userId: string }) => {
+      const id = parseAccount('--user-id', flags.userId);
+      const ctx = makeContext(io, flags);
+      const a = await ctx.client.get<AccountJson>(`/v1/accounts/${id}`);
+      ctx.print(a, [
+        ...section('💰 Wallet Balance'),
+        `User ID: ${a.id}${a.name === null ? '' : ` (${a.name})`}`,
+        ...rows([
+          ['Balance', formatTokens(big(a.balance)), 'tokens'],
+          ['Staked', formatTokens(big(a.staked)), 'tokens'],
+          ['Unbonding', formatTokens(big(a.unbonding_total)), 'tokens'],
+          ['Pending Rewards', formatTokens(big(a.pending_rewards)), 'tokens'],
+          ['Total Assets', formatTokens(big(a.total_assets)), 'tokens'],
+        ], 34),
+        `Nonce: ${a.nonce}`,
+      ]);
+    });
+
+  txCommand(token, 'transfer', 'send tokens from a keystore wallet; the fee (burn rate, at least min_fee) is burned', 'own')
+    .requiredOption('--to <id>', 'recipient: wallet UUID or system account name')
+    .requiredOption('--amount <tokens>', 'tokens the sender pays (the recipient gets this less the fee)')
+    .action(async (flags: TxFlags & { to: string; amount: string }) => {
+      const to = parseAccount('--to', flags.to);
+      const amount = parseAmount('--amount', flags.amount);
+      const options = sendOptions(flags);
+      const ctx = makeContext(io, flags);
+      const signer = await resolveSigner(ctx, flags.from, 'none');
+      const result = await sendTx(ctx, signer, { type: 'transfer', to, amount }, options);
+      printOutcome(ctx, result, {
+        title: 'Transfer included',
+        details: transferDetails(amount, signer.walletId, to, result.status === 'included' ? result.events : null),
+        lines: transferLines(amount, signer.walletId, to),
+      });
+    });
+
+  txCommand(token, 'transfer-from-system', 'authority: move tokens out of a system account (fee rule applies)', 'authority')
+    .requiredOption('--account <name>', 'the system account to pay from (treasury, dev-fund, airdrop, relay-fund, reserve)')
+    .requiredOption('--to <id>', 'recipient: wallet UUID or system account name')
+    .requiredOption('--amount <tokens>', 'tokens taken from the system account')
+    .action(async (flags: TxFlags & { account: string; to: string; amount: string }) => {
+      const fromAccount = parseAccount('--account', flags.account);
+      if (!isSystemAccount(fromAccount)) throw usageError('InvalidAccount', `--account must be a system account, not the wallet ${fromAccount}.`);
+      const to = parseAccount('--to', flags.to);
+      const amount = parseAmount('--amount', flags.amount);
+      const options = sendOptions(flags);
+      const ctx = makeContext(io, flags);
+      const signer = await resolveSigner(ctx, flags.from, 'authority');
+      const result = await sendTx(ctx, signer, { type: 'transfer-from-system', fromAccount, to, amount }, options);
+      printOutcome(ctx, result, {
+        title: 'System transfer included',
+        details: transferDetails(amount, fromAccount, to, result.status === 'included' ? result.events : null),
+        lines: transferLines(amount, fromAccount, to),
+      });
+    });
+
+  txCommand(token, 'claim-rewards', 'move the signing wallet\'s pending rewards into its balance', 'own')
+    .action(async (flags: TxFlags) => {
+      const options = sendOptions(flags);
+      const ctx = makeContext(io, flags);
+      const signer = await resolveSigner(ctx, flags.from, 'none');
+      const before = await ctx.client.get<AccountJson>(`/v1/accounts/${signer.walletId}`);
+      const result = await sendTx(ctx, signer, { type: 'claim-rewards' }, options);
+      // Rewards may accrue between the read and the block, so the claim is "at least" this much.
+      const after = result.status === 'included' ? await ctx.client.get<AccountJson>(`/v1/accounts/${signer.walletId}`) : null;
+      printOutcome(ctx, result, {
+        title: 'Rewards claimed',
+        details: { wallet: signer.walletId, pending_before: before.pending_rewards, balance_after: after?.balance ?? null },
+        lines: (events) => rows([
+          ['Pending Before', formatTokens(big(before.pending_rewards)), 'tokens'],
+          ['Fee Burned', formatTokens(sum(events.burns)), 'tokens'],
+          ['Balance Now', formatTokens(big(after?.balance ?? '0')), 'tokens'],
+        ], 34),
+      });
+    });
+}

@@ -1,0 +1,32 @@
+/** GET /v1/accounts/{id}: a wallet or system account (by UUID or system name), with its next nonce. */
+import type { Chain } from '../../../chain/chain.ts';
+import {
+  type Account,
+  EMPTY_ACCOUNT,
+  SYSTEM_ACCOUNT_IDS,
+  type SystemAccountName,
+  accountKey,
+  walletIdFromPublicKey,
+} from '../../../tokenomics/index.ts';
+import { accountJson } from '../json.ts';
+import { params, ref } from '../schemas.ts';
+import type { RouteModule } from './route.ts';
+
+/** The nonce a new transaction must carry: the committed one plus this wallet's pending transactions. */
+function nextNonce(chain: Chain, id: string, committed: bigint): bigint {
+  let pending = 0n;
+  for (const tx of chain.mempool.pending()) if (walletIdFromPublicKey(tx.tx.signer) === id) pending += 1n;
+  return committed + pending;
+}
+
+export const accountRoutes: RouteModule = (app, { chain }) => {
+  app.get<{ Params: { id: string } }>('/v1/accounts/:id', {
+    schema: { summary: 'Balance, staked, unbonding, pending rewards, total assets and nonce of an account', tags: ['accounts'], params: params.account },
+    config: { openapi: { responses: { 200: ref('Account'), 400: ref('Error') } } },
+  }, async (req) => {
+    const given = req.params.id.toLowerCase();
+    const id = SYSTEM_ACCOUNT_IDS[given as SystemAccountName] ?? given;
+    const account = (chain.state.get(accountKey(id)) as Account | undefined) ?? EMPTY_ACCOUNT;
+    return accountJson(id, account, nextNonce(chain, id, account.nonce));
+  });
+};

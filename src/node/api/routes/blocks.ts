@@ -1,0 +1,25 @@
+/** GET /v1/blocks/head and /v1/blocks/{height}: blocks with their transactions and events. */
+import type { Chain } from '../../../chain/chain.ts';
+import { ApiError } from '../errors.ts';
+import { blockJson } from '../json.ts';
+import { params, ref } from '../schemas.ts';
+import { blockEvents } from './block-events.ts';
+import type { RouteModule } from './route.ts';
+
+export async function blockWithEvents(chain: Chain, height: bigint): Promise<unknown> {
+  const block = await chain.blockAt(height);
+  if (block === null) throw new ApiError('NotFound', `No block at height ${height}; the head is at ${chain.head.header.height}.`);
+  return blockJson(block, await blockEvents(chain, height));
+}
+
+export const blockRoutes: RouteModule = (app, { chain }) => {
+  app.get('/v1/blocks/head', {
+    schema: { summary: 'The head block, with its transactions and events', tags: ['blocks'] },
+    config: { openapi: { responses: { 200: ref('Block') } } },
+  }, async () => blockWithEvents(chain, chain.head.header.height));
+
+  app.get<{ Params: { height: string } }>('/v1/blocks/:height', {
+    schema: { summary: 'The block at a height, with its transactions and events', tags: ['blocks'], params: params.height },
+    config: { openapi: { responses: { 200: ref('Block'), 400: ref('Error'), 404: ref('Error') } } },
+  }, async (req) => blockWithEvents(chain, BigInt(req.params.height)));
+};

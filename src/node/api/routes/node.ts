@@ -1,0 +1,12 @@
+/** GET /v1/node: who this node is and where its head stands. */
+import { SYSTEM_ACCOUNT_IDS } from '../../../tokenomics/index.ts';
+import { plain } from '../json.ts';
+import { ref } from '../schemas.ts';
+import type { RouteModule } from './route.ts';
+
+export const nodeRoutes: RouteModule = (app, deps) => {
+  app.get('/v1/node', {
+    schema: { summary: 'Node identity, chain id, head and the system account ids', tags: ['node'] },
+    config: { openapi: { responses: { 200: ref('Node') } } },
+  }, async () => plain({ ...deps.nodeInfo(), systemAccounts: SYSTEM_ACCOUNT_IDS }));
+};

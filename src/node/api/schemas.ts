@@ -1,0 +1,163 @@
+/**
+ * JSON schemas of the API: the input schemas fastify validates (params, querystring) before a
+ * handler runs, and the response shapes the OpenAPI document describes. One file, so a field
+ * renamed in a view is renamed in its description too.
+ */
+import { BURN_REASONS, MINT_REASONS, RECIPIENT_TYPES, SYSTEM_ACCOUNTS } from '../../tokenomics/index.ts';
+
+export type JsonSchema = Record<string, unknown>;
+
+const UUID_BODY = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+const UUID = `^${UUID_BODY}$`;
+/** A u64 as decimal digits: amounts and heights travel as strings so no client rounds them. */
+export const U64_PATTERN = '^[0-9]{1,20}$';
+
+export const amount: JsonSchema = { type: 'string', pattern: U64_PATTERN, description: 'A whole number of tokens as a decimal string (u64).' };
+export const height: JsonSchema = { type: 'string', pattern: U64_PATTERN, description: 'A block height as a decimal string.' };
+const uuid: JsonSchema = { type: 'string', pattern: UUID, description: 'A UUID.' };
+const nullable = (schema: JsonSchema): JsonSchema => ({ ...schema, nullable: true });
+const hex = (bytes: number, description: string): JsonSchema => ({ type: 'string', pattern: `^[0-9a-fA-F]{${bytes * 2}}$`, description });
+const object = (properties: Record<string, JsonSchema>, description?: string): JsonSchema => ({
+  type: 'object',
+  properties,
+  required: Object.keys(properties),
+  ...(description === undefined ? {} : { description }),
+});
+const list = (items: JsonSchema): JsonSchema => ({ type: 'array', items });
+
+// ---- inputs ---------------------------------------------------------------------------------
+
+export const params = {
+  uuid: { type: 'object', required: ['id'], properties: { id: uuid } },
+  account: {
+    type: 'object',
+    required: ['id'],
+    properties: {
+      id: {
+        type: 'string',
+        pattern: `^(${UUID_BODY}|${SYSTEM_ACCOUNTS.join('|')})$`,
+        description: `A wallet UUID or a system account name (${SYSTEM_ACCOUNTS.join(', ')}).`,
+      },
+    },
+  },
+  height: { type: 'object', required: ['height'], properties: { height } },
+  hash: { type: 'object', required: ['hash'], properties: { hash: hex(32, 'A transaction hash (SHA-256, hex).') } },
+} satisfies Record<string, JsonSchema>;
+
+const limit: JsonSchema = { type: 'integer', minimum: 1, maximum: 1000, default: 20, description: 'At most this many events, newest first.' };
+const beforeHeight: JsonSchema = { ...height, description: 'Only events of blocks strictly below this height (paging backwards).' };
+
+function historyQuery(reasons: readonly string[], what: string): JsonSchema {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    properties: { limit, reason: { type: 'string', enum: [...reasons], description: what }, before_height: beforeHeight },
+  };
+}
+
+export const query = {
+  mints: historyQuery(MINT_REASONS, 'Only mints with this reason.'),
+  burns: historyQuery(BURN_REASONS, 'Only burns with this reason.'),
+  distributions: historyQuery([...RECIPIENT_TYPES, 'auto-replenish'], 'Only payouts to this recipient type.'),
+  projection: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      blocks: { ...height, description: 'Project this many blocks past the head (or use years).' },
+      years: { type: 'integer', minimum: 1, maximum: 1000, description: 'Project this many inflation years of blocks_per_year blocks (default 1).' },
+      burn_per_block: { ...amount, default: '0', description: 'Tokens assumed burned in every block (fees and the like).' },
+      points: { type: 'integer', minimum: 1, maximum: 1000, default: 12, description: 'Sample points to return, spread evenly.' },
+    },
+  },
+} satisfies Record<string, JsonSchema>;
+
+// ---- responses (OpenAPI components) ---------------------------------------------------------
+
+export const components: Record<string, JsonSchema> = {
+  Error: object({ code: { type: 'string' }, message: { type: 'string' } }, 'Every error: a stable code and a sentence.'),
+  Node: {
+    type: 'object',
+    description: 'Node identity and head.',
+    properties: {
+      chain_id: { type: 'string' }, dev: { type: 'boolean' }, validator: { type: 'boolean' }, head_height: height,
+      head_hash: hex(32, 'Head block hash.'), state_root: hex(32, 'Head state root.'), block_time_ms: height,
+      mempool_size: { type: 'integer' }, halted: nullable({ type: 'string' }),
+      system_accounts: { type: 'object', additionalProperties: uuid },
+    },
+  },
+  Stats: object({
+    height, head_height: height, circulating_supply: amount, total_minted: amount, total_burned: amount, effective_supply: amount,
+    max_supply: nullable(amount), issued_bps: nullable(amount), inflation_rate_bps: amount, burn_rate_bps: amount, annual_provision: amount,
+    total_pool_liquidity: amount, pool_count: { type: 'integer' }, reserve_balance: amount,
+  }, 'The supply figures of SPEC 4.8.'),
+  Account: object({
+    id: uuid, name: nullable({ type: 'string', description: 'The system account name, if it is one.' }), balance: amount, staked: amount,
+    unbonding: list(object({ amount, deadline: height })), unbonding_total: amount, pending_rewards: amount, total_assets: amount,
+    nonce: amount, next_nonce: { ...amount, description: 'The nonce the next transaction of this wallet must carry (counts its pending transactions).' },
+  }),
+  Pool: object({
+    id: uuid, name: { type: 'string' }, total: amount, available: amount, reserved: amount, operator: nullable(uuid),
+    auto_replenish: nullable(object({ below: amount, up_to: amount })), created_height: height, created_at_ms: height,
+    last_replenish_height: height, pending_allocations: { type: 'integer' },
+  }),
+  Allocation: object({
+    id: uuid, pool_id: uuid, amount, recipient: uuid, created_height: height, deadline: height,
+    status: { type: 'string', enum: ['pending', 'released', 'cancelled', 'expired'] }, closed_height: nullable(height),
+  }),
+  Schedule: object({
+    id: uuid, recipient_type: { type: 'string', enum: [...RECIPIENT_TYPES] }, amount_per_interval: amount, interval_blocks: amount,
+    start_block: height, duration_blocks: nullable(amount), pool_id: nullable(uuid), created_height: height, cancelled: { type: 'boolean' },
+    paid_total: amount, shortfall_total: amount, last_run_height: nullable(height), next_run_height: nullable(height),
+  }),
+  MintEvent: object({
+    kind: { type: 'string', enum: ['mint'] }, id: uuid, amount, reason: { type: 'string', enum: [...MINT_REASONS] }, recipient: nullable(uuid),
+    pool_id: nullable(uuid), height, timestamp_ms: height, tx_hash: nullable(hex(32, 'The tx that caused it.')),
+  }),
+  BurnEvent: object({
+    kind: { type: 'string', enum: ['burn'] }, id: uuid, amount, reason: { type: 'string', enum: [...BURN_REASONS] }, burner: uuid,
+    height, timestamp_ms: height, tx_hash: nullable(hex(32, 'The tx that caused it.')),
+  }),
+  DistributionEvent: object({
+    kind: { type: 'string', enum: ['distribution'] }, id: uuid, schedule_id: nullable(uuid),
+    recipient_type: { type: 'string', enum: [...RECIPIENT_TYPES, 'auto-replenish'] }, recipient: uuid, amount, height, timestamp_ms: height,
+    tx_hash: nullable(hex(32, 'The tx that caused it.')),
+  }),
+  Block: {
+    type: 'object',
+    properties: {
+      hash: hex(32, 'Block hash.'), chain_id: { type: 'string' }, height, slot: height, parent_hash: hex(32, 'Parent hash.'), timestamp_ms: height,
+      proposer: hex(32, 'Proposer public key.'), tx_root: hex(32, 'tx root.'), state_root: hex(32, 'State root.'), signature: hex(64, 'Proposer signature.'),
+      txs: list({ type: 'object', description: 'Signed transactions: hash, chain_id, signer, nonce, op, signature.' }),
+      events: { $ref: '#/components/schemas/BlockEvents' },
+    },
+  },
+  BlockEvents: object({
+    mints: list({ $ref: '#/components/schemas/MintEvent' }),
+    burns: list({ $ref: '#/components/schemas/BurnEvent' }),
+    distributions: list({ $ref: '#/components/schemas/DistributionEvent' }),
+  }, 'What a block (or one transaction of it) minted, burned and paid out, oldest first.'),
+  TxAccepted: object({ hash: hex(32, 'The tx hash.'), status: { type: 'string', enum: ['pending'] } }),
+  TxStatus: {
+    type: 'object',
+    required: ['hash', 'status'],
+    properties: {
+      hash: hex(32, 'The tx hash.'), status: { type: 'string', enum: ['pending', 'included', 'rejected'] },
+      height: { ...height, description: 'When included.' }, index: { type: 'integer', description: 'Position in its block, when included.' },
+      code: { type: 'string', description: 'Why it was rejected.' }, message: { type: 'string' },
+      events: { $ref: '#/components/schemas/BlockEvents' },
+    },
+  },
+  ProjectionPoint: object({
+    height, blocks_ahead: height, total_supply: amount, total_minted: amount, total_burned: amount, minted: amount, burned: amount,
+    annual_provision: amount, reserve: amount, scheduled_paid: amount, schedule_shortfall: amount,
+  }),
+  Projection: object({
+    from_height: height, to_height: height, burn_per_block: amount, blocks_per_year: amount,
+    start: { $ref: '#/components/schemas/ProjectionPoint' }, points: list({ $ref: '#/components/schemas/ProjectionPoint' }),
+    years: list(object({ year: amount, first_height: height, last_height: height, annual_provision: amount })),
+    cap_reached_at: nullable(height),
+  }, 'SPEC 4.2 projection: supply, minted and burned exact; reserve and schedule figures exact while the reserve covers every payout.'),
+};
+
+export const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
+export const listOf = (name: string): JsonSchema => list(ref(name));

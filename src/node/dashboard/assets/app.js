@@ -1,0 +1,161 @@
+// The dashboard: polls the node's API every 1.5 s and redraws. Routes that other parts of the
+// node add later (pools, schedules, projection, peers) are used when the node reports them in
+// /v1/stats/series `routes`, so the page never asks for a route that is not there.
+import { getJson, listOf } from './api.js';
+import { Chart } from './charts.js';
+import { amount, count, toNumber } from './format.js';
+import { renderBlocks, renderHeader, renderKpis, renderPeers, renderPools, renderSchedules, renderTxs } from './panels.js';
+
+const POLL_MS = 1500;
+const SLOW_EVERY = 4; // pools, schedules, peers: every 4th poll
+const PROJECTION_EVERY = 10;
+const SERIES_POINTS = 400;
+const BURN_WINDOW = 100;
+
+const charts = {
+  supply: new Chart(document.getElementById('chart-supply'), {
+    series: [
+      { label: 'Supply', color: '#2563eb', scale: 'tokens', fill: 'rgba(37, 99, 235, .08)' },
+      { label: 'Total minted', color: '#16a34a', scale: 'tokens' },
+      { label: 'Total burned', color: '#dc2626', scale: 'burned' },
+    ],
+  }),
+  burn: new Chart(document.getElementById('chart-burn'), {
+    series: [
+      { label: 'Burned / block', color: '#dc2626', scale: 'rate', bars: true, fill: 'rgba(220, 38, 38, .55)' },
+      { label: 'Total burned', color: '#7c3aed', scale: 'total' },
+    ],
+  }),
+  projection: new Chart(document.getElementById('chart-projection'), {
+    longRange: true,
+    series: [
+      { label: 'Projected supply', color: '#2563eb', scale: 'tokens', fill: 'rgba(37, 99, 235, .08)' },
+      { label: 'Projected burned', color: '#dc2626', scale: 'burned' },
+    ],
+  }),
+};
+
+const state = { tick: 0, node: null, series: null, peers: null, projectedBurn: null, projectedAt: -Infinity };
+
+/** The burn volume the projection assumes: the recent whole tokens per block. */
+const recentBurn = (series) => (series.burn_rate?.burned_per_block ?? '0').split('.')[0];
+
+function setLive(ok, text) {
+  document.getElementById('live-dot').className = `dot ${ok ? 'ok' : 'bad'}`;
+  document.getElementById('live-text').textContent = text;
+}
+
+function drawSeries(series) {
+  const pts = series.points;
+  const xs = pts.map((p) => Number(p.timestamp_ms) / 1000);
+  charts.supply.set([xs, pts.map((p) => toNumber(p.supply)), pts.map((p) => toNumber(p.total_minted)), pts.map((p) => toNumber(p.total_burned))]);
+  charts.burn.set([xs, pts.map((p) => (p.burned === '0' ? null : Number(p.burned) / Math.max(1, p.blocks))), pts.map((p) => toNumber(p.total_burned))]);
+  const first = pts[0];
+  const last = pts.at(-1);
+  const backfill = series.backfill.state === 'done' ? `, ${count(series.backfill.blocks)} read back from the store at start` : series.backfill.state === 'running' ? ', reading older blocks from the store…' : '';
+  document.getElementById('series-note').textContent = last
+    ? `Blocks ${count(first.height)}–${count(last.height)} (${count(series.length)} kept of ${count(series.capacity)}${backfill}); ${pts.length} points.`
+    : 'No blocks recorded yet.';
+  const rate = series.burn_rate;
+  document.getElementById('burn-note').textContent = rate
+    ? `Last ${count(rate.window_blocks)} blocks: ${amount(rate.burned)} burned, ${amount(rate.minted)} minted.`
+    : '';
+}
+
+async function optionalList(available, path, key, missing) {
+  if (!available) return { items: null, note: missing };
+  try {
+    return { items: listOf(await getJson(path), key), note: '' };
+  } catch (err) {
+    return { items: null, note: `${path}: ${err.message}` };
+  }
+}
+
+async function refreshSlow(series, node) {
+  const routes = series.routes ?? {};
+  const [pools, schedules, peers] = await Promise.all([
+    optionalList(routes.pools, '/v1/pools', 'pools', 'No pools route yet (GET /v1/pools): figures read from the dashboard feed.'),
+    optionalList(routes.schedules, '/v1/schedules', 'schedules', 'No schedules route yet (GET /v1/schedules): figures read from the dashboard feed.'),
+    optionalList(routes.peers, '/v1/peers', 'peers', 'No peers route yet (GET /v1/peers): this node runs without the network.'),
+  ]);
+  renderPools(pools.items ?? series.pools, pools.note);
+  renderSchedules(schedules.items ?? series.schedules, schedules.note, series.head_height);
+  renderPeers(peers.items, peers.note, node);
+  return peers.items === null ? null : peers.items.length;
+}
+
+/** The projection route's points, whatever their exact field names, as [blocks ahead, supply, burned]. */
+function projectionPoints(body) {
+  const from = body?.from_height !== undefined ? BigInt(body.from_height) : null;
+  return listOf(body, 'points').map((p) => {
+    const ahead = p.blocks_ahead ?? p.blocks ?? (from !== null && p.height !== undefined ? String(BigInt(p.height) - from) : undefined);
+    const supply = p.total_supply ?? p.supply ?? p.circulating_supply;
+    return ahead === undefined || supply === undefined ? null : [Number(ahead), toNumber(supply), toNumber(p.total_burned ?? p.burned ?? null)];
+  }).filter((p) => p !== null);
+}
+
+async function refreshProjection(series, node) {
+  const note = document.getElementById('projection-note');
+  if (!series.routes?.projection) {
+    note.textContent = 'No projection route yet (GET /v1/projection).';
+    charts.projection.message('projection not available on this node');
+    return;
+  }
+  const blockTime = Number(node.block_time_ms ?? 1000);
+  const blocks = Math.max(1, Math.floor(Number(document.getElementById('projection-horizon').value) / blockTime));
+  const burn = recentBurn(series);
+  state.projectedBurn = burn;
+  state.projectedAt = state.tick;
+  try {
+    const body = await getJson(`/v1/projection?blocks=${blocks}&burn_per_block=${burn}&points=120`);
+    const pts = projectionPoints(body);
+    if (pts.length < 2) {
+      note.textContent = 'The projection route answered in a form this page does not read.';
+      charts.projection.message('projection format not understood');
+      return;
+    }
+    const start = Number(series.points.at(-1)?.timestamp_ms ?? Date.now()) / 1000;
+    charts.projection.set([pts.map((p) => start + (p[0] * blockTime) / 1000), pts.map((p) => p[1]), pts.map((p) => p[2])]);
+    note.textContent = `Next ${count(blocks)} blocks at ${amount(burn)} burned per block (the recent rate), under the current parameters and schedules.`;
+  } catch (err) {
+    note.textContent = `GET /v1/projection: ${err.message}`;
+    charts.projection.message('projection unavailable');
+  }
+}
+
+async function tick() {
+  const [node, stats, series, recent] = await Promise.all([
+    getJson('/v1/node'),
+    getJson('/v1/stats'),
+    getJson(`/v1/stats/series?points=${SERIES_POINTS}&window=${BURN_WINDOW}`),
+    getJson('/v1/stats/recent?blocks=12&txs=15'),
+  ]);
+  state.node = node;
+  state.series = series;
+  renderKpis(node, stats, series);
+  drawSeries(series);
+  renderBlocks(recent.blocks);
+  renderTxs(recent.txs);
+  if (state.tick % SLOW_EVERY === 0) state.peers = await refreshSlow(series, node);
+  renderHeader(node, state.peers ?? null);
+  // Again when the recent burn rate moved (at most every other poll), else every PROJECTION_EVERY polls.
+  const burnMoved = recentBurn(series) !== state.projectedBurn && state.tick - state.projectedAt >= 2;
+  if (burnMoved || state.tick - state.projectedAt >= PROJECTION_EVERY) await refreshProjection(series, node);
+  state.tick++;
+}
+
+async function loop() {
+  try {
+    await tick();
+    setLive(true, `live · head ${count(state.node.head_height)}`);
+  } catch (err) {
+    setLive(false, `disconnected: ${err.message}`);
+  }
+  setTimeout(loop, POLL_MS);
+}
+
+document.getElementById('projection-horizon').addEventListener('change', () => {
+  if (state.series && state.node) void refreshProjection(state.series, state.node);
+});
+
+loop();

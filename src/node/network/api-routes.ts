@@ -1,0 +1,33 @@
+/**
+ * The network's two API routes (SPEC 6): GET /v1/peers lists connected peers, GET /v1/sync tells
+ * whether the node is catching up. A node running without the network (dev mode) answers an empty
+ * peer list and "not syncing" at its own head.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Chain } from '../../chain/chain.ts';
+import type { PeerView } from './peer-manager.ts';
+import type { SyncStatus } from './sync.ts';
+
+/** What the routes need from the network. */
+export interface NetworkView {
+  peers(): PeerView[];
+  syncStatus(): SyncStatus;
+}
+
+export function registerNetworkRoutes(app: FastifyInstance, deps: { chain: Chain; network: NetworkView | null }): void {
+  app.get('/v1/peers', async () =>
+    (deps.network?.peers() ?? []).map((p) => ({ peer_id: p.peerId, addresses: p.addresses, direction: p.direction, score: p.score, bootstrap: p.bootstrap })),
+  );
+
+  app.get('/v1/sync', async () => {
+    const head = deps.chain.head.header.height;
+    const status = deps.network?.syncStatus() ?? { syncing: false, headHeight: head, targetHeight: head, blocksPerSecond: 0, blocksSynced: 0 };
+    return {
+      syncing: status.syncing,
+      head_height: String(status.headHeight),
+      target_height: String(status.targetHeight),
+      blocks_per_second: status.blocksPerSecond,
+      blocks_synced: status.blocksSynced,
+    };
+  });
+}

@@ -1,0 +1,160 @@
+/**
+ * The gossip topics: blocks and transactions. Each incoming message is validated once, here, and
+ * the verdict goes back to gossipsub, which forwards only what we ACCEPT and lowers the sender's
+ * score for what we REJECT. Validating a block means importing it (fork choice included), so a block
+ * is forwarded only once this node holds it. Nothing a peer sends can throw out of this file.
+ *
+ * What we publish: blocks this node produced, and transactions that entered our mempool from the
+ * API. What came in by gossip is not published again: gossipsub forwards accepted messages itself.
+ */
+import type { PeerId } from '@libp2p/interface';
+import type { Logger } from 'pino';
+import type { Chain } from '../../chain/chain.ts';
+import { type Block, decodeBlock } from '../../chain/codec/block.ts';
+import { MAX_TX_BYTES, type SignedTx, decodeSignedTx } from '../../chain/codec/tx.ts';
+import { toHex, verifySignature } from '../../chain/crypto.ts';
+import { ChainError, ChainErrorCode } from '../../chain/errors.ts';
+import { proposerFor } from '../../chain/poa.ts';
+import type { SlotClock } from '../slot-clock.ts';
+import type { Pubsub } from './host.ts';
+import type { ProtocolNames } from './protocols.ts';
+import { type Classified, Verdict, classifyError, toTopicValidatorResult } from './verdict.ts';
+
+export interface GossipDeps {
+  readonly pubsub: Pubsub;
+  readonly chain: Chain;
+  readonly clock: SlotClock;
+  readonly names: ProtocolNames;
+  readonly logger: Logger;
+  /** A valid-looking block whose parent we lack: the sender is ahead of us, so sync from it. */
+  readonly onUnknownParent: (block: Block, from: PeerId) => void;
+}
+
+export interface VerdictCounts {
+  accept: number;
+  ignore: number;
+  reject: number;
+}
+
+export type GossipKind = 'blocks' | 'txs';
+
+/** Hashes of txs that came in by gossip, so the mempool's 'tx' event does not publish them again. */
+const MAX_GOSSIP_ORIGIN_KEPT = 10_000;
+
+export class Gossip {
+  private readonly deps: GossipDeps;
+  private readonly fromGossip = new Set<string>();
+  readonly counts: Record<GossipKind, VerdictCounts> = {
+    blocks: { accept: 0, ignore: 0, reject: 0 },
+    txs: { accept: 0, ignore: 0, reject: 0 },
+  };
+  private running = false;
+
+  constructor(deps: GossipDeps) {
+    this.deps = deps;
+  }
+
+  start(): void {
+    const { pubsub, names, chain } = this.deps;
+    this.running = true;
+    pubsub.topicValidators.set(names.blocksTopic, async (peer, msg) => toTopicValidatorResult(await this.verdict('blocks', peer, msg.data)));
+    pubsub.topicValidators.set(names.txsTopic, async (peer, msg) => toTopicValidatorResult(await this.verdict('txs', peer, msg.data)));
+    pubsub.subscribe(names.blocksTopic);
+    pubsub.subscribe(names.txsTopic);
+    chain.events.on('block', this.onBlock);
+    chain.events.on('tx', this.onTx);
+  }
+
+  stop(): void {
+    const { pubsub, names, chain } = this.deps;
+    this.running = false;
+    chain.events.off('block', this.onBlock);
+    chain.events.off('tx', this.onTx);
+    pubsub.topicValidators.delete(names.blocksTopic);
+    pubsub.topicValidators.delete(names.txsTopic);
+  }
+
+  /** Validates one message and counts and logs its verdict; never throws. */
+  private async verdict(kind: GossipKind, from: PeerId, data: Uint8Array): Promise<Verdict> {
+    let result: Classified;
+    try {
+      result = kind === 'blocks' ? await this.validateBlock(from, data) : await this.validateTx(data);
+    } catch (err) {
+      result = classifyError(err);
+      if (result.reason === 'InternalError') this.deps.logger.error({ err, kind, peer: from.toString() }, 'gossip validation failed unexpectedly');
+    }
+    this.counts[kind][result.verdict]++;
+    if (result.verdict === Verdict.Reject) {
+      this.deps.logger.warn({ kind, peer: from.toString(), reason: result.reason, bytes: data.length }, 'rejected an invalid gossip message');
+    } else if (result.verdict === Verdict.Ignore) {
+      this.deps.logger.debug({ kind, peer: from.toString(), reason: result.reason }, 'ignored a gossip message');
+    }
+    return result.verdict;
+  }
+
+  private async validateBlock(from: PeerId, data: Uint8Array): Promise<Classified> {
+    const { chain, clock } = this.deps;
+    if (data.length > Number(chain.params.maxBlockBytes)) return { verdict: Verdict.Reject, reason: 'TooLarge' };
+    const block = decodeBlock(data);
+    const h = block.header;
+    if (h.chainId !== chain.params.chainId) return { verdict: Verdict.Reject, reason: ChainErrorCode.WrongChainId };
+    if (await chain.hasBlock(block.hash)) return { verdict: Verdict.Ignore, reason: ChainErrorCode.KnownBlock };
+    // Too early: maybe our clock lags; the block comes back by sync once its slot has begun.
+    if (h.slot > clock.currentSlot() + 1n) return { verdict: Verdict.Ignore, reason: ChainErrorCode.FutureSlot };
+    // The proposer and signature first (cheap): a forged header neither makes us sync nor makes the
+    // chain rebuild a side branch's state only to find the signature wrong.
+    checkProposerSignature(block, chain);
+    if (!(await chain.hasBlock(h.parentHash))) {
+      this.deps.onUnknownParent(block, from);
+      return { verdict: Verdict.Ignore, reason: ChainErrorCode.UnknownParent };
+    }
+    try {
+      await chain.importBlock(block, clock.currentSlot());
+    } catch (err) {
+      if (err instanceof ChainError && err.code === ChainErrorCode.UnknownParent) this.deps.onUnknownParent(block, from);
+      throw err;
+    }
+    return { verdict: Verdict.Accept, reason: 'ok' };
+  }
+
+  private async validateTx(data: Uint8Array): Promise<Classified> {
+    if (data.length > MAX_TX_BYTES) return { verdict: Verdict.Reject, reason: ChainErrorCode.TxTooLarge };
+    const tx = decodeSignedTx(data);
+    const hash = toHex(tx.hash);
+    this.fromGossip.add(hash);
+    if (this.fromGossip.size > MAX_GOSSIP_ORIGIN_KEPT) this.fromGossip.delete(this.fromGossip.values().next().value!);
+    try {
+      await this.deps.chain.submitTx(data);
+    } finally {
+      this.fromGossip.delete(hash);
+    }
+    return { verdict: Verdict.Accept, reason: 'ok' };
+  }
+
+  // Chain events are emitted inside the chain's commit: these listeners must not throw or block.
+  private readonly onBlock = (block: Block, _imported: unknown, origin: 'produced' | 'imported'): void => {
+    if (origin === 'produced') this.publish('blocks', this.deps.names.blocksTopic, block.bytes);
+  };
+
+  private readonly onTx = (tx: SignedTx): void => {
+    if (!this.fromGossip.has(toHex(tx.hash))) this.publish('txs', this.deps.names.txsTopic, tx.bytes);
+  };
+
+  private publish(kind: GossipKind, topic: string, bytes: Uint8Array): void {
+    if (!this.running) return;
+    this.deps.pubsub.publish(topic, bytes).then(
+      (result) => this.deps.logger.debug({ kind, recipients: result.recipients.length }, 'published'),
+      (err: unknown) => this.deps.logger.warn({ err, kind }, 'could not publish'),
+    );
+  }
+}
+
+/** The header's proposer is the validator of its slot and the signature is theirs (SPEC 3.2). */
+function checkProposerSignature(block: Block, chain: Chain): void {
+  const h = block.header;
+  const expected = proposerFor(h.slot, chain.validators()).publicKey;
+  if (h.proposer !== expected) throw new ChainError(ChainErrorCode.WrongProposer, `Slot ${h.slot} belongs to validator ${expected}, not ${h.proposer}.`);
+  if (!verifySignature(Buffer.from(h.proposer, 'hex'), block.hash, block.signature)) {
+    throw new ChainError(ChainErrorCode.InvalidSignature, `The signature of block ${h.height} does not verify for its proposer.`);
+  }
+}

@@ -1,0 +1,263 @@
+/**
+ * The node's peer-to-peer network, assembled like the node itself: `start` builds the parts in
+ * order (key, host, request/response handlers, gossip, peer manager, sync) and `close` stops them
+ * in reverse. The rest of the node sees only this class: peers and sync status for the API,
+ * `whenReady` for the block producer, `block`/`unblock` for operators and partition tests.
+ */
+import type { PeerId } from '@libp2p/interface';
+import type { Logger } from 'pino';
+import type { Chain } from '../../chain/chain.ts';
+import { MAX_TX_BYTES } from '../../chain/codec/tx.ts';
+import { toHex } from '../../chain/crypto.ts';
+import { ChainError, ChainErrorCode } from '../../chain/errors.ts';
+import type { SlotClock } from '../slot-clock.ts';
+import { NetworkError, NetworkErrorCode } from './errors.ts';
+import { Gossip, type GossipKind, type VerdictCounts } from './gossip.ts';
+import { type P2pHost, createHost } from './host.ts';
+import type { Status } from './messages.ts';
+import { loadOrCreateP2pKey, p2pKeyPath } from './p2p-key.ts';
+import { PeerManager, type PeerView } from './peer-manager.ts';
+import { type ProtocolNames, protocolNames } from './protocols.ts';
+import { RateLimiter } from './rate-limiter.ts';
+import { ReqResp } from './req-resp.ts';
+import { SyncManager, type SyncStatus } from './sync.ts';
+
+export interface NetworkOptions {
+  readonly dataDir: string;
+  /** Listen address: 0.0.0.0 (all interfaces), 127.0.0.1 (this machine only), or an IPv6 address. */
+  readonly host: string;
+  /** TCP port; 0 picks a free one. */
+  readonly port: number;
+  readonly announce: readonly string[];
+  readonly bootstrap: readonly string[];
+  readonly targetPeers?: number;
+  /** How long `whenReady` waits for a peer to answer before the node goes on alone. */
+  readonly readyTimeoutMs?: number;
+}
+
+export interface NetworkDeps {
+  readonly chain: Chain;
+  readonly clock: SlotClock;
+  readonly logger: Logger;
+  /** Told the number of connected peers whenever it changes (metrics). */
+  readonly onPeerCount?: (count: number) => void;
+}
+
+/** A penalty that bans at once: a peer of another chain (another genesis) has nothing for us. */
+const PENALTY_OTHER_CHAIN = 1_000;
+
+export class Network {
+  readonly names: ProtocolNames;
+  private readonly options: NetworkOptions;
+  private readonly deps: NetworkDeps;
+  private readonly host: P2pHost;
+  private readonly peerManager: PeerManager;
+  private readonly reqResp: ReqResp;
+  private readonly gossip: Gossip;
+  private readonly sync: SyncManager;
+  private readonly genesisHash: Uint8Array;
+  private readonly closing = new AbortController();
+  private statusTimer: NodeJS.Timeout | null = null;
+
+  private constructor(options: NetworkOptions, deps: NetworkDeps, parts: { host: P2pHost; peerManager: PeerManager; genesisHash: Uint8Array; names: ProtocolNames }) {
+    this.options = options;
+    this.deps = deps;
+    this.host = parts.host;
+    this.peerManager = parts.peerManager;
+    this.genesisHash = parts.genesisHash;
+    this.names = parts.names;
+    const { chain, clock, logger } = deps;
+    const nowMs = (): number => Number(clock.nowMs());
+    const maxBlockBytes = Number(chain.params.maxBlockBytes);
+    this.reqResp = new ReqResp(
+      { requestTimeoutMs: 15_000, maxBlockBytes },
+      {
+        host: this.host, chain, names: this.names, logger,
+        localStatus: () => this.localStatus(),
+        onStatus: (peer, status) => this.onStatus(peer, status),
+        limits: {
+          status: new RateLimiter({ capacity: 10, refillPerSecond: 2 }, nowMs),
+          blocks: new RateLimiter({ capacity: 1_024, refillPerSecond: 256 }, nowMs),
+        },
+      },
+    );
+    this.sync = new SyncManager({
+      chain, clock, logger,
+      requestBlocks: (peer, request) => this.reqResp.blocksByRange(peer, request),
+      penalize: (peer, amount, reason) => this.peerManager.penalize(peer, amount, reason),
+    });
+    this.gossip = new Gossip({
+      pubsub: this.host.services.pubsub, chain, clock, names: this.names, logger,
+      onUnknownParent: (block, from) => this.sync.onUnknownParent(block, from),
+    });
+  }
+
+  static async start(options: NetworkOptions, deps: NetworkDeps): Promise<Network> {
+    const { chain, clock, logger } = deps;
+    const names = protocolNames(chain.params.chainId);
+    const privateKey = await loadOrCreateP2pKey(p2pKeyPath(options.dataDir));
+    const genesis = await chain.blockAt(0n);
+    if (genesis === null) throw new ChainError(ChainErrorCode.StoreCorrupt, 'The chain has no genesis block.');
+    let peerManager: PeerManager | null = null;
+    const ip = options.host.includes(':') ? 'ip6' : 'ip4';
+    const host = await createHost({
+      privateKey,
+      listen: [`/${ip}/${options.host}/tcp/${options.port}`],
+      announce: options.announce,
+      topics: [names.blocksTopic, names.txsTopic],
+      // A whole block plus the gossipsub envelope; each topic checks its own, smaller, bound.
+      maxMessageBytes: Number(chain.params.maxBlockBytes) + 64 * 1024 + MAX_TX_BYTES,
+      isDenied: (peer) => peerManager?.isDenied(peer) ?? false,
+      appScore: (peer) => peerManager?.appScore(peer) ?? 0,
+    });
+    peerManager = new PeerManager(
+      { bootstrap: options.bootstrap, targetPeers: options.targetPeers ?? 16, tickMs: 1_000, banMs: 10 * 60_000, dialTimeoutMs: 5_000 },
+      { host, logger, nowMs: () => Number(clock.nowMs()) },
+    );
+    const network = new Network(options, deps, { host, peerManager, genesisHash: genesis.hash, names });
+    await network.open();
+    return network;
+  }
+
+  /** Handlers are registered before the host listens, so no peer finds a protocol missing. */
+  private async open(): Promise<void> {
+    await this.reqResp.start();
+    try {
+      await this.host.start();
+    } catch (err) {
+      await Promise.resolve(this.host.stop()).catch(() => undefined);
+      const text = String((err as Error).message);
+      const why = text.includes('EADDRINUSE') ? 'the port is in use' : text.includes('EADDRNOTAVAIL') ? 'no such local address' : text.split('\n')[0];
+      throw new NetworkError(
+        NetworkErrorCode.InvalidConfig,
+        `Cannot listen for peers on ${this.options.host} port ${this.options.port}: ${why}. Pass another --p2p-port (0 picks a free one) or --p2p-host.`,
+        { cause: err },
+      );
+    }
+    this.gossip.start();
+    this.host.addEventListener('peer:identify', this.onIdentify);
+    this.host.addEventListener('peer:connect', this.onPeerCountChange);
+    this.host.addEventListener('peer:disconnect', this.onDisconnect);
+    this.peerManager.start();
+    this.scheduleStatusPoll();
+    this.deps.logger.info({ peerId: this.peerId, addresses: this.multiaddrs(), bootstrap: this.options.bootstrap.length }, 'p2p network started');
+  }
+
+  get peerId(): string {
+    return this.host.peerId.toString();
+  }
+
+  /** Where peers can reach us, each with /p2p/<peerId> (what `--bootstrap` takes). */
+  multiaddrs(): string[] {
+    return this.host.getMultiaddrs().map((a) => a.toString());
+  }
+
+  peers(): PeerView[] {
+    return this.peerManager.peers();
+  }
+
+  syncStatus(): SyncStatus {
+    return this.sync.status();
+  }
+
+  gossipCounts(): Record<GossipKind, VerdictCounts> {
+    return this.gossip.counts;
+  }
+
+  isBanned(peerId: string): boolean {
+    return this.peerManager.isBanned(peerId);
+  }
+
+  /** Disconnects a peer and refuses it until `unblock` (operators; partition tests). */
+  block(peerId: string): Promise<void> {
+    return this.peerManager.block(peerId);
+  }
+
+  unblock(peerId: string): void {
+    this.peerManager.unblock(peerId);
+  }
+
+  /**
+   * Resolves when the node may produce blocks without forking off its peers: at once if it has no
+   * bootstrap peers (it is the first node), else once a peer has answered and we hold its head, or
+   * after `readyTimeoutMs` with no answer (the node then goes on alone, and syncs when peers come).
+   */
+  async whenReady(): Promise<void> {
+    if (this.options.bootstrap.length === 0) return;
+    const timeoutMs = this.options.readyTimeoutMs ?? 10_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), timeoutMs);
+      this.closing.signal.addEventListener('abort', () => resolve(false), { once: true });
+    });
+    const outcome = await Promise.race([this.sync.caughtUp().then(() => false), timedOut]);
+    clearTimeout(timer);
+    if (outcome) this.deps.logger.warn({ timeoutMs }, 'no peer answered in time: going on from our own head, will sync when peers come');
+  }
+
+  async close(): Promise<void> {
+    this.closing.abort();
+    if (this.statusTimer !== null) clearTimeout(this.statusTimer);
+    this.statusTimer = null;
+    this.host.removeEventListener('peer:identify', this.onIdentify);
+    this.host.removeEventListener('peer:connect', this.onPeerCountChange);
+    this.host.removeEventListener('peer:disconnect', this.onDisconnect);
+    this.gossip.stop();
+    this.peerManager.stop();
+    await this.sync.stop();
+    await this.reqResp.stop().catch(() => undefined);
+    await this.host.stop();
+    this.deps.logger.info('p2p network stopped');
+  }
+
+  private localStatus(): Status {
+    const head = this.deps.chain.head;
+    return {
+      genesisHash: this.genesisHash,
+      headHeight: head.header.height,
+      headHash: head.hash,
+      finalizedHeight: this.deps.chain.finalizedHeight,
+      peers: this.peerManager.sharedAddresses(),
+    };
+  }
+
+  private onStatus(peer: PeerId, status: Status): void {
+    if (Buffer.compare(status.genesisHash, this.genesisHash) !== 0) {
+      this.peerManager.penalize(peer, PENALTY_OTHER_CHAIN, `another genesis (${toHex(status.genesisHash).slice(0, 16)})`);
+      return;
+    }
+    this.peerManager.learn(status.peers);
+    this.sync.onStatus(peer, status);
+  }
+
+  private requestStatus(peer: PeerId): void {
+    if (this.closing.signal.aborted) return;
+    this.reqResp.status(peer).then(
+      (status) => this.onStatus(peer, status),
+      (err: unknown) => this.deps.logger.debug({ err: (err as Error).message, peer: peer.toString() }, 'status request failed'),
+    );
+  }
+
+  /** Peers' heads are polled every few slots, in case a gossip block was missed. */
+  private scheduleStatusPoll(): void {
+    const blockTime = Number(this.deps.chain.params.blockTimeMs);
+    const every = Math.min(30_000, Math.max(2_000, 2 * blockTime));
+    this.statusTimer = setTimeout(() => {
+      for (const peer of this.host.getPeers()) this.requestStatus(peer);
+      if (!this.closing.signal.aborted) this.scheduleStatusPoll();
+    }, every);
+  }
+
+  private readonly onIdentify = (event: CustomEvent<{ peerId: PeerId; protocols: string[] }>): void => {
+    if (event.detail.protocols.includes(this.names.status)) this.requestStatus(event.detail.peerId);
+  };
+
+  private readonly onPeerCountChange = (): void => {
+    this.deps.onPeerCount?.(this.host.getPeers().length);
+  };
+
+  private readonly onDisconnect = (event: CustomEvent<PeerId>): void => {
+    this.sync.onDisconnect(event.detail);
+    this.onPeerCountChange();
+  };
+}

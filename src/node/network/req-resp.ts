@@ -1,0 +1,193 @@
+/**
+ * Request/response protocols over libp2p streams, one stream per request:
+ * - status: exchange heads (and a few peer addresses) with a peer;
+ * - blocks-by-range: fetch up to MAX_RANGE_COUNT canonical blocks from a height.
+ * Every frame is length-prefixed with a maximum, every read has a timeout, and requests are rate
+ * limited per peer before any work is done. Server errors are answered or the stream is aborted;
+ * client errors are NetworkErrors with a code, so the sync manager can tell a slow peer (Unreachable)
+ * from a lying one (BadResponse).
+ */
+import type { Connection, PeerId, Stream } from '@libp2p/interface';
+import { lpStream } from 'it-length-prefixed-stream';
+import type { Logger } from 'pino';
+import type { Chain } from '../../chain/chain.ts';
+import { type Block, decodeBlock } from '../../chain/codec/block.ts';
+import { ChainError } from '../../chain/errors.ts';
+import { NetworkError, NetworkErrorCode } from './errors.ts';
+import type { P2pHost } from './host.ts';
+import {
+  MAX_RANGE_COUNT,
+  MAX_REQUEST_BYTES,
+  type RangeRequest,
+  ResponseCode,
+  type Status,
+  decodeRangeRequest,
+  decodeResponseHeader,
+  decodeStatus,
+  encodeRangeRequest,
+  encodeResponseHeader,
+  encodeStatus,
+} from './messages.ts';
+import type { ProtocolNames } from './protocols.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+
+export interface ReqRespOptions {
+  /** How long one request may take end to end (a whole batch of blocks included). */
+  readonly requestTimeoutMs: number;
+  /** The largest block frame we read (the chain's max_block_bytes). */
+  readonly maxBlockBytes: number;
+}
+
+export interface ReqRespDeps {
+  readonly host: P2pHost;
+  readonly chain: Chain;
+  readonly names: ProtocolNames;
+  readonly logger: Logger;
+  /** Our own status, sent with every status request and answer. */
+  readonly localStatus: () => Status;
+  /** A peer told us its status (as requester or responder). */
+  readonly onStatus: (peer: PeerId, status: Status) => void;
+  readonly limits: { readonly status: RateLimiter; readonly blocks: RateLimiter };
+}
+
+const STREAM_LIMITS = { maxInboundStreams: 8, maxOutboundStreams: 8 };
+
+export class ReqResp {
+  private readonly options: ReqRespOptions;
+  private readonly deps: ReqRespDeps;
+
+  constructor(options: ReqRespOptions, deps: ReqRespDeps) {
+    this.options = options;
+    this.deps = deps;
+  }
+
+  async start(): Promise<void> {
+    const { host, names } = this.deps;
+    await host.handle(names.status, ({ stream, connection }) => this.serve('status', stream, connection, () => this.serveStatus(stream, connection)), STREAM_LIMITS);
+    await host.handle(names.blocksByRange, ({ stream, connection }) => this.serve('blocks-by-range', stream, connection, () => this.serveRange(stream, connection)), STREAM_LIMITS);
+  }
+
+  async stop(): Promise<void> {
+    const { host, names } = this.deps;
+    await host.unhandle([names.status, names.blocksByRange]);
+  }
+
+  /** Sends our status to `peer` and returns theirs. */
+  async status(peer: PeerId): Promise<Status> {
+    return this.request(peer, this.deps.names.status, async (lp, signal) => {
+      await lp.write(encodeStatus(this.deps.localStatus()), { signal });
+      return decode(async () => decodeStatus((await lp.read({ signal })).subarray()));
+    });
+  }
+
+  /**
+   * Fetches canonical blocks `start ..` (at most `count`) from `peer`. The answer must be a chain:
+   * consecutive heights from `start`, each block's parent the one before it. It may be shorter than
+   * asked (the peer's head is lower), never longer.
+   */
+  async blocksByRange(peer: PeerId, request: RangeRequest): Promise<Block[]> {
+    if (request.count < 1n || request.count > BigInt(MAX_RANGE_COUNT)) {
+      throw new NetworkError(NetworkErrorCode.BadRequest, `A range request asks for 1 to ${MAX_RANGE_COUNT} blocks.`);
+    }
+    return this.request(peer, this.deps.names.blocksByRange, async (lp, signal) => {
+      await lp.write(encodeRangeRequest(request), { signal });
+      const header = await decode(async () => decodeResponseHeader((await lp.read({ signal })).subarray()));
+      if (header.code === ResponseCode.RateLimited) throw new NetworkError(NetworkErrorCode.RateLimited, `Peer ${peer} rate limited us: ${header.message}`);
+      if (header.code !== ResponseCode.Ok) throw new NetworkError(NetworkErrorCode.ServerError, `Peer ${peer} answered ${header.code}: ${header.message}`);
+      if (header.count > request.count) throw new NetworkError(NetworkErrorCode.BadResponse, `Peer ${peer} announced ${header.count} blocks for a request of ${request.count}.`);
+      const blocks: Block[] = [];
+      for (let i = 0n; i < header.count; i++) {
+        const block = await decode(async () => decodeBlock((await lp.read({ signal })).subarray()));
+        const expectedHeight = request.startHeight + i;
+        const previous = blocks.at(-1);
+        if (block.header.height !== expectedHeight || (previous !== undefined && Buffer.compare(block.header.parentHash, previous.hash) !== 0)) {
+          throw new NetworkError(NetworkErrorCode.BadResponse, `Peer ${peer} sent block ${block.header.height} out of order (expected ${expectedHeight}, linked to the previous one).`);
+        }
+        blocks.push(block);
+      }
+      return blocks;
+    });
+  }
+
+  /** Opens a stream, runs `exchange` under the request timeout, and always closes the stream. */
+  private async request<T>(peer: PeerId, protocol: string, exchange: (lp: Lp, signal: AbortSignal) => Promise<T>): Promise<T> {
+    const signal = AbortSignal.timeout(this.options.requestTimeoutMs);
+    let stream: Stream;
+    try {
+      stream = await this.deps.host.dialProtocol(peer, protocol, { signal });
+    } catch (err) {
+      throw new NetworkError(NetworkErrorCode.Unreachable, `Could not open ${protocol} to ${peer}: ${(err as Error).message}`, { cause: err });
+    }
+    const lp = lpStream(stream, { maxDataLength: this.options.maxBlockBytes + 1024 });
+    try {
+      const result = await exchange(lp, signal);
+      await stream.close({ signal }).catch(() => stream.abort(new Error('close failed')));
+      return result;
+    } catch (err) {
+      stream.abort(err instanceof Error ? err : new Error(String(err)));
+      if (err instanceof NetworkError) throw err;
+      throw new NetworkError(NetworkErrorCode.Unreachable, `${protocol} with ${peer} failed: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  /** Runs a server handler; whatever goes wrong, the stream is closed and the node goes on. */
+  private serve(name: string, stream: Stream, connection: Connection, handler: () => Promise<void>): void {
+    handler()
+      .then(() => stream.close({ signal: AbortSignal.timeout(this.options.requestTimeoutMs) }))
+      .catch((err: unknown) => {
+        this.deps.logger.debug({ err, protocol: name, peer: connection.remotePeer.toString() }, 'request from peer failed');
+        stream.abort(err instanceof Error ? err : new Error(String(err)));
+      });
+  }
+
+  private async serveStatus(stream: Stream, connection: Connection): Promise<void> {
+    const peer = connection.remotePeer;
+    if (!this.deps.limits.status.take(peer.toString(), 1)) throw new NetworkError(NetworkErrorCode.RateLimited, 'status requests too frequent');
+    const signal = AbortSignal.timeout(this.options.requestTimeoutMs);
+    const lp = lpStream(stream, { maxDataLength: MAX_REQUEST_BYTES });
+    const theirs = await decode(async () => decodeStatus((await lp.read({ signal })).subarray()));
+    await lp.write(encodeStatus(this.deps.localStatus()), { signal });
+    this.deps.onStatus(peer, theirs);
+  }
+
+  private async serveRange(stream: Stream, connection: Connection): Promise<void> {
+    const peer = connection.remotePeer.toString();
+    const signal = AbortSignal.timeout(this.options.requestTimeoutMs);
+    const lp = lpStream(stream, { maxDataLength: MAX_REQUEST_BYTES });
+    const answer = (code: ResponseCode, message: string, count = 0n): Promise<void> => lp.write(encodeResponseHeader({ code, message, count }), { signal });
+    let request: RangeRequest;
+    try {
+      request = decodeRangeRequest((await lp.read({ signal })).subarray());
+    } catch (err) {
+      if (!(err instanceof ChainError)) throw err;
+      return answer(ResponseCode.BadRequest, err.message);
+    }
+    if (request.count < 1n || request.count > BigInt(MAX_RANGE_COUNT)) return answer(ResponseCode.BadRequest, `count must be 1 to ${MAX_RANGE_COUNT}.`);
+    // The cost is what we would read from the store: the number of blocks asked for.
+    if (!this.deps.limits.blocks.take(peer, Number(request.count))) return answer(ResponseCode.RateLimited, 'too many blocks requested; slow down.');
+    const { chain } = this.deps;
+    const blocks: Block[] = [];
+    for (let h = request.startHeight; h < request.startHeight + request.count && h <= chain.head.header.height; h++) {
+      const block = await chain.blockAt(h);
+      if (block === null) break;
+      // A reorg between two reads would make the answer no chain: stop where it breaks.
+      const previous = blocks.at(-1);
+      if (previous !== undefined && Buffer.compare(block.header.parentHash, previous.hash) !== 0) break;
+      blocks.push(block);
+    }
+    await answer(ResponseCode.Ok, '', BigInt(blocks.length));
+    for (const block of blocks) await lp.write(block.bytes, { signal });
+  }
+}
+
+type Lp = ReturnType<typeof lpStream<Stream>>;
+
+/** Runs a decode; a peer's malformed bytes become BadResponse (ChainError MalformedBytes underneath). */
+async function decode<T>(read: () => Promise<T> | T): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    if (err instanceof ChainError) throw new NetworkError(NetworkErrorCode.BadResponse, err.message, { cause: err });
+    throw err;
+  }
+}

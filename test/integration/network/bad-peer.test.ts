@@ -1,0 +1,133 @@
+/**
+ * A hostile peer on the gossip topics: it sends garbage bytes, blocks with a bad signature or from
+ * the wrong proposer, and messages over the size bounds. The node REJECTs each (gossipsub lowers the
+ * sender's score), then disconnects and bans it, while both validators go on producing on one chain.
+ * A frame beyond the gossip frame limit only closes that peer's stream.
+ */
+import { randomBytes } from 'node:crypto';
+import { generateKeyPair as generateP2pKey } from '@libp2p/crypto/keys';
+import { multiaddr } from '@multiformats/multiaddr';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BlockHeader, assembleBlock, sealBlock } from '../../../src/chain/codec/block.ts';
+import { MAX_TX_BYTES } from '../../../src/chain/codec/tx.ts';
+import { generateKeyPair, toHex } from '../../../src/chain/crypto.ts';
+import { proposerFor, slotStartMs } from '../../../src/chain/poa.ts';
+import { type P2pHost, createHost } from '../../../src/node/network/host.ts';
+import { protocolNames } from '../../../src/node/network/protocols.ts';
+import type { DchatNode } from '../../../src/node/node.ts';
+import { waitFor } from '../node-client.ts';
+import { TestNet, height, waitForSameHead } from './harness.ts';
+
+const MAX_BLOCK_BYTES = 128 * 1024;
+let net: TestNet;
+const attackers: P2pHost[] = [];
+
+async function attacker(target: DchatNode): Promise<P2pHost> {
+  const names = protocolNames(target.chain.params.chainId);
+  const host = await createHost({
+    privateKey: await generateP2pKey('Ed25519'),
+    listen: ['/ip4/127.0.0.1/tcp/0'],
+    announce: [],
+    topics: [names.blocksTopic, names.txsTopic],
+    maxMessageBytes: 4 * 1024 * 1024,
+    isDenied: () => false,
+    appScore: () => 0,
+  });
+  await host.start();
+  attackers.push(host);
+  // Subscribed, so the target meshes with it and it learns the target's subscriptions.
+  host.services.pubsub.subscribe(names.blocksTopic);
+  host.services.pubsub.subscribe(names.txsTopic);
+  await host.dial(multiaddr(target.network!.multiaddrs()[0]!));
+  await waitFor('the target to be subscribed, seen from the attacker', async () =>
+    host.services.pubsub.getSubscribers(names.blocksTopic).some((p) => p.toString() === target.network!.peerId),
+  );
+  return host;
+}
+
+/** A block on top of `node`'s head for the next slot, sealed by `signer` and claiming `proposer`. */
+function forgedBlock(node: DchatNode, proposer: string, signer: Uint8Array | null): Uint8Array {
+  const head = node.chain.head.header;
+  const slot = head.slot + 1n;
+  const header: BlockHeader = {
+    chainId: node.chain.params.chainId,
+    height: head.height + 1n,
+    slot,
+    parentHash: node.chain.head.hash,
+    timestampMs: slotStartMs(slot, node.chain.params),
+    proposer,
+    txRoot: new Uint8Array(32),
+    stateRoot: new Uint8Array(32),
+  };
+  return (signer === null ? assembleBlock(header, [], randomBytes(64)) : sealBlock(header, [], signer)).bytes;
+}
+
+beforeAll(async () => {
+  net = await TestNet.create(2, 500n, { maxBlockBytes: BigInt(MAX_BLOCK_BYTES) });
+  await net.start('a', 0, []);
+  await net.start('b', 1, net.bootstrapOf('a'));
+  await waitForSameHead([net.node('a'), net.node('b')], 2);
+});
+
+afterAll(async () => {
+  for (const host of attackers) await Promise.resolve(host.stop()).catch(() => undefined);
+  await net?.close();
+});
+
+describe('a peer that sends invalid gossip', () => {
+  it('is rejected, penalized, disconnected and banned, and the validators keep producing', async () => {
+    const a = net.node('a');
+    const b = net.node('b');
+    const names = protocolNames(a.chain.params.chainId);
+    const bad = await attacker(a);
+    const badId = bad.peerId.toString();
+    const rogue = generateKeyPair();
+    const scheduled = proposerFor(a.chain.head.header.slot + 1n, a.chain.validators()).publicKey;
+    const messages: [string, Uint8Array][] = [
+      [names.blocksTopic, randomBytes(300)],
+      [names.txsTopic, randomBytes(200)],
+      // the scheduled proposer's name, a signature that is not theirs
+      [names.blocksTopic, forgedBlock(a, scheduled, null)],
+      // a validly signed block by a key that is not the slot's validator
+      [names.blocksTopic, forgedBlock(a, toHex(rogue.publicKey), rogue.secretKey)],
+      [names.txsTopic, randomBytes(MAX_TX_BYTES + 1)],
+      [names.blocksTopic, randomBytes(MAX_BLOCK_BYTES + 1)],
+    ];
+    const rejectedBefore = a.network!.gossipCounts().blocks.reject + a.network!.gossipCounts().txs.reject;
+    for (const [topic, data] of messages) {
+      await bad.services.pubsub.publish(topic, data).catch(() => undefined);
+    }
+    await waitFor('the attacker to be banned', async () => a.network!.isBanned(badId), 20_000);
+    const counts = a.network!.gossipCounts();
+    // Three REJECTs put the sender below the graylist threshold; what it sends after that is dropped unread.
+    expect(counts.blocks.reject + counts.txs.reject - rejectedBefore).toBeGreaterThanOrEqual(3);
+    expect((a.network!.peers()).map((p) => p.peerId)).not.toContain(badId);
+    // (Only from A: B may have learned the attacker's address from A's status and dialled it.)
+    const toA = (): number => bad.getConnections().filter((c) => c.remotePeer.toString() === a.network!.peerId).length;
+    await waitFor('the attacker to be disconnected', async () => toA() === 0, 10_000);
+    // A banned peer cannot come back: the connection gater refuses it (its dial may or may not see
+    // the refusal before the connection drops).
+    await bad.dial(multiaddr(a.network!.multiaddrs()[0]!), { signal: AbortSignal.timeout(5_000) }).catch(() => undefined);
+    await waitFor('the attacker to be refused', async () => toA() === 0, 10_000);
+    expect(a.network!.peers().map((p) => p.peerId)).not.toContain(badId);
+    // The honest pair was never penalized and keeps producing on one chain.
+    const score = (a.network!.peers().find((p) => p.peerId === b.network!.peerId))?.score;
+    expect(score).toBeGreaterThanOrEqual(0);
+    const from = height(a);
+    await waitForSameHead([a, b], from + 3);
+  });
+
+  it('survives a frame beyond the gossip frame limit: only that stream closes', async () => {
+    const a = net.node('a');
+    const b = net.node('b');
+    const names = protocolNames(a.chain.params.chainId);
+    const big = await attacker(a);
+    const rejectsBefore = a.network!.gossipCounts().blocks.reject;
+    await big.services.pubsub.publish(names.blocksTopic, randomBytes(2 * 1024 * 1024)).catch(() => undefined);
+    const from = height(a);
+    await waitForSameHead([a, b], from + 3);
+    // The frame was never decoded, so it reached no validator and scored nothing.
+    expect(a.network!.gossipCounts().blocks.reject).toBe(rejectsBefore);
+    expect(a.network!.isBanned(big.peerId.toString())).toBe(false);
+  });
+});
