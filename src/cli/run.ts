@@ -11,6 +11,8 @@ import { simulate } from './simulate.ts';
 import { start } from './start.ts';
 import { type TestnetFlags, testnet } from './testnet.ts';
 import { registerToken } from './token/index.ts';
+import { registerStake } from './stake/commands.ts';
+import { registerMarket } from './market/commands.ts';
 import { parseCount } from './values.ts';
 
 function buildProgram(io: CliIo): Command {
@@ -64,6 +66,8 @@ function buildProgram(io: CliIo): Command {
     .action((opts: TestnetFlags) => testnet(opts, (line) => io.stdout(`${line}\n`)));
 
   registerToken(program, io);
+  registerStake(program, io);
+  registerMarket(program, io);
   registerKeys(program, io);
   return program;
 }

@@ -10,13 +10,14 @@ const STATUS: Record<string, number> = {
   [ChainErrorCode.FutureSlot]: 409,
   [ErrorCode.InvalidNonce]: 409,
   [ErrorCode.UnknownPool]: 404,
+  [ErrorCode.UnknownListing]: 404,
+  [ErrorCode.UnknownPurchase]: 404,
   [ErrorCode.UnknownAllocation]: 404,
   [ErrorCode.UnknownSchedule]: 404,
   [ErrorCode.Unauthorized]: 403,
   NotFound: 404,
   BadRequest: 400,
   NotDevMode: 404,
-  NotImplemented: 501,
 };
 
 export class ApiError extends Error {

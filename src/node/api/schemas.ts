@@ -56,6 +56,19 @@ function historyQuery(reasons: readonly string[], what: string): JsonSchema {
 }
 
 export const query = {
+  listings: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      status: { type: 'string', enum: ['active', 'sold-out', 'cancelled'], description: 'Only listings in this state.' },
+      seller: { ...uuid, description: 'Only this seller\'s listings.' },
+    },
+  },
+  purchases: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { buyer: uuid, seller: uuid, status: { type: 'string', enum: ['escrowed', 'confirmed', 'refunded', 'disputed', 'resolved', 'timed-out'] } },
+  },
   mints: historyQuery(MINT_REASONS, 'Only mints with this reason.'),
   burns: historyQuery(BURN_REASONS, 'Only burns with this reason.'),
   distributions: historyQuery([...RECIPIENT_TYPES, 'auto-replenish'], 'Only payouts to this recipient type.'),
@@ -136,6 +149,20 @@ export const components: Record<string, JsonSchema> = {
     burns: list({ $ref: '#/components/schemas/BurnEvent' }),
     distributions: list({ $ref: '#/components/schemas/DistributionEvent' }),
   }, 'What a block (or one transaction of it) minted, burned and paid out, oldest first.'),
+  Listing: object({
+    id: uuid, seller: uuid, title: { type: 'string' }, price: amount, quantity: { ...amount, description: 'Units still for sale.' }, sold: amount,
+    status: { type: 'string', enum: ['active', 'sold-out', 'cancelled'] }, created_height: height,
+  }),
+  Purchase: object({
+    id: uuid, listing_id: uuid, buyer: uuid, seller: uuid, quantity: amount, amount: { ...amount, description: 'price * quantity, held in escrow.' },
+    status: { type: 'string', enum: ['escrowed', 'confirmed', 'refunded', 'disputed', 'resolved', 'timed-out'] }, created_height: height,
+    deadline: height, closed_height: nullable(height),
+  }),
+  Relay: object({ id: uuid, staked: amount, eligible: { type: 'boolean', description: 'Stake at least relay_min_stake: shares relay payouts.' } }),
+  Equivocation: object({
+    slot: height, proposer: hex(32, 'The validator key that signed both.'),
+    first: { type: 'object', description: 'The header seen first (kept).' }, second: { type: 'object', description: 'The later header (ignored).' },
+  }, 'Two different blocks signed by one validator for one slot (SPEC 3.4).'),
   TxAccepted: object({ hash: hex(32, 'The tx hash.'), status: { type: 'string', enum: ['pending'] } }),
   TxStatus: {
     type: 'object',

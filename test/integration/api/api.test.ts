@@ -1,6 +1,6 @@
 /**
  * The HTTP API of SPEC 6 on a real dev node: every route's shape, amounts as strings, schema
- * validation answering 400 {code, message} before any handler runs, 501 for what is not built yet,
+ * validation answering 400 {code, message} before any handler runs, 404 for unknown objects,
  * and an OpenAPI document that lists every route the server has.
  */
 import { randomUUID } from 'node:crypto';
@@ -185,12 +185,27 @@ describe('HTTP API (SPEC 6)', () => {
     expect((await app.inject({ method: 'POST', url: '/v1/dev/produce-block' })).json()).toMatchObject({ code: 'NotDevMode' });
   });
 
-  it('listings, purchases and evidence answer 501 NotImplemented for now', async () => {
-    for (const url of ['/v1/listings', `/v1/purchases/${randomUUID()}`, '/v1/evidence']) {
-      const reply = await app.inject({ method: 'GET', url });
-      expect(reply.statusCode, url).toBe(501);
-      expect(reply.json()).toMatchObject({ code: 'NotImplemented' });
-    }
+  it('listings, purchases, relays and evidence: the marketplace and staking views', async () => {
+    await include(devKey, { type: 'create-listing', title: 'Sticker pack', price: 250n, quantity: 4n });
+    const listings = (await api<Json[]>(base, '/v1/listings?status=active')).body;
+    const listing = listings.find((l) => l.title === 'Sticker pack')!;
+    expect(listing).toMatchObject({ seller: devKey.walletId, price: '250', quantity: '4', sold: '0', status: 'active' });
+    const buyer = authority; // the authority's own wallet buys like any user, once funded
+    await include(devKey, { type: 'transfer', to: buyer.walletId, amount: 10_000n });
+    await include(buyer, { type: 'buy', listingId: listing.id as string, quantity: 3n });
+    const one = (await api<Json & { purchases: Json[] }>(base, `/v1/listings/${listing.id}`)).body;
+    expect(one).toMatchObject({ quantity: '1', sold: '3' });
+    expect(one.purchases).toHaveLength(1);
+    const purchase = one.purchases[0]!;
+    expect(purchase).toMatchObject({ buyer: buyer.walletId, seller: devKey.walletId, quantity: '3', amount: '750', status: 'escrowed' });
+    expect((await api(base, `/v1/purchases/${purchase.id}`)).body).toMatchObject({ amount: '750', status: 'escrowed' });
+    expect((await api<Json[]>(base, `/v1/purchases?buyer=${buyer.walletId}`)).body.map((p) => p.id)).toEqual([purchase.id]);
+    expect((await api<Json[]>(base, `/v1/purchases?seller=${buyer.walletId}`)).body).toEqual([]);
+    expect((await api(base, `/v1/purchases/${randomUUID()}`)).body).toMatchObject({ code: 'UnknownPurchase' });
+    expect((await api(base, `/v1/listings/${randomUUID()}`)).status).toBe(404);
+    expect((await app.inject({ method: 'GET', url: '/v1/listings?status=bogus' })).statusCode).toBe(400);
+    expect((await api(base, '/v1/relays')).body).toEqual([]);
+    expect((await api(base, '/v1/evidence')).body).toEqual([]);
   });
 
   it('GET /v1/openapi.json describes every route the server has, SPEC 6 included', async () => {

@@ -4,7 +4,7 @@ import { blockRoutes } from './blocks.ts';
 import { devRoutes } from './dev.ts';
 import { historyRoutes } from './history.ts';
 import { nodeRoutes } from './node.ts';
-import { notImplementedRoutes } from './not-implemented.ts';
+import { marketplaceRoutes } from './marketplace.ts';
 import { poolRoutes } from './pools.ts';
 import { projectionRoutes } from './projection.ts';
 import type { RouteModule } from './route.ts';
@@ -23,5 +23,5 @@ export const V1_ROUTES: readonly RouteModule[] = [
   txRoutes,
   projectionRoutes,
   devRoutes,
-  notImplementedRoutes,
+  marketplaceRoutes,
 ];

@@ -1,0 +1,72 @@
+/**
+ * `dchat stake`: stake, unstake (unbonds for unbonding_blocks), relay registration, the
+ * authority's slash, and a status view of an account's stake and the relay set (SPEC 4.5).
+ */
+import type { Command } from 'commander';
+import type { Json } from '../client.ts';
+import { type CommonFlags, makeContext } from '../context.ts';
+import { formatTokens } from '../format.ts';
+import type { CliIo } from '../io.ts';
+import { fields, grid, rows, section } from '../table.ts';
+import { type TxFlags, big, queryCommand, sum, txCommand } from '../token/command.ts';
+import { simpleTxAction } from '../tx/command-action.ts';
+import { parseAccount, parseAmount } from '../values.ts';
+
+export function registerStake(program: Command, io: CliIo): void {
+  const stake = program.command('stake').description('staking, unbonding, relays and slashing (a client of the node API)');
+
+  txCommand(stake, 'stake', 'move tokens from the balance into the stake', 'own')
+    .requiredOption('--amount <tokens>', 'tokens to stake')
+    .action(simpleTxAction<TxFlags & { amount: string }>(io, {
+      signer: 'none',
+      op: (f) => ({ type: 'stake', amount: parseAmount('--amount', f.amount) }),
+      title: 'Staked',
+      lines: (events, op) => rows([['Staked', formatTokens(op.type === 'stake' ? op.amount : 0n), 'tokens'], ['Fee Burned', formatTokens(sum(events.burns)), 'tokens']], 34),
+    }));
+
+  txCommand(stake, 'unstake', 'start unbonding staked tokens; they return to the balance after unbonding_blocks', 'own')
+    .requiredOption('--amount <tokens>', 'tokens to unstake')
+    .action(simpleTxAction<TxFlags & { amount: string }>(io, {
+      signer: 'none',
+      op: (f) => ({ type: 'unstake', amount: parseAmount('--amount', f.amount) }),
+      title: 'Unbonding started',
+    }));
+
+  txCommand(stake, 'register-relay', 'register the signing wallet as a relay (needs relay_min_stake staked)', 'own')
+    .action(simpleTxAction<TxFlags>(io, { signer: 'none', op: () => ({ type: 'register-relay' }), title: 'Relay registered' }));
+
+  txCommand(stake, 'deregister-relay', 'stop being a relay', 'own')
+    .action(simpleTxAction<TxFlags>(io, { signer: 'none', op: () => ({ type: 'deregister-relay' }), title: 'Relay deregistered' }));
+
+  txCommand(stake, 'slash', 'authority: burn from an account\'s stake, then its unbonding entries (newest first)', 'authority')
+    .requiredOption('--account <id>', 'the slashed wallet')
+    .requiredOption('--amount <tokens>', 'tokens to burn')
+    .action(simpleTxAction<TxFlags & { account: string; amount: string }>(io, {
+      signer: 'authority',
+      op: (f) => ({ type: 'slash', account: parseAccount('--account', f.account), amount: parseAmount('--amount', f.amount) }),
+      title: 'Slashed',
+      lines: (events) => rows([['Burned (slash)', formatTokens(sum(events.burns, 'slash')), 'tokens']], 34),
+    }));
+
+  queryCommand(stake, 'status', 'an account\'s stake and unbonding entries, and the registered relays')
+    .requiredOption('--user-id <id>', 'wallet UUID or system account name')
+    .action(async (flags: CommonFlags & { userId: string }) => {
+      const id = parseAccount('--user-id', flags.userId);
+      const ctx = makeContext(io, flags);
+      const account = await ctx.client.get<Json & { unbonding: Json[] }>(`/v1/accounts/${id}`);
+      const relays = await ctx.client.get<Json[]>('/v1/relays');
+      const relay = relays.find((r) => r.id === id);
+      ctx.print({ account, relay: relay ?? null }, [
+        ...section('🔒 Stake'),
+        ...fields([['User ID', id], ['Relay', relay === undefined ? 'not registered' : relay.eligible ? 'registered, earning' : 'registered, below relay_min_stake']]),
+        ...rows([
+          ['Staked', formatTokens(big(account.staked)), 'tokens'],
+          ['Unbonding', formatTokens(big(account.unbonding_total)), 'tokens'],
+          ['Pending Rewards', formatTokens(big(account.pending_rewards)), 'tokens'],
+        ], 34),
+        ...(account.unbonding.length === 0
+          ? []
+          : grid([{ header: 'Unbonding', align: 'right' }, { header: 'Returns at block', align: 'right' }], account.unbonding.map((e) => [formatTokens(big(e.amount)), String(e.deadline)]))),
+      ]);
+    });
+}
