@@ -73,6 +73,8 @@ export interface ChainOptions {
   readonly mempoolLimits?: { maxTxs: number; maxPerSender: number };
   /** Threads that verify transaction signatures (default: one per core; 0 = on the main thread). */
   readonly verifyThreads?: number;
+  /** A signature verifier shared with others (instead of the chain's own pool); close() leaves it open. */
+  readonly verifier?: SignatureVerifier;
 }
 
 /** What `submitTxs` answers per transaction, in the order given. */
@@ -98,12 +100,14 @@ export class Chain {
   private readonly equivocations: Equivocation[] = [];
   /** Checks transaction signatures on worker threads while this thread applies blocks in order. */
   private readonly verifier: SignatureVerifier;
+  private readonly ownsVerifier: boolean;
 
   private constructor(options: ChainOptions, state: MemoryState, head: ChainHead) {
     this.params = options.genesis.params;
     this.store = options.store;
     this.logger = options.logger;
-    this.verifier = new VerifyPool(options.verifyThreads === undefined ? {} : { threads: options.verifyThreads });
+    this.ownsVerifier = options.verifier === undefined;
+    this.verifier = options.verifier ?? new VerifyPool(options.verifyThreads === undefined ? {} : { threads: options.verifyThreads });
     this.committed = state;
     this.headBlock = head;
     this.mempool = new Mempool({ chainId: this.params.chainId, ...(options.mempoolLimits ?? DEFAULT_MEMPOOL_LIMITS) }, this.headView());
@@ -161,7 +165,7 @@ export class Chain {
   /** Lets queued changes finish, then stops the signature worker threads. The store stays open. */
   async close(): Promise<void> {
     await this.idle();
-    await this.verifier.close();
+    if (this.ownsVerifier) await this.verifier.close();
   }
 
   /** Runs `task` after every earlier change has finished: one writer at a time. */

@@ -122,6 +122,7 @@ export class DchatNode {
       } catch (err) {
         await dashboard.close();
         stopMetrics();
+        await chain.close();
         await store.close();
         throw err;
       }
@@ -179,6 +180,7 @@ export class DchatNode {
     await this.dashboard.close();
     this.stopMetrics();
     await this.chain.idle();
+    await this.chain.close();
     await this.store.close();
     this.logger.info('node stopped');
   }

@@ -132,6 +132,19 @@ export class VerifyPool implements SignatureVerifier {
     });
   }
 
+  /** Starts every worker now (instead of on first use) and resolves once they all run. */
+  async warmUp(): Promise<void> {
+    if (this.closed || this.broken) return;
+    const starting: Promise<unknown>[] = [];
+    for (let i = 0; i < this.slots.length; i++) {
+      const slot = this.slots[i] ?? this.spawn(i);
+      if (slot === null) return;
+      // A ping of zero checks: answered once the worker has loaded and listens.
+      starting.push(this.verifySlot(slot));
+    }
+    await Promise.all(starting);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -185,12 +198,24 @@ export class VerifyPool implements SignatureVerifier {
         at += RECORD_BYTES;
       }
     }
+    this.post(slot, batch, records);
+  }
+
+  private post(slot: Slot, batch: Batch, records: Uint8Array<ArrayBuffer>): void {
     const id = this.nextId++;
     if (slot.inFlight.size === 0) slot.worker.ref();
     slot.inFlight.set(id, batch);
     slot.queued += batch.count;
     const message: VerifyRequest = { id, count: batch.count, buffer: records.buffer };
     slot.worker.postMessage(message, [records.buffer]);
+  }
+
+  /** An empty batch to one worker: answered once it has loaded and listens. */
+  private verifySlot(slot: Slot): Promise<void> {
+    return new Promise((resolve) => {
+      const request: Request = { checks: [], results: new Uint8Array(0), remaining: 0, resolve: () => resolve() };
+      this.post(slot, { segments: [{ request, start: 0, count: 0 }], count: 0 }, new Uint8Array(0));
+    });
   }
 
   private leastLoaded(): Slot | null {

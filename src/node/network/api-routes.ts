@@ -14,12 +14,43 @@ export interface NetworkView {
   syncStatus(): SyncStatus;
 }
 
+const PEERS_DOC = {
+  type: 'array',
+  items: {
+    type: 'object',
+    properties: {
+      peer_id: { type: 'string' },
+      addresses: { type: 'array', items: { type: 'string' } },
+      direction: { type: 'string', enum: ['inbound', 'outbound'] },
+      score: { type: 'number', description: 'gossipsub score; below -80 the peer is banned' },
+      bootstrap: { type: 'boolean' },
+    },
+  },
+};
+
+const SYNC_DOC = {
+  type: 'object',
+  properties: {
+    syncing: { type: 'boolean' },
+    head_height: { type: 'string' },
+    target_height: { type: 'string', description: 'the highest head a peer announced (or ours)' },
+    blocks_per_second: { type: 'number', description: 'sync imports over the last 10 s' },
+    blocks_synced: { type: 'number', description: 'blocks imported by sync since start' },
+  },
+};
+
 export function registerNetworkRoutes(app: FastifyInstance, deps: { chain: Chain; network: NetworkView | null }): void {
-  app.get('/v1/peers', async () =>
+  app.get('/v1/peers', {
+    schema: { summary: 'Connected libp2p peers', tags: ['network'] },
+    config: { openapi: { responses: { 200: PEERS_DOC } } },
+  }, async () =>
     (deps.network?.peers() ?? []).map((p) => ({ peer_id: p.peerId, addresses: p.addresses, direction: p.direction, score: p.score, bootstrap: p.bootstrap })),
   );
 
-  app.get('/v1/sync', async () => {
+  app.get('/v1/sync', {
+    schema: { summary: 'Whether the node is catching up with its peers, and how fast', tags: ['network'] },
+    config: { openapi: { responses: { 200: SYNC_DOC } } },
+  }, async () => {
     const head = deps.chain.head.header.height;
     const status = deps.network?.syncStatus() ?? { syncing: false, headHeight: head, targetHeight: head, blocksPerSecond: 0, blocksSynced: 0 };
     return {

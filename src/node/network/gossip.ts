@@ -38,11 +38,9 @@ export interface VerdictCounts {
 
 export type GossipKind = 'blocks' | 'txs';
 
-/** Hashes of txs that came in by gossip, so the mempool's 'tx' event does not publish them again. */
-const MAX_GOSSIP_ORIGIN_KEPT = 10_000;
-
 export class Gossip {
   private readonly deps: GossipDeps;
+  /** Hashes of gossip txs being submitted now, so the mempool's 'tx' event does not publish them again. */
   private readonly fromGossip = new Set<string>();
   readonly counts: Record<GossipKind, VerdictCounts> = {
     blocks: { accept: 0, ignore: 0, reject: 0 },
@@ -122,7 +120,6 @@ export class Gossip {
     const tx = decodeSignedTx(data);
     const hash = toHex(tx.hash);
     this.fromGossip.add(hash);
-    if (this.fromGossip.size > MAX_GOSSIP_ORIGIN_KEPT) this.fromGossip.delete(this.fromGossip.values().next().value!);
     try {
       await this.deps.chain.submitTx(data);
     } finally {

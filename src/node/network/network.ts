@@ -204,9 +204,11 @@ export class Network {
     this.host.removeEventListener('peer:disconnect', this.onDisconnect);
     this.gossip.stop();
     this.peerManager.stop();
-    await this.sync.stop();
+    // The sync loop stops at its next step; stopping the host first fails its request in flight.
+    const syncStopped = this.sync.stop();
     await this.reqResp.stop().catch(() => undefined);
     await this.host.stop();
+    await syncStopped;
     this.deps.logger.info('p2p network stopped');
   }
 

@@ -52,7 +52,7 @@ interface Redial {
 }
 
 const MIN_BACKOFF_MS = 500;
-const MAX_BACKOFF_MS = 30_000;
+const MAX_BACKOFF_MS = 10_000;
 /** Penalties halve every minute, so a peer that misbehaved once is forgiven in time. */
 const PENALTY_HALF_LIFE_MS = 60_000;
 const MAX_CANDIDATES = 256;

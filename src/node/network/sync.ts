@@ -156,14 +156,16 @@ export class SyncManager {
   private async run(): Promise<void> {
     for (;;) {
       this.again = false;
-      const best = this.bestHead();
+      const best = this.stopped ? null : await this.nextTarget();
+      if (best === null) break;
       const head = this.deps.chain.head.header;
-      if (this.stopped || best === null || best.height <= head.height) break;
       if (!this.syncing) this.deps.logger.info({ head: String(head.height), target: String(best.height), peer: best.peer.toString() }, 'sync started');
       this.syncing = true;
       this.target = best.height;
       const ok = await this.syncFrom(best);
       if (!ok) best.coolDownUntilMs = Number(this.deps.clock.nowMs()) + PEER_COOLDOWN_MS;
+      // The head hash a peer announced is fetched at most once per announcement (see nextTarget).
+      best.hash = null;
     }
     if (this.syncing) {
       this.deps.logger.info({ head: String(this.deps.chain.head.header.height), blocksPerSecond: this.rate() }, 'sync done: following gossip');
@@ -178,11 +180,30 @@ export class SyncManager {
     }
   }
 
+  /**
+   * The peer to sync from: the highest head above ours; else a head at our height that we lack and
+   * that would win the tie (lower hash, SPEC 3.4), as after a partition whose sides grew alike.
+   */
+  private async nextTarget(): Promise<PeerHead | null> {
+    const { chain } = this.deps;
+    const best = this.bestHead();
+    if (best === null) return null;
+    if (best.height > chain.head.header.height) return best;
+    const now = Number(this.deps.clock.nowMs());
+    for (const entry of this.heads.values()) {
+      if (entry.coolDownUntilMs > now || entry.hash === null || entry.height !== chain.head.header.height) continue;
+      if (Buffer.compare(entry.hash, chain.head.hash) < 0 && !(await chain.hasBlock(entry.hash))) return entry;
+    }
+    return null;
+  }
+
   /** Fetches and imports from one peer until we reach its head; false if the peer failed us. */
   private async syncFrom(peerHead: PeerHead): Promise<boolean> {
     const { chain, clock, logger } = this.deps;
     const { peer } = peerHead;
+    // From the block after our head; from the peer's head itself when it stands at our height.
     let start = chain.head.header.height + 1n;
+    if (start > peerHead.height) start = peerHead.height;
     let backtracked = 0;
     while (!this.stopped && start <= peerHead.height) {
       const remaining = peerHead.height - start + 1n;

@@ -2,17 +2,28 @@
  * A hostile peer on the gossip topics: it sends garbage bytes, blocks with a bad signature or from
  * the wrong proposer, and messages over the size bounds. The node REJECTs each (gossipsub lowers the
  * sender's score), then disconnects and bans it, while both validators go on producing on one chain.
- * A frame beyond the gossip frame limit only closes that peer's stream.
+ * A frame beyond the gossip frame limit only closes that peer's stream. Malformed, oversized and
+ * excessive sync requests get an error code (bad-request, rate-limited) and the node goes on.
  */
 import { randomBytes } from 'node:crypto';
 import { generateKeyPair as generateP2pKey } from '@libp2p/crypto/keys';
 import { multiaddr } from '@multiformats/multiaddr';
+import { lpStream } from 'it-length-prefixed-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BlockHeader, assembleBlock, sealBlock } from '../../../src/chain/codec/block.ts';
+import { type BlockHeader, assembleBlock, decodeBlock, sealBlock } from '../../../src/chain/codec/block.ts';
 import { MAX_TX_BYTES } from '../../../src/chain/codec/tx.ts';
 import { generateKeyPair, toHex } from '../../../src/chain/crypto.ts';
 import { proposerFor, slotStartMs } from '../../../src/chain/poa.ts';
 import { type P2pHost, createHost } from '../../../src/node/network/host.ts';
+import {
+  type ResponseHeader,
+  decodeRangeRequest,
+  decodeResponseHeader,
+  decodeStatus,
+  encodeRangeRequest,
+  encodeResponseHeader,
+  encodeStatus,
+} from '../../../src/node/network/messages.ts';
 import { protocolNames } from '../../../src/node/network/protocols.ts';
 import type { DchatNode } from '../../../src/node/node.ts';
 import { waitFor } from '../node-client.ts';
@@ -74,8 +85,8 @@ afterAll(async () => {
   await net?.close();
 });
 
-describe('a peer that sends invalid gossip', () => {
-  it('is rejected, penalized, disconnected and banned, and the validators keep producing', async () => {
+describe('a hostile peer', () => {
+  it('sending invalid gossip is rejected, penalized, disconnected and banned, and the validators keep producing', async () => {
     const a = net.node('a');
     const b = net.node('b');
     const names = protocolNames(a.chain.params.chainId);
@@ -117,7 +128,7 @@ describe('a peer that sends invalid gossip', () => {
     await waitForSameHead([a, b], from + 3);
   });
 
-  it('survives a frame beyond the gossip frame limit: only that stream closes', async () => {
+  it('sending a frame beyond the gossip frame limit only closes that stream', async () => {
     const a = net.node('a');
     const b = net.node('b');
     const names = protocolNames(a.chain.params.chainId);
@@ -129,5 +140,72 @@ describe('a peer that sends invalid gossip', () => {
     // The frame was never decoded, so it reached no validator and scored nothing.
     expect(a.network!.gossipCounts().blocks.reject).toBe(rejectsBefore);
     expect(a.network!.isBanned(big.peerId.toString())).toBe(false);
+  });
+
+  it('answers malformed, oversized and excessive range requests with an error code, and serves valid ones', async () => {
+    const a = net.node('a');
+    const names = protocolNames(a.chain.params.chainId);
+    const client = await attacker(a);
+    const target = client.getConnections().find((c) => c.remotePeer.toString() === a.network!.peerId)!.remotePeer;
+    /** One blocks-by-range exchange: the answer's header and the blocks that follow it. */
+    const ask = async (request: Uint8Array): Promise<{ header: ResponseHeader; blocks: number }> => {
+      const stream = await client.dialProtocol(target, names.blocksByRange);
+      const lp = lpStream(stream, { maxDataLength: MAX_BLOCK_BYTES * 2 });
+      await lp.write(request);
+      const header = decodeResponseHeader((await lp.read()).subarray());
+      for (let i = 0n; i < header.count; i++) decodeBlock((await lp.read()).subarray());
+      await stream.close();
+      return { header, blocks: Number(header.count) };
+    };
+    expect((await ask(randomBytes(40))).header.code).toBe('bad-request');
+    expect((await ask(encodeRangeRequest({ startHeight: 1n, count: 65n }))).header.code).toBe('bad-request');
+    const served = await ask(encodeRangeRequest({ startHeight: 1n, count: 3n }));
+    expect(served).toMatchObject({ header: { code: 'ok' }, blocks: 3 });
+    // Far beyond the head: an empty answer, not an error.
+    expect(await ask(encodeRangeRequest({ startHeight: 1_000_000n, count: 64n }))).toMatchObject({ header: { code: 'ok' }, blocks: 0 });
+    // A burst far over the per-peer budget (1024 blocks) is answered rate-limited.
+    const codes: string[] = [];
+    for (let i = 0; i < 24; i++) codes.push((await ask(encodeRangeRequest({ startHeight: 1_000_000n, count: 64n }))).header.code);
+    expect(codes).toContain('rate-limited');
+    // Garbage on the status protocol only closes that stream.
+    const status = await client.dialProtocol(target, names.status);
+    await lpStream(status).write(randomBytes(100));
+    await status.close().catch(() => undefined);
+    const from = height(a);
+    await waitForSameHead([a, net.node('b')], from + 2);
+  });
+
+  it('serving forged blocks in sync is penalized and banned, and the node syncs from an honest peer', async () => {
+    const a = net.node('a');
+    const names = protocolNames(a.chain.params.chainId);
+    const liar = await attacker(a);
+    const genesis = (await a.chain.blockAt(0n))!;
+    // It claims a far higher head, so a syncing node asks it first...
+    await liar.handle(names.status, async ({ stream }) => {
+      const lp = lpStream(stream);
+      decodeStatus((await lp.read()).subarray());
+      await lp.write(encodeStatus({ genesisHash: genesis.hash, headHeight: 10_000n, headHash: randomBytes(32), finalizedHeight: 0n, peers: [] }));
+      await stream.close();
+    });
+    // ...and answers with a block that links to the honest chain but carries a forged signature.
+    await liar.handle(names.blocksByRange, async ({ stream }) => {
+      const lp = lpStream(stream);
+      const request = decodeRangeRequest((await lp.read()).subarray());
+      const parent = (await a.chain.blockAt(request.startHeight - 1n))!;
+      const slot = parent.header.slot + 1n;
+      const header: BlockHeader = {
+        chainId: a.chain.params.chainId, height: request.startHeight, slot, parentHash: parent.hash,
+        timestampMs: slotStartMs(slot, a.chain.params), proposer: proposerFor(slot, a.chain.validators()).publicKey,
+        txRoot: new Uint8Array(32), stateRoot: new Uint8Array(32),
+      };
+      await lp.write(encodeResponseHeader({ code: 'ok', message: '', count: 1n }));
+      await lp.write(assembleBlock(header, [], randomBytes(64)).bytes);
+      await stream.close();
+    });
+    const liarAddress = liar.getMultiaddrs()[0]!.toString();
+    const late = await net.start('late', null, [liarAddress, ...net.bootstrapOf('a')]);
+    await waitFor('the liar to be banned', async () => late.network!.isBanned(liar.peerId.toString()), 20_000);
+    await waitForSameHead([a, late], height(a) + 1, 30_000);
+    expect(late.network!.syncStatus().blocksSynced).toBeGreaterThan(0);
   });
 });

@@ -1,0 +1,165 @@
+/**
+ * What the benchmarks replay: a genesis with funded senders, signed transfers, and chains of
+ * blocks built in memory (produceBlock on a MemoryState, no store), kept as their wire bytes.
+ * Everything is deterministic (keys from seeds), so two runs replay the same bytes.
+ */
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { produceBlock } from '../../src/chain/block-production.ts';
+import { Chain } from '../../src/chain/chain.ts';
+import type { Block } from '../../src/chain/codec/block.ts';
+import { type SignedTx, signTx } from '../../src/chain/codec/tx.ts';
+import { type KeyPair, keyPairFromSeed, toHex } from '../../src/chain/crypto.ts';
+import { type Genesis, buildGenesis } from '../../src/chain/genesis-block.ts';
+import { ChainStore } from '../../src/chain/store/chain-store.ts';
+import type { SignatureVerifier } from '../../src/chain/verify/pool.ts';
+import { type GenesisConfig, MemoryState, defaultGenesis, walletIdFromPublicKey } from '../../src/tokenomics/index.ts';
+
+export const CHAIN_ID = 'dchat-bench';
+export const GENESIS_TIME = 1_767_225_600_000n;
+
+export interface BenchKey extends KeyPair {
+  readonly hex: string;
+  readonly wallet: string;
+}
+
+/** A deterministic key: the seed is `tag` and `index` spelled into 32 bytes. */
+export function benchKey(tag: number, index: number): BenchKey {
+  const seed = new Uint8Array(32);
+  const view = new DataView(seed.buffer);
+  view.setUint32(0, tag);
+  view.setUint32(4, index);
+  seed[31] = 0x5a;
+  const pair = keyPairFromSeed(seed);
+  const hex = toHex(pair.publicKey);
+  return { ...pair, hex, wallet: walletIdFromPublicKey(hex) };
+}
+
+export const VALIDATOR = benchKey(1, 0);
+export const AUTHORITY = benchKey(2, 0);
+const REWARD_WALLET = benchKey(3, 0).wallet;
+
+export interface Fixture {
+  readonly config: GenesisConfig;
+  readonly genesis: Genesis;
+  readonly senders: readonly BenchKey[];
+}
+
+/** A genesis whose validators' share is split among `senderCount` funded senders. */
+export function fixture(senderCount: number): Fixture {
+  const senders = Array.from({ length: senderCount }, (_, i) => benchKey(10, i));
+  const base = defaultGenesis({
+    chainId: CHAIN_ID,
+    genesisTimeMs: GENESIS_TIME,
+    validators: [{ publicKey: VALIDATOR.hex, rewardWallet: REWARD_WALLET }],
+    authority: [AUTHORITY.hex],
+    params: { blockTimeMs: 1_000n },
+  });
+  const pot = base.distribution[0]!.amount;
+  const share = pot / BigInt(senderCount);
+  const distribution = [
+    ...base.distribution.slice(1),
+    ...senders.map((s, i) => ({ account: s.wallet, amount: i === 0 ? share + (pot - share * BigInt(senderCount)) : share })),
+  ];
+  const config: GenesisConfig = { ...base, distribution };
+  return { config, genesis: buildGenesis(config), senders };
+}
+
+/**
+ * `count` signed transfers, round-robin over the senders (so senders repeat, as in real traffic),
+ * each to the next sender's wallet; `nonces` carries each sender's next nonce across calls.
+ */
+export function signTransfers(f: Fixture, count: number, nonces: Map<string, bigint>): SignedTx[] {
+  const txs: SignedTx[] = [];
+  for (let i = 0; i < count; i++) {
+    const k = i % f.senders.length;
+    const sender = f.senders[k]!;
+    const to = f.senders[(k + 1) % f.senders.length]!.wallet;
+    const nonce = nonces.get(sender.hex) ?? 0n;
+    nonces.set(sender.hex, nonce + 1n);
+    txs.push(signTx({ chainId: CHAIN_ID, signer: sender.hex, nonce, op: { type: 'transfer', to, amount: 1_000n + BigInt(i % 7) } }, sender.secretKey));
+  }
+  return txs;
+}
+
+export interface BuiltChain {
+  readonly fixture: Fixture;
+  /** Wire bytes of blocks 1..n, in order. */
+  readonly blocks: readonly Uint8Array[];
+  readonly txCount: number;
+}
+
+/** Blocks 1..`blockCount` with `txsPerBlock` transfers each, built on an in-memory state. */
+export function buildChain(f: Fixture, blockCount: number, txsPerBlock: number): BuiltChain {
+  const state = new MemoryState(f.genesis.state.sortedEntries());
+  let parent = { header: f.genesis.header, hash: f.genesis.hash, state };
+  const nonces = new Map<string, bigint>();
+  const blocks: Uint8Array[] = [];
+  let txCount = 0;
+  for (let height = 1; height <= blockCount; height++) {
+    const txs = signTransfers(f, txsPerBlock, nonces);
+    const produced = produceBlock(parent, f.config.params, BigInt(height), { publicKey: VALIDATOR.hex, secretKey: VALIDATOR.secretKey }, txs);
+    if (produced.block.txs.length !== txsPerBlock) throw new Error(`Block ${height} took ${produced.block.txs.length} of ${txsPerBlock} transfers.`);
+    state.commit(produced.outcome.writes);
+    blocks.push(produced.block.bytes);
+    txCount += produced.block.txs.length;
+    parent = { header: produced.block.header, hash: produced.block.hash, state };
+  }
+  return { fixture: f, blocks, txCount };
+}
+
+export const silentLogger = pino({ level: 'silent' });
+
+export interface FreshNode {
+  readonly dir: string;
+  readonly store: ChainStore;
+  readonly chain: Chain;
+  /** Duration of every ChainStore.commitBlock (ms), in order. */
+  readonly commitMs: number[];
+  dispose(): Promise<void>;
+}
+
+/** A node's chain on an empty data dir (genesis written), its store commits timed. */
+export async function freshNode(f: Fixture, options: { verifyThreads?: number; verifier?: SignatureVerifier } = {}): Promise<FreshNode> {
+  const dir = await mkdtemp(join(tmpdir(), 'dchat-bench-'));
+  const store = await ChainStore.open(dir);
+  const commitMs: number[] = [];
+  const commitBlock = store.commitBlock.bind(store);
+  store.commitBlock = async (input) => {
+    const start = performance.now();
+    await commitBlock(input);
+    commitMs.push(performance.now() - start);
+  };
+  const chain = await Chain.open({ store, genesis: f.config, logger: silentLogger, ...options });
+  commitMs.length = 0; // the genesis commit is not a block commit
+  return {
+    dir,
+    store,
+    chain,
+    commitMs,
+    async dispose() {
+      await chain.close();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Replays blocks into `chain` as sync does: decode, then Chain.importBlock (validation, store commit). */
+export async function replay(chain: Chain, blocks: readonly Uint8Array[], decode: (bytes: Uint8Array) => Block): Promise<void> {
+  for (const bytes of blocks) {
+    const block = decode(bytes);
+    await chain.importBlock(block, block.header.slot);
+  }
+}
+
+export async function dirBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    total += entry.isDirectory() ? await dirBytes(path) : (await stat(path)).size;
+  }
+  return total;
+}
