@@ -4,6 +4,7 @@
  */
 import { loadConfig, type RawSettings } from '../node/config.ts';
 import { DchatNode } from '../node/node.ts';
+import { watchSync } from './sync-progress.ts';
 
 export interface StartFlags {
   dev?: boolean;
@@ -54,10 +55,13 @@ export async function start(flags: StartFlags): Promise<void> {
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   }
+  const network = node.network;
+  const stopSyncBar = network === null ? () => undefined : watchSync({ isTTY: process.stderr.isTTY === true, write: (t) => process.stderr.write(t) }, () => network.syncStatus());
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
+    stopSyncBar();
     node.logger.info({ signal }, 'shutting down');
     node.close().then(
       () => process.exit(0),
