@@ -2,6 +2,8 @@
  * Typed errors of the chain layer (SPEC 5): what a submitter or a peer gets back. Token-economy
  * errors keep their own codes (TokenError); both carry `code` and a sentence.
  */
+import { CodedError } from '../tokenomics/errors.ts';
+
 export const ChainErrorCode = {
   MalformedBytes: 'MalformedBytes',
   InvalidSignature: 'InvalidSignature',
@@ -24,15 +26,7 @@ export const ChainErrorCode = {
 
 export type ChainErrorCode = (typeof ChainErrorCode)[keyof typeof ChainErrorCode];
 
-export class ChainError extends Error {
-  readonly code: ChainErrorCode;
-
-  constructor(code: ChainErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ChainError';
-    this.code = code;
-  }
-}
+export class ChainError extends CodedError<ChainErrorCode> {}
 
 /** Decoding untrusted bytes fails with this and nothing else. `path` names the bad field. */
 export function malformed(path: string, problem: string): never {

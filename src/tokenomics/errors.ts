@@ -33,15 +33,21 @@ export const ErrorCode = {
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-export class TokenError extends Error {
-  readonly code: ErrorCode;
+/**
+ * The one shape of every typed error in the node (token economy, chain, network): a stable string
+ * `code` callers branch on, and a sentence for people. Each layer subclasses it with its own codes.
+ */
+export class CodedError<C extends string> extends Error {
+  readonly code: C;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: C, message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = 'TokenError';
+    this.name = new.target.name;
     this.code = code;
   }
 }
+
+export class TokenError extends CodedError<ErrorCode> {}
 
 export function isTokenError(err: unknown, code?: ErrorCode): err is TokenError {
   return err instanceof TokenError && (code === undefined || err.code === code);

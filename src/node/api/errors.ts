@@ -1,7 +1,7 @@
 /** The one place typed errors become HTTP statuses and `{ code, message }` bodies. */
 import type { FastifySchemaValidationError, SchemaErrorDataVar } from 'fastify/types/schema.js';
 import { ChainError, ChainErrorCode } from '../../chain/errors.ts';
-import { ErrorCode, TokenError } from '../../tokenomics/index.ts';
+import { CodedError, ErrorCode, TokenError } from '../../tokenomics/index.ts';
 
 const STATUS: Record<string, number> = {
   [ChainErrorCode.MempoolFull]: 503,
@@ -20,13 +20,11 @@ const STATUS: Record<string, number> = {
   NotDevMode: 404,
 };
 
-export class ApiError extends Error {
-  readonly code: string;
+export class ApiError extends CodedError<string> {
   readonly status: number;
 
   constructor(code: string, message: string, status = STATUS[code] ?? 400) {
-    super(message);
-    this.code = code;
+    super(code, message);
     this.status = status;
   }
 }

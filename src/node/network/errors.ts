@@ -3,6 +3,8 @@
  * branch on `code`, never on the message. Gossip never throws these: it turns every failure into a
  * verdict (verdict.ts).
  */
+import { CodedError } from '../../tokenomics/errors.ts';
+
 export const NetworkErrorCode = {
   /** The peer sent bytes that do not decode, or a request outside the protocol's bounds. */
   BadRequest: 'BadRequest',
@@ -19,15 +21,7 @@ export const NetworkErrorCode = {
 
 export type NetworkErrorCode = (typeof NetworkErrorCode)[keyof typeof NetworkErrorCode];
 
-export class NetworkError extends Error {
-  readonly code: NetworkErrorCode;
-
-  constructor(code: NetworkErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'NetworkError';
-    this.code = code;
-  }
-}
+export class NetworkError extends CodedError<NetworkErrorCode> {}
 
 export function isNetworkError(err: unknown, code?: NetworkErrorCode): err is NetworkError {
   return err instanceof NetworkError && (code === undefined || err.code === code);
