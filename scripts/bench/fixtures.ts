@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { produceBlock } from '../../src/chain/block-production.ts';
 import { Chain } from '../../src/chain/chain.ts';
-import type { Block } from '../../src/chain/codec/block.ts';
 import { type SignedTx, signTx } from '../../src/chain/codec/tx.ts';
 import { type KeyPair, keyPairFromSeed, toHex } from '../../src/chain/crypto.ts';
 import { type Genesis, buildGenesis } from '../../src/chain/genesis-block.ts';
@@ -118,6 +117,9 @@ export interface FreshNode {
   readonly chain: Chain;
   /** Duration of every ChainStore.commitBlock (ms), in order. */
   readonly commitMs: number[];
+  /** Closes the chain and the store (the data dir stays, to be measured). */
+  close(): Promise<void>;
+  /** Closes (if still open) and deletes the data dir. */
   dispose(): Promise<void>;
 }
 
@@ -134,32 +136,33 @@ export async function freshNode(f: Fixture, options: { verifyThreads?: number; v
   };
   const chain = await Chain.open({ store, genesis: f.config, logger: silentLogger, ...options });
   commitMs.length = 0; // the genesis commit is not a block commit
+  let open = true;
+  const close = async (): Promise<void> => {
+    if (!open) return;
+    open = false;
+    await chain.close();
+    await store.close();
+  };
   return {
     dir,
     store,
     chain,
     commitMs,
+    close,
     async dispose() {
-      await chain.close();
-      await store.close();
+      await close();
       await rm(dir, { recursive: true, force: true });
     },
   };
 }
 
-/** Replays blocks into `chain` as sync does: decode, then Chain.importBlock (validation, store commit). */
-export async function replay(chain: Chain, blocks: readonly Uint8Array[], decode: (bytes: Uint8Array) => Block): Promise<void> {
-  for (const bytes of blocks) {
-    const block = decode(bytes);
-    await chain.importBlock(block, block.header.slot);
-  }
-}
-
+/** Bytes of the files under `dir` (measure a closed store: LevelDB renames and deletes files while open). */
 export async function dirBytes(dir: string): Promise<number> {
   let total = 0;
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    total += entry.isDirectory() ? await dirBytes(path) : (await stat(path)).size;
+    if (entry.isDirectory()) total += await dirBytes(path);
+    else total += await stat(path).then((s) => s.size, () => 0);
   }
   return total;
 }

@@ -1,20 +1,30 @@
 /**
- * Runs in its own process (spawned by the memory benchmark) so its RSS is the node's alone:
- * `create` opens a chain on an empty data dir with a genesis funding `accounts` wallets (the
- * genesis is written to LevelDB in one batch and the state loaded back, as on any start); `open`
- * restarts a node on that dir. Both then drop everything but the chain, collect garbage and print
- * one JSON line: RSS and heap with the chain open, peak RSS, and timings.
+ * Runs in its own process (spawned by the memory benchmark) so its RSS is one node's chain alone.
  *
- *   node --expose-gc scripts/bench/memory-child.ts <create|open> <accounts> <data dir>
+ *   node --expose-gc scripts/bench/memory-child.ts <mode> <accounts> <data dir>
+ *
+ * Modes:
+ * - `create-state`: a chain with the small bench genesis, then one commit that adds `accounts`
+ *   funded wallets to the stored state (written through ChainStore.commitBlock as the state of
+ *   block 1; a memory fixture, not a replay of a million transfers).
+ * - `open-state`: restarts a node on that dir: the state is loaded from LevelDB.
+ * - `create-genesis` / `open-genesis`: the same wallets funded by the genesis itself (first start,
+ *   and a restart, which rebuilds the genesis to check its hash).
+ * Each prints one JSON line after garbage collection: RSS, heap, peak RSS and the time to open.
  */
+import { createHash } from 'node:crypto';
 import { pino } from 'pino';
+import { produceBlock } from '../../src/chain/block-production.ts';
 import { Chain } from '../../src/chain/chain.ts';
+import { stateRoot } from '../../src/chain/codec/state.ts';
 import { ChainStore } from '../../src/chain/store/chain-store.ts';
-import { type GenesisConfig, defaultGenesis } from '../../src/tokenomics/index.ts';
-import { AUTHORITY, GENESIS_TIME, VALIDATOR } from './fixtures.ts';
+import { ACCOUNT_PREFIX, type Account, type GenesisConfig, type WriteSet, defaultGenesis } from '../../src/tokenomics/index.ts';
+import { AUTHORITY, GENESIS_TIME, VALIDATOR, fixture } from './fixtures.ts';
+
+export type MemoryMode = 'create-state' | 'open-state' | 'create-genesis' | 'open-genesis';
 
 export interface MemoryReport {
-  readonly mode: 'create' | 'open';
+  readonly mode: MemoryMode;
   readonly accounts: number;
   readonly stateKeys: number;
   readonly openMs: number;
@@ -24,14 +34,14 @@ export interface MemoryReport {
   readonly peakRssBytes: number;
 }
 
-/** Wallet `i` as a UUID: deterministic, distinct, cheap (no hashing). */
+/** Wallet `i` as a UUID spread like real wallet ids (a hash), so LevelDB sizes are realistic. */
 function walletId(i: number): string {
-  const hex = i.toString(16).padStart(12, '0');
-  return `00000000-0000-4000-8000-${hex}`;
+  const hex = createHash('sha256').update(`bench-wallet-${i}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** The default genesis, its validators' share spread over `accounts` funded wallets. */
-export function millionGenesis(accounts: number): GenesisConfig {
+function genesisWithAccounts(accounts: number): GenesisConfig {
   const base = defaultGenesis({
     chainId: 'dchat-bench-memory',
     genesisTimeMs: GENESIS_TIME,
@@ -44,20 +54,44 @@ export function millionGenesis(accounts: number): GenesisConfig {
   return { ...base, distribution: [...base.distribution.slice(1), ...funded] };
 }
 
+const logger = pino({ level: 'silent' });
+
+/** Block 1 (empty, valid) committed with `accounts` funded wallets added to its state writes. */
+async function createState(accounts: number, dir: string): Promise<void> {
+  const f = fixture(4);
+  const store = await ChainStore.open(dir);
+  const chain = await Chain.open({ store, genesis: f.config, logger, verifyThreads: 0 });
+  const parent = { header: chain.head.header, hash: chain.head.hash, state: chain.state };
+  const produced = produceBlock(parent, f.config.params, 1n, { publicKey: VALIDATOR.hex, secretKey: VALIDATOR.secretKey }, []);
+  const writes: WriteSet = new Map(produced.outcome.writes);
+  for (let i = 0; i < accounts; i++) {
+    const account: Account = { balance: 1_000_000n + BigInt(i), staked: 0n, unbonding: [], pendingRewards: 0n, nonce: BigInt(i % 10) };
+    writes.set(`${ACCOUNT_PREFIX}${walletId(i)}`, account);
+  }
+  await chain.close();
+  await store.commitBlock({
+    height: 1n, hash: produced.block.hash, blockBytes: produced.block.bytes, stateRoot: stateRoot(parent.header.stateRoot, writes),
+    writes, undo: new Map(), events: [], txHashes: [],
+  });
+  await store.close();
+}
+
 async function main(): Promise<void> {
-  const [mode, countArg, dir] = process.argv.slice(2);
-  if ((mode !== 'create' && mode !== 'open') || countArg === undefined || dir === undefined) {
-    throw new Error('usage: memory-child.ts <create|open> <accounts> <data dir>');
+  const [mode, countArg, dir] = process.argv.slice(2) as [MemoryMode | undefined, string | undefined, string | undefined];
+  const modes: readonly string[] = ['create-state', 'open-state', 'create-genesis', 'open-genesis'];
+  if (mode === undefined || !modes.includes(mode) || countArg === undefined || dir === undefined) {
+    throw new Error(`usage: memory-child.ts <${modes.join('|')}> <accounts> <data dir>`);
   }
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc === undefined) throw new Error('Run with --expose-gc.');
   const accounts = Number(countArg);
   const start = performance.now();
+  if (mode === 'create-state') await createState(accounts, dir);
   const store = await ChainStore.open(dir);
-  let genesis: GenesisConfig | null = millionGenesis(accounts);
-  const chain = await Chain.open({ store, genesis, logger: pino({ level: 'silent' }), verifyThreads: 0 });
+  let genesis: GenesisConfig | null = mode.endsWith('genesis') ? genesisWithAccounts(accounts) : fixture(4).config;
+  const chain = await Chain.open({ store, genesis, logger, verifyThreads: 0 });
   const openMs = performance.now() - start;
-  // What stays is what a running node holds for its state; the genesis file's copy goes.
+  // What stays is what a running node holds; the genesis file's copy goes.
   genesis = null;
   for (let i = 0; i < 3; i++) {
     gc();

@@ -107,7 +107,12 @@ export class Chain {
     this.store = options.store;
     this.logger = options.logger;
     this.ownsVerifier = options.verifier === undefined;
-    this.verifier = options.verifier ?? new VerifyPool(options.verifyThreads === undefined ? {} : { threads: options.verifyThreads });
+    this.verifier =
+      options.verifier ??
+      new VerifyPool({
+        ...(options.verifyThreads === undefined ? {} : { threads: options.verifyThreads }),
+        onWorkerError: (err) => this.logger.warn({ err }, 'a signature worker failed; its checks run on the main thread'),
+      });
     this.committed = state;
     this.headBlock = head;
     this.mempool = new Mempool({ chainId: this.params.chainId, ...(options.mempoolLimits ?? DEFAULT_MEMPOOL_LIMITS) }, this.headView());
@@ -183,7 +188,7 @@ export class Chain {
    */
   importBlock(block: Block, currentSlot: bigint): Promise<ImportResult> {
     // Signatures need no state: the pool starts on them now, even while earlier changes run.
-    const signatures = verifyTxSignatures(this.verifier, block.txs);
+    const signatures = this.checkSignatures(block);
     return this.exclusive(async () => {
       if (await this.hasBlock(block.hash)) throw new ChainError(ChainErrorCode.KnownBlock, `Block ${toHex(block.hash)} is already known.`);
       if (bytesEqual(block.header.parentHash, this.headBlock.hash)) {
@@ -193,6 +198,27 @@ export class Chain {
         return { imported, outcome: 'extended' as const };
       }
       return this.importOnBranch(block, currentSlot, signatures);
+    });
+  }
+
+  /**
+   * Starts checking a block's tx signatures: those of txs our mempool holds with the same signature
+   * were verified when they were accepted (a signature over a hash does not change), the others go
+   * to the pool. Nothing starts for the head itself (a duplicate delivery, refused as known).
+   */
+  private checkSignatures(block: Block): Promise<SignatureResults> {
+    const results = new Uint8Array(block.txs.length);
+    if (bytesEqual(block.hash, this.headBlock.hash)) return Promise.resolve(results);
+    const unchecked: number[] = [];
+    const pending = this.mempool.size > 0;
+    block.txs.forEach((tx, i) => {
+      if (pending && this.mempool.holdsVerified(tx)) results[i] = 1;
+      else unchecked.push(i);
+    });
+    if (unchecked.length === 0) return Promise.resolve(results);
+    return verifyTxSignatures(this.verifier, unchecked.map((i) => block.txs[i]!)).then((verified) => {
+      unchecked.forEach((i, j) => (results[i] = verified[j]!));
+      return results;
     });
   }
 
@@ -257,7 +283,7 @@ export class Chain {
     let parent = { header: branch.ancestor.header, hash: branch.ancestor.hash, state: view as StateViewLike };
     const parts: { block: Block; imported: ImportedBlock; undo: WriteSet }[] = [];
     const blocks = [...branch.blocks, block];
-    const checks = blocks.map((b) => (b === block ? signatures : verifyTxSignatures(this.verifier, b.txs)));
+    const checks = blocks.map((b) => (b === block ? signatures : this.checkSignatures(b)));
     for (const [i, b] of blocks.entries()) {
       const imported = await this.importVerified(b, parent, currentSlot, checks[i]!);
       const undo: WriteSet = new Map([...imported.writes.keys()].map((key) => [key, view.get(key) ?? null]));
@@ -295,20 +321,12 @@ export class Chain {
     this.headBlock = { header: tip.block.header, hash: tip.block.hash };
     this.recent = this.recent.filter((h) => h.height <= ancestorHeight).concat(parts.map((p) => p.block.header));
     this.updateFinality();
-    // Transactions of the abandoned blocks go back to the mempool if they are still valid.
+    // Transactions of the abandoned blocks go back to the mempool if they are still valid, ahead of
+    // the pending ones that were accepted on top of them; those re-admitted are journaled again.
     const included = new Set(parts.flatMap((p) => p.block.txs.map((t) => toHex(t.hash))));
-    this.recordDropped(this.mempool.reset(this.headView(), included));
-    for (const tx of abandoned.flatMap((b) => b.txs)) {
-      if (included.has(toHex(tx.hash))) continue;
-      try {
-        // Their signatures were verified when their blocks were imported or produced.
-        this.mempool.add(tx, { signatureVerified: true });
-        await this.store.putPending(tx.hash, tx.bytes);
-      } catch (err) {
-        if (!(isTokenError(err) || err instanceof ChainError)) throw err;
-        this.remember(toHex(tx.hash), err);
-      }
-    }
+    const returning = abandoned.flatMap((b) => b.txs).filter((tx) => !included.has(toHex(tx.hash)));
+    this.recordDropped(this.mempool.reset(this.headView(), included, returning));
+    for (const tx of returning) if (this.mempool.has(toHex(tx.hash))) await this.store.putPending(tx.hash, tx.bytes);
     this.logger.warn(
       { from: String(ancestorHeight), depth: abandoned.length, newHead: String(tip.block.header.height), hash: toHex(tip.block.hash).slice(0, 16) },
       'reorg: switched to a better branch',
@@ -391,40 +409,51 @@ export class Chain {
     const signatures = verifyTxSignatures(this.verifier, txs);
     return this.exclusive(async () => {
       const verified = await signatures;
+      const locations = await Promise.all(txs.map((tx) => this.store.txLocation(tx.hash)));
+      const accepted: SignedTx[] = [];
       let next = 0;
-      const results: SubmitResult[] = [];
-      for (const d of decoded) {
-        if (!d.ok) {
-          results.push(d);
-          continue;
-        }
+      const results = decoded.map((d): SubmitResult => {
+        if (!d.ok) return d;
+        const i = next++;
         try {
-          results.push({ ok: true, tx: await this.admit(d.tx, verified[next++] === 1) });
+          this.accept(d.tx, verified[i] === 1, locations[i] !== null);
+          accepted.push(d.tx);
+          return d;
         } catch (error) {
           if (!(isTokenError(error) || error instanceof ChainError)) throw error;
-          results.push({ ok: false, error });
+          return { ok: false, error };
         }
-      }
+      });
+      // Journaled together: putPending numbers them in call order, which is the order of acceptance.
+      await Promise.all(accepted.map((tx) => this.store.putPending(tx.hash, tx.bytes)));
+      for (const tx of accepted) this.announce(tx);
       return results;
     });
   }
 
   /** One decoded transaction into the mempool and its journal (inside the queue). */
   private async admit(tx: SignedTx, signatureVerified: boolean): Promise<SignedTx> {
+    this.accept(tx, signatureVerified, (await this.store.txLocation(tx.hash)) !== null);
+    await this.store.putPending(tx.hash, tx.bytes);
+    this.announce(tx);
+    return tx;
+  }
+
+  /** The mempool's checks and admission, or the typed error (remembered for txStatus). */
+  private accept(tx: SignedTx, signatureVerified: boolean, included: boolean): void {
     const hash = toHex(tx.hash);
-    if ((await this.store.txLocation(tx.hash)) !== null) {
-      throw new ChainError(ChainErrorCode.DuplicateTx, `Transaction ${hash} is already included.`);
-    }
+    if (included) throw new ChainError(ChainErrorCode.DuplicateTx, `Transaction ${hash} is already included.`);
     try {
       this.mempool.add(tx, { signatureVerified });
     } catch (err) {
       if (isTokenError(err) || err instanceof ChainError) this.remember(hash, err);
       throw err;
     }
-    await this.store.putPending(tx.hash, tx.bytes);
-    this.rejected.delete(hash);
+  }
+
+  private announce(tx: SignedTx): void {
+    this.rejected.delete(toHex(tx.hash));
     this.events.emit('tx', tx);
-    return tx;
   }
 
   async txStatus(hashHex: string): Promise<TxStatus> {

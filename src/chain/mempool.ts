@@ -7,6 +7,7 @@
  */
 import { BlockExecution, type StateView, type TokenError, isTokenError, walletIdFromPublicKey } from '../tokenomics/index.ts';
 import type { SignedTx } from './codec/tx.ts';
+import { bytesEqual } from './codec/msgpack.ts';
 import { toTxInput } from './codec/tx.ts';
 import { toHex } from './crypto.ts';
 import { ChainError, ChainErrorCode } from './errors.ts';
@@ -57,6 +58,12 @@ export class Mempool {
     return this.txs.has(hashHex);
   }
 
+  /** Whether this exact tx (same hash, same signature) is pending: its signature was verified on the way in. */
+  holdsVerified(tx: SignedTx): boolean {
+    const held = this.txs.get(toHex(tx.hash));
+    return held !== undefined && bytesEqual(held.signature, tx.signature);
+  }
+
   /** Accepted transactions in the order a block should include them. */
   pending(): IterableIterator<SignedTx> {
     return this.txs.values();
@@ -85,12 +92,16 @@ export class Mempool {
 
   /**
    * Moves to a new head: included transactions leave, the rest are re-applied in order on the new
-   * state; those that fail now are dropped and returned with their reason.
+   * state; those that fail now are dropped and returned with their reason. After a reorg,
+   * `returning` holds the abandoned blocks' transactions in block order: they go in first, because
+   * the pending ones were accepted on top of them (a wallet's next nonce follows its abandoned tx).
    */
-  reset(head: HeadView, included: Iterable<string> = []): Dropped[] {
+  reset(head: HeadView, included: Iterable<string> = [], returning: readonly SignedTx[] = []): Dropped[] {
     this.head = head;
-    for (const hash of included) this.txs.delete(hash);
-    const remaining = [...this.txs.values()];
+    const gone = new Set(included);
+    for (const hash of gone) this.txs.delete(hash);
+    const back = returning.filter((tx) => !gone.has(toHex(tx.hash)) && !this.txs.has(toHex(tx.hash)));
+    const remaining = [...back, ...this.txs.values()];
     this.txs.clear();
     this.perSender.clear();
     this.scratch = new BlockExecution(head.state, { height: head.height + 1n, timestampMs: head.timestampMs });

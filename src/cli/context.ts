@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { NodeClient } from './client.ts';
+import { usageError } from './errors.ts';
 import type { CliIo } from './io.ts';
 import { Keystore } from './keystore/keystore.ts';
 import { parseNodeUrl } from './values.ts';
@@ -26,9 +27,16 @@ export interface Context {
   print(json: unknown, lines: readonly string[]): void;
 }
 
-/** <data-dir>: --data-dir, else DCHAT_DATA_DIR, else ~/.dchat (the node's default too). */
+/**
+ * <data-dir>: --data-dir, else DCHAT_DATA_DIR, else ~/.dchat (the node's default too). An empty
+ * value (which would put the keystore in the current directory) or one with a NUL byte is a usage
+ * error, refused before anything is read or written.
+ */
 export function dataDirOf(io: CliIo, flag: string | undefined): string {
   const dir = flag ?? io.env.DCHAT_DATA_DIR ?? '~/.dchat';
+  if (dir.length === 0 || dir.includes('\0')) {
+    throw usageError('InvalidDataDir', `${flag === undefined ? 'DCHAT_DATA_DIR' : '--data-dir'} must be a directory path, got ${JSON.stringify(dir)}.`);
+  }
   return dir === '~' || dir.startsWith('~/') ? join(io.homeDir, dir.slice(1)) : dir;
 }
 

@@ -2,7 +2,7 @@
  * The daemon: `init` builds the modules in order (logger, keys and genesis, store, chain, clock,
  * producer, API) and `close` stops them in reverse, so a shutdown never cuts a block commit.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -95,6 +95,8 @@ export class DchatNode {
       const keyFile = config.validatorKeyFile ?? join(config.dataDir, 'keys/validator.json');
       if (existsSync(keyFile)) validatorKey = readKeyFile(keyFile);
     }
+    // The data dir holds keys and chain data: only the node's user may list or read it.
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     const store = await ChainStore.open(join(config.dataDir, 'chain'));
     let chain: Chain;
     try {

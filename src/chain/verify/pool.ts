@@ -1,19 +1,22 @@
 /**
  * ed25519 verification on worker threads (node:worker_threads), one per core by default, so a
  * block's signatures are checked on every core while the calling thread goes on (decoding, applying
- * the token economy in order). Checks travel in batches of a few hundred fixed-size records in one
- * transferred buffer; a big request is cut and handed out at once (the calling thread may be busy
- * for a while and could not hand out more later), small requests arriving in the same turn of the
- * event loop are merged into one batch.
+ * the token economy in order).
+ *
+ * A request's checks are copied once into a shared buffer of fixed-size records (key, message,
+ * signature) and the job goes to every worker at once; the workers claim chunks of a few dozen
+ * records from a shared counter until none is left. So the calling thread can stay busy (applying
+ * the block) without starving anyone, and a worker that gets less CPU claims fewer chunks instead
+ * of finishing last. Small requests arriving in the same turn of the event loop share one job.
  *
  * The answer is one byte per check: 1 = verifies, 0 = does not verify OR could not be checked (a
- * worker died, the pool is closed mid-request). So 0 is never proof of a bad signature: callers that
- * see one redo the check on their own thread, which also gives them the exact error to report.
+ * worker died, the pool was closed mid-request). So 0 is never proof of a bad signature: callers
+ * that see one check again on their own thread, which also gives them the exact error to report.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { verifySignature } from '../crypto.ts';
-import { KEY_BYTES, MESSAGE_BYTES, RECORD_BYTES, SIGNATURE_BYTES, type VerifyReply, type VerifyRequest } from './protocol.ts';
+import { CONTROL_SLOTS, KEY_BYTES, MESSAGE_BYTES, RECORDS_DONE, RECORD_BYTES, SIGNATURE_BYTES, type VerifyJob, type VerifyJobDone } from './protocol.ts';
 
 export interface SignatureCheck {
   readonly publicKey: Uint8Array;
@@ -31,11 +34,15 @@ export interface SignatureVerifier {
 export interface VerifyPoolOptions {
   /** Worker threads; 0 verifies on the calling thread. Default: one per core (availableParallelism). */
   readonly threads?: number;
-  /** Checks per message to a worker. */
-  readonly batchSize?: number;
+  /** Records a worker claims at a time (about 3 ms of work at the default). */
+  readonly chunk?: number;
+  /** The worker's code (tests only; default ./worker.ts). */
+  readonly workerUrl?: URL;
+  /** Told when a worker fails (its checks are then answered "not checked"). */
+  readonly onWorkerError?: (err: Error) => void;
 }
 
-export const DEFAULT_VERIFY_BATCH = 256;
+export const DEFAULT_VERIFY_CHUNK = 32;
 
 interface Request {
   readonly checks: readonly SignatureCheck[];
@@ -44,23 +51,27 @@ interface Request {
   readonly resolve: (results: Uint8Array) => void;
 }
 
-/** A run of one request's checks inside a batch. */
+/** A run of one request's checks inside a job. */
 interface Segment {
   readonly request: Request;
   readonly start: number;
   readonly count: number;
 }
 
-interface Batch {
+interface Job {
+  readonly message: VerifyJob;
   readonly segments: readonly Segment[];
-  readonly count: number;
+  readonly control: Int32Array;
+  /** Workers that got the job and have not said they are done with it. */
+  readonly workers: Set<Slot>;
+  finished: boolean;
 }
 
 interface Slot {
   readonly worker: Worker;
-  readonly inFlight: Map<number, Batch>;
-  /** Checks sent and not answered yet (to hand the next batch to the least loaded worker). */
-  queued: number;
+  readonly jobs: Map<number, Job>;
+  /** The worker has answered a job (so it loads and runs here). */
+  answered: boolean;
 }
 
 const WORKER_URL = new URL('./worker.ts', import.meta.url);
@@ -77,9 +88,11 @@ const packable = (c: SignatureCheck): boolean => c.publicKey.length === KEY_BYTE
 
 export class VerifyPool implements SignatureVerifier {
   readonly threads: number;
-  private readonly batchSize: number;
+  private readonly chunk: number;
+  private readonly workerUrl: URL;
+  private readonly onWorkerError: (err: Error) => void;
   private readonly slots: (Slot | null)[];
-  /** Small requests' checks waiting for the end of this turn of the event loop, to share a batch. */
+  /** Small requests' checks waiting for the end of this turn of the event loop, to share a job. */
   private waiting: Segment[] = [];
   private waitingCount = 0;
   private flushScheduled = false;
@@ -90,7 +103,9 @@ export class VerifyPool implements SignatureVerifier {
 
   constructor(options: VerifyPoolOptions = {}) {
     this.threads = Math.max(0, Math.floor(options.threads ?? availableParallelism()));
-    this.batchSize = Math.max(1, Math.floor(options.batchSize ?? DEFAULT_VERIFY_BATCH));
+    this.chunk = Math.max(1, Math.floor(options.chunk ?? DEFAULT_VERIFY_CHUNK));
+    this.workerUrl = options.workerUrl ?? WORKER_URL;
+    this.onWorkerError = options.onWorkerError ?? (() => undefined);
     this.slots = Array.from({ length: this.threads }, () => null);
   }
 
@@ -108,8 +123,10 @@ export class VerifyPool implements SignatureVerifier {
       let start = 0;
       for (let i = 0; i <= n; i++) {
         if (i < n && packable(checks[i]!)) continue;
-        if (i > start) this.waiting.push({ request, start, count: i - start });
-        this.waitingCount += i - start;
+        if (i > start) {
+          this.waiting.push({ request, start, count: i - start });
+          this.waitingCount += i - start;
+        }
         if (i < n) {
           verifyInline(checks, i, 1, results);
           request.remaining--;
@@ -120,8 +137,9 @@ export class VerifyPool implements SignatureVerifier {
         resolve(results);
         return;
       }
-      // A big request is handed out now: the caller is about to keep this thread busy.
-      if (this.waitingCount >= this.batchSize) this.flush();
+      // A block or a batch goes out now (the caller is about to keep this thread busy); single
+      // checks (transactions submitted one by one) wait for the end of this turn to share a job.
+      if (n > 1 || this.waitingCount >= this.chunk * this.threads) this.flush();
       else if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => {
@@ -132,143 +150,143 @@ export class VerifyPool implements SignatureVerifier {
     });
   }
 
-  /** Starts every worker now (instead of on first use) and resolves once they all run. */
+  /** Starts every worker now (instead of on first use) and resolves once they all listen. */
   async warmUp(): Promise<void> {
     if (this.closed || this.broken) return;
-    const starting: Promise<unknown>[] = [];
+    const slots: Slot[] = [];
     for (let i = 0; i < this.slots.length; i++) {
       const slot = this.slots[i] ?? this.spawn(i);
       if (slot === null) return;
-      // A ping of zero checks: answered once the worker has loaded and listens.
-      starting.push(this.verifySlot(slot));
+      slots.push(slot);
     }
-    await Promise.all(starting);
+    // An empty job: every worker answers it once it has loaded.
+    await new Promise<void>((resolve) => {
+      const request: Request = { checks: [], results: new Uint8Array(0), remaining: 0, resolve: () => resolve() };
+      this.post(slots, [{ request, start: 0, count: 0 }], 0);
+    });
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    // Waiting checks are answered on this thread; in-flight ones as "not checked" by onExit.
+    // Waiting checks are answered on this thread; those in flight as "not checked" (onExit).
     this.flush();
     await Promise.all(this.slots.map((slot) => slot?.worker.terminate()));
   }
 
-  /** Cuts the waiting checks into batches and sends each to the least loaded worker. */
+  /** Sends the waiting checks to the workers as one job. */
   private flush(): void {
     const segments = this.waiting;
+    const count = this.waitingCount;
     this.waiting = [];
     this.waitingCount = 0;
-    let batch: Segment[] = [];
-    let size = 0;
-    for (const segment of segments) {
-      let { start, count } = segment;
-      while (count > 0) {
-        const take = Math.min(count, this.batchSize - size);
-        batch.push({ request: segment.request, start, count: take });
-        size += take;
-        start += take;
-        count -= take;
-        if (size === this.batchSize) {
-          this.send({ segments: batch, count: size });
-          batch = [];
-          size = 0;
-        }
-      }
-    }
-    if (size > 0) this.send({ segments: batch, count: size });
-  }
-
-  private send(batch: Batch): void {
-    const slot = this.closed || this.broken ? null : this.leastLoaded();
-    if (slot === null) {
-      for (const s of batch.segments) {
+    if (count === 0) return;
+    const slots = this.closed || this.broken ? [] : this.liveSlots();
+    if (slots.length === 0) {
+      for (const s of segments) {
         verifyInline(s.request.checks, s.start, s.count, s.request.results);
         this.settle(s);
       }
       return;
     }
-    const records = new Uint8Array(batch.count * RECORD_BYTES);
+    this.post(slots, segments, count);
+  }
+
+  private post(slots: readonly Slot[], segments: readonly Segment[], count: number): void {
+    const records = new SharedArrayBuffer(count * RECORD_BYTES);
+    const bytes = new Uint8Array(records);
     let at = 0;
-    for (const s of batch.segments) {
+    for (const s of segments) {
       for (let i = s.start; i < s.start + s.count; i++) {
         const c = s.request.checks[i]!;
-        records.set(c.publicKey, at);
-        records.set(c.message, at + KEY_BYTES);
-        records.set(c.signature, at + KEY_BYTES + MESSAGE_BYTES);
+        bytes.set(c.publicKey, at);
+        bytes.set(c.message, at + KEY_BYTES);
+        bytes.set(c.signature, at + KEY_BYTES + MESSAGE_BYTES);
         at += RECORD_BYTES;
       }
     }
-    this.post(slot, batch, records);
-  }
-
-  private post(slot: Slot, batch: Batch, records: Uint8Array<ArrayBuffer>): void {
-    const id = this.nextId++;
-    if (slot.inFlight.size === 0) slot.worker.ref();
-    slot.inFlight.set(id, batch);
-    slot.queued += batch.count;
-    const message: VerifyRequest = { id, count: batch.count, buffer: records.buffer };
-    slot.worker.postMessage(message, [records.buffer]);
-  }
-
-  /** An empty batch to one worker: answered once it has loaded and listens. */
-  private verifySlot(slot: Slot): Promise<void> {
-    return new Promise((resolve) => {
-      const request: Request = { checks: [], results: new Uint8Array(0), remaining: 0, resolve: () => resolve() };
-      this.post(slot, { segments: [{ request, start: 0, count: 0 }], count: 0 }, new Uint8Array(0));
-    });
-  }
-
-  private leastLoaded(): Slot | null {
-    let best: Slot | null = null;
-    for (let i = 0; i < this.slots.length; i++) {
-      let slot: Slot | null = this.slots[i] ?? null;
-      if (slot === null) {
-        slot = this.spawn(i);
-        if (slot === null) return null;
-      }
-      if (best === null || slot.queued < best.queued) best = slot;
+    const control = new SharedArrayBuffer(CONTROL_SLOTS * Int32Array.BYTES_PER_ELEMENT);
+    const counters = new Int32Array(control);
+    // An atomic write after the plain ones: a worker's first claim (atomic) then sees the records.
+    Atomics.store(counters, RECORDS_DONE, 0);
+    // Small jobs (a few chunks) are spread so that every worker gets a share.
+    const chunk = Math.max(1, Math.min(this.chunk, Math.ceil(count / slots.length)));
+    const message: VerifyJob = { id: this.nextId++, count, chunk, records, results: new SharedArrayBuffer(Math.max(1, count)), control };
+    const job: Job = { message, segments, control: counters, workers: new Set(slots), finished: false };
+    for (const slot of slots) {
+      if (slot.jobs.size === 0) slot.worker.ref();
+      slot.jobs.set(message.id, job);
+      slot.worker.postMessage(message);
     }
-    return best;
+  }
+
+  private liveSlots(): Slot[] {
+    const slots: Slot[] = [];
+    for (let i = 0; i < this.slots.length; i++) {
+      const slot = this.slots[i] ?? this.spawn(i);
+      if (slot !== null) slots.push(slot);
+    }
+    return slots;
   }
 
   private spawn(index: number): Slot | null {
     let worker: Worker;
     try {
-      worker = new Worker(WORKER_URL, { name: `dchat-verify-${index}` });
-    } catch {
+      worker = new Worker(this.workerUrl, { name: `dchat-verify-${index}` });
+    } catch (err) {
       this.broken = true;
+      this.onWorkerError(err as Error);
       return null;
     }
-    // An idle pool never keeps the process alive; a worker with work in flight does.
+    // An idle pool never keeps the process alive; a worker with a job in hand does.
     worker.unref();
-    const slot: Slot = { worker, inFlight: new Map(), queued: 0 };
-    worker.on('message', (reply: VerifyReply) => this.onReply(slot, reply));
-    // An 'error' is followed by 'exit': the batches in flight are settled there.
-    worker.on('error', () => undefined);
+    const slot: Slot = { worker, jobs: new Map(), answered: false };
+    worker.on('message', (done: VerifyJobDone) => this.onDone(slot, done.id));
+    // An 'error' is followed by 'exit': the jobs in hand are settled there.
+    worker.on('error', (err) => this.onWorkerError(err));
     worker.on('exit', () => this.onExit(index, slot));
     this.slots[index] = slot;
     return slot;
   }
 
-  private onReply(slot: Slot, reply: VerifyReply): void {
-    const batch = slot.inFlight.get(reply.id);
-    if (batch === undefined) return;
-    slot.inFlight.delete(reply.id);
-    slot.queued -= batch.count;
-    if (slot.inFlight.size === 0) slot.worker.unref();
+  private onDone(slot: Slot, id: number): void {
+    slot.answered = true;
+    const job = slot.jobs.get(id);
+    if (job === undefined) return;
+    this.leave(slot, id, job);
+  }
+
+  /**
+   * A worker stopped (closed, crashed): what it had claimed and not finished stays 0, "not checked";
+   * the slot is started again on next use, unless the worker stopped before answering anything (it
+   * cannot load or run here): then everything is verified on the calling thread from now on.
+   */
+  private onExit(index: number, slot: Slot): void {
+    if (this.slots[index] === slot) this.slots[index] = null;
+    if (!slot.answered && !this.closed) this.broken = true;
+    for (const [id, job] of [...slot.jobs]) this.leave(slot, id, job);
+  }
+
+  private leave(slot: Slot, id: number, job: Job): void {
+    slot.jobs.delete(id);
+    if (slot.jobs.size === 0) slot.worker.unref();
+    job.workers.delete(slot);
+    // Every record done, or nobody left who could do more: answer now. (An empty job, the warm-up,
+    // waits for every worker.)
+    const count = job.message.count;
+    if ((count > 0 && Atomics.load(job.control, RECORDS_DONE) === count) || job.workers.size === 0) this.finish(job);
+  }
+
+  private finish(job: Job): void {
+    if (job.finished) return;
+    job.finished = true;
+    const results = new Uint8Array(job.message.results);
     let at = 0;
-    for (const s of batch.segments) {
-      s.request.results.set(reply.results.subarray(at, at + s.count), s.start);
+    for (const s of job.segments) {
+      s.request.results.set(results.subarray(at, at + s.count), s.start);
       at += s.count;
       this.settle(s);
     }
-  }
-
-  /** A worker stopped (closed, crashed): its unanswered checks stay 0, "not checked"; the slot respawns on next use. */
-  private onExit(index: number, slot: Slot): void {
-    if (this.slots[index] === slot) this.slots[index] = null;
-    for (const batch of slot.inFlight.values()) for (const s of batch.segments) this.settle(s);
-    slot.inFlight.clear();
   }
 
   private settle(segment: Segment): void {

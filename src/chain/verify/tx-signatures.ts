@@ -14,6 +14,7 @@ export function txSignatureCheck(signed: SignedTx): SignatureCheck {
 
 /** Starts verifying the signatures of `txs` (in order) on `verifier`; never rejects. */
 export function verifyTxSignatures(verifier: SignatureVerifier, txs: readonly SignedTx[]): Promise<SignatureResults> {
+  if (txs.length === 0) return Promise.resolve(new Uint8Array(0));
   return verifier.verify(txs.map(txSignatureCheck)).catch(() => new Uint8Array(txs.length));
 }
 

@@ -4,11 +4,11 @@
  * node. Input is checked by each route's JSON schema before its handler runs. The /v1 routes live
  * in routes/, one file per resource; this file assembles them with the shared error handling.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Chain } from '../../chain/chain.ts';
 import type { BlockProducer } from '../block-producer.ts';
-import { toApiError, validationError } from './errors.ts';
+import { ApiError, toApiError, validationError } from './errors.ts';
 import { trackRoutes } from './openapi.ts';
 import { V1_ROUTES } from './routes/index.ts';
 import { openApiRoutes } from './routes/openapi.ts';
@@ -41,6 +41,12 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     bodyLimit: MAX_BODY_BYTES,
     logController: new LogController({ disableRequestLogging: true }),
     schemaErrorFormatter: validationError,
+    // A URL the router cannot read (bad percent-encoding, a parameter over the length limit): the
+    // same { code, message } refusal as every other bad request, not fastify's own error body.
+    frameworkErrors: (err, _req, reply: FastifyReply) => {
+      const api = toApiError(err) ?? new ApiError('BadRequest', 'Bad request.');
+      void reply.status(api.status).send({ code: api.code, message: api.message });
+    },
   });
   // First, so that every route registered after it (ours and other files') is in /v1/openapi.json.
   const routes = trackRoutes(app);

@@ -1,0 +1,561 @@
+/**
+ * The benchmarks of `npm run bench`. Every figure is the median of several runs with min and max;
+ * rates are compared with a baseline measured in the same process run (STYLE habit 10): raw
+ * ed25519 verification on one core, the public key built from its raw bytes for every signature
+ * (what the node did before the key cache and the worker pool).
+ */
+import { spawn } from 'node:child_process';
+import { createPublicKey, verify } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkHeader } from '../../src/chain/block-import.ts';
+import { decodeBlock } from '../../src/chain/codec/block.ts';
+import { stateRoot } from '../../src/chain/codec/state.ts';
+import { toTxInput } from '../../src/chain/codec/tx.ts';
+import { signMessage } from '../../src/chain/crypto.ts';
+import { produceBlock } from '../../src/chain/block-production.ts';
+import { PublicKeyCache, SPKI_PREFIX } from '../../src/chain/verify/key-cache.ts';
+import { type SignatureCheck, VerifyPool } from '../../src/chain/verify/pool.ts';
+import { txSignatureCheck } from '../../src/chain/verify/tx-signatures.ts';
+import { type ChainParams, type Validator, META_PARAMS, META_VALIDATORS, applyBlock } from '../../src/tokenomics/index.ts';
+import { type BuiltChain, type Fixture, VALIDATOR, benchKey, buildChain, dirBytes, fixture, freshNode, signTransfers } from './fixtures.ts';
+import type { MemoryMode, MemoryReport } from './memory-child.ts';
+import { type Summary, nowMs, percentile, repeat, summarize } from './stats.ts';
+
+export interface Sizes {
+  /** Signatures per raw-verify run, and the distinct keys that signed them. */
+  readonly verifySigs: number;
+  readonly verifyKeys: number;
+  readonly poolSigs: number;
+  readonly senders: number;
+  readonly importBlocks: number;
+  readonly importTxsPerBlock: number;
+  readonly bigBlockTxs: number;
+  readonly emptyBlocks: number;
+  readonly fullBlocks: number;
+  readonly accounts: number;
+  readonly runs: number;
+  readonly heavyRuns: number;
+}
+
+export const FULL: Sizes = {
+  verifySigs: 4_000,
+  verifyKeys: 400,
+  poolSigs: 20_000,
+  senders: 1_000,
+  importBlocks: 10,
+  importTxsPerBlock: 1_000,
+  bigBlockTxs: 10_000,
+  emptyBlocks: 2_000,
+  fullBlocks: 3,
+  accounts: 1_000_000,
+  runs: 5,
+  heavyRuns: 3,
+};
+
+export const SHORT: Sizes = {
+  verifySigs: 64,
+  verifyKeys: 8,
+  poolSigs: 128,
+  senders: 8,
+  importBlocks: 2,
+  importTxsPerBlock: 16,
+  bigBlockTxs: 48,
+  emptyBlocks: 20,
+  fullBlocks: 2,
+  accounts: 2_000,
+  runs: 2,
+  heavyRuns: 1,
+};
+
+export interface Figure {
+  readonly id: string;
+  readonly label: string;
+  readonly unit: string;
+  readonly summary: Summary;
+  /** Ratio of medians to the figure named (a baseline of the same run). */
+  /**
+   * To the baseline: the median of per-run ratios when the baseline was measured again right
+   * before each run (`paired`, with the min and max of those ratios), else the ratio of medians.
+   */
+  readonly ratio?: { readonly to: string; readonly value: number; readonly paired: boolean; readonly min?: number; readonly max?: number };
+  readonly target?: { readonly text: string; readonly met: boolean };
+  readonly note?: string;
+}
+
+export interface Share {
+  readonly stage: string;
+  readonly ms: Summary;
+  readonly percent: number;
+}
+
+export interface BenchReport {
+  readonly figures: Figure[];
+  /** Where the time of importing one big block goes, the stages run one after the other. */
+  readonly shares: Share[];
+}
+
+export interface BenchContext {
+  readonly sizes: Sizes;
+  readonly log: (line: string) => void;
+  /** Figures already measured (baselines for ratios). */
+  readonly figures: Figure[];
+  readonly shares: Share[];
+  readonly pool: VerifyPool;
+}
+
+const MB = 1024 * 1024;
+const rate = (count: number, ms: number): number => (count * 1000) / ms;
+
+function find(ctx: BenchContext, id: string): Figure | undefined {
+  return ctx.figures.find((f) => f.id === id);
+}
+
+interface NewFigure extends Omit<Figure, 'ratio' | 'target'> {
+  /** The baseline figure to divide by (medians). */
+  readonly ratioTo?: string;
+  /** Per-run ratios to the baseline measured right before each run (preferred over medians). */
+  readonly pairedRatios?: readonly number[];
+  /** The issue's target: its text, and whether the median (or the ratio) meets it. */
+  readonly target?: { readonly text: string; readonly check: (median: number, ratio: number | undefined) => boolean };
+}
+
+function add(ctx: BenchContext, figure: NewFigure): Figure {
+  const base = figure.ratioTo === undefined ? undefined : find(ctx, figure.ratioTo);
+  const paired = figure.pairedRatios === undefined || figure.pairedRatios.length === 0 ? undefined : summarize(figure.pairedRatios);
+  const ratio =
+    base === undefined
+      ? undefined
+      : paired === undefined
+        ? { to: base.id, value: figure.summary.median / base.summary.median, paired: false }
+        : { to: base.id, value: paired.median, paired: true, min: paired.min, max: paired.max };
+  const done: Figure = {
+    id: figure.id,
+    label: figure.label,
+    unit: figure.unit,
+    summary: figure.summary,
+    ...(ratio === undefined ? {} : { ratio }),
+    ...(figure.target === undefined ? {} : { target: { text: figure.target.text, met: figure.target.check(figure.summary.median, ratio?.value) } }),
+    ...(figure.note === undefined ? {} : { note: figure.note }),
+  };
+  ctx.figures.push(done);
+  const versus = done.ratio === undefined ? '' : `  (${formatRatio(done.ratio)} ${done.ratio.to})`;
+  ctx.log(`  ${done.label}: ${fmt(done.summary.median)} ${done.unit} [${fmt(done.summary.min)} .. ${fmt(done.summary.max)}]${versus}`);
+  return done;
+}
+
+export function formatRatio(ratio: NonNullable<Figure['ratio']>): string {
+  const range = ratio.min === undefined || ratio.max === undefined ? '' : ` [${ratio.min.toFixed(2)}..${ratio.max.toFixed(2)}]`;
+  return `${ratio.value.toFixed(2)}x${ratio.paired ? ' paired' : ''}${range}`;
+}
+
+export function fmt(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (Math.abs(value) >= 100) return Math.round(value).toLocaleString('en-US');
+  if (Math.abs(value) >= 10) return value.toFixed(1);
+  return value.toFixed(2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signatures
+
+interface SignedMessages {
+  readonly checks: SignatureCheck[];
+}
+
+function signedMessages(count: number, keyCount: number): SignedMessages {
+  const keys = Array.from({ length: keyCount }, (_, i) => benchKey(20, i));
+  const checks: SignatureCheck[] = [];
+  for (let i = 0; i < count; i++) {
+    const key = keys[i % keyCount]!;
+    const message = new Uint8Array(32);
+    new DataView(message.buffer).setUint32(0, i);
+    message[31] = 7;
+    checks.push({ publicKey: key.publicKey, message, signature: signMessage(key.secretKey, message) });
+  }
+  return { checks };
+}
+
+/** The baseline: the KeyObject built from the raw 32 bytes for every signature, then verify. */
+function verifyRaw(checks: readonly SignatureCheck[]): number {
+  let ok = 0;
+  for (const c of checks) {
+    const key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, c.publicKey]), format: 'der', type: 'spki' });
+    if (verify(null, c.message, key, c.signature)) ok++;
+  }
+  return ok;
+}
+
+/** The baseline again, on a slice, just before a run that is compared with it (a paired ratio). */
+function baselineNow(checks: readonly SignatureCheck[]): number {
+  const start = nowMs();
+  const ok = verifyRaw(checks);
+  const ms = nowMs() - start;
+  if (ok !== checks.length) throw new Error('the baseline refused a good signature');
+  return rate(checks.length, ms);
+}
+
+export async function benchSignatures(ctx: BenchContext): Promise<void> {
+  const { sizes, log } = ctx;
+  log(`signatures: ${sizes.verifySigs} signatures by ${sizes.verifyKeys} keys; pool of ${ctx.pool.threads} threads`);
+  const { checks } = signedMessages(sizes.verifySigs, sizes.verifyKeys);
+  const expectAll = (ok: number): void => {
+    if (ok !== checks.length) throw new Error(`only ${ok} of ${checks.length} signatures verified`);
+  };
+  add(ctx, {
+    id: 'verify.raw',
+    label: 'raw ed25519 verify, 1 core, key from raw bytes each time (BASELINE)',
+    unit: 'verify/s',
+    summary: await repeat(sizes.runs, () => {
+      const start = nowMs();
+      expectAll(verifyRaw(checks));
+      return rate(checks.length, nowMs() - start);
+    }, 1),
+  });
+  const cache = new PublicKeyCache();
+  add(ctx, {
+    id: 'verify.cached',
+    label: 'ed25519 verify, 1 core, KeyObject cached per key',
+    unit: 'verify/s',
+    ratioTo: 'verify.raw',
+    summary: await repeat(sizes.runs, () => {
+      const start = nowMs();
+      let ok = 0;
+      for (const c of checks) if (cache.verify(c.publicKey, c.message, c.signature)) ok++;
+      expectAll(ok);
+      return rate(checks.length, nowMs() - start);
+    }, 1),
+  });
+  const poolChecks = signedMessages(sizes.poolSigs, sizes.verifyKeys).checks;
+  add(ctx, {
+    id: 'verify.pool',
+    label: `ed25519 verify on the worker pool (${ctx.pool.threads} threads)`,
+    unit: 'verify/s',
+    ratioTo: 'verify.raw',
+    summary: await repeat(sizes.runs, async () => {
+      const start = nowMs();
+      const results = await ctx.pool.verify(poolChecks);
+      const ms = nowMs() - start;
+      if (!results.every((r) => r === 1)) throw new Error('the pool refused a good signature');
+      return rate(poolChecks.length, ms);
+    }, 1),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import through the real path
+
+async function importRun(f: Fixture, chain: BuiltChain, options: { pool: VerifyPool | null; window: number }): Promise<{ ms: number; commitMs: number[]; diskBytes: number }> {
+  const node = await freshNode(f, options.pool === null ? { verifyThreads: 0 } : { verifier: options.pool });
+  try {
+    const start = nowMs();
+    const inFlight: Promise<unknown>[] = [];
+    for (const bytes of chain.blocks) {
+      const block = decodeBlock(bytes);
+      inFlight.push(node.chain.importBlock(block, block.header.slot));
+      if (inFlight.length >= options.window) await inFlight.shift();
+    }
+    await Promise.all(inFlight);
+    const ms = nowMs() - start;
+    if (node.chain.head.header.height !== BigInt(chain.blocks.length)) throw new Error('the replay did not reach the last block');
+    await node.close();
+    return { ms, commitMs: [...node.commitMs], diskBytes: await dirBytes(node.dir) };
+  } finally {
+    await node.dispose();
+  }
+}
+
+export async function benchImport(ctx: BenchContext): Promise<void> {
+  const { sizes, log } = ctx;
+  const f = fixture(sizes.senders);
+  log(`import: ${sizes.importBlocks} blocks x ${sizes.importTxsPerBlock} signed transfers from ${sizes.senders} senders (decode, verify, apply, root, LevelDB commit)`);
+  const chain = buildChain(f, sizes.importBlocks, sizes.importTxsPerBlock);
+  const baseline = signedMessages(Math.max(16, Math.floor(sizes.verifySigs / 3)), sizes.verifyKeys).checks;
+  const p50s: number[] = [];
+  const p99s: number[] = [];
+  const ratios: Record<string, number[]> = { sequential: [], pipelined: [], oneThread: [] };
+  const run = (pool: VerifyPool | null, window: number, paired: number[]) => async (i: number): Promise<number> => {
+    const base = baselineNow(baseline);
+    const r = await importRun(f, chain, { pool, window });
+    const txPerSecond = rate(chain.txCount, r.ms);
+    if (i >= 0) {
+      paired.push(txPerSecond / base);
+      if (pool !== null && window === 1) {
+        p50s.push(percentile(r.commitMs, 50));
+        p99s.push(percentile(r.commitMs, 99));
+      }
+    }
+    return txPerSecond;
+  };
+  add(ctx, {
+    id: 'import.transfers',
+    label: 'signed transfers imported, blocks one at a time (as sync does), worker pool',
+    unit: 'tx/s',
+    ratioTo: 'verify.raw',
+    summary: await repeat(sizes.runs, run(ctx.pool, 1, ratios.sequential!), 1),
+    pairedRatios: ratios.sequential!,
+    target: { text: '>= 1.6x raw verify', check: (_, ratio) => ratio !== undefined && ratio >= 1.6 },
+  });
+  add(ctx, {
+    id: 'import.transfers.pipelined',
+    label: 'signed transfers imported, 2 blocks in flight, worker pool',
+    unit: 'tx/s',
+    ratioTo: 'verify.raw',
+    summary: await repeat(sizes.runs, run(ctx.pool, 2, ratios.pipelined!), 1),
+    pairedRatios: ratios.pipelined!,
+  });
+  add(ctx, {
+    id: 'import.transfers.1thread',
+    label: 'signed transfers imported, blocks one at a time, no pool (verify on the main thread)',
+    unit: 'tx/s',
+    ratioTo: 'verify.raw',
+    summary: await repeat(sizes.heavyRuns, run(null, 1, ratios.oneThread!), 1),
+    pairedRatios: ratios.oneThread!,
+  });
+  add(ctx, { id: 'commit.transfers.p50', label: `LevelDB commit per block of ${sizes.importTxsPerBlock} transfers, p50`, unit: 'ms', summary: summarize(p50s) });
+  add(ctx, { id: 'commit.transfers.p99', label: `LevelDB commit per block of ${sizes.importTxsPerBlock} transfers, p99`, unit: 'ms', summary: summarize(p99s) });
+}
+
+// ---------------------------------------------------------------------------------------------
+// One big block
+
+export async function benchBigBlock(ctx: BenchContext): Promise<void> {
+  const { sizes, log } = ctx;
+  const n = sizes.bigBlockTxs;
+  const f = fixture(sizes.senders);
+  log(`big block: ${n} transfers`);
+  const txs = signTransfers(f, n, new Map());
+  const parent = { header: f.genesis.header, hash: f.genesis.hash, state: f.genesis.state };
+  const proposer = { publicKey: VALIDATOR.hex, secretKey: VALIDATOR.secretKey };
+  let bytes: Uint8Array = new Uint8Array(0);
+  add(ctx, {
+    id: 'block.build',
+    label: `build a ${n.toLocaleString('en-US')}-transfer block (apply, state root, seal)`,
+    unit: 'ms',
+    summary: await repeat(sizes.runs, () => {
+      const start = nowMs();
+      const produced = produceBlock(parent, f.config.params, 1n, proposer, txs);
+      const ms = nowMs() - start;
+      if (produced.block.txs.length !== n) throw new Error('the block left transfers out');
+      bytes = produced.block.bytes;
+      return ms;
+    }, 1),
+  });
+  const one: BuiltChain = { fixture: f, blocks: [bytes], txCount: n };
+  add(ctx, {
+    id: 'block.import',
+    label: `import a ${n.toLocaleString('en-US')}-transfer block (decode, Chain.importBlock, commit)`,
+    unit: 'ms',
+    summary: await repeat(sizes.runs, async () => (await importRun(f, one, { pool: ctx.pool, window: 1 })).ms, 1),
+    target: { text: '< 2,000 ms', check: (median) => median < 2000 },
+  });
+
+  // Mempool: the same transfers admitted as one batch, then a block produced from them.
+  const wire = txs.map((t) => t.bytes);
+  const produceMs: number[] = [];
+  add(ctx, {
+    id: 'mempool.batch',
+    label: `mempool admission of ${n.toLocaleString('en-US')} transfers as one batch (Chain.submitTxs)`,
+    unit: 'tx/s',
+    ratioTo: 'verify.raw',
+    summary: await repeat(sizes.heavyRuns, async () => {
+      const node = await freshNode(f, { verifier: ctx.pool });
+      try {
+        const start = nowMs();
+        const results = await node.chain.submitTxs(wire);
+        const ms = nowMs() - start;
+        if (!results.every((r) => r.ok)) throw new Error('the mempool refused a good transfer');
+        const before = nowMs();
+        const block = await node.chain.produce(1n, proposer);
+        produceMs.push(nowMs() - before);
+        if (block.txs.length !== n) throw new Error('the produced block left transfers out');
+        return rate(n, ms);
+      } finally {
+        await node.dispose();
+      }
+    }),
+  });
+  add(ctx, {
+    id: 'block.import.known',
+    label: `import the same block into a node whose mempool holds its transfers (as after gossip)`,
+    unit: 'ms',
+    summary: await repeat(sizes.heavyRuns, async () => {
+      const node = await freshNode(f, { verifier: ctx.pool });
+      try {
+        const results = await node.chain.submitTxs(wire);
+        if (!results.every((r) => r.ok)) throw new Error('the mempool refused a good transfer');
+        const start = nowMs();
+        const block = decodeBlock(bytes);
+        await node.chain.importBlock(block, block.header.slot);
+        const ms = nowMs() - start;
+        if (node.chain.mempool.size !== 0) throw new Error('the block left transfers in the mempool');
+        return ms;
+      } finally {
+        await node.dispose();
+      }
+    }),
+  });
+  add(ctx, {
+    id: 'block.produce',
+    label: `produce a ${n.toLocaleString('en-US')}-transfer block from the mempool (Chain.produce, commit)`,
+    unit: 'ms',
+    summary: summarize(produceMs),
+  });
+  await benchShares(ctx, f, bytes);
+}
+
+/** The stages of importing one block, one after the other, each timed. */
+async function benchShares(ctx: BenchContext, f: Fixture, bytes: Uint8Array): Promise<void> {
+  const { sizes } = ctx;
+  const parent = { header: f.genesis.header, hash: f.genesis.hash, state: f.genesis.state };
+  const params = parent.state.get(META_PARAMS) as ChainParams;
+  const validators = parent.state.get(META_VALIDATORS) as readonly Validator[];
+  const stages: Record<string, number[]> = { decode: [], 'verify (pool)': [], apply: [], 'state root': [], 'LevelDB commit': [] };
+  const oneThread: number[] = [];
+  const cache = new PublicKeyCache();
+  for (let run = -1; run < sizes.heavyRuns; run++) {
+    const node = await freshNode(f, { verifier: ctx.pool });
+    try {
+      const t0 = nowMs();
+      const block = decodeBlock(bytes);
+      const t1 = nowMs();
+      const checks = block.txs.map(txSignatureCheck);
+      const results = await ctx.pool.verify(checks);
+      const t2 = nowMs();
+      if (!results.every((r) => r === 1)) throw new Error('the pool refused a good signature');
+      checkHeader(block, parent, params, validators, block.header.slot);
+      const outcome = applyBlock(parent.state, { height: block.header.height, timestampMs: block.header.timestampMs }, block.txs.map(toTxInput));
+      const t3 = nowMs();
+      const root = stateRoot(parent.header.stateRoot, outcome.writes);
+      const t4 = nowMs();
+      const undo = new Map([...outcome.writes.keys()].map((key) => [key, parent.state.get(key) ?? null]));
+      await node.store.commitBlock({
+        height: block.header.height, hash: block.hash, blockBytes: block.bytes, stateRoot: root,
+        writes: outcome.writes, undo, events: outcome.events, txHashes: block.txs.map((t) => t.hash),
+      });
+      const t5 = nowMs();
+      for (const c of checks) cache.verify(c.publicKey, c.message, c.signature);
+      const t6 = nowMs();
+      if (run < 0) continue;
+      stages.decode!.push(t1 - t0);
+      stages['verify (pool)']!.push(t2 - t1);
+      stages.apply!.push(t3 - t2);
+      stages['state root']!.push(t4 - t3);
+      stages['LevelDB commit']!.push(t5 - t4);
+      oneThread.push(t6 - t5);
+    } finally {
+      await node.dispose();
+    }
+  }
+  const medians = Object.entries(stages).map(([stage, samples]) => ({ stage, ms: summarize(samples) }));
+  const total = medians.reduce((sum, s) => sum + s.ms.median, 0);
+  for (const s of medians) ctx.shares.push({ ...s, percent: (100 * s.ms.median) / total });
+  ctx.shares.push({ stage: 'verify on one thread (reference, not in the total)', ms: summarize(oneThread), percent: (100 * summarize(oneThread).median) / total });
+  ctx.log(`  import stages: ${ctx.shares.map((s) => `${s.stage} ${fmt(s.ms.median)} ms (${s.percent.toFixed(0)}%)`).join(', ')}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sync
+
+export async function benchSync(ctx: BenchContext): Promise<void> {
+  const { sizes, log } = ctx;
+  const f = fixture(sizes.senders);
+  log(`sync: replay ${sizes.emptyBlocks} empty blocks and ${sizes.fullBlocks} blocks of ${sizes.bigBlockTxs} transfers into a fresh node`);
+  for (const kind of ['empty', 'full'] as const) {
+    const chain = kind === 'empty' ? buildChain(f, sizes.emptyBlocks, 0) : buildChain(f, sizes.fullBlocks, sizes.bigBlockTxs);
+    const commits: number[] = [];
+    const p99s: number[] = [];
+    const p50s: number[] = [];
+    const disk: number[] = [];
+    const summary = await repeat(sizes.heavyRuns, async (i) => {
+      const r = await importRun(f, chain, { pool: ctx.pool, window: 1 });
+      if (i >= 0) {
+        commits.push(...r.commitMs);
+        p50s.push(percentile(r.commitMs, 50));
+        p99s.push(percentile(r.commitMs, 99));
+        disk.push(r.diskBytes / MB);
+      }
+      return rate(chain.blocks.length, r.ms);
+    }, 1);
+    add(ctx, {
+      id: `sync.${kind}`,
+      label: kind === 'empty' ? 'sync replay, empty blocks' : `sync replay, full blocks (${sizes.bigBlockTxs.toLocaleString('en-US')} transfers)`,
+      unit: 'blocks/s',
+      summary,
+      ...(kind === 'empty' ? { target: { text: '>= 1,000 blocks/s', check: (median: number) => median >= 1000 } } : { note: `${fmt(summary.median * sizes.bigBlockTxs)} tx/s` }),
+    });
+    add(ctx, { id: `commit.${kind}.p50`, label: `LevelDB commit per ${kind} block, p50`, unit: 'ms', summary: summarize(p50s) });
+    add(ctx, { id: `commit.${kind}.p99`, label: `LevelDB commit per ${kind} block, p99`, unit: 'ms', summary: summarize(p99s) });
+    add(ctx, {
+      id: `disk.${kind}`,
+      label: `LevelDB size after ${chain.blocks.length} ${kind} blocks (${chain.txCount} txs)`,
+      unit: 'MiB',
+      summary: summarize(disk),
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Memory (child processes)
+
+const CHILD = fileURLToPath(new URL('./memory-child.ts', import.meta.url));
+
+function runChild(mode: MemoryMode, accounts: number, dir: string): Promise<MemoryReport> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', CHILD, mode, String(accounts), dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const line = out.trim().split('\n').at(-1);
+      if (code !== 0 || line === undefined || line === '') reject(new Error(`memory child ${mode} exited ${code}: ${err.slice(-2000)}`));
+      else resolve(JSON.parse(line) as MemoryReport);
+    });
+  });
+}
+
+export async function benchMemory(ctx: BenchContext, options: { genesis: boolean }): Promise<void> {
+  const { sizes, log } = ctx;
+  const n = sizes.accounts;
+  log(`memory: ${n.toLocaleString('en-US')} funded accounts, each figure from its own child process`);
+  const dir = await mkdtemp(join(tmpdir(), 'dchat-bench-mem-'));
+  try {
+    await runChild('create-state', n, join(dir, 'state'));
+    const reports: MemoryReport[] = [];
+    const rss = await repeat(sizes.heavyRuns, async () => {
+      const r = await runChild('open-state', n, join(dir, 'state'));
+      reports.push(r);
+      return r.rssBytes / MB;
+    });
+    const last = reports.at(-1)!;
+    add(ctx, {
+      id: 'memory.state',
+      label: `RSS of a node restarted on a state of ${n.toLocaleString('en-US')} funded accounts`,
+      unit: 'MiB',
+      summary: rss,
+      target: { text: '< 1,024 MiB', check: (median) => median < 1024 },
+      note: `${last.stateKeys.toLocaleString('en-US')} state keys, heap used ${fmt(last.heapUsedBytes / MB)} MiB, peak RSS ${fmt(last.peakRssBytes / MB)} MiB, open ${fmt(last.openMs)} ms`,
+    });
+    add(ctx, { id: 'disk.state', label: `LevelDB size with ${n.toLocaleString('en-US')} funded accounts`, unit: 'MiB', summary: summarize([(await dirBytes(join(dir, 'state'))) / MB]) });
+    if (options.genesis) {
+      const first = await runChild('create-genesis', n, join(dir, 'genesis'));
+      const again = await runChild('open-genesis', n, join(dir, 'genesis'));
+      for (const [id, r, what] of [['memory.genesis.first', first, 'first start'], ['memory.genesis.restart', again, 'restart']] as const) {
+        add(ctx, {
+          id,
+          label: `RSS after ${what} from a genesis funding ${n.toLocaleString('en-US')} accounts`,
+          unit: 'MiB',
+          summary: summarize([r.rssBytes / MB]),
+          note: `heap used ${fmt(r.heapUsedBytes / MB)} MiB, peak RSS ${fmt(r.peakRssBytes / MB)} MiB, open ${fmt(r.openMs)} ms`,
+        });
+      }
+      add(ctx, { id: 'disk.genesis', label: `LevelDB size with a ${n.toLocaleString('en-US')}-account genesis (state and its mint events)`, unit: 'MiB', summary: summarize([(await dirBytes(join(dir, 'genesis'))) / MB]) });
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+/**
+ * The long runs of the reliability suites (test/reliability), what `npm run test:crash`,
+ * `npm run test:fuzz` and `npm run test:partition` call:
+ *
+ *   node scripts/reliability/run.ts crash     [--iterations N] [--block-ms MS] [--seed S]
+ *   node scripts/reliability/run.ts fuzz      [--cases N] [--seed S|random]
+ *   node scripts/reliability/run.ts partition [--rounds N] [--blocks N]
+ *
+ * Each sets the suite's environment (DCHAT_CRASH_ITERATIONS, DCHAT_FUZZ_CASES, ...; the same
+ * variables work when set directly), runs its test files with vitest, then prints the figures the
+ * suites wrote to test-artifacts/reliability/*.json. The exit code is vitest's.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const REPORTS = join(ROOT, 'test-artifacts/reliability');
+
+interface Suite {
+  readonly files: string[];
+  /** --flag -> environment variable. */
+  readonly flags: Record<string, string>;
+  /** Defaults of the long run (the CI run uses the suites' own, smaller ones). */
+  readonly defaults: Record<string, string>;
+  readonly reports: string[];
+}
+
+const SUITES: Record<string, Suite> = {
+  crash: {
+    // The 3-node suite, and the single dev-node SIGKILL test (same DCHAT_CRASH_ITERATIONS).
+    files: ['test/reliability/crash', 'test/integration/crash-restart.test.ts'],
+    flags: { '--iterations': 'DCHAT_CRASH_ITERATIONS', '--block-ms': 'DCHAT_CRASH_BLOCK_MS', '--seed': 'DCHAT_CRASH_SEED' },
+    defaults: { DCHAT_CRASH_ITERATIONS: '25' },
+    reports: ['crash'],
+  },
+  fuzz: {
+    files: ['test/reliability/fuzz', 'test/reliability/authority/authority.test.ts'],
+    flags: { '--cases': 'DCHAT_FUZZ_CASES', '--seed': 'DCHAT_FUZZ_SEED' },
+    defaults: { DCHAT_FUZZ_CASES: '100000', DCHAT_FUZZ_SEED: 'random' },
+    reports: ['fuzz-decoders', 'fuzz-gossip', 'fuzz-req-resp', 'fuzz-api', 'fuzz-cli', 'authority'],
+  },
+  partition: {
+    files: ['test/reliability/partition', 'test/integration/network/partition.test.ts', 'test/integration/network/cut-off-validator.test.ts'],
+    flags: { '--rounds': 'DCHAT_PARTITION_ROUNDS', '--blocks': 'DCHAT_PARTITION_BLOCKS' },
+    defaults: { DCHAT_PARTITION_ROUNDS: '3', DCHAT_PARTITION_BLOCKS: '5' },
+    reports: ['partition-netns'],
+  },
+};
+
+function usage(message: string): never {
+  process.stderr.write(`${message}\nusage: node scripts/reliability/run.ts <${Object.keys(SUITES).join('|')}> [options]\n`);
+  for (const [name, suite] of Object.entries(SUITES)) process.stderr.write(`  ${name}: ${Object.keys(suite.flags).join(' N, ')} N\n`);
+  process.exit(2);
+}
+
+const [name, ...args] = process.argv.slice(2);
+const suite = name === undefined ? undefined : SUITES[name];
+if (suite === undefined) usage(name === undefined ? 'which suite?' : `no suite "${name}"`);
+
+const env: Record<string, string> = { ...suite.defaults };
+for (const [k, v] of Object.entries(process.env)) if (k.startsWith('DCHAT_') && v !== undefined) env[k] = v;
+for (let i = 0; i < args.length; i++) {
+  const arg = args[i]!;
+  const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+  const variable = suite.flags[flag];
+  if (variable === undefined) usage(`unknown option ${arg} for ${name}`);
+  const value = inline ?? args[++i];
+  if (value === undefined || value === '') usage(`${flag} needs a value`);
+  if (flag !== '--seed' && !/^\d+$/.test(value)) usage(`${flag} expects a whole number, got "${value}"`);
+  env[variable] = value;
+}
+
+// One seed for every file of the run (each would otherwise draw its own), printed and reported.
+for (const variable of ['DCHAT_FUZZ_SEED', 'DCHAT_CRASH_SEED']) {
+  if (env[variable] === 'random') env[variable] = String(Math.floor(Math.random() * 2 ** 32));
+}
+
+mkdirSync(REPORTS, { recursive: true });
+for (const report of suite.reports) rmSync(join(REPORTS, `${report}.json`), { force: true });
+process.stdout.write(`reliability ${name}: ${Object.entries(env).filter(([k]) => Object.values(suite.flags).includes(k)).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
+
+const started = Date.now();
+const vitest = join(ROOT, 'node_modules/vitest/vitest.mjs');
+const child = spawn(process.execPath, [vitest, 'run', ...suite.files, '--testTimeout', '14400000', '--hookTimeout', '600000'], {
+  cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...env, DCHAT_RELIABILITY_REPORTS: REPORTS },
+});
+const code = await new Promise<number>((done) => child.on('exit', (c, signal) => done(c ?? (signal === null ? 1 : 128))));
+const seconds = Math.round((Date.now() - started) / 1000);
+
+process.stdout.write(`\n==== reliability ${name}: ${code === 0 ? 'PASSED' : 'FAILED'} in ${seconds} s ====\n`);
+for (const report of suite.reports) {
+  const file = join(REPORTS, `${report}.json`);
+  if (!existsSync(file)) {
+    process.stdout.write(`${report}: no report (the suite did not finish)\n`);
+    continue;
+  }
+  const body = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  process.stdout.write(`${summary(report, body)}\n  (${file})\n`);
+}
+process.exit(code);
+
+function summary(report: string, r: Record<string, unknown>): string {
+  const n = (v: unknown): string => (typeof v === 'number' ? v.toLocaleString('en-US') : String(v));
+  if (report === 'crash') {
+    const modes = r.byMode as Record<string, number>;
+    return [
+      `crash: ${n(r.kills)} SIGKILLs of ${n(r.iterations)} (${Object.entries(modes).map(([m, c]) => `${m} ${c}`).join(', ')}; ${n(r.ownSlotBlockLost)} own-slot kills lost the victim's block), seed ${n(r.seed)}`,
+      `  final height ${n(r.finalHeight)}, txs accepted ${n(r.txsAccepted)}, included exactly once ${n(r.txsIncluded)}, supply checks ${n(r.supplyChecks)}, max catch-up ${n(r.maxCatchUpMs)} ms`,
+      `  dropped after a reorg (BUG-1) ${(r.droppedAfterReorg as unknown[]).length}, re-sent at the end ${n(r.rebroadcastAtEnd)}, stores replayed from genesis ${(r.replayed as unknown[]).length}, ${Math.round(Number(r.durationMs) / 1000)} s`,
+    ].join('\n');
+  }
+  if (report === 'partition-netns') {
+    const rounds = r.detail as { convergeMs: number; winner: string; losingTxsReincluded: number }[];
+    return `partition (netns): ${n(r.rounds)} rounds of >= ${n(r.blocksPerSide)} blocks per side, ${n(r.transfers)} transfers; converged in ${rounds.map((d) => `${d.convergeMs} ms`).join(', ')}; losing-branch txs re-included ${rounds.reduce((s, d) => s + d.losingTxsReincluded, 0)}`;
+  }
+  if (report === 'authority') {
+    return `authority: ${n(r.refusedPrivileged)} privileged types refused for a non-authority key, ${n(r.invalidBlocks)} blocks refused; ownership property over ${n(r.ownershipCases)} random ops: ${JSON.stringify(r.ownershipOutcomes)}`;
+  }
+  const targets = (r.decoders ?? r.targets ?? (r.stats === undefined ? [] : [r.stats])) as { target: string; cases: number; accepted: number; refused: number; failed: number; ms: number }[];
+  const lines = targets.map((t) => `  ${t.target.padEnd(44)} ${n(t.cases).padStart(9)} cases  ${n(t.accepted).padStart(8)} accepted  ${n(t.refused).padStart(9)} typed refusals  ${n(t.failed)} failures  ${n(t.ms)} ms`);
+  const total = targets.reduce((s, t) => s + t.cases, 0);
+  const failed = targets.reduce((s, t) => s + t.failed, 0);
+  return [`${report}: ${n(total)} cases, ${n(failed)} failures (seed ${n(r.seed)})`, ...lines].join('\n');
+}
