@@ -2,9 +2,11 @@
  * Deterministic identities (SPEC 2): wallet ids from public keys, system account ids, and the ids of
  * everything the chain creates. All are UUIDv5 under one namespace, never random.
  */
-import { v5 as uuidv5 } from 'uuid';
+import { parse as parseUuid, v5 as uuidv5 } from 'uuid';
 
 export const DCHAT_NAMESPACE = 'a0f04fc7-460a-489f-a322-b1ec63ed746b';
+/** Parsed once: uuid re-parses a string namespace on every call, a measurable cost per transfer. */
+const NAMESPACE_BYTES = parseUuid(DCHAT_NAMESPACE);
 
 /** A UUID in its canonical lowercase text form. */
 export type Uuid = string;
@@ -25,12 +27,22 @@ export function isPublicKeyHex(value: string): boolean {
 }
 
 /** Wallet id = UUIDv5(namespace, raw 32-byte public key): owning the key proves owning the id. */
+const WALLET_ID_CACHE_SIZE = 16_384;
+const walletIds = new Map<string, Uuid>();
+
 export function walletIdFromPublicKey(publicKeyHex: string): Uuid {
-  return uuidv5(Buffer.from(publicKeyHex, 'hex'), DCHAT_NAMESPACE);
+  // Senders repeat; the id is a pure function of the key, so a bounded memo changes no result.
+  let id = walletIds.get(publicKeyHex);
+  if (id === undefined) {
+    id = uuidv5(Buffer.from(publicKeyHex, 'hex'), NAMESPACE_BYTES);
+    if (walletIds.size >= WALLET_ID_CACHE_SIZE) walletIds.delete(walletIds.keys().next().value!);
+    walletIds.set(publicKeyHex, id);
+  }
+  return id;
 }
 
 export function systemAccountId(name: SystemAccountName): Uuid {
-  return uuidv5(`system:${name}`, DCHAT_NAMESPACE);
+  return uuidv5(`system:${name}`, NAMESPACE_BYTES);
 }
 
 export const SYSTEM_ACCOUNT_IDS: Readonly<Record<SystemAccountName, Uuid>> = Object.freeze(
@@ -70,6 +82,6 @@ export class IdSource {
   }
 
   id(kind: CreatedKind): Uuid {
-    return uuidv5(`${kind}:${this.prefix}:${this.next++}`, DCHAT_NAMESPACE);
+    return uuidv5(`${kind}:${this.prefix}:${this.next++}`, NAMESPACE_BYTES);
   }
 }
