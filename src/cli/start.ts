@@ -45,7 +45,7 @@ export async function start(flags: StartFlags): Promise<void> {
       '',
       '  dchat dev node',
       `  API:          ${node.apiUrl}/v1`,
-      `  Status page:  ${node.apiUrl}/`,
+      `  Dashboard:    ${node.apiUrl}/`,
       `  Dev wallet:   ${node.dev.devWalletId}`,
       `  Its key:      ${node.dev.devKeyFile}`,
       `  Authority:    ${node.dev.authorityKeyFile}`,
