@@ -280,7 +280,7 @@ export class Chain {
       if (undo === null) throw new ChainError(ChainErrorCode.StoreCorrupt, `The undo record of block ${h} is missing.`);
       applyWrites(view, undo);
     }
-    let parent = { header: branch.ancestor.header, hash: branch.ancestor.hash, state: view as StateViewLike };
+    let parent: ParentInfo = { header: branch.ancestor.header, hash: branch.ancestor.hash, state: view };
     const parts: { block: Block; imported: ImportedBlock; undo: WriteSet }[] = [];
     const blocks = [...branch.blocks, block];
     const checks = blocks.map((b) => (b === block ? signatures : this.checkSignatures(b)));
@@ -543,7 +543,6 @@ export class Chain {
   }
 }
 
-type StateViewLike = MemoryState | Overlay;
 
 function applyWrites(view: Overlay, writes: WriteSet): void {
   for (const [key, value] of writes) {

@@ -12,6 +12,7 @@ import { Ledger } from './ledger.ts';
 import { validateAuthorityKeys } from './ops/authority.ts';
 import { openPool } from './ops/pools.ts';
 import { openSchedule } from './ops/schedules.ts';
+import type { CreateScheduleOp } from './operations.ts';
 import type { ChainParams } from './params.ts';
 import type { AutoReplenish, Validator } from './records.ts';
 import * as K from './state/keys.ts';
@@ -25,15 +26,8 @@ export interface GenesisPool {
   readonly autoReplenish: AutoReplenish | null;
 }
 
-export interface GenesisSchedule {
-  readonly recipientType: string;
-  readonly amountPerInterval: bigint;
-  readonly intervalBlocks: bigint;
-  readonly startBlock: bigint | null;
-  readonly durationBlocks: bigint | null;
-  /** For marketplace schedules; null = the first genesis pool. */
-  readonly poolId: Uuid | null;
-}
+/** A schedule opened at genesis: the fields of create-schedule (a null pool_id = the first genesis pool). */
+export type GenesisSchedule = Omit<CreateScheduleOp, 'type'>;
 
 export interface GenesisConfig {
   readonly params: ChainParams;
