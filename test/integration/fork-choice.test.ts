@@ -12,6 +12,7 @@ import { ChainErrorCode } from '../../src/chain/errors.ts';
 import { ChainStore } from '../../src/chain/store/chain-store.ts';
 import { createLogger } from '../../src/node/logger.ts';
 import { DEV, USER, VALIDATORS, signed, testGenesisConfig } from '../unit/chain/chain-fixture.ts';
+import { codeOfAsync as codeOf } from '../support/error-code.ts';
 
 const dirs: string[] = [];
 const chains: Chain[] = [];
@@ -32,15 +33,6 @@ afterAll(async () => {
   for (const chain of chains) await chain.store.close().catch(() => undefined);
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
-
-const codeOf = async (p: Promise<unknown>): Promise<string> => {
-  try {
-    await p;
-  } catch (err) {
-    return (err as { code: string }).code;
-  }
-  throw new Error('expected a refusal');
-};
 
 describe('fork choice and reorg', () => {
   it('switches to a longer branch: state reverts to the ancestor exactly, abandoned txs return to the mempool', async () => {

@@ -5,6 +5,7 @@ import { type BlockHeader, decodeBlock, sealBlock, txRoot } from '../../../src/c
 import { ChainErrorCode } from '../../../src/chain/errors.ts';
 import { MemoryState } from '../../../src/tokenomics/index.ts';
 import { DEV, USER, VALIDATORS, signed, testGenesis } from './chain-fixture.ts';
+import { codeOf } from '../../support/error-code.ts';
 
 const genesis = testGenesis(3);
 const params = genesis.state.get('meta:params') as never as { blockTimeMs: bigint; chainId: string } & Parameters<typeof produceBlock>[1];
@@ -15,15 +16,6 @@ const transfer = signed(DEV, 0n, { type: 'transfer', to: USER.wallet, amount: 1_
 /** Slot 1 belongs to validators[1 mod 3]. */
 function goodBlock() {
   return produceBlock(parent, params, 1n, proposer(1), [transfer]);
-}
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    return (err as { code: string }).code;
-  }
-  throw new Error('expected the block to be refused');
 }
 
 /** Re-signs a modified header with a given key, so only the intended defect remains. */

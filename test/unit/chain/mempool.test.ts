@@ -5,20 +5,12 @@ import { toHex } from '../../../src/chain/crypto.ts';
 import { applyBlock } from '../../../src/tokenomics/index.ts';
 import { toTxInput } from '../../../src/chain/codec/tx.ts';
 import { AUTHORITY_KEY, DEV, USER, signed, testGenesis } from './chain-fixture.ts';
+import { codeOf } from '../../support/error-code.ts';
 
 function pool(limits = { maxTxs: 100, maxPerSender: 10 }) {
   const genesis = testGenesis();
   const head = { state: genesis.state, height: 0n, timestampMs: genesis.header.timestampMs };
   return { genesis, mempool: new Mempool({ chainId: 'dchat-test', ...limits }, head) };
-}
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    return (err as { code: string }).code;
-  }
-  throw new Error('expected a refusal');
 }
 
 describe('mempool (SPEC 5)', () => {

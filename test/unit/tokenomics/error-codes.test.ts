@@ -12,6 +12,7 @@ import {
   validateGenesis,
 } from '../../../src/tokenomics/index.ts';
 import { AUTHORITY, TestChain, smallGenesis, txErrorCode, walletOf } from './chain-harness.ts';
+import { codeOf } from '../../support/error-code.ts';
 
 const NO_SUCH_ID = '00000000-0000-4000-8000-00000000beef';
 
@@ -31,15 +32,6 @@ function closedAllocation(): { chain: TestChain; poolId: string; allocationId: s
   const allocationId = chain.state.sortedEntries().find(([k]) => k.startsWith('allocation:'))![0].slice('allocation:'.length);
   chain.run(AUTHORITY, { type: 'cancel-allocation', poolId, allocationId });
   return { chain, poolId, allocationId };
-}
-
-function caught(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    return (err as { code: string }).code;
-  }
-  throw new Error('expected an error');
 }
 
 const scenarios: Record<ErrorCode, () => string> = {
@@ -106,17 +98,17 @@ const scenarios: Record<ErrorCode, () => string> = {
     chain.run('bob', { type: 'confirm', purchaseId });
     return txErrorCode(() => chain.run('bob', { type: 'confirm', purchaseId }));
   },
-  InvalidGenesis: () => caught(() => validateGenesis({ ...smallGenesis(), authority: [] })),
+  InvalidGenesis: () => codeOf(() => validateGenesis({ ...smallGenesis(), authority: [] })),
   InvariantViolation: () => {
     // a state where a balance appeared from nowhere: the full walk refuses it
     const chain = funded();
     const corrupt: MemoryState = chain.state.clone();
     corrupt.commit(new Map([[accountKey(walletOf('mallory')), { ...chain.account('alice'), balance: 1n }]]));
-    return caught(() => checkStateInvariants(corrupt));
+    return codeOf(() => checkStateInvariants(corrupt));
   },
   InvalidBlock: () => {
     const chain = funded();
-    return caught(() => applyBlock(chain.state, { height: 5n, timestampMs: chain.timestampOf(5n) }, []));
+    return codeOf(() => applyBlock(chain.state, { height: 5n, timestampMs: chain.timestampOf(5n) }, []));
   },
 };
 

@@ -18,6 +18,7 @@ import { ChainStore } from '../../../../src/chain/store/chain-store.ts';
 import { type SignatureCheck, VerifyPool } from '../../../../src/chain/verify/pool.ts';
 import { createLogger } from '../../../../src/node/logger.ts';
 import { DEV, USER, VALIDATORS, signed, testGenesis, testGenesisConfig } from '../chain-fixture.ts';
+import { codeOfAsync as codeOf } from '../../../support/error-code.ts';
 
 const dirs: string[] = [];
 const chains: Chain[] = [];
@@ -47,15 +48,6 @@ function forged(tx: SignedTx): SignedTx {
   const [unsigned] = unpack(tx.bytes, 'tx') as [unknown, Uint8Array];
   return decodeSignedTx(pack([unsigned, Uint8Array.from(tx.signature, (b, i) => (i === 0 ? b ^ 1 : b))]));
 }
-
-const codeOf = async (p: Promise<unknown>): Promise<string> => {
-  try {
-    await p;
-  } catch (err) {
-    return (err as { code: string }).code;
-  }
-  throw new Error('expected a refusal');
-};
 
 /** Block 1 on genesis with these txs: the producer does not check signatures, so forged ones stay in. */
 function blockWith(chain: Chain, txs: SignedTx[]) {
