@@ -14,10 +14,7 @@ let net: TestNet;
 
 beforeAll(async () => {
   net = await TestNet.create(3, 500n);
-  await net.start('v0', 0, []);
-  const bootstrap = net.bootstrapOf('v0');
-  await net.start('v1', 1, bootstrap);
-  await net.start('v2', 2, bootstrap);
+  await net.startValidators(3);
 });
 
 afterAll(async () => {

@@ -53,6 +53,13 @@ export class TestNet {
     return node;
   }
 
+  /** Starts validators v0 .. v<count-1>, every one after v0 bootstrapping from v0. */
+  async startValidators(count: number): Promise<void> {
+    await this.start('v0', 0, []);
+    const bootstrap = this.bootstrapOf('v0');
+    for (let i = 1; i < count; i++) await this.start(`v${i}`, i, bootstrap);
+  }
+
   node(name: string): DchatNode {
     const node = this.nodes.get(name);
     if (node === undefined || node === null) throw new Error(`node ${name} is not running`);

@@ -18,9 +18,7 @@ const NAMES = ['v0', 'v1', 'v2', 'v3'] as const;
 
 beforeAll(async () => {
   net = await TestNet.create(4, 400n);
-  await net.start('v0', 0, []);
-  const bootstrap = net.bootstrapOf('v0');
-  for (const [i, name] of NAMES.entries()) if (i > 0) await net.start(name, i, bootstrap);
+  await net.startValidators(4);
 });
 
 afterAll(async () => {

@@ -18,10 +18,7 @@ let net: TestNet;
 
 beforeAll(async () => {
   net = await TestNet.create(3, BLOCK_TIME_MS);
-  await net.start('v0', 0, []);
-  const bootstrap = net.bootstrapOf('v0');
-  await net.start('v1', 1, bootstrap);
-  await net.start('v2', 2, bootstrap);
+  await net.startValidators(3);
 });
 
 afterAll(async () => {
