@@ -2,11 +2,10 @@
  * Deterministic identities (SPEC 2): wallet ids from public keys, system account ids, and the ids of
  * everything the chain creates. All are UUIDv5 under one namespace, never random.
  */
-import { parse as parseUuid, v5 as uuidv5 } from 'uuid';
+import { uuidBytes, uuidV5 } from './uuid-v5.ts';
 
 export const DCHAT_NAMESPACE = 'a0f04fc7-460a-489f-a322-b1ec63ed746b';
-/** Parsed once: uuid re-parses a string namespace on every call, a measurable cost per transfer. */
-const NAMESPACE_BYTES = parseUuid(DCHAT_NAMESPACE);
+const NAMESPACE_BYTES = uuidBytes(DCHAT_NAMESPACE);
 
 /** A UUID in its canonical lowercase text form. */
 export type Uuid = string;
@@ -34,7 +33,7 @@ export function walletIdFromPublicKey(publicKeyHex: string): Uuid {
   // Senders repeat; the id is a pure function of the key, so a bounded memo changes no result.
   let id = walletIds.get(publicKeyHex);
   if (id === undefined) {
-    id = uuidv5(Buffer.from(publicKeyHex, 'hex'), NAMESPACE_BYTES);
+    id = uuidV5(Buffer.from(publicKeyHex, 'hex'), NAMESPACE_BYTES);
     if (walletIds.size >= WALLET_ID_CACHE_SIZE) walletIds.delete(walletIds.keys().next().value!);
     walletIds.set(publicKeyHex, id);
   }
@@ -42,7 +41,7 @@ export function walletIdFromPublicKey(publicKeyHex: string): Uuid {
 }
 
 export function systemAccountId(name: SystemAccountName): Uuid {
-  return uuidv5(`system:${name}`, NAMESPACE_BYTES);
+  return uuidV5(`system:${name}`, NAMESPACE_BYTES);
 }
 
 export const SYSTEM_ACCOUNT_IDS: Readonly<Record<SystemAccountName, Uuid>> = Object.freeze(
@@ -82,6 +81,6 @@ export class IdSource {
   }
 
   id(kind: CreatedKind): Uuid {
-    return uuidv5(`${kind}:${this.prefix}:${this.next++}`, NAMESPACE_BYTES);
+    return uuidV5(`${kind}:${this.prefix}:${this.next++}`, NAMESPACE_BYTES);
   }
 }

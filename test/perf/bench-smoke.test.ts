@@ -20,7 +20,7 @@ const EXPECTED = [
   'verify.cached',
   'verify.pool',
   'import.transfers',
-  'import.transfers.pipelined',
+  'import.transfers.sequential',
   'import.transfers.1thread',
   'commit.transfers.p50',
   'commit.transfers.p99',
@@ -67,11 +67,11 @@ describe('npm run bench -- --short (smoke)', () => {
       }
     }
     // The rates that the issue compares with the baseline carry their ratio.
-    for (const id of ['verify.cached', 'verify.pool', 'import.transfers', 'import.transfers.pipelined', 'import.transfers.1thread']) {
+    for (const id of ['verify.cached', 'verify.pool', 'import.transfers', 'import.transfers.sequential', 'import.transfers.1thread']) {
       expect(results.figures.find((f) => f.id === id)?.ratio, id).toBeDefined();
     }
     // The import rates are compared with the baseline measured again just before each run.
-    for (const id of ['import.transfers', 'import.transfers.pipelined', 'import.transfers.1thread']) {
+    for (const id of ['import.transfers', 'import.transfers.sequential', 'import.transfers.1thread']) {
       expect(results.figures.find((f) => f.id === id)?.ratio?.paired, id).toBe(true);
     }
     // The shares of an import: the five stages add up to 100 %.

@@ -5,9 +5,10 @@
  */
 import { sha256, signMessage } from '../crypto.ts';
 import { ChainError, ChainErrorCode, malformed } from '../errors.ts';
-import { bytesEqual, pack, unpack } from './msgpack.ts';
+import { CanonicalReader } from './canonical-reader.ts';
+import { pack, packArrayHeader } from './msgpack.ts';
 import { bin, hexBin, record, str, u64 } from './schema.ts';
-import { type SignedTx, decodeSignedTxData } from './tx.ts';
+import { type SignedTx, readSignedTx } from './tx.ts';
 
 export interface BlockHeader {
   readonly chainId: string;
@@ -57,8 +58,8 @@ export function txRoot(txs: readonly SignedTx[]): Uint8Array {
 }
 
 function blockBytes(header: BlockHeader, txs: readonly SignedTx[], signature: Uint8Array): Uint8Array {
-  // Each tx is re-read from its own canonical bytes so the block embeds exactly those encodings.
-  return pack([headerCodec.enc(header), txs.map((t) => unpack(t.bytes, 'tx')), signature]);
+  // Each tx is embedded as its own canonical bytes, so the block carries exactly those encodings.
+  return Buffer.concat([packArrayHeader(3), encodeHeader(header), packArrayHeader(txs.length), ...txs.map((t) => t.bytes), pack(signature)]);
 }
 
 export function sealBlock(header: BlockHeader, txs: readonly SignedTx[], secretKey: Uint8Array): Block {
@@ -71,19 +72,26 @@ export function assembleBlock(header: BlockHeader, txs: readonly SignedTx[], sig
   return { header, txs, signature, hash: headerHash(header), bytes: blockBytes(header, txs, signature) };
 }
 
+const signatureCodec = bin(64);
+
 /** Decodes an untrusted block: bounded, schema-checked, canonical-only. Throws MalformedBytes. */
 export function decodeBlock(bytes: Uint8Array, maxTxs = 100_000): Block {
+  if (!(bytes instanceof Uint8Array)) malformed('block', 'expected bytes.');
   if (bytes.length > MAX_BLOCK_WIRE_BYTES) {
     throw new ChainError(ChainErrorCode.MalformedBytes, `A block is at most ${MAX_BLOCK_WIRE_BYTES} bytes on the wire.`);
   }
-  const raw = unpack(bytes, 'block');
-  if (!Array.isArray(raw) || raw.length !== 3) malformed('block', 'expected [header, txs, signature].');
-  const header = headerCodec.dec(raw[0], 'block.header');
-  if (!Array.isArray(raw[1])) malformed('block.txs', 'expected a list.');
-  if (raw[1].length > maxTxs) malformed('block.txs', `more than ${maxTxs} transactions.`);
-  const txs = raw[1].map((t, i) => decodeSignedTxData(t, `block.txs[${i}]`));
-  const signature = bin(64).dec(raw[2], 'block.signature');
-  const block: Block = { header, txs, signature, hash: headerHash(header), bytes: blockBytes(header, txs, signature) };
-  if (!bytesEqual(block.bytes, bytes)) malformed('block', 'not in canonical encoding.');
-  return block;
+  // One copy: the block and its txs keep views into it, and the caller's buffer may be reused.
+  const own = Uint8Array.prototype.slice.call(bytes);
+  const reader = new CanonicalReader(own, 'block');
+  if (reader.arrayHeader() !== 3) malformed('block', 'expected [header, txs, signature].');
+  const headerStart = reader.pos;
+  const header = headerCodec.dec(reader.value(1), 'block.header');
+  const hash = sha256(reader.slice(headerStart, reader.pos));
+  const count = reader.arrayHeader();
+  if (count > maxTxs) malformed('block.txs', `more than ${maxTxs} transactions.`);
+  const txs: SignedTx[] = new Array(count);
+  for (let i = 0; i < count; i++) txs[i] = readSignedTx(reader, `block.txs[${i}]`);
+  const signature = signatureCodec.dec(reader.value(1), 'block.signature');
+  reader.end();
+  return { header, txs, signature, hash, bytes: own };
 }

@@ -3,13 +3,10 @@
  * only what the canonical encoding uses: nil, booleans, unsigned integers up to u64 (always the
  * smallest form: positive fixint, uint 8/16/32/64), UTF-8 strings, binary and arrays; so one value
  * has exactly one encoding. Anything else is a programming error and throws. Decoding untrusted
- * bytes (msgpackr) throws MalformedBytes and nothing else; callers re-encode what they decoded and
- * compare bytes, which refuses every non-canonical form.
+ * bytes (canonical-reader.ts) accepts exactly those encodings and throws MalformedBytes on anything
+ * else, so what decodes re-encodes to the same bytes.
  */
-import { Packr } from 'msgpackr';
-import { malformed } from '../errors.ts';
-
-const unpackr = new Packr({ useRecords: false, int64AsType: 'bigint', mapsAsObjects: false, moreTypes: false } as ConstructorParameters<typeof Packr>[0]);
+import { readCanonical } from './canonical-reader.ts';
 
 const U64_LIMIT = 1n << 64n;
 
@@ -111,13 +108,16 @@ export function pack(value: unknown): Uint8Array {
   return writer.result();
 }
 
+/** The header of an array of `length` items, for callers that append already-encoded items. */
+export function packArrayHeader(length: number): Uint8Array {
+  const writer = new Writer();
+  writer.head(0x90, null, 0xdc, 0xdd, length, 16);
+  return writer.result();
+}
+
+/** Decodes untrusted bytes in the canonical encoding (trailing bytes refused). Throws MalformedBytes. */
 export function unpack(bytes: Uint8Array, what: string): unknown {
-  if (!(bytes instanceof Uint8Array)) malformed(what, 'expected bytes.');
-  try {
-    return unpackr.unpack(bytes);
-  } catch (err) {
-    return malformed(what, err instanceof Error ? err.message : 'not msgpack.');
-  }
+  return readCanonical(bytes, what);
 }
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {

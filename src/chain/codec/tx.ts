@@ -6,7 +6,8 @@
 import type { Operation, OperationType, TxInput } from '../../tokenomics/index.ts';
 import { sha256, signMessage, toHex, verifySignature } from '../crypto.ts';
 import { ChainError, ChainErrorCode, malformed } from '../errors.ts';
-import { bytesEqual, pack, unpack } from './msgpack.ts';
+import { CanonicalReader } from './canonical-reader.ts';
+import { pack } from './msgpack.ts';
 import { type Codec, bin, describeRaw, hexBin, list, nullable, record, str, u64, uuid } from './schema.ts';
 
 export const MAX_TX_BYTES = 64 * 1024;
@@ -88,10 +89,15 @@ export function txHash(tx: UnsignedTx): Uint8Array {
   return sha256(encodeUnsignedTx(tx));
 }
 
+/** The canonical signed encoding, from the values alone. */
+export function encodeSignedTx(tx: UnsignedTx, signature: Uint8Array): Uint8Array {
+  return pack([unsignedData(tx), signature]);
+}
+
 export function signTx(tx: UnsignedTx, secretKey: Uint8Array): SignedTx {
   const hash = txHash(tx);
   const signature = signMessage(secretKey, hash);
-  return { tx, signature, hash, bytes: pack([unsignedData(tx), signature]) };
+  return { tx, signature, hash, bytes: encodeSignedTx(tx, signature) };
 }
 
 function decodeUnsigned(raw: unknown, path: string): UnsignedTx {
@@ -108,19 +114,33 @@ function decodeUnsigned(raw: unknown, path: string): UnsignedTx {
   };
 }
 
-/** Reads a signed tx from already-unpacked data (inside a block) or from bytes (the wire). */
-export function decodeSignedTxData(raw: unknown, path = 'tx'): SignedTx {
-  if (!Array.isArray(raw) || raw.length !== 2) malformed(path, 'expected [unsigned, signature].');
-  const tx = decodeUnsigned(raw[0], `${path}.unsigned`);
-  const signature = bin(64).dec(raw[1], `${path}.signature`);
-  return { tx, signature, hash: txHash(tx), bytes: pack([unsignedData(tx), signature]) };
+const signatureCodec = bin(64);
+
+/**
+ * Reads one signed tx where the reader stands: its hash is SHA-256 of the unsigned part exactly as
+ * read and its bytes are the range read (the reader accepts only canonical forms, so both equal
+ * what re-encoding would give, without re-encoding).
+ */
+export function readSignedTx(reader: CanonicalReader, path: string): SignedTx {
+  const start = reader.pos;
+  if (reader.arrayHeader() !== 2) malformed(path, 'expected [unsigned, signature].');
+  const unsignedStart = reader.pos;
+  const rawUnsigned = reader.value(1);
+  const unsignedEnd = reader.pos;
+  const rawSignature = reader.value(1);
+  const tx = decodeUnsigned(rawUnsigned, `${path}.unsigned`);
+  const signature = signatureCodec.dec(rawSignature, `${path}.signature`);
+  return { tx, signature, hash: sha256(reader.slice(unsignedStart, unsignedEnd)), bytes: reader.slice(start, reader.pos) };
 }
 
 /** Decodes untrusted bytes: size-bounded, schema-checked, canonical-only. Throws MalformedBytes. */
 export function decodeSignedTx(bytes: Uint8Array): SignedTx {
+  if (!(bytes instanceof Uint8Array)) malformed('tx', 'expected bytes.');
   if (bytes.length > MAX_TX_BYTES) throw new ChainError(ChainErrorCode.TxTooLarge, `A transaction is at most ${MAX_TX_BYTES} bytes.`);
-  const signed = decodeSignedTxData(unpack(bytes, 'tx'));
-  if (!bytesEqual(signed.bytes, bytes)) malformed('tx', 'not in canonical encoding.');
+  // A copy: the tx keeps views into it, and the caller's buffer may be reused.
+  const reader = new CanonicalReader(Uint8Array.prototype.slice.call(bytes), 'tx');
+  const signed = readSignedTx(reader, 'tx');
+  reader.end();
   return signed;
 }
 

@@ -16,7 +16,7 @@ import type { Logger } from 'pino';
 import type { Chain } from '../../chain/chain.ts';
 import type { Block } from '../../chain/codec/block.ts';
 import { toHex } from '../../chain/crypto.ts';
-import { ChainError, ChainErrorCode } from '../../chain/errors.ts';
+import { importInOrder } from '../../chain/import-in-order.ts';
 import type { SlotClock } from '../slot-clock.ts';
 import { NetworkErrorCode, isNetworkError } from './errors.ts';
 import { MAX_RANGE_COUNT, type RangeRequest, type Status } from './messages.ts';
@@ -235,19 +235,19 @@ export class SyncManager {
         start = start > BigInt(MAX_RANGE_COUNT) ? start - BigInt(MAX_RANGE_COUNT) : 1n;
         continue;
       }
-      for (const block of blocks) {
-        if (this.stopped) return true;
-        if (await chain.hasBlock(block.hash)) continue;
-        try {
-          await chain.importBlock(block, clock.currentSlot());
-          this.recordImport();
-        } catch (err) {
-          if (err instanceof ChainError && err.code === ChainErrorCode.KnownBlock) continue;
-          const { verdict, reason } = classifyError(err);
-          if (verdict === Verdict.Reject) this.deps.penalize(peer, PENALTY_INVALID_BLOCK, `sync served an invalid block (${reason})`);
-          logger.warn({ peer: peer.toString(), height: String(block.header.height), hash: toHex(block.hash).slice(0, 16), reason }, 'sync: block not imported');
-          return false;
-        }
+      // A few blocks in flight: the pool verifies the next blocks while this one applies and commits.
+      const { failure } = await importInOrder(chain, blocks, {
+        currentSlot: () => clock.currentSlot(),
+        stopped: () => this.stopped,
+        onImported: () => this.recordImport(),
+      });
+      if (this.stopped) return true;
+      if (failure !== undefined) {
+        const { block, error } = failure;
+        const { verdict, reason } = classifyError(error);
+        if (verdict === Verdict.Reject) this.deps.penalize(peer, PENALTY_INVALID_BLOCK, `sync served an invalid block (${reason})`);
+        logger.warn({ peer: peer.toString(), height: String(block.header.height), hash: toHex(block.hash).slice(0, 16), reason }, 'sync: block not imported');
+        return false;
       }
       start = blocks.at(-1)!.header.height + 1n;
       logger.info({ head: String(chain.head.header.height), target: String(peerHead.height), blocksPerSecond: this.rate() }, 'sync progress');

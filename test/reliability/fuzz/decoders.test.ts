@@ -18,7 +18,7 @@ import { ChainError } from '../../../src/chain/errors.ts';
 import {
   decodeRangeRequest, decodeResponseHeader, decodeStatus, encodeRangeRequest, encodeResponseHeader, encodeStatus,
 } from '../../../src/node/network/messages.ts';
-import { CHAIN_ID as FIXTURE_CHAIN, SAMPLES, SIGNER } from '../../unit/chain/codec/codec-fixture.ts';
+import { CHAIN_ID as FIXTURE_CHAIN, SAMPLES, SIGNER, expectCanonicalBlock, expectCanonicalTx } from '../../unit/chain/codec/codec-fixture.ts';
 import { envCount, writeReport } from '../support/report.ts';
 import { type RichChain, VALIDATORS, openRichChain } from '../support/rich-chain.ts';
 import { Rng } from '../support/rng.ts';
@@ -60,7 +60,7 @@ describe(`decoders under fuzz (${CASES} cases each)`, () => {
     const corpus = txCorpus();
     const stats = runFuzz('decodeSignedTx', CASES, rngFor(1), corpus, (bytes) => {
       const tx = decodeSignedTx(bytes);
-      if (Buffer.compare(tx.bytes, bytes) !== 0) throw new Error('decoded a non-canonical encoding');
+      expectCanonicalTx(tx, bytes);
       verifyTx(tx, FIXTURE_CHAIN);
     }, chainCode);
     expectClean(stats);
@@ -81,8 +81,7 @@ describe(`decoders under fuzz (${CASES} cases each)`, () => {
     });
     const corpus = [...rich.blocks.map((b) => b.bytes), ...sealed];
     const stats = runFuzz('decodeBlock', CASES, rng, corpus, (bytes) => {
-      const block = decodeBlock(bytes);
-      if (Buffer.compare(block.bytes, bytes) !== 0) throw new Error('decoded a non-canonical encoding');
+      expectCanonicalBlock(decodeBlock(bytes), bytes);
     }, chainCode);
     expectClean(stats);
   });

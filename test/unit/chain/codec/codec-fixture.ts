@@ -5,6 +5,8 @@
  */
 import { type KeyPair, keyPairFromSeed, toHex } from '../../../../src/chain/crypto.ts';
 import { ChainError } from '../../../../src/chain/errors.ts';
+import { type Block, assembleBlock, headerHash } from '../../../../src/chain/codec/block.ts';
+import { type SignedTx, encodeSignedTx, txHash } from '../../../../src/chain/codec/tx.ts';
 import { type Operation, type OperationType, SYSTEM_ACCOUNT_IDS, walletIdFromPublicKey } from '../../../../src/tokenomics/index.ts';
 
 export interface TestKey extends KeyPair {
@@ -206,4 +208,36 @@ export function flipByte(bytes: Uint8Array, index: number, mask: number): Uint8A
   const copy = Uint8Array.from(bytes);
   copy[index] = (copy[index] ?? 0) ^ mask;
   return copy;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoded values encoded again from scratch (never from the bytes a decoder kept), with their
+// hashes: the decoders hash and keep the input ranges they read, so "whatever decodes is canonical"
+// is checked by comparing the input with these.
+
+export function reencodeTx(signed: SignedTx): { bytes: string; hash: string } {
+  return { bytes: toHex(encodeSignedTx(signed.tx, signed.signature)), hash: toHex(txHash(signed.tx)) };
+}
+
+export function reencodeBlock(block: Block): { bytes: string; hash: string; txHashes: string[] } {
+  const txs = block.txs.map((t) => ({ ...t, bytes: encodeSignedTx(t.tx, t.signature) }));
+  return {
+    bytes: toHex(assembleBlock(block.header, txs, block.signature).bytes),
+    hash: toHex(headerHash(block.header)),
+    txHashes: block.txs.map((t) => toHex(txHash(t.tx))),
+  };
+}
+
+/** Throws unless `decoded` is exactly what encoding its values again gives (bytes and hashes). */
+export function expectCanonicalTx(signed: SignedTx, input: Uint8Array): void {
+  const again = reencodeTx(signed);
+  if (again.bytes !== toHex(input)) throw new Error(`decoded a non-canonical tx: ${toHex(input)}`);
+  if (again.hash !== toHex(signed.hash)) throw new Error('the decoded tx hash is not the hash of its unsigned encoding');
+}
+
+export function expectCanonicalBlock(block: Block, input: Uint8Array): void {
+  const again = reencodeBlock(block);
+  if (again.bytes !== toHex(input)) throw new Error(`decoded a non-canonical block: ${toHex(input).slice(0, 200)}`);
+  if (again.hash !== toHex(block.hash)) throw new Error('the decoded block hash is not the hash of its header encoding');
+  if (again.txHashes.join() !== block.txs.map((t) => toHex(t.hash)).join()) throw new Error('a decoded tx hash is not the hash of its unsigned encoding');
 }
