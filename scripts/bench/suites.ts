@@ -542,19 +542,24 @@ export async function benchMemory(ctx: BenchContext, options: { genesis: boolean
       unit: 'MiB',
       summary: rss,
       target: { text: '< 1,024 MiB', check: (median) => median < 1024 },
-      note: `${last.stateKeys.toLocaleString('en-US')} state keys, heap used ${fmt(last.heapUsedBytes / MB)} MiB, peak RSS ${fmt(last.peakRssBytes / MB)} MiB, open ${fmt(last.openMs)} ms`,
+      note: `${last.stateKeys.toLocaleString('en-US')} state keys, heap used ${fmt(last.heapUsedBytes / MB)} MiB, peak RSS ${fmt(last.peakRssBytes / MB)} MiB, RSS when Chain.open began ${fmt(last.rssAtOpenBytes / MB)} MiB, open ${fmt(last.openMs)} ms`,
     });
     add(ctx, { id: 'disk.state', label: `LevelDB size with ${n.toLocaleString('en-US')} funded accounts`, unit: 'MiB', summary: summarize([(await dirBytes(join(dir, 'state'))) / MB]) });
     if (options.genesis) {
       const first = await runChild('create-genesis', n, join(dir, 'genesis'));
       const again = await runChild('open-genesis', n, join(dir, 'genesis'));
-      for (const [id, r, what] of [['memory.genesis.first', first, 'first start'], ['memory.genesis.restart', again, 'restart']] as const) {
+      const phases = [
+        ['memory.genesis.first', first, 'first start (genesis built into the store, its state kept)'],
+        ['memory.genesis.restart', again, 'restart (genesis recognised by its config fingerprint, state loaded)'],
+      ] as const;
+      for (const [id, r, what] of phases) {
         add(ctx, {
           id,
           label: `RSS after ${what} from a genesis funding ${n.toLocaleString('en-US')} accounts`,
           unit: 'MiB',
           summary: summarize([r.rssBytes / MB]),
-          note: `heap used ${fmt(r.heapUsedBytes / MB)} MiB, peak RSS ${fmt(r.peakRssBytes / MB)} MiB, open ${fmt(r.openMs)} ms`,
+          target: { text: '< 1,024 MiB', check: (median) => median < 1024 },
+          note: `heap used ${fmt(r.heapUsedBytes / MB)} MiB, peak RSS ${fmt(r.peakRssBytes / MB)} MiB, RSS when Chain.open began ${fmt(r.rssAtOpenBytes / MB)} MiB (genesis config included), open ${fmt(r.openMs)} ms`,
         });
       }
       add(ctx, { id: 'disk.genesis', label: `LevelDB size with a ${n.toLocaleString('en-US')}-account genesis (state and its mint events)`, unit: 'MiB', summary: summarize([(await dirBytes(join(dir, 'genesis'))) / MB]) });

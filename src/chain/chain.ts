@@ -18,12 +18,12 @@ import {
 } from '../tokenomics/index.ts';
 import { produceBlock } from './block-production.ts';
 import { type ImportedBlock, type ParentInfo, importBlock } from './block-import.ts';
-import { type Block, type BlockHeader, assembleBlock, decodeBlock } from './codec/block.ts';
+import { type Block, type BlockHeader, decodeBlock } from './codec/block.ts';
 import { bytesEqual } from './codec/msgpack.ts';
 import { type SignedTx, decodeSignedTx } from './codec/tx.ts';
 import { toHex } from './crypto.ts';
 import { ChainError, ChainErrorCode } from './errors.ts';
-import { ZERO_SIGNATURE, buildGenesis } from './genesis-block.ts';
+import { checkGenesis, writeGenesis } from './genesis-start.ts';
 import { finalizedHeight, isBetterHead } from './fork-choice.ts';
 import { DEFAULT_MEMPOOL_LIMITS, type Dropped, Mempool } from './mempool.ts';
 import { ChainStore } from './store/chain-store.ts';
@@ -118,31 +118,26 @@ export class Chain {
     this.mempool = new Mempool({ chainId: this.params.chainId, ...(options.mempoolLimits ?? DEFAULT_MEMPOOL_LIMITS) }, this.headView());
   }
 
-  /** Opens the chain in a store: writes genesis on first start, else loads the last committed block. */
+  /**
+   * Opens the chain in a store: writes genesis on first start (its built state becomes the chain's,
+   * not re-read), else checks the stored genesis against the config and loads the last committed block.
+   */
   static async open(options: ChainOptions): Promise<Chain> {
-    const genesis = buildGenesis(options.genesis);
     const { store, logger } = options;
     let stored = await store.head();
+    let fresh: MemoryState | null = null;
     if (stored === null) {
-      const block = assembleBlock(genesis.header, [], ZERO_SIGNATURE);
-      await store.commitBlock({
-        height: 0n, hash: genesis.hash, blockBytes: block.bytes, stateRoot: genesis.stateRoot,
-        writes: genesis.writes, undo: new Map(), events: genesis.events, txHashes: [],
-      });
+      const genesis = await writeGenesis(store, options.genesis);
       logger.info({ chainId: options.genesis.params.chainId, genesisHash: toHex(genesis.hash) }, 'wrote genesis');
+      fresh = genesis.state;
       stored = await store.head();
-    }
-    const storedGenesis = await store.hashAtHeight(0n);
-    if (storedGenesis === null || !bytesEqual(storedGenesis, genesis.hash)) {
-      throw new ChainError(
-        ChainErrorCode.InvalidConfig,
-        `The data dir holds a chain with genesis ${storedGenesis === null ? 'none' : toHex(storedGenesis)}, but the genesis file gives ${toHex(genesis.hash)}. Use another --data-dir or the matching genesis.`,
-      );
+    } else {
+      await checkGenesis(store, options.genesis);
     }
     const headBytes = await store.blockByHash(stored!.hash);
     if (headBytes === null) throw new ChainError(ChainErrorCode.StoreCorrupt, 'The head block is missing from the store.');
     const headBlock = decodeBlock(headBytes);
-    const state = await store.loadState();
+    const state = fresh ?? (await store.loadState());
     const chain = new Chain(options, state, { header: headBlock.header, hash: headBlock.hash });
     await chain.loadRecentHeaders();
     await chain.restorePending();

@@ -3,10 +3,11 @@
  * state root hashes every genesis key from 32 zero bytes (SPEC 7), and its hash is every node's
  * first parent, so two nodes with different genesis files can never share a chain.
  */
-import { type GenesisConfig, type GenesisResult, buildGenesisState } from '../tokenomics/index.ts';
+import { type GenesisBuildOptions, type GenesisConfig, type GenesisResult, buildGenesisState } from '../tokenomics/index.ts';
 import type { BlockHeader } from './codec/block.ts';
 import { headerHash, txRoot } from './codec/block.ts';
-import { GENESIS_PARENT_ROOT, stateRoot } from './codec/state.ts';
+import { GENESIS_PARENT_ROOT } from './codec/state.ts';
+import { streamedStateRoot } from './streamed-state-root.ts';
 
 export interface Genesis extends GenesisResult {
   readonly header: BlockHeader;
@@ -17,9 +18,11 @@ export interface Genesis extends GenesisResult {
 export const ZERO_KEY_HEX = '00'.repeat(32);
 export const ZERO_SIGNATURE = new Uint8Array(64);
 
-export function buildGenesis(config: GenesisConfig): Genesis {
-  const result = buildGenesisState(config);
-  const root = stateRoot(GENESIS_PARENT_ROOT, result.writes);
+/** The genesis of `config`. A change that gives another block for one config must bump GENESIS_RULES_VERSION. */
+export function buildGenesis(config: GenesisConfig, options: GenesisBuildOptions = {}): Genesis {
+  const result = buildGenesisState(config, options);
+  // Every genesis key, a million for a million funded accounts: hashed entry by entry.
+  const root = streamedStateRoot(GENESIS_PARENT_ROOT, result.writes);
   const header: BlockHeader = {
     chainId: config.params.chainId,
     height: 0n,

@@ -16,7 +16,7 @@ import type { CreateScheduleOp } from './operations.ts';
 import type { ChainParams } from './params.ts';
 import type { AutoReplenish, Validator } from './records.ts';
 import * as K from './state/keys.ts';
-import { MemoryState, type WriteSet } from './state/store.ts';
+import { MemoryState, type StateValue, type WriteSet } from './state/store.ts';
 import { startInflationYear } from './steps/inflation.ts';
 
 export interface GenesisPool {
@@ -42,8 +42,21 @@ export interface GenesisResult {
   readonly state: MemoryState;
   /** Every genesis key: the genesis state root hashes these (SPEC 7). */
   readonly writes: WriteSet;
+  /** The genesis events in order; empty when `onEvents` took them. */
   readonly events: readonly TokenEvent[];
 }
+
+export interface GenesisBuildOptions {
+  /**
+   * Takes the genesis events in order, a slice at a time, as they are made, instead of returning
+   * them: a genesis funding a million accounts makes a million mint events, and a caller that
+   * stores them at once never needs them all in memory together.
+   */
+  readonly onEvents?: (events: readonly TokenEvent[]) => void;
+}
+
+/** Events handed to `onEvents` per call: large enough to be cheap, small enough to die young. */
+const EVENT_SLICE = 4_096;
 
 function invalid(field: string, problem: string): never {
   throw new TokenError(ErrorCode.InvalidGenesis, `genesis ${field}: ${problem}`);
@@ -110,11 +123,18 @@ export function validateGenesis(config: GenesisConfig): void {
   }
 }
 
-/** Builds the height-0 state. Errors in pools or schedules name their genesis field. */
-export function buildGenesisState(config: GenesisConfig): GenesisResult {
+/**
+ * Builds the height-0 state. Errors in pools or schedules name their genesis field. A change here
+ * that gives another genesis for the same config must bump GENESIS_RULES_VERSION
+ * (chain/genesis-fingerprint.ts), or nodes restarting on an existing data dir would not notice it.
+ */
+export function buildGenesisState(config: GenesisConfig, options: GenesisBuildOptions = {}): GenesisResult {
   validateGenesis(config);
-  const base = new MemoryState();
-  const l = new Ledger(base, { height: 0n, timestampMs: config.params.genesisTimeMs }, IdSource.forBlock(0n));
+  const l = new Ledger(new MemoryState(), { height: 0n, timestampMs: config.params.genesisTimeMs }, IdSource.forBlock(0n));
+  const { onEvents } = options;
+  const drain = (): void => {
+    if (onEvents !== undefined && l.events.length > 0) onEvents(l.events.splice(0));
+  };
   l.overlay.set(K.META_PARAMS, config.params);
   l.setHead(l.position);
   l.setSupply({ totalMinted: 0n, totalBurned: 0n, annualProvision: 0n, carry: 0n });
@@ -123,15 +143,26 @@ export function buildGenesisState(config: GenesisConfig): GenesisResult {
   l.overlay.set(K.META_POOLS, []);
   l.overlay.set(K.META_SCHEDULES, []);
   l.overlay.set(K.META_RELAYS, []);
-  for (const { account, amount } of config.distribution) l.mint(amount, 'genesis', { account });
+  for (const { account, amount } of config.distribution) {
+    l.mint(amount, 'genesis', { account });
+    if (l.events.length >= EVENT_SLICE) drain();
+  }
   config.pools.forEach((pool, i) =>
     inField(`pools[${i}]`, () => openPool(l, { name: pool.name, initialAmount: pool.amount, operator: pool.operator, autoReplenish: pool.autoReplenish }, 'genesis')),
   );
   config.schedules.forEach((schedule, i) => inField(`schedules[${i}]`, () => openSchedule(l, schedule)));
   l.setSupply(startInflationYear(l.supply(), config.params.supply.inflationRateBps));
-  base.commit(l.overlay.writes);
-  checkStateInvariants(base);
-  return { state: base, writes: l.overlay.writes, events: l.events };
+  drain();
+  // The ledger ran on an empty state, so the state is exactly the writes: built from them directly,
+  // without the undo record `commit` would make (a million nulls for a million accounts).
+  const writes = l.overlay.writes;
+  const state = new MemoryState(presentEntries(writes));
+  checkStateInvariants(state);
+  return { state, writes, events: l.events };
+}
+
+function* presentEntries(writes: WriteSet): Generator<[string, StateValue]> {
+  for (const [key, value] of writes) if (value !== null) yield [key, value];
 }
 
 function inField<T>(field: string, build: () => T): T {

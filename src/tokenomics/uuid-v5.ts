@@ -20,6 +20,24 @@ export function uuidV5(name: string | Uint8Array, namespace: Uint8Array): string
   const digest = createHash('sha1').update(namespace).update(name).digest();
   digest[6] = (digest[6]! & 0x0f) | 0x50;
   digest[8] = (digest[8]! & 0x3f) | 0x80;
-  const hex = digest.toString('hex', 0, 16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return formatUuid(digest);
+}
+
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
+const text = Buffer.alloc(36);
+
+/**
+ * 16 bytes as a UUID's canonical text, as one flat string: slicing a hex string and joining the
+ * parts leaves V8 a rope of five slices (about 300 bytes each, instead of 56), and the state and
+ * the events hold millions of ids.
+ */
+export function formatUuid(bytes: Uint8Array): string {
+  let at = 0;
+  for (let i = 0; i < 16; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) text[at++] = 0x2d;
+    const b = bytes[i]!;
+    text[at++] = HEX_DIGITS[b >> 4]!;
+    text[at++] = HEX_DIGITS[b & 0x0f]!;
+  }
+  return text.toString('latin1', 0, 36);
 }

@@ -46,26 +46,56 @@ class Writer {
 
   uint(v: bigint): void {
     if (v < 0n || v >= U64_LIMIT) throw new RangeError(`${v} is not a u64`);
-    if (v < 0x80n) this.byte(Number(v));
-    else if (v < 0x100n) {
+    if (v < 0x1_0000_0000n) {
+      this.smallUint(Number(v));
+      return;
+    }
+    this.room(9);
+    this.buf[this.length] = 0xcf;
+    this.buf.writeBigUInt64BE(v, this.length + 1);
+    this.length += 9;
+  }
+
+  /** Below 2^32: number arithmetic, cheaper than bigint comparisons. */
+  private smallUint(v: number): void {
+    if (v < 0x80) this.byte(v);
+    else if (v < 0x100) {
       this.byte(0xcc);
-      this.byte(Number(v));
-    } else if (v < 0x10000n) {
+      this.byte(v);
+    } else if (v < 0x10000) {
       this.room(3);
       this.buf[this.length] = 0xcd;
-      this.buf.writeUInt16BE(Number(v), this.length + 1);
+      this.buf.writeUInt16BE(v, this.length + 1);
       this.length += 3;
-    } else if (v < 0x1_0000_0000n) {
+    } else {
       this.room(5);
       this.buf[this.length] = 0xce;
-      this.buf.writeUInt32BE(Number(v), this.length + 1);
+      this.buf.writeUInt32BE(v, this.length + 1);
       this.length += 5;
-    } else {
-      this.room(9);
-      this.buf[this.length] = 0xcf;
-      this.buf.writeBigUInt64BE(v, this.length + 1);
-      this.length += 9;
     }
+  }
+
+  /** Short ASCII strings (reasons, kinds, ids) are copied byte by byte: no native call for them. */
+  private string(v: string): void {
+    if (v.length < 32) {
+      this.room(v.length + 1);
+      const start = this.length;
+      this.buf[start] = 0xa0 | v.length;
+      let i = 0;
+      for (; i < v.length; i++) {
+        const c = v.charCodeAt(i);
+        if (c > 0x7f) break;
+        this.buf[start + 1 + i] = c;
+      }
+      if (i === v.length) {
+        this.length = start + 1 + i;
+        return;
+      }
+    }
+    const length = Buffer.byteLength(v, 'utf8');
+    this.head(0xa0, 0xd9, 0xda, 0xdb, length, 32);
+    this.room(length);
+    this.length += this.buf.write(v, this.length, length, 'utf8');
   }
 
   bytes(data: Uint8Array): void {
@@ -80,12 +110,11 @@ class Writer {
     else if (v === false) this.byte(0xc2);
     else if (typeof v === 'bigint') this.uint(v);
     else if (typeof v === 'number') {
-      if (!Number.isSafeInteger(v)) throw new RangeError(`${v} is not an unsigned integer`);
-      this.uint(BigInt(v));
+      if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`${v} is not an unsigned integer`);
+      if (v < 0x1_0000_0000) this.smallUint(v);
+      else this.uint(BigInt(v));
     } else if (typeof v === 'string') {
-      const utf8 = Buffer.from(v, 'utf8');
-      this.head(0xa0, 0xd9, 0xda, 0xdb, utf8.length, 32);
-      this.bytes(utf8);
+      this.string(v);
     } else if (v instanceof Uint8Array) {
       this.head(0, 0xc4, 0xc5, 0xc6, v.length, 0);
       this.bytes(v);

@@ -4,6 +4,7 @@
  * the first thing that is wrong.
  */
 import { U64_MAX } from '../../tokenomics/index.ts';
+import { formatUuid } from '../../tokenomics/uuid-v5.ts';
 import { malformed } from '../errors.ts';
 
 /** A short, never-throwing description of an untrusted decoded value for error messages. */
@@ -80,13 +81,12 @@ export function hexBin(length: number): Codec<string> {
   };
 }
 
+const uuidBin = bin(16);
+
 /** A UUID as its 16 raw bytes. */
 export const uuid: Codec<string> = {
   enc: (v) => Buffer.from(v.replace(/-/g, ''), 'hex'),
-  dec(raw, path) {
-    const hex = Buffer.from(bin(16).dec(raw, path)).toString('hex');
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-  },
+  dec: (raw, path) => formatUuid(uuidBin.dec(raw, path)),
 };
 
 export function nullable<T>(inner: Codec<T>): Codec<T | null> {

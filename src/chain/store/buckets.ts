@@ -8,7 +8,11 @@ import { U64_MAX } from '../../tokenomics/index.ts';
 import { malformed } from '../errors.ts';
 
 export const Bucket = {
-  /** `head` -> pack([height, block hash, state root]): the last committed block. */
+  /**
+   * `head` -> pack([height, block hash, state root]): the last committed block.
+   * `genesis-config` -> pack(SHA-256 fingerprint of the genesis config), written with the genesis
+   * block (absent in data dirs of older nodes): a restart recognises its genesis without rebuilding it.
+   */
   META: 1,
   /** block hash -> block bytes (the canonical wire encoding). */
   BLOCK: 2,
@@ -64,5 +68,8 @@ export function indexBytes(index: number): Uint8Array {
   return out;
 }
 
-/** The META bucket's one key today (after the bucket byte): the head pointer. */
+/** META key (after the bucket byte) of the head pointer. */
 export const META_HEAD_KEY: Uint8Array = Buffer.from('head', 'ascii');
+
+/** META key (after the bucket byte) of the genesis config's fingerprint. */
+export const META_GENESIS_CONFIG_KEY: Uint8Array = Buffer.from('genesis-config', 'ascii');

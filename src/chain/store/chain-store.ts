@@ -12,7 +12,7 @@ import { pack, unpack } from '../codec/msgpack.ts';
 import { bin, list, nullable, record, u64 } from '../codec/schema.ts';
 import { decodeStateValue, encodeStateValue, stateKeyBytes } from '../codec/state.ts';
 import { ChainError, ChainErrorCode, malformed } from '../errors.ts';
-import { Bucket, META_HEAD_KEY, bucketKey, heightBytes, indexBytes, isU64 } from './buckets.ts';
+import { Bucket, META_GENESIS_CONFIG_KEY, META_HEAD_KEY, bucketKey, heightBytes, indexBytes, isU64 } from './buckets.ts';
 import { type BatchOp, type Db, type EntityCodec, Repository, storeFailure } from './repository.ts';
 
 export interface StoredHead {
@@ -50,6 +50,32 @@ export interface BranchCommit {
   /** Net state change from the old head's state to the new tip's. */
   readonly writes: WriteSet;
   readonly head: StoredHead;
+}
+
+/** What the genesis batch adds last: the block itself, the head, and the config's fingerprint. */
+export interface GenesisHead {
+  readonly hash: Uint8Array;
+  readonly blockBytes: Uint8Array;
+  readonly stateRoot: Uint8Array;
+  /** See genesis-fingerprint.ts; null (a config it cannot encode) stores none. */
+  readonly fingerprint: Uint8Array | null;
+}
+
+/**
+ * The genesis block on its way into the store: ONE atomic batch like every block, but filled piece
+ * by piece (LevelDB's chained batch holds the encoded entries natively) while the genesis is built,
+ * so a genesis funding a million accounts never holds its events, or a million encoded operations,
+ * in JS at once. Nothing is written before `commit`.
+ */
+export interface GenesisBatch {
+  /** Adds genesis events in the order they were made; numbering continues across calls. */
+  events(events: readonly TokenEvent[]): void;
+  /** Adds the genesis state. */
+  state(writes: WriteSet): void;
+  /** Adds the block, its index, the head and the fingerprint, and writes everything at once. */
+  commit(head: GenesisHead): Promise<void>;
+  /** Drops everything added (the genesis could not be built). */
+  abort(): Promise<void>;
 }
 
 export interface HistoryOptions {
@@ -131,9 +157,23 @@ const pendingCodec = record<PendingEntry>({ seq: u64, bytes: bin() });
 
 const reasonOf = (event: TokenEvent): string => (event.kind === 'distribution' ? event.recipientType : event.reason);
 
+/** An encoder failure while a block's batch is assembled, as a typed error (typed errors pass through). */
+function unencodable(height: bigint, err: unknown): ChainError {
+  if (err instanceof ChainError) return err;
+  const detail = err instanceof Error ? err.message : String(err);
+  return new ChainError(ChainErrorCode.MalformedBytes, `Block ${height} cannot be encoded for the store: ${detail}`, { cause: err });
+}
+
+/**
+ * Compacting an empty key range (no key starts with byte 0) makes LevelDB flush its memtable to a
+ * table file first, and compacts nothing.
+ */
+const NO_KEYS = Uint8Array.of(0);
+
 export class ChainStore {
   private readonly db: Db;
   private readonly meta: Repository<'head', StoredHead>;
+  private readonly genesisConfig: Repository<'fingerprint', Uint8Array>;
   private readonly blocks: Repository<Uint8Array, Uint8Array>;
   private readonly canonical: Repository<bigint, Uint8Array>;
   private readonly state: Repository<string, StateValue>;
@@ -148,6 +188,7 @@ export class ChainStore {
     this.db = db;
     const hashKey = (hash: Uint8Array): Uint8Array => hash;
     this.meta = new Repository(db, 'head', Bucket.META, schemaCodec(() => META_HEAD_KEY, 'head', headCodec));
+    this.genesisConfig = new Repository(db, 'genesis fingerprint', Bucket.META, schemaCodec(() => META_GENESIS_CONFIG_KEY, 'genesis fingerprint', bin(32)));
     this.blocks = new Repository(db, 'block', Bucket.BLOCK, rawBytes(hashKey));
     this.canonical = new Repository(db, 'canonical hash', Bucket.CANONICAL, schemaCodec(heightBytes, 'canonical hash', bin(32)));
     this.state = new Repository(db, 'state', Bucket.STATE, {
@@ -202,6 +243,55 @@ export class ChainStore {
     return this.meta.get('head');
   }
 
+  /** The fingerprint of the config the genesis was built from; null in data dirs of older nodes. */
+  genesisFingerprint(): Promise<Uint8Array | null> {
+    return this.genesisConfig.get('fingerprint');
+  }
+
+  /** Records the fingerprint once an older data dir's genesis has been checked the slow way. */
+  putGenesisFingerprint(fingerprint: Uint8Array): Promise<void> {
+    return this.write([this.genesisConfig.put('fingerprint', fingerprint)], 'record the genesis fingerprint');
+  }
+
+  /** Starts the genesis block's batch (see GenesisBatch); the store must be empty. */
+  genesisBatch(): GenesisBatch {
+    const batch = this.db.batch();
+    const add = (op: BatchOp): void => {
+      if (op.type === 'put') batch.put(op.key, op.value);
+      else batch.del(op.key);
+    };
+    const encoded = (stage: () => void): void => {
+      try {
+        stage();
+      } catch (err) {
+        throw unencodable(0n, err);
+      }
+    };
+    const putEvent = this.eventPuts(0n);
+    return {
+      events: (events) => encoded(() => events.forEach((event) => add(putEvent(event)))),
+      state: (writes) => encoded(() => writes.forEach((value, key) => add(value === null ? this.state.del(key) : this.state.put(key, value)))),
+      commit: async (head) => {
+        encoded(() => {
+          const ops: BatchOp[] = [];
+          this.blockOps({ height: 0n, hash: head.hash, blockBytes: head.blockBytes, undo: new Map(), events: [], txHashes: [] }, ops);
+          ops.push(this.meta.put('head', { height: 0n, hash: head.hash, stateRoot: head.stateRoot }));
+          if (head.fingerprint !== null) ops.push(this.genesisConfig.put('fingerprint', head.fingerprint));
+          ops.forEach(add);
+        });
+        try {
+          await batch.write();
+          // The whole genesis now sits in LevelDB's memtable (hundreds of MB for a million accounts)
+          // until a later write finds it full: flushing it now hands that memory back at once.
+          await this.compactRange(NO_KEYS, NO_KEYS);
+        } catch (err) {
+          throw storeFailure('commit the genesis block', err);
+        }
+      },
+      abort: () => batch.close(),
+    };
+  }
+
   /**
    * Writes a whole block in ONE atomic batch: block, canonical index, state writes, undo record,
    * tx index, history events, removal of its txs from the pending journal, and the head pointer.
@@ -236,9 +326,7 @@ export class ChainStore {
       for (const [key, value] of input.writes) ops.push(value === null ? this.state.del(key) : this.state.put(key, value));
       ops.push(this.meta.put('head', { height: input.head.height, hash: input.head.hash, stateRoot: input.head.stateRoot }));
     } catch (err) {
-      if (err instanceof ChainError) throw err;
-      const detail = err instanceof Error ? err.message : String(err);
-      throw new ChainError(ChainErrorCode.MalformedBytes, `Block ${input.head.height} cannot be encoded for the store: ${detail}`, { cause: err });
+      throw unencodable(input.head.height, err);
     }
     await this.write(ops, `commit block ${input.head.height}`);
   }
@@ -257,11 +345,14 @@ export class ChainStore {
       ops.push(this.txs.put(hash, { height: input.height, index }));
       ops.push(this.pending.del(hash));
     });
-    // Each kind is numbered within the block on its own, so a kind's bucket has no gaps.
+    const putEvent = this.eventPuts(input.height);
+    for (const event of input.events) ops.push(putEvent(event));
+  }
+
+  /** Puts one block's events in order: each kind is numbered on its own, so a kind's bucket has no gaps. */
+  private eventPuts(height: bigint): (event: TokenEvent) => BatchOp {
     const next: Record<HistoryKind, number> = { mint: 0, burn: 0, distribution: 0 };
-    for (const event of input.events) {
-      ops.push(this.events[event.kind].put({ height: input.height, index: next[event.kind]++ }, event));
-    }
+    return (event) => this.events[event.kind].put({ height, index: next[event.kind]++ }, event);
   }
 
   /** The whole committed state; a value that does not decode is StoreCorrupt naming its key. */
@@ -324,6 +415,11 @@ export class ChainStore {
   /** Previous values of the keys block `height` wrote (null = the key did not exist), to revert it. */
   async undoRecord(height: bigint): Promise<WriteSet | null> {
     return isU64(height) ? this.undo.get(height) : null;
+  }
+
+  /** LevelDB's compactRange: classic-level has it, but `level`'s types also cover the browser build. */
+  private compactRange(start: Uint8Array, end: Uint8Array): Promise<void> {
+    return (this.db as unknown as { compactRange(start: Uint8Array, end: Uint8Array): Promise<void> }).compactRange(start, end);
   }
 
   private async pendingEntries(): Promise<PendingEntry[]> {

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { parse, v5 } from 'uuid';
 import { describe, expect, it } from 'vitest';
 import { DCHAT_NAMESPACE } from '../../../src/tokenomics/ids.ts';
-import { uuidBytes, uuidV5 } from '../../../src/tokenomics/uuid-v5.ts';
+import { formatUuid, uuidBytes, uuidV5 } from '../../../src/tokenomics/uuid-v5.ts';
 
 describe('uuidV5', () => {
   it('matches the uuid package for the RFC example and the dchat namespace', () => {
@@ -25,5 +25,15 @@ describe('uuidV5', () => {
     expect([...uuidBytes(DCHAT_NAMESPACE)]).toEqual([...parse(DCHAT_NAMESPACE)]);
     expect(() => uuidBytes('not-a-uuid')).toThrow(TypeError);
     expect(() => uuidBytes(DCHAT_NAMESPACE.toUpperCase())).toThrow(TypeError);
+  });
+});
+
+describe('formatUuid', () => {
+  it('writes 16 bytes as the canonical lowercase text, the inverse of uuidBytes', () => {
+    fc.assert(fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), (bytes) => {
+      const text = formatUuid(bytes);
+      expect(text).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      expect([...uuidBytes(text)]).toEqual([...bytes]);
+    }));
   });
 });

@@ -1,0 +1,69 @@
+/**
+ * The genesis when a chain opens its store. First start: the genesis is built straight into the
+ * store's batch (events as they are made, then the state) and its state becomes the chain's state,
+ * so no second copy is read back. Restart: a store whose fingerprint matches the config is accepted
+ * without building anything; otherwise (another config, or a data dir of an older node) the genesis
+ * is built and its hash compared with the stored one, as before fingerprints existed.
+ */
+import { type GenesisConfig, type MemoryState, validateGenesis } from '../tokenomics/index.ts';
+import { assembleBlock } from './codec/block.ts';
+import { bytesEqual } from './codec/msgpack.ts';
+import { toHex } from './crypto.ts';
+import { ChainError, ChainErrorCode } from './errors.ts';
+import { ZERO_SIGNATURE, buildGenesis } from './genesis-block.ts';
+import { genesisFingerprint } from './genesis-fingerprint.ts';
+import type { ChainStore, GenesisBatch, GenesisHead } from './store/chain-store.ts';
+
+export interface WrittenGenesis {
+  readonly state: MemoryState;
+  readonly hash: Uint8Array;
+}
+
+/** Builds the genesis into an empty store (one atomic batch) and returns its state. */
+export async function writeGenesis(store: ChainStore, config: GenesisConfig): Promise<WrittenGenesis> {
+  const batch = store.genesisBatch();
+  try {
+    const { state, head } = stageGenesis(batch, config);
+    await batch.commit(head);
+    return { state, hash: head.hash };
+  } catch (err) {
+    await batch.abort();
+    throw err;
+  }
+}
+
+/**
+ * Builds the genesis into `batch`. Apart from the state, what it builds (the write set, the
+ * events) is garbage once this returns, before the batch is written.
+ */
+function stageGenesis(batch: GenesisBatch, config: GenesisConfig): { state: MemoryState; head: GenesisHead } {
+  const genesis = buildGenesis(config, { onEvents: (events) => batch.events(events) });
+  batch.state(genesis.writes);
+  const block = assembleBlock(genesis.header, [], ZERO_SIGNATURE);
+  return {
+    state: genesis.state,
+    head: { hash: genesis.hash, blockBytes: block.bytes, stateRoot: genesis.stateRoot, fingerprint: genesisFingerprint(config) },
+  };
+}
+
+/** Refuses (InvalidConfig) a store whose genesis is not the one `config` builds. */
+export async function checkGenesis(store: ChainStore, config: GenesisConfig): Promise<void> {
+  const storedHash = await store.hashAtHeight(0n);
+  const stored = await store.genesisFingerprint();
+  const fingerprint = genesisFingerprint(config);
+  if (storedHash !== null && stored !== null && fingerprint !== null && bytesEqual(stored, fingerprint)) {
+    // Cheap, and keeps SPEC 3.1: a genesis that breaks an invariant is refused at every start.
+    validateGenesis(config);
+    return;
+  }
+  // Only the hash is needed: the events are dropped as they are made.
+  const { hash } = buildGenesis(config, { onEvents: () => undefined });
+  if (storedHash === null || !bytesEqual(storedHash, hash)) {
+    throw new ChainError(
+      ChainErrorCode.InvalidConfig,
+      `The data dir holds a chain with genesis ${storedHash === null ? 'none' : toHex(storedHash)}, but the genesis file gives ${toHex(hash)}. Use another --data-dir or the matching genesis.`,
+    );
+  }
+  // The same genesis, checked the slow way: record the fingerprint so the next restart is quick.
+  if (fingerprint !== null) await store.putGenesisFingerprint(fingerprint);
+}

@@ -1,0 +1,220 @@
+/**
+ * What Chain.open does with the genesis (genesis-start.ts). The first start writes the genesis with
+ * its config's fingerprint and keeps the built state as the chain's; a restart with the same config
+ * builds no genesis at all (counted on buildGenesis, no timing); another config is refused with
+ * InvalidConfig; a data dir of an older node (no fingerprint) opens by building and comparing hashes,
+ * and records the fingerprint for next time. A crash cannot leave a genesis without its fingerprint:
+ * both are in the one atomic batch of the genesis block.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Chain } from '../../../src/chain/chain.ts';
+import { assembleBlock } from '../../../src/chain/codec/block.ts';
+import { toHex } from '../../../src/chain/crypto.ts';
+import { ChainErrorCode } from '../../../src/chain/errors.ts';
+import { ZERO_SIGNATURE, buildGenesis } from '../../../src/chain/genesis-block.ts';
+import { genesisFingerprint } from '../../../src/chain/genesis-fingerprint.ts';
+import { ChainStore } from '../../../src/chain/store/chain-store.ts';
+import { createLogger } from '../../../src/node/logger.ts';
+import { ErrorCode, type GenesisConfig } from '../../../src/tokenomics/index.ts';
+import { codeOfAsync } from '../../support/error-code.ts';
+import { testGenesisConfig } from './chain-fixture.ts';
+
+vi.mock('../../../src/chain/genesis-block.ts', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../../src/chain/genesis-block.ts')>();
+  return { ...actual, buildGenesis: vi.fn(actual.buildGenesis) };
+});
+
+const builds = vi.mocked(buildGenesis);
+const logger = createLogger('silent', false);
+const dirs: string[] = [];
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'dchat-genesis-start-'));
+  dirs.push(dir);
+  return dir;
+}
+
+beforeEach(() => {
+  builds.mockClear();
+});
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The test genesis with `count` more funded wallets (taken from the treasury's share). */
+function withWallets(count: number): GenesisConfig {
+  const base = testGenesisConfig(1);
+  const [first, ...rest] = base.distribution;
+  const wallets = Array.from({ length: count }, (_, i) => ({ account: `00000000-0000-5000-8000-${i.toString(16).padStart(12, '0')}`, amount: 7n }));
+  return { ...base, distribution: [{ ...first!, amount: first!.amount - 7n * BigInt(count) }, ...rest, ...wallets] };
+}
+
+/** Opens a chain on `dir` and closes it (and its store) again; returns its head hash and state. */
+async function start(dir: string, genesis: GenesisConfig): Promise<{ head: string; entries: unknown }> {
+  const store = await ChainStore.open(dir);
+  try {
+    const chain = await Chain.open({ store, genesis, logger, verifyThreads: 0 });
+    await chain.close();
+    return { head: toHex(chain.head.hash), entries: chain.state.sortedEntries() };
+  } finally {
+    await store.close();
+  }
+}
+
+/** A data dir as an older node left it: the genesis block committed without a fingerprint. */
+async function olderNodeDir(genesis: GenesisConfig): Promise<string> {
+  const dir = tempDir();
+  const built = buildGenesis(genesis);
+  const store = await ChainStore.open(dir);
+  await store.commitBlock({
+    height: 0n,
+    hash: built.hash,
+    blockBytes: assembleBlock(built.header, [], ZERO_SIGNATURE).bytes,
+    stateRoot: built.stateRoot,
+    writes: built.writes,
+    undo: new Map(),
+    events: built.events,
+    txHashes: [],
+  });
+  await store.close();
+  builds.mockClear();
+  return dir;
+}
+
+/** The stored fingerprint as hex, or null. */
+async function storedFingerprint(dir: string): Promise<string | null> {
+  const store = await ChainStore.open(dir);
+  try {
+    const stored = await store.genesisFingerprint();
+    return stored === null ? null : toHex(stored);
+  } finally {
+    await store.close();
+  }
+}
+
+async function refusal(dir: string, genesis: GenesisConfig): Promise<{ code: string; message: string }> {
+  const store = await ChainStore.open(dir);
+  try {
+    await Chain.open({ store, genesis, logger, verifyThreads: 0 });
+  } catch (err) {
+    return { code: (err as { code: string }).code, message: (err as Error).message };
+  } finally {
+    await store.close();
+  }
+  throw new Error('expected the chain to be refused');
+}
+
+describe('Chain.open and the genesis', () => {
+  const config = withWallets(5_000);
+  const genesisHash = toHex(buildGenesis(config).hash);
+
+  it('writes the genesis once, with the fingerprint of its config, and keeps the built state (equal to the stored one)', async () => {
+    const dir = tempDir();
+    builds.mockClear();
+    const first = await start(dir, config);
+    expect(builds).toHaveBeenCalledTimes(1);
+    expect(first.head).toBe(genesisHash);
+    expect(await storedFingerprint(dir)).toBe(toHex(genesisFingerprint(config)!));
+    const store = await ChainStore.open(dir);
+    try {
+      expect((await store.loadState()).sortedEntries()).toEqual(first.entries);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('stores every genesis event, numbered in order across the slices they are staged in', async () => {
+    const dir = tempDir();
+    await start(dir, config);
+    const expected = buildGenesis(config).events.filter((e) => e.kind === 'mint');
+    expect(expected.length).toBeGreaterThan(5_000);
+    const store = await ChainStore.open(dir);
+    try {
+      expect(await store.history('mint', { limit: 100_000 })).toEqual(expected.reverse());
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('restarts with the same genesis without building it', async () => {
+    const dir = tempDir();
+    const first = await start(dir, config);
+    builds.mockClear();
+    const again = await start(dir, config);
+    expect(builds).not.toHaveBeenCalled();
+    expect(again).toEqual(first);
+  });
+
+  it('refuses another genesis with InvalidConfig, naming both genesis hashes', async () => {
+    const dir = tempDir();
+    await start(dir, config);
+    const other = withWallets(4_999);
+    const { code, message } = await refusal(dir, other);
+    expect(code).toBe(ChainErrorCode.InvalidConfig);
+    expect(message).toContain(genesisHash);
+    expect(message).toContain(toHex(buildGenesis(other).hash));
+  });
+
+  it('still refuses a genesis that breaks an invariant when the fingerprint matches', async () => {
+    const dir = tempDir();
+    const small = testGenesisConfig(1);
+    await start(dir, small);
+    // Same config, so the same fingerprint: validation is what refuses it, not the stored hash.
+    const broken = { ...small, validators: [] };
+    const store = await ChainStore.open(dir);
+    try {
+      await store.putGenesisFingerprint(genesisFingerprint(broken)!);
+      expect(await codeOfAsync(Chain.open({ store, genesis: broken, logger, verifyThreads: 0 }))).toBe(ErrorCode.InvalidGenesis);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('opens a data dir of an older node by building and comparing, then records the fingerprint', async () => {
+    const dir = await olderNodeDir(config);
+    expect(await storedFingerprint(dir)).toBeNull();
+    const first = await start(dir, config);
+    expect(builds).toHaveBeenCalledTimes(1);
+    expect(first.head).toBe(genesisHash);
+    expect(await storedFingerprint(dir)).toBe(toHex(genesisFingerprint(config)!));
+    builds.mockClear();
+    expect(await start(dir, config)).toEqual(first);
+    expect(builds).not.toHaveBeenCalled();
+  });
+
+  it('refuses another genesis on a data dir of an older node, and records nothing', async () => {
+    const dir = await olderNodeDir(config);
+    expect((await refusal(dir, withWallets(4_999))).code).toBe(ChainErrorCode.InvalidConfig);
+    expect(await storedFingerprint(dir)).toBeNull();
+  });
+
+  it('falls back to building when the stored fingerprint is not the config’s, and corrects it', async () => {
+    const dir = tempDir();
+    const first = await start(dir, config);
+    const store = await ChainStore.open(dir);
+    await store.putGenesisFingerprint(new Uint8Array(32).fill(7));
+    await store.close();
+    builds.mockClear();
+    expect(await start(dir, config)).toEqual(first);
+    expect(builds).toHaveBeenCalledTimes(1);
+    expect(await storedFingerprint(dir)).toBe(toHex(genesisFingerprint(config)!));
+  });
+
+  it('writes nothing when the genesis cannot be built, even after events were staged', async () => {
+    const dir = tempDir();
+    // 5,000 wallets: a first slice of mint events is staged before the bad pool is reached.
+    const broken = { ...config, pools: [{ ...config.pools[0]!, name: '' }] };
+    const store = await ChainStore.open(dir);
+    try {
+      expect(await codeOfAsync(Chain.open({ store, genesis: broken, logger, verifyThreads: 0 }))).toBe(ErrorCode.InvalidGenesis);
+      expect(await store.head()).toBeNull();
+      expect(await store.history('mint', { limit: 1 })).toEqual([]);
+      expect((await store.loadState()).size).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
+});
