@@ -28,6 +28,8 @@ export interface GossipDeps {
   readonly logger: Logger;
   /** A valid-looking block whose parent we lack: the sender is ahead of us, so sync from it. */
   readonly onUnknownParent: (block: Block, from: PeerId) => void;
+  /** A message from `from` was REJECTed (gossipsub lowers its score once this verdict returns). */
+  readonly onRejected?: (from: PeerId) => void;
 }
 
 export interface VerdictCounts {
@@ -84,6 +86,7 @@ export class Gossip {
     this.counts[kind][result.verdict]++;
     if (result.verdict === Verdict.Reject) {
       this.deps.logger.warn({ kind, peer: from.toString(), reason: result.reason, bytes: data.length }, 'rejected an invalid gossip message');
+      this.deps.onRejected?.(from);
     } else if (result.verdict === Verdict.Ignore) {
       this.deps.logger.debug({ kind, peer: from.toString(), reason: result.reason }, 'ignored a gossip message');
     }

@@ -89,6 +89,7 @@ export class Network {
     this.gossip = new Gossip({
       pubsub: this.host.services.pubsub, chain, clock, names: this.names, logger,
       onUnknownParent: (block, from) => this.sync.onUnknownParent(block, from),
+      onRejected: (from) => this.peerManager.invalidMessage(from.toString()),
     });
   }
 

@@ -16,7 +16,7 @@ import type { Logger } from 'pino';
 import { NetworkError, NetworkErrorCode } from './errors.ts';
 import type { P2pHost } from './host.ts';
 import { MAX_STATUS_PEERS } from './messages.ts';
-import { DISCONNECT_SCORE } from './scoring.ts';
+import { DISCONNECT_SCORE, INVALID_MESSAGE_DECAY, INVALID_MESSAGE_WEIGHT } from './scoring.ts';
 
 export interface PeerManagerOptions {
   readonly bootstrap: readonly string[];
@@ -66,6 +66,8 @@ export class PeerManager {
   private readonly bans = new Map<string, number>();
   private readonly blocked = new Set<string>();
   private readonly penalties = new Map<string, { value: number; atMs: number }>();
+  /** Decaying count of REJECTed gossip messages per peer (see invalidMessage). */
+  private readonly invalid = new Map<string, { count: number; atMs: number }>();
   /** Listen addresses that peers announced (identify), for the status answer's peer list. */
   private readonly listenAddrs = new Map<string, Multiaddr[]>();
   /** Peers learned from status answers, not yet dialled. */
@@ -268,12 +270,33 @@ export class PeerManager {
   }
 
   private dropLowScores(): void {
-    const pubsub = this.host.services.pubsub as unknown as GossipSub;
-    for (const peer of this.host.getPeers()) {
-      const id = peer.toString();
-      const score = pubsub.getScore(id);
-      if (score < DISCONNECT_SCORE) this.ban(id, `gossip score ${score.toFixed(1)} below ${DISCONNECT_SCORE}`);
+    for (const peer of this.host.getPeers()) this.checkScore(peer.toString());
+    // Forget invalid-message counts that have decayed to nothing.
+    const now = this.nowMs();
+    for (const [id, { count, atMs }] of this.invalid) {
+      if (count * INVALID_MESSAGE_DECAY ** ((now - atMs) / 1_000) < 0.1) this.invalid.delete(id);
     }
+  }
+
+  /** Bans a peer whose gossip score (every penalty and reward together) fell below the disconnect line. */
+  /**
+   * A gossip message from `peerId` was REJECTed. Gossipsub's own P4 penalty is the rule (three
+   * invalid messages in a short while: -90, below the disconnect line), but its score is cached for
+   * a heartbeat and decays back above the line within about two seconds, so a periodic look can
+   * miss it; the same counter kept here bans on the spot.
+   */
+  invalidMessage(peerId: string): void {
+    const now = this.nowMs();
+    const last = this.invalid.get(peerId);
+    const count = (last === undefined ? 0 : last.count * INVALID_MESSAGE_DECAY ** ((now - last.atMs) / 1_000)) + 1;
+    this.invalid.set(peerId, { count, atMs: now });
+    const score = INVALID_MESSAGE_WEIGHT * count * count;
+    if (score < DISCONNECT_SCORE) this.ban(peerId, `${Math.round(count)} invalid gossip messages (score ${score.toFixed(1)} below ${DISCONNECT_SCORE})`);
+  }
+
+  private checkScore(peerId: string): void {
+    const score = (this.host.services.pubsub as unknown as GossipSub).getScore(peerId);
+    if (score < DISCONNECT_SCORE) this.ban(peerId, `gossip score ${score.toFixed(1)} below ${DISCONNECT_SCORE}`);
   }
 
   private redialBootstrap(): void {

@@ -25,6 +25,11 @@ export const SCORE_THRESHOLDS: PeerScoreThresholds = {
 /** Below this a peer is disconnected and banned for a while (the graylist threshold). */
 export const DISCONNECT_SCORE = SCORE_THRESHOLDS.graylistThreshold;
 
+/** P4: each invalid message adds 1 to a counter that decays by this factor every second... */
+export const INVALID_MESSAGE_DECAY = 0.97;
+/** ...and the score falls by this weight times the counter squared. */
+export const INVALID_MESSAGE_WEIGHT = -10;
+
 const TOPIC_PARAMS: TopicScoreParams = {
   topicWeight: 1,
   timeInMeshWeight: 0.01,
@@ -41,8 +46,8 @@ const TOPIC_PARAMS: TopicScoreParams = {
   meshMessageDeliveriesActivation: 5_000,
   meshFailurePenaltyWeight: 0,
   meshFailurePenaltyDecay: 0.5,
-  invalidMessageDeliveriesWeight: -10,
-  invalidMessageDeliveriesDecay: 0.97,
+  invalidMessageDeliveriesWeight: INVALID_MESSAGE_WEIGHT,
+  invalidMessageDeliveriesDecay: INVALID_MESSAGE_DECAY,
 };
 
 export function scoreParams(topics: readonly string[], appScore: (peerId: string) => number): Partial<PeerScoreParams> {
