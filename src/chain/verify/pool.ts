@@ -171,7 +171,16 @@ export class VerifyPool implements SignatureVerifier {
     this.closed = true;
     // Waiting checks are answered on this thread; those in flight as "not checked" (onExit).
     this.flush();
-    await Promise.all(this.slots.map((slot) => slot?.worker.terminate()));
+    // terminate() alone does not always keep the event loop alive until the worker is gone (seen on
+    // a busy machine: one of two workers exits, the other never does, and a caller awaiting close()
+    // is left with a promise that never settles: "unsettled top-level await"). A timer holds the
+    // loop open until every worker has exited.
+    const keepAlive = setInterval(() => undefined, 1_000);
+    try {
+      await Promise.all(this.slots.map((slot) => slot?.worker.terminate()));
+    } finally {
+      clearInterval(keepAlive);
+    }
   }
 
   /** Sends the waiting checks to the workers as one job. */
