@@ -28,7 +28,7 @@ import { finalizedHeight, isBetterHead } from './fork-choice.ts';
 import { DEFAULT_MEMPOOL_LIMITS, type Dropped, Mempool } from './mempool.ts';
 import { ChainStore } from './store/chain-store.ts';
 import { type SignatureVerifier, VerifyPool } from './verify/pool.ts';
-import { type SignatureResults, allVerified, verifyTxSignatures } from './verify/tx-signatures.ts';
+import { type SignatureResults, allVerified, verifyTxSignatures, verifyTxWith } from './verify/tx-signatures.ts';
 
 export type TxStatus =
   | { readonly status: 'pending' }
@@ -437,8 +437,11 @@ export class Chain {
   /** The mempool's checks and admission, or the typed error (remembered for txStatus). */
   private accept(tx: SignedTx, signatureVerified: boolean, included: boolean): void {
     const hash = toHex(tx.hash);
-    if (included) throw new ChainError(ChainErrorCode.DuplicateTx, `Transaction ${hash} is already included.`);
     try {
+      // The signature first: a copy of an included tx with a forged signature (same hash: the
+      // signature is not hashed) is an invalid message, and its sender is penalized for it.
+      verifyTxWith(tx, this.params.chainId, signatureVerified);
+      if (included) throw new ChainError(ChainErrorCode.DuplicateTx, `Transaction ${hash} is already included.`);
       this.mempool.add(tx, { signatureVerified });
     } catch (err) {
       if (isTokenError(err) || err instanceof ChainError) this.remember(hash, err);
@@ -504,6 +507,9 @@ export class Chain {
 
   /** Re-admits journaled transactions in the order they were accepted (one sender's tx may fund another's). */
   private async restorePending(): Promise<void> {
+    if (this.store.droppedJournalEntries > 0) {
+      this.logger.warn({ dropped: this.store.droppedJournalEntries }, 'dropped undecodable mempool journal entries');
+    }
     const journaled: SignedTx[] = [];
     for (const bytes of await this.store.loadPending()) {
       try {

@@ -75,8 +75,10 @@ export class Mempool {
    */
   add(tx: SignedTx, options: AddOptions = {}): void {
     const hash = toHex(tx.hash);
-    if (this.txs.has(hash)) throw new ChainError(ChainErrorCode.DuplicateTx, `Transaction ${hash} is already pending.`);
+    // The signature before the duplicate check: a pending tx's copy with a forged signature has the
+    // same hash, and must be refused as invalid (its gossip sender penalized), not as a duplicate.
     verifyTxWith(tx, this.options.chainId, options.signatureVerified === true);
+    if (this.txs.has(hash)) throw new ChainError(ChainErrorCode.DuplicateTx, `Transaction ${hash} is already pending.`);
     if (this.txs.size >= this.options.maxTxs) {
       throw new ChainError(ChainErrorCode.MempoolFull, `The mempool holds its limit of ${this.options.maxTxs} transactions; try again later.`);
     }

@@ -181,6 +181,10 @@ export class ChainStore {
   private readonly events: Record<HistoryKind, Repository<{ height: bigint; index: number }, TokenEvent>>;
   private readonly undo: Repository<bigint, WriteSet>;
   private readonly pending: Repository<Uint8Array, PendingEntry>;
+  /** The same bucket undecoded, so one damaged journal entry can be dropped instead of failing open. */
+  private readonly pendingRaw: Repository<Uint8Array, Uint8Array>;
+  /** Journal entries found undecodable (and deleted) when the store opened; the chain logs them. */
+  droppedJournalEntries = 0;
   /** Next journal sequence number; putPending calls come one at a time from the chain's queue. */
   private nextPendingSeq = 0n;
 
@@ -205,6 +209,7 @@ export class ChainStore {
     };
     this.undo = new Repository(db, 'undo record', Bucket.UNDO, undoCodec);
     this.pending = new Repository(db, 'pending tx', Bucket.PENDING, schemaCodec(hashKey, 'pending tx', pendingCodec));
+    this.pendingRaw = new Repository(db, 'pending tx', Bucket.PENDING, rawBytes(hashKey));
   }
 
   /** Opens (creating if missing) the store in `dir`. A dir held by another process is a config error. */
@@ -422,9 +427,26 @@ export class ChainStore {
     return (this.db as unknown as { compactRange(start: Uint8Array, end: Uint8Array): Promise<void> }).compactRange(start, end);
   }
 
+  /**
+   * The journal only spares accepted txs a restart; it holds nothing the chain depends on. So an
+   * entry that does not decode (a torn disk, a bug of another version) is deleted and counted, not
+   * a reason to refuse to start, unlike damage to blocks or state.
+   */
   private async pendingEntries(): Promise<PendingEntry[]> {
     const entries: PendingEntry[] = [];
-    for await (const [, entry] of this.pending.entries()) entries.push(entry);
+    const damaged: Uint8Array[] = [];
+    for await (const [key, bytes] of this.pendingRaw.entries()) {
+      try {
+        entries.push(pendingCodec.dec(unpack(bytes, 'pending tx'), 'pending tx'));
+      } catch (err) {
+        if (!(err instanceof ChainError)) throw err;
+        damaged.push(key);
+      }
+    }
+    if (damaged.length > 0) {
+      await this.write(damaged.map((key) => this.pending.del(key)), 'drop undecodable journal entries');
+      this.droppedJournalEntries += damaged.length;
+    }
     return entries.sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
   }
 

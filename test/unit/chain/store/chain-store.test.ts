@@ -281,9 +281,21 @@ describe('ChainStore', () => {
       await expect(store.txLocation(new Uint8Array(32))).rejects.toMatchObject({ code: ChainErrorCode.StoreCorrupt });
     });
 
-    // A journal entry that does not decode stops the open (the journal is read to continue its sequence).
-    await rawPut(dir, bucketKey(Bucket.PENDING, new Uint8Array(32)), Uint8Array.of(1, 2, 3));
-    await expect(ChainStore.open(dir)).rejects.toMatchObject({ code: ChainErrorCode.StoreCorrupt });
+  });
+
+  it('drops an undecodable mempool-journal entry at open (counted), keeps the good ones, and opens', async () => {
+    const dir = tempDir();
+    await withStore(dir, (store) => store.putPending(new Uint8Array(32).fill(1), Uint8Array.of(4, 5)));
+    await rawPut(dir, bucketKey(Bucket.PENDING, new Uint8Array(32).fill(2)), Uint8Array.of(1, 2, 3));
+    await withStore(dir, async (store) => {
+      expect(store.droppedJournalEntries).toBe(1);
+      expect((await store.loadPending()).map((x) => [...x])).toEqual([[4, 5]]);
+    });
+    // Deleted, not just skipped: the next open finds nothing to drop.
+    await withStore(dir, async (store) => {
+      expect(store.droppedJournalEntries).toBe(0);
+      expect(await store.loadPending()).toHaveLength(1);
+    });
   });
 
   it('refuses a data dir already open in another handle with a typed error', async () => {

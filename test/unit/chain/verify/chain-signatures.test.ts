@@ -125,6 +125,18 @@ describe('tx signatures on the verify pool', () => {
     expect(block.txs).toHaveLength(2);
   });
 
+  it('a pending or included tx with a forged signature (same hash) is InvalidSignature, not DuplicateTx', async () => {
+    const chain = await openChain(2);
+    const first = transfer(0n);
+    await chain.submitTx(first.bytes);
+    expect(await codeOf(chain.submitTx(forged(first).bytes))).toBe(ChainErrorCode.InvalidSignature);
+    expect(await codeOf(chain.submitTx(first.bytes))).toBe(ChainErrorCode.DuplicateTx);
+    await chain.produce(1n, proposer);
+    expect(await chain.txStatus(Buffer.from(first.hash).toString('hex'))).toMatchObject({ status: 'included' });
+    expect(await codeOf(chain.submitTx(forged(first).bytes))).toBe(ChainErrorCode.InvalidSignature);
+    expect(await codeOf(chain.submitTx(first.bytes))).toBe(ChainErrorCode.DuplicateTx);
+  });
+
   it('does not verify again the signatures of block txs that its mempool already holds', async () => {
     const counted: number[] = [];
     const inline = new VerifyPool({ threads: 0 });
