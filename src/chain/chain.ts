@@ -44,7 +44,7 @@ export interface ChainHead {
 /** What the chain announces: the network gossips these, the API and metrics watch them. */
 export interface ChainEvents {
   /** A block became part of the chain: `produced` here, or `imported` from a peer or sync. */
-  block: [block: Block, imported: ImportedBlock, origin: 'produced' | 'imported'];
+  block: [block: Block, imported: ImportedBlock, origin: 'produced' | 'imported', processMs: number];
   /** A transaction entered the mempool (from the API or a peer). */
   tx: [tx: SignedTx];
 }
@@ -91,6 +91,8 @@ export class Chain {
   private committed: MemoryState;
   private headBlock: ChainHead;
   private queue: Promise<unknown> = Promise.resolve();
+  /** When the running queued change began: a block's processing time is measured from its turn. */
+  private taskStartedMs = 0;
   private readonly rejected = new Map<string, { code: string; message: string }>();
   /** Canonical headers of the last blocks (for finality), oldest first. */
   private recent: BlockHeader[] = [];
@@ -170,7 +172,11 @@ export class Chain {
 
   /** Runs `task` after every earlier change has finished: one writer at a time. */
   private exclusive<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(task, task);
+    const timed = (): Promise<T> => {
+      this.taskStartedMs = performance.now();
+      return task();
+    };
+    const run = this.queue.then(timed, timed);
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -326,7 +332,8 @@ export class Chain {
       { from: String(ancestorHeight), depth: abandoned.length, newHead: String(tip.block.header.height), hash: toHex(tip.block.hash).slice(0, 16) },
       'reorg: switched to a better branch',
     );
-    for (const p of parts) this.events.emit('block', p.block, p.imported, 'imported');
+    const processMs = performance.now() - this.taskStartedMs;
+    for (const p of parts) this.events.emit('block', p.block, p.imported, 'imported', processMs);
     return { imported: tip.imported, outcome: 'reorged', depth: abandoned.length };
   }
 
@@ -498,11 +505,12 @@ export class Chain {
     this.updateFinality();
     const dropped = this.mempool.reset(this.headView(), block.txs.map((t) => toHex(t.hash)));
     this.recordDropped(dropped);
+    const processMs = performance.now() - this.taskStartedMs;
     this.logger.info(
-      { height: String(block.header.height), slot: String(block.header.slot), txs: block.txs.length, hash: toHex(block.hash).slice(0, 16) },
+      { height: String(block.header.height), slot: String(block.header.slot), txs: block.txs.length, hash: toHex(block.hash).slice(0, 16), ms: Math.round(processMs) },
       'block committed',
     );
-    this.events.emit('block', block, imported, origin);
+    this.events.emit('block', block, imported, origin, processMs);
   }
 
   /** Re-admits journaled transactions in the order they were accepted (one sender's tx may fund another's). */

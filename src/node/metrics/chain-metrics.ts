@@ -24,9 +24,10 @@ export function watchChain(metrics: NodeMetrics, deps: ChainMetricsDeps): () => 
     metrics.mempoolSize.set(chain.mempool.size);
   };
 
-  const onBlock = (...[block, imported, origin]: ChainEvents['block']): void => {
+  const onBlock = (...[block, imported, origin, processMs]: ChainEvents['block']): void => {
     const delayMs = deps.nowMs() - block.header.timestampMs;
     metrics.blockCommitDelay.observe({ origin }, Math.max(0, Number(delayMs)) / 1000);
+    metrics.blockProcess.observe({ origin }, processMs / 1000);
     metrics.txsPerBlock.observe(block.txs.length);
     metrics.txsIncluded.inc(block.txs.length);
     (origin === 'produced' ? metrics.blocksProduced : metrics.blocksImported).inc();

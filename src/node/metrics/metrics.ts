@@ -18,6 +18,7 @@ export interface NodeMetrics {
   readonly headHeight: Gauge;
   /** Seconds from a block's slot start to its commit as head: production (or import) time plus scheduling lag. */
   readonly blockCommitDelay: Histogram<'origin'>;
+  readonly blockProcess: Histogram<'origin'>;
   readonly txsPerBlock: Histogram;
   readonly blocksProduced: Counter;
   readonly blocksImported: Counter;
@@ -44,6 +45,8 @@ export interface NodeMetrics {
 const TXS_BUCKETS = [0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000];
 /** Slot-relative delays: a healthy block lands within tens of ms of its slot start. */
 const DELAY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10];
+/** A block's processing: an empty block takes well under a millisecond, 10,000 transfers about one second. */
+const PROCESS_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5];
 
 export function createMetrics(options: MetricsOptions = {}): NodeMetrics {
   const registry = new Registry();
@@ -60,6 +63,13 @@ export function createMetrics(options: MetricsOptions = {}): NodeMetrics {
       help: "Seconds from a block's slot start to its commit as head, by origin (produced here or imported).",
       labelNames: ['origin'],
       buckets: DELAY_BUCKETS,
+      registers,
+    }),
+    blockProcess: new Histogram({
+      name: 'dchat_block_process_seconds',
+      help: "Seconds from a block's turn in the chain's queue to its commit (checks, apply, state root, LevelDB; for a produced block, building it), by origin.",
+      labelNames: ['origin'],
+      buckets: PROCESS_BUCKETS,
       registers,
     }),
     txsPerBlock: new Histogram({ name: 'dchat_block_txs', help: 'Transactions per committed block.', buckets: TXS_BUCKETS, registers }),

@@ -73,6 +73,10 @@ describe('node metrics', () => {
     expect(value(text, 'dchat_block_commit_delay_seconds_sum{origin="produced"}')).toBeCloseTo(0.04, 6);
     expect(value(text, 'dchat_block_commit_delay_seconds_bucket{le="0.05",origin="produced"}')).toBe(1);
     expect(value(text, 'dchat_block_commit_delay_seconds_bucket{le="0.025",origin="produced"}')).toBe(0);
+    // Its processing time was measured (a real duration: positive, and counted once in every bucket above it).
+    expect(value(text, 'dchat_block_process_seconds_count{origin="produced"}')).toBe(1);
+    expect(value(text, 'dchat_block_process_seconds_sum{origin="produced"}')).toBeGreaterThan(0);
+    expect(value(text, 'dchat_block_process_seconds_bucket{le="+Inf",origin="produced"}')).toBe(1);
   });
 
   it('lets the network set the peer count', async () => {
