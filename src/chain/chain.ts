@@ -495,9 +495,12 @@ export class Chain {
   private async commit(block: Block, imported: ImportedBlock, origin: 'produced' | 'imported'): Promise<void> {
     // Undo values are read before the batch so the store can revert this block later (reorgs).
     const undo = new Map([...imported.writes.keys()].map((key) => [key, this.committed.get(key) ?? null]));
+    // Only txs the mempool holds were journaled (a stale entry left by a failed delete is dropped
+    // by restorePending at the next start, as an included tx).
+    const journaled = this.mempool.size === 0 ? [] : block.txs.filter((t) => this.mempool.has(toHex(t.hash))).map((t) => t.hash);
     await this.store.commitBlock({
       height: block.header.height, hash: block.hash, blockBytes: block.bytes, stateRoot: imported.stateRoot,
-      writes: imported.writes, undo, events: imported.events, txHashes: block.txs.map((t) => t.hash),
+      writes: imported.writes, undo, events: imported.events, txHashes: block.txs.map((t) => t.hash), journaled,
     });
     this.committed.commit(imported.writes);
     this.headBlock = { header: block.header, hash: block.hash };

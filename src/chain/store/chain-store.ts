@@ -32,6 +32,12 @@ export interface CommitInput {
   readonly undo: WriteSet;
   readonly events: readonly TokenEvent[];
   readonly txHashes: readonly Uint8Array[];
+  /**
+   * The block's txs that the mempool journal holds (those the mempool held); their entries go in
+   * the same batch. Absent: every tx's entry is deleted. A block from sync usually has none, and
+   * a delete per tx is a LevelDB write per tx for nothing.
+   */
+  readonly journaled?: readonly Uint8Array[];
 }
 
 export type HistoryKind = TokenEvent['kind'];
@@ -346,10 +352,8 @@ export class ChainStore {
     ops.push(this.blocks.put(input.hash, input.blockBytes));
     ops.push(this.canonical.put(input.height, input.hash));
     ops.push(this.undo.put(input.height, input.undo));
-    input.txHashes.forEach((hash, index) => {
-      ops.push(this.txs.put(hash, { height: input.height, index }));
-      ops.push(this.pending.del(hash));
-    });
+    input.txHashes.forEach((hash, index) => ops.push(this.txs.put(hash, { height: input.height, index })));
+    for (const hash of input.journaled ?? input.txHashes) ops.push(this.pending.del(hash));
     const putEvent = this.eventPuts(input.height);
     for (const event of input.events) ops.push(putEvent(event));
   }

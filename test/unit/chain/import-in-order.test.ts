@@ -88,6 +88,16 @@ describe('importInOrder', () => {
     expect(toHex(chain.head.hash)).toBe(toHex(source.head.hash));
   });
 
+  it('a committed block takes its txs out of the mempool journal, produced or imported', async () => {
+    expect(await source.store.loadPending()).toEqual([]);
+    const chain = await openChain();
+    for (const tx of blocks[0]!.txs) await chain.submitTx(tx.bytes);
+    expect(await chain.store.loadPending()).toHaveLength(blocks[0]!.txs.length);
+    await importInOrder(chain, blocks.slice(0, 2), { currentSlot: () => FAR });
+    expect(await chain.store.loadPending()).toEqual([]);
+    expect(chain.mempool.size).toBe(0);
+  });
+
   it('hands no more blocks over once stopped() says so', async () => {
     const chain = await openChain();
     let imported = 0;

@@ -227,6 +227,14 @@ describe('ChainStore', () => {
         writes: new Map(), undo: new Map(), events: [], txHashes: [a],
       });
       expect((await store.loadPending()).map((x) => [...x])).toEqual([[4, 5], [6]]);
+      // With `journaled`, only the entries named go: b is included but the caller says it was not
+      // journaled, c is not in the block at all.
+      await store.commitBlock({
+        height: 2n, hash: sha256(Uint8Array.of(2)), blockBytes: Uint8Array.of(2), stateRoot: new Uint8Array(32),
+        writes: new Map(), undo: new Map(), events: [], txHashes: [b], journaled: [],
+      });
+      expect((await store.loadPending()).map((x) => [...x])).toEqual([[4, 5], [6]]);
+      expect(await store.txLocation(b)).toEqual({ height: 2n, index: 0 });
       await store.deletePending(b);
     });
     await withStore(dir, async (store) => {
