@@ -497,7 +497,8 @@ export class Chain {
     const undo = new Map([...imported.writes.keys()].map((key) => [key, this.committed.get(key) ?? null]));
     // Only txs the mempool holds were journaled (a stale entry left by a failed delete is dropped
     // by restorePending at the next start, as an included tx).
-    const journaled = this.mempool.size === 0 ? [] : block.txs.filter((t) => this.mempool.has(toHex(t.hash))).map((t) => t.hash);
+    const hashes = block.txs.map((t) => toHex(t.hash));
+    const journaled = this.mempool.size === 0 ? [] : block.txs.filter((_, i) => this.mempool.has(hashes[i]!)).map((t) => t.hash);
     await this.store.commitBlock({
       height: block.header.height, hash: block.hash, blockBytes: block.bytes, stateRoot: imported.stateRoot,
       writes: imported.writes, undo, events: imported.events, txHashes: block.txs.map((t) => t.hash), journaled,
@@ -506,7 +507,7 @@ export class Chain {
     this.headBlock = { header: block.header, hash: block.hash };
     this.recent.push(block.header);
     this.updateFinality();
-    const dropped = this.mempool.reset(this.headView(), block.txs.map((t) => toHex(t.hash)));
+    const dropped = this.mempool.reset(this.headView(), hashes);
     this.recordDropped(dropped);
     const processMs = performance.now() - this.taskStartedMs;
     this.logger.info(

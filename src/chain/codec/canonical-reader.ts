@@ -26,10 +26,6 @@ export class CanonicalReader {
     this.what = what;
   }
 
-  get length(): number {
-    return this.buf.length;
-  }
-
   /** The input between two offsets, as a plain Uint8Array view (no copy). */
   slice(start: number, end: number): Uint8Array {
     return new Uint8Array(this.buf.buffer, this.buf.byteOffset + start, end - start);

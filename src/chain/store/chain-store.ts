@@ -186,6 +186,7 @@ export class ChainStore {
   private readonly txs: Repository<Uint8Array, TxLocation>;
   private readonly events: Record<HistoryKind, Repository<{ height: bigint; index: number }, TokenEvent>>;
   private readonly undo: Repository<bigint, WriteSet>;
+  private readonly pendingEntry: EntityCodec<Uint8Array, PendingEntry>;
   private readonly pending: Repository<Uint8Array, PendingEntry>;
   /** The same bucket undecoded, so one damaged journal entry can be dropped instead of failing open. */
   private readonly pendingRaw: Repository<Uint8Array, Uint8Array>;
@@ -214,7 +215,8 @@ export class ChainStore {
       distribution: new Repository(db, 'distribution event', Bucket.DISTRIBUTION, eventCodec('distribution')),
     };
     this.undo = new Repository(db, 'undo record', Bucket.UNDO, undoCodec);
-    this.pending = new Repository(db, 'pending tx', Bucket.PENDING, schemaCodec(hashKey, 'pending tx', pendingCodec));
+    this.pendingEntry = schemaCodec(hashKey, 'pending tx', pendingCodec);
+    this.pending = new Repository(db, 'pending tx', Bucket.PENDING, this.pendingEntry);
     this.pendingRaw = new Repository(db, 'pending tx', Bucket.PENDING, rawBytes(hashKey));
   }
 
@@ -441,7 +443,7 @@ export class ChainStore {
     const damaged: Uint8Array[] = [];
     for await (const [key, bytes] of this.pendingRaw.entries()) {
       try {
-        entries.push(pendingCodec.dec(unpack(bytes, 'pending tx'), 'pending tx'));
+        entries.push(this.pendingEntry.decode(bytes, key));
       } catch (err) {
         if (!(err instanceof ChainError)) throw err;
         damaged.push(key);

@@ -57,6 +57,11 @@ const MAX_BACKOFF_MS = 10_000;
 const PENALTY_HALF_LIFE_MS = 60_000;
 const MAX_CANDIDATES = 256;
 
+/** An invalid-message count as gossipsub's P4 counter stands now: decayed once per elapsed second. */
+function decayedCount(tally: { count: number; atMs: number }, nowMs: number): number {
+  return tally.count * INVALID_MESSAGE_DECAY ** ((nowMs - tally.atMs) / 1_000);
+}
+
 export class PeerManager {
   private readonly options: PeerManagerOptions;
   private readonly host: P2pHost;
@@ -273,9 +278,7 @@ export class PeerManager {
     for (const peer of this.host.getPeers()) this.checkScore(peer.toString());
     // Forget invalid-message counts that have decayed to nothing.
     const now = this.nowMs();
-    for (const [id, { count, atMs }] of this.invalid) {
-      if (count * INVALID_MESSAGE_DECAY ** ((now - atMs) / 1_000) < 0.1) this.invalid.delete(id);
-    }
+    for (const [id, tally] of this.invalid) if (decayedCount(tally, now) < 0.1) this.invalid.delete(id);
   }
 
   /** Bans a peer whose gossip score (every penalty and reward together) fell below the disconnect line. */
@@ -288,7 +291,7 @@ export class PeerManager {
   invalidMessage(peerId: string): void {
     const now = this.nowMs();
     const last = this.invalid.get(peerId);
-    const count = (last === undefined ? 0 : last.count * INVALID_MESSAGE_DECAY ** ((now - last.atMs) / 1_000)) + 1;
+    const count = (last === undefined ? 0 : decayedCount(last, now)) + 1;
     this.invalid.set(peerId, { count, atMs: now });
     const score = INVALID_MESSAGE_WEIGHT * count * count;
     if (score < DISCONNECT_SCORE) this.ban(peerId, `${Math.round(count)} invalid gossip messages (score ${score.toFixed(1)} below ${DISCONNECT_SCORE})`);
