@@ -80,7 +80,7 @@ describe('key files are 0600 (umask 000)', () => {
   it('keystore files of `dchat keys new` and `dchat keys import`', async () => {
     const dir = tempDir('dchat-keys-store-');
     expect((await cli(['keys', 'new', '--name', 'alice', '--data-dir', dir])).code).toBe(0);
-    expect((await cli(['keys', 'import', '--name', 'bob', '--seed', 'ab'.repeat(32), '--data-dir', dir])).code).toBe(0);
+    expect((await cli(['keys', 'import', '--name', 'bob', '--seed-stdin', '--data-dir', dir], { stdin: 'ab'.repeat(32) })).code).toBe(0);
     const files = readdirSync(join(dir, 'keystore'));
     expect(files.length).toBe(2);
     for (const file of files) expectPrivateFile(join(dir, 'keystore', file), `keystore/${file}`);
