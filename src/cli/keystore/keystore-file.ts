@@ -53,9 +53,10 @@ function exactly<T extends string | number>(path: string, field: string, value: 
   return expected;
 }
 
-function integer(path: string, field: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw corruptKeyFile(path, `${field} is ${JSON.stringify(value) ?? 'missing'}; allowed: an integer from ${min} to ${max}`);
+/** An integer from `min` to `max` that `extra` (when given) also accepts; `kind` names what is allowed. */
+function integer(path: string, field: string, value: unknown, min: number, max: number, kind = 'an integer', extra?: (v: number) => boolean): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max || (extra !== undefined && !extra(value))) {
+    throw corruptKeyFile(path, `${field} is ${JSON.stringify(value) ?? 'missing'}; allowed: ${kind} from ${min} to ${max}`);
   }
   return value;
 }
@@ -72,8 +73,7 @@ function hexBytes(path: string, field: string, value: unknown, min: number, max:
 
 function kdfparams(path: string, value: unknown): SealedSeed['kdfparams'] {
   const params = object(path, 'crypto.kdfparams', value);
-  const n = integer(path, 'crypto.kdfparams.n', params.n, KEYSTORE_BOUNDS.n.min, KEYSTORE_BOUNDS.n.max);
-  if ((n & (n - 1)) !== 0) throw corruptKeyFile(path, `crypto.kdfparams.n is ${n}; allowed: a power of two from ${KEYSTORE_BOUNDS.n.min} to ${KEYSTORE_BOUNDS.n.max}`);
+  const n = integer(path, 'crypto.kdfparams.n', params.n, KEYSTORE_BOUNDS.n.min, KEYSTORE_BOUNDS.n.max, 'a power of two', (v) => (v & (v - 1)) === 0);
   const r = integer(path, 'crypto.kdfparams.r', params.r, KEYSTORE_BOUNDS.r.min, KEYSTORE_BOUNDS.r.max);
   const p = integer(path, 'crypto.kdfparams.p', params.p, KEYSTORE_BOUNDS.p.min, KEYSTORE_BOUNDS.p.max);
   if (n * r * p > KEYSTORE_BOUNDS.cost) {
