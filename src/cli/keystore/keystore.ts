@@ -86,7 +86,7 @@ export class Keystore {
     const same = this.list().find((k) => k.walletId === walletId);
     if (same !== undefined) throw new CliError('keystore', 'KeyExists', `This key is already in the keystore as "${same.name}" (wallet ${walletId}).`);
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    chmodSync(this.dir, 0o700);
+    this.tighten(this.dir, PRIVATE_DIR_MODE);
     const body: KeystoreFile = { version: 1, name, wallet_id: walletId, public_key: publicKey, crypto: sealSeed(seed, passphrase, publicKey) };
     const path = this.fileOf(name);
     writeFileSync(path, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
