@@ -16,6 +16,8 @@ import { removeTempDirs, tempDir } from '../../../e2e/cli/harness.ts';
 
 /** Paths whose chmod fails as it would for a user who does not own them. */
 const notOurs = new Set<string>();
+/** Paths this user may not read or write (access fails as for another user's 0700 dir). */
+const noAccess = new Set<string>();
 
 vi.mock('node:fs', async (importOriginal) => {
   const real = await importOriginal<typeof fs>();
@@ -24,6 +26,10 @@ vi.mock('node:fs', async (importOriginal) => {
     chmodSync: (path: fs.PathLike, mode: fs.Mode) => {
       if (notOurs.has(String(path))) throw Object.assign(new Error(`EPERM: operation not permitted, chmod '${String(path)}'`), { code: 'EPERM' });
       return real.chmodSync(path, mode);
+    },
+    accessSync: (path: fs.PathLike, mode?: number) => {
+      if (noAccess.has(String(path))) throw Object.assign(new Error(`EACCES: permission denied, access '${String(path)}'`), { code: 'EACCES' });
+      return real.accessSync(path, mode);
     },
   };
 });
@@ -86,6 +92,17 @@ describe('private modes', () => {
     // The genesis is public: its mode is not this module's business.
     expect(mode(join(dataDir, 'genesis.json'))).toBe('644');
     expect(secureDataDir(dataDir, [elsewhere])).toEqual([]);
+  });
+
+  it('secureDataDir refuses a chain dir this user may not use (another user\'s, 0700) by name, before LevelDB tries it', () => {
+    const dataDir = tempDir('dchat-secure-');
+    const chainDir = join(dataDir, 'chain');
+    mkdirSync(chainDir, { mode: 0o700 });
+    noAccess.add(chainDir);
+    const refused = errorOf(() => secureDataDir(dataDir));
+    noAccess.delete(chainDir);
+    expect(refused.code).toBe('InvalidConfig');
+    expect(refused.message).toMatch(new RegExp(`^${chainDir} is not readable and writable by this user \\(uid \\d+; owner uid \\d+, mode 700\\): \`chown -R\` the data dir`));
   });
 
   it('secureDataDir on a fresh path creates it and its chain dir 0700, even under umask 000', () => {
