@@ -27,7 +27,8 @@ const SEED = /^(0x)?[0-9a-fA-F]{64}$/;
 export const SEED_ON_ARGV_MESSAGE =
   '--seed is refused: a secret on the command line is visible to every user of this machine (ps) and stays in shell history. '
   + 'Put the 64 hex characters in a file only you can read and pass --seed-file <path>, or pipe them in with --seed-stdin '
-  + '(`dchat keys import --name <name> --seed-stdin < seed.txt`; on a terminal it asks without echoing).';
+  + '(`dchat keys import --name <name> --seed-stdin < seed.txt`; on a terminal it asks without echoing). '
+  + 'Nothing was imported; on a shared machine, count the seed just typed as seen.';
 
 function parseSeed(text: string, source: string): Uint8Array {
   const hex = text.trim();
