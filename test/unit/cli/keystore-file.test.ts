@@ -5,6 +5,7 @@
  */
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateKeyPair, toHex } from '../../../src/chain/crypto.ts';
 import { CliError } from '../../../src/cli/errors.ts';
@@ -85,6 +86,44 @@ describe('keystore file bounds', () => {
       expect(refused.message).toContain(`allowed: ${allowed}`);
     });
   }
+
+  it('any value in any KDF or cipher field: either in bounds (so scrypt costs at most 256 MiB, ~1 s) or CorruptKeyFile', () => {
+    const field = fc.constantFrom('n', 'r', 'p', 'dklen', 'salt', 'iv', 'tag', 'ciphertext', 'kdf', 'cipher');
+    // Weighted to the edges: small integers, powers of two, hex of lengths around each bound, the right names.
+    const value = fc.oneof(
+      fc.integer({ min: -2, max: 20 }), fc.integer({ min: 0, max: 24 }).map((k) => 2 ** k), fc.integer({ min: 0, max: 2 ** 22 }),
+      fc.constantFrom(2 ** 31, 2 ** 53, 1e300, 0.5, Number.NaN, -0, 'scrypt', 'aes-256-gcm', 'pbkdf2', '32'),
+      fc.integer({ min: 0, max: 70 }).map((bytes) => 'c3'.repeat(bytes)), fc.uint8Array({ maxLength: 100 }).map((b) => Buffer.from(b).toString('hex').toUpperCase()),
+      fc.string({ maxLength: 40 }), fc.constant(null), fc.array(fc.integer(), { maxLength: 3 }), fc.object({ maxDepth: 1 }),
+    );
+    let accepted = 0;
+    let refused = 0;
+    fc.assert(fc.property(fc.array(fc.tuple(field, value), { minLength: 1, maxLength: 4 }), (edits) => {
+      const text = tampered((f) => {
+        for (const [name, v] of edits) {
+          if (['n', 'r', 'p', 'dklen', 'salt'].includes(name)) f.crypto.kdfparams[name] = v;
+          else f.crypto[name] = v;
+        }
+      });
+      let parsed: KeystoreFile;
+      try {
+        parsed = parseKeystoreFile(PATH, text);
+      } catch (err) {
+        expect(err).toBeInstanceOf(CliError);
+        expect((err as CliError).code).toBe('CorruptKeyFile');
+        refused++;
+        return;
+      }
+      accepted++;
+      const { n, r, p, salt } = parsed.crypto.kdfparams;
+      expect(n * r * p).toBeLessThanOrEqual(KEYSTORE_BOUNDS.cost);
+      expect(128 * n * r).toBeLessThanOrEqual(256 * 1024 * 1024);
+      expect([Number.isSafeInteger(n) && (n & (n - 1)) === 0, n >= 2, r >= 1, p >= 1]).toEqual([true, true, true, true]);
+      expect([salt.length >= 32 && salt.length <= 128, parsed.crypto.iv.length, parsed.crypto.tag.length, parsed.crypto.ciphertext.length]).toEqual([true, 24, 32, 64]);
+    }), { numRuns: 2_000, seed: 12 });
+    // Both sides of the property were exercised.
+    expect([accepted > 0, refused > 0]).toEqual([true, true]);
+  });
 
   it('a name other than the file\'s own (a path such as ../x) and a wallet id of another key are refused', () => {
     expect(refusal(tampered((f) => void (f.name = '../evil'))).message).toMatch(/name is "\.\.\/evil"; allowed: the file's own name, "alice"/);
