@@ -5,12 +5,13 @@
  * (`--seed-stdin`: a hidden prompt on a terminal, else the piped text), or inside a node key file
  * (`--file`). Error messages never quote what was read: it may be the secret.
  */
-import type { CliIo } from '../io.ts';
+import { statSync } from 'node:fs';
 import { fromHex } from '../../chain/crypto.ts';
 import { ChainError, ChainErrorCode } from '../../chain/errors.ts';
 import { readBoundedFile } from '../../node/files/bounded-read.ts';
 import { readKeyFile } from '../../node/key-files.ts';
 import { CliError, usageError } from '../errors.ts';
+import type { CliIo } from '../io.ts';
 
 export interface SeedFlags {
   seed?: string;
@@ -36,14 +37,20 @@ function parseSeed(text: string, source: string): Uint8Array {
   return fromHex(hex.replace(/^0x/, ''));
 }
 
-function seedFromFile(path: string): Uint8Array {
+/** The seed in `path`; a file others could read is imported, with a note that it should not stay so. */
+function seedFromFile(io: CliIo, path: string): Uint8Array {
   let text: string;
   try {
     text = readBoundedFile(path, SEED_INPUT_MAX_BYTES).toString('utf8');
   } catch (err) {
     throw usageError('InvalidSeed', `Cannot read the seed file ${path}: ${(err as Error).message}.`);
   }
-  return parseSeed(text, path);
+  const seed = parseSeed(text, path);
+  const mode = statSync(path).mode & 0o777;
+  if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
+    io.stderr(`note: the seed file ${path} is readable by group or others (mode ${mode.toString(8)}): delete it, or \`chmod 600\` it.\n`);
+  }
+  return seed;
 }
 
 async function seedFromStdin(io: CliIo): Promise<Uint8Array> {
@@ -73,7 +80,7 @@ export async function readSeed(io: CliIo, flags: SeedFlags): Promise<Uint8Array>
   if (flags.seed !== undefined) throw usageError('SeedOnCommandLine', SEED_ON_ARGV_MESSAGE);
   const given = [flags.seedFile !== undefined, flags.seedStdin === true, flags.file !== undefined].filter(Boolean).length;
   if (given !== 1) throw usageError('MissingOption', 'Give exactly one of --seed-file <path>, --seed-stdin or --file <path>.');
-  if (flags.seedFile !== undefined) return seedFromFile(flags.seedFile);
+  if (flags.seedFile !== undefined) return seedFromFile(io, flags.seedFile);
   if (flags.seedStdin === true) return seedFromStdin(io);
   return seedFromKeyFile(flags.file!);
 }

@@ -2,7 +2,7 @@
  * `dchat keys import` reads a seed from a file or stdin, never from argv (issue 12, item 5): `--seed`
  * is refused with the way to do it now, and no error repeats what it read (it may be the secret).
  */
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { keyPairFromSeed, toHex } from '../../../src/chain/crypto.ts';
@@ -23,11 +23,19 @@ async function importedWallet(argv: string[], options: Parameters<typeof cli>[1]
 }
 
 describe('dchat keys import: the seed off the command line', () => {
-  it('--seed-file reads the hex seed (0x and a trailing newline allowed)', async () => {
+  it('--seed-file reads the hex seed (0x and a trailing newline allowed); a file others can read gets a note', async () => {
     const dir = tempDir('dchat-seed-');
     const file = join(dir, 'seed.txt');
-    writeFileSync(file, `0x${SEED.toUpperCase()}\n`, { mode: 0o600 });
-    expect(await importedWallet(['--seed-file', file, '--data-dir', dir])).toBe(WALLET);
+    writeFileSync(file, `0x${SEED.toUpperCase()}\n`);
+    chmodSync(file, 0o600);
+    const quiet = await cli(['keys', 'import', '--name', 'alice', '--seed-file', file, '--data-dir', dir, '--json']);
+    expect(quiet.json<{ wallet_id: string }>().wallet_id).toBe(WALLET);
+    expect(quiet.stderr).toBe('');
+    chmodSync(file, 0o644);
+    const other = tempDir('dchat-seed-');
+    const noted = await cli(['keys', 'import', '--name', 'alice', '--seed-file', file, '--data-dir', other, '--json']);
+    expect(noted.code, noted.stderr).toBe(0);
+    expect(noted.stderr).toBe(`note: the seed file ${file} is readable by group or others (mode 644): delete it, or \`chmod 600\` it.\n`);
   });
 
   it('--seed-stdin reads a piped stdin, or asks without echo on a terminal', async () => {
