@@ -22,6 +22,10 @@ export const ChainErrorCode = {
   KnownBlock: 'KnownBlock',
   BelowFinality: 'BelowFinality',
   Equivocation: 'Equivocation',
+  /** A key file that is too big, not JSON, or holds values out of their bounds: refused before any use. */
+  CorruptKeyFile: 'CorruptKeyFile',
+  /** A data dir or key file open to group/others that this user cannot tighten. */
+  UnsafePermissions: 'UnsafePermissions',
 } as const;
 
 export type ChainErrorCode = (typeof ChainErrorCode)[keyof typeof ChainErrorCode];

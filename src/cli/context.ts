@@ -4,6 +4,7 @@
  * value stops the command before anything else happens.
  */
 import { join } from 'node:path';
+import { type ModeChange, describeModeChange } from '../node/files/private-mode.ts';
 import { NodeClient } from './client.ts';
 import { usageError } from './errors.ts';
 import type { CliIo } from './io.ts';
@@ -40,13 +41,18 @@ export function dataDirOf(io: CliIo, flag: string | undefined): string {
   return dir === '~' || dir.startsWith('~/') ? join(io.homeDir, dir.slice(1)) : dir;
 }
 
+/** Each keystore path that had to be closed to group/others is said on stderr. */
+export function noteModeChange(io: CliIo): (change: ModeChange) => void {
+  return (change) => io.stderr(`note: ${describeModeChange(change)}.\n`);
+}
+
 export function makeContext(io: CliIo, flags: CommonFlags): Context {
   const json = flags.json === true;
   return {
     io,
     json,
     client: new NodeClient(parseNodeUrl(flags.node ?? io.env.DCHAT_NODE ?? DEFAULT_NODE), io),
-    keystore: new Keystore(join(dataDirOf(io, flags.dataDir), 'keystore')),
+    keystore: new Keystore(join(dataDirOf(io, flags.dataDir), 'keystore'), noteModeChange(io)),
     print(value, lines) {
       io.stdout(json ? `${JSON.stringify(value, null, 2)}\n` : `${lines.join('\n')}\n`);
     },

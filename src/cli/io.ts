@@ -15,6 +15,8 @@ export interface CliIo {
   /** Passphrases are prompted for only on a terminal. */
   readonly stdinIsTTY: boolean;
   readonly prompt: (question: string) => Promise<string>;
+  /** All of a piped stdin as text; fails (and stops reading) past `maxBytes`. For secrets kept off argv. */
+  readonly readStdin: (maxBytes: number) => Promise<string>;
   readonly fetch: typeof fetch;
   readonly homeDir: string;
 }
@@ -43,6 +45,36 @@ function promptHidden(question: string): Promise<string> {
   });
 }
 
+/** Reads process.stdin to its end, refusing it past `maxBytes` (so a stream of junk is not buffered). */
+function readStdin(maxBytes: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (): void => {
+      process.stdin.off('data', onData).off('end', onEnd).off('error', onError);
+      process.stdin.pause();
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        done();
+        reject(new Error(`it holds more than ${maxBytes} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      done();
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    };
+    const onError = (err: Error): void => {
+      done();
+      reject(err);
+    };
+    process.stdin.on('data', onData).on('end', onEnd).on('error', onError);
+  });
+}
+
 export function processIo(): CliIo {
   // `dchat token mint-history | head` closes the pipe early: that is the reader's choice, not a failure.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -56,6 +88,7 @@ export function processIo(): CliIo {
     stderrIsTTY: process.stderr.isTTY === true,
     stdinIsTTY: process.stdin.isTTY === true,
     prompt: promptHidden,
+    readStdin,
     fetch: globalThis.fetch,
     homeDir: homedir(),
   };

@@ -2,7 +2,7 @@
  * The daemon: `init` builds the modules in order (logger, keys and genesis, store, chain, clock,
  * producer, API) and `close` stops them in reverse, so a shutdown never cuts a block commit.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -18,6 +18,8 @@ import { type NodeMetrics, createMetrics } from './metrics/metrics.ts';
 import { BlockProducer } from './block-producer.ts';
 import type { NodeConfig } from './config.ts';
 import { devSetup } from './dev-setup.ts';
+import { describeModeChange } from './files/private-mode.ts';
+import { secureDataDir } from './files/secure-data-dir.ts';
 import { type NodeKey, readKeyFile } from './key-files.ts';
 import { createLogger } from './logger.ts';
 import { Network } from './network/network.ts';
@@ -96,7 +98,9 @@ export class DchatNode {
       if (existsSync(keyFile)) validatorKey = readKeyFile(keyFile);
     }
     // The data dir holds keys and chain data: only the node's user may list or read it.
-    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    for (const change of secureDataDir(config.dataDir, config.validatorKeyFile === null ? [] : [config.validatorKeyFile])) {
+      logger.warn({ path: change.path, from: change.from, to: change.to }, describeModeChange(change));
+    }
     const store = await ChainStore.open(join(config.dataDir, 'chain'));
     let chain: Chain;
     try {

@@ -1,17 +1,18 @@
 /**
  * `dchat keys new|list|show|import|export`: the encrypted user keystore under <data-dir>/keystore.
- * import takes a hex seed or a node key file (the JSON of `dchat start --dev`: keys/dev.json,
- * keys/authority.json), so a dev chain's wallet and authority can sign from the CLI.
+ * import takes a hex seed (from a file or stdin, never argv: seed-input.ts) or a node key file (the
+ * JSON of `dchat start --dev`: keys/dev.json, keys/authority.json), so a dev chain's wallet and
+ * authority can sign from the CLI.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Command } from 'commander';
-import { fromHex, generateKeyPair, toHex } from '../../chain/crypto.ts';
-import { dataDirOf } from '../context.ts';
+import { type Command, Option } from 'commander';
+import { generateKeyPair, toHex } from '../../chain/crypto.ts';
+import { dataDirOf, noteModeChange } from '../context.ts';
 import { CliError, usageError } from '../errors.ts';
 import type { CliIo } from '../io.ts';
 import { type KeyInfo, Keystore, checkKeyName } from '../keystore/keystore.ts';
 import { askPassphrase, newPassphrase } from '../keystore/passphrase.ts';
+import { type SeedFlags, readSeed } from './seed-input.ts';
 import { fields, grid, section } from '../table.ts';
 
 interface KeyFlags {
@@ -19,10 +20,8 @@ interface KeyFlags {
   json?: boolean;
 }
 
-const SEED = /^(0x)?[0-9a-fA-F]{64}$/;
-
 function keystoreOf(io: CliIo, flags: KeyFlags): Keystore {
-  return new Keystore(join(dataDirOf(io, flags.dataDir), 'keystore'));
+  return new Keystore(join(dataDirOf(io, flags.dataDir), 'keystore'), noteModeChange(io));
 }
 
 function keyJson(key: KeyInfo): Record<string, string> {
@@ -31,20 +30,6 @@ function keyJson(key: KeyInfo): Record<string, string> {
 
 function keyLines(title: string, key: KeyInfo): string[] {
   return [...section(title), ...fields([['Name', key.name], ['Wallet ID', key.walletId], ['Public Key', key.publicKey], ['File', key.file]])];
-}
-
-/** The seed of a node key file ({ public_key, secret_seed, wallet_id }), checked against its public key. */
-function seedFromKeyFile(path: string): Uint8Array {
-  let body: { secret_seed?: unknown; public_key?: unknown };
-  try {
-    body = JSON.parse(readFileSync(path, 'utf8')) as typeof body;
-  } catch (err) {
-    throw usageError('InvalidKeyFile', `Cannot read key file ${path}: ${(err as Error).message}.`);
-  }
-  if (typeof body.secret_seed !== 'string' || !SEED.test(body.secret_seed)) {
-    throw usageError('InvalidKeyFile', `${path} has no secret_seed (64 hex characters); is it a dchat key file?`);
-  }
-  return fromHex(body.secret_seed.replace(/^0x/, ''));
 }
 
 function keyCommand(keys: Command, name: string, description: string): Command {
@@ -89,15 +74,17 @@ export function registerKeys(program: Command, io: CliIo): void {
       print(io, flags, keyJson(key), keyLines(`🔑 Key "${key.name}"`, key));
     });
 
-  keyCommand(keys, 'import', 'add an existing key: a hex seed, or a node key file (e.g. <data-dir>/keys/dev.json)')
+  keyCommand(keys, 'import', 'add an existing key: a hex seed from a file or stdin, or a node key file (e.g. <data-dir>/keys/dev.json)')
     .requiredOption('--name <name>', 'a name for the key')
-    .option('--seed <hex>', 'the 32-byte ed25519 seed, 64 hex characters')
-    .option('--file <path>', 'a dchat key file (JSON with secret_seed)')
-    .action(async (flags: KeyFlags & { name: string; seed?: string; file?: string }) => {
+    .option('--seed-file <path>', 'a file holding the 32-byte ed25519 seed as 64 hex characters')
+    .option('--seed-stdin', 'read the seed from stdin (piped, or asked for without echo on a terminal)')
+    .option('--file <path>', 'a dchat node key file (JSON with secret_seed)')
+    // Hidden, and refused with the way to do it now: a seed on argv is visible to other users (seed-input.ts).
+    .addOption(new Option('--seed <hex>', 'refused: use --seed-file or --seed-stdin').hideHelp())
+    .addHelpText('after', '\nThe seed never goes on the command line: `dchat keys import --name alice --seed-stdin < seed.txt`.')
+    .action(async (flags: KeyFlags & SeedFlags & { name: string }) => {
       const name = checkKeyName(flags.name);
-      if ((flags.seed === undefined) === (flags.file === undefined)) throw usageError('MissingOption', 'Give exactly one of --seed <hex> or --file <path>.');
-      if (flags.seed !== undefined && !SEED.test(flags.seed)) throw usageError('InvalidSeed', '--seed must be 64 hex characters (a 32-byte ed25519 seed).');
-      const seed = flags.seed !== undefined ? fromHex(flags.seed.replace(/^0x/, '')) : seedFromKeyFile(flags.file!);
+      const seed = await readSeed(io, flags);
       const store = keystoreOf(io, flags);
       if (store.has(name)) throw new CliError('keystore', 'KeyExists', `A key named "${name}" already exists in ${store.dir}.`);
       const key = store.add(name, seed, await newPassphrase(io, name));

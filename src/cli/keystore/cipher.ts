@@ -34,10 +34,15 @@ export function sealSeed(seed: Uint8Array, passphrase: string, publicKeyHex: str
   return { kdf: 'scrypt', kdfparams, cipher: 'aes-256-gcm', iv: iv.toString('hex'), ciphertext: ciphertext.toString('hex'), tag: cipher.getAuthTag().toString('hex') };
 }
 
-/** The seed, or null when the passphrase (or the file) is wrong: GCM authentication failed. */
+/**
+ * The seed, or null when the passphrase (or the file) is wrong: GCM authentication failed. `sealed`
+ * must have been checked against KEYSTORE_BOUNDS (keystore-file.ts): scrypt runs with its
+ * parameters, so an error from scrypt itself is thrown, never reported as a wrong passphrase.
+ */
 export function openSeed(sealed: SealedSeed, passphrase: string, publicKeyHex: string): Uint8Array | null {
+  const key = deriveKey(passphrase, sealed.kdfparams);
   try {
-    const decipher = createDecipheriv('aes-256-gcm', deriveKey(passphrase, sealed.kdfparams), Buffer.from(sealed.iv, 'hex'));
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'hex'));
     decipher.setAAD(Buffer.from(publicKeyHex, 'hex'));
     decipher.setAuthTag(Buffer.from(sealed.tag, 'hex'));
     return Uint8Array.from(Buffer.concat([decipher.update(Buffer.from(sealed.ciphertext, 'hex')), decipher.final()]));

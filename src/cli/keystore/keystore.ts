@@ -3,12 +3,16 @@
  * (cipher.ts), the public key and wallet id in clear so that listing keys and choosing a signer
  * need no passphrase. Directory 0700, files 0600; a key file is never overwritten.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { keyPairFromSeed, toHex } from '../../chain/crypto.ts';
+import { ChainError } from '../../chain/errors.ts';
+import { readBoundedFile } from '../../node/files/bounded-read.ts';
+import { type ModeChange, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, tightenMode } from '../../node/files/private-mode.ts';
 import { isUuid, walletIdFromPublicKey } from '../../tokenomics/index.ts';
 import { CliError, usageError } from '../errors.ts';
-import { type SealedSeed, openSeed, sealSeed } from './cipher.ts';
+import { openSeed, sealSeed } from './cipher.ts';
+import { KEYSTORE_BOUNDS, KEY_NAME, type KeystoreFile, corruptKeyFile, parseKeystoreFile } from './keystore-file.ts';
 
 export interface KeyInfo {
   readonly name: string;
@@ -21,18 +25,8 @@ export interface UnlockedKey extends KeyInfo {
   readonly secretKey: Uint8Array;
 }
 
-interface KeyFile {
-  readonly version: 1;
-  readonly name: string;
-  readonly wallet_id: string;
-  readonly public_key: string;
-  readonly crypto: SealedSeed;
-}
-
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
 export function checkKeyName(name: string): string {
-  if (!NAME.test(name)) {
+  if (!KEY_NAME.test(name)) {
     throw usageError('InvalidKeyName', `Key name "${name}" must be 1-64 letters, digits, dots, dashes or underscores, starting with a letter or digit.`);
   }
   return name;
@@ -40,9 +34,12 @@ export function checkKeyName(name: string): string {
 
 export class Keystore {
   readonly dir: string;
+  private readonly onModeChange: (change: ModeChange) => void;
 
-  constructor(dir: string) {
+  /** `onModeChange` hears of every directory or key file this keystore had to close to group/others. */
+  constructor(dir: string, onModeChange: (change: ModeChange) => void = () => undefined) {
     this.dir = dir;
+    this.onModeChange = onModeChange;
   }
 
   list(): KeyInfo[] {
@@ -69,11 +66,13 @@ export class Keystore {
 
   unlock(key: KeyInfo, passphrase: string): UnlockedKey {
     const file = this.read(key.file);
+    this.tighten(this.dir, PRIVATE_DIR_MODE);
+    this.tighten(key.file, PRIVATE_FILE_MODE);
     const seed = openSeed(file.crypto, passphrase, file.public_key);
     if (seed === null) throw new CliError('keystore', 'WrongPassphrase', `The passphrase does not unlock key "${key.name}".`);
     const pair = keyPairFromSeed(seed);
     if (toHex(pair.publicKey) !== file.public_key) {
-      throw new CliError('keystore', 'CorruptKey', `Key file ${key.file} holds a seed that does not match its public key.`);
+      throw corruptKeyFile(key.file, 'its seed does not match its public_key');
     }
     return { ...key, secretKey: pair.secretKey };
   }
@@ -87,29 +86,43 @@ export class Keystore {
     const same = this.list().find((k) => k.walletId === walletId);
     if (same !== undefined) throw new CliError('keystore', 'KeyExists', `This key is already in the keystore as "${same.name}" (wallet ${walletId}).`);
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    chmodSync(this.dir, 0o700);
-    const body: KeyFile = { version: 1, name, wallet_id: walletId, public_key: publicKey, crypto: sealSeed(seed, passphrase, publicKey) };
+    this.tighten(this.dir, PRIVATE_DIR_MODE);
+    const body: KeystoreFile = { version: 1, name, wallet_id: walletId, public_key: publicKey, crypto: sealSeed(seed, passphrase, publicKey) };
     const path = this.fileOf(name);
     writeFileSync(path, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
     chmodSync(path, 0o600);
     return this.info(body);
   }
 
+  /** A keystore dir or file open to group/others (an older version, a copy, a loose umask) is closed before its seed is used. */
+  private tighten(path: string, mode: typeof PRIVATE_DIR_MODE | typeof PRIVATE_FILE_MODE): void {
+    let change: ModeChange | null;
+    try {
+      change = tightenMode(path, mode);
+    } catch (err) {
+      if (err instanceof ChainError) throw new CliError('keystore', err.code, err.message);
+      throw err;
+    }
+    if (change !== null) this.onModeChange(change);
+  }
+
   private fileOf(name: string): string {
     return join(this.dir, `${name}.json`);
   }
 
-  private read(path: string): KeyFile {
+  /** The file, size-bounded and every field checked (keystore-file.ts) before anything uses it. */
+  private read(path: string): KeystoreFile {
+    let text: string;
     try {
-      const body = JSON.parse(readFileSync(path, 'utf8')) as KeyFile;
-      if (body.version !== 1 || typeof body.public_key !== 'string' || typeof body.crypto !== 'object') throw new Error('not a keystore file');
-      return body;
+      text = readBoundedFile(path, KEYSTORE_BOUNDS.fileBytes).toString('utf8');
     } catch (err) {
-      throw new CliError('keystore', 'CorruptKey', `Key file ${path} is unreadable: ${(err as Error).message}.`);
+      if ((err as NodeJS.ErrnoException).code !== undefined) throw new CliError('keystore', 'UnreadableKeyFile', `Key file ${path} is unreadable: ${(err as Error).message}.`);
+      throw corruptKeyFile(path, (err as Error).message);
     }
+    return parseKeystoreFile(path, text);
   }
 
-  private info(file: KeyFile): KeyInfo {
+  private info(file: KeystoreFile): KeyInfo {
     return { name: file.name, walletId: file.wallet_id, publicKey: file.public_key, file: this.fileOf(file.name) };
   }
 }

@@ -3,14 +3,18 @@
  * the peer id survives restarts and bootstrap multiaddrs (/p2p/<peerId>) stay valid. This key only
  * authenticates connections; it never signs blocks (the validator key does).
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys';
 import type { PeerId, PrivateKey } from '@libp2p/interface';
 import { peerIdFromPrivateKey } from '@libp2p/peer-id';
+import { readBoundedFile } from '../files/bounded-read.ts';
 import { NetworkError, NetworkErrorCode } from './errors.ts';
 
 export const P2P_KEY_FILE = 'p2p-key';
+
+/** An Ed25519 key in libp2p's protobuf is 68 bytes; a bigger file is refused before it is read. */
+const P2P_KEY_MAX_BYTES = 4_096;
 
 export function p2pKeyPath(dataDir: string): string {
   return join(dataDir, P2P_KEY_FILE);
@@ -18,7 +22,7 @@ export function p2pKeyPath(dataDir: string): string {
 
 export function readP2pKey(path: string): PrivateKey {
   try {
-    return privateKeyFromProtobuf(readFileSync(path));
+    return privateKeyFromProtobuf(readBoundedFile(path, P2P_KEY_MAX_BYTES));
   } catch (err) {
     throw new NetworkError(NetworkErrorCode.InvalidConfig, `The p2p key ${path} is unreadable: ${(err as Error).message}. Remove it to get a new peer id.`, { cause: err });
   }

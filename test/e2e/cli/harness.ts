@@ -29,6 +29,8 @@ export interface CliOptions {
   readonly tty?: boolean;
   /** Answers to passphrase prompts, in order (only asked when stdin is a terminal). */
   readonly answers?: readonly string[];
+  /** What a piped stdin holds (read only by commands that ask for it, such as `keys import --seed-stdin`). */
+  readonly stdin?: string;
 }
 
 export async function cli(argv: readonly string[], options: CliOptions = {}): Promise<CliResult> {
@@ -47,6 +49,11 @@ export async function cli(argv: readonly string[], options: CliOptions = {}): Pr
     stderrIsTTY: options.tty === true,
     stdinIsTTY: options.tty === true,
     prompt: async () => answers.shift() ?? '',
+    readStdin: async (maxBytes) => {
+      const text = options.stdin ?? '';
+      if (Buffer.byteLength(text) > maxBytes) throw new Error(`it holds more than ${maxBytes} bytes`);
+      return text;
+    },
     fetch: (input, init) => {
       requests.push(String(input));
       return fetch(input, init);

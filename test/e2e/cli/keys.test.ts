@@ -57,10 +57,10 @@ describe('dchat keys', () => {
 
     // the same seed imported elsewhere is the same wallet
     const other = tempDir('dchat-keys-');
-    const imported = await cli(['keys', 'import', '--name', 'alice-copy', '--seed', seed, '--data-dir', other, '--json']);
+    const imported = await cli(['keys', 'import', '--name', 'alice-copy', '--seed-stdin', '--data-dir', other, '--json'], { stdin: `${seed}\n` });
     expect(imported.json<KeyJson>()).toMatchObject({ wallet_id: alice.wallet_id, public_key: alice.public_key });
     // ... but not twice into one keystore, nor under a taken name
-    const again = await cli(['keys', 'import', '--name', 'bob', '--seed', seed, '--data-dir', dataDir]);
+    const again = await cli(['keys', 'import', '--name', 'bob', '--seed-stdin', '--data-dir', dataDir], { stdin: seed });
     expect(again.code).toBe(EXIT_CODES.keystore);
     expect(again.stderr).toMatch(/^error KeyExists: This key is already in the keystore as "alice"/);
     const taken = await cli(['keys', 'new', '--name', 'alice', '--data-dir', dataDir]);
@@ -113,7 +113,8 @@ describe('dchat keys', () => {
     const dataDir = tempDir('dchat-keys-');
     const cases: [string[], string][] = [
       [['keys', 'new', '--name', '../evil'], 'InvalidKeyName'],
-      [['keys', 'import', '--name', 'x', '--seed', 'abc'], 'InvalidSeed'],
+      [['keys', 'import', '--name', 'x', '--seed-file', join(dataDir, 'missing.txt')], 'InvalidSeed'],
+      [['keys', 'import', '--name', 'x', '--seed', 'ab'.repeat(32)], 'SeedOnCommandLine'],
       [['keys', 'import', '--name', 'x'], 'MissingOption'],
       [['keys', 'import', '--name', 'x', '--file', join(dataDir, 'missing.json')], 'InvalidKeyFile'],
     ];

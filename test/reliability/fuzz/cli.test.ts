@@ -59,6 +59,7 @@ function io(env: Record<string, string | undefined>, out: { stdout: string; stde
     stderrIsTTY: false,
     stdinIsTTY: false,
     prompt: async () => '',
+    readStdin: async () => '',
     fetch: (input, init) => {
       const url = new URL(String(input instanceof Request ? input.url : input));
       out.requests.push(url.href);

@@ -8,7 +8,7 @@ function io(tty: boolean): { io: CliIo; err: () => string } {
   return {
     io: {
       stdout: () => undefined, stderr: (t) => { err += t; }, env: {}, stderrIsTTY: tty, stdinIsTTY: false,
-      prompt: async () => '', fetch: globalThis.fetch, homeDir: '/',
+      prompt: async () => '', readStdin: async () => '', fetch: globalThis.fetch, homeDir: '/',
     },
     err: () => err,
   };
