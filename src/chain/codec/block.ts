@@ -54,7 +54,7 @@ export function headerHash(header: BlockHeader): Uint8Array {
 }
 
 export function txRoot(txs: readonly SignedTx[]): Uint8Array {
-  // docs/protocol.md §5: SHA-256 of the tx hashes in block order.
+  // docs/protocol.md §4: SHA-256 of the tx hashes in block order.
   return sha256OfAll(txs.map((t) => t.hash));
 }
 
