@@ -22,7 +22,7 @@ export function rows(items: readonly Row[], valueEnd = 42): string[] {
 
 /** Label/value rows where the values are text (ids, names): left-aligned after the labels. */
 export function fields(items: readonly (readonly [label: string, value: string])[]): string[] {
-  const width = Math.max(...items.map(([label]) => label.length + 1)) + 1;
+  const width = widest(0, items.map(([label]) => label.length + 1)) + 1;
   return items.map(([label, value]) => `${`${label}:`.padEnd(width)}${value}`);
 }
 

@@ -148,6 +148,7 @@ export function buildGenesisState(config: GenesisConfig, options: GenesisBuildOp
   l.overlay.set(K.META_VALIDATORS, config.validators.map((v) => ({ publicKey: v.publicKey, rewardWallet: v.rewardWallet })));
   l.overlay.set(K.META_POOLS, []);
   l.overlay.set(K.META_SCHEDULES, []);
+  l.overlay.set(K.META_RETIRED_SCHEDULES, []);
   l.overlay.set(K.META_RELAYS, []);
   for (const { account, amount } of config.distribution) {
     l.mint(amount, 'genesis', { account });

@@ -199,9 +199,21 @@ export class Ledger {
     this.overlay.set(K.scheduleKey(schedule.id), schedule);
   }
 
-  /** Takes schedules that will never run again out of the list step 2 walks; their records stay. */
+  /**
+   * Takes schedules that will never run again out of the list step 2 walks, onto the bounded list of
+   * recently retired ones (the newest max_schedules, for the API); their records stay.
+   */
   retireSchedules(ids: ReadonlySet<Uuid>): void {
-    if (ids.size > 0) this.overlay.set(K.META_SCHEDULES, this.scheduleIds().filter((id) => !ids.has(id)));
+    if (ids.size === 0) return;
+    const running = this.scheduleIds();
+    this.overlay.set(K.META_SCHEDULES, running.filter((id) => !ids.has(id)));
+    const retired = [...this.retiredScheduleIds(), ...running.filter((id) => ids.has(id))];
+    const keep = Number(this.params().maxSchedules);
+    this.overlay.set(K.META_RETIRED_SCHEDULES, keep === 0 ? [] : retired.slice(-keep));
+  }
+
+  retiredScheduleIds(): readonly Uuid[] {
+    return (this.overlay.get(K.META_RETIRED_SCHEDULES) as readonly Uuid[] | undefined) ?? [];
   }
 
   /** How many objects are due at `height` (docs/protocol.md §8.3). */

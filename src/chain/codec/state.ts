@@ -34,6 +34,7 @@ import {
   META_PARAMS,
   META_POOLS,
   META_RELAYS,
+  META_RETIRED_SCHEDULES,
   META_SCHEDULES,
   META_SUPPLY,
   META_VALIDATORS,
@@ -155,6 +156,7 @@ const EXACT: Record<string, Codec<unknown>> = {
   [META_VALIDATORS]: validators as Codec<unknown>,
   [META_POOLS]: ids(LIST_BOUND_LIMITS.maxPools) as Codec<unknown>,
   [META_SCHEDULES]: ids(LIST_BOUND_LIMITS.maxSchedules) as Codec<unknown>,
+  [META_RETIRED_SCHEDULES]: ids(LIST_BOUND_LIMITS.maxSchedules) as Codec<unknown>,
   [META_RELAYS]: ids(LIST_BOUND_LIMITS.maxRelays) as Codec<unknown>,
 };
 

@@ -12,8 +12,10 @@ export const META_AUTHORITY = 'meta:authority';
 export const META_VALIDATORS = 'meta:validators';
 /** Pool ids in creation order. */
 export const META_POOLS = 'meta:pools';
-/** Schedule ids in creation order. */
+/** Running schedule ids in creation order: what step 2 walks (docs/protocol.md §9). */
 export const META_SCHEDULES = 'meta:schedules';
+/** The most recently retired (cancelled or finished) schedule ids, oldest first, at most max_schedules. */
+export const META_RETIRED_SCHEDULES = 'meta:retired-schedules';
 /** Registered relay wallets in registration order. */
 export const META_RELAYS = 'meta:relays';
 

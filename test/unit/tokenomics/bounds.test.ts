@@ -154,9 +154,15 @@ describe('schedules (meta:schedules holds running schedules only, max_schedules)
     expect(refusedWithoutChange(chain, AUTHORITY, SCHEDULE)).toBe(ErrorCode.TooManySchedules);
     chain.run(AUTHORITY, { type: 'cancel-schedule', scheduleId: first! });
     expect(ids(chain, 'meta:schedules')).toEqual([second]);
+    expect(ids(chain, 'meta:retired-schedules')).toEqual([first]);
     expect(chain.schedule(first!)).toMatchObject({ cancelled: true }); // the record stays, for history
     chain.run(AUTHORITY, SCHEDULE);
     expect(ids(chain, 'meta:schedules')).toHaveLength(2);
+    // The retired list keeps the newest max_schedules only: bounded too.
+    for (const id of ids(chain, 'meta:schedules')) chain.run(AUTHORITY, { type: 'cancel-schedule', scheduleId: id });
+    expect(ids(chain, 'meta:schedules')).toEqual([]);
+    expect(ids(chain, 'meta:retired-schedules')).toHaveLength(2);
+    expect(ids(chain, 'meta:retired-schedules')).not.toContain(first);
   });
 
   it('a schedule whose duration ends leaves the list after its last run, so it costs no block step afterwards', () => {
@@ -168,6 +174,7 @@ describe('schedules (meta:schedules holds running schedules only, max_schedules)
     const last = chain.block(); // h6: the last run
     expect(chain.schedule(id!)).toMatchObject({ paidTotal: 3n, lastRunHeight: 6n });
     expect(ids(chain, 'meta:schedules')).toEqual([]);
+    expect(ids(chain, 'meta:retired-schedules')).toEqual([id]);
     expect(last.writes.get('meta:schedules')).toEqual([]);
     const after = chain.block(); // h7: step 2 has nothing to read or write
     expect([...after.writes.keys()].some((k) => k.startsWith('schedule'))).toBe(false);

@@ -533,6 +533,15 @@ class Model implements Reader {
     this.events.push({ kind: 'distribution', ...e, ...this.stamp() });
   }
 
+  /** docs/protocol.md §9: retired schedules leave the running list for the newest max_schedules retired ones. */
+  retire(ids: readonly Uuid[]): void {
+    if (ids.length === 0) return;
+    const running = scheduleIdsOf(this);
+    this.s.set(META_SCHEDULES, running.filter((id) => !ids.includes(id)));
+    const retired = [...((this.s.get('meta:retired-schedules') as readonly Uuid[] | undefined) ?? []), ...running.filter((id) => ids.includes(id))];
+    this.s.set('meta:retired-schedules', retired.slice(-Number(this.params.maxSchedules)));
+  }
+
   /** SPEC 4.1 (amended 2026-12): max(ceil(amount * bps / 10,000), min_fee), capped at amount. */
   fee(amount: bigint): bigint {
     const product = amount * this.params.supply.burnRateBps;
@@ -615,7 +624,7 @@ class Model implements Reader {
         shortfallTotal: sc.shortfallTotal + (sc.amountPerInterval - paid) > U64_MAX ? U64_MAX : sc.shortfallTotal + (sc.amountPerInterval - paid),
       });
     }
-    if (ending.length > 0) this.s.set(META_SCHEDULES, scheduleIdsOf(this).filter((id) => !ending.includes(id)));
+    this.retire(ending);
 
     // 3. deadlines: pending allocations whose deadline is this height return to their pool (4.4) ...
     for (const a of allocationsOf(this)) {
@@ -875,7 +884,7 @@ class Model implements Reader {
         else if (sc.cancelled) fault(ErrorCode.ScheduleClosed);
         effects = () => {
           this.s.set(scheduleKey(sc!.id), { ...sc!, cancelled: true });
-          this.s.set(META_SCHEDULES, scheduleIdsOf(this).filter((id) => id !== sc!.id));
+          this.retire([sc!.id]);
         };
         break;
       }
