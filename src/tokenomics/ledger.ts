@@ -26,9 +26,12 @@ import {
 import * as K from './state/keys.ts';
 import { Overlay, type StateView } from './state/store.ts';
 
-/** Refuses one more item in a list that holds `length` of at most `max` (docs/protocol.md §9). */
-export function requireRoom(length: number, max: bigint, code: ErrorCode, what: string): void {
-  if (BigInt(length) >= max) throw new TokenError(code, `The chain already holds ${length} ${what}, the most its genesis allows (${max}).`);
+/**
+ * Refuses one more item in a list that holds `length` of at most `max`, the genesis parameter
+ * `param` (docs/protocol.md §9): a typed error, and the transaction changes nothing.
+ */
+export function requireRoom(length: number, max: bigint, code: ErrorCode, what: string, param: string): void {
+  if (BigInt(length) >= max) throw new TokenError(code, `There are already ${length} ${what}, the most the genesis allows (${param} = ${max}).`);
 }
 
 export class Ledger {
@@ -114,7 +117,7 @@ export class Ledger {
   /** Adds a relay, refused with TooManyRelays at max_relays (docs/protocol.md §9). */
   addRelay(id: Uuid): void {
     const relays = this.relays();
-    requireRoom(relays.length, this.params().maxRelays, ErrorCode.TooManyRelays, 'registered relays');
+    requireRoom(relays.length, this.params().maxRelays, ErrorCode.TooManyRelays, 'registered relays', 'max_relays');
     this.setRelays([...relays, id]);
   }
 
@@ -163,7 +166,7 @@ export class Ledger {
   putPool(pool: Pool, isNew = false): void {
     if (isNew) {
       const ids = this.poolIds();
-      requireRoom(ids.length, this.params().maxPools, ErrorCode.TooManyPools, 'pools');
+      requireRoom(ids.length, this.params().maxPools, ErrorCode.TooManyPools, 'pools', 'max_pools');
       this.overlay.set(K.META_POOLS, [...ids, pool.id]);
     }
     this.overlay.set(K.poolKey(pool.id), pool);
@@ -193,7 +196,7 @@ export class Ledger {
   putSchedule(schedule: Schedule, isNew = false): void {
     if (isNew) {
       const ids = this.scheduleIds();
-      requireRoom(ids.length, this.params().maxSchedules, ErrorCode.TooManySchedules, 'running schedules');
+      requireRoom(ids.length, this.params().maxSchedules, ErrorCode.TooManySchedules, 'running schedules', 'max_schedules');
       this.overlay.set(K.META_SCHEDULES, [...ids, schedule.id]);
     }
     this.overlay.set(K.scheduleKey(schedule.id), schedule);

@@ -39,7 +39,7 @@ export const unstake: OperationHandler<UnstakeOp> = {
       l.putAccount(tx.signerId, { ...account, staked, unbonding: [...account.unbonding.slice(0, -1), merged] });
       return;
     }
-    requireRoom(account.unbonding.length, l.params().maxUnbondingEntries, ErrorCode.TooManyUnbondingEntries, `unbonding entries for ${tx.signerId}`);
+    requireRoom(account.unbonding.length, l.params().maxUnbondingEntries, ErrorCode.TooManyUnbondingEntries, `unbonding entries for ${tx.signerId}`, 'max_unbonding_entries');
     l.putAccount(tx.signerId, { ...account, staked, unbonding: [...account.unbonding, { amount, deadline }] });
     l.addDeadline(deadline, { kind: 'unbonding', id: tx.signerId });
   },
