@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeStateValue } from '../../../src/chain/codec/state.ts';
 import {
   type Account,
+  type AuthorityState,
   DEFAULT_PARAMS,
   ErrorCode,
   MemoryState,
@@ -234,6 +235,15 @@ describe('genesis bounds', () => {
   ])('refuses %s out of range, naming the field', (field, bounds) => {
     const config = smallGenesis({ bounds });
     expect(() => validateGenesis(config)).toThrow(new RegExp(`genesis ${field}:`));
+  });
+
+  it('set-authority takes at most 64 keys: 65 are refused and change nothing', () => {
+    const chain = new TestChain(smallGenesis());
+    const keys = (n: number): string[] => Array.from({ length: n }, (_, i) => keyOf(`a${i}`));
+    expect(refusedWithoutChange(chain, AUTHORITY, { type: 'set-authority', keys: keys(65) })).toBe(ErrorCode.InvalidParameter);
+    chain.run(AUTHORITY, { type: 'set-authority', keys: keys(64) });
+    chain.block();
+    expect((chain.state.get('meta:authority') as AuthorityState).keys).toHaveLength(64);
   });
 
   it('refuses more authority keys than a set may hold', () => {
