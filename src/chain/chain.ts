@@ -23,6 +23,7 @@ import { bytesEqual } from './codec/msgpack.ts';
 import { type SignedTx, decodeSignedTx } from './codec/tx.ts';
 import { toHex } from './crypto.ts';
 import { ChainError, ChainErrorCode } from './errors.ts';
+import { EvidenceLog } from './evidence-log.ts';
 import { checkGenesis, writeGenesis } from './genesis-start.ts';
 import { finalizedHeight, isBetterHead } from './fork-choice.ts';
 import { DEFAULT_MEMPOOL_LIMITS, type Dropped, Mempool } from './mempool.ts';
@@ -65,6 +66,8 @@ export interface ImportResult {
 }
 
 const RECENT_HEADERS_KEPT = 2_048;
+/** Equivocations kept as evidence (docs/protocol.md §9): one per (slot, proposer), the newest this many. */
+const EVIDENCE_KEPT = 1_024;
 
 export interface ChainOptions {
   readonly store: ChainStore;
@@ -99,7 +102,7 @@ export class Chain {
   private finalized = 0n;
   /** The first block seen per (slot, proposer), to catch a validator signing two blocks for one slot. */
   private readonly slotSeen = new Map<string, BlockHeader & { hash: Uint8Array }>();
-  private readonly equivocations: Equivocation[] = [];
+  private readonly equivocations = new EvidenceLog<Equivocation>(EVIDENCE_KEPT);
   /** Checks transaction signatures on worker threads while this thread applies blocks in order. */
   private readonly verifier: SignatureVerifier;
   private readonly ownsVerifier: boolean;
@@ -245,7 +248,7 @@ export class Chain {
 
   /** The equivocations seen so far (both headers each). */
   evidence(): readonly Equivocation[] {
-    return this.equivocations;
+    return this.equivocations.list();
   }
 
   get finalizedHeight(): bigint {
@@ -263,7 +266,7 @@ export class Chain {
       return;
     }
     if (bytesEqual(first.hash, block.hash)) return;
-    this.equivocations.push({ slot: block.header.slot, proposer: block.header.proposer, first, second: header });
+    this.equivocations.add({ slot: block.header.slot, proposer: block.header.proposer, first, second: header });
     this.logger.warn({ slot: String(block.header.slot), proposer: block.header.proposer, first: toHex(first.hash), second: toHex(block.hash) }, 'validator equivocated: two blocks for one slot');
     throw new ChainError(ChainErrorCode.Equivocation, `Validator ${block.header.proposer} already signed block ${toHex(first.hash)} for slot ${block.header.slot}; the later one is ignored.`);
   }

@@ -10,6 +10,11 @@ import { PublicKeyCache, SPKI_PREFIX } from './verify/key-cache.ts';
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
 export function sha256(...parts: Uint8Array[]): Uint8Array {
+  return sha256OfAll(parts);
+}
+
+/** SHA-256 of the concatenated parts, taken as one list: a spread of a long list would overflow the stack. */
+export function sha256OfAll(parts: Iterable<Uint8Array>): Uint8Array {
   const hash = createHash('sha256');
   for (const part of parts) hash.update(part);
   return hash.digest();

@@ -13,6 +13,7 @@ import { type AutoReplenish, type GenesisConfig, type GenesisPool, type GenesisS
 import { encodeStateValue } from './codec/state.ts';
 import { pack } from './codec/msgpack.ts';
 import { list, nullable, record, str, u64 } from './codec/schema.ts';
+import { PROTOCOL_VERSION } from './protocol-version.ts';
 
 /**
  * Bump when the genesis built from one config changes (tokenomics/genesis.ts, genesis-block.ts):
@@ -20,7 +21,8 @@ import { list, nullable, record, str, u64 } from './codec/schema.ts';
  */
 export const GENESIS_RULES_VERSION = 1;
 
-const DOMAIN = pack(['dchat-genesis-config', GENESIS_RULES_VERSION]);
+// The protocol version too (docs/protocol.md §12): a fingerprint stored by another version never matches.
+const DOMAIN = pack(['dchat-genesis-config', GENESIS_RULES_VERSION, PROTOCOL_VERSION]);
 const DISTRIBUTION_CHUNK = 4_096;
 const ANY = Number.MAX_SAFE_INTEGER;
 

@@ -12,6 +12,7 @@ import { toHex } from './crypto.ts';
 import { ChainError, ChainErrorCode } from './errors.ts';
 import { ZERO_SIGNATURE, buildGenesis } from './genesis-block.ts';
 import { genesisFingerprint } from './genesis-fingerprint.ts';
+import { PROTOCOL_VERSION, UNRECORDED_PROTOCOL_VERSION } from './protocol-version.ts';
 import type { ChainStore, GenesisBatch, GenesisHead } from './store/chain-store.ts';
 
 export interface WrittenGenesis {
@@ -46,9 +47,19 @@ function stageGenesis(batch: GenesisBatch, config: GenesisConfig): { state: Memo
   };
 }
 
-/** Refuses (InvalidConfig) a store whose genesis is not the one `config` builds. */
+/**
+ * Refuses (InvalidConfig) a store whose genesis is not the one `config` builds, or that another
+ * protocol version made (docs/protocol.md §12): its state was computed by other rules.
+ */
 export async function checkGenesis(store: ChainStore, config: GenesisConfig): Promise<void> {
   const storedHash = await store.hashAtHeight(0n);
+  const version = (await store.protocolVersion()) ?? UNRECORDED_PROTOCOL_VERSION;
+  if (storedHash !== null && version !== PROTOCOL_VERSION) {
+    throw new ChainError(
+      ChainErrorCode.InvalidConfig,
+      `The data dir holds a chain made by protocol version ${version}; this node runs protocol version ${PROTOCOL_VERSION}, which computes blocks differently, so it cannot resume that chain. Start on an empty --data-dir, or run the node release that made it.`,
+    );
+  }
   const stored = await store.genesisFingerprint();
   const fingerprint = genesisFingerprint(config);
   if (storedHash !== null && stored !== null && fingerprint !== null && bytesEqual(stored, fingerprint)) {

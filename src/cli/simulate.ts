@@ -15,6 +15,7 @@ import {
   walletIdFromPublicKey,
 } from '../tokenomics/index.ts';
 import { formatBps, formatTokens } from './format.ts';
+import { widest } from './table.ts';
 
 export interface SimulationOptions {
   readonly blocks: bigint;
@@ -81,7 +82,7 @@ export function simulate(options: SimulationOptions): void {
     if (height % step === 0n || height === options.blocks) snapshot();
   }
   checkStateInvariants(state);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const widths = header.map((h, i) => widest(h.length, rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
   options.write(`dchat token economy: ${formatTokens(options.blocks)} blocks of the default genesis, deterministic`);
   options.write(line(header));

@@ -22,7 +22,7 @@ export function rows(items: readonly Row[], valueEnd = 42): string[] {
 
 /** Label/value rows where the values are text (ids, names): left-aligned after the labels. */
 export function fields(items: readonly (readonly [label: string, value: string])[]): string[] {
-  const width = Math.max(...items.map(([label]) => label.length + 1)) + 1;
+  const width = widest(0, items.map(([label]) => label.length + 1)) + 1;
   return items.map(([label, value]) => `${`${label}:`.padEnd(width)}${value}`);
 }
 
@@ -31,9 +31,16 @@ export interface Column {
   readonly align: 'left' | 'right';
 }
 
+/** The largest of `first` and `lengths`, without spreading a long list into Math.max's arguments. */
+export function widest(first: number, lengths: Iterable<number>): number {
+  let width = first;
+  for (const length of lengths) if (length > width) width = length;
+  return width;
+}
+
 /** A table with a header between rules; columns as wide as their widest cell, two spaces apart. */
 export function grid(columns: readonly Column[], cells: readonly (readonly string[])[]): string[] {
-  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((row) => (row[i] ?? '').length)));
+  const widths = columns.map((c, i) => widest(c.header.length, cells.map((row) => (row[i] ?? '').length)));
   const line = (row: readonly string[]): string =>
     columns
       .map((c, i) => (c.align === 'right' ? (row[i] ?? '').padStart(widths[i]!) : (row[i] ?? '').padEnd(widths[i]!)))

@@ -44,6 +44,11 @@ export function applyBps(amount: bigint, bps: bigint): bigint {
   return (amount * bps) / BPS_DENOMINATOR;
 }
 
+/** ceil(amount * bps / 10,000): the transfer fee's rounding (SPEC 4.1; docs/protocol.md §10). */
+export function applyBpsCeil(amount: bigint, bps: bigint): bigint {
+  return (amount * bps + BPS_DENOMINATOR - 1n) / BPS_DENOMINATOR;
+}
+
 export function minBig(a: bigint, b: bigint): bigint {
   return a < b ? a : b;
 }
@@ -67,4 +72,12 @@ export function requireCount(value: bigint, what: string, min = 1n): bigint {
 export function saturatingAddU64(a: bigint, b: bigint): bigint {
   const sum = a + b;
   return sum > U64_MAX ? U64_MAX : sum;
+}
+
+/**
+ * The transfer fee of SPEC 4.1 (docs/protocol.md §10): max(ceil(amount * burn_rate_bps / 10,000),
+ * min_fee), capped at the amount. Rounding up makes splitting a payment never lower the total fee.
+ */
+export function transferFee(amount: bigint, burnRateBps: bigint, minFee: bigint): bigint {
+  return minBig(maxBig(applyBpsCeil(amount, burnRateBps), minFee), amount);
 }

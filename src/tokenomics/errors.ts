@@ -29,6 +29,11 @@ export const ErrorCode = {
   InvalidGenesis: 'InvalidGenesis',
   InvariantViolation: 'InvariantViolation',
   InvalidBlock: 'InvalidBlock',
+  TooManyUnbondingEntries: 'TooManyUnbondingEntries',
+  TooManyRelays: 'TooManyRelays',
+  TooManyPools: 'TooManyPools',
+  TooManySchedules: 'TooManySchedules',
+  DeadlineHeightFull: 'DeadlineHeightFull',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

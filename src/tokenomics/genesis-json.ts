@@ -104,6 +104,11 @@ export function parseGenesisJson(input: unknown): GenesisConfig {
       escrowTimeoutBlocks: param('escrow_timeout_blocks', DEFAULT_PARAMS.escrowTimeoutBlocks),
       maxBlockTxs: param('max_block_txs', DEFAULT_PARAMS.maxBlockTxs),
       maxBlockBytes: param('max_block_bytes', DEFAULT_PARAMS.maxBlockBytes),
+      maxUnbondingEntries: param('max_unbonding_entries', DEFAULT_PARAMS.maxUnbondingEntries),
+      maxRelays: param('max_relays', DEFAULT_PARAMS.maxRelays),
+      maxPools: param('max_pools', DEFAULT_PARAMS.maxPools),
+      maxSchedules: param('max_schedules', DEFAULT_PARAMS.maxSchedules),
+      maxDeadlinesPerHeight: param('max_deadlines_per_height', DEFAULT_PARAMS.maxDeadlinesPerHeight),
     },
     validators: array(root.validators, 'validators').map((v, i) => {
       const validator = object(v, `validators[${i}]`);
@@ -144,6 +149,11 @@ export function genesisToJson(config: GenesisConfig): JsonObject {
       escrow_timeout_blocks: text(p.escrowTimeoutBlocks),
       max_block_txs: text(p.maxBlockTxs),
       max_block_bytes: text(p.maxBlockBytes),
+      max_unbonding_entries: text(p.maxUnbondingEntries),
+      max_relays: text(p.maxRelays),
+      max_pools: text(p.maxPools),
+      max_schedules: text(p.maxSchedules),
+      max_deadlines_per_height: text(p.maxDeadlinesPerHeight),
     },
     validators: config.validators.map((v) => ({ public_key: v.publicKey, reward_wallet: v.rewardWallet })),
     authority: [...config.authority],

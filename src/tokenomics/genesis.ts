@@ -13,7 +13,7 @@ import { validateAuthorityKeys } from './ops/authority.ts';
 import { openPool } from './ops/pools.ts';
 import { openSchedule } from './ops/schedules.ts';
 import type { CreateScheduleOp } from './operations.ts';
-import type { ChainParams } from './params.ts';
+import { type ChainParams, LIST_BOUND_LIMITS, MAX_VALIDATORS } from './params.ts';
 import type { AutoReplenish, Validator } from './records.ts';
 import * as K from './state/keys.ts';
 import { MemoryState, type StateValue, type WriteSet } from './state/store.ts';
@@ -90,8 +90,14 @@ export function validateGenesis(config: GenesisConfig): void {
   requireRange('escrow_timeout_blocks', p.escrowTimeoutBlocks, 1n);
   requireRange('max_block_txs', p.maxBlockTxs, 1n);
   requireRange('max_block_bytes', p.maxBlockBytes, 1024n);
+  requireRange('max_unbonding_entries', p.maxUnbondingEntries, 1n, LIST_BOUND_LIMITS.maxUnbondingEntries);
+  requireRange('max_relays', p.maxRelays, 0n, LIST_BOUND_LIMITS.maxRelays);
+  requireRange('max_pools', p.maxPools, 0n, LIST_BOUND_LIMITS.maxPools);
+  requireRange('max_schedules', p.maxSchedules, 0n, LIST_BOUND_LIMITS.maxSchedules);
+  requireRange('max_deadlines_per_height', p.maxDeadlinesPerHeight, 1n, LIST_BOUND_LIMITS.maxDeadlinesPerHeight);
 
   if (config.validators.length === 0) invalid('validators', 'needs at least one validator.');
+  if (config.validators.length > MAX_VALIDATORS) invalid('validators', `lists ${config.validators.length}; at most ${MAX_VALIDATORS}.`);
   config.validators.forEach((v, i) => {
     if (!isPublicKeyHex(v.publicKey)) invalid(`validators[${i}].public_key`, 'is not a 32-byte hex ed25519 public key.');
     if (!isUuid(v.rewardWallet)) invalid(`validators[${i}].reward_wallet`, 'is not a UUID.');
@@ -142,6 +148,7 @@ export function buildGenesisState(config: GenesisConfig, options: GenesisBuildOp
   l.overlay.set(K.META_VALIDATORS, config.validators.map((v) => ({ publicKey: v.publicKey, rewardWallet: v.rewardWallet })));
   l.overlay.set(K.META_POOLS, []);
   l.overlay.set(K.META_SCHEDULES, []);
+  l.overlay.set(K.META_RETIRED_SCHEDULES, []);
   l.overlay.set(K.META_RELAYS, []);
   for (const { account, amount } of config.distribution) {
     l.mint(amount, 'genesis', { account });

@@ -33,17 +33,19 @@ export function holdingsOf(key: string, value: StateValue | null | undefined): b
   return 0n;
 }
 
+function checkU64(key: string, amount: bigint): void {
+  if (amount < 0n || amount > U64_MAX) violation('amounts are u64', `${key} holds ${amount}.`);
+}
+
 function checkAmounts(key: string, value: StateValue): void {
-  const amounts: bigint[] = [];
   if (key.startsWith(K.ACCOUNT_PREFIX)) {
     const a = value as Account;
-    amounts.push(a.balance, a.staked, a.pendingRewards, a.nonce, ...a.unbonding.map((e) => e.amount));
+    for (const amount of [a.balance, a.staked, a.pendingRewards, a.nonce]) checkU64(key, amount);
+    // Entry by entry, never spread into one call: a long list would overflow the stack (issue 12).
+    for (const entry of a.unbonding) checkU64(key, entry.amount);
   } else if (key.startsWith(K.POOL_PREFIX)) {
     const p = value as Pool;
-    amounts.push(p.available, p.reserved, p.available + p.reserved);
-  }
-  for (const amount of amounts) {
-    if (amount < 0n || amount > U64_MAX) violation('amounts are u64', `${key} holds ${amount}.`);
+    for (const amount of [p.available, p.reserved, p.available + p.reserved]) checkU64(key, amount);
   }
 }
 

@@ -3,7 +3,7 @@
  * primitives every operation is built from: credit, debit, mint (cap-checked), burn, and the
  * transfer fee rule. Everything here writes to an Overlay and records events; nothing is committed.
  */
-import { U64_MAX, addU64, applyBps, maxBig, minBig } from './amount.ts';
+import { U64_MAX, addU64, maxBig, minBig, transferFee } from './amount.ts';
 import { ErrorCode, TokenError } from './errors.ts';
 import type { BurnEvent, DistributionEvent, MintEvent, TokenEvent } from './events.ts';
 import { IdSource, type SystemAccountName, type Uuid, SYSTEM_ACCOUNT_IDS } from './ids.ts';
@@ -25,6 +25,14 @@ import {
 } from './records.ts';
 import * as K from './state/keys.ts';
 import { Overlay, type StateView } from './state/store.ts';
+
+/**
+ * Refuses one more item in a list that holds `length` of at most `max`, the genesis parameter
+ * `param` (docs/protocol.md §9): a typed error, and the transaction changes nothing.
+ */
+export function requireRoom(length: number, max: bigint, code: ErrorCode, what: string, param: string): void {
+  if (BigInt(length) >= max) throw new TokenError(code, `There are already ${length} ${what}, the most the genesis allows (${param} = ${max}).`);
+}
 
 export class Ledger {
   readonly overlay: Overlay;
@@ -48,7 +56,8 @@ export class Ledger {
 
   commitInto(parent: Ledger): void {
     this.overlay.mergeInto(parent.overlay);
-    parent.events.push(...this.events);
+    // One at a time: a spread passes every event as an argument, and a long list overflows the stack.
+    for (const event of this.events) parent.events.push(event);
   }
 
   // ---- reads and writes of records -------------------------------------------------------
@@ -105,6 +114,13 @@ export class Ledger {
     this.overlay.set(K.META_RELAYS, relays);
   }
 
+  /** Adds a relay, refused with TooManyRelays at max_relays (docs/protocol.md §9). */
+  addRelay(id: Uuid): void {
+    const relays = this.relays();
+    requireRoom(relays.length, this.params().maxRelays, ErrorCode.TooManyRelays, 'registered relays', 'max_relays');
+    this.setRelays([...relays, id]);
+  }
+
   listing(id: Uuid): Listing {
     const listing = this.overlay.get(K.listingKey(id)) as Listing | undefined;
     if (listing === undefined) throw new TokenError(ErrorCode.UnknownListing, `No listing with id ${id}.`);
@@ -148,8 +164,12 @@ export class Ledger {
   }
 
   putPool(pool: Pool, isNew = false): void {
+    if (isNew) {
+      const ids = this.poolIds();
+      requireRoom(ids.length, this.params().maxPools, ErrorCode.TooManyPools, 'pools', 'max_pools');
+      this.overlay.set(K.META_POOLS, [...ids, pool.id]);
+    }
     this.overlay.set(K.poolKey(pool.id), pool);
-    if (isNew) this.overlay.set(K.META_POOLS, [...this.poolIds(), pool.id]);
   }
 
   allocation(id: Uuid): Allocation {
@@ -162,6 +182,7 @@ export class Ledger {
     this.overlay.set(K.allocationKey(allocation.id), allocation);
   }
 
+  /** The schedules still running, in creation order: what step 2 walks (docs/protocol.md §9). */
   scheduleIds(): readonly Uuid[] {
     return (this.overlay.get(K.META_SCHEDULES) as readonly Uuid[] | undefined) ?? [];
   }
@@ -173,21 +194,62 @@ export class Ledger {
   }
 
   putSchedule(schedule: Schedule, isNew = false): void {
+    if (isNew) {
+      const ids = this.scheduleIds();
+      requireRoom(ids.length, this.params().maxSchedules, ErrorCode.TooManySchedules, 'running schedules', 'max_schedules');
+      this.overlay.set(K.META_SCHEDULES, [...ids, schedule.id]);
+    }
     this.overlay.set(K.scheduleKey(schedule.id), schedule);
-    if (isNew) this.overlay.set(K.META_SCHEDULES, [...this.scheduleIds(), schedule.id]);
   }
 
-  deadlines(height: bigint): readonly DeadlineEntry[] {
-    return (this.overlay.get(K.deadlineKey(height)) as readonly DeadlineEntry[] | undefined) ?? [];
+  /**
+   * Takes schedules that will never run again out of the list step 2 walks, onto the bounded list of
+   * recently retired ones (the newest max_schedules, for the API); their records stay.
+   */
+  retireSchedules(ids: ReadonlySet<Uuid>): void {
+    if (ids.size === 0) return;
+    const running = this.scheduleIds();
+    this.overlay.set(K.META_SCHEDULES, running.filter((id) => !ids.has(id)));
+    const retired = [...this.retiredScheduleIds(), ...running.filter((id) => ids.has(id))];
+    const keep = Number(this.params().maxSchedules);
+    this.overlay.set(K.META_RETIRED_SCHEDULES, keep === 0 ? [] : retired.slice(-keep));
   }
 
-  /** Registers an object due at `height`; entries keep creation order. */
+  retiredScheduleIds(): readonly Uuid[] {
+    return (this.overlay.get(K.META_RETIRED_SCHEDULES) as readonly Uuid[] | undefined) ?? [];
+  }
+
+  /** How many objects are due at `height` (docs/protocol.md §8.3). */
+  deadlineCount(height: bigint): bigint {
+    return (this.overlay.get(K.deadlineCountKey(height)) as bigint | undefined) ?? 0n;
+  }
+
+  /** The `index`-th object due at `height`, in creation order. */
+  deadlineAt(height: bigint, index: bigint): DeadlineEntry {
+    return this.required<DeadlineEntry>(K.deadlineKey(height, index));
+  }
+
+  /**
+   * Registers an object due at `height`: two keys written whatever the height already holds, and
+   * refused with DeadlineHeightFull at max_deadlines_per_height, since step 3 of that block runs them all.
+   */
   addDeadline(height: bigint, entry: DeadlineEntry): void {
-    this.overlay.set(K.deadlineKey(height), [...this.deadlines(height), entry]);
+    const count = this.deadlineCount(height);
+    if (count >= this.params().maxDeadlinesPerHeight) {
+      throw new TokenError(
+        ErrorCode.DeadlineHeightFull,
+        `Height ${height} already has ${count} objects due, the most max_deadlines_per_height allows; choose another lifetime or a later block.`,
+      );
+    }
+    this.overlay.set(K.deadlineKey(height, count), entry);
+    this.overlay.set(K.deadlineCountKey(height), count + 1n);
   }
 
+  /** Deletes the entries of a height once step 3 ran them. */
   clearDeadlines(height: bigint): void {
-    if (this.overlay.get(K.deadlineKey(height)) !== undefined) this.overlay.delete(K.deadlineKey(height));
+    const count = this.deadlineCount(height);
+    for (let i = 0n; i < count; i++) this.overlay.delete(K.deadlineKey(height, i));
+    if (count > 0n) this.overlay.delete(K.deadlineCountKey(height));
   }
 
   // ---- money primitives ------------------------------------------------------------------
@@ -271,10 +333,10 @@ export class Ledger {
     return event;
   }
 
-  /** The transfer fee of SPEC 4.1: max(amount * burn_rate / 10,000, min_fee), capped at amount. */
+  /** The transfer fee of SPEC 4.1 (docs/protocol.md §10). */
   transferFee(amount: bigint): bigint {
     const params = this.params();
-    return minBig(maxBig(applyBps(amount, params.supply.burnRateBps), params.minFee), amount);
+    return transferFee(amount, params.supply.burnRateBps, params.minFee);
   }
 
   /**

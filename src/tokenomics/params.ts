@@ -19,6 +19,14 @@ export interface ChainParams {
   readonly escrowTimeoutBlocks: bigint;
   readonly maxBlockTxs: bigint;
   readonly maxBlockBytes: bigint;
+  /** Bounds of the lists in state (SPEC 4.5; docs/protocol.md §9): a tx past one is refused. */
+  readonly maxUnbondingEntries: bigint;
+  readonly maxRelays: bigint;
+  readonly maxPools: bigint;
+  /** Schedules still running (cancelled and finished ones leave the list the block step walks). */
+  readonly maxSchedules: bigint;
+  /** Objects due at one height (allocations, unbonding entries, escrows): step 3 of that block runs them all. */
+  readonly maxDeadlinesPerHeight: bigint;
 }
 
 export const DEFAULT_SUPPLY: SupplyConfig = Object.freeze({
@@ -37,6 +45,26 @@ export const DEFAULT_PARAMS = Object.freeze({
   escrowTimeoutBlocks: 100_800n,
   maxBlockTxs: 10_000n,
   maxBlockBytes: 8n * 1024n * 1024n,
+  /** As Cosmos' MaxEntries (SPEC 4.5). */
+  maxUnbondingEntries: 7n,
+  maxRelays: 1_000n,
+  maxPools: 1_000n,
+  maxSchedules: 256n,
+  /** Twice max_block_txs: one block's unstakes and purchases (fixed lifetimes) never fill a height alone. */
+  maxDeadlinesPerHeight: 20_000n,
   /** Default lifetime of a pool allocation (SPEC 4.4). */
   allocationExpiryBlocks: 100_800n,
 });
+
+/** Upper ends of the list bounds a genesis may choose (docs/protocol.md §9): what the state codecs read. */
+export const LIST_BOUND_LIMITS = Object.freeze({
+  maxUnbondingEntries: 1_000_000n,
+  maxRelays: 1_000_000n,
+  maxPools: 1_000_000n,
+  maxSchedules: 1_000_000n,
+  maxDeadlinesPerHeight: 1_000_000n,
+});
+
+/** Authority keys of one set (set-authority, genesis) and validators of a genesis: the codecs' bounds. */
+export const MAX_AUTHORITY_KEYS = 64;
+export const MAX_VALIDATORS = 10_000;

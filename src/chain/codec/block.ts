@@ -3,7 +3,7 @@
  * tx_root, state_root]`, block hash = SHA-256 of the header encoding, tx_root = SHA-256 of the
  * concatenated tx hashes; a block travels as `[header, [signed tx...], signature]`.
  */
-import { sha256, signMessage } from '../crypto.ts';
+import { sha256, sha256OfAll, signMessage } from '../crypto.ts';
 import { ChainError, ChainErrorCode, malformed } from '../errors.ts';
 import { CanonicalReader } from './canonical-reader.ts';
 import { pack, packArrayHeader } from './msgpack.ts';
@@ -54,7 +54,8 @@ export function headerHash(header: BlockHeader): Uint8Array {
 }
 
 export function txRoot(txs: readonly SignedTx[]): Uint8Array {
-  return sha256(...txs.map((t) => t.hash));
+  // docs/protocol.md §4: SHA-256 of the tx hashes in block order.
+  return sha256OfAll(txs.map((t) => t.hash));
 }
 
 function blockBytes(header: BlockHeader, txs: readonly SignedTx[], signature: Uint8Array): Uint8Array {

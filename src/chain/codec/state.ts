@@ -24,12 +24,17 @@ import {
   type WriteSet,
   ACCOUNT_PREFIX,
   ALLOCATION_PREFIX,
+  DEADLINE_COUNT_PREFIX,
   DEADLINE_PREFIX,
+  LIST_BOUND_LIMITS,
+  MAX_AUTHORITY_KEYS,
+  MAX_VALIDATORS,
   META_AUTHORITY,
   META_HEAD,
   META_PARAMS,
   META_POOLS,
   META_RELAYS,
+  META_RETIRED_SCHEDULES,
   META_SCHEDULES,
   META_SUPPLY,
   META_VALIDATORS,
@@ -40,13 +45,14 @@ import { malformed } from '../errors.ts';
 import { pack, packArrayHeader, unpack } from './msgpack.ts';
 import { type Codec, bool, hexBin, list, nullable, oneOf, record, str, u64, uuid } from './schema.ts';
 
-const MAX_LIST = 1_000_000;
-const ids = list(uuid, MAX_LIST);
+// Each list is read up to the largest bound a genesis may choose (docs/protocol.md §9): the state
+// itself refuses the tx that would go past the chain's own bound.
+const ids = (max: bigint) => list(uuid, Number(max));
 
 const account = record<Account>({
   balance: u64,
   staked: u64,
-  unbonding: list(record({ amount: u64, deadline: u64 }), MAX_LIST),
+  unbonding: list(record({ amount: u64, deadline: u64 }), Number(LIST_BOUND_LIMITS.maxUnbondingEntries)),
   pendingRewards: u64,
   nonce: u64,
 });
@@ -103,14 +109,20 @@ const params = record<ChainParams>({
   escrowTimeoutBlocks: u64,
   maxBlockTxs: u64,
   maxBlockBytes: u64,
+  maxUnbondingEntries: u64,
+  maxRelays: u64,
+  maxPools: u64,
+  maxSchedules: u64,
+  maxDeadlinesPerHeight: u64,
 });
 
-const keys = list(hexBin(32), 1_000);
+const keys = list(hexBin(32), MAX_AUTHORITY_KEYS);
 const authority = record<AuthorityState>({ keys, pending: nullable(record({ keys, fromHeight: u64 })) });
-const validators = list(record<Validator>({ publicKey: hexBin(32), rewardWallet: uuid }), 10_000);
+const validators = list(record<Validator>({ publicKey: hexBin(32), rewardWallet: uuid }), MAX_VALIDATORS);
 const supply = record<SupplyState>({ totalMinted: u64, totalBurned: u64, annualProvision: u64, carry: u64 });
 const head = record<BlockPosition>({ height: u64, timestampMs: u64 });
-const deadlines = list(record<DeadlineEntry>({ kind: oneOf(['allocation', 'unbonding', 'escrow'] as const), id: uuid }), MAX_LIST);
+/** One object due at a height: a key of its own (docs/protocol.md §8.3), so adding one writes O(1). */
+const deadline = record<DeadlineEntry>({ kind: oneOf(['allocation', 'unbonding', 'escrow'] as const), id: uuid });
 
 const listing = record<Listing>({
   id: uuid,
@@ -142,9 +154,10 @@ const EXACT: Record<string, Codec<unknown>> = {
   [META_SUPPLY]: supply as Codec<unknown>,
   [META_AUTHORITY]: authority as Codec<unknown>,
   [META_VALIDATORS]: validators as Codec<unknown>,
-  [META_POOLS]: ids as Codec<unknown>,
-  [META_SCHEDULES]: ids as Codec<unknown>,
-  [META_RELAYS]: ids as Codec<unknown>,
+  [META_POOLS]: ids(LIST_BOUND_LIMITS.maxPools) as Codec<unknown>,
+  [META_SCHEDULES]: ids(LIST_BOUND_LIMITS.maxSchedules) as Codec<unknown>,
+  [META_RETIRED_SCHEDULES]: ids(LIST_BOUND_LIMITS.maxSchedules) as Codec<unknown>,
+  [META_RELAYS]: ids(LIST_BOUND_LIMITS.maxRelays) as Codec<unknown>,
 };
 
 const BY_PREFIX: [string, Codec<unknown>][] = [
@@ -152,7 +165,8 @@ const BY_PREFIX: [string, Codec<unknown>][] = [
   [POOL_PREFIX, pool as Codec<unknown>],
   [ALLOCATION_PREFIX, allocation as Codec<unknown>],
   [SCHEDULE_PREFIX, schedule as Codec<unknown>],
-  [DEADLINE_PREFIX, deadlines as Codec<unknown>],
+  [DEADLINE_PREFIX, deadline as Codec<unknown>],
+  [DEADLINE_COUNT_PREFIX, u64 as Codec<unknown>],
   [LISTING_PREFIX, listing as Codec<unknown>],
   [PURCHASE_PREFIX, purchase as Codec<unknown>],
 ];

@@ -12,6 +12,8 @@ export const Bucket = {
    * `head` -> pack([height, block hash, state root]): the last committed block.
    * `genesis-config` -> pack(SHA-256 fingerprint of the genesis config), written with the genesis
    * block (absent in data dirs of older nodes): a restart recognises its genesis without rebuilding it.
+   * `protocol-version` -> pack(u64), written with the genesis block (absent: version 1): the
+   * protocol version that made the chain (docs/protocol.md §12); another version refuses to resume it.
    */
   META: 1,
   /** block hash -> block bytes (the canonical wire encoding). */
@@ -83,3 +85,6 @@ export const META_HEAD_KEY: Uint8Array = Buffer.from('head', 'ascii');
 
 /** META key (after the bucket byte) of the genesis config's fingerprint. */
 export const META_GENESIS_CONFIG_KEY: Uint8Array = Buffer.from('genesis-config', 'ascii');
+
+/** META key (after the bucket byte) of the protocol version that made the chain. */
+export const META_PROTOCOL_VERSION_KEY: Uint8Array = Buffer.from('protocol-version', 'ascii');

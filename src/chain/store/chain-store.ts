@@ -12,7 +12,8 @@ import { pack, unpack } from '../codec/msgpack.ts';
 import { bin, list, nullable, record, u64 } from '../codec/schema.ts';
 import { decodeStateValue, encodeStateValue, stateKeyBytes } from '../codec/state.ts';
 import { ChainError, ChainErrorCode, malformed } from '../errors.ts';
-import { Bucket, META_GENESIS_CONFIG_KEY, META_HEAD_KEY, bucketKey, heightBytes, indexBytes, isU64 } from './buckets.ts';
+import { PROTOCOL_VERSION } from '../protocol-version.ts';
+import { Bucket, META_GENESIS_CONFIG_KEY, META_HEAD_KEY, META_PROTOCOL_VERSION_KEY, bucketKey, heightBytes, indexBytes, isU64 } from './buckets.ts';
 import { type BatchOp, type Db, type EntityCodec, Repository, storeFailure } from './repository.ts';
 
 export interface StoredHead {
@@ -180,6 +181,7 @@ export class ChainStore {
   private readonly db: Db;
   private readonly meta: Repository<'head', StoredHead>;
   private readonly genesisConfig: Repository<'fingerprint', Uint8Array>;
+  private readonly protocol: Repository<'version', bigint>;
   private readonly blocks: Repository<Uint8Array, Uint8Array>;
   private readonly canonical: Repository<bigint, Uint8Array>;
   private readonly state: Repository<string, StateValue>;
@@ -200,6 +202,7 @@ export class ChainStore {
     const hashKey = (hash: Uint8Array): Uint8Array => hash;
     this.meta = new Repository(db, 'head', Bucket.META, schemaCodec(() => META_HEAD_KEY, 'head', headCodec));
     this.genesisConfig = new Repository(db, 'genesis fingerprint', Bucket.META, schemaCodec(() => META_GENESIS_CONFIG_KEY, 'genesis fingerprint', bin(32)));
+    this.protocol = new Repository(db, 'protocol version', Bucket.META, schemaCodec(() => META_PROTOCOL_VERSION_KEY, 'protocol version', u64));
     this.blocks = new Repository(db, 'block', Bucket.BLOCK, rawBytes(hashKey));
     this.canonical = new Repository(db, 'canonical hash', Bucket.CANONICAL, schemaCodec(heightBytes, 'canonical hash', bin(32)));
     this.state = new Repository(db, 'state', Bucket.STATE, {
@@ -261,6 +264,12 @@ export class ChainStore {
     return this.genesisConfig.get('fingerprint');
   }
 
+  /** The protocol version that wrote the genesis; null in data dirs made before it was recorded (version 1). */
+  async protocolVersion(): Promise<number | null> {
+    const version = await this.protocol.get('version');
+    return version === null ? null : Number(version);
+  }
+
   /** Records the fingerprint once an older data dir's genesis has been checked the slow way. */
   putGenesisFingerprint(fingerprint: Uint8Array): Promise<void> {
     return this.write([this.genesisConfig.put('fingerprint', fingerprint)], 'record the genesis fingerprint');
@@ -290,6 +299,7 @@ export class ChainStore {
           this.blockOps({ height: 0n, hash: head.hash, blockBytes: head.blockBytes, undo: new Map(), events: [], txHashes: [] }, ops);
           ops.push(this.meta.put('head', { height: 0n, hash: head.hash, stateRoot: head.stateRoot }));
           if (head.fingerprint !== null) ops.push(this.genesisConfig.put('fingerprint', head.fingerprint));
+          ops.push(this.protocol.put('version', BigInt(PROTOCOL_VERSION)));
           ops.forEach(add);
         });
         try {

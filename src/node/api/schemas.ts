@@ -96,6 +96,7 @@ export const components: Record<string, JsonSchema> = {
       head_hash: hex(32, 'Head block hash.'), state_root: hex(32, 'Head state root.'), block_time_ms: height,
       mempool_size: { type: 'integer' }, halted: nullable({ type: 'string' }),
       system_accounts: { type: 'object', additionalProperties: uuid },
+      protocol_version: { type: 'integer', description: 'What this node computes and speaks (docs/protocol.md §12).' },
     },
   },
   Stats: object({

@@ -1,8 +1,11 @@
 /**
  * Names on the wire. Every topic and protocol carries the chain id, so nodes of two chains that
- * happen to connect never exchange blocks or transactions; the trailing number is the version of
- * the message format.
+ * happen to connect never exchange blocks or transactions; the trailing number is the protocol
+ * version (src/chain/protocol-version.ts, docs/protocol.md §12), so nodes that would compute
+ * different states do not exchange them either.
  */
+import { PROTOCOL_VERSION } from '../../chain/protocol-version.ts';
+
 export interface ProtocolNames {
   readonly blocksTopic: string;
   readonly txsTopic: string;
@@ -13,9 +16,9 @@ export interface ProtocolNames {
 export function protocolNames(chainId: string): ProtocolNames {
   const id = encodeURIComponent(chainId);
   return {
-    blocksTopic: `/dchat/${id}/blocks/1`,
-    txsTopic: `/dchat/${id}/txs/1`,
-    status: `/dchat/${id}/status/1`,
-    blocksByRange: `/dchat/${id}/blocks-by-range/1`,
+    blocksTopic: `/dchat/${id}/blocks/${PROTOCOL_VERSION}`,
+    txsTopic: `/dchat/${id}/txs/${PROTOCOL_VERSION}`,
+    status: `/dchat/${id}/status/${PROTOCOL_VERSION}`,
+    blocksByRange: `/dchat/${id}/blocks-by-range/${PROTOCOL_VERSION}`,
   };
 }

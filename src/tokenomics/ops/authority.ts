@@ -2,12 +2,16 @@
 import { ErrorCode, TokenError } from '../errors.ts';
 import { isPublicKeyHex } from '../ids.ts';
 import type { SetAuthorityOp } from '../operations.ts';
+import { MAX_AUTHORITY_KEYS } from '../params.ts';
 import { requireAuthority } from './context.ts';
 import type { OperationHandler } from './handler.ts';
 
 export function validateAuthorityKeys(keys: readonly string[], what: string): readonly string[] {
   if (!Array.isArray(keys) || keys.length === 0) {
     throw new TokenError(ErrorCode.InvalidParameter, `${what} needs at least one public key.`);
+  }
+  if (keys.length > MAX_AUTHORITY_KEYS) {
+    throw new TokenError(ErrorCode.InvalidParameter, `${what} lists ${keys.length} keys; at most ${MAX_AUTHORITY_KEYS}.`);
   }
   for (const key of keys) {
     if (typeof key !== 'string' || !isPublicKeyHex(key)) {

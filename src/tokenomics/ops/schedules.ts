@@ -67,5 +67,7 @@ export const cancelSchedule: OperationHandler<CancelScheduleOp> = {
     const schedule = l.schedule(op.scheduleId);
     if (schedule.cancelled) throw new TokenError(ErrorCode.ScheduleClosed, `Schedule ${schedule.id} is already cancelled.`);
     l.putSchedule({ ...schedule, cancelled: true });
+    // A cancelled schedule never runs again: out of the list step 2 walks (docs/protocol.md §9).
+    l.retireSchedules(new Set([schedule.id]));
   },
 };

@@ -5,7 +5,7 @@
 import { addU64, requireAmount } from '../amount.ts';
 import { ErrorCode, TokenError } from '../errors.ts';
 import type { Uuid } from '../ids.ts';
-import type { Ledger } from '../ledger.ts';
+import { type Ledger, requireRoom } from '../ledger.ts';
 import type { DeregisterRelayOp, RegisterRelayOp, SlashOp, StakeOp, UnstakeOp } from '../operations.ts';
 import type { UnbondingEntry } from '../records.ts';
 import { requireAuthority, requireId } from './context.ts';
@@ -30,7 +30,17 @@ export const unstake: OperationHandler<UnstakeOp> = {
       throw new TokenError(ErrorCode.InsufficientStake, `Account ${tx.signerId} has ${account.staked} staked but ${amount} were asked for.`);
     }
     const deadline = l.position.height + l.params().unbondingBlocks;
-    l.putAccount(tx.signerId, { ...account, staked: account.staked - amount, unbonding: [...account.unbonding, { amount, deadline }] });
+    const staked = account.staked - amount;
+    const last = account.unbonding.at(-1);
+    if (last !== undefined && last.deadline === deadline) {
+      // A second unstake in one block joins that block's entry (as Cosmos merges entries of one
+      // height): same deadline, already registered, so it takes no room (docs/protocol.md §9).
+      const merged = { amount: addU64(last.amount, amount, 'the unbonding entry'), deadline };
+      l.putAccount(tx.signerId, { ...account, staked, unbonding: [...account.unbonding.slice(0, -1), merged] });
+      return;
+    }
+    requireRoom(account.unbonding.length, l.params().maxUnbondingEntries, ErrorCode.TooManyUnbondingEntries, `unbonding entries for ${tx.signerId}`, 'max_unbonding_entries');
+    l.putAccount(tx.signerId, { ...account, staked, unbonding: [...account.unbonding, { amount, deadline }] });
     l.addDeadline(deadline, { kind: 'unbonding', id: tx.signerId });
   },
 };
@@ -57,7 +67,7 @@ export const registerRelay: OperationHandler<RegisterRelayOp> = {
       throw new TokenError(ErrorCode.InsufficientStake, `A relay needs at least ${minStake} staked; ${tx.signerId} has ${staked}.`);
     }
     if (l.relays().includes(tx.signerId)) throw new TokenError(ErrorCode.AlreadyRegistered, `${tx.signerId} is already a registered relay.`);
-    l.setRelays([...l.relays(), tx.signerId]);
+    l.addRelay(tx.signerId);
   },
 };
 

@@ -12,8 +12,10 @@ export const META_AUTHORITY = 'meta:authority';
 export const META_VALIDATORS = 'meta:validators';
 /** Pool ids in creation order. */
 export const META_POOLS = 'meta:pools';
-/** Schedule ids in creation order. */
+/** Running schedule ids in creation order: what step 2 walks (docs/protocol.md §9). */
 export const META_SCHEDULES = 'meta:schedules';
+/** The most recently retired (cancelled or finished) schedule ids, oldest first, at most max_schedules. */
+export const META_RETIRED_SCHEDULES = 'meta:retired-schedules';
 /** Registered relay wallets in registration order. */
 export const META_RELAYS = 'meta:relays';
 
@@ -21,7 +23,10 @@ export const ACCOUNT_PREFIX = 'account:';
 export const POOL_PREFIX = 'pool:';
 export const ALLOCATION_PREFIX = 'allocation:';
 export const SCHEDULE_PREFIX = 'schedule:';
+/** `deadline:<height>:<index>` -> one DeadlineEntry (docs/protocol.md §8.3). */
 export const DEADLINE_PREFIX = 'deadline:';
+/** `deadline-count:<height>` -> how many entries that height holds (indices 0 .. count-1). */
+export const DEADLINE_COUNT_PREFIX = 'deadline-count:';
 export const LISTING_PREFIX = 'listing:';
 export const PURCHASE_PREFIX = 'purchase:';
 
@@ -31,4 +36,8 @@ export const allocationKey = (id: Uuid): string => ALLOCATION_PREFIX + id;
 export const scheduleKey = (id: Uuid): string => SCHEDULE_PREFIX + id;
 export const listingKey = (id: Uuid): string => LISTING_PREFIX + id;
 export const purchaseKey = (id: Uuid): string => PURCHASE_PREFIX + id;
-export const deadlineKey = (height: bigint): string => DEADLINE_PREFIX + height.toString().padStart(20, '0');
+const heightDigits = (height: bigint): string => height.toString().padStart(20, '0');
+export const deadlineCountKey = (height: bigint): string => DEADLINE_COUNT_PREFIX + heightDigits(height);
+/** The index is zero-padded to 10 digits: key order is creation order within a height. */
+export const deadlineKey = (height: bigint, index: bigint): string =>
+  `${DEADLINE_PREFIX}${heightDigits(height)}:${index.toString().padStart(10, '0')}`;

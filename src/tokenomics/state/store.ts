@@ -21,7 +21,9 @@ export type StateValue =
   | AuthorityState
   | readonly Validator[]
   | readonly Uuid[]
-  | readonly DeadlineEntry[];
+  | DeadlineEntry
+  /** A count (deadline-count:<height>). */
+  | bigint;
 
 /** Final value per written key; null = deleted. */
 export type WriteSet = Map<string, StateValue | null>;

@@ -9,7 +9,10 @@ import { payoutToSeller } from '../ops/marketplace.ts';
 
 export function runDeadlines(l: Ledger): void {
   const height = l.position.height;
-  for (const entry of l.deadlines(height)) {
+  // At most max_deadlines_per_height entries (docs/protocol.md §9), each a key of its own.
+  const count = l.deadlineCount(height);
+  for (let index = 0n; index < count; index++) {
+    const entry = l.deadlineAt(height, index);
     switch (entry.kind) {
       case 'allocation': {
         const allocation = l.allocation(entry.id);

@@ -49,10 +49,17 @@ function paySchedule(l: Ledger, schedule: Schedule, paid: bigint): bigint {
   }
 }
 
+/** No height after `height` can be due: its duration ends with this block (or it was cancelled). */
+export function isFinishedAfter(schedule: Schedule, height: bigint): boolean {
+  return schedule.cancelled || (schedule.durationBlocks !== null && height + 1n >= schedule.startBlock + schedule.durationBlocks);
+}
+
 export function runSchedules(l: Ledger): void {
   const height = l.position.height;
+  const finished = new Set<Uuid>();
   for (const id of l.scheduleIds()) {
     const schedule = l.schedule(id);
+    if (isFinishedAfter(schedule, height)) finished.add(id);
     if (!isDue(schedule, height)) continue;
     const reserve = l.account(l.reserveId()).balance;
     // Never minted: a reserve that cannot cover the interval pays what it holds and records the rest.
@@ -67,4 +74,6 @@ export function runSchedules(l: Ledger): void {
       lastRunHeight: height,
     });
   }
+  // Only running schedules cost this step: a finished one leaves the list after its last run.
+  l.retireSchedules(finished);
 }

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signTx } from '../../../src/chain/codec/tx.ts';
 import { toHex } from '../../../src/chain/crypto.ts';
+import { PROTOCOL_VERSION } from '../../../src/chain/protocol-version.ts';
 import { buildApi } from '../../../src/node/api/server.ts';
 import { type NodeKey, readKeyFile } from '../../../src/node/key-files.ts';
 import { createLogger } from '../../../src/node/logger.ts';
@@ -64,6 +65,13 @@ describe('HTTP API (SPEC 6)', () => {
     expect(body.pool_count).toBe(1);
     expect(body.max_supply).toBe('1000000000000');
     expect(body.annual_provision).toBe('5000000000');
+  });
+
+  it('GET /v1/node: the protocol version this node computes and speaks (docs/protocol.md §12)', async () => {
+    const { status, body } = await api(base, '/v1/node');
+    expect(status).toBe(200);
+    expect(body.protocol_version).toBe(PROTOCOL_VERSION);
+    expect(body.chain_id).toBe('dchat-dev');
   });
 
   it('GET /v1/accounts/{id}: by UUID or system name, with total assets and the next nonce (pending counted)', async () => {

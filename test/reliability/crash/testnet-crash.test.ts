@@ -202,7 +202,8 @@ describe('3-node testnet, SIGKILL and restart under load', () => {
     // Balances: every recipient got exactly the sum of what was sent to it, less the fee.
     const expected = new Map<string, bigint>();
     for (const tx of load.accepted.values()) {
-      const fee = [tx.amount / 100n, 1n].reduce((a, b) => (a > b ? a : b));
+      // SPEC 4.1 (amended): 1 % rounded up, at least min_fee 1 (docs/protocol.md §10).
+      const fee = [(tx.amount + 99n) / 100n, 1n].reduce((a, b) => (a > b ? a : b));
       expected.set(tx.to, (expected.get(tx.to) ?? 0n) + tx.amount - (fee > tx.amount ? tx.amount : fee));
     }
     for (const to of recipients) {

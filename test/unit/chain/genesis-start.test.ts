@@ -2,8 +2,8 @@
  * What Chain.open does with the genesis (genesis-start.ts). The first start writes the genesis with
  * its config's fingerprint and keeps the built state as the chain's; a restart with the same config
  * builds no genesis at all (counted on buildGenesis, no timing); another config is refused with
- * InvalidConfig; a data dir of an older node (no fingerprint) opens by building and comparing hashes,
- * and records the fingerprint for next time. A crash cannot leave a genesis without its fingerprint:
+ * InvalidConfig; a data dir of another protocol version (one made before the version was recorded
+ * is version 1) is refused; a wrong stored fingerprint falls back to building and comparing hashes. A crash cannot leave a genesis without its fingerprint:
  * both are in the one atomic batch of the genesis block.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,6 +17,10 @@ import { ChainErrorCode } from '../../../src/chain/errors.ts';
 import { ZERO_SIGNATURE, buildGenesis } from '../../../src/chain/genesis-block.ts';
 import { genesisFingerprint } from '../../../src/chain/genesis-fingerprint.ts';
 import { ChainStore } from '../../../src/chain/store/chain-store.ts';
+import { Bucket, META_PROTOCOL_VERSION_KEY, bucketKey } from '../../../src/chain/store/buckets.ts';
+import { pack } from '../../../src/chain/codec/msgpack.ts';
+import { PROTOCOL_VERSION } from '../../../src/chain/protocol-version.ts';
+import { Level } from 'level';
 import { createLogger } from '../../../src/node/logger.ts';
 import { ErrorCode, type GenesisConfig } from '../../../src/tokenomics/index.ts';
 import { codeOfAsync } from '../../support/error-code.ts';
@@ -173,22 +177,28 @@ describe('Chain.open and the genesis', () => {
     }
   });
 
-  it('opens a data dir of an older node by building and comparing, then records the fingerprint', async () => {
+  it('refuses a data dir made by protocol version 1 (no version recorded), naming both versions, and records nothing', async () => {
+    // A version-1 node wrote its genesis without the protocol-version key (docs/protocol.md §12).
     const dir = await olderNodeDir(config);
-    expect(await storedFingerprint(dir)).toBeNull();
-    const first = await start(dir, config);
-    expect(builds).toHaveBeenCalledTimes(1);
-    expect(first.head).toBe(genesisHash);
-    expect(await storedFingerprint(dir)).toBe(toHex(genesisFingerprint(config)!));
-    builds.mockClear();
-    expect(await start(dir, config)).toEqual(first);
+    const { code, message } = await refusal(dir, config);
+    expect(code).toBe(ChainErrorCode.InvalidConfig);
+    expect(message).toContain(`protocol version 1; this node runs protocol version ${PROTOCOL_VERSION}`);
     expect(builds).not.toHaveBeenCalled();
+    expect(await storedFingerprint(dir)).toBeNull();
+    expect((await refusal(dir, withWallets(4_999))).code).toBe(ChainErrorCode.InvalidConfig);
   });
 
-  it('refuses another genesis on a data dir of an older node, and records nothing', async () => {
-    const dir = await olderNodeDir(config);
-    expect((await refusal(dir, withWallets(4_999))).code).toBe(ChainErrorCode.InvalidConfig);
-    expect(await storedFingerprint(dir)).toBeNull();
+  it('records the protocol version with the genesis, and refuses a data dir of any other version', async () => {
+    const dir = tempDir();
+    const first = await start(dir, config);
+    const store = await ChainStore.open(dir);
+    expect(await store.protocolVersion()).toBe(PROTOCOL_VERSION);
+    await store.close();
+    expect(await start(dir, config)).toEqual(first);
+    const db = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view' });
+    await db.put(bucketKey(Bucket.META, META_PROTOCOL_VERSION_KEY), pack(BigInt(PROTOCOL_VERSION + 1)));
+    await db.close();
+    expect((await refusal(dir, config)).message).toContain(`protocol version ${PROTOCOL_VERSION + 1};`);
   });
 
   it('falls back to building when the stored fingerprint is not the config’s, and corrects it', async () => {

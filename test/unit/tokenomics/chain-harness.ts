@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import {
   type Account,
   type BlockOutcome,
+  type ChainParams,
   type GenesisConfig,
   type MemoryState,
   type Operation,
@@ -64,6 +65,8 @@ export interface SmallGenesisOptions {
   readonly unbondingBlocks?: bigint;
   readonly escrowTimeoutBlocks?: bigint;
   readonly relayMinStake?: bigint;
+  /** The list bounds of docs/protocol.md §9 (the defaults otherwise). */
+  readonly bounds?: Partial<Pick<ChainParams, 'maxUnbondingEntries' | 'maxRelays' | 'maxPools' | 'maxSchedules' | 'maxDeadlinesPerHeight'>>;
 }
 
 const accountFor = (nameOrId: string): Uuid => (/^[0-9a-f-]{36}$/.test(nameOrId) ? nameOrId : walletOf(nameOrId));
@@ -95,6 +98,12 @@ export function smallGenesis(options: SmallGenesisOptions = {}): GenesisConfig {
       escrowTimeoutBlocks: options.escrowTimeoutBlocks ?? DEFAULT_PARAMS.escrowTimeoutBlocks,
       maxBlockTxs: DEFAULT_PARAMS.maxBlockTxs,
       maxBlockBytes: DEFAULT_PARAMS.maxBlockBytes,
+      maxUnbondingEntries: DEFAULT_PARAMS.maxUnbondingEntries,
+      maxRelays: DEFAULT_PARAMS.maxRelays,
+      maxPools: DEFAULT_PARAMS.maxPools,
+      maxSchedules: DEFAULT_PARAMS.maxSchedules,
+      maxDeadlinesPerHeight: DEFAULT_PARAMS.maxDeadlinesPerHeight,
+      ...options.bounds,
     },
     validators: (options.validators ?? [VALIDATOR]).map((name) => ({ publicKey: keyOf(name), rewardWallet: walletOf(`${name}-rewards`) })),
     authority: [keyOf(AUTHORITY)],

@@ -110,6 +110,32 @@ const scenarios: Record<ErrorCode, () => string> = {
     const chain = funded();
     return codeOf(() => applyBlock(chain.state, { height: 5n, timestampMs: chain.timestampOf(5n) }, []));
   },
+  TooManyUnbondingEntries: () => {
+    const chain = new TestChain(smallGenesis({ balances: { alice: 1_000n }, bounds: { maxUnbondingEntries: 1n } }));
+    chain.run('alice', { type: 'stake', amount: 10n });
+    chain.run('alice', { type: 'unstake', amount: 1n });
+    return txErrorCode(() => chain.run('alice', { type: 'unstake', amount: 1n }));
+  },
+  TooManyRelays: () => {
+    const chain = new TestChain(smallGenesis({ balances: { alice: 1_000n }, relayMinStake: 10n, bounds: { maxRelays: 0n } }));
+    chain.run('alice', { type: 'stake', amount: 10n });
+    return txErrorCode(() => chain.run('alice', { type: 'register-relay' }));
+  },
+  TooManyPools: () => {
+    const chain = new TestChain(smallGenesis({ bounds: { maxPools: 0n } }));
+    return txErrorCode(() => chain.run(AUTHORITY, { type: 'create-pool', name: 'P', initialAmount: 1n, operator: null, autoReplenish: null }));
+  },
+  TooManySchedules: () => {
+    const chain = new TestChain(smallGenesis({ bounds: { maxSchedules: 0n } }));
+    return txErrorCode(() => chain.run(AUTHORITY, { type: 'create-schedule', recipientType: 'treasury', amountPerInterval: 1n, intervalBlocks: 1n, startBlock: null, durationBlocks: null, poolId: null }));
+  },
+  DeadlineHeightFull: () => {
+    const chain = new TestChain(smallGenesis({ bounds: { maxDeadlinesPerHeight: 1n } }));
+    chain.run(AUTHORITY, { type: 'create-pool', name: 'P', initialAmount: 100n, operator: null, autoReplenish: null }); // h1
+    const poolId = (chain.state.get('meta:pools') as string[])[0]!;
+    chain.run(AUTHORITY, { type: 'allocate', poolId, amount: 1n, recipient: walletOf('bob'), expiresInBlocks: 10n }); // h2: due at 12
+    return txErrorCode(() => chain.run(AUTHORITY, { type: 'allocate', poolId, amount: 1n, recipient: walletOf('bob'), expiresInBlocks: 9n })); // h3: 12 too
+  },
 };
 
 describe('every error code is reachable', () => {

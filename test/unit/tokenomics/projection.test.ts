@@ -17,8 +17,8 @@ function reserveOf(chain: TestChain): bigint {
 }
 
 function schedulePaid(chain: TestChain): bigint {
-  const ids = (chain.state.get('meta:schedules') as readonly Uuid[] | undefined) ?? [];
-  return ids.reduce((sum, id) => sum + chain.schedule(id).paidTotal, 0n);
+  // Every schedule record, finished ones included (they leave meta:schedules, docs/protocol.md §9).
+  return chain.idsWithPrefix('schedule:').reduce((sum, id) => sum + chain.schedule(id).paidTotal, 0n);
 }
 
 /** Applies `blocks` real blocks, each burning `burn` from the treasury (an authority deflation burn, no fee). */

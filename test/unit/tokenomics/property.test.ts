@@ -533,9 +533,20 @@ class Model implements Reader {
     this.events.push({ kind: 'distribution', ...e, ...this.stamp() });
   }
 
-  /** SPEC 4.1: max(floor(amount * bps / 10,000), min_fee), capped at amount. */
+  /** docs/protocol.md §9: retired schedules leave the running list for the newest max_schedules retired ones. */
+  retire(ids: readonly Uuid[]): void {
+    if (ids.length === 0) return;
+    const running = scheduleIdsOf(this);
+    this.s.set(META_SCHEDULES, running.filter((id) => !ids.includes(id)));
+    const retired = [...((this.s.get('meta:retired-schedules') as readonly Uuid[] | undefined) ?? []), ...running.filter((id) => ids.includes(id))];
+    this.s.set('meta:retired-schedules', retired.slice(-Number(this.params.maxSchedules)));
+  }
+
+  /** SPEC 4.1 (amended 2026-12): max(ceil(amount * bps / 10,000), min_fee), capped at amount. */
   fee(amount: bigint): bigint {
-    return minB(maxB((amount * this.params.supply.burnRateBps) / 10_000n, this.params.minFee), amount);
+    const product = amount * this.params.supply.burnRateBps;
+    const ceil = product / 10_000n + (product % 10_000n === 0n ? 0n : 1n);
+    return minB(maxB(ceil, this.params.minFee), amount);
   }
 
   payWithFee(payer: Uuid, to: Uuid, amount: bigint): void {
@@ -567,10 +578,13 @@ class Model implements Reader {
     this.s.set(META_SUPPLY, { ...sup, carry: due % Y });
     this.mintTo(minB(due / Y, this.headroom()), 'inflation', { account: reserve });
 
-    // 2. due schedules in creation order (4.3).
+    // 2. due schedules in creation order (4.3); one whose duration ends here leaves the list after
+    // its run (docs/protocol.md §9: the step walks running schedules only).
+    const ending: Uuid[] = [];
     for (const id of scheduleIdsOf(this)) {
       const sc = this.s.get(scheduleKey(id)) as Schedule;
       const elapsed = height - sc.startBlock;
+      if (sc.durationBlocks !== null && elapsed + 1n >= sc.durationBlocks) ending.push(id);
       const isDue =
         !sc.cancelled && height >= sc.startBlock && elapsed % sc.intervalBlocks === 0n && (sc.durationBlocks === null || elapsed < sc.durationBlocks);
       if (!isDue) continue;
@@ -610,6 +624,7 @@ class Model implements Reader {
         shortfallTotal: sc.shortfallTotal + (sc.amountPerInterval - paid) > U64_MAX ? U64_MAX : sc.shortfallTotal + (sc.amountPerInterval - paid),
       });
     }
+    this.retire(ending);
 
     // 3. deadlines: pending allocations whose deadline is this height return to their pool (4.4) ...
     for (const a of allocationsOf(this)) {
@@ -867,7 +882,10 @@ class Model implements Reader {
         const sc = this.s.get(scheduleKey(op.scheduleId)) as Schedule | undefined;
         if (sc === undefined) fault(ErrorCode.UnknownSchedule);
         else if (sc.cancelled) fault(ErrorCode.ScheduleClosed);
-        effects = () => this.s.set(scheduleKey(sc!.id), { ...sc!, cancelled: true });
+        effects = () => {
+          this.s.set(scheduleKey(sc!.id), { ...sc!, cancelled: true });
+          this.retire([sc!.id]);
+        };
         break;
       }
       case 'claim-rewards': {
@@ -923,7 +941,7 @@ function isEmptyAccount(a: Account): boolean {
 function specView(entries: Iterable<[string, StateValue]>): [string, unknown][] {
   const out: [string, unknown][] = [];
   for (const [key, value] of entries) {
-    if (key.startsWith('deadline:')) continue;
+    if (key.startsWith('deadline:') || key.startsWith('deadline-count:')) continue;
     if (key.startsWith('account:') && isEmptyAccount(value as Account)) continue;
     if (key.startsWith('pool:')) {
       const { lastReplenishHeight: _ignored, ...rest } = value as Pool;
@@ -1166,7 +1184,7 @@ describe('token economy properties (SPEC 1, 2, 4, 5)', () => {
     );
   });
 
-  it('fee rule (SPEC 4.1): sender pays amount, recipient gets amount - fee, fee = min(max(floor(amount*bps/10^4), min_fee), amount)', () => {
+  it('fee rule (SPEC 4.1): sender pays amount, recipient gets amount - fee, fee = min(max(ceil(amount*bps/10^4), min_fee), amount)', () => {
     fc.assert(
       fc.property(
         fc.oneof(fc.bigInt(1n, U64_MAX), fc.bigInt(1n, 100_000n), fc.constantFrom(1n, 2n, 9_999n, 10_000n, U64_MAX)),
@@ -1181,7 +1199,7 @@ describe('token economy properties (SPEC 1, 2, 4, 5)', () => {
           const supplyBefore = chain.totalSupply();
           const tx = chain.tx('alice', { type: 'transfer', to: walletOf('bob'), amount });
           const outcome = chain.block([tx]);
-          const fee = minB(maxB((amount * burnRateBps) / 10_000n, minFee), amount);
+          const fee = minB(maxB((amount * burnRateBps + 9_999n) / 10_000n, minFee), amount);
           expect(chain.balance('alice')).toBe(extra);
           expect(chain.balance('bob')).toBe(amount - fee);
           expect(chain.totalSupply()).toBe(supplyBefore - fee);

@@ -19,7 +19,7 @@ describe('transfer and the fee burn (SPEC 4.1)', () => {
 
   it('charges min_fee when the rate rounds down to less, and caps the fee at the amount', () => {
     const chain = new TestChain(smallGenesis({ balances: { alice: 1_000n }, minFee: 3n }));
-    chain.run('alice', { type: 'transfer', to: walletOf('bob'), amount: 150n }); // 1% = 1 < 3
+    chain.run('alice', { type: 'transfer', to: walletOf('bob'), amount: 150n }); // 1% rounded up = 2 < 3
     expect(chain.balance('bob')).toBe(147n);
     chain.run('alice', { type: 'transfer', to: walletOf('bob'), amount: 2n }); // fee 3 capped at 2
     expect(chain.balance('bob')).toBe(147n);

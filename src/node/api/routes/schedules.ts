@@ -1,5 +1,5 @@
 /** GET /v1/schedules: distribution schedules with their paid and shortfall totals. */
-import { META_SCHEDULES, type Schedule, type Uuid, scheduleKey } from '../../../tokenomics/index.ts';
+import { META_RETIRED_SCHEDULES, META_SCHEDULES, type Schedule, type Uuid, scheduleKey } from '../../../tokenomics/index.ts';
 import { scheduleJson } from '../json.ts';
 import { listOf } from '../schemas.ts';
 import type { RouteModule } from './route.ts';
@@ -11,7 +11,11 @@ export const scheduleRoutes: RouteModule = (app, { chain }) => {
   }, async () => {
     const state = chain.state;
     const head = chain.head.header.height;
-    const ids = (state.get(META_SCHEDULES) as readonly Uuid[] | undefined) ?? [];
-    return ids.map((id) => scheduleJson(state.get(scheduleKey(id)) as Schedule, head));
+    // The running schedules and the recently retired ones, both bounded by max_schedules (docs/protocol.md §9).
+    const ids = [META_RETIRED_SCHEDULES, META_SCHEDULES].flatMap((key) => (state.get(key) as readonly Uuid[] | undefined) ?? []);
+    const schedules = ids.map((id) => state.get(scheduleKey(id)) as Schedule);
+    // Creation order: by height, and within one height by the order the lists keep (a stable sort).
+    schedules.sort((a, b) => (a.createdHeight < b.createdHeight ? -1 : a.createdHeight > b.createdHeight ? 1 : 0));
+    return schedules.map((schedule) => scheduleJson(schedule, head));
   });
 };

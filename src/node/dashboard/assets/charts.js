@@ -22,7 +22,9 @@ function tickLabels(values) {
 function axisSize(u, values, axisIdx, cycleNum) {
   const axis = u.axes[axisIdx];
   if (cycleNum > 1) return axis._size; // keep the width once settled, as uPlot's own examples do
-  const longest = Math.max(0, ...(values ?? []).map((v) => String(v).length));
+  // A loop, not Math.max(...values): a spread of a long list overflows the stack.
+  let longest = 0;
+  for (const v of values ?? []) longest = Math.max(longest, String(v).length);
   return Math.max(40, Math.ceil(longest * 7.2) + 18);
 }
 

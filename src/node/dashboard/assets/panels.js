@@ -3,6 +3,12 @@
 import { age, amount, bps, count, decimal, shortHash, shortId } from './format.js';
 
 /** A tiny element builder: h('td', { className: 'num' }, 'text', childNode). */
+/** Replaces a node's children by a list, one at a time: a spread of a long list overflows the stack. */
+function setChildren(parent, nodes) {
+  parent.replaceChildren();
+  for (const node of nodes) parent.append(node);
+}
+
 export function h(tag, props = {}, ...children) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(props)) {
@@ -52,7 +58,7 @@ export function renderKpis(node, stats, series) {
 /** Rows keyed by `key`, newest first; a row not shown on the previous poll flashes once. */
 function renderRows(tbody, items, key, cells, seen, dataset) {
   const fresh = seen.size > 0;
-  tbody.replaceChildren(...items.map((item) => {
+  setChildren(tbody, items.map((item) => {
     const id = key(item);
     return h('tr', { className: fresh && !seen.has(id) ? 'fresh' : '', dataset: dataset(item) }, ...cells(item));
   }));
@@ -93,7 +99,7 @@ export function renderPools(pools, note) {
     box.replaceChildren(h('p', { className: 'empty' }, 'No liquidity pools yet.'));
     return;
   }
-  box.replaceChildren(...pools.map((p) => {
+  setChildren(box, pools.map((p) => {
     const available = BigInt(p.available ?? 0);
     const reserved = BigInt(p.reserved ?? 0);
     const total = available + reserved;
@@ -120,7 +126,7 @@ function scheduleStatus(s, headHeight) {
 
 export function renderSchedules(schedules, note, headHeight) {
   document.getElementById('schedules-note').textContent = note;
-  document.querySelector('#schedules tbody').replaceChildren(...schedules.map((s) => h('tr', {},
+  setChildren(document.querySelector('#schedules tbody'), schedules.map((s) => h('tr', {},
     h('td', {}, h('span', { className: 'type' }, s.recipient_type)),
     h('td', { className: 'num' }, amount(s.amount_per_interval)),
     h('td', { className: 'num' }, `${count(s.interval_blocks)} blocks`),
@@ -143,7 +149,7 @@ export function renderPeers(peers, note, node) {
     list.replaceChildren(h('li', { className: 'empty' }, why));
     return;
   }
-  list.replaceChildren(...peers.map((p) => {
+  setChildren(list, peers.map((p) => {
     const id = typeof p === 'string' ? p : (p.peer_id ?? p.id ?? '?');
     const addr = typeof p === 'string' ? '' : (p.address ?? p.addr ?? (Array.isArray(p.addresses) ? p.addresses[0] : '') ?? '');
     const extra = [p.direction, p.bootstrap ? 'bootstrap' : null, p.score !== undefined ? `score ${p.score}` : null].filter(Boolean).join(' · ');

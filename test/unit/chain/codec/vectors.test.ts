@@ -7,11 +7,19 @@
  *
  * If a vector fails after a deliberate encoding change, that change forks the chain: update the
  * pinned hex only together with a chain-id/genesis change and a note.
+ *
+ * Protocol version 2 (src/chain/protocol-version.ts, docs/protocol.md §12) moved two of them on
+ * purpose: the deadlines of a height became keys of their own (`deadline:<h>:<i>` and
+ * `deadline-count:<h>`, §8.3), so the state-root vector deletes those two keys instead of the old
+ * `deadline:<h>` list, and the state root, and with it the header's encoding, hash and signature,
+ * changed. The tx vectors did not move. New: `meta:params` with the list bounds of §9 (the genesis
+ * params gained max_unbonding_entries, max_relays, max_pools, max_schedules,
+ * max_deadlines_per_height) and a deadline entry.
  */
 import { createHash, createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { type BlockHeader, decodeBlock, encodeHeader, headerHash, sealBlock, txRoot } from '../../../../src/chain/codec/block.ts';
-import { stateKeyBytes, stateRoot } from '../../../../src/chain/codec/state.ts';
+import { decodeStateValue, encodeStateValue, stateKeyBytes, stateRoot } from '../../../../src/chain/codec/state.ts';
 import { type UnsignedTx, decodeSignedTx, encodeUnsignedTx, signTx, verifyTx } from '../../../../src/chain/codec/tx.ts';
 import { keyPairFromSeed, signMessage, toHex, verifySignature } from '../../../../src/chain/crypto.ts';
 import { type StateValue, DCHAT_NAMESPACE, walletIdFromPublicKey } from '../../../../src/tokenomics/index.ts';
@@ -30,14 +38,21 @@ const V = {
       '4afae641e896e0736c1bcfe74d15727404a17b91f56477fb3b0ff69c3dc58b114c5fa52e387894e5376d3f9bfad8194bc6643e3dd54ad3fd6f313bb3b3d8490b',
   },
   txRoot: 'be1c35b20cc8277ad7cd8ec080d58f2f0be8b7cf50c8fd7c8ec09a1dc03122df',
-  stateRoot: 'd452bd447869a9ab9589fcceabf9ce6d6c694808719b91638e6833958f43ddd1',
+  // Protocol version 2: was d452bd44...f43ddd1 with the deadline list key `deadline:<h>`.
+  stateRoot: 'e6e2b02fa3bfaacc944df0c004f4e42adff7e9ffd0d0770d73703bd247486e7e',
   header: {
     encoding:
-      '98aa64636861742d746573742a2dc420ababababababababababababababababababababababababababababababababcf0000019b76dec6b0c42079b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664c420be1c35b20cc8277ad7cd8ec080d58f2f0be8b7cf50c8fd7c8ec09a1dc03122dfc420d452bd447869a9ab9589fcceabf9ce6d6c694808719b91638e6833958f43ddd1',
-    hash: '8d4d6fa52bd6ab5abe7bf06fa870e47a0e76608c4ec35b34d090e0de0f06cf08',
+      '98aa64636861742d746573742a2dc420ababababababababababababababababababababababababababababababababcf0000019b76dec6b0c42079b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664c420be1c35b20cc8277ad7cd8ec080d58f2f0be8b7cf50c8fd7c8ec09a1dc03122dfc420e6e2b02fa3bfaacc944df0c004f4e42adff7e9ffd0d0770d73703bd247486e7e',
+    // Protocol version 2: the header's layout is unchanged; these moved only with its state root.
+    hash: '595908df711995d10632618929558ed80d762e7fbec1594bac08a0572db8256d',
     signature:
-      '3a19ed747d4d6858bc64ad0264c75d24ba9f40e9d74f10946c533b1d63c2eb3dc1f5f33d0011c9194051a58ab66b9901de524d707d5444cd5a49e90237fe9a07',
+      '588f2ece076d8571668d13bae3ecc293a35f6029a336f20fa845e1168216a10e501a8f03de566351a90f3157ec1b185e68246e95bda84c47f92376659d1c480c',
   },
+  /** Protocol version 2: the default genesis params of SPEC 3.1 and docs/protocol.md §9 for chain "dchat-test". */
+  params:
+    'dc0010aa64636861742d74657374cf0000019b76daa800cd1770ce0050334094cf000000174876e800cf000000e8d4a51000cd01f46401ce000189c0ce000186a0ce000189c0cd2710ce0080000007cd03e8cd03e8cd0100cd4e20',
+  /** Protocol version 2: one object due at a height (docs/protocol.md §8.3), here the signer's unbonding. */
+  deadlineEntry: '92a9756e626f6e64696e67c4105536e0242eb45096ac8320520e4c5992',
 } as const;
 
 // ---- the inputs ------------------------------------------------------------------------------
@@ -47,7 +62,8 @@ const TX: UnsignedTx = { chainId: 'dchat-test', signer: SIGNER.hex, nonce: 7n, o
 
 const PARENT_ROOT = new Uint8Array(32).fill(0x11);
 const ACCOUNT_KEY = `account:${V.walletId}`;
-const DEADLINE_KEY = 'deadline:00000000000000000042';
+const DEADLINE_KEY = 'deadline:00000000000000000042:0000000000';
+const DEADLINE_COUNT_KEY = 'deadline-count:00000000000000000042';
 const ACCOUNT: StateValue = { balance: 997_500n, staked: 0n, unbonding: [{ amount: 500n, deadline: 100_842n }], pendingRewards: 0n, nonce: 8n };
 const SUPPLY: StateValue = { totalMinted: 100_000_002_500n, totalBurned: 2_500n, annualProvision: 5_000_000_000n, carry: 17n };
 /** Inserted out of key order on purpose. */
@@ -55,6 +71,7 @@ const WRITES = new Map<string, StateValue | null>([
   ['meta:supply', SUPPLY],
   [DEADLINE_KEY, null],
   [ACCOUNT_KEY, ACCOUNT],
+  [DEADLINE_COUNT_KEY, null],
 ]);
 
 const TIMESTAMP = 1_767_225_600_000n + 45n * 6_000n;
@@ -217,7 +234,7 @@ describe('the transfer tx (chain dchat-test, nonce 7, 1000 tokens)', () => {
   });
 });
 
-describe('the state root (parent 0x11 x 32; an account, the supply, one deletion)', () => {
+describe('the state root (parent 0x11 x 32; an account, the supply, a height\'s deadline keys deleted)', () => {
   it('has the pinned value', () => {
     expect(hex(stateRoot(PARENT_ROOT, WRITES))).toBe(V.stateRoot);
   });
@@ -225,15 +242,37 @@ describe('the state root (parent 0x11 x 32; an account, the supply, one deletion
   it('= SHA-256(parent || [[key, value]...] sorted by key bytes, deletion as nil), by hand', () => {
     expect(hex(stateKeyBytes(ACCOUNT_KEY))).toBe(Buffer.from(ACCOUNT_KEY, 'ascii').toString('hex'));
     const key = (k: string) => Uint8Array.from(Buffer.from(k, 'ascii'));
-    // "account:" < "deadline:" < "meta:supply" in byte order.
+    // "account:" < "deadline-count:" < "deadline:" < "meta:supply" in byte order ("-" is 0x2d, ":" 0x3a).
     const entries = mp([
       [key(ACCOUNT_KEY), [997_500n, 0n, [[500n, 100_842n]], 0n, 8n]],
+      [key(DEADLINE_COUNT_KEY), null],
       [key(DEADLINE_KEY), null],
       [key('meta:supply'), [100_000_002_500n, 2_500n, 5_000_000_000n, 17n]],
     ]);
-    expect(entries.slice(0, 2)).toBe('93');
+    expect(entries.slice(0, 2)).toBe('94');
     expect(entries).toContain('cf000000174876f1c4'); // total_minted 100,000,002,500 as uint 64
     expect(nodeSha256(PARENT_ROOT, hexBytes(entries))).toBe(V.stateRoot);
+  });
+});
+
+describe('state values of protocol version 2 (docs/protocol.md §8)', () => {
+  const PARAMS: StateValue = {
+    chainId: 'dchat-test', genesisTimeMs: 1_767_225_600_000n, blockTimeMs: 6_000n, blocksPerYear: 5_256_000n,
+    supply: { initialSupply: 100_000_000_000n, maxSupply: 1_000_000_000_000n, inflationRateBps: 500n, burnRateBps: 100n },
+    minFee: 1n, unbondingBlocks: 100_800n, relayMinStake: 100_000n, escrowTimeoutBlocks: 100_800n, maxBlockTxs: 10_000n, maxBlockBytes: 8_388_608n,
+    maxUnbondingEntries: 7n, maxRelays: 1_000n, maxPools: 1_000n, maxSchedules: 256n, maxDeadlinesPerHeight: 20_000n,
+  };
+
+  it('meta:params: 16 fields, the supply config nested, the five list bounds last', () => {
+    expect(hex(encodeStateValue('meta:params', PARAMS))).toBe(V.params);
+    expect(mp(['dchat-test', 1_767_225_600_000n, 6_000n, 5_256_000n, [100_000_000_000n, 1_000_000_000_000n, 500n, 100n], 1n, 100_800n, 100_000n, 100_800n, 10_000n, 8_388_608n, 7n, 1_000n, 1_000n, 256n, 20_000n])).toBe(V.params);
+    expect(decodeStateValue('meta:params', hexBytes(V.params))).toEqual(PARAMS);
+  });
+
+  it('a deadline entry is [kind, id bytes]; a height\'s count is a bare uint', () => {
+    expect(hex(encodeStateValue(DEADLINE_KEY, { kind: 'unbonding', id: V.walletId }))).toBe(V.deadlineEntry);
+    expect(mp(['unbonding', uuidBytes(V.walletId)])).toBe(V.deadlineEntry);
+    expect(hex(encodeStateValue(DEADLINE_COUNT_KEY, 1n))).toBe('01');
   });
 });
 

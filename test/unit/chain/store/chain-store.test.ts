@@ -10,6 +10,7 @@ import { ChainErrorCode } from '../../../../src/chain/errors.ts';
 import { Bucket, bucketKey } from '../../../../src/chain/store/buckets.ts';
 import { ChainStore, type CommitInput } from '../../../../src/chain/store/chain-store.ts';
 import {
+  type Account,
   type MemoryState,
   SYSTEM_ACCOUNT_IDS,
   type TokenEvent,
@@ -257,7 +258,7 @@ describe('ChainStore', () => {
       // A key no codec knows, after a good write.
       await expect(store.commitBlock(bad(new Map([[accountKey(USER_WALLET), account], ['bogus:key', account]])))).rejects.toMatchObject({ code: ChainErrorCode.MalformedBytes });
       // A value of the wrong shape (the codec itself throws a TypeError): still a typed error.
-      await expect(store.commitBlock(bad(new Map([[accountKey(USER_WALLET), { ...account, unbonding: undefined } as never]])))).rejects.toMatchObject({ code: ChainErrorCode.MalformedBytes });
+      await expect(store.commitBlock(bad(new Map([[accountKey(USER_WALLET), { ...(account as Account), unbonding: undefined } as never]])))).rejects.toMatchObject({ code: ChainErrorCode.MalformedBytes });
     });
     await withStore(dir, async (store) => {
       expect((await store.head())?.height).toBe(1n);

@@ -1,0 +1,15 @@
+/**
+ * The protocol version (docs/protocol.md §12): what nodes compute and say on the wire. Nodes of
+ * different versions compute different state from the same blocks, so the version is in every
+ * gossip topic and protocol name (they never exchange blocks or txs), in the genesis fingerprint and
+ * the data dir (a node refuses to resume a chain another version made), and in `GET /v1/node`.
+ *
+ * 1: the chain before issue 12. 2: the transfer fee rounds up (SPEC 4.1 amended), the genesis params
+ * gained the list bounds (max_unbonding_entries, max_relays, max_pools, max_schedules,
+ * max_deadlines_per_height), deadlines are keys of their own, meta:schedules lists running schedules.
+ * The block header does not carry it yet.
+ */
+export const PROTOCOL_VERSION = 2;
+
+/** What a data dir written before the version was recorded was made by. */
+export const UNRECORDED_PROTOCOL_VERSION = 1;
