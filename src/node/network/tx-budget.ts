@@ -1,0 +1,131 @@
+/**
+ * What a peer's gossiped transactions may cost us (issue 12, "gossip costs the sender"; README
+ * "Network"). Lodestar-style per-peer budgets: every tx a peer sends takes one unit from its bucket
+ * before we decode it or check its signature; what the work turns out to be decides whether the unit
+ * comes back:
+ *
+ * - ACCEPTed (a new valid tx): the unit comes back with one more, so each valid tx pays for one that
+ *   failed: a relay whose txs fail less often than they pass never runs dry, at any rate.
+ * - failed: a token rule refused it (balance, nonce, authority...), it is a copy of a tx already
+ *   pending or included, or it was REJECTed: the unit stays spent.
+ * - free: our own limits or faults (MempoolFull, an internal error), or a failure while this node is
+ *   behind its peers (syncing: our state is old, so every tx may fail here and be valid there): the
+ *   unit comes back.
+ *
+ * The bucket holds `capacity` units and refills at `refillPerSecond`. A peer with no unit left is
+ * throttled: its txs are IGNOREd unread (no decode, no signature check) until it has units again, so
+ * the CPU a flood costs us is at most capacity + refillPerSecond x seconds, whatever it sends.
+ * A peer whose last `banAfterFailures` validated txs all failed (each within `streakWindowMs` of
+ * the one before, not one ACCEPTed among them) is banned (peer-manager.ts): it sends nothing but
+ * refused txs. An honest relay whose tx lost a race (a nonce already used, a balance spent by a tx
+ * that reached us first) sends valid txs too, each of which resets the count; IGNORE still never
+ * lowers its gossipsub score. Pure bookkeeping: the caller gives the time.
+ */
+import { ChainError, ChainErrorCode } from '../../chain/errors.ts';
+import { isTokenError } from '../../tokenomics/index.ts';
+import { RateLimiter } from './rate-limiter.ts';
+import { PROVABLY_INVALID } from './verdict.ts';
+
+export interface TxBudgetOptions {
+  /** Units a peer may spend at once: txs in validation plus txs that failed recently. */
+  readonly capacity: number;
+  readonly refillPerSecond: number;
+  /** This many failed txs in a row (none ACCEPTed between) ban the peer. */
+  readonly banAfterFailures: number;
+  /** A failure later than this after the previous one starts the count again. */
+  readonly streakWindowMs: number;
+  /** Peers remembered at most (the least recently seen are forgotten). */
+  readonly maxPeers?: number;
+}
+
+/** The defaults of a node: a flooder is throttled within 256 txs and banned about 4 s later (128 more at 32 a second). */
+export const DEFAULT_TX_BUDGET: TxBudgetOptions = { capacity: 256, refillPerSecond: 32, banAfterFailures: 384, streakWindowMs: 60_000 };
+
+/** Units an ACCEPTed tx earns on top of its own: one valid tx pays for one failed one. */
+const ACCEPT_CREDIT = 1;
+
+export type TxOutcome = 'accepted' | 'failed' | 'free';
+
+/** What a tx's validation cost its sender; `err` is what validation threw (undefined: ACCEPTed). */
+export function txOutcome(err: unknown, behind: boolean): TxOutcome {
+  if (err === undefined) return 'accepted';
+  if (err instanceof ChainError && PROVABLY_INVALID.has(err.code)) return 'failed';
+  const stateful = isTokenError(err) || (err instanceof ChainError && err.code === ChainErrorCode.DuplicateTx);
+  return stateful && !behind ? 'failed' : 'free';
+}
+
+/** Per peer, since the node started (or since the peer was last forgotten). */
+export interface PeerTxCounts {
+  /** Txs let through to decoding and signature checks. */
+  validated: number;
+  accepted: number;
+  failed: number;
+  /** Txs dropped unread because the peer's budget was empty. */
+  throttled: number;
+}
+
+interface Tally {
+  readonly counts: PeerTxCounts;
+  streak: number;
+  lastFailureMs: number;
+}
+
+export class TxBudget {
+  private readonly options: Required<TxBudgetOptions>;
+  private readonly nowMs: () => number;
+  private readonly bucket: RateLimiter;
+  private readonly tallies = new Map<string, Tally>();
+
+  constructor(options: TxBudgetOptions, nowMs: () => number) {
+    this.options = { maxPeers: 1_024, ...options };
+    this.nowMs = nowMs;
+    this.bucket = new RateLimiter({ capacity: options.capacity, refillPerSecond: options.refillPerSecond, maxPeers: this.options.maxPeers }, nowMs);
+  }
+
+  /** Before any work on a tx from `peer`: true to validate it, false to drop it unread (throttled). */
+  admit(peer: string): boolean {
+    const counts = this.tally(peer).counts;
+    if (!this.bucket.take(peer, 1)) {
+      counts.throttled++;
+      return false;
+    }
+    counts.validated++;
+    return true;
+  }
+
+  /** After the validation of an admitted tx. True when this failure makes the peer one to ban. */
+  settle(peer: string, outcome: TxOutcome): boolean {
+    const tally = this.tally(peer);
+    if (outcome !== 'failed') {
+      this.bucket.refund(peer, outcome === 'accepted' ? 1 + ACCEPT_CREDIT : 1);
+      if (outcome === 'accepted') {
+        tally.counts.accepted++;
+        tally.streak = 0;
+      }
+      return false;
+    }
+    tally.counts.failed++;
+    const now = this.nowMs();
+    tally.streak = now - tally.lastFailureMs > this.options.streakWindowMs ? 1 : tally.streak + 1;
+    tally.lastFailureMs = now;
+    if (tally.streak < this.options.banAfterFailures) return false;
+    tally.streak = 0;
+    return true;
+  }
+
+  counts(peer: string): PeerTxCounts {
+    return { ...(this.tallies.get(peer)?.counts ?? { validated: 0, accepted: 0, failed: 0, throttled: 0 }) };
+  }
+
+  private tally(peer: string): Tally {
+    let tally = this.tallies.get(peer);
+    if (tally === undefined) {
+      tally = { counts: { validated: 0, accepted: 0, failed: 0, throttled: 0 }, streak: 0, lastFailureMs: -Infinity };
+      if (this.tallies.size >= this.options.maxPeers) this.tallies.delete(this.tallies.keys().next().value!);
+    } else {
+      this.tallies.delete(peer);
+    }
+    this.tallies.set(peer, tally);
+    return tally;
+  }
+}
