@@ -96,7 +96,10 @@ export class Gossip {
   /** Validates one message and counts and logs its verdict; never throws. */
   private async verdict(kind: GossipKind, from: PeerId, data: Uint8Array): Promise<Verdict> {
     // The budget is taken before any work, so a throttled peer costs us a map lookup per tx.
-    if (kind === 'txs' && !this.budget.admit(from.toString())) return this.throttled(from);
+    if (kind === 'txs') {
+      const admission = this.budget.admit(from.toString());
+      if (admission !== 'validate') return this.throttled(from, admission === 'ban');
+    }
     let result: Classified;
     let error: unknown;
     try {
@@ -117,11 +120,12 @@ export class Gossip {
     return result.verdict;
   }
 
-  private throttled(from: PeerId): Verdict {
+  private throttled(from: PeerId, ban: boolean): Verdict {
     this.counts.txs.ignore++;
     const peer = from.toString();
     const dropped = this.throttleLog.occur(peer);
     if (dropped > 0) this.deps.logger.warn({ peer, dropped, ...this.budget.counts(peer) }, 'throttled a peer: its gossiped txs keep failing, more are dropped unread');
+    if (ban) this.deps.onTxFlood?.(from, this.budget.counts(peer));
     return Verdict.Ignore;
   }
 

@@ -15,11 +15,13 @@
  * The bucket holds `capacity` units and refills at `refillPerSecond`. A peer with no unit left is
  * throttled: its txs are IGNOREd unread (no decode, no signature check) until it has units again, so
  * the CPU a flood costs us is at most capacity + refillPerSecond x seconds, whatever it sends.
- * A peer whose last `banAfterFailures` validated txs all failed (each within `streakWindowMs` of
- * the one before, not one ACCEPTed among them) is banned (peer-manager.ts): it sends nothing but
- * refused txs. An honest relay whose tx lost a race (a nonce already used, a balance spent by a tx
- * that reached us first) sends valid txs too, each of which resets the count; IGNORE still never
- * lowers its gossipsub score. Pure bookkeeping: the caller gives the time.
+ * A peer whose last `banAfterFailures` txs all failed or, after a failure, were dropped unread
+ * (each within `streakWindowMs` of the one before, not one ACCEPTed among them) is banned
+ * (peer-manager.ts): it sends nothing but refused txs, and keeps sending while throttled. An honest
+ * relay whose tx lost a race (a nonce already used, a balance spent by a tx that reached us first)
+ * sends valid txs too: the next one we validate (the bucket lets one through every
+ * 1/refillPerSecond) resets the count, and IGNORE still never lowers its gossipsub score. Pure
+ * bookkeeping: the caller gives the time.
  */
 import { ChainError, ChainErrorCode } from '../../chain/errors.ts';
 import { isTokenError } from '../../tokenomics/index.ts';
@@ -30,7 +32,7 @@ export interface TxBudgetOptions {
   /** Units a peer may spend at once: txs in validation plus txs that failed recently. */
   readonly capacity: number;
   readonly refillPerSecond: number;
-  /** This many failed txs in a row (none ACCEPTed between) ban the peer. */
+  /** This many refused txs in a row (failed, or dropped unread after a failure; none ACCEPTed between) ban the peer. */
   readonly banAfterFailures: number;
   /** A failure later than this after the previous one starts the count again. */
   readonly streakWindowMs: number;
@@ -38,11 +40,13 @@ export interface TxBudgetOptions {
   readonly maxPeers?: number;
 }
 
-/** The defaults of a node: a flooder is throttled within 256 txs and banned about 4 s later (128 more at 32 a second). */
+/** The defaults of a node: a flooder is throttled after at most 256 txs and banned at its 384th refused one. */
 export const DEFAULT_TX_BUDGET: TxBudgetOptions = { capacity: 256, refillPerSecond: 32, banAfterFailures: 384, streakWindowMs: 60_000 };
 
 /** Units an ACCEPTed tx earns on top of its own: one valid tx pays for one failed one. */
 const ACCEPT_CREDIT = 1;
+
+export type Admission = 'validate' | 'throttled' | 'ban';
 
 export type TxOutcome = 'accepted' | 'failed' | 'free';
 
@@ -60,6 +64,8 @@ export interface PeerTxCounts {
   validated: number;
   accepted: number;
   failed: number;
+  /** Failed, but not for the sender's fault (our limits, our faults, our lag): not counted against it. */
+  excused: number;
   /** Txs dropped unread because the peer's budget was empty. */
   throttled: number;
 }
@@ -82,15 +88,19 @@ export class TxBudget {
     this.bucket = new RateLimiter({ capacity: options.capacity, refillPerSecond: options.refillPerSecond, maxPeers: this.options.maxPeers }, nowMs);
   }
 
-  /** Before any work on a tx from `peer`: true to validate it, false to drop it unread (throttled). */
-  admit(peer: string): boolean {
-    const counts = this.tally(peer).counts;
-    if (!this.bucket.take(peer, 1)) {
-      counts.throttled++;
-      return false;
+  /**
+   * Before any work on a tx from `peer`: 'validate' it, or drop it unread ('throttled'; 'ban' when
+   * this drop completes the streak of failures that bans the peer).
+   */
+  admit(peer: string): Admission {
+    const tally = this.tally(peer);
+    if (this.bucket.take(peer, 1)) {
+      tally.counts.validated++;
+      return 'validate';
     }
-    counts.validated++;
-    return true;
+    tally.counts.throttled++;
+    // A drop extends a streak that a failure began; a burst of valid txs in flight begins none.
+    return tally.streak > 0 && this.extendStreak(tally) ? 'ban' : 'throttled';
   }
 
   /** After the validation of an admitted tx. True when this failure makes the peer one to ban. */
@@ -101,10 +111,17 @@ export class TxBudget {
       if (outcome === 'accepted') {
         tally.counts.accepted++;
         tally.streak = 0;
+      } else {
+        tally.counts.excused++;
       }
       return false;
     }
     tally.counts.failed++;
+    return this.extendStreak(tally);
+  }
+
+  /** One more refused tx in the peer's streak; true (and the streak starts over) when it reaches the ban. */
+  private extendStreak(tally: Tally): boolean {
     const now = this.nowMs();
     tally.streak = now - tally.lastFailureMs > this.options.streakWindowMs ? 1 : tally.streak + 1;
     tally.lastFailureMs = now;
@@ -114,13 +131,13 @@ export class TxBudget {
   }
 
   counts(peer: string): PeerTxCounts {
-    return { ...(this.tallies.get(peer)?.counts ?? { validated: 0, accepted: 0, failed: 0, throttled: 0 }) };
+    return { ...(this.tallies.get(peer)?.counts ?? { validated: 0, accepted: 0, failed: 0, excused: 0, throttled: 0 }) };
   }
 
   private tally(peer: string): Tally {
     let tally = this.tallies.get(peer);
     if (tally === undefined) {
-      tally = { counts: { validated: 0, accepted: 0, failed: 0, throttled: 0 }, streak: 0, lastFailureMs: -Infinity };
+      tally = { counts: { validated: 0, accepted: 0, failed: 0, excused: 0, throttled: 0 }, streak: 0, lastFailureMs: -Infinity };
       if (this.tallies.size >= this.options.maxPeers) this.tallies.delete(this.tallies.keys().next().value!);
     } else {
       this.tallies.delete(peer);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ChainError, ChainErrorCode } from '../../../../src/chain/errors.ts';
-import { DEFAULT_TX_BUDGET, TxBudget, txOutcome } from '../../../../src/node/network/tx-budget.ts';
+import { TxBudget, txOutcome } from '../../../../src/node/network/tx-budget.ts';
 import { ErrorCode as TokenErrorCode, TokenError } from '../../../../src/tokenomics/index.ts';
 
 const PEER = 'peer-a';
@@ -36,30 +36,39 @@ describe('txOutcome', () => {
 });
 
 describe('TxBudget', () => {
-  it('throttles a peer whose txs all fail once its bucket is empty, then bans it at the streak', () => {
+  it('throttles a peer whose txs all fail once its bucket is empty, then bans it as it keeps sending', () => {
     const { txs, clock } = budget();
-    let banned = false;
-    let sent = 0;
-    // 40 txs a second for 3 s, every one failing: the bucket (8, +2/s) lets through 8 + 2/s.
-    while (!banned && sent < 1_000) {
-      sent++;
+    const seen: string[] = [];
+    // 40 txs a second, every one failing: the bucket (8, +2/s) validates 8, then drops the rest unread.
+    while (!seen.includes('ban') && seen.length < 1_000) {
       clock.now += 25;
-      if (txs.admit(PEER)) banned = txs.settle(PEER, 'failed');
+      const admission = txs.admit(PEER);
+      seen.push(admission === 'validate' && txs.settle(PEER, 'failed') ? 'ban' : admission);
     }
-    const counts = txs.counts(PEER);
-    expect(banned).toBe(true);
-    expect(counts.failed).toBe(OPTIONS.banAfterFailures);
-    expect(counts.validated).toBe(OPTIONS.banAfterFailures);
-    expect(counts.throttled).toBe(sent - counts.validated);
-    // Throttled before banned: 12 validations took 8 + 4 refilled units, 2 s at 40 txs a second.
-    expect(counts.throttled).toBeGreaterThan(60);
+    expect(seen.indexOf('throttled'), 'throttled first').toBe(OPTIONS.capacity);
+    expect(seen.length, 'banned at the streak: 8 failed and 4 dropped').toBe(OPTIONS.banAfterFailures);
+    expect(txs.counts(PEER)).toEqual({ validated: 8, accepted: 0, failed: 8, excused: 0, throttled: 4 });
   });
 
-  it('bounds the work of txs in flight: units are taken before validation, not after', () => {
+  it('bans a slow flooder that never empties its bucket by the streak alone', () => {
+    const { txs, clock } = budget();
+    let banned = false;
+    for (let i = 0; i < OPTIONS.banAfterFailures; i++) {
+      clock.now += 1_000;
+      expect(txs.admit(PEER)).toBe('validate');
+      banned = txs.settle(PEER, 'failed');
+    }
+    expect(banned).toBe(true);
+    expect(txs.counts(PEER).throttled).toBe(0);
+  });
+
+  it('bounds the work of txs in flight (units are taken before validation), and a burst of valid txs bans nobody', () => {
     const { txs } = budget();
-    const admitted = Array.from({ length: 100 }, () => txs.admit(PEER)).filter(Boolean).length;
-    expect(admitted).toBe(OPTIONS.capacity);
-    expect(txs.counts(PEER).throttled).toBe(100 - OPTIONS.capacity);
+    const admissions = Array.from({ length: 100 }, () => txs.admit(PEER));
+    expect(admissions.filter((a) => a === 'validate')).toHaveLength(OPTIONS.capacity);
+    expect(admissions.filter((a) => a === 'throttled')).toHaveLength(100 - OPTIONS.capacity);
+    for (let i = 0; i < OPTIONS.capacity; i++) expect(txs.settle(PEER, 'accepted')).toBe(false);
+    expect(txs.admit(PEER)).toBe('validate');
   });
 
   it('never throttles nor bans an honest relay: valid txs give their unit back and reset the streak', () => {
@@ -68,26 +77,26 @@ describe('TxBudget', () => {
     // used, a balance spent by a tx that reached us first): each valid tx pays for one that failed.
     for (let i = 0; i < 1_000; i++) {
       clock.now += 20;
-      expect(txs.admit(PEER)).toBe(true);
+      expect(txs.admit(PEER)).toBe('validate');
       expect(txs.settle(PEER, i % 5 < 2 ? 'failed' : 'accepted')).toBe(false);
     }
-    expect(txs.counts(PEER)).toEqual({ validated: 1_000, accepted: 600, failed: 400, throttled: 0 });
+    expect(txs.counts(PEER)).toEqual({ validated: 1_000, accepted: 600, failed: 400, excused: 0, throttled: 0 });
   });
 
   it('our own limits cost nothing: MempoolFull answers give the unit back and do not count', () => {
     const { txs } = budget();
     for (let i = 0; i < 100; i++) {
-      expect(txs.admit(PEER)).toBe(true);
+      expect(txs.admit(PEER)).toBe('validate');
       expect(txs.settle(PEER, 'free')).toBe(false);
     }
-    expect(txs.counts(PEER)).toMatchObject({ validated: 100, failed: 0, throttled: 0 });
+    expect(txs.counts(PEER)).toMatchObject({ validated: 100, failed: 0, excused: 100, throttled: 0 });
   });
 
   it('forgets a streak after a quiet window: rare failures spread out never ban', () => {
     const { txs, clock } = budget();
     for (let i = 0; i < 50; i++) {
       clock.now += OPTIONS.streakWindowMs + 1;
-      expect(txs.admit(PEER)).toBe(true);
+      expect(txs.admit(PEER)).toBe('validate');
       expect(txs.settle(PEER, 'failed')).toBe(false);
     }
   });
@@ -95,11 +104,7 @@ describe('TxBudget', () => {
   it('keeps one budget per peer', () => {
     const { txs } = budget();
     for (let i = 0; i < OPTIONS.capacity; i++) txs.admit('flooder');
-    expect(txs.admit('flooder')).toBe(false);
-    expect(txs.admit('neighbour')).toBe(true);
-  });
-
-  it('the defaults throttle a flooder before banning it', () => {
-    expect(DEFAULT_TX_BUDGET.banAfterFailures).toBeGreaterThan(DEFAULT_TX_BUDGET.capacity);
+    expect(txs.admit('flooder')).toBe('throttled');
+    expect(txs.admit('neighbour')).toBe('validate');
   });
 });

@@ -1,0 +1,193 @@
+/**
+ * Gossip costs the sender (issue 12 item 4; README "Network"). A validator `a` (address bans on
+ * loopback at the first banned peer, `p2p_shared_address_ban_threshold: 1`, so that the rule for a
+ * public address can be tried on 127.0.0.1) and a follower `b` (the default rule for shared
+ * addresses), with raw libp2p peers on the gossip topics:
+ *
+ * 1. an honest relay of txs that lost a race (a nonce already used, a balance already spent by a tx
+ *    that reached the node first), each after the valid tx it lost to: never throttled, never
+ *    banned, its gossipsub score not lowered;
+ * 2. oversized frames (a gossip RPC over the frame limit, requests over the req/resp limit): one
+ *    log line per peer per window, a penalty per frame: the first does not ban, more do;
+ * 3. a flood of well-signed txs from keys that hold nothing (DCHAT_FLOOD_TXS, 3,000 in CI; the
+ *    long run `node scripts/reliability/run.ts flood` sends 20,000): the flooder is throttled
+ *    (dropped unread) and then banned; the txs the node decoded and verified for it stay within the
+ *    budget (capacity + refill x seconds), a fraction of what it sent; blocks keep coming;
+ * 4. the flooder comes back with a fresh key from the same address: refused at connect, nothing it
+ *    sends is validated, while the peers connected before stay connected.
+ * Counts are printed and written to test-artifacts/reliability/gossip-flood.json.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { multiaddr } from '@multiformats/multiaddr';
+import { lpStream } from 'it-length-prefixed-stream';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SignedTx, signTx } from '../../../src/chain/codec/tx.ts';
+import { generateKeyPair, toHex } from '../../../src/chain/crypto.ts';
+import { type NodeKey, readKeyFile } from '../../../src/node/key-files.ts';
+import type { P2pHost } from '../../../src/node/network/host.ts';
+import { MAX_REQUEST_BYTES } from '../../../src/node/network/messages.ts';
+import { protocolNames } from '../../../src/node/network/protocols.ts';
+import { DEFAULT_TX_BUDGET } from '../../../src/node/network/tx-budget.ts';
+import type { DchatNode } from '../../../src/node/node.ts';
+import { TestNet, height, rawPeer } from '../../integration/network/harness.ts';
+import { walletIdFromPublicKey } from '../../../src/tokenomics/ids.ts';
+import { http, waitUntil } from '../support/http.ts';
+import { envCount, writeReport } from '../support/report.ts';
+
+const FLOOD_TXS = envCount('DCHAT_FLOOD_TXS', 3_000);
+const MAX_BLOCK_BYTES = 128 * 1024;
+let net: TestNet;
+const peers: P2pHost[] = [];
+const logs: { node: string; msg: string; peer?: string; [k: string]: unknown }[] = [];
+const report: Record<string, unknown> = {};
+
+function capture(node: string): pino.Logger {
+  return pino({ level: 'info' }, { write: (line: string) => void logs.push({ node, ...(JSON.parse(line) as { msg: string }) }) });
+}
+
+async function peerOn(targets: DchatNode[]): Promise<P2pHost> {
+  const host = await rawPeer(targets);
+  peers.push(host);
+  return host;
+}
+
+const a = (): DchatNode => net.node('a');
+const b = (): DchatNode => net.node('b');
+const txsTopic = (): string => protocolNames(a().chain.params.chainId).txsTopic;
+const transfer = (wallet: NodeKey | { publicKeyHex: string; secretKey: Uint8Array }, nonce: bigint, amount: bigint, to: string = randomUUID()): SignedTx =>
+  signTx({ chainId: net.layout.chainId, signer: wallet.publicKeyHex, nonce, op: { type: 'transfer', to, amount } }, wallet.secretKey);
+const nextNonce = async (wallet: NodeKey): Promise<bigint> => BigInt((await http<{ next_nonce: string }>(a().apiUrl, `/v1/accounts/${wallet.walletId}`)).body.next_nonce);
+const connectedTo = (node: DchatNode, peer: P2pHost): boolean => node.network!.peers().some((p) => p.peerId === peer.peerId.toString());
+/** Txs from `peer` whose validation at `node` has finished. */
+const settled = (node: DchatNode, peer: P2pHost): number => {
+  const counts = node.network!.txCounts(peer.peerId.toString());
+  return counts.accepted + counts.failed + counts.excused;
+};
+const linesAbout = (node: string, peer: P2pHost, msg: string): number => logs.filter((l) => l.node === node && l.msg === msg && l.peer === peer.peerId.toString()).length;
+
+async function publishAll(peer: P2pHost, txs: readonly Uint8Array[]): Promise<void> {
+  for (const bytes of txs) await peer.services.pubsub.publish(txsTopic(), bytes).catch(() => undefined);
+}
+
+beforeAll(async () => {
+  net = await TestNet.create(1, 500n, { maxBlockBytes: BigInt(MAX_BLOCK_BYTES) });
+  await net.start('a', 0, [], { config: { p2p_shared_address_ban_threshold: 1 }, logger: capture('a') });
+  await net.start('b', null, net.bootstrapOf('a'), { logger: capture('b') });
+  await waitUntil('b to follow a', async () => height(b()) >= 2 && height(b()) >= height(a()) - 1, 30_000);
+});
+
+afterAll(async () => {
+  for (const host of peers) await Promise.resolve(host.stop()).catch(() => undefined);
+  await net?.close();
+  writeReport('gossip-flood', report);
+});
+
+describe('gossip costs the sender', () => {
+  it('an honest relay of txs that lost a race is neither throttled nor banned, and keeps its score', async () => {
+    const rich = readKeyFile(net.layout.nodes[0]!.walletKeyFile);
+    // Wallets with 50 tokens each, funded on chain: each will spend its balance twice.
+    const poor = Array.from({ length: 20 }, () => {
+      const key = generateKeyPair();
+      return { publicKeyHex: toHex(key.publicKey), secretKey: key.secretKey };
+    });
+    let nonce = await nextNonce(rich);
+    const funding = poor.map((p) => transfer(rich, nonce++, 51n, walletIdFromPublicKey(p.publicKeyHex)));
+    for (const tx of funding) await a().chain.submitTx(tx.bytes);
+    await waitUntil('the funding included', async () => (await a().chain.txStatus(toHex(funding.at(-1)!.hash))).status === 'included', 20_000);
+
+    const relay = await peerOn([a()]);
+    const relayed: Uint8Array[] = [];
+    nonce = await nextNonce(rich);
+    for (let i = 0; i < 60; i++) {
+      // The same nonce twice: the second arrives after the first took it.
+      relayed.push(transfer(rich, nonce, 10n).bytes, transfer(rich, nonce, 11n).bytes);
+      nonce++;
+    }
+    for (const p of poor) relayed.push(transfer(p, 0n, 45n).bytes, transfer(p, 1n, 45n).bytes);
+    await publishAll(relay, relayed);
+    const id = relay.peerId.toString();
+    await waitUntil('every relayed tx validated', async () => settled(a(), relay) === relayed.length, 20_000);
+    const counts = a().network!.txCounts(id);
+    expect(counts).toEqual({ validated: relayed.length, accepted: relayed.length / 2, failed: relayed.length / 2, excused: 0, throttled: 0 });
+    expect(a().network!.isBanned(id)).toBe(false);
+    expect(connectedTo(a(), relay)).toBe(true);
+    expect(a().network!.peers().find((p) => p.peerId === id)!.score).toBeGreaterThanOrEqual(0);
+    report.honestRelay = { ...counts, banned: false };
+  });
+
+  it('oversized frames are logged once per peer per window and penalized: one warns, more ban', async () => {
+    const names = protocolNames(b().chain.params.chainId);
+    const big = await peerOn([b()]);
+    const id = big.peerId.toString();
+    // One gossip RPC over b's frame limit (block bound + envelope): its stream is closed unread.
+    await big.services.pubsub.publish(names.blocksTopic, randomBytes(MAX_BLOCK_BYTES + 256 * 1024)).catch(() => undefined);
+    await waitUntil('the oversized gossip frame logged', async () => linesAbout('b', big, 'a peer sent frames over the size limit; penalized') === 1, 10_000);
+    await waitUntil('the penalty in the score', async () => (b().network!.peers().find((p) => p.peerId === id)?.score ?? 0) < 0, 10_000);
+    expect(b().network!.isBanned(id)).toBe(false);
+    // Requests over the req/resp limit, one stream each: more penalties, still one line.
+    const target = big.getConnections().find((c) => c.remotePeer.toString() === b().network!.peerId)!.remotePeer;
+    let sent = 0;
+    for (let i = 0; i < 4 && !b().network!.isBanned(id); i++) {
+      const stream = await big.dialProtocol(target, names.status).catch(() => null);
+      if (stream === null) break;
+      await lpStream(stream).write(randomBytes(MAX_REQUEST_BYTES + 1)).catch(() => undefined);
+      sent++;
+      await waitUntil('the request read', async () => b().network!.isBanned(id) || stream.status !== 'open', 5_000).catch(() => undefined);
+    }
+    await waitUntil('the sender of oversized frames banned', async () => b().network!.isBanned(id), 10_000);
+    expect(linesAbout('b', big, 'a peer sent frames over the size limit; penalized')).toBe(1);
+    report.oversized = { gossipFrames: 1, oversizedRequests: sent, logLines: 1, banned: true };
+  });
+
+  it('a flood of well-signed txs from keys that hold nothing is throttled, then banned; its cost stays within the budget; blocks keep coming', async () => {
+    const flood = Array.from({ length: FLOOD_TXS }, () => {
+      const key = generateKeyPair();
+      return transfer({ publicKeyHex: toHex(key.publicKey), secretKey: key.secretKey }, 0n, 5n).bytes;
+    });
+    const flooder = await peerOn([a()]);
+    const id = flooder.peerId.toString();
+    const heightBefore = height(a());
+    const started = Date.now();
+    await publishAll(flooder, flood);
+    await waitUntil('the flooder banned', async () => a().network!.isBanned(id), 30_000);
+    await waitUntil('the flooder disconnected', async () => !connectedTo(a(), flooder), 10_000);
+    const seconds = (Date.now() - started) / 1_000;
+    const counts = a().network!.txCounts(id);
+    // Throttled before banned: txs were dropped unread, and no tx was ever accepted; the ban came
+    // with the streak of refused txs (failed, then dropped while it kept sending).
+    expect(counts.throttled).toBeGreaterThan(0);
+    expect(counts.accepted).toBe(0);
+    expect(counts.failed).toBeGreaterThan(0);
+    expect(counts.failed + counts.throttled).toBeGreaterThanOrEqual(DEFAULT_TX_BUDGET.banAfterFailures);
+    // The work done for it: at most the bucket plus its refill over the time it took (and one
+    // second more for messages already read when the connection dropped).
+    const bound = DEFAULT_TX_BUDGET.capacity + DEFAULT_TX_BUDGET.refillPerSecond * (seconds + 1);
+    expect(counts.validated).toBeLessThanOrEqual(bound);
+    expect(counts.validated).toBeLessThan(FLOOD_TXS);
+    expect(linesAbout('a', flooder, 'throttled a peer: its gossiped txs keep failing, more are dropped unread')).toBeLessThanOrEqual(Math.ceil(seconds / 60) + 1);
+    await waitUntil('blocks keep coming, on both nodes', async () => height(a()) >= heightBefore + 3 && height(b()) >= heightBefore + 3, 20_000);
+    report.flood = {
+      sent: FLOOD_TXS, reachedNode: counts.validated + counts.throttled, ...counts, seconds: Number(seconds.toFixed(2)),
+      validatedShare: Number((counts.validated / FLOOD_TXS).toFixed(3)), bound: Math.floor(bound), banned: true,
+      blocksDuring: height(a()) - heightBefore,
+    };
+    process.stdout.write(`[gossip-flood] ${JSON.stringify(report.flood)}\n`);
+  });
+
+  it('the flooder coming back with a fresh key from the same address is refused; the peers already connected stay', async () => {
+    const again = await peerOn([b()]);
+    const id = again.peerId.toString();
+    const aAddress = multiaddr(a().network!.multiaddrs()[0]!);
+    const outcome = await again.dial(aAddress, { signal: AbortSignal.timeout(5_000) }).then(() => 'connected', (err: Error) => err.name);
+    // Refused by the gater before the handshake: the dial fails, or the connection is dropped at once.
+    await waitUntil('the fresh key not connected to a', async () => !connectedTo(a(), again) && again.getConnections().every((c) => c.remotePeer.toString() !== a().network!.peerId), 10_000);
+    const sendsBefore = a().network!.txCounts(id);
+    const key = generateKeyPair();
+    await publishAll(again, [transfer({ publicKeyHex: toHex(key.publicKey), secretKey: key.secretKey }, 0n, 5n).bytes]);
+    expect(sendsBefore.validated).toBe(0);
+    expect(a().network!.txCounts(id).validated).toBe(0);
+    expect(a().network!.peers().some((p) => p.peerId === b().network!.peerId), 'b, connected before the ban, stays').toBe(true);
+    report.reconnect = { dial: outcome, refused: true };
+  });
+});
