@@ -15,9 +15,11 @@
  * The bucket holds `capacity` units and refills at `refillPerSecond`. A peer with no unit left is
  * throttled: its txs are IGNOREd unread (no decode, no signature check) until it has units again, so
  * the CPU a flood costs us is at most capacity + refillPerSecond x seconds, whatever it sends.
- * A peer whose last `banAfterFailures` txs all failed or, after a failure, were dropped unread
- * (each within `streakWindowMs` of the one before, not one ACCEPTed among them) is banned
- * (peer-manager.ts): it sends nothing but refused txs, and keeps sending while throttled. An honest
+ * A peer whose last `banAfterFailures` txs all failed or, after a failure, were dropped unread while
+ * none of its txs was in validation (so the bucket is empty because of failures, not because of a
+ * burst still being checked), each within `streakWindowMs` of the one before and not one ACCEPTed
+ * among them, is banned (peer-manager.ts): it sends nothing but refused txs, and keeps sending
+ * while throttled. An honest
  * relay whose tx lost a race (a nonce already used, a balance spent by a tx that reached us first)
  * sends valid txs too: the next one we validate (the bucket lets one through every
  * 1/refillPerSecond) resets the count, and IGNORE still never lowers its gossipsub score. Pure
@@ -74,6 +76,8 @@ interface Tally {
   readonly counts: PeerTxCounts;
   streak: number;
   lastFailureMs: number;
+  /** Admitted txs whose validation has not finished. */
+  inFlight: number;
 }
 
 export class TxBudget {
@@ -96,16 +100,19 @@ export class TxBudget {
     const tally = this.tally(peer);
     if (this.bucket.take(peer, 1)) {
       tally.counts.validated++;
+      tally.inFlight++;
       return 'validate';
     }
     tally.counts.throttled++;
-    // A drop extends a streak that a failure began; a burst of valid txs in flight begins none.
-    return tally.streak > 0 && this.extendStreak(tally) ? 'ban' : 'throttled';
+    // A drop extends a streak that a failure began, once the peer's txs in validation are done: an
+    // honest burst (say, while a big block import holds our thread) begins none.
+    return tally.streak > 0 && tally.inFlight === 0 && this.extendStreak(tally) ? 'ban' : 'throttled';
   }
 
   /** After the validation of an admitted tx. True when this failure makes the peer one to ban. */
   settle(peer: string, outcome: TxOutcome): boolean {
     const tally = this.tally(peer);
+    tally.inFlight = Math.max(0, tally.inFlight - 1);
     if (outcome !== 'failed') {
       this.bucket.refund(peer, outcome === 'accepted' ? 1 + ACCEPT_CREDIT : 1);
       if (outcome === 'accepted') {
@@ -137,7 +144,7 @@ export class TxBudget {
   private tally(peer: string): Tally {
     let tally = this.tallies.get(peer);
     if (tally === undefined) {
-      tally = { counts: { validated: 0, accepted: 0, failed: 0, excused: 0, throttled: 0 }, streak: 0, lastFailureMs: -Infinity };
+      tally = { counts: { validated: 0, accepted: 0, failed: 0, excused: 0, throttled: 0 }, streak: 0, lastFailureMs: -Infinity, inFlight: 0 };
       if (this.tallies.size >= this.options.maxPeers) this.tallies.delete(this.tallies.keys().next().value!);
     } else {
       this.tallies.delete(peer);

@@ -62,6 +62,17 @@ describe('TxBudget', () => {
     expect(txs.counts(PEER).throttled).toBe(0);
   });
 
+  it('does not count drops against a peer while its txs are still in validation', () => {
+    const { txs } = budget();
+    expect(txs.admit(PEER)).toBe('validate');
+    txs.settle(PEER, 'failed');
+    for (let i = 1; i < OPTIONS.capacity; i++) expect(txs.admit(PEER)).toBe('validate');
+    // A burst while the rest are checked (a slow moment of ours): dropped, but no streak grows.
+    for (let i = 0; i < 10 * OPTIONS.banAfterFailures; i++) expect(txs.admit(PEER)).toBe('throttled');
+    for (let i = 1; i < OPTIONS.capacity; i++) expect(txs.settle(PEER, 'accepted')).toBe(false);
+    expect(txs.counts(PEER)).toMatchObject({ failed: 1, accepted: OPTIONS.capacity - 1 });
+  });
+
   it('bounds the work of txs in flight (units are taken before validation), and a burst of valid txs bans nobody', () => {
     const { txs } = budget();
     const admissions = Array.from({ length: 100 }, () => txs.admit(PEER));
