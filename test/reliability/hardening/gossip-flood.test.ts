@@ -126,6 +126,9 @@ describe('gossip costs the sender', () => {
     expect(a().network!.isBanned(id)).toBe(false);
     expect(connectedTo(a(), relay)).toBe(true);
     expect(a().network!.peers().find((p) => p.peerId === id)!.score).toBeGreaterThanOrEqual(0);
+    // What an operator sees of it: GET /v1/peers carries the same counts.
+    const listed = (await http<{ peer_id: string; gossip_txs: unknown }[]>(a().apiUrl, '/v1/peers')).body.find((p) => p.peer_id === id);
+    expect(listed?.gossip_txs).toEqual(counts);
     report.honestRelay = { ...counts, banned: false };
   });
 
