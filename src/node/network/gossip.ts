@@ -124,7 +124,7 @@ export class Gossip {
     this.counts.txs.ignore++;
     const peer = from.toString();
     const dropped = this.throttleLog.occur(peer);
-    if (dropped > 0) this.deps.logger.warn({ peer, dropped, ...this.budget.counts(peer) }, 'throttled a peer: its gossiped txs keep failing, more are dropped unread');
+    if (dropped > 0) this.deps.logger.warn({ peer, dropped, ...this.budget.counts(peer) }, 'throttled a peer: its tx budget is spent, more of its txs are dropped unread');
     if (ban) this.deps.onTxFlood?.(from, this.budget.counts(peer));
     return Verdict.Ignore;
   }

@@ -7,10 +7,13 @@
  * - ACCEPTed (a new valid tx): the unit comes back with one more, so each valid tx pays for one that
  *   failed: a relay whose txs fail less often than they pass never runs dry, at any rate.
  * - failed: a token rule refused it (balance, nonce, authority...), it is a copy of a tx already
- *   pending or included, or it was REJECTed: the unit stays spent.
- * - free: our own limits or faults (MempoolFull, an internal error), or a failure while this node is
- *   behind its peers (syncing: our state is old, so every tx may fail here and be valid there): the
- *   unit comes back.
+ *   pending or included, or it was REJECTed: the unit stays spent, and the failure counts toward a
+ *   ban (below).
+ * - excused: refused for a reason that is not the sender's fault: our own limits (MempoolFull), an
+ *   internal error, or any failure while this node is behind its peers (syncing: our state is old,
+ *   so a tx may fail here and be valid there). The unit stays spent all the same (the work was done,
+ *   and a reason that excused the cost, such as a per-sender limit already reached, would let one
+ *   peer make us check signatures for free), but nothing counts toward a ban.
  *
  * The bucket holds `capacity` units and refills at `refillPerSecond`. A peer with no unit left is
  * throttled: its txs are IGNOREd unread (no decode, no signature check) until it has units again, so
@@ -50,14 +53,14 @@ const ACCEPT_CREDIT = 1;
 
 export type Admission = 'validate' | 'throttled' | 'ban';
 
-export type TxOutcome = 'accepted' | 'failed' | 'free';
+export type TxOutcome = 'accepted' | 'failed' | 'excused';
 
 /** What a tx's validation cost its sender; `err` is what validation threw (undefined: ACCEPTed). */
 export function txOutcome(err: unknown, behind: boolean): TxOutcome {
   if (err === undefined) return 'accepted';
   if (err instanceof ChainError && PROVABLY_INVALID.has(err.code)) return 'failed';
   const stateful = isTokenError(err) || (err instanceof ChainError && err.code === ChainErrorCode.DuplicateTx);
-  return stateful && !behind ? 'failed' : 'free';
+  return stateful && !behind ? 'failed' : 'excused';
 }
 
 /** Per peer, since the node started (or since the peer was last forgotten). */
@@ -66,7 +69,7 @@ export interface PeerTxCounts {
   validated: number;
   accepted: number;
   failed: number;
-  /** Failed, but not for the sender's fault (our limits, our faults, our lag): not counted against it. */
+  /** Refused, but not for the sender's fault (our limits, our faults, our lag): no step toward a ban. */
   excused: number;
   /** Txs dropped unread because the peer's budget was empty. */
   throttled: number;
@@ -113,14 +116,14 @@ export class TxBudget {
   settle(peer: string, outcome: TxOutcome): boolean {
     const tally = this.tally(peer);
     tally.inFlight = Math.max(0, tally.inFlight - 1);
-    if (outcome !== 'failed') {
-      this.bucket.refund(peer, outcome === 'accepted' ? 1 + ACCEPT_CREDIT : 1);
-      if (outcome === 'accepted') {
-        tally.counts.accepted++;
-        tally.streak = 0;
-      } else {
-        tally.counts.excused++;
-      }
+    if (outcome === 'accepted') {
+      this.bucket.refund(peer, 1 + ACCEPT_CREDIT);
+      tally.counts.accepted++;
+      tally.streak = 0;
+      return false;
+    }
+    if (outcome === 'excused') {
+      tally.counts.excused++;
       return false;
     }
     tally.counts.failed++;

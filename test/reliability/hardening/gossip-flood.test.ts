@@ -181,7 +181,7 @@ describe('gossip costs the sender', () => {
     const bound = DEFAULT_TX_BUDGET.capacity + DEFAULT_TX_BUDGET.refillPerSecond * (seconds + 1);
     expect(counts.validated).toBeLessThanOrEqual(bound);
     expect(counts.validated).toBeLessThan(sent);
-    expect(linesAbout('a', flooder, 'throttled a peer: its gossiped txs keep failing, more are dropped unread')).toBeLessThanOrEqual(Math.ceil(seconds / 60) + 1);
+    expect(linesAbout('a', flooder, 'throttled a peer: its tx budget is spent, more of its txs are dropped unread')).toBeLessThanOrEqual(Math.ceil(seconds / 60) + 1);
     await waitUntil('blocks keep coming, on both nodes', async () => height(a()) >= heightBefore + 3 && height(b()) >= heightBefore + 3, 20_000);
     report.flood = {
       prepared: FLOOD_TXS, sent, reachedNode: counts.validated + counts.throttled, ...counts, seconds: Number(seconds.toFixed(2)),

@@ -1,7 +1,7 @@
 /**
  * The per-peer tx budget (src/node/network/tx-budget.ts), on a fake clock: a flooder is throttled
  * (dropped before any work) once its bucket is empty and banned at the failure streak; an honest
- * relay whose txs sometimes lose a race is neither; our own limits and a lagging node are free.
+ * relay whose txs sometimes lose a race is neither; our own limits and a lagging node never ban.
  */
 import { describe, expect, it } from 'vitest';
 import { ChainError, ChainErrorCode } from '../../../../src/chain/errors.ts';
@@ -24,14 +24,14 @@ describe('txOutcome', () => {
     expect(txOutcome(balance, false)).toBe('failed');
     expect(txOutcome(new TokenError(TokenErrorCode.InvalidNonce, 'used'), false)).toBe('failed');
     expect(txOutcome(new ChainError(ChainErrorCode.DuplicateTx, 'seen'), false)).toBe('failed');
-    expect(txOutcome(balance, true)).toBe('free');
-    expect(txOutcome(new ChainError(ChainErrorCode.DuplicateTx, 'seen'), true)).toBe('free');
+    expect(txOutcome(balance, true)).toBe('excused');
+    expect(txOutcome(new ChainError(ChainErrorCode.DuplicateTx, 'seen'), true)).toBe('excused');
   });
 
-  it('a provably invalid tx costs the sender even while behind; our own limits and faults never do', () => {
+  it('a provably invalid tx counts against the sender even while behind; our own limits and faults never do', () => {
     expect(txOutcome(new ChainError(ChainErrorCode.InvalidSignature, 'forged'), true)).toBe('failed');
-    expect(txOutcome(new ChainError(ChainErrorCode.MempoolFull, 'full'), false)).toBe('free');
-    expect(txOutcome(new Error('a bug of ours'), false)).toBe('free');
+    expect(txOutcome(new ChainError(ChainErrorCode.MempoolFull, 'full'), false)).toBe('excused');
+    expect(txOutcome(new Error('a bug of ours'), false)).toBe('excused');
   });
 });
 
@@ -94,13 +94,17 @@ describe('TxBudget', () => {
     expect(txs.counts(PEER)).toEqual({ validated: 1_000, accepted: 600, failed: 400, excused: 0, throttled: 0 });
   });
 
-  it('our own limits cost nothing: MempoolFull answers give the unit back and do not count', () => {
+  it('excused refusals (MempoolFull, our lag) still spend the unit, so the work stays bounded, but never ban', () => {
     const { txs } = budget();
+    const admissions: string[] = [];
     for (let i = 0; i < 100; i++) {
-      expect(txs.admit(PEER)).toBe('validate');
-      expect(txs.settle(PEER, 'free')).toBe(false);
+      const admission = txs.admit(PEER);
+      admissions.push(admission);
+      if (admission === 'validate') expect(txs.settle(PEER, 'excused')).toBe(false);
     }
-    expect(txs.counts(PEER)).toMatchObject({ validated: 100, failed: 0, excused: 100, throttled: 0 });
+    expect(admissions.filter((a) => a === 'validate')).toHaveLength(OPTIONS.capacity);
+    expect(admissions).not.toContain('ban');
+    expect(txs.counts(PEER)).toEqual({ validated: OPTIONS.capacity, accepted: 0, failed: 0, excused: OPTIONS.capacity, throttled: 100 - OPTIONS.capacity });
   });
 
   it('forgets a streak after a quiet window: rare failures spread out never ban', () => {
