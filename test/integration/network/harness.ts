@@ -119,15 +119,17 @@ export async function canonicalBlocks(node: DchatNode, from: number, to: number)
 /**
  * A raw libp2p peer on `targets`' gossip topics (a fresh key each time): started, subscribed to the
  * blocks and txs topics, dialled to each target, and returned once each target is seen subscribed,
- * so what it publishes reaches them. The caller stops it.
+ * so what it publishes reaches them. `setup` runs before the first dial (protocol handlers, so that
+ * identify announces them). The caller stops it.
  */
-export async function rawPeer(targets: readonly DchatNode[], maxMessageBytes = 4 * 1024 * 1024): Promise<P2pHost> {
+export async function rawPeer(targets: readonly DchatNode[], setup?: (host: P2pHost) => Promise<void>): Promise<P2pHost> {
   const names = protocolNames(targets[0]!.chain.params.chainId);
   const host = await createHost({
     privateKey: await generateP2pKey('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], announce: [], topics: [names.blocksTopic, names.txsTopic],
-    maxMessageBytes, isDenied: () => false, appScore: () => 0,
+    maxMessageBytes: 4 * 1024 * 1024, isDenied: () => false, appScore: () => 0,
   });
   await host.start();
+  await setup?.(host);
   host.services.pubsub.subscribe(names.blocksTopic);
   host.services.pubsub.subscribe(names.txsTopic);
   for (const target of targets) {

@@ -1,14 +1,17 @@
 /**
  * Gossip costs the sender (issue 12 item 4; README "Network"). A validator `a` (address bans on
  * loopback at the first banned peer, `p2p_shared_address_ban_threshold: 1`, so that the rule for a
- * public address can be tried on 127.0.0.1) and a follower `b` (the default rule for shared
- * addresses), with raw libp2p peers on the gossip topics:
+ * public address can be tried on 127.0.0.1) and a follower `b` (loopback refused only past 100
+ * banned peers, so the raw peers of every test can reach it; the default rule for shared addresses,
+ * 3, is tried in test/unit/node/network/address-bans.test.ts), with raw libp2p peers on the gossip
+ * topics:
  *
  * 1. an honest relay of txs that lost a race (a nonce already used, a balance already spent by a tx
  *    that reached the node first), each after the valid tx it lost to: never throttled, never
  *    banned, its gossipsub score not lowered;
- * 2. oversized frames (a gossip RPC over the frame limit, requests over the req/resp limit): one
- *    log line per peer per window, a penalty per frame: the first does not ban, more do;
+ * 2. oversized frames (a gossip RPC over the frame limit, requests and a status answer over the
+ *    req/resp limit): one log line per peer per window, a penalty per frame: the first does not
+ *    ban, more do;
  * 3. a sustained flood of well-signed txs from keys that hold nothing (2,000 a second, up to
  *    DCHAT_FLOOD_TXS: 3,000 in CI; `node scripts/reliability/run.ts flood` prepares 20,000): the
  *    flooder is throttled (dropped unread) and then banned and cut off; the txs the node decoded and
@@ -47,8 +50,8 @@ function capture(node: string): pino.Logger {
   return pino({ level: 'info' }, { write: (line: string) => void logs.push({ node, ...(JSON.parse(line) as { msg: string }) }) });
 }
 
-async function peerOn(targets: DchatNode[]): Promise<P2pHost> {
-  const host = await rawPeer(targets);
+async function peerOn(targets: DchatNode[], setup?: (host: P2pHost) => Promise<void>): Promise<P2pHost> {
+  const host = await rawPeer(targets, setup);
   peers.push(host);
   return host;
 }
@@ -86,7 +89,7 @@ async function flood(peer: P2pHost, target: DchatNode, txs: readonly Uint8Array[
 beforeAll(async () => {
   net = await TestNet.create(1, 500n, { maxBlockBytes: BigInt(MAX_BLOCK_BYTES) });
   await net.start('a', 0, [], { config: { p2p_shared_address_ban_threshold: 1 }, logger: capture('a') });
-  await net.start('b', null, net.bootstrapOf('a'), { logger: capture('b') });
+  await net.start('b', null, net.bootstrapOf('a'), { config: { p2p_shared_address_ban_threshold: 100 }, logger: capture('b') });
   await waitUntil('b to follow a', async () => height(b()) >= 2 && height(b()) >= height(a()) - 1, 30_000);
 });
 
@@ -154,6 +157,23 @@ describe('gossip costs the sender', () => {
     await waitUntil('the sender of oversized frames banned', async () => b().network!.isBanned(id), 10_000);
     expect(linesAbout('b', big, 'a peer sent frames over the size limit; penalized')).toBe(1);
     report.oversized = { gossipFrames: 1, oversizedRequests: sent, logLines: 1, banned: true };
+  });
+
+  it('a status answer over the req/resp limit is logged and penalized too', async () => {
+    const names = protocolNames(b().chain.params.chainId);
+    // b asks every peer that speaks status for it (on identify): this one answers past the limit.
+    const liar = await peerOn([b()], async (host) => {
+      await host.handle(names.status, async ({ stream }) => {
+        const lp = lpStream(stream, { maxDataLength: 2 * MAX_BLOCK_BYTES });
+        await lp.read();
+        await lp.write(randomBytes(MAX_BLOCK_BYTES + 2_048)).catch(() => undefined);
+        await stream.close().catch(() => undefined);
+      });
+    });
+    await waitUntil('the oversized answer logged', async () => linesAbout('b', liar, 'a peer sent frames over the size limit; penalized') === 1, 10_000);
+    await waitUntil('the penalty in the score', async () => (b().network!.peers().find((p) => p.peerId === liar.peerId.toString())?.score ?? 0) < 0, 10_000);
+    await liar.stop();
+    report.oversizedAnswer = { logLines: 1, penalized: true };
   });
 
   it('a flood of well-signed txs from keys that hold nothing is throttled, then banned; its cost stays within the budget; blocks keep coming', async () => {
