@@ -33,7 +33,7 @@ export interface HostOptions {
   /** Peers we refuse to dial or accept (bans, test partitions). */
   readonly isDenied: (peerId: PeerId) => boolean;
   /** Addresses we refuse to dial or accept connections from (those of banned peers); none when absent. */
-  readonly isAddressDenied?: (address: Multiaddr) => boolean;
+  readonly isAddressDenied?: (address: Multiaddr, direction: 'inbound' | 'outbound') => boolean;
   /** Application penalties added to the gossipsub score (P5). */
   readonly appScore: (peerId: string) => number;
 }
@@ -47,7 +47,7 @@ function contentMessageId(msg: Message): Uint8Array {
 
 export async function createHost(options: HostOptions): Promise<P2pHost> {
   const denied = (peerId: PeerId): boolean => options.isDenied(peerId);
-  const addressDenied = (address: Multiaddr): boolean => options.isAddressDenied?.(address) ?? false;
+  const addressDenied = (address: Multiaddr, direction: 'inbound' | 'outbound'): boolean => options.isAddressDenied?.(address, direction) ?? false;
   return createLibp2p({
     // Started by the caller once its protocol handlers are registered.
     start: false,
@@ -59,8 +59,8 @@ export async function createHost(options: HostOptions): Promise<P2pHost> {
     connectionGater: {
       denyDialPeer: denied,
       // By address before the encryption handshake: a banned address costs us no noise handshake.
-      denyDialMultiaddr: addressDenied,
-      denyInboundConnection: (connection) => addressDenied(connection.remoteAddr),
+      denyDialMultiaddr: (address) => addressDenied(address, 'outbound'),
+      denyInboundConnection: (connection) => addressDenied(connection.remoteAddr, 'inbound'),
       denyInboundEncryptedConnection: denied,
       denyOutboundEncryptedConnection: denied,
     },

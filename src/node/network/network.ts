@@ -13,9 +13,9 @@ import { ChainError, ChainErrorCode } from '../../chain/errors.ts';
 import type { SlotClock } from '../slot-clock.ts';
 import { NetworkError, NetworkErrorCode } from './errors.ts';
 import { Gossip, type GossipKind, type VerdictCounts } from './gossip.ts';
-import { OversizedFrames, watchGossipFrames } from './oversized-frames.ts';
 import { type P2pHost, createHost } from './host.ts';
 import type { Status } from './messages.ts';
+import { OversizedFrames, watchGossipFrames } from './oversized-frames.ts';
 import { loadOrCreateP2pKey, p2pKeyPath } from './p2p-key.ts';
 import { PeerManager, type PeerView } from './peer-manager.ts';
 import { type ProtocolNames, protocolNames } from './protocols.ts';
@@ -137,7 +137,7 @@ export class Network {
       topics: [names.blocksTopic, names.txsTopic],
       maxMessageBytes: gossipFrameLimit(Number(chain.params.maxBlockBytes)),
       isDenied: (peer) => peerManager?.isDenied(peer) ?? false,
-      isAddressDenied: (address) => peerManager?.isAddressDenied(address) ?? false,
+      isAddressDenied: (address, direction) => peerManager?.isAddressDenied(address, direction) ?? false,
       appScore: (peer) => peerManager?.appScore(peer) ?? 0,
     });
     peerManager = new PeerManager(

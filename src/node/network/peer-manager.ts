@@ -134,9 +134,18 @@ export class PeerManager {
     return false;
   }
 
-  /** The connection gater's question for an address: is it one a banned peer came from? */
-  isAddressDenied(address: Multiaddr): boolean {
+  /**
+   * The connection gater's question for an address: is it one banned peers came from? Our own
+   * bootstrap peers are still dialled there (the operator named them; their ids can still be banned).
+   */
+  isAddressDenied(address: Multiaddr, direction: 'inbound' | 'outbound'): boolean {
+    if (direction === 'outbound' && this.isBootstrapAddress(address)) return false;
     return this.addressBans.isDenied(address);
+  }
+
+  private isBootstrapAddress(address: Multiaddr): boolean {
+    const id = address.getPeerId();
+    return this.redials.some((r) => r.address.equals(address) || (id !== null && r.peerId === id));
   }
 
   /** P5 of the gossipsub score: minus the peer's decayed application penalties. */
