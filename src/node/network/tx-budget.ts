@@ -13,20 +13,20 @@
  *   internal error, or any failure while this node is behind its peers (syncing: our state is old,
  *   so a tx may fail here and be valid there). The unit stays spent all the same (the work was done,
  *   and a reason that excused the cost, such as a per-sender limit already reached, would let one
- *   peer make us check signatures for free), but nothing counts toward a ban.
+ *   peer make us check signatures for free), but it is no step toward a ban and ends a streak of
+ *   failures (a tx we could not take may well be valid).
  *
  * The bucket holds `capacity` units and refills at `refillPerSecond`. A peer with no unit left is
  * throttled: its txs are IGNOREd unread (no decode, no signature check) until it has units again, so
  * the CPU a flood costs us is at most capacity + refillPerSecond x seconds, whatever it sends.
  * A peer whose last `banAfterFailures` txs all failed or, after a failure, were dropped unread while
  * none of its txs was in validation (so the bucket is empty because of failures, not because of a
- * burst still being checked), each within `streakWindowMs` of the one before and not one ACCEPTed
- * among them, is banned (peer-manager.ts): it sends nothing but refused txs, and keeps sending
- * while throttled. An honest
- * relay whose tx lost a race (a nonce already used, a balance spent by a tx that reached us first)
- * sends valid txs too: the next one we validate (the bucket lets one through every
- * 1/refillPerSecond) resets the count, and IGNORE still never lowers its gossipsub score. Pure
- * bookkeeping: the caller gives the time.
+ * burst still being checked), each within `streakWindowMs` of the one before and none ACCEPTed or
+ * excused among them, is banned (peer-manager.ts): it sends nothing but refused txs, and keeps
+ * sending while throttled. An honest relay whose tx lost a race (a nonce already used, a balance
+ * spent by a tx that reached us first) sends valid txs too: the next one we validate (the bucket
+ * lets one through every 1/refillPerSecond) resets the count, and IGNORE still never lowers its
+ * gossipsub score. Pure bookkeeping: the caller gives the time.
  */
 import { ChainError, ChainErrorCode } from '../../chain/errors.ts';
 import { isTokenError } from '../../tokenomics/index.ts';
@@ -37,7 +37,7 @@ export interface TxBudgetOptions {
   /** Units a peer may spend at once: txs in validation plus txs that failed recently. */
   readonly capacity: number;
   readonly refillPerSecond: number;
-  /** This many refused txs in a row (failed, or dropped unread after a failure; none ACCEPTed between) ban the peer. */
+  /** This many refused txs in a row (failed, or dropped unread after a failure; none ACCEPTed or excused between) ban the peer. */
   readonly banAfterFailures: number;
   /** A failure later than this after the previous one starts the count again. */
   readonly streakWindowMs: number;
@@ -124,6 +124,7 @@ export class TxBudget {
     }
     if (outcome === 'excused') {
       tally.counts.excused++;
+      tally.streak = 0;
       return false;
     }
     tally.counts.failed++;

@@ -107,6 +107,20 @@ describe('TxBudget', () => {
     expect(txs.counts(PEER)).toEqual({ validated: OPTIONS.capacity, accepted: 0, failed: 0, excused: OPTIONS.capacity, throttled: 100 - OPTIONS.capacity });
   });
 
+  it('an excused tx (say MempoolFull: it may be valid) ends a streak of failures', () => {
+    const { txs, clock } = budget();
+    for (let round = 0; round < 5; round++) {
+      for (let i = 1; i < OPTIONS.banAfterFailures; i++) {
+        clock.now += 1_000;
+        expect(txs.admit(PEER)).toBe('validate');
+        expect(txs.settle(PEER, 'failed')).toBe(false);
+      }
+      clock.now += 1_000;
+      expect(txs.admit(PEER)).toBe('validate');
+      expect(txs.settle(PEER, 'excused')).toBe(false);
+    }
+  });
+
   it('forgets a streak after a quiet window: rare failures spread out never ban', () => {
     const { txs, clock } = budget();
     for (let i = 0; i < 50; i++) {
