@@ -53,7 +53,7 @@ const SUITES: Record<string, Suite> = {
     // Gossip costs the sender: a tx flood from one peer, throttled then banned (README "Network").
     files: ['test/reliability/hardening/gossip-flood.test.ts'],
     flags: { '--txs': 'DCHAT_FLOOD_TXS' },
-    defaults: { DCHAT_FLOOD_TXS: '20000' },
+    defaults: { DCHAT_FLOOD_TXS: '20000', DCHAT_FLOOD_SLOW: '1' },
     reports: ['gossip-flood'],
   },
 };

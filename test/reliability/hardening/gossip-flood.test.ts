@@ -18,7 +18,9 @@
  *    verified for it stay within the budget (capacity + refill x seconds), a fraction of what it
  *    sent; blocks keep coming;
  * 4. the flooder comes back with a fresh key from the same address: refused at connect, nothing it
- *    sends is validated, while the peers connected before stay connected.
+ *    sends is validated, while the peers connected before stay connected;
+ * 5. (long run only, DCHAT_FLOOD_SLOW=1) a slow flooder, 25 zero-balance txs a second, under the
+ *    refill rate: never throttled, every tx verified, and still banned at the failure streak.
  * Counts are printed and written to test-artifacts/reliability/gossip-flood.json.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -40,6 +42,8 @@ import { http, sleep, waitUntil } from '../support/http.ts';
 import { envCount, writeReport } from '../support/report.ts';
 
 const FLOOD_TXS = envCount('DCHAT_FLOOD_TXS', 3_000);
+/** The long run adds a slow flooder (under the refill rate, about 16 s): DCHAT_FLOOD_SLOW=1. */
+const SLOW = process.env.DCHAT_FLOOD_SLOW === '1';
 const MAX_BLOCK_BYTES = 128 * 1024;
 let net: TestNet;
 const peers: P2pHost[] = [];
@@ -210,6 +214,25 @@ describe('gossip costs the sender', () => {
     };
     process.stdout.write(`[gossip-flood] ${JSON.stringify(report.flood)}\n`);
   });
+
+  it.runIf(SLOW)('a slow flooder under the refill rate is never throttled, and still banned at the failure streak', async () => {
+    const slow = await peerOn([b()]);
+    const id = slow.peerId.toString();
+    const started = Date.now();
+    let sent = 0;
+    while (!b().network!.isBanned(id) && sent < 2 * DEFAULT_TX_BUDGET.banAfterFailures) {
+      const key = generateKeyPair();
+      await publishAll(slow, [transfer({ publicKeyHex: toHex(key.publicKey), secretKey: key.secretKey }, 0n, 5n).bytes]);
+      sent++;
+      await sleep(40);
+    }
+    await waitUntil('the slow flooder banned', async () => b().network!.isBanned(id), 10_000);
+    const counts = b().network!.txCounts(id);
+    expect(counts.throttled).toBe(0);
+    expect(counts.failed).toBeGreaterThanOrEqual(DEFAULT_TX_BUDGET.banAfterFailures);
+    report.slowFlood = { sent, ...counts, seconds: Number(((Date.now() - started) / 1_000).toFixed(1)), banned: true };
+    process.stdout.write(`[gossip-flood] slow: ${JSON.stringify(report.slowFlood)}\n`);
+  }, 60_000);
 
   it('the flooder coming back with a fresh key from the same address is refused; the peers already connected stay', async () => {
     const again = await peerOn([b()]);
