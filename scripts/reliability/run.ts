@@ -51,10 +51,10 @@ const SUITES: Record<string, Suite> = {
   },
   flood: {
     // Gossip costs the sender: a tx flood from one peer, throttled then banned (README "Network").
-    files: ['test/reliability/hardening/gossip-flood.test.ts'],
+    files: ['test/reliability/hardening/gossip-flood.test.ts', 'test/reliability/hardening/gossip-flood-cpu.test.ts'],
     flags: { '--txs': 'DCHAT_FLOOD_TXS' },
-    defaults: { DCHAT_FLOOD_TXS: '20000', DCHAT_FLOOD_SLOW: '1' },
-    reports: ['gossip-flood'],
+    defaults: { DCHAT_FLOOD_TXS: '20000', DCHAT_FLOOD_SLOW: '1', DCHAT_FLOOD_CPU: '1' },
+    reports: ['gossip-flood', 'gossip-flood-cpu'],
   },
 };
 
