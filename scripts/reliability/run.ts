@@ -6,6 +6,7 @@
  *   node scripts/reliability/run.ts crash     [--iterations N] [--block-ms MS] [--seed S]
  *   node scripts/reliability/run.ts fuzz      [--cases N] [--seed S|random]
  *   node scripts/reliability/run.ts partition [--rounds N] [--blocks N]
+ *   node scripts/reliability/run.ts flood     [--txs N]
  *
  * Each sets the suite's environment (DCHAT_CRASH_ITERATIONS, DCHAT_FUZZ_CASES, ...; the same
  * variables work when set directly), runs its test files with vitest, then prints the figures the
@@ -47,6 +48,13 @@ const SUITES: Record<string, Suite> = {
     flags: { '--rounds': 'DCHAT_PARTITION_ROUNDS', '--blocks': 'DCHAT_PARTITION_BLOCKS' },
     defaults: { DCHAT_PARTITION_ROUNDS: '3', DCHAT_PARTITION_BLOCKS: '5' },
     reports: ['partition-netns'],
+  },
+  flood: {
+    // Gossip costs the sender: a tx flood from one peer, throttled then banned (README "Network").
+    files: ['test/reliability/hardening/gossip-flood.test.ts', 'test/reliability/hardening/gossip-flood-cpu.test.ts'],
+    flags: { '--txs': 'DCHAT_FLOOD_TXS' },
+    defaults: { DCHAT_FLOOD_TXS: '20000', DCHAT_FLOOD_SLOW: '1', DCHAT_FLOOD_CPU: '1' },
+    reports: ['gossip-flood', 'gossip-flood-cpu'],
   },
 };
 

@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ChainError, ChainErrorCode } from '../chain/errors.ts';
+import { DEFAULT_SHARED_ADDRESS_BAN_THRESHOLD } from './network/address-bans.ts';
 
 export interface NodeConfig {
   readonly dataDir: string;
@@ -28,6 +29,8 @@ export interface NodeConfig {
   /** Multiaddrs peers should dial instead of our listen addresses (NAT, containers). */
   readonly p2pAnnounce: readonly string[];
   readonly mempool: { readonly maxTxs: number; readonly maxPerSender: number };
+  /** Banned peers from one loopback or private address before the address itself is refused (README "Network"). */
+  readonly p2pSharedAddressBanThreshold: number;
 }
 
 /** Raw settings as they come from files, env and flags (snake_case keys). */
@@ -129,5 +132,6 @@ export function loadConfig(flags: RawSettings, env: NodeJS.ProcessEnv = process.
     p2pHost,
     p2pAnnounce: announce as string[],
     mempool: { maxTxs: count(mempool.max_txs ?? 50_000, 'mempool.max_txs'), maxPerSender: count(mempool.max_per_sender ?? 256, 'mempool.max_per_sender') },
+    p2pSharedAddressBanThreshold: count(merged.p2p_shared_address_ban_threshold ?? DEFAULT_SHARED_ADDRESS_BAN_THRESHOLD, 'p2p_shared_address_ban_threshold'),
   };
 }

@@ -122,7 +122,10 @@ export class DchatNode {
     if (config.p2pEnabled) {
       try {
         network = await Network.start(
-          { dataDir: config.dataDir, host: config.p2pHost, port: config.p2pPort, announce: config.p2pAnnounce, bootstrap: config.bootstrap },
+          {
+            dataDir: config.dataDir, host: config.p2pHost, port: config.p2pPort, announce: config.p2pAnnounce, bootstrap: config.bootstrap,
+            sharedAddressBanThreshold: config.p2pSharedAddressBanThreshold,
+          },
           { chain, clock, logger: logger.child({ module: 'network' }), onPeerCount: (count) => metrics.setPeers(count) },
         );
       } catch (err) {

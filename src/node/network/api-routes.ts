@@ -7,11 +7,14 @@ import type { FastifyInstance } from 'fastify';
 import type { Chain } from '../../chain/chain.ts';
 import type { PeerView } from './peer-manager.ts';
 import type { SyncStatus } from './sync.ts';
+import type { PeerTxCounts } from './tx-budget.ts';
 
 /** What the routes need from the network. */
 export interface NetworkView {
   peers(): PeerView[];
   syncStatus(): SyncStatus;
+  /** What a peer's gossiped txs cost us (tx-budget.ts). */
+  txCounts?(peerId: string): PeerTxCounts;
 }
 
 const PEERS_DOC = {
@@ -24,6 +27,11 @@ const PEERS_DOC = {
       direction: { type: 'string', enum: ['inbound', 'outbound'] },
       score: { type: 'number', description: 'gossipsub score; below -80 the peer is banned' },
       bootstrap: { type: 'boolean' },
+      gossip_txs: {
+        type: 'object',
+        description: 'its gossiped txs: validated (decoded, signature checked), accepted, failed (counted against it), excused (our limits or lag), throttled (dropped unread: its budget was empty)',
+        properties: { validated: { type: 'number' }, accepted: { type: 'number' }, failed: { type: 'number' }, excused: { type: 'number' }, throttled: { type: 'number' } },
+      },
     },
   },
 };
@@ -44,7 +52,10 @@ export function registerNetworkRoutes(app: FastifyInstance, deps: { chain: Chain
     schema: { summary: 'Connected libp2p peers', tags: ['network'] },
     config: { openapi: { responses: { 200: PEERS_DOC } } },
   }, async () =>
-    (deps.network?.peers() ?? []).map((p) => ({ peer_id: p.peerId, addresses: p.addresses, direction: p.direction, score: p.score, bootstrap: p.bootstrap })),
+    (deps.network?.peers() ?? []).map((p) => ({
+      peer_id: p.peerId, addresses: p.addresses, direction: p.direction, score: p.score, bootstrap: p.bootstrap,
+      ...(deps.network?.txCounts === undefined ? {} : { gossip_txs: deps.network.txCounts(p.peerId) }),
+    })),
   );
 
   app.get('/v1/sync', {

@@ -17,7 +17,9 @@ import { ChainError, ChainErrorCode } from '../../chain/errors.ts';
 import { proposerFor } from '../../chain/poa.ts';
 import type { SlotClock } from '../slot-clock.ts';
 import type { Pubsub } from './host.ts';
+import { OncePerWindow } from './once-per-window.ts';
 import type { ProtocolNames } from './protocols.ts';
+import { DEFAULT_TX_BUDGET, type PeerTxCounts, TxBudget, type TxBudgetOptions, txOutcome } from './tx-budget.ts';
 import { type Classified, Verdict, classifyError, toTopicValidatorResult } from './verdict.ts';
 
 export interface GossipDeps {
@@ -30,6 +32,12 @@ export interface GossipDeps {
   readonly onUnknownParent: (block: Block, from: PeerId) => void;
   /** A message from `from` was REJECTed (gossipsub lowers its score once this verdict returns). */
   readonly onRejected?: (from: PeerId) => void;
+  /** What a peer's txs may cost us (tx-budget.ts); DEFAULT_TX_BUDGET when absent. */
+  readonly txBudget?: TxBudgetOptions;
+  /** True while this node is behind its peers: its state is old, so a tx failing here is no one's fault. */
+  readonly isBehind?: () => boolean;
+  /** `from` sent nothing but failing txs for as long as tx-budget.ts tolerates: ban it. */
+  readonly onTxFlood?: (from: PeerId, counts: PeerTxCounts) => void;
 }
 
 export interface VerdictCounts {
@@ -49,9 +57,20 @@ export class Gossip {
     txs: { accept: 0, ignore: 0, reject: 0 },
   };
   private running = false;
+  private readonly budget: TxBudget;
+  /** One "throttled" line per peer per minute, however many txs it keeps sending. */
+  private readonly throttleLog: OncePerWindow;
 
   constructor(deps: GossipDeps) {
     this.deps = deps;
+    const nowMs = (): number => Number(deps.clock.nowMs());
+    this.budget = new TxBudget(deps.txBudget ?? DEFAULT_TX_BUDGET, nowMs);
+    this.throttleLog = new OncePerWindow({ windowMs: 60_000 }, nowMs);
+  }
+
+  /** What `peer`'s gossiped txs cost us so far (validated, accepted, failed, throttled). */
+  txCounts(peer: string): PeerTxCounts {
+    return this.budget.counts(peer);
   }
 
   start(): void {
@@ -76,13 +95,21 @@ export class Gossip {
 
   /** Validates one message and counts and logs its verdict; never throws. */
   private async verdict(kind: GossipKind, from: PeerId, data: Uint8Array): Promise<Verdict> {
+    // The budget is taken before any work, so a throttled peer costs us a map lookup per tx.
+    if (kind === 'txs') {
+      const admission = this.budget.admit(from.toString());
+      if (admission !== 'validate') return this.throttled(from, admission === 'ban');
+    }
     let result: Classified;
+    let error: unknown;
     try {
       result = kind === 'blocks' ? await this.validateBlock(from, data) : await this.validateTx(data);
     } catch (err) {
+      error = err;
       result = classifyError(err);
       if (result.reason === 'InternalError') this.deps.logger.error({ err, kind, peer: from.toString() }, 'gossip validation failed unexpectedly');
     }
+    if (kind === 'txs') this.settleTx(from, error);
     this.counts[kind][result.verdict]++;
     if (result.verdict === Verdict.Reject) {
       this.deps.logger.warn({ kind, peer: from.toString(), reason: result.reason, bytes: data.length }, 'rejected an invalid gossip message');
@@ -91,6 +118,20 @@ export class Gossip {
       this.deps.logger.debug({ kind, peer: from.toString(), reason: result.reason }, 'ignored a gossip message');
     }
     return result.verdict;
+  }
+
+  private throttled(from: PeerId, ban: boolean): Verdict {
+    this.counts.txs.ignore++;
+    const peer = from.toString();
+    const dropped = this.throttleLog.occur(peer);
+    if (dropped > 0) this.deps.logger.warn({ peer, dropped, ...this.budget.counts(peer) }, 'throttled a peer: its tx budget is spent, more of its txs are dropped unread');
+    if (ban) this.deps.onTxFlood?.(from, this.budget.counts(peer));
+    return Verdict.Ignore;
+  }
+
+  private settleTx(from: PeerId, error: unknown): void {
+    const peer = from.toString();
+    if (this.budget.settle(peer, txOutcome(error, this.deps.isBehind?.() ?? false))) this.deps.onTxFlood?.(from, this.budget.counts(peer));
   }
 
   private async validateBlock(from: PeerId, data: Uint8Array): Promise<Classified> {
@@ -119,7 +160,7 @@ export class Gossip {
   }
 
   private async validateTx(data: Uint8Array): Promise<Classified> {
-    if (data.length > MAX_TX_BYTES) return { verdict: Verdict.Reject, reason: ChainErrorCode.TxTooLarge };
+    if (data.length > MAX_TX_BYTES) throw new ChainError(ChainErrorCode.TxTooLarge, `A gossiped tx of ${data.length} bytes is over the ${MAX_TX_BYTES}-byte bound.`);
     const tx = decodeSignedTx(data);
     const hash = toHex(tx.hash);
     this.fromGossip.add(hash);

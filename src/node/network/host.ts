@@ -13,6 +13,7 @@ import { yamux } from '@chainsafe/libp2p-yamux';
 import { identify, type Identify } from '@libp2p/identify';
 import { type Libp2p, type Message, type PeerId, type PrivateKey, type PubSub, StrictNoSign } from '@libp2p/interface';
 import { tcp } from '@libp2p/tcp';
+import type { Multiaddr } from '@multiformats/multiaddr';
 import { createLibp2p } from 'libp2p';
 import { sha256 } from '../../chain/crypto.ts';
 import { SCORE_THRESHOLDS, scoreParams } from './scoring.ts';
@@ -31,6 +32,8 @@ export interface HostOptions {
   readonly maxMessageBytes: number;
   /** Peers we refuse to dial or accept (bans, test partitions). */
   readonly isDenied: (peerId: PeerId) => boolean;
+  /** Addresses we refuse to dial or accept connections from (those of banned peers); none when absent. */
+  readonly isAddressDenied?: (address: Multiaddr, direction: 'inbound' | 'outbound') => boolean;
   /** Application penalties added to the gossipsub score (P5). */
   readonly appScore: (peerId: string) => number;
 }
@@ -44,6 +47,7 @@ function contentMessageId(msg: Message): Uint8Array {
 
 export async function createHost(options: HostOptions): Promise<P2pHost> {
   const denied = (peerId: PeerId): boolean => options.isDenied(peerId);
+  const addressDenied = (address: Multiaddr, direction: 'inbound' | 'outbound'): boolean => options.isAddressDenied?.(address, direction) ?? false;
   return createLibp2p({
     // Started by the caller once its protocol handlers are registered.
     start: false,
@@ -54,6 +58,9 @@ export async function createHost(options: HostOptions): Promise<P2pHost> {
     streamMuxers: [yamux()],
     connectionGater: {
       denyDialPeer: denied,
+      // By address before the encryption handshake: a banned address costs us no noise handshake.
+      denyDialMultiaddr: (address) => addressDenied(address, 'outbound'),
+      denyInboundConnection: (connection) => addressDenied(connection.remoteAddr, 'inbound'),
       denyInboundEncryptedConnection: denied,
       denyOutboundEncryptedConnection: denied,
     },

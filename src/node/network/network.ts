@@ -15,12 +15,14 @@ import { NetworkError, NetworkErrorCode } from './errors.ts';
 import { Gossip, type GossipKind, type VerdictCounts } from './gossip.ts';
 import { type P2pHost, createHost } from './host.ts';
 import type { Status } from './messages.ts';
+import { OversizedFrames, watchGossipFrames } from './oversized-frames.ts';
 import { loadOrCreateP2pKey, p2pKeyPath } from './p2p-key.ts';
 import { PeerManager, type PeerView } from './peer-manager.ts';
 import { type ProtocolNames, protocolNames } from './protocols.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { ReqResp } from './req-resp.ts';
 import { SyncManager, type SyncStatus } from './sync.ts';
+import type { PeerTxCounts, TxBudgetOptions } from './tx-budget.ts';
 
 export interface NetworkOptions {
   readonly dataDir: string;
@@ -33,6 +35,10 @@ export interface NetworkOptions {
   readonly targetPeers?: number;
   /** How long `whenReady` waits for a peer to answer before the node goes on alone. */
   readonly readyTimeoutMs?: number;
+  /** Banned peers from one loopback or private address before the address is refused (address-bans.ts; default 3). */
+  readonly sharedAddressBanThreshold?: number;
+  /** What a peer's gossiped txs may cost (tx-budget.ts; default DEFAULT_TX_BUDGET). */
+  readonly txBudget?: TxBudgetOptions;
 }
 
 export interface NetworkDeps {
@@ -45,6 +51,13 @@ export interface NetworkDeps {
 
 /** A penalty that bans at once: a peer of another chain (another genesis) has nothing for us. */
 const PENALTY_OTHER_CHAIN = 1_000;
+/** A peer that sends nothing but failing txs (tx-budget.ts) is banned at once. */
+const PENALTY_TX_FLOOD = 1_000;
+
+/** The largest gossipsub frame we read: a whole block plus the envelope; each topic checks its own, smaller, bound. */
+function gossipFrameLimit(maxBlockBytes: number): number {
+  return maxBlockBytes + 64 * 1024 + MAX_TX_BYTES;
+}
 
 export class Network {
   readonly names: ProtocolNames;
@@ -55,6 +68,7 @@ export class Network {
   private readonly reqResp: ReqResp;
   private readonly gossip: Gossip;
   private readonly sync: SyncManager;
+  private readonly oversized: OversizedFrames;
   private readonly genesisHash: Uint8Array;
   private readonly closing = new AbortController();
   private statusTimer: NodeJS.Timeout | null = null;
@@ -69,6 +83,7 @@ export class Network {
     const { chain, clock, logger } = deps;
     const nowMs = (): number => Number(clock.nowMs());
     const maxBlockBytes = Number(chain.params.maxBlockBytes);
+    this.oversized = new OversizedFrames({ logger, nowMs, penalize: (peer, amount, reason, how) => this.peerManager.penalize(peer, amount, reason, how) });
     this.reqResp = new ReqResp(
       { requestTimeoutMs: 15_000, maxBlockBytes },
       {
@@ -79,6 +94,7 @@ export class Network {
           status: new RateLimiter({ capacity: 10, refillPerSecond: 2 }, nowMs),
           blocks: new RateLimiter({ capacity: 1_024, refillPerSecond: 256 }, nowMs),
         },
+        onOversizedFrame: (peer, protocol, limit) => this.oversized.report(peer, protocol, limit),
       },
     );
     this.sync = new SyncManager({
@@ -90,7 +106,20 @@ export class Network {
       pubsub: this.host.services.pubsub, chain, clock, names: this.names, logger,
       onUnknownParent: (block, from) => this.sync.onUnknownParent(block, from),
       onRejected: (from) => this.peerManager.invalidMessage(from.toString()),
+      txBudget: options.txBudget,
+      isBehind: () => {
+        const sync = this.sync.status();
+        return sync.syncing || sync.targetHeight > sync.headHeight + 1n;
+      },
+      onTxFlood: (from, counts) => this.peerManager.penalize(from, PENALTY_TX_FLOOD, `its last gossiped txs all failed (${counts.failed} failed, ${counts.accepted} accepted, ${counts.throttled} dropped unread)`),
     });
+    const maxMessageBytes = gossipFrameLimit(maxBlockBytes);
+    watchGossipFrames(this.host.services.pubsub, (peer) => this.oversized.report(peer, 'gossip', maxMessageBytes));
+  }
+
+  /** What `peerId`'s gossiped txs have cost us: validated (decoded and signature-checked), accepted, failed, throttled. */
+  txCounts(peerId: string): PeerTxCounts {
+    return this.gossip.txCounts(peerId);
   }
 
   static async start(options: NetworkOptions, deps: NetworkDeps): Promise<Network> {
@@ -106,13 +135,16 @@ export class Network {
       listen: [`/${ip}/${options.host}/tcp/${options.port}`],
       announce: options.announce,
       topics: [names.blocksTopic, names.txsTopic],
-      // A whole block plus the gossipsub envelope; each topic checks its own, smaller, bound.
-      maxMessageBytes: Number(chain.params.maxBlockBytes) + 64 * 1024 + MAX_TX_BYTES,
+      maxMessageBytes: gossipFrameLimit(Number(chain.params.maxBlockBytes)),
       isDenied: (peer) => peerManager?.isDenied(peer) ?? false,
+      isAddressDenied: (address, direction) => peerManager?.isAddressDenied(address, direction) ?? false,
       appScore: (peer) => peerManager?.appScore(peer) ?? 0,
     });
     peerManager = new PeerManager(
-      { bootstrap: options.bootstrap, targetPeers: options.targetPeers ?? 16, tickMs: 1_000, banMs: 10 * 60_000, dialTimeoutMs: 5_000 },
+      {
+        bootstrap: options.bootstrap, targetPeers: options.targetPeers ?? 16, tickMs: 1_000, banMs: 10 * 60_000, dialTimeoutMs: 5_000,
+        sharedAddressBanThreshold: options.sharedAddressBanThreshold,
+      },
       { host, logger, nowMs: () => Number(clock.nowMs()) },
     );
     const network = new Network(options, deps, { host, peerManager, genesisHash: genesis.hash, names });

@@ -5,6 +5,7 @@
  * - dials peers learned from status answers (a small peer exchange) while below the target count;
  * - disconnects and bans a peer whose gossipsub score fell below the graylist threshold (repeated
  *   REJECTs), or that earned application penalties (bad sync answers, another genesis);
+ * - bans the addresses of banned peers too (address-bans.ts), so a fresh key from there stays out;
  * - offers `block`/`unblock` to cut a peer off by hand (operators, partition tests).
  * One timer drives it all; close() stops it.
  */
@@ -13,6 +14,7 @@ import type { IdentifyResult, PeerId } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr';
 import type { Logger } from 'pino';
+import { AddressBans, DEFAULT_SHARED_ADDRESS_BAN_THRESHOLD } from './address-bans.ts';
 import { NetworkError, NetworkErrorCode } from './errors.ts';
 import type { P2pHost } from './host.ts';
 import { MAX_STATUS_PEERS } from './messages.ts';
@@ -25,6 +27,8 @@ export interface PeerManagerOptions {
   readonly tickMs: number;
   readonly banMs: number;
   readonly dialTimeoutMs: number;
+  /** Banned peers from one loopback or private address before the address is refused (address-bans.ts). */
+  readonly sharedAddressBanThreshold?: number;
 }
 
 export interface PeerManagerDeps {
@@ -70,6 +74,7 @@ export class PeerManager {
   private readonly redials: Redial[];
   private readonly bans = new Map<string, number>();
   private readonly blocked = new Set<string>();
+  private readonly addressBans: AddressBans;
   private readonly penalties = new Map<string, { value: number; atMs: number }>();
   /** Decaying count of REJECTed gossip messages per peer (see invalidMessage). */
   private readonly invalid = new Map<string, { count: number; atMs: number }>();
@@ -85,6 +90,7 @@ export class PeerManager {
     this.host = deps.host;
     this.logger = deps.logger;
     this.nowMs = deps.nowMs;
+    this.addressBans = new AddressBans({ sharedThreshold: options.sharedAddressBanThreshold ?? DEFAULT_SHARED_ADDRESS_BAN_THRESHOLD }, deps.nowMs);
     this.redials = options.bootstrap.map((text) => {
       let address: Multiaddr;
       try {
@@ -128,6 +134,20 @@ export class PeerManager {
     return false;
   }
 
+  /**
+   * The connection gater's question for an address: is it one banned peers came from? Our own
+   * bootstrap peers are still dialled there (the operator named them; their ids can still be banned).
+   */
+  isAddressDenied(address: Multiaddr, direction: 'inbound' | 'outbound'): boolean {
+    if (direction === 'outbound' && this.isBootstrapAddress(address)) return false;
+    return this.addressBans.isDenied(address);
+  }
+
+  private isBootstrapAddress(address: Multiaddr): boolean {
+    const id = address.getPeerId();
+    return this.redials.some((r) => r.address.equals(address) || (id !== null && r.peerId === id));
+  }
+
   /** P5 of the gossipsub score: minus the peer's decayed application penalties. */
   appScore(peerId: string): number {
     const penalty = this.penalties.get(peerId);
@@ -140,12 +160,15 @@ export class PeerManager {
     return -value;
   }
 
-  /** Lowers a peer's score for misbehaviour seen outside gossip; the next tick bans it if that is enough. */
-  penalize(peerId: PeerId | string, amount: number, reason: string): void {
+  /**
+   * Lowers a peer's score for misbehaviour seen outside gossip; the next tick bans it if that is
+   * enough. `quiet`: the caller logs (once per window, for offences a peer can repeat per frame).
+   */
+  penalize(peerId: PeerId | string, amount: number, reason: string, options: { quiet?: boolean } = {}): void {
     const id = peerId.toString();
     const value = -this.appScore(id) + amount;
     this.penalties.set(id, { value, atMs: this.nowMs() });
-    this.logger.warn({ peer: id, reason, penalty: Math.round(value) }, 'penalized a peer');
+    if (options.quiet !== true) this.logger.warn({ peer: id, reason, penalty: Math.round(value) }, 'penalized a peer');
     if (value >= -DISCONNECT_SCORE) this.ban(id, reason);
   }
 
@@ -222,8 +245,12 @@ export class PeerManager {
   private ban(peerId: string, reason: string): void {
     if (this.blocked.has(peerId)) return;
     const fresh = !this.isBanned(peerId);
-    this.bans.set(peerId, this.nowMs() + this.options.banMs);
-    if (fresh) this.logger.warn({ peer: peerId, reason, banMs: this.options.banMs }, 'banned a peer');
+    const until = this.nowMs() + this.options.banMs;
+    this.bans.set(peerId, until);
+    const from = this.host.getConnections().filter((c) => c.remotePeer.toString() === peerId).map((c) => c.remoteAddr);
+    const refused = this.addressBans.ban(peerId, from, until);
+    if (fresh) this.logger.warn({ peer: peerId, reason, banMs: this.options.banMs, addresses: from.map(String) }, 'banned a peer');
+    if (refused.length > 0) this.logger.warn({ peer: peerId, ips: refused, banMs: this.options.banMs }, 'refusing connections from the addresses of banned peers');
     void this.hangUp(peerId);
   }
 

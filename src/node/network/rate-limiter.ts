@@ -45,4 +45,10 @@ export class RateLimiter {
     bucket.tokens -= cost;
     return true;
   }
+
+  /** Gives back units taken for work that turned out free (never above capacity; a forgotten peer is full anyway). */
+  refund(peer: string, cost: number): void {
+    const bucket = this.buckets.get(peer);
+    if (bucket !== undefined) bucket.tokens = Math.min(this.options.capacity, bucket.tokens + cost);
+  }
 }

@@ -15,6 +15,7 @@ import { type Block, decodeBlock } from '../../chain/codec/block.ts';
 import { ChainError } from '../../chain/errors.ts';
 import { NetworkError, NetworkErrorCode } from './errors.ts';
 import type { P2pHost } from './host.ts';
+import { isOversizedFrameError } from './oversized-frames.ts';
 import {
   MAX_RANGE_COUNT,
   MAX_REQUEST_BYTES,
@@ -48,6 +49,8 @@ export interface ReqRespDeps {
   /** A peer told us its status (as requester or responder). */
   readonly onStatus: (peer: PeerId, status: Status) => void;
   readonly limits: { readonly status: RateLimiter; readonly blocks: RateLimiter };
+  /** A peer sent a frame over the limit of `protocol` (logged and penalized by oversized-frames.ts). */
+  readonly onOversizedFrame?: (peer: PeerId, protocol: string, limitBytes: number) => void;
 }
 
 const STREAM_LIMITS = { maxInboundStreams: 8, maxOutboundStreams: 8 };
@@ -118,7 +121,8 @@ export class ReqResp {
     } catch (err) {
       throw new NetworkError(NetworkErrorCode.Unreachable, `Could not open ${protocol} to ${peer}: ${(err as Error).message}`, { cause: err });
     }
-    const lp = lpStream(stream, { maxDataLength: this.options.maxBlockBytes + 1024 });
+    const maxDataLength = this.options.maxBlockBytes + 1024;
+    const lp = lpStream(stream, { maxDataLength });
     try {
       const result = await exchange(lp, signal);
       await stream.close({ signal }).catch(() => stream.abort(new Error('close failed')));
@@ -126,6 +130,10 @@ export class ReqResp {
     } catch (err) {
       stream.abort(err instanceof Error ? err : new Error(String(err)));
       if (err instanceof NetworkError) throw err;
+      if (isOversizedFrameError(err)) {
+        this.deps.onOversizedFrame?.(peer, protocol, maxDataLength);
+        throw new NetworkError(NetworkErrorCode.BadResponse, `Peer ${peer} sent a ${protocol} frame over ${maxDataLength} bytes.`, { cause: err });
+      }
       throw new NetworkError(NetworkErrorCode.Unreachable, `${protocol} with ${peer} failed: ${(err as Error).message}`, { cause: err });
     }
   }
@@ -135,6 +143,8 @@ export class ReqResp {
     handler()
       .then(() => stream.close({ signal: AbortSignal.timeout(this.options.requestTimeoutMs) }))
       .catch((err: unknown) => {
+        // Every request frame we read is at most MAX_REQUEST_BYTES.
+        if (isOversizedFrameError(err)) this.deps.onOversizedFrame?.(connection.remotePeer, name, MAX_REQUEST_BYTES);
         this.deps.logger.debug({ err, protocol: name, peer: connection.remotePeer.toString() }, 'request from peer failed');
         stream.abort(err instanceof Error ? err : new Error(String(err)));
       });

@@ -5,7 +5,7 @@
  *   -40, three -90: past the graylist threshold (-80) gossipsub drops everything the peer sends,
  *   and the peer manager disconnects and bans it (peer-manager.ts).
  * - P5, application score: penalties we give outside gossip (a bad sync response, a different
- *   genesis), see PeerManager.penalize.
+ *   genesis, an oversized frame, a tx flood), see PeerManager.penalize.
  * - A small reward for first deliveries and time in the mesh, capped at +10 (topicScoreCap), so an
  *   honest peer that once relayed one bad message is not cut off, while a spammer still is.
  * Mesh-delivery penalties (P3/P3b) are off: a proof-of-authority chain has one block per slot and

@@ -24,7 +24,7 @@ export interface Classified {
 }
 
 /** Chain errors that only an invalid message can cause: the sender relayed something provably bad. */
-const PROVABLY_INVALID: ReadonlySet<string> = new Set([
+export const PROVABLY_INVALID: ReadonlySet<string> = new Set([
   ChainErrorCode.MalformedBytes,
   ChainErrorCode.InvalidSignature,
   ChainErrorCode.WrongProposer,

@@ -5,13 +5,18 @@
  * names a level.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { generateKeyPair as generateP2pKey } from '@libp2p/crypto/keys';
+import { multiaddr } from '@multiformats/multiaddr';
+import type { Logger } from 'pino';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestnetLayout, writeTestnet } from '../../../src/cli/testnet.ts';
 import type { Block } from '../../../src/chain/codec/block.ts';
 import { toHex } from '../../../src/chain/crypto.ts';
-import { loadConfig } from '../../../src/node/config.ts';
+import { type RawSettings, loadConfig } from '../../../src/node/config.ts';
 import { createLogger } from '../../../src/node/logger.ts';
+import { type P2pHost, createHost } from '../../../src/node/network/host.ts';
+import { protocolNames } from '../../../src/node/network/protocols.ts';
 import { DchatNode } from '../../../src/node/node.ts';
 import type { ChainParams } from '../../../src/tokenomics/index.ts';
 import { waitFor } from '../node-client.ts';
@@ -35,8 +40,11 @@ export class TestNet {
     return new TestNet(dir, layout);
   }
 
-  /** Starts validator `index` (or, with index null, a non-validator named `name`) in `dataDir`. */
-  async start(name: string, index: number | null, bootstrap: string[]): Promise<DchatNode> {
+  /**
+   * Starts validator `index` (or, with index null, a non-validator named `name`) in `dataDir`;
+   * `options.config` adds config settings, `options.logger` replaces the (silent) test logger.
+   */
+  async start(name: string, index: number | null, bootstrap: string[], options: { config?: RawSettings; logger?: Logger } = {}): Promise<DchatNode> {
     const validator = index === null ? null : this.layout.nodes[index]!;
     const config = loadConfig({
       data_dir: validator?.dataDir ?? join(this.dir, name),
@@ -47,8 +55,9 @@ export class TestNet {
       p2p_host: '127.0.0.1',
       bootstrap,
       log_level: 'silent',
+      ...options.config,
     });
-    const node = await DchatNode.init(config, { logger: logger.child({ node: name }) });
+    const node = await DchatNode.init(config, { logger: options.logger ?? logger.child({ node: name }) });
     this.nodes.set(name, node);
     return node;
   }
@@ -105,4 +114,28 @@ export async function canonicalBlocks(node: DchatNode, from: number, to: number)
     blocks.push(block);
   }
   return blocks;
+}
+
+/**
+ * A raw libp2p peer on `targets`' gossip topics (a fresh key each time): started, subscribed to the
+ * blocks and txs topics, dialled to each target, and returned once each target is seen subscribed,
+ * so what it publishes reaches them. `setup` runs before the first dial (protocol handlers, so that
+ * identify announces them). The caller stops it.
+ */
+export async function rawPeer(targets: readonly DchatNode[], setup?: (host: P2pHost) => Promise<void>): Promise<P2pHost> {
+  const names = protocolNames(targets[0]!.chain.params.chainId);
+  const host = await createHost({
+    privateKey: await generateP2pKey('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], announce: [], topics: [names.blocksTopic, names.txsTopic],
+    maxMessageBytes: 4 * 1024 * 1024, isDenied: () => false, appScore: () => 0,
+  });
+  await host.start();
+  await setup?.(host);
+  host.services.pubsub.subscribe(names.blocksTopic);
+  host.services.pubsub.subscribe(names.txsTopic);
+  for (const target of targets) {
+    await host.dial(multiaddr(target.network!.multiaddrs()[0]!));
+    await waitFor('the target to be subscribed, seen from the raw peer', async () =>
+      host.services.pubsub.getSubscribers(names.txsTopic).some((p) => p.toString() === target.network!.peerId), 10_000, 20);
+  }
+  return host;
 }

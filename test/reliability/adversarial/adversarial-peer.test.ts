@@ -20,8 +20,6 @@
  * Throughout, the honest nodes keep producing and end on one head with one state root.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { generateKeyPair as generateP2pKey } from '@libp2p/crypto/keys';
-import { multiaddr } from '@multiformats/multiaddr';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { produceBlock } from '../../../src/chain/block-production.ts';
@@ -31,10 +29,10 @@ import { generateKeyPair, toHex } from '../../../src/chain/crypto.ts';
 import { proposerFor, slotAt, slotStartMs } from '../../../src/chain/poa.ts';
 import { loadConfig } from '../../../src/node/config.ts';
 import { type NodeKey, readKeyFile } from '../../../src/node/key-files.ts';
-import { type P2pHost, createHost } from '../../../src/node/network/host.ts';
+import type { P2pHost } from '../../../src/node/network/host.ts';
 import { protocolNames } from '../../../src/node/network/protocols.ts';
 import { DchatNode } from '../../../src/node/node.ts';
-import { TestNet, headHex, height, waitForSameHead } from '../../integration/network/harness.ts';
+import { TestNet, headHex, height, rawPeer, waitForSameHead } from '../../integration/network/harness.ts';
 import { http, postTx, sleep, waitUntil } from '../support/http.ts';
 import { writeReport } from '../support/report.ts';
 
@@ -76,21 +74,8 @@ afterAll(async () => {
 const honest = (): DchatNode[] => [net.node('a'), net.node('b')];
 
 async function attacker(): Promise<P2pHost> {
-  const a = net.node('a');
-  const names = protocolNames(a.chain.params.chainId);
-  const host = await createHost({
-    privateKey: await generateP2pKey('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], announce: [], topics: [names.blocksTopic, names.txsTopic],
-    maxMessageBytes: 4 * 1024 * 1024, isDenied: () => false, appScore: () => 0,
-  });
-  await host.start();
+  const host = await rawPeer(honest());
   attackers.push(host);
-  host.services.pubsub.subscribe(names.blocksTopic);
-  host.services.pubsub.subscribe(names.txsTopic);
-  for (const node of honest()) {
-    await host.dial(multiaddr(node.network!.multiaddrs()[0]!));
-    await waitUntil('the node to be subscribed, seen from the attacker', async () =>
-      host.services.pubsub.getSubscribers(names.blocksTopic).some((p) => p.toString() === node.network!.peerId), 10_000, 20);
-  }
   return host;
 }
 

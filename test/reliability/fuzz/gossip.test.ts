@@ -50,7 +50,10 @@ beforeAll(async () => {
     publish: async () => ({ recipients: [] }),
   } as unknown as Pubsub;
   const logger = pino({ level: 'debug' }, { write: (line: string) => void logLines.push(JSON.parse(line) as (typeof logLines)[number]) });
-  gossip = new Gossip({ pubsub, chain, clock, names: protocolNames(chain.params.chainId), logger, onUnknownParent: () => void unknownParents++ });
+  // No per-peer tx budget: this suite drives the validators themselves, one peer sending all the
+  // garbage, which the budget (test/reliability/hardening/gossip-flood.test.ts) would drop unread.
+  const unlimited = { capacity: Number.MAX_SAFE_INTEGER, refillPerSecond: 0, banAfterFailures: Number.MAX_SAFE_INTEGER, streakWindowMs: 0 };
+  gossip = new Gossip({ pubsub, chain, clock, names: protocolNames(chain.params.chainId), logger, onUnknownParent: () => void unknownParents++, txBudget: unlimited });
   gossip.start();
   peer = peerIdFromPrivateKey(await generateP2pKey('Ed25519'));
 });

@@ -66,13 +66,16 @@ export interface BlockJson {
   readonly txs: readonly TxJson[];
 }
 
-/** Waits until every node answers with one head hash at `minHeight` or above. */
-export async function waitSameHead(bases: readonly string[], minHeight: number, timeoutMs = 60_000): Promise<{ height: number; hash: string }> {
+/**
+ * Waits until every node answers with one head hash at `minHeight` or above; `infos` are those
+ * answers, read together at that one head (what to compare live figures such as the state root on).
+ */
+export async function waitSameHead(bases: readonly string[], minHeight: number, timeoutMs = 60_000): Promise<{ height: number; hash: string; infos: NodeInfo[] }> {
   return waitUntil(`one head at height >= ${minHeight} on ${bases.length} nodes`, async () => {
     const infos = await Promise.all(bases.map(nodeInfo));
     const hashes = new Set(infos.map((i) => i.head_hash));
     const height = Number(infos[0]!.head_height);
-    return hashes.size === 1 && height >= minHeight ? { height, hash: infos[0]!.head_hash } : undefined;
+    return hashes.size === 1 && height >= minHeight ? { height, hash: infos[0]!.head_hash, infos } : undefined;
   }, timeoutMs, 25);
 }
 

@@ -42,4 +42,10 @@ describe('node config layers', () => {
     writeFileSync(join(dir, 'list.json'), '[1,2]');
     expect(refusal(() => loadConfig({ config: join(dir, 'list.json') }, {}))).toMatch(/JSON object/);
   });
+
+  it('p2p_shared_address_ban_threshold: 3 by default, a whole number of at least 1', () => {
+    expect(loadConfig({}, {}).p2pSharedAddressBanThreshold).toBe(3);
+    expect(loadConfig({ p2p_shared_address_ban_threshold: 1 }, {}).p2pSharedAddressBanThreshold).toBe(1);
+    expect(refusal(() => loadConfig({ p2p_shared_address_ban_threshold: 0 }, {}))).toMatch(/p2p_shared_address_ban_threshold/);
+  });
 });
