@@ -36,6 +36,12 @@ export const Bucket = {
    * each on top of the ones before it (nonces, balances), so hash order would drop valid txs.
    */
   PENDING: 10,
+  /**
+   * The history's filter index (history-index.ts): [shape][kind][reason?][account?][height][index]
+   * -> empty. Written and reverted with the events it points at. META `history-index` marks a
+   * store whose index is complete (a data dir of an older node gets it built once at open).
+   */
+  HISTORY_INDEX: 11,
 } as const;
 
 export type Bucket = (typeof Bucket)[keyof typeof Bucket];
@@ -83,3 +89,6 @@ export const META_HEAD_KEY: Uint8Array = Buffer.from('head', 'ascii');
 
 /** META key (after the bucket byte) of the genesis config's fingerprint. */
 export const META_GENESIS_CONFIG_KEY: Uint8Array = Buffer.from('genesis-config', 'ascii');
+
+/** META key (after the bucket byte) marking that the history index covers every stored event. */
+export const META_HISTORY_INDEX_KEY: Uint8Array = Buffer.from('history-index', 'ascii');

@@ -47,11 +47,22 @@ export const params = {
 const limit: JsonSchema = { type: 'integer', minimum: 1, maximum: 1000, default: 20, description: 'At most this many events, newest first.' };
 const beforeHeight: JsonSchema = { ...height, description: 'Only events of blocks strictly below this height (paging backwards).' };
 
-function historyQuery(reasons: readonly string[], what: string): JsonSchema {
+/** A history page's continuation: `<height>.<index>` of the last event of the page before (header x-next-cursor). */
+export const HISTORY_CURSOR_PATTERN = '^[0-9]{1,20}\\.[0-9]{1,10}$';
+const historyCursor: JsonSchema = {
+  type: 'string', pattern: HISTORY_CURSOR_PATTERN,
+  description: 'Continue after the page whose response carried this value in its x-next-cursor header (absent: the newest events).',
+};
+
+function historyQuery(reasons: readonly string[], what: string, accountIs: string): JsonSchema {
   return {
     type: 'object',
     additionalProperties: false,
-    properties: { limit, reason: { type: 'string', enum: [...reasons], description: what }, before_height: beforeHeight },
+    properties: {
+      limit, reason: { type: 'string', enum: [...reasons], description: what }, before_height: beforeHeight,
+      account: { ...params.account.properties.id, description: `Only events of this account or pool (${accountIs}); read from an index, as reason is.` },
+      cursor: historyCursor,
+    },
   };
 }
 
@@ -69,9 +80,9 @@ export const query = {
     additionalProperties: false,
     properties: { buyer: uuid, seller: uuid, status: { type: 'string', enum: ['escrowed', 'confirmed', 'refunded', 'disputed', 'resolved', 'timed-out'] } },
   },
-  mints: historyQuery(MINT_REASONS, 'Only mints with this reason.'),
-  burns: historyQuery(BURN_REASONS, 'Only burns with this reason.'),
-  distributions: historyQuery([...RECIPIENT_TYPES, 'auto-replenish'], 'Only payouts to this recipient type.'),
+  mints: historyQuery(MINT_REASONS, 'Only mints with this reason.', 'the recipient, or the pool minted into'),
+  burns: historyQuery(BURN_REASONS, 'Only burns with this reason.', 'the burner'),
+  distributions: historyQuery([...RECIPIENT_TYPES, 'auto-replenish'], 'Only payouts to this recipient type.', 'the recipient or pool credited'),
   projection: {
     type: 'object',
     additionalProperties: false,
