@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ChainError, ChainErrorCode } from '../chain/errors.ts';
+import { type ApiLimits, DEFAULT_API_LIMITS } from './api/limits.ts';
 
 export interface NodeConfig {
   readonly dataDir: string;
@@ -28,6 +29,8 @@ export interface NodeConfig {
   /** Multiaddrs peers should dial instead of our listen addresses (NAT, containers). */
   readonly p2pAnnounce: readonly string[];
   readonly mempool: { readonly maxTxs: number; readonly maxPerSender: number };
+  /** The API's client, connection and timeout bounds (config `api`, snake_case keys). */
+  readonly api: ApiLimits;
 }
 
 /** Raw settings as they come from files, env and flags (snake_case keys). */
@@ -129,5 +132,26 @@ export function loadConfig(flags: RawSettings, env: NodeJS.ProcessEnv = process.
     p2pHost,
     p2pAnnounce: announce as string[],
     mempool: { maxTxs: count(mempool.max_txs ?? 50_000, 'mempool.max_txs'), maxPerSender: count(mempool.max_per_sender ?? 256, 'mempool.max_per_sender') },
+    api: apiLimits((merged.api ?? {}) as RawSettings),
+  };
+}
+
+/** `api.max_connections` ... `api.keep_alive_timeout_ms`: whole numbers >= 1; `api.exempt_clients` a list of addresses. */
+function apiLimits(raw: RawSettings): ApiLimits {
+  const d = DEFAULT_API_LIMITS;
+  const n = (key: string, fallback: number): number => count(raw[key] ?? fallback, `api.${key}`);
+  const exempt = raw.exempt_clients ?? d.exemptClients;
+  if (!Array.isArray(exempt) || exempt.some((a) => typeof a !== 'string')) bad('api.exempt_clients', 'expected a list of client IP addresses.');
+  return {
+    maxConnections: n('max_connections', d.maxConnections),
+    maxInFlight: n('max_in_flight', d.maxInFlight),
+    clientMaxInFlight: n('client_max_in_flight', d.clientMaxInFlight),
+    clientRatePerSecond: n('client_rate_per_second', d.clientRatePerSecond),
+    clientBurst: n('client_burst', d.clientBurst),
+    exemptClients: exempt as string[],
+    headersTimeoutMs: n('headers_timeout_ms', d.headersTimeoutMs),
+    requestTimeoutMs: n('request_timeout_ms', d.requestTimeoutMs),
+    idleTimeoutMs: n('idle_timeout_ms', d.idleTimeoutMs),
+    keepAliveTimeoutMs: n('keep_alive_timeout_ms', d.keepAliveTimeoutMs),
   };
 }

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { Chain } from '../../chain/chain.ts';
 import type { BlockProducer } from '../block-producer.ts';
 import { ApiError, toApiError, validationError } from './errors.ts';
+import { type ApiLimits, ClientLimiter, DEFAULT_API_LIMITS, installLimits, limitedServerFactory } from './limits.ts';
 import { trackRoutes } from './openapi.ts';
 import { V1_ROUTES } from './routes/index.ts';
 import { openApiRoutes } from './routes/openapi.ts';
@@ -30,14 +31,26 @@ export interface ApiDeps {
   readonly dashboard?: DashboardFeed | null;
   /** GET /v1/peers and /v1/sync (null: the node runs without the network). */
   readonly network?: NetworkView | null;
+  /** Rate, concurrency and connection bounds and socket timeouts (default: DEFAULT_API_LIMITS). */
+  readonly limits?: ApiLimits;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The API's client limiter: what it refused, what is in flight. */
+    readonly limiter: ClientLimiter;
+  }
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
 export function buildApi(deps: ApiDeps): FastifyInstance {
   const { chain } = deps;
+  const limits = deps.limits ?? DEFAULT_API_LIMITS;
+  const limiter = new ClientLimiter(limits);
   const app = Fastify({
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
+    serverFactory: limitedServerFactory(limits, limiter.counts),
     bodyLimit: MAX_BODY_BYTES,
     logController: new LogController({ disableRequestLogging: true }),
     schemaErrorFormatter: validationError,
@@ -50,6 +63,9 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   });
   // First, so that every route registered after it (ours and other files') is in /v1/openapi.json.
   const routes = trackRoutes(app);
+  // Before any route, and before any body is read: a refused client costs one table lookup.
+  app.decorate('limiter', limiter);
+  installLimits(app, limiter);
 
   for (const type of ['application/msgpack', 'application/octet-stream']) {
     app.addContentTypeParser(type, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
