@@ -87,10 +87,10 @@ export const query = {
     type: 'object',
     additionalProperties: false,
     properties: {
-      blocks: { ...height, description: 'Project this many blocks past the head (or use years).' },
+      blocks: { ...height, description: 'Project this many blocks past the head (or use years); at most 1,000 inflation years of blocks (400 past that).' },
       years: { type: 'integer', minimum: 1, maximum: 1000, description: 'Project this many inflation years of blocks_per_year blocks (default 1).' },
       burn_per_block: { ...amount, default: '0', description: 'Tokens assumed burned in every block (fees and the like).' },
-      points: { type: 'integer', minimum: 1, maximum: 1000, default: 12, description: 'Sample points to return, spread evenly.' },
+      points: { type: 'integer', minimum: 1, maximum: 1000, default: 12, description: 'Sample points to return, spread evenly (at most 1,000). Answers are cached per head block and computed off the event loop; 503 Overloaded while 8 are being computed.' },
     },
   },
 } satisfies Record<string, JsonSchema>;

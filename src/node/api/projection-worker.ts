@@ -1,0 +1,17 @@
+/**
+ * The projection's worker thread: computes SPEC 4.2's supply projection over the few state entries
+ * it reads (projection-service.ts sends them), off the API's event loop, so a burst of the heaviest
+ * projections delays no block (issue 12 item 3).
+ */
+import { parentPort } from 'node:worker_threads';
+import { MemoryState } from '../../tokenomics/index.ts';
+import { projectSupply } from '../../tokenomics/projection.ts';
+import type { ProjectionJob, ProjectionJobDone } from './projection-service.ts';
+
+const port = parentPort;
+if (port === null) throw new Error('projection-worker.ts runs as a worker thread only.');
+
+port.on('message', (job: ProjectionJob) => {
+  const done: ProjectionJobDone = { id: job.id, projection: projectSupply(new MemoryState(job.entries), job.options) };
+  port.postMessage(done);
+});
