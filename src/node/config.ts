@@ -145,6 +145,7 @@ function apiLimits(raw: RawSettings): ApiLimits {
   return {
     maxConnections: n('max_connections', d.maxConnections),
     maxInFlight: n('max_in_flight', d.maxInFlight),
+    loopBudgetMs: n('loop_budget_ms', d.loopBudgetMs),
     clientMaxInFlight: n('client_max_in_flight', d.clientMaxInFlight),
     clientRatePerSecond: n('client_rate_per_second', d.clientRatePerSecond),
     clientBurst: n('client_burst', d.clientBurst),

@@ -20,13 +20,19 @@ export interface ApiLimits {
   readonly maxConnections: number;
   /** Requests the node works on at once, all clients together; one more is 503 Overloaded. */
   readonly maxInFlight: number;
+  /**
+   * Milliseconds of one event-loop turn after which the turn's further requests are 503
+   * Overloaded: the turn ends sooner, so the producer's timers and the block's LevelDB callbacks
+   * wait for at most about this much API work, whatever number of clients are ready at once.
+   */
+  readonly loopBudgetMs: number;
   /** Requests one client address may have in progress at once; one more is 429 RateLimited. */
   readonly clientMaxInFlight: number;
   /** Requests per second one client address may make on average (token bucket refill)... */
   readonly clientRatePerSecond: number;
   /** ...and at once after a quiet spell (bucket size). */
   readonly clientBurst: number;
-  /** Client addresses the per-client bounds leave alone (the operator's own CLI and dashboard). */
+  /** Client addresses the per-client bounds and the loop budget leave alone (the operator's own CLI and dashboard). */
   readonly exemptClients: readonly string[];
   /** A request's headers must arrive within this; a socket that sends nothing is closed after it. */
   readonly headersTimeoutMs: number;
@@ -42,6 +48,7 @@ export interface ApiLimits {
 export const DEFAULT_API_LIMITS: ApiLimits = {
   maxConnections: 1024,
   maxInFlight: 256,
+  loopBudgetMs: 20,
   clientMaxInFlight: 8,
   clientRatePerSecond: 20,
   clientBurst: 40,
@@ -81,6 +88,8 @@ export class ClientLimiter {
   private readonly limits: ApiLimits;
   private readonly nowMs: () => number;
   private inFlight = 0;
+  /** When the current event-loop turn admitted its first request (null: none yet this turn). */
+  private turnStartedMs: number | null = null;
 
   constructor(limits: ApiLimits, nowMs: () => number = () => performance.now()) {
     this.limits = limits;
@@ -91,12 +100,24 @@ export class ClientLimiter {
   /** Admits one request of `client` (its address), or throws the typed refusal. Call `release` once it ends. */
   admit(client: string): void {
     const { limits } = this;
+    const now = this.nowMs();
+    const exempt = this.exempt.has(client);
+    if (this.turnStartedMs === null) {
+      this.turnStartedMs = now;
+      // Runs once this turn's I/O callbacks (every request the turn reads) are done.
+      setImmediate(() => {
+        this.turnStartedMs = null;
+      });
+    } else if (!exempt && now - this.turnStartedMs > limits.loopBudgetMs) {
+      this.counts.overloaded++;
+      throw new ApiError('Overloaded', `The node is busy (over ${limits.loopBudgetMs} ms of work in this turn of its event loop); retry in a second.`);
+    }
     if (this.inFlight >= limits.maxInFlight) {
       this.counts.overloaded++;
       throw new ApiError('Overloaded', `The node is working on ${limits.maxInFlight} requests already; retry in a second.`);
     }
-    if (!this.exempt.has(client)) {
-      const state = this.touch(client);
+    if (!exempt) {
+      const state = this.touch(client, now);
       if (state.inFlight >= limits.clientMaxInFlight) {
         this.counts.rateLimited++;
         throw new ApiError('RateLimited', `${client} has ${limits.clientMaxInFlight} requests in progress, the most one client may; wait for one to end.`);
@@ -126,8 +147,7 @@ export class ClientLimiter {
   }
 
   /** The client's state with its bucket refilled to now, moved to the table's recent end. */
-  private touch(client: string): ClientState {
-    const now = this.nowMs();
+  private touch(client: string, now: number): ClientState {
     let state = this.clients.get(client);
     if (state === undefined) {
       state = { tokens: this.limits.clientBurst, updatedMs: now, inFlight: 0 };

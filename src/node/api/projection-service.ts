@@ -1,15 +1,17 @@
 /**
- * GET /v1/projection's computation, bounded (issue 12 item 3): results are cached per head (the
+ * GET /v1/projection's computation, bounded (issue 12 item 3): answers are cached per head (the
  * same question asked again before the next block costs nothing), identical questions asked at
- * once share one computation, and the computation itself runs on a worker thread, at most
- * MAX_QUEUED at a time; one more is 503 Overloaded. The input limits (years, blocks, points) are the
- * route's. If the worker fails, its jobs and later ones run on the main thread (the answer is
- * the same, only the event loop pays).
+ * once share one computation, and the computation runs on a worker thread, at most MAX_QUEUED at a
+ * time; one more is 503 Overloaded. The worker returns the response's JSON text, since turning a
+ * thousand points of bigints into JSON costs the main thread as much as projecting them. The
+ * input limits (years, blocks, points) are the route's. If the worker fails, its jobs and later
+ * ones run on the main thread (the answer is the same, only the event loop pays).
  */
 import { Worker } from 'node:worker_threads';
 import { MemoryState, type StateValue, type StateView } from '../../tokenomics/index.ts';
-import { type Projection, type ProjectionOptions, projectSupply } from '../../tokenomics/projection.ts';
+import { type ProjectionOptions, projectSupply } from '../../tokenomics/projection.ts';
 import { ApiError } from './errors.ts';
+import { projectionJson } from './json.ts';
 
 export interface ProjectionJob {
   readonly id: number;
@@ -19,7 +21,13 @@ export interface ProjectionJob {
 
 export interface ProjectionJobDone {
   readonly id: number;
-  readonly projection: Projection;
+  /** The response body: JSON of projectionJson(projection). */
+  readonly json: string;
+}
+
+/** What a job answers, wherever it runs. */
+export function projectionText(job: ProjectionJob): string {
+  return JSON.stringify(projectionJson(projectSupply(new MemoryState(job.entries), job.options)));
 }
 
 /** Projections kept per head, and computations queued at once. */
@@ -43,10 +51,10 @@ export class ProjectionService {
   private readonly state: () => StateView;
   private readonly headKey: () => string;
   private cacheHead = '';
-  private readonly cache = new Map<string, Promise<Projection>>();
+  private readonly cache = new Map<string, Promise<string>>();
   private worker: Worker | null = null;
   private workerFailed = false;
-  private readonly jobs = new Map<number, { resolve: (p: Projection) => void; reject: (e: unknown) => void; job: ProjectionJob }>();
+  private readonly jobs = new Map<number, { resolve: (json: string) => void; reject: (e: unknown) => void; job: ProjectionJob }>();
   private nextId = 0;
 
   /** `headKey` names the head the state is at (its hash): the cache holds one head's answers. */
@@ -56,7 +64,7 @@ export class ProjectionService {
     this.workerFailed = !useWorker;
   }
 
-  project(options: ProjectionOptions): Promise<Projection> {
+  project(options: ProjectionOptions): Promise<string> {
     const head = this.headKey();
     if (head !== this.cacheHead) {
       this.cache.clear();
@@ -80,9 +88,9 @@ export class ProjectionService {
     await worker?.terminate();
   }
 
-  private compute(job: ProjectionJob): Promise<Projection> {
+  private compute(job: ProjectionJob): Promise<string> {
     const worker = this.workerFailed ? null : this.startedWorker();
-    if (worker === null) return Promise.resolve().then(() => projectSupply(new MemoryState(job.entries), job.options));
+    if (worker === null) return Promise.resolve().then(() => projectionText(job));
     return new Promise((resolve, reject) => {
       this.jobs.set(job.id, { resolve, reject, job });
       worker.postMessage(job);
@@ -96,7 +104,7 @@ export class ProjectionService {
     worker.on('message', (done: ProjectionJobDone) => {
       const pending = this.jobs.get(done.id);
       this.jobs.delete(done.id);
-      pending?.resolve(done.projection);
+      pending?.resolve(done.json);
     });
     const fail = (): void => {
       if (this.worker !== worker) return;

@@ -4,14 +4,12 @@
  * projections delays no block (issue 12 item 3).
  */
 import { parentPort } from 'node:worker_threads';
-import { MemoryState } from '../../tokenomics/index.ts';
-import { projectSupply } from '../../tokenomics/projection.ts';
-import type { ProjectionJob, ProjectionJobDone } from './projection-service.ts';
+import { type ProjectionJob, type ProjectionJobDone, projectionText } from './projection-service.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('projection-worker.ts runs as a worker thread only.');
 
 port.on('message', (job: ProjectionJob) => {
-  const done: ProjectionJobDone = { id: job.id, projection: projectSupply(new MemoryState(job.entries), job.options) };
+  const done: ProjectionJobDone = { id: job.id, json: projectionText(job) };
   port.postMessage(done);
 });

@@ -7,7 +7,6 @@ import { toHex } from '../../../chain/crypto.ts';
 import { U64_MAX } from '../../../tokenomics/index.ts';
 import { ProjectionService } from '../projection-service.ts';
 import { ApiError } from '../errors.ts';
-import { projectionJson } from '../json.ts';
 import { query, ref } from '../schemas.ts';
 import type { RouteModule } from './route.ts';
 
@@ -27,7 +26,7 @@ export const projectionRoutes: RouteModule = (app, { chain }) => {
   app.get<{ Querystring: ProjectionQuery }>('/v1/projection', {
     schema: { summary: 'Supply, minted and burned over the next blocks or years, assuming a burn volume per block', tags: ['supply'], querystring: query.projection },
     config: { openapi: { responses: { 200: ref('Projection'), 400: ref('Error'), 503: ref('Error') } } },
-  }, async (req) => {
+  }, async (req, reply) => {
     const { blocks: blocksText, years, burn_per_block: burnText, points } = req.query;
     if (blocksText !== undefined && years !== undefined) throw new ApiError('BadRequest', 'Give blocks or years, not both.');
     const perYear = chain.params.blocksPerYear;
@@ -37,6 +36,6 @@ export const projectionRoutes: RouteModule = (app, { chain }) => {
     }
     const burnPerBlock = BigInt(burnText);
     if (burnPerBlock > U64_MAX) throw new ApiError('BadRequest', `burn_per_block must be at most ${U64_MAX}.`);
-    return projectionJson(await service.project({ blocks, burnPerBlock, points }));
+    return reply.type('application/json; charset=utf-8').send(await service.project({ blocks, burnPerBlock, points }));
   });
 };

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../../src/node/api/errors.ts';
 import { type ApiLimits, ClientLimiter, DEFAULT_API_LIMITS } from '../../../../src/node/api/limits.ts';
 
-const limits: ApiLimits = { ...DEFAULT_API_LIMITS, clientRatePerSecond: 2, clientBurst: 4, clientMaxInFlight: 3, maxInFlight: 5, exemptClients: ['127.0.0.1'] };
+/** The loop budget is out of the way here (the hand clock jumps within one turn); its own test sets it. */
+const limits: ApiLimits = { ...DEFAULT_API_LIMITS, clientRatePerSecond: 2, clientBurst: 4, clientMaxInFlight: 3, maxInFlight: 5, exemptClients: ['127.0.0.1'], loopBudgetMs: 1e9 };
 
 function refusal(run: () => void): { code: string; status: number } | null {
   try {
@@ -57,6 +58,20 @@ describe('ClientLimiter', () => {
     limiter.release('10.0.0.1');
     expect(refusal(() => limiter.admit('10.0.0.1'))).toBeNull();
     expect(limiter.counts).toMatchObject({ rateLimited: 1, overloaded: 2 });
+  });
+
+  it('past the loop budget, the rest of an event-loop turn is 503 Overloaded (exempt addresses aside); the next turn admits again', async () => {
+    let now = 0;
+    const limiter = new ClientLimiter({ ...limits, clientBurst: 100, maxInFlight: 100, loopBudgetMs: 20 }, () => now);
+    limiter.admit('10.0.0.1');
+    now += 15;
+    limiter.admit('10.0.0.2');
+    now += 10;
+    expect(refusal(() => limiter.admit('10.0.0.3'))).toEqual({ code: 'Overloaded', status: 503 });
+    expect(refusal(() => limiter.admit('127.0.0.1'))).toBeNull();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(refusal(() => limiter.admit('10.0.0.3'))).toBeNull();
+    expect(limiter.counts.overloaded).toBe(1);
   });
 
   it('leaves exempt addresses to the global bound only, and keeps no table entry for them', () => {
