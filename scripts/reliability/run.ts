@@ -6,6 +6,7 @@
  *   node scripts/reliability/run.ts crash     [--iterations N] [--block-ms MS] [--seed S]
  *   node scripts/reliability/run.ts fuzz      [--cases N] [--seed S|random]
  *   node scripts/reliability/run.ts partition [--rounds N] [--blocks N]
+ *   node scripts/reliability/run.ts hardening [--clients N] [--seconds N] [--block-ms MS] [--sockets N]
  *
  * Each sets the suite's environment (DCHAT_CRASH_ITERATIONS, DCHAT_FUZZ_CASES, ...; the same
  * variables work when set directly), runs its test files with vitest, then prints the figures the
@@ -47,6 +48,13 @@ const SUITES: Record<string, Suite> = {
     flags: { '--rounds': 'DCHAT_PARTITION_ROUNDS', '--blocks': 'DCHAT_PARTITION_BLOCKS' },
     defaults: { DCHAT_PARTITION_ROUNDS: '3', DCHAT_PARTITION_BLOCKS: '5' },
     reports: ['partition-netns'],
+  },
+  hardening: {
+    // Issue 12's attacks tried again; the API load's long form is 200 clients for 60 s.
+    files: ['test/reliability/hardening'],
+    flags: { '--clients': 'DCHAT_API_LOAD_CLIENTS', '--seconds': 'DCHAT_API_LOAD_SECONDS', '--block-ms': 'DCHAT_API_LOAD_BLOCK_MS', '--sockets': 'DCHAT_HALF_OPEN_SOCKETS' },
+    defaults: { DCHAT_API_LOAD_CLIENTS: '200', DCHAT_API_LOAD_SECONDS: '60', DCHAT_HALF_OPEN_SOCKETS: '1000' },
+    reports: ['hardening-api-load', 'hardening-half-open'],
   },
 };
 
@@ -118,6 +126,18 @@ function summary(report: string, r: Record<string, unknown>): string {
   }
   if (report === 'authority') {
     return `authority: ${n(r.refusedPrivileged)} privileged types refused for a non-authority key, ${n(r.invalidBlocks)} blocks refused; ownership property over ${n(r.ownershipCases)} random ops: ${JSON.stringify(r.ownershipOutcomes)}`;
+  }
+  if (report === 'hardening-api-load') {
+    const loaded = r.loaded as Record<string, number>;
+    const idle = r.idle as Record<string, number>;
+    return [
+      `api load: ${n(r.clients)} clients for ${n(r.seconds)} s, ${n(r.requests)} requests ${JSON.stringify(r.byStatus)}, ${n(r.untyped)} untyped, ${n(r.transportErrors)} transport errors`,
+      `  under load: ${n(loaded.blocks)} blocks, ${n(loaded.missedSlots)} missed slots, block processing p50 ${loaded.processP50Ms} ms p99 ${loaded.processP99Ms} ms, slot-to-commit p99 ${loaded.commitDelayP99Ms} ms`,
+      `  idle:       ${n(idle.blocks)} blocks, ${n(idle.missedSlots)} missed slots, block processing p50 ${idle.processP50Ms} ms p99 ${idle.processP99Ms} ms, slot-to-commit p99 ${idle.commitDelayP99Ms} ms`,
+    ].join('\n');
+  }
+  if (report === 'hardening-half-open') {
+    return `half-open sockets: ${n(r.sockets)} idle sockets on a cap of ${n(r.cap)}: ${n(r.refusedTyped)} answered 503 Overloaded, all closed by the server in ${n(r.allClosedMs)} ms, ${n(r.heightGain)} blocks meanwhile`;
   }
   const targets = (r.decoders ?? r.targets ?? (r.stats === undefined ? [] : [r.stats])) as { target: string; cases: number; accepted: number; refused: number; failed: number; ms: number }[];
   const lines = targets.map((t) => `  ${t.target.padEnd(44)} ${n(t.cases).padStart(9)} cases  ${n(t.accepted).padStart(8)} accepted  ${n(t.refused).padStart(9)} typed refusals  ${n(t.failed)} failures  ${n(t.ms)} ms`);
