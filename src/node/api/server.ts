@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { Chain } from '../../chain/chain.ts';
 import type { BlockProducer } from '../block-producer.ts';
 import { ApiError, toApiError, validationError } from './errors.ts';
-import { type ApiLimits, ClientLimiter, DEFAULT_API_LIMITS, installLimits, limitedServerFactory } from './limits.ts';
+import { type ApiLimits, ClientLimiter, DEFAULT_API_LIMITS, limitedServerFactory } from './limits.ts';
 import { trackRoutes } from './openapi.ts';
 import { V1_ROUTES } from './routes/index.ts';
 import { openApiRoutes } from './routes/openapi.ts';
@@ -50,7 +50,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   const limiter = new ClientLimiter(limits);
   const app = Fastify({
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
-    serverFactory: limitedServerFactory(limits, limiter.counts),
+    // The limiter sits in front of fastify: a refused client costs no routing and no body read.
+    serverFactory: limitedServerFactory(limits, limiter),
     bodyLimit: MAX_BODY_BYTES,
     logController: new LogController({ disableRequestLogging: true }),
     schemaErrorFormatter: validationError,
@@ -63,9 +64,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   });
   // First, so that every route registered after it (ours and other files') is in /v1/openapi.json.
   const routes = trackRoutes(app);
-  // Before any route, and before any body is read: a refused client costs one table lookup.
   app.decorate('limiter', limiter);
-  installLimits(app, limiter);
 
   for (const type of ['application/msgpack', 'application/octet-stream']) {
     app.addContentTypeParser(type, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
