@@ -66,20 +66,40 @@ function historyQuery(reasons: readonly string[], what: string, accountIs: strin
   };
 }
 
+/** `limit` and `cursor` of every list route (paging.ts): a page's cost is bounded by its limit. */
+const pageProperties = (what: string): Record<string, JsonSchema> => ({
+  limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100, description: `At most this many ${what} (a full page carries x-next-cursor).` },
+  cursor: { type: 'string', maxLength: 64, description: 'Continue after the page whose response carried this value in its x-next-cursor header.' },
+});
+const page = (what: string): JsonSchema => ({ type: 'object', additionalProperties: false, properties: pageProperties(what) });
+const scanned = 'A filter on a changing field examines at most 5,000 items per page: a page may hold fewer than limit items and still carry x-next-cursor.';
+
 export const query = {
   listings: {
     type: 'object',
     additionalProperties: false,
+    description: scanned,
     properties: {
-      status: { type: 'string', enum: ['active', 'sold-out', 'cancelled'], description: 'Only listings in this state.' },
+      status: { type: 'string', enum: ['active', 'sold-out', 'cancelled'], description: `Only listings in this state. ${scanned}` },
       seller: { ...uuid, description: 'Only this seller\'s listings.' },
+      ...pageProperties('listings'),
     },
   },
   purchases: {
     type: 'object',
     additionalProperties: false,
-    properties: { buyer: uuid, seller: uuid, status: { type: 'string', enum: ['escrowed', 'confirmed', 'refunded', 'disputed', 'resolved', 'timed-out'] } },
+    properties: {
+      buyer: uuid, seller: uuid,
+      status: { type: 'string', enum: ['escrowed', 'confirmed', 'refunded', 'disputed', 'resolved', 'timed-out'], description: `Only purchases in this state. ${scanned}` },
+      ...pageProperties('purchases'),
+    },
   },
+  pools: page('pools'),
+  allocations: page('allocations, newest first'),
+  listingPurchases: page('purchases of the listing, newest first'),
+  schedules: page('schedules'),
+  relays: page('relays'),
+  evidence: page('equivocations'),
   mints: historyQuery(MINT_REASONS, 'Only mints with this reason.', 'the recipient, or the pool minted into'),
   burns: historyQuery(BURN_REASONS, 'Only burns with this reason.', 'the burner'),
   distributions: historyQuery([...RECIPIENT_TYPES, 'auto-replenish'], 'Only payouts to this recipient type.', 'the recipient or pool credited'),

@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import type { Logger } from 'pino';
 import type { Chain } from '../../chain/chain.ts';
 import type { BlockProducer } from '../block-producer.ts';
+import { CollectionIndex } from './collection-index.ts';
 import { ApiError, toApiError, validationError } from './errors.ts';
 import { type ApiLimits, ClientLimiter, DEFAULT_API_LIMITS, limitedServerFactory } from './limits.ts';
 import { trackRoutes } from './openapi.ts';
@@ -39,6 +40,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The API's client limiter: what it refused, what is in flight. */
     readonly limiter: ClientLimiter;
+    /** Listings, purchases and allocations by group, newest first (the list routes' pages). */
+    readonly collections: CollectionIndex;
   }
 }
 
@@ -65,6 +68,9 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   // First, so that every route registered after it (ours and other files') is in /v1/openapi.json.
   const routes = trackRoutes(app);
   app.decorate('limiter', limiter);
+  const collections = new CollectionIndex(chain);
+  app.decorate('collections', collections);
+  app.addHook('onClose', async () => collections.close());
 
   for (const type of ['application/msgpack', 'application/octet-stream']) {
     app.addContentTypeParser(type, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));

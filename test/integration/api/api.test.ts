@@ -190,6 +190,10 @@ describe('HTTP API (SPEC 6)', () => {
     ['/v1/projection?burn_per_block=-5', /query parameter burn_per_block/],
     ['/v1/projection?burn_per_block=99999999999999999999', /burn_per_block must be at most/],
     ['/v1/projection?points=5000', /query parameter points must be <= 1000/],
+    ['/v1/listings?limit=0', /query parameter limit must be >= 1/],
+    ['/v1/purchases?limit=1001', /query parameter limit must be <= 1000/],
+    ['/v1/listings?cursor=zzz', /cursor is not in the expected form/],
+    ['/v1/pools?cursor=-1', /cursor is not a position/],
   ])('GET %s -> 400 {code, message}', async (path, message) => {
     const reply = await app.inject({ method: 'GET', url: path });
     expect(reply.statusCode).toBe(400);
@@ -225,6 +229,15 @@ describe('HTTP API (SPEC 6)', () => {
     expect((await api(base, `/v1/purchases/${randomUUID()}`)).body).toMatchObject({ code: 'UnknownPurchase' });
     expect((await api(base, `/v1/listings/${randomUUID()}`)).status).toBe(404);
     expect((await app.inject({ method: 'GET', url: '/v1/listings?status=bogus' })).statusCode).toBe(400);
+    // Lists are pages: a second listing, then pages of one follow x-next-cursor newest first.
+    await include(devKey, { type: 'create-listing', title: 'Second pack', price: 5n, quantity: 1n });
+    const firstPage = await fetch(`${base}/v1/listings?limit=1&seller=${devKey.walletId}`);
+    expect(((await firstPage.json()) as Json[]).map((l) => l.title)).toEqual(['Second pack']);
+    const next = firstPage.headers.get('x-next-cursor')!;
+    const secondPage = await fetch(`${base}/v1/listings?limit=1&seller=${devKey.walletId}&cursor=${next}`);
+    expect(((await secondPage.json()) as Json[]).map((l) => l.title)).toEqual(['Sticker pack']);
+    expect(secondPage.headers.get('x-next-cursor')).toBeNull();
+    expect((await fetch(`${base}/v1/pools?limit=1`)).headers.get('x-next-cursor')).toBeNull();
     expect((await api(base, '/v1/relays')).body).toEqual([]);
     expect((await api(base, '/v1/evidence')).body).toEqual([]);
   });

@@ -7,6 +7,7 @@
 import type { HistoryPosition } from '../../../chain/store/chain-store.ts';
 import { SYSTEM_ACCOUNT_IDS, type SystemAccountName, type TokenEvent } from '../../../tokenomics/index.ts';
 import { ApiError } from '../errors.ts';
+import { NEXT_CURSOR_HEADER } from '../paging.ts';
 import { eventJson } from '../json.ts';
 import { type JsonSchema, listOf, query, ref } from '../schemas.ts';
 import type { RouteModule } from './route.ts';
@@ -24,8 +25,6 @@ const KINDS: readonly { path: string; kind: TokenEvent['kind']; query: JsonSchem
   { path: 'burns', kind: 'burn', query: query.burns, item: 'BurnEvent', summary: 'Burns, newest first (optionally one reason, one account)' },
   { path: 'distributions', kind: 'distribution', query: query.distributions, item: 'DistributionEvent', summary: 'Schedule and auto-replenish payouts, newest first' },
 ];
-
-export const NEXT_CURSOR_HEADER = 'x-next-cursor';
 
 function parseCursor(text: string): HistoryPosition {
   const [height, index] = text.split('.') as [string, string];
