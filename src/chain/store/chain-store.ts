@@ -6,7 +6,7 @@
  * that block's state, history and indexes, never at half a block.
  */
 import { Level } from 'level';
-import { MemoryState, type StateValue, type TokenEvent, type WriteSet } from '../../tokenomics/index.ts';
+import { MemoryState, type StateValue, type TokenEvent, U64_MAX, type WriteSet } from '../../tokenomics/index.ts';
 import { decodeEvent, encodeEvent } from '../codec/events.ts';
 import { pack, unpack } from '../codec/msgpack.ts';
 import { bin, list, nullable, record, u64 } from '../codec/schema.ts';
@@ -500,6 +500,14 @@ export class ChainStore {
     }
     // The lower of the two bounds (byte order is (height, index) order).
     return bounds.sort((a, b) => Buffer.compare(a, b))[0];
+  }
+
+  /** The events of `kind` block `height` wrote, in block order: O(that block's events), nothing else read. */
+  async eventsAt(kind: HistoryKind, height: bigint): Promise<TokenEvent[]> {
+    const events: TokenEvent[] = [];
+    if (!isU64(height) || height === U64_MAX) return events;
+    for await (const [, event] of this.events[kind].entries({ gte: heightBytes(height), lt: heightBytes(height + 1n) })) events.push(event);
+    return events;
   }
 
   /** Journals a mempool tx so it survives a restart; commitBlock removes it once included. */

@@ -152,6 +152,9 @@ describe('history filter index', () => {
         ['burn', { limit: 1000, reason: 'transaction-fee', account: ALICE }],
         ['distribution', { limit: 10, reason: 'validators' }],
       ];
+      // One block's events, by its key range (what a block's JSON carries).
+      expect(await store.eventsAt('burn', 3n)).toEqual(eventsOf(3n).filter((e) => e.kind === 'burn'));
+      expect(await store.eventsAt('mint', 401n)).toEqual([]);
       for (const [kind, options] of cases) expect(await store.history(kind, options), `${kind} ${Object.entries(options).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`).toEqual(scan(all, kind, options));
 
       // Pages of 3 burns (blocks hold two burns each): following `next` yields the whole history once.
