@@ -47,6 +47,18 @@ declare module 'fastify' {
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
+/** The limiter's counts as dchat_api_refused_total, brought up to date at each scrape. */
+function reportRefusals(metrics: NodeMetrics, limiter: ClientLimiter): () => void {
+  const bounds = [['rateLimited', 'RateLimited', 'client'], ['overloaded', 'Overloaded', 'node'], ['connectionsRefused', 'Overloaded', 'connections']] as const;
+  const reported = { rateLimited: 0, overloaded: 0, connectionsRefused: 0 };
+  return metrics.onScrape(() => {
+    for (const [count, code, bound] of bounds) {
+      metrics.apiRefused.inc({ code, bound }, limiter.counts[count] - reported[count]);
+      reported[count] = limiter.counts[count];
+    }
+  });
+}
+
 export function buildApi(deps: ApiDeps): FastifyInstance {
   const { chain } = deps;
   const limits = deps.limits ?? DEFAULT_API_LIMITS;
@@ -68,6 +80,10 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   // First, so that every route registered after it (ours and other files') is in /v1/openapi.json.
   const routes = trackRoutes(app);
   app.decorate('limiter', limiter);
+  if (deps.metrics) {
+    const stop = reportRefusals(deps.metrics, limiter);
+    app.addHook('onClose', async () => stop());
+  }
   const collections = new CollectionIndex(chain);
   app.decorate('collections', collections);
   app.addHook('onClose', async () => collections.close());

@@ -266,5 +266,9 @@ describe('HTTP API (SPEC 6)', () => {
     expect(doc.paths['/v1/accounts/{id}']!.get!.parameters).toEqual([expect.objectContaining({ name: 'id', in: 'path', required: true })]);
     expect(doc.paths['/v1/stats']!.get!.responses['200']).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/Stats' } } } });
     for (const name of ['Stats', 'Account', 'Pool', 'Allocation', 'Schedule', 'Block', 'TxStatus', 'Projection', 'Error']) expect(doc.components.schemas).toHaveProperty(name);
+    // The limits are documented: in the description, and as 429/503 answers of every route.
+    expect((doc as unknown as { info: { description: string } }).info.description).toMatch(/20 requests\/s \(burst 40\).*x-next-cursor/);
+    for (const ops of Object.values(doc.paths)) for (const op of Object.values(ops)) expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['429', '503']));
+    expect(doc.paths['/v1/listings']!.get!.parameters.map((p) => p.name)).toEqual(['status', 'seller', 'limit', 'cursor']);
   });
 });

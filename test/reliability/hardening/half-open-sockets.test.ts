@@ -64,8 +64,11 @@ describe('half-open sockets', () => {
       return reply.status === 200 ? reply.body : undefined;
     }, 10_000);
     expect(BigInt(after.head_height)).toBeGreaterThan(startHeight);
-    const counts = (node as unknown as { api: { limiter: { counts: Record<string, number> } } }).api.limiter.counts;
-    writeReport('hardening-half-open', { sockets: SOCKETS, cap: CAP, refusedTyped: refused.length, allClosedMs, connectionsRefused: counts.connectionsRefused, heightGain: String(BigInt(after.head_height) - startHeight) });
+    // The refusals are in the node's metrics (the probe while full is one more).
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    const connectionsRefused = Number(/dchat_api_refused_total\{code="Overloaded",bound="connections"\} (\d+)/.exec(metrics)?.[1]);
+    expect(connectionsRefused).toBe(SOCKETS - CAP + 1);
+    writeReport('hardening-half-open', { sockets: SOCKETS, cap: CAP, refusedTyped: refused.length, allClosedMs, connectionsRefused, heightGain: String(BigInt(after.head_height) - startHeight) });
   });
 });
 
