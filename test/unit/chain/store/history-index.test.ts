@@ -4,9 +4,6 @@
  * filter answers what a scan of the whole history would; a reorg removes exactly the abandoned
  * blocks' entries; a data dir without the index gets it built at open.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Level } from 'level';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sha256 } from '../../../../src/chain/crypto.ts';
@@ -15,16 +12,10 @@ import { ChainStore, type HistoryOptions } from '../../../../src/chain/store/cha
 import { accountOf, reasonOf } from '../../../../src/chain/store/history-index.ts';
 import { SYSTEM_ACCOUNT_IDS, type TokenEvent } from '../../../../src/tokenomics/index.ts';
 import { uuidV5 } from '../../../../src/tokenomics/uuid-v5.ts';
+import { removeTempDirs, tempDir as tempDirIn } from '../../../e2e/cli/harness.ts';
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dchat-history-index-'));
-  dirs.push(dir);
-  return dir;
-}
-afterEach(() => {
-  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = (): string => tempDirIn('dchat-history-index-');
+afterEach(removeTempDirs);
 
 const NS = new Uint8Array(16);
 const id = (name: string): string => uuidV5(name, NS);
