@@ -36,12 +36,22 @@ const before = (a: Entry, b: Entry): boolean => a.height < b.height || (a.height
 
 /** The first position in sorted `entries` whose entry is not before `entry` (binary search). */
 function firstNotBefore(entries: readonly Entry[], entry: Entry): number {
+  return firstWhere(entries, (e) => !before(e, entry));
+}
+
+/** The first position whose entry comes after `entry`. */
+function firstAfter(entries: readonly Entry[], entry: Entry): number {
+  return firstWhere(entries, (e) => before(entry, e));
+}
+
+/** The first position where a predicate false-then-true over the sorted entries turns true. */
+function firstWhere(entries: readonly Entry[], holds: (e: Entry) => boolean): number {
   let lo = 0;
   let hi = entries.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (before(entries[mid]!, entry)) lo = mid + 1;
-    else hi = mid;
+    if (holds(entries[mid]!)) hi = mid;
+    else lo = mid + 1;
   }
   return lo;
 }
@@ -95,6 +105,8 @@ export interface PageOptions<T> {
   readonly cursor?: string;
   /** Only items that pass (a status); examined items count against SCAN_BUDGET. */
   readonly where?: (item: T) => boolean;
+  /** Oldest first instead (a pool's allocations, as they always were listed). */
+  readonly oldestFirst?: boolean;
 }
 
 /** `<created height>.<id>` of the last item examined: the next page starts just below it. */
@@ -135,20 +147,22 @@ export class CollectionIndex {
     this.chain.events.off('block', this.onBlock);
   }
 
-  /** Newest first: one group's items (`all`, `seller:<id>`, `buyer:<id>`, `listing:<id>`, `pool:<id>`). */
+  /** Newest first (or oldest): one group's items (`all`, `seller:<id>`, `buyer:<id>`, `listing:<id>`, `pool:<id>`). */
   page<K extends CollectionKind>(kind: K, group: string, options: PageOptions<ValueOf<K>>): CollectionPage<ValueOf<K>> {
     const entries = this.groups.get(`${kind}|${group}`)?.entries ?? [];
-    let at = options.cursor === undefined ? entries.length : firstNotBefore(entries, parseCollectionCursor(options.cursor));
+    const cursor = options.cursor === undefined ? null : parseCollectionCursor(options.cursor);
+    const step = options.oldestFirst === true ? 1 : -1;
+    // The position of the next entry to examine, walking by `step`.
+    let at = step === 1 ? (cursor === null ? 0 : firstAfter(entries, cursor)) : (cursor === null ? entries.length : firstNotBefore(entries, cursor)) - 1;
     const items: ValueOf<K>[] = [];
-    let examined = 0;
-    while (at > 0 && items.length < options.limit && examined < this.scanBudget) {
-      at--;
-      examined++;
-      const value = this.chain.state.get(KINDS[kind].prefix + entries[at]!.id) as ValueOf<K> | undefined;
+    let last: Entry | undefined;
+    for (let examined = 0; at >= 0 && at < entries.length && items.length < options.limit && examined < this.scanBudget; examined++, at += step) {
+      last = entries[at]!;
+      const value = this.chain.state.get(KINDS[kind].prefix + last.id) as ValueOf<K> | undefined;
       if (value !== undefined && (options.where === undefined || options.where(value))) items.push(value);
     }
-    const last = entries[at];
-    return { items, next: at > 0 && last !== undefined ? `${last.height}.${last.id}` : null };
+    const more = at >= 0 && at < entries.length;
+    return { items, next: more && last !== undefined ? `${last.height}.${last.id}` : null };
   }
 
   /** Pending allocations of a pool: kept as allocations change, never counted by a walk. */

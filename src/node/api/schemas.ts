@@ -95,7 +95,7 @@ export const query = {
     },
   },
   pools: page('pools'),
-  allocations: page('allocations, newest first'),
+  allocations: page('allocations, oldest first'),
   listingPurchases: page('purchases of the listing, newest first'),
   schedules: page('schedules'),
   relays: page('relays'),

@@ -1,6 +1,6 @@
 /**
  * GET /v1/pools and /v1/pools/{id}: marketplace liquidity pools (a page of them, in creation
- * order), one with a page of its allocations, newest first, from the API's collection index.
+ * order), one with a page of its allocations, oldest first, from the API's collection index.
  */
 import { META_POOLS, type Pool, type Uuid, poolKey } from '../../../tokenomics/index.ts';
 import { ApiError } from '../errors.ts';
@@ -27,14 +27,14 @@ export const poolRoutes: RouteModule = (app, { chain }) => {
   });
 
   app.get<{ Params: { id: string }; Querystring: Page }>('/v1/pools/:id', {
-    schema: { summary: 'One pool with its allocations (a page of them, newest first)', tags: ['pools'], params: params.uuid, querystring: query.allocations },
+    schema: { summary: 'One pool with its allocations (a page of them, oldest first)', tags: ['pools'], params: params.uuid, querystring: query.allocations },
     config: { openapi: { responses: { 200: { allOf: [ref('Pool'), { type: 'object', properties: { allocations: listOf('Allocation') } }] }, 404: ref('Error') } } },
   }, async (req, reply) => {
     const id = req.params.id.toLowerCase();
     const pool = chain.state.get(poolKey(id)) as Pool | undefined;
     if (pool === undefined) throw new ApiError('UnknownPool', `No pool ${id}.`);
     const { limit, cursor } = req.query;
-    const page = collections.page('allocation', `pool:${id}`, { limit, ...(cursor === undefined ? {} : { cursor }) });
+    const page = collections.page('allocation', `pool:${id}`, { limit, oldestFirst: true, ...(cursor === undefined ? {} : { cursor }) });
     return withNext(reply, { items: { ...(poolJson(pool, collections.pendingAllocations(id)) as object), allocations: page.items.map(allocationJson) }, next: page.next });
   });
 };

@@ -71,6 +71,8 @@ describe('CollectionIndex', () => {
       expect(all<Purchase>(index, 'purchase', `buyer:${DEV.wallet}`, { limit: 3 }).items).toEqual(walk<Purchase>(PURCHASE_PREFIX, (p) => p.buyer === DEV.wallet));
       expect(all<Purchase>(index, 'purchase', `listing:${rich.ids.listing}`, { limit: 3 }).items).toEqual(walk<Purchase>(PURCHASE_PREFIX, (p) => p.listingId === rich!.ids.listing));
       expect(all<Allocation>(index, 'allocation', `pool:${rich.ids.pool}`, { limit: 1 }).items).toEqual(walk<Allocation>(ALLOCATION_PREFIX, (a) => a.poolId === rich!.ids.pool));
+      expect(all<Listing>(index, 'listing', 'all', { limit: 5, oldestFirst: true }).items).toEqual(walk<Listing>(LISTING_PREFIX).reverse());
+      expect(all<Listing>(index, 'listing', 'all', { limit: 2, oldestFirst: true, where: (l) => l.status === 'sold-out' }).items).toEqual(walk<Listing>(LISTING_PREFIX, (l) => l.status === 'sold-out').reverse());
       expect(index.pendingAllocations(rich.ids.pool)).toBe(walk<Allocation>(ALLOCATION_PREFIX, (a) => a.status === 'pending').length);
       expect(index.page('listing', `seller:${AUTHORITY_KEY.wallet}`, { limit: 10 })).toEqual({ items: [], next: null });
     }
