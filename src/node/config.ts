@@ -142,6 +142,8 @@ function apiLimits(raw: RawSettings): ApiLimits {
   const n = (key: string, fallback: number): number => count(raw[key] ?? fallback, `api.${key}`);
   const exempt = raw.exempt_clients ?? d.exemptClients;
   if (!Array.isArray(exempt) || exempt.some((a) => typeof a !== 'string')) bad('api.exempt_clients', 'expected a list of client IP addresses.');
+  // node:http refuses a headers timeout longer than the whole request's.
+  if (n('headers_timeout_ms', d.headersTimeoutMs) > n('request_timeout_ms', d.requestTimeoutMs)) bad('api.headers_timeout_ms', 'must be at most api.request_timeout_ms.');
   return {
     maxConnections: n('max_connections', d.maxConnections),
     maxInFlight: n('max_in_flight', d.maxInFlight),

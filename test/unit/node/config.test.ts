@@ -50,5 +50,6 @@ describe('node config layers', () => {
     expect(api).toEqual({ ...DEFAULT_API_LIMITS, clientRatePerSecond: 5, maxConnections: 64, exemptClients: [] });
     expect(refusal(() => loadConfig({ api: { max_in_flight: 0 } }, {}))).toMatch(/api\.max_in_flight/);
     expect(refusal(() => loadConfig({ api: { exempt_clients: '127.0.0.1' } }, {}))).toMatch(/api\.exempt_clients/);
+    expect(refusal(() => loadConfig({ api: { headers_timeout_ms: 40_000 } }, {}))).toMatch(/api\.headers_timeout_ms: must be at most api\.request_timeout_ms/);
   });
 });

@@ -103,3 +103,27 @@ describe('CollectionIndex', () => {
     expect(() => index.page('listing', 'all', { limit: 1, cursor: 'bogus' })).toThrow(expect.objectContaining({ code: 'BadRequest' }));
   });
 });
+
+describe('CollectionIndex after a reorg', () => {
+  it('rebuilds from the state when a block comes at or below the last height: an abandoned item is gone', async () => {
+    const { EventEmitter } = await import('node:events');
+    const { MemoryState, listingKey } = await import('../../../../src/tokenomics/index.ts');
+    const listing = (id: string, createdHeight: bigint): Listing => ({ id, seller: USER.wallet, title: id, price: 1n, quantity: 1n, sold: 0n, status: 'active', createdHeight });
+    const [a, b, c] = ['00000000-0000-5000-8000-00000000000a', '00000000-0000-5000-8000-00000000000b', '00000000-0000-5000-8000-00000000000c'];
+    const state = new MemoryState([[listingKey(a), listing(a, 3n)]]);
+    const chain = { head: { header: { height: 4n } }, state, events: new EventEmitter() };
+    const index = new CollectionIndex(chain as never);
+    indexes.push(index);
+    const block = (height: bigint, writes: Map<string, Listing | null>): void => {
+      state.commit(writes);
+      chain.events.emit('block', { header: { height } }, { writes });
+    };
+    block(5n, new Map([[listingKey(b), listing(b, 5n)]]));
+    expect(index.page('listing', 'all', { limit: 10 }).items.map((l) => l.id)).toEqual([b, a]);
+    // A branch from 4 replaces block 5: b is gone from the state (the reorg's net writes), c came instead.
+    state.commit(new Map([[listingKey(b), null]]));
+    block(5n, new Map([[listingKey(c), listing(c, 5n)]]));
+    expect(index.page('listing', 'all', { limit: 10 }).items.map((l) => l.id)).toEqual([c, a]);
+    expect(index.page('listing', `seller:${USER.wallet}`, { limit: 10 }).items.map((l) => l.id)).toEqual([c, a]);
+  });
+});
