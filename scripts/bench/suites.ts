@@ -40,6 +40,9 @@ export interface Sizes {
   readonly accounts: number;
   readonly runs: number;
   readonly heavyRuns: number;
+  /** API clients, and seconds of each idle and loaded window, of the block-cadence-under-API-load figures. */
+  readonly apiClients: number;
+  readonly apiSeconds: number;
 }
 
 export const FULL: Sizes = {
@@ -55,6 +58,8 @@ export const FULL: Sizes = {
   accounts: 1_000_000,
   runs: 5,
   heavyRuns: 3,
+  apiClients: 200,
+  apiSeconds: 15,
 };
 
 export const SHORT: Sizes = {
@@ -70,6 +75,8 @@ export const SHORT: Sizes = {
   accounts: 2_000,
   runs: 2,
   heavyRuns: 1,
+  apiClients: 10,
+  apiSeconds: 2,
 };
 
 export interface Figure {
@@ -124,7 +131,7 @@ interface NewFigure extends Omit<Figure, 'ratio' | 'target'> {
   readonly target?: { readonly text: string; readonly check: (median: number, ratio: number | undefined) => boolean };
 }
 
-function add(ctx: BenchContext, figure: NewFigure): Figure {
+export function add(ctx: BenchContext, figure: NewFigure): Figure {
   const base = figure.ratioTo === undefined ? undefined : find(ctx, figure.ratioTo);
   const paired = figure.pairedRatios === undefined || figure.pairedRatios.length === 0 ? undefined : summarize(figure.pairedRatios);
   const ratio =

@@ -7,6 +7,7 @@
  *   node scripts/reliability/run.ts fuzz      [--cases N] [--seed S|random]
  *   node scripts/reliability/run.ts partition [--rounds N] [--blocks N]
  *   node scripts/reliability/run.ts flood     [--txs N]
+ *   node scripts/reliability/run.ts hardening [--clients N] [--seconds N] [--block-ms MS] [--sockets N]
  *
  * Each sets the suite's environment (DCHAT_CRASH_ITERATIONS, DCHAT_FUZZ_CASES, ...; the same
  * variables work when set directly), runs its test files with vitest, then prints the figures the
@@ -55,6 +56,13 @@ const SUITES: Record<string, Suite> = {
     flags: { '--txs': 'DCHAT_FLOOD_TXS' },
     defaults: { DCHAT_FLOOD_TXS: '20000', DCHAT_FLOOD_SLOW: '1', DCHAT_FLOOD_CPU: '1' },
     reports: ['gossip-flood', 'gossip-flood-cpu'],
+  },
+  hardening: {
+    // The API under a crowd: 200 clients for 60 s on the heaviest routes, and half-open sockets.
+    files: ['test/reliability/hardening/api-load.test.ts', 'test/reliability/hardening/half-open-sockets.test.ts'],
+    flags: { '--clients': 'DCHAT_API_LOAD_CLIENTS', '--seconds': 'DCHAT_API_LOAD_SECONDS', '--block-ms': 'DCHAT_API_LOAD_BLOCK_MS', '--sockets': 'DCHAT_HALF_OPEN_SOCKETS' },
+    defaults: { DCHAT_API_LOAD_CLIENTS: '200', DCHAT_API_LOAD_SECONDS: '60', DCHAT_HALF_OPEN_SOCKETS: '1000' },
+    reports: ['hardening-api-load', 'hardening-half-open'],
   },
 };
 
@@ -126,6 +134,18 @@ function summary(report: string, r: Record<string, unknown>): string {
   }
   if (report === 'authority') {
     return `authority: ${n(r.refusedPrivileged)} privileged types refused for a non-authority key, ${n(r.invalidBlocks)} blocks refused; ownership property over ${n(r.ownershipCases)} random ops: ${JSON.stringify(r.ownershipOutcomes)}`;
+  }
+  if (report === 'hardening-api-load') {
+    const loaded = r.loaded as Record<string, number>;
+    const idle = r.idle as Record<string, number>;
+    return [
+      `api load: ${n(r.clients)} clients for ${n(r.seconds)} s, ${n(r.requests)} requests ${JSON.stringify(r.byStatus)}, ${n(r.untyped)} untyped, ${n(r.transportErrors)} transport errors`,
+      `  under load: ${n(loaded.blocks)} blocks, ${n(loaded.missedSlots)} missed slots, block processing p50 ${loaded.processP50Ms} ms p99 ${loaded.processP99Ms} ms, slot-to-commit p99 ${loaded.commitDelayP99Ms} ms`,
+      `  idle:       ${n(idle.blocks)} blocks, ${n(idle.missedSlots)} missed slots, block processing p50 ${idle.processP50Ms} ms p99 ${idle.processP99Ms} ms, slot-to-commit p99 ${idle.commitDelayP99Ms} ms`,
+    ].join('\n');
+  }
+  if (report === 'hardening-half-open') {
+    return `half-open sockets: ${n(r.sockets)} idle sockets on a cap of ${n(r.cap)}: ${n(r.refusedTyped)} answered 503 Overloaded, all closed by the server in ${n(r.allClosedMs)} ms, ${n(r.heightGain)} blocks meanwhile`;
   }
   const targets = (r.decoders ?? r.targets ?? (r.stats === undefined ? [] : [r.stats])) as { target: string; cases: number; accepted: number; refused: number; failed: number; ms: number }[];
   const lines = targets.map((t) => `  ${t.target.padEnd(44)} ${n(t.cases).padStart(9)} cases  ${n(t.accepted).padStart(8)} accepted  ${n(t.refused).padStart(9)} typed refusals  ${n(t.failed)} failures  ${n(t.ms)} ms`);

@@ -483,7 +483,7 @@ export class Chain {
     return bytes === null ? null : decodeBlock(bytes);
   }
 
-  history(kind: TokenEvent['kind'], options: { limit: number; reason?: string }): Promise<TokenEvent[]> {
+  history(kind: TokenEvent['kind'], options: { limit: number; reason?: string; account?: string }): Promise<TokenEvent[]> {
     return this.store.history(kind, options);
   }
 
@@ -522,6 +522,7 @@ export class Chain {
 
   /** Re-admits journaled transactions in the order they were accepted (one sender's tx may fund another's). */
   private async restorePending(): Promise<void> {
+    if (this.store.historyIndexBuiltEvents > 0) this.logger.info({ events: this.store.historyIndexBuiltEvents }, 'history index built for a data dir of an older node');
     if (this.store.droppedJournalEntries > 0) {
       this.logger.warn({ dropped: this.store.droppedJournalEntries }, 'dropped undecodable mempool journal entries');
     }

@@ -64,6 +64,11 @@ export class Mempool {
     return held !== undefined && bytesEqual(held.signature, tx.signature);
   }
 
+  /** How many transactions of this wallet are pending (what its next nonce must skip). */
+  pendingOf(walletId: string): number {
+    return this.perSender.get(walletId) ?? 0;
+  }
+
   /** Accepted transactions in the order a block should include them. */
   pending(): IterableIterator<SignedTx> {
     return this.txs.values();

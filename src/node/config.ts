@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ChainError, ChainErrorCode } from '../chain/errors.ts';
 import { DEFAULT_SHARED_ADDRESS_BAN_THRESHOLD } from './network/address-bans.ts';
+import { type ApiLimits, DEFAULT_API_LIMITS } from './api/limits.ts';
 
 export interface NodeConfig {
   readonly dataDir: string;
@@ -31,6 +32,8 @@ export interface NodeConfig {
   readonly mempool: { readonly maxTxs: number; readonly maxPerSender: number };
   /** Banned peers from one loopback or private address before the address itself is refused (README "Network"). */
   readonly p2pSharedAddressBanThreshold: number;
+  /** The API's client, connection and timeout bounds (config `api`, snake_case keys). */
+  readonly api: ApiLimits;
 }
 
 /** Raw settings as they come from files, env and flags (snake_case keys). */
@@ -133,5 +136,29 @@ export function loadConfig(flags: RawSettings, env: NodeJS.ProcessEnv = process.
     p2pAnnounce: announce as string[],
     mempool: { maxTxs: count(mempool.max_txs ?? 50_000, 'mempool.max_txs'), maxPerSender: count(mempool.max_per_sender ?? 256, 'mempool.max_per_sender') },
     p2pSharedAddressBanThreshold: count(merged.p2p_shared_address_ban_threshold ?? DEFAULT_SHARED_ADDRESS_BAN_THRESHOLD, 'p2p_shared_address_ban_threshold'),
+    api: apiLimits((merged.api ?? {}) as RawSettings),
+  };
+}
+
+/** `api.max_connections` ... `api.keep_alive_timeout_ms`: whole numbers >= 1; `api.exempt_clients` a list of addresses. */
+function apiLimits(raw: RawSettings): ApiLimits {
+  const d = DEFAULT_API_LIMITS;
+  const n = (key: string, fallback: number): number => count(raw[key] ?? fallback, `api.${key}`);
+  const exempt = raw.exempt_clients ?? d.exemptClients;
+  if (!Array.isArray(exempt) || exempt.some((a) => typeof a !== 'string')) bad('api.exempt_clients', 'expected a list of client IP addresses.');
+  // node:http refuses a headers timeout longer than the whole request's.
+  if (n('headers_timeout_ms', d.headersTimeoutMs) > n('request_timeout_ms', d.requestTimeoutMs)) bad('api.headers_timeout_ms', 'must be at most api.request_timeout_ms.');
+  return {
+    maxConnections: n('max_connections', d.maxConnections),
+    maxInFlight: n('max_in_flight', d.maxInFlight),
+    loopBudgetMs: n('loop_budget_ms', d.loopBudgetMs),
+    clientMaxInFlight: n('client_max_in_flight', d.clientMaxInFlight),
+    clientRatePerSecond: n('client_rate_per_second', d.clientRatePerSecond),
+    clientBurst: n('client_burst', d.clientBurst),
+    exemptClients: exempt as string[],
+    headersTimeoutMs: n('headers_timeout_ms', d.headersTimeoutMs),
+    requestTimeoutMs: n('request_timeout_ms', d.requestTimeoutMs),
+    idleTimeoutMs: n('idle_timeout_ms', d.idleTimeoutMs),
+    keepAliveTimeoutMs: n('keep_alive_timeout_ms', d.keepAliveTimeoutMs),
   };
 }

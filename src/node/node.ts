@@ -12,6 +12,7 @@ import { ChainError, ChainErrorCode } from '../chain/errors.ts';
 import { ChainStore } from '../chain/store/chain-store.ts';
 import { type GenesisConfig, parseGenesisJson } from '../tokenomics/index.ts';
 import { buildApi } from './api/server.ts';
+import { isLoopbackHost } from './api/loopback.ts';
 import { DashboardFeed } from './dashboard/feed.ts';
 import { watchChain } from './metrics/chain-metrics.ts';
 import { type NodeMetrics, createMetrics } from './metrics/metrics.ts';
@@ -140,13 +141,16 @@ export class DchatNode {
       config, chain, logger, dev, store, producer, metrics, dashboard, stopMetrics, network,
       api: buildApi({
         chain, producer, dev: config.dev, logger: logger.child({ module: 'api' }),
-        nodeInfo: () => node.info(), metrics, dashboard, network,
+        nodeInfo: () => node.info(), metrics, dashboard, network, limits: config.api,
       }),
     });
     await node.api.listen({ host: config.apiHost, port: config.apiPort });
     const address = node.api.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.apiPort;
     node.apiAddress = `http://${config.apiHost.includes(':') ? `[${config.apiHost}]` : config.apiHost}:${port}`;
+    if (!isLoopbackHost(config.apiHost)) {
+      logger.warn({ api: node.apiAddress }, 'the API listens beyond loopback: anyone who can reach this address may use it (rate limits apply; /v1/dev/* stays loopback-only)');
+    }
     if (producer !== null) {
       // A validator produces only once it holds its peers' head: one that restarts behind them
       // would otherwise build on a stale head and fork.

@@ -42,6 +42,8 @@ const EXPECTED = [
   'memory.genesis.first',
   'memory.genesis.restart',
   'disk.genesis',
+  'api.commit.idle.p99',
+  'api.commit.load.p99',
 ];
 
 describe('npm run bench -- --short (smoke)', () => {

@@ -38,6 +38,12 @@ export const Bucket = {
    * each on top of the ones before it (nonces, balances), so hash order would drop valid txs.
    */
   PENDING: 10,
+  /**
+   * The history's filter index (history-index.ts): [shape][kind][reason?][account?][height][index]
+   * -> empty. Written and reverted with the events it points at. META `history-index` marks a
+   * store whose index is complete (a data dir of an older node gets it built once at open).
+   */
+  HISTORY_INDEX: 11,
 } as const;
 
 export type Bucket = (typeof Bucket)[keyof typeof Bucket];
@@ -88,3 +94,5 @@ export const META_GENESIS_CONFIG_KEY: Uint8Array = Buffer.from('genesis-config',
 
 /** META key (after the bucket byte) of the protocol version that made the chain. */
 export const META_PROTOCOL_VERSION_KEY: Uint8Array = Buffer.from('protocol-version', 'ascii');
+/** META key (after the bucket byte) marking that the history index covers every stored event. */
+export const META_HISTORY_INDEX_KEY: Uint8Array = Buffer.from('history-index', 'ascii');

@@ -6,14 +6,15 @@
  * that block's state, history and indexes, never at half a block.
  */
 import { Level } from 'level';
-import { MemoryState, type StateValue, type TokenEvent, type WriteSet } from '../../tokenomics/index.ts';
+import { MemoryState, type StateValue, type TokenEvent, U64_MAX, type WriteSet } from '../../tokenomics/index.ts';
 import { decodeEvent, encodeEvent } from '../codec/events.ts';
 import { pack, unpack } from '../codec/msgpack.ts';
 import { bin, list, nullable, record, u64 } from '../codec/schema.ts';
 import { decodeStateValue, encodeStateValue, stateKeyBytes } from '../codec/state.ts';
 import { ChainError, ChainErrorCode, malformed } from '../errors.ts';
 import { PROTOCOL_VERSION } from '../protocol-version.ts';
-import { Bucket, META_GENESIS_CONFIG_KEY, META_HEAD_KEY, META_PROTOCOL_VERSION_KEY, bucketKey, heightBytes, indexBytes, isU64 } from './buckets.ts';
+import { Bucket, META_GENESIS_CONFIG_KEY, META_HEAD_KEY, META_HISTORY_INDEX_KEY, META_PROTOCOL_VERSION_KEY, bucketKey, heightBytes, indexBytes, isU64 } from './buckets.ts';
+import { type HistoryFilter, type HistoryKind, filterPrefix, indexKeys, positionOf, prefixEnd, reasonOf } from './history-index.ts';
 import { type BatchOp, type Db, type EntityCodec, Repository, storeFailure } from './repository.ts';
 
 export interface StoredHead {
@@ -41,7 +42,7 @@ export interface CommitInput {
   readonly journaled?: readonly Uint8Array[];
 }
 
-export type HistoryKind = TokenEvent['kind'];
+export type { HistoryKind } from './history-index.ts';
 
 const HISTORY_KINDS: readonly HistoryKind[] = ['mint', 'burn', 'distribution'];
 const HISTORY_BUCKETS: Record<HistoryKind, Bucket> = { mint: Bucket.MINT, burn: Bucket.BURN, distribution: Bucket.DISTRIBUTION };
@@ -85,12 +86,24 @@ export interface GenesisBatch {
   abort(): Promise<void>;
 }
 
-export interface HistoryOptions {
+export interface HistoryOptions extends HistoryFilter {
   readonly limit: number;
-  /** Mint or burn reason; for distributions, the recipient type. */
-  readonly reason?: string;
   /** Only events of blocks strictly below this height (paging backwards). */
   readonly beforeHeight?: bigint;
+  /** Only events strictly older than this one (the `next` of the page before). */
+  readonly before?: HistoryPosition;
+}
+
+/** Where an event sits in its kind's history: its block, and its number among the block's events of that kind. */
+export interface HistoryPosition {
+  readonly height: bigint;
+  readonly index: number;
+}
+
+export interface HistoryPage {
+  readonly events: TokenEvent[];
+  /** The position of the last event returned when the page is full (more may follow), else null. */
+  readonly next: HistoryPosition | null;
 }
 
 export interface TxLocation {
@@ -162,8 +175,6 @@ interface PendingEntry {
 }
 const pendingCodec = record<PendingEntry>({ seq: u64, bytes: bin() });
 
-const reasonOf = (event: TokenEvent): string => (event.kind === 'distribution' ? event.recipientType : event.reason);
-
 /** An encoder failure while a block's batch is assembled, as a typed error (typed errors pass through). */
 function unencodable(height: bigint, err: unknown): ChainError {
   if (err instanceof ChainError) return err;
@@ -177,6 +188,11 @@ function unencodable(height: bigint, err: unknown): ChainError {
  */
 const NO_KEYS = Uint8Array.of(0);
 
+/** An index entry's value: the key says everything. */
+const EMPTY = new Uint8Array(0);
+/** Index entries per batch while an older data dir's history is indexed at open. */
+const INDEX_BUILD_BATCH = 10_000;
+
 export class ChainStore {
   private readonly db: Db;
   private readonly meta: Repository<'head', StoredHead>;
@@ -188,6 +204,10 @@ export class ChainStore {
   private readonly txs: Repository<Uint8Array, TxLocation>;
   private readonly events: Record<HistoryKind, Repository<{ height: bigint; index: number }, TokenEvent>>;
   private readonly undo: Repository<bigint, WriteSet>;
+  private readonly historyIndex: Repository<Uint8Array, Uint8Array>;
+  private readonly historyIndexMarker: Repository<'marker', Uint8Array>;
+  /** Events the open indexed because the data dir was written by a node without the index (0: none). */
+  historyIndexBuiltEvents = 0;
   private readonly pendingEntry: EntityCodec<Uint8Array, PendingEntry>;
   private readonly pending: Repository<Uint8Array, PendingEntry>;
   /** The same bucket undecoded, so one damaged journal entry can be dropped instead of failing open. */
@@ -218,6 +238,8 @@ export class ChainStore {
       distribution: new Repository(db, 'distribution event', Bucket.DISTRIBUTION, eventCodec('distribution')),
     };
     this.undo = new Repository(db, 'undo record', Bucket.UNDO, undoCodec);
+    this.historyIndex = new Repository(db, 'history index entry', Bucket.HISTORY_INDEX, rawBytes(hashKey));
+    this.historyIndexMarker = new Repository(db, 'history index marker', Bucket.META, rawBytes(() => META_HISTORY_INDEX_KEY));
     this.pendingEntry = schemaCodec(hashKey, 'pending tx', pendingCodec);
     this.pending = new Repository(db, 'pending tx', Bucket.PENDING, this.pendingEntry);
     this.pendingRaw = new Repository(db, 'pending tx', Bucket.PENDING, rawBytes(hashKey));
@@ -237,6 +259,7 @@ export class ChainStore {
     }
     const store = new ChainStore(db);
     try {
+      await store.ensureHistoryIndex();
       // Continue the journal's sequence after the newest entry left by the previous run.
       for (const entry of await store.pendingEntries()) if (entry.seq >= store.nextPendingSeq) store.nextPendingSeq = entry.seq + 1n;
     } catch (err) {
@@ -291,7 +314,7 @@ export class ChainStore {
     };
     const putEvent = this.eventPuts(0n);
     return {
-      events: (events) => encoded(() => events.forEach((event) => add(putEvent(event)))),
+      events: (events) => encoded(() => events.forEach((event) => putEvent(event).forEach(add))),
       state: (writes) => encoded(() => writes.forEach((value, key) => add(value === null ? this.state.del(key) : this.state.put(key, value)))),
       commit: async (head) => {
         encoded(() => {
@@ -339,8 +362,10 @@ export class ChainStore {
       }
       for (const hash of old.txHashes) ops.push(this.txs.del(hash));
       for (const kind of HISTORY_KINDS) {
-        for await (const [key] of this.events[kind].entries({ gte: heightBytes(old.height), lt: heightBytes(old.height + 1n) })) {
+        for await (const [key, event] of this.events[kind].entries({ gte: heightBytes(old.height), lt: heightBytes(old.height + 1n) })) {
           ops.push({ type: 'del', key: bucketKey(HISTORY_BUCKETS[kind], key) });
+          const { index } = positionOf(key);
+          for (const indexKey of indexKeys(event, old.height, index)) ops.push(this.historyIndex.del(indexKey));
         }
       }
     }
@@ -364,16 +389,44 @@ export class ChainStore {
     ops.push(this.blocks.put(input.hash, input.blockBytes));
     ops.push(this.canonical.put(input.height, input.hash));
     ops.push(this.undo.put(input.height, input.undo));
+    // Genesis starts the history, so its batch says the index covers all of it.
+    if (input.height === 0n) ops.push(this.historyIndexMarker.put('marker', Uint8Array.of(1)));
     input.txHashes.forEach((hash, index) => ops.push(this.txs.put(hash, { height: input.height, index })));
     for (const hash of input.journaled ?? input.txHashes) ops.push(this.pending.del(hash));
     const putEvent = this.eventPuts(input.height);
-    for (const event of input.events) ops.push(putEvent(event));
+    for (const event of input.events) ops.push(...putEvent(event));
   }
 
-  /** Puts one block's events in order: each kind is numbered on its own, so a kind's bucket has no gaps. */
-  private eventPuts(height: bigint): (event: TokenEvent) => BatchOp {
+  /**
+   * Puts one block's events in order, each with its index entries: each kind is numbered on its
+   * own, so a kind's bucket has no gaps.
+   */
+  private eventPuts(height: bigint): (event: TokenEvent) => BatchOp[] {
     const next: Record<HistoryKind, number> = { mint: 0, burn: 0, distribution: 0 };
-    return (event) => this.events[event.kind].put({ height, index: next[event.kind]++ }, event);
+    return (event) => {
+      const index = next[event.kind]++;
+      return [this.events[event.kind].put({ height, index }, event), ...indexKeys(event, height, index).map((key) => this.historyIndex.put(key, EMPTY))];
+    };
+  }
+
+  /**
+   * A data dir written by a node without the history index gets it once, here: every stored event
+   * is indexed in batches, then the marker is written (a node killed midway indexes again, the
+   * puts are idempotent). An empty store needs nothing: the genesis batch writes the marker.
+   */
+  private async ensureHistoryIndex(): Promise<void> {
+    if ((await this.historyIndexMarker.get('marker')) !== null || (await this.head()) === null) return;
+    let ops: BatchOp[] = [];
+    for (const kind of HISTORY_KINDS) {
+      for await (const [key, event] of this.events[kind].entries()) {
+        const { height, index } = positionOf(key);
+        for (const indexKey of indexKeys(event, height, index)) ops.push(this.historyIndex.put(indexKey, EMPTY));
+        this.historyIndexBuiltEvents++;
+        if (ops.length >= INDEX_BUILD_BATCH) await this.write(ops.splice(0), 'build the history index');
+      }
+    }
+    ops.push(this.historyIndexMarker.put('marker', Uint8Array.of(1)));
+    await this.write(ops, 'build the history index');
   }
 
   /** The whole committed state; a value that does not decode is StoreCorrupt naming its key. */
@@ -404,19 +457,67 @@ export class ChainStore {
     return this.txs.get(hash);
   }
 
-  /** Newest first, at most `limit`, optionally by reason (recipient type for distributions). */
+  /** Newest first, at most `limit`, optionally by reason (recipient type for distributions) and account. */
   async history(kind: HistoryKind, options: HistoryOptions): Promise<TokenEvent[]> {
-    const out: TokenEvent[] = [];
-    const { limit, reason, beforeHeight } = options;
-    if (!(limit > 0) || (beforeHeight !== undefined && beforeHeight <= 0n)) return out;
-    const upper = beforeHeight !== undefined && isU64(beforeHeight) ? heightBytes(beforeHeight) : undefined;
-    // A reason filter may skip many events, so the iterator is not limited; we stop once `limit` match.
-    for await (const [, event] of this.events[kind].entries({ lt: upper, reverse: true })) {
-      if (reason !== undefined && reasonOf(event) !== reason) continue;
-      out.push(event);
-      if (out.length >= limit) break;
+    return (await this.historyPage(kind, options)).events;
+  }
+
+  /**
+   * One page of history, newest first. Its cost is O(limit) whatever the chain's age: without a
+   * filter the kind's bucket is read backwards; with one, the filter index (history-index.ts) is,
+   * and each entry found costs one read of its event. Nothing is scanned and skipped.
+   */
+  async historyPage(kind: HistoryKind, options: HistoryOptions): Promise<HistoryPage> {
+    const events: TokenEvent[] = [];
+    const { limit } = options;
+    const upper = this.historyUpperBound(options);
+    if (!(limit > 0) || upper === 'none') return { events, next: null };
+    const prefix = filterPrefix(kind, options);
+    let last: HistoryPosition | null = null;
+    if (prefix === null) {
+      for await (const [key, event] of this.events[kind].entries({ lt: upper, reverse: true })) {
+        events.push(event);
+        last = positionOf(key);
+        if (events.length >= limit) break;
+      }
+    } else {
+      const lt = upper === undefined ? prefixEnd(prefix) : Buffer.concat([prefix, upper]);
+      for await (const [key] of this.historyIndex.entries({ gte: prefix, lt, reverse: true })) {
+        last = positionOf(key);
+        const event = await this.events[kind].get(last);
+        // The index and the events are written and deleted in the same batches: one without the other is damage.
+        if (event === null || event.height !== last.height || (options.reason !== undefined && reasonOf(event) !== options.reason)) {
+          throw new ChainError(ChainErrorCode.StoreCorrupt, `The history index points at ${kind} ${last.height}/${last.index}, which is not there.`);
+        }
+        events.push(event);
+        if (events.length >= limit) break;
+      }
     }
-    return out;
+    return { events, next: events.length >= limit ? last : null };
+  }
+
+  /** The key bytes (height, or height ++ index) history pages stay below; 'none' when nothing can be below. */
+  private historyUpperBound(options: HistoryOptions): Uint8Array | undefined | 'none' {
+    const { beforeHeight, before } = options;
+    const bounds: Uint8Array[] = [];
+    if (beforeHeight !== undefined) {
+      if (beforeHeight <= 0n) return 'none';
+      if (isU64(beforeHeight)) bounds.push(heightBytes(beforeHeight));
+    }
+    if (before !== undefined) {
+      if (!isU64(before.height)) return before.height < 0n ? 'none' : undefined;
+      bounds.push(Buffer.concat([heightBytes(before.height), indexBytes(before.index)]));
+    }
+    // The lower of the two bounds (byte order is (height, index) order).
+    return bounds.sort((a, b) => Buffer.compare(a, b))[0];
+  }
+
+  /** The events of `kind` block `height` wrote, in block order: O(that block's events), nothing else read. */
+  async eventsAt(kind: HistoryKind, height: bigint): Promise<TokenEvent[]> {
+    const events: TokenEvent[] = [];
+    if (!isU64(height) || height === U64_MAX) return events;
+    for await (const [, event] of this.events[kind].entries({ gte: heightBytes(height), lt: heightBytes(height + 1n) })) events.push(event);
+    return events;
   }
 
   /** Journals a mempool tx so it survives a restart; commitBlock removes it once included. */

@@ -82,7 +82,7 @@ export function registerPools(token: Command, io: CliIo): void {
   queryCommand(token, 'list-pools', 'all marketplace liquidity pools')
     .action(async (flags: CommonFlags) => {
       const ctx = makeContext(io, flags);
-      const pools = await ctx.client.get<Json[]>('/v1/pools');
+      const pools = await ctx.client.get<Json[]>('/v1/pools?limit=1000');
       const tokens = (v: unknown): string => `${formatTokens(big(v))} tokens`;
       ctx.print(pools, [
         `🏪 Marketplace Liquidity Pools (${pools.length}):`,

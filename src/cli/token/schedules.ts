@@ -36,7 +36,7 @@ export function registerSchedules(token: Command, io: CliIo): void {
       const result = await sendTx(ctx, signer, { type: 'create-schedule', recipientType, amountPerInterval, intervalBlocks, startBlock, durationBlocks, poolId }, options);
       const scheduleId = IdSource.forTx(result.hash).id('schedule');
       const schedule = result.status === 'included'
-        ? (await ctx.client.get<Json[]>('/v1/schedules')).find((s) => s.id === scheduleId) ?? null
+        ? (await ctx.client.get<Json[]>('/v1/schedules?limit=1000')).find((s) => s.id === scheduleId) ?? null
         : null;
       printOutcome(ctx, result, {
         title: 'Schedule created',
@@ -68,7 +68,7 @@ export function registerSchedules(token: Command, io: CliIo): void {
   queryCommand(token, 'list-schedules', 'distribution schedules with paid and shortfall totals')
     .action(async (flags: CommonFlags) => {
       const ctx = makeContext(io, flags);
-      const schedules = await ctx.client.get<Json[]>('/v1/schedules');
+      const schedules = await ctx.client.get<Json[]>('/v1/schedules?limit=1000');
       ctx.print(schedules, [
         `📅 Distribution Schedules (${schedules.length}):`,
         ...grid(

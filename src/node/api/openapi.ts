@@ -4,6 +4,7 @@
  * Routes that carry no schema or doc (say a plain-text page) still appear, with a bare response.
  */
 import type { FastifyInstance, RouteOptions } from 'fastify';
+import type { ApiLimits } from './limits.ts';
 import type { RouteDoc } from './routes/route.ts';
 import { type JsonSchema, components } from './schemas.ts';
 
@@ -60,7 +61,23 @@ function responses(doc: RouteDoc | undefined): JsonSchema {
   );
 }
 
-export function openApiDocument(routes: readonly RouteRecord[], version: string): JsonSchema {
+/** What the limits (limits.ts) answer on any route, and the sentence that states them. */
+function limitsDoc(limits: ApiLimits): { responses: JsonSchema; text: string } {
+  const error = (description: string): JsonSchema => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+  return {
+    responses: {
+      429: error('RateLimited: this client sent too many requests, or has too many in progress (retry-after: 1).'),
+      503: error('Overloaded: the node is at its bound of requests in progress, of work per event-loop turn, or of open connections (retry-after: 1).'),
+    },
+    text: ` Limits of this node: per client address ${limits.clientRatePerSecond} requests/s (burst ${limits.clientBurst}) and ${limits.clientMaxInFlight} in progress (429 RateLimited);`
+      + ` ${limits.maxInFlight} requests in progress in all, ${limits.loopBudgetMs} ms of work per event-loop turn, ${limits.maxConnections} open connections (503 Overloaded);`
+      + ` request headers within ${limits.headersTimeoutMs} ms, a whole request within ${limits.requestTimeoutMs} ms, idle sockets closed after ${limits.idleTimeoutMs} ms.`
+      + ' Every list takes limit (at most 1000) and cursor; a full page carries x-next-cursor. Request bodies: at most 1 MiB (413 TxTooLarge).',
+  };
+}
+
+export function openApiDocument(routes: readonly RouteRecord[], version: string, limits?: ApiLimits): JsonSchema {
+  const bounds = limits === undefined ? null : limitsDoc(limits);
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const route of routes) {
     const path = openApiPath(route.url);
@@ -68,7 +85,7 @@ export function openApiDocument(routes: readonly RouteRecord[], version: string)
       summary: route.schema.summary ?? `${route.method.toUpperCase()} ${path}`,
       ...(route.schema.tags === undefined ? {} : { tags: route.schema.tags }),
       parameters: parameters(route.schema),
-      responses: responses(route.doc),
+      responses: { ...(bounds?.responses ?? {}), ...responses(route.doc) },
     };
     if (route.doc?.body !== undefined) {
       operation.requestBody = { required: true, content: Object.fromEntries(Object.entries(route.doc.body).map(([type, schema]) => [type, { schema }])) };
@@ -80,7 +97,7 @@ export function openApiDocument(routes: readonly RouteRecord[], version: string)
     info: {
       title: 'dchat node API',
       version,
-      description: 'The HTTP JSON API of a dchat node. Amounts and heights are decimal strings; every error is {code, message}.',
+      description: `The HTTP JSON API of a dchat node. Amounts and heights are decimal strings; every error is {code, message}.${bounds?.text ?? ''}`,
     },
     servers: [{ url: '/' }],
     paths,

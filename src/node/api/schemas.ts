@@ -47,39 +47,70 @@ export const params = {
 const limit: JsonSchema = { type: 'integer', minimum: 1, maximum: 1000, default: 20, description: 'At most this many events, newest first.' };
 const beforeHeight: JsonSchema = { ...height, description: 'Only events of blocks strictly below this height (paging backwards).' };
 
-function historyQuery(reasons: readonly string[], what: string): JsonSchema {
+/** A history page's continuation: `<height>.<index>` of the last event of the page before (header x-next-cursor). */
+export const HISTORY_CURSOR_PATTERN = '^[0-9]{1,20}\\.[0-9]{1,10}$';
+const historyCursor: JsonSchema = {
+  type: 'string', pattern: HISTORY_CURSOR_PATTERN,
+  description: 'Continue after the page whose response carried this value in its x-next-cursor header (absent: the newest events).',
+};
+
+function historyQuery(reasons: readonly string[], what: string, accountIs: string): JsonSchema {
   return {
     type: 'object',
     additionalProperties: false,
-    properties: { limit, reason: { type: 'string', enum: [...reasons], description: what }, before_height: beforeHeight },
+    properties: {
+      limit, reason: { type: 'string', enum: [...reasons], description: what }, before_height: beforeHeight,
+      account: { ...params.account.properties.id, description: `Only events of this account or pool (${accountIs}); read from an index, as reason is.` },
+      cursor: historyCursor,
+    },
   };
 }
+
+/** `limit` and `cursor` of every list route (paging.ts): a page's cost is bounded by its limit. */
+const pageProperties = (what: string): Record<string, JsonSchema> => ({
+  limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100, description: `At most this many ${what} (a full page carries x-next-cursor).` },
+  cursor: { type: 'string', maxLength: 64, description: 'Continue after the page whose response carried this value in its x-next-cursor header.' },
+});
+const page = (what: string): JsonSchema => ({ type: 'object', additionalProperties: false, properties: pageProperties(what) });
+const scanned = 'A filter on a changing field examines at most 5,000 items per page: a page may hold fewer than limit items and still carry x-next-cursor.';
 
 export const query = {
   listings: {
     type: 'object',
     additionalProperties: false,
+    description: scanned,
     properties: {
-      status: { type: 'string', enum: ['active', 'sold-out', 'cancelled'], description: 'Only listings in this state.' },
+      status: { type: 'string', enum: ['active', 'sold-out', 'cancelled'], description: `Only listings in this state. ${scanned}` },
       seller: { ...uuid, description: 'Only this seller\'s listings.' },
+      ...pageProperties('listings'),
     },
   },
   purchases: {
     type: 'object',
     additionalProperties: false,
-    properties: { buyer: uuid, seller: uuid, status: { type: 'string', enum: ['escrowed', 'confirmed', 'refunded', 'disputed', 'resolved', 'timed-out'] } },
+    properties: {
+      buyer: uuid, seller: uuid,
+      status: { type: 'string', enum: ['escrowed', 'confirmed', 'refunded', 'disputed', 'resolved', 'timed-out'], description: `Only purchases in this state. ${scanned}` },
+      ...pageProperties('purchases'),
+    },
   },
-  mints: historyQuery(MINT_REASONS, 'Only mints with this reason.'),
-  burns: historyQuery(BURN_REASONS, 'Only burns with this reason.'),
-  distributions: historyQuery([...RECIPIENT_TYPES, 'auto-replenish'], 'Only payouts to this recipient type.'),
+  pools: page('pools'),
+  allocations: page('allocations, oldest first'),
+  listingPurchases: page('purchases of the listing, newest first'),
+  schedules: page('schedules'),
+  relays: page('relays'),
+  evidence: page('equivocations'),
+  mints: historyQuery(MINT_REASONS, 'Only mints with this reason.', 'the recipient, or the pool minted into'),
+  burns: historyQuery(BURN_REASONS, 'Only burns with this reason.', 'the burner'),
+  distributions: historyQuery([...RECIPIENT_TYPES, 'auto-replenish'], 'Only payouts to this recipient type.', 'the recipient or pool credited'),
   projection: {
     type: 'object',
     additionalProperties: false,
     properties: {
-      blocks: { ...height, description: 'Project this many blocks past the head (or use years).' },
+      blocks: { ...height, description: 'Project this many blocks past the head (or use years); at most 1,000 inflation years of blocks (400 past that).' },
       years: { type: 'integer', minimum: 1, maximum: 1000, description: 'Project this many inflation years of blocks_per_year blocks (default 1).' },
       burn_per_block: { ...amount, default: '0', description: 'Tokens assumed burned in every block (fees and the like).' },
-      points: { type: 'integer', minimum: 1, maximum: 1000, default: 12, description: 'Sample points to return, spread evenly.' },
+      points: { type: 'integer', minimum: 1, maximum: 1000, default: 12, description: 'Sample points to return, spread evenly (at most 1,000). Answers are cached per head block and computed off the event loop; 503 Overloaded while 8 are being computed.' },
     },
   },
 } satisfies Record<string, JsonSchema>;

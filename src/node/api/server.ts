@@ -8,7 +8,9 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import type { Logger } from 'pino';
 import type { Chain } from '../../chain/chain.ts';
 import type { BlockProducer } from '../block-producer.ts';
+import { CollectionIndex } from './collection-index.ts';
 import { ApiError, toApiError, validationError } from './errors.ts';
+import { type ApiLimits, ClientLimiter, DEFAULT_API_LIMITS, limitedServerFactory } from './limits.ts';
 import { trackRoutes } from './openapi.ts';
 import { V1_ROUTES } from './routes/index.ts';
 import { openApiRoutes } from './routes/openapi.ts';
@@ -30,14 +32,41 @@ export interface ApiDeps {
   readonly dashboard?: DashboardFeed | null;
   /** GET /v1/peers and /v1/sync (null: the node runs without the network). */
   readonly network?: NetworkView | null;
+  /** Rate, concurrency and connection bounds and socket timeouts (default: DEFAULT_API_LIMITS). */
+  readonly limits?: ApiLimits;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The API's client limiter: what it refused, what is in flight. */
+    readonly limiter: ClientLimiter;
+    /** Listings, purchases and allocations by group, newest first (the list routes' pages). */
+    readonly collections: CollectionIndex;
+  }
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
+/** The limiter's counts as dchat_api_refused_total, brought up to date at each scrape. */
+function reportRefusals(metrics: NodeMetrics, limiter: ClientLimiter): () => void {
+  const bounds = [['rateLimited', 'RateLimited', 'client'], ['overloaded', 'Overloaded', 'node'], ['connectionsRefused', 'Overloaded', 'connections']] as const;
+  const reported = { rateLimited: 0, overloaded: 0, connectionsRefused: 0 };
+  return metrics.onScrape(() => {
+    for (const [count, code, bound] of bounds) {
+      metrics.apiRefused.inc({ code, bound }, limiter.counts[count] - reported[count]);
+      reported[count] = limiter.counts[count];
+    }
+  });
+}
+
 export function buildApi(deps: ApiDeps): FastifyInstance {
   const { chain } = deps;
+  const limits = deps.limits ?? DEFAULT_API_LIMITS;
+  const limiter = new ClientLimiter(limits);
   const app = Fastify({
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
+    // The limiter sits in front of fastify: a refused client costs no routing and no body read.
+    serverFactory: limitedServerFactory(limits, limiter),
     bodyLimit: MAX_BODY_BYTES,
     logController: new LogController({ disableRequestLogging: true }),
     schemaErrorFormatter: validationError,
@@ -50,6 +79,14 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   });
   // First, so that every route registered after it (ours and other files') is in /v1/openapi.json.
   const routes = trackRoutes(app);
+  app.decorate('limiter', limiter);
+  if (deps.metrics) {
+    const stop = reportRefusals(deps.metrics, limiter);
+    app.addHook('onClose', async () => stop());
+  }
+  const collections = new CollectionIndex(chain);
+  app.decorate('collections', collections);
+  app.addHook('onClose', async () => collections.close());
 
   for (const type of ['application/msgpack', 'application/octet-stream']) {
     app.addContentTypeParser(type, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));

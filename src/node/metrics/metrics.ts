@@ -32,6 +32,8 @@ export interface NodeMetrics {
   readonly totalSupply: Gauge;
   readonly mintedInBlocks: Counter<'reason'>;
   readonly burnedInBlocks: Counter<'reason'>;
+  /** API requests and connections the limits refused, by code (RateLimited, Overloaded) and what was bounded. */
+  readonly apiRefused: Counter<'code' | 'bound'>;
   /** For the network: the number of connected peers. */
   setPeers(count: number): void;
   /** Registers a function run before every scrape (figures cheaper to read than to track). */
@@ -86,6 +88,7 @@ export function createMetrics(options: MetricsOptions = {}): NodeMetrics {
     totalSupply: new Gauge({ name: 'dchat_total_supply', help: 'total_minted - total_burned.', registers }),
     mintedInBlocks: new Counter({ name: 'dchat_minted_tokens_total', help: 'Tokens minted in blocks committed since the node started, by reason.', labelNames: ['reason'], registers }),
     burnedInBlocks: new Counter({ name: 'dchat_burned_tokens_total', help: 'Tokens burned in blocks committed since the node started, by reason.', labelNames: ['reason'], registers }),
+    apiRefused: new Counter({ name: 'dchat_api_refused_total', help: 'API requests and connections refused by the API limits, by code and bound.', labelNames: ['code', 'bound'], registers }),
     setPeers: (count) => peers.set(count),
     onScrape(collect) {
       collectors.add(collect);

@@ -128,6 +128,25 @@ describe('HTTP API (SPEC 6)', () => {
     expect(genesis.body.every((e) => e.height === '0')).toBe(true);
   });
 
+  it('history filters by account (a UUID or a system name) and pages with x-next-cursor, inside a block too', async () => {
+    const reserve = await api<Json[]>(base, '/v1/history/mints?account=reserve&limit=5');
+    expect(reserve.body.length).toBeGreaterThan(0);
+    expect(reserve.body.every((e) => e.recipient === SYSTEM_ACCOUNT_IDS.reserve && e.reason === 'inflation')).toBe(true);
+    expect((await api<Json[]>(base, `/v1/history/mints?account=${SYSTEM_ACCOUNT_IDS.treasury}&reason=genesis&limit=5`)).body.map((e) => e.height)).toEqual(['0']);
+    expect((await api<Json[]>(base, `/v1/history/burns?account=${randomUUID()}`)).body).toEqual([]);
+    // The genesis mints all sit in block 0: pages of 2 walk through them one by one.
+    const all = (await api<Json[]>(base, '/v1/history/mints?reason=genesis&limit=1000')).body;
+    const paged: Json[] = [];
+    let cursor: string | null = '';
+    while (cursor !== null) {
+      const res = await fetch(`${base}/v1/history/mints?reason=genesis&limit=2${cursor === '' ? '' : `&cursor=${cursor}`}`);
+      paged.push(...((await res.json()) as Json[]));
+      cursor = res.headers.get('x-next-cursor');
+    }
+    expect(paged).toEqual(all);
+    expect((await app.inject({ method: 'GET', url: '/v1/history/mints?cursor=abc' })).json()).toMatchObject({ code: 'BadRequest' });
+  });
+
   it('blocks carry their events; a tx status carries its own; POST /v1/txs takes JSON {tx: hex} too', async () => {
     const head = await api<Json & { events: { mints: Json[] } }>(base, '/v1/blocks/head');
     expect(head.body.events.mints).toEqual([expect.objectContaining({ reason: 'inflation', height: head.body.height })]);
@@ -171,12 +190,18 @@ describe('HTTP API (SPEC 6)', () => {
     ['/v1/history/mints?reason=charity', /query parameter reason must be one of genesis, block-reward/],
     ['/v1/history/distributions?reason=miners', /query parameter reason must be one of validators/],
     ['/v1/history/mints?before_height=x', /query parameter before_height/],
+    ['/v1/history/mints?account=someone', /query parameter account is not in the expected form/],
+    ['/v1/history/mints?cursor=12', /query parameter cursor is not in the expected form/],
     ['/v1/projection?blocks=0', /blocks must be from 1/],
     ['/v1/projection?years=0', /query parameter years must be >= 1/],
     ['/v1/projection?blocks=5&years=1', /not both/],
     ['/v1/projection?burn_per_block=-5', /query parameter burn_per_block/],
     ['/v1/projection?burn_per_block=99999999999999999999', /burn_per_block must be at most/],
     ['/v1/projection?points=5000', /query parameter points must be <= 1000/],
+    ['/v1/listings?limit=0', /query parameter limit must be >= 1/],
+    ['/v1/purchases?limit=1001', /query parameter limit must be <= 1000/],
+    ['/v1/listings?cursor=zzz', /cursor is not in the expected form/],
+    ['/v1/pools?cursor=-1', /cursor is not a position/],
   ])('GET %s -> 400 {code, message}', async (path, message) => {
     const reply = await app.inject({ method: 'GET', url: path });
     expect(reply.statusCode).toBe(400);
@@ -212,6 +237,15 @@ describe('HTTP API (SPEC 6)', () => {
     expect((await api(base, `/v1/purchases/${randomUUID()}`)).body).toMatchObject({ code: 'UnknownPurchase' });
     expect((await api(base, `/v1/listings/${randomUUID()}`)).status).toBe(404);
     expect((await app.inject({ method: 'GET', url: '/v1/listings?status=bogus' })).statusCode).toBe(400);
+    // Lists are pages: a second listing, then pages of one follow x-next-cursor newest first.
+    await include(devKey, { type: 'create-listing', title: 'Second pack', price: 5n, quantity: 1n });
+    const firstPage = await fetch(`${base}/v1/listings?limit=1&seller=${devKey.walletId}`);
+    expect(((await firstPage.json()) as Json[]).map((l) => l.title)).toEqual(['Second pack']);
+    const next = firstPage.headers.get('x-next-cursor')!;
+    const secondPage = await fetch(`${base}/v1/listings?limit=1&seller=${devKey.walletId}&cursor=${next}`);
+    expect(((await secondPage.json()) as Json[]).map((l) => l.title)).toEqual(['Sticker pack']);
+    expect(secondPage.headers.get('x-next-cursor')).toBeNull();
+    expect((await fetch(`${base}/v1/pools?limit=1`)).headers.get('x-next-cursor')).toBeNull();
     expect((await api(base, '/v1/relays')).body).toEqual([]);
     expect((await api(base, '/v1/evidence')).body).toEqual([]);
   });
@@ -236,9 +270,13 @@ describe('HTTP API (SPEC 6)', () => {
       const [method, path] = entry.split(' ') as [string, string];
       expect(app.hasRoute({ method: method.toUpperCase() as 'GET', url: path.replace(/\{(\w+)\}/g, ':$1').replace(/:path$/, '*') }), entry).toBe(true);
     }
-    expect(doc.paths['/v1/history/mints']!.get!.parameters.map((p) => p.name)).toEqual(['limit', 'reason', 'before_height']);
+    expect(doc.paths['/v1/history/mints']!.get!.parameters.map((p) => p.name)).toEqual(['limit', 'reason', 'before_height', 'account', 'cursor']);
     expect(doc.paths['/v1/accounts/{id}']!.get!.parameters).toEqual([expect.objectContaining({ name: 'id', in: 'path', required: true })]);
     expect(doc.paths['/v1/stats']!.get!.responses['200']).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/Stats' } } } });
     for (const name of ['Stats', 'Account', 'Pool', 'Allocation', 'Schedule', 'Block', 'TxStatus', 'Projection', 'Error']) expect(doc.components.schemas).toHaveProperty(name);
+    // The limits are documented: in the description, and as 429/503 answers of every route.
+    expect((doc as unknown as { info: { description: string } }).info.description).toMatch(/20 requests\/s \(burst 40\).*x-next-cursor/);
+    for (const ops of Object.values(doc.paths)) for (const op of Object.values(ops)) expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['429', '503']));
+    expect(doc.paths['/v1/listings']!.get!.parameters.map((p) => p.name)).toEqual(['status', 'seller', 'limit', 'cursor']);
   });
 });

@@ -7,6 +7,7 @@
  */
 import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import { type Logger, pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/node/config.ts';
 import { createLogger } from '../../../src/node/logger.ts';
@@ -26,8 +27,8 @@ afterAll(async () => {
   writeReport('api-host', report);
 });
 
-async function devNode(settings: Record<string, unknown>): Promise<{ node: DchatNode; port: number }> {
-  const node = await DchatNode.init(loadConfig({ dev: true, data_dir: tempDir('dchat-apihost-'), api_port: 0, log_level: 'silent', ...settings }), { logger: createLogger('silent', false) });
+async function devNode(settings: Record<string, unknown>, logger: Logger = createLogger('silent', false)): Promise<{ node: DchatNode; port: number }> {
+  const node = await DchatNode.init(loadConfig({ dev: true, data_dir: tempDir('dchat-apihost-'), api_port: 0, log_level: 'silent', ...settings }), { logger });
   nodes.push(node);
   return { node, port: Number(new URL(node.apiUrl).port) };
 }
@@ -58,11 +59,25 @@ describe('the API listens on loopback unless configured', () => {
     report.defaultConfig = { apiHost: node.config.apiHost, loopback: 'answered', [external!]: outcome };
   });
 
-  it.skipIf(external === null)('api_host 0.0.0.0: the non-loopback address is answered', async () => {
-    const { port } = await devNode({ api_host: '0.0.0.0' });
+  it.skipIf(external === null)('api_host 0.0.0.0: the non-loopback address is answered, with a warning at start; /v1/dev/* only over loopback', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => lines.push(line) });
+    const { port } = await devNode({ api_host: '0.0.0.0' }, logger);
+    expect(lines.map((l) => JSON.parse(l) as { level: number; msg: string })).toContainEqual(expect.objectContaining({ level: 40, msg: expect.stringMatching(/listens beyond loopback/) }));
     expect(await tcp(external!, port)).toBe('connected');
     const reply = await http(`http://${external}:${port}`, '/v1/node');
     expect(reply.status).toBe(200);
-    report.openConfig = { apiHost: '0.0.0.0', [external!]: reply.status };
+    const remote = await http(`http://${external}:${port}`, '/v1/dev/produce-block', { method: 'POST' });
+    expect(remote.status).toBe(403);
+    expect(remote.body).toMatchObject({ code: 'LoopbackOnly' });
+    const local = await http(`http://127.0.0.1:${port}`, '/v1/dev/produce-block', { method: 'POST' });
+    expect(local.status).toBe(200);
+    report.openConfig = { apiHost: '0.0.0.0', [external!]: reply.status, devRouteRemote: remote.status, devRouteLoopback: local.status, warned: true };
+  });
+
+  it('the default loopback API starts without that warning', async () => {
+    const lines: string[] = [];
+    await devNode({}, pino({ level: 'warn' }, { write: (line: string) => lines.push(line) }));
+    expect(lines.filter((l) => l.includes('beyond loopback'))).toEqual([]);
   });
 });

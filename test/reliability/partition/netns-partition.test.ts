@@ -42,7 +42,7 @@ beforeAll(async () => {
   const topo = topology;
   net = await ProcessNet.create({
     nodes: 4, blockTimeMs: BigInt(BLOCK_MS), prefix: 'dchat-netns-',
-    address: (i) => ({ apiHost: topo.nodes[i]!.apiHost, apiPort: 7545, p2pHost: topo.nodes[i]!.p2pHost, p2pPort: 7600 }),
+    address: (i) => ({ apiHost: topo.nodes[i]!.apiHost, apiPort: 7545, p2pHost: topo.nodes[i]!.p2pHost, p2pPort: 7600, apiClients: [topo.nodes[i]!.apiClient] }),
     wrap: (i, command) => topo.wrap(i, command),
   });
   for (let i = 0; i < 4; i++) net.start(i);

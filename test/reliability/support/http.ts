@@ -191,7 +191,7 @@ export async function supplyAt(base: string, accounts: readonly string[], timeou
     const before = await nodeInfo(base);
     const [stats, pools, ...replies] = await Promise.all([
       http<Json>(base, '/v1/stats'),
-      http<Json[]>(base, '/v1/pools'),
+      http<Json[]>(base, '/v1/pools?limit=1000'),
       ...accounts.map((id) => http<Json>(base, `/v1/accounts/${id}`)),
     ]);
     const after = await nodeInfo(base);

@@ -50,6 +50,8 @@ export interface NodeNet {
   readonly p2pHost: string;
   /** Its API address, reachable from the test's (host) namespace at all times. */
   readonly apiHost: string;
+  /** The host's end of the management link: where the test's API requests come from. */
+  readonly apiClient: string;
 }
 
 export class NetnsTopology {
@@ -70,7 +72,7 @@ export class NetnsTopology {
   static async create(count: number, left: number): Promise<NetnsTopology> {
     const id = String(process.pid % 100_000);
     const apiNet = `10.${200 + (process.pid % 50)}`;
-    const nodes = Array.from({ length: count }, (_, i): NodeNet => ({ ns: `dchat-${id}-n${i}`, p2pHost: `10.77.0.${10 + i}`, apiHost: `${apiNet}.${i}.2` }));
+    const nodes = Array.from({ length: count }, (_, i): NodeNet => ({ ns: `dchat-${id}-n${i}`, p2pHost: `10.77.0.${10 + i}`, apiHost: `${apiNet}.${i}.2`, apiClient: `${apiNet}.${i}.1` }));
     const hostLinks = nodes.map((_, i) => `dcm${id}x${i}`);
     const topology = new NetnsTopology(id, nodes, hostLinks);
     // Leftovers of an earlier run with the same id (one killed before its cleanup) go first.

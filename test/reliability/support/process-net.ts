@@ -6,11 +6,12 @@
  * `<dir>/node<i>.log` (appended across restarts), kept when a test fails.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { type WriteStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { type WriteStream, createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestnetLayout, writeTestnet } from '../../../src/cli/testnet.ts';
+import { DEFAULT_API_LIMITS } from '../../../src/node/api/limits.ts';
 import type { ChainParams } from '../../../src/tokenomics/index.ts';
 import { PROJECT_ROOT } from './report.ts';
 
@@ -23,6 +24,11 @@ export interface NodeAddress {
   /** Address the p2p port listens on and peers dial. */
   readonly p2pHost: string;
   readonly p2pPort: number;
+  /**
+   * Addresses the test reaches the API from, other than loopback: exempt from the node's
+   * per-client API limits (config api.exempt_clients), as the operator's own tools on loopback are.
+   */
+  readonly apiClients?: readonly string[];
 }
 
 export interface ProcessNetOptions {
@@ -75,6 +81,11 @@ export class ProcessNet {
   }
 
   static async create(options: ProcessNetOptions): Promise<ProcessNet> {
+    const exemptConfig = (dir: string, i: number, clients: readonly string[]): string => {
+      const file = join(dir, `node-${i}-api.json`);
+      writeFileSync(file, JSON.stringify({ api: { exempt_clients: [...DEFAULT_API_LIMITS.exemptClients, ...clients] } }));
+      return file;
+    };
     const dir = mkdtempSync(join(tmpdir(), options.prefix ?? 'dchat-procnet-'));
     const layout = await writeTestnet({
       dir, nodes: options.nodes, blockTimeMs: options.blockTimeMs, genesisTimeMs: BigInt(Date.now()), baseApiPort: 0, baseP2pPort: 0, params: options.params ?? {},
@@ -95,6 +106,7 @@ export class ProcessNet {
         '--p2p-host', address.p2pHost,
         '--p2p-port', String(address.p2pPort),
         '--log-level', options.logLevel ?? 'info',
+        ...(address.apiClients === undefined ? [] : ['--config', exemptConfig(dir, i, address.apiClients)]),
         ...(bootstrap.length > 0 ? ['--bootstrap', ...bootstrap] : []),
       ];
       return { index: i, address, args, url: `http://${address.apiHost}:${address.apiPort}`, proc: null, starts: 0 };

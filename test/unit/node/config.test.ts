@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_API_LIMITS } from '../../../src/node/api/limits.ts';
 import { loadConfig } from '../../../src/node/config.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dchat-config-'));
@@ -47,5 +48,14 @@ describe('node config layers', () => {
     expect(loadConfig({}, {}).p2pSharedAddressBanThreshold).toBe(3);
     expect(loadConfig({ p2p_shared_address_ban_threshold: 1 }, {}).p2pSharedAddressBanThreshold).toBe(1);
     expect(refusal(() => loadConfig({ p2p_shared_address_ban_threshold: 0 }, {}))).toMatch(/p2p_shared_address_ban_threshold/);
+  });
+
+  it('api limits: public-node defaults from config/default.json, each overridable, bad ones named', () => {
+    expect(loadConfig({}, {}).api).toEqual(DEFAULT_API_LIMITS);
+    const api = loadConfig({ api: { client_rate_per_second: 5, max_connections: '64', exempt_clients: [] } }, {}).api;
+    expect(api).toEqual({ ...DEFAULT_API_LIMITS, clientRatePerSecond: 5, maxConnections: 64, exemptClients: [] });
+    expect(refusal(() => loadConfig({ api: { max_in_flight: 0 } }, {}))).toMatch(/api\.max_in_flight/);
+    expect(refusal(() => loadConfig({ api: { exempt_clients: '127.0.0.1' } }, {}))).toMatch(/api\.exempt_clients/);
+    expect(refusal(() => loadConfig({ api: { headers_timeout_ms: 40_000 } }, {}))).toMatch(/api\.headers_timeout_ms: must be at most api\.request_timeout_ms/);
   });
 });

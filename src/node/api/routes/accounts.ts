@@ -6,17 +6,17 @@ import {
   SYSTEM_ACCOUNT_IDS,
   type SystemAccountName,
   accountKey,
-  walletIdFromPublicKey,
 } from '../../../tokenomics/index.ts';
 import { accountJson } from '../json.ts';
 import { params, ref } from '../schemas.ts';
 import type { RouteModule } from './route.ts';
 
-/** The nonce a new transaction must carry: the committed one plus this wallet's pending transactions. */
+/**
+ * The nonce a new transaction must carry: the committed one plus this wallet's pending
+ * transactions, counted by the mempool (a walk over the mempool cost each request up to its 50,000 txs).
+ */
 function nextNonce(chain: Chain, id: string, committed: bigint): bigint {
-  let pending = 0n;
-  for (const tx of chain.mempool.pending()) if (walletIdFromPublicKey(tx.tx.signer) === id) pending += 1n;
-  return committed + pending;
+  return committed + BigInt(chain.mempool.pendingOf(id));
 }
 
 export const accountRoutes: RouteModule = (app, { chain }) => {

@@ -1,14 +1,14 @@
 /**
  * The user marketplace and staking views (SPEC 4.5, 4.6): listings, purchases and their escrow,
- * registered relays, and the equivocation evidence the chain keeps (SPEC 3.4).
+ * registered relays, and the equivocation evidence the chain keeps (SPEC 3.4). Every list is a
+ * page (paging.ts): listings and purchases come from the API's collection index, newest first,
+ * never from a walk over the state.
  */
 import {
   type ChainParams,
-  LISTING_PREFIX,
   type Listing,
   META_PARAMS,
   META_RELAYS,
-  PURCHASE_PREFIX,
   type Account,
   type Purchase,
   type Uuid,
@@ -18,48 +18,53 @@ import {
 } from '../../../tokenomics/index.ts';
 import { ApiError } from '../errors.ts';
 import { plain } from '../json.ts';
+import { listPage, withNext } from '../paging.ts';
 import { listOf, params, query, ref } from '../schemas.ts';
 import type { RouteModule } from './route.ts';
 
-/** Newest first, then by id, so pages are stable. */
-const newestFirst = <T extends { createdHeight: bigint; id: string }>(a: T, b: T): number =>
-  a.createdHeight === b.createdHeight ? (a.id < b.id ? -1 : 1) : a.createdHeight > b.createdHeight ? -1 : 1;
+interface Page {
+  limit: number;
+  cursor?: string;
+}
 
 export const marketplaceRoutes: RouteModule = (app, { chain }) => {
-  const all = <T>(prefix: string): T[] => chain.state.keysWithPrefix(prefix).map((key) => chain.state.get(key) as T);
+  const { collections } = app;
 
-  app.get<{ Querystring: { status?: string; seller?: string } }>('/v1/listings', {
+  app.get<{ Querystring: Page & { status?: string; seller?: string } }>('/v1/listings', {
     schema: { summary: 'Marketplace listings, newest first', tags: ['marketplace'], querystring: query.listings },
-    config: { openapi: { responses: { 200: listOf('Listing') } } },
-  }, async (req) => {
-    const { status, seller } = req.query;
-    return all<Listing>(LISTING_PREFIX)
-      .filter((l) => (status === undefined || l.status === status) && (seller === undefined || l.seller === seller.toLowerCase()))
-      .sort(newestFirst)
-      .map(plain);
+    config: { openapi: { responses: { 200: listOf('Listing'), 400: ref('Error') } } },
+  }, async (req, reply) => {
+    const { status, seller, limit, cursor } = req.query;
+    const page = collections.page('listing', seller === undefined ? 'all' : `seller:${seller.toLowerCase()}`, {
+      limit, ...(cursor === undefined ? {} : { cursor }), ...(status === undefined ? {} : { where: (l: Listing) => l.status === status }),
+    });
+    return withNext(reply, { items: page.items.map(plain), next: page.next });
   });
 
-  app.get<{ Params: { id: string } }>('/v1/listings/:id', {
-    schema: { summary: 'One listing with its purchases', tags: ['marketplace'], params: params.uuid },
+  app.get<{ Params: { id: string }; Querystring: Page }>('/v1/listings/:id', {
+    schema: { summary: 'One listing with its purchases (a page of them, newest first)', tags: ['marketplace'], params: params.uuid, querystring: query.listingPurchases },
     config: { openapi: { responses: { 200: { allOf: [ref('Listing'), { type: 'object', properties: { purchases: listOf('Purchase') } }] }, 404: ref('Error') } } },
-  }, async (req) => {
+  }, async (req, reply) => {
     const id = req.params.id.toLowerCase();
     const listing = chain.state.get(listingKey(id)) as Listing | undefined;
     if (listing === undefined) throw new ApiError('UnknownListing', `No listing ${id}.`);
-    const purchases = all<Purchase>(PURCHASE_PREFIX).filter((p) => p.listingId === id).sort(newestFirst);
-    return { ...(plain(listing) as object), purchases: purchases.map(plain) };
+    const { limit, cursor } = req.query;
+    const page = collections.page('purchase', `listing:${id}`, { limit, ...(cursor === undefined ? {} : { cursor }) });
+    return withNext(reply, { items: { ...(plain(listing) as object), purchases: page.items.map(plain) }, next: page.next });
   });
 
-  app.get<{ Querystring: { buyer?: string; seller?: string; status?: string } }>('/v1/purchases', {
+  app.get<{ Querystring: Page & { buyer?: string; seller?: string; status?: string } }>('/v1/purchases', {
     schema: { summary: 'Purchases, newest first, by buyer, seller or status', tags: ['marketplace'], querystring: query.purchases },
-    config: { openapi: { responses: { 200: listOf('Purchase') } } },
-  }, async (req) => {
-    const { buyer, seller, status } = req.query;
-    return all<Purchase>(PURCHASE_PREFIX)
-      .filter((p) => (buyer === undefined || p.buyer === buyer.toLowerCase()) && (seller === undefined || p.seller === seller.toLowerCase()))
-      .filter((p) => status === undefined || p.status === status)
-      .sort(newestFirst)
-      .map(plain);
+    config: { openapi: { responses: { 200: listOf('Purchase'), 400: ref('Error') } } },
+  }, async (req, reply) => {
+    const { status, limit, cursor } = req.query;
+    const buyer = req.query.buyer?.toLowerCase();
+    const seller = req.query.seller?.toLowerCase();
+    // The buyer's or the seller's group when one is given; the other filters are checked per item.
+    const group = buyer !== undefined ? `buyer:${buyer}` : seller !== undefined ? `seller:${seller}` : 'all';
+    const where = (p: Purchase): boolean => (seller === undefined || p.seller === seller) && (status === undefined || p.status === status);
+    const page = collections.page('purchase', group, { limit, where, ...(cursor === undefined ? {} : { cursor }) });
+    return withNext(reply, { items: page.items.map(plain), next: page.next });
   });
 
   app.get<{ Params: { id: string } }>('/v1/purchases/:id', {
@@ -72,20 +77,27 @@ export const marketplaceRoutes: RouteModule = (app, { chain }) => {
     return plain(purchase);
   });
 
-  app.get('/v1/relays', {
-    schema: { summary: 'Registered relays, in registration order, and whether they share relay payouts', tags: ['staking'] },
-    config: { openapi: { responses: { 200: listOf('Relay') } } },
-  }, async () => {
+  app.get<{ Querystring: Page }>('/v1/relays', {
+    schema: { summary: 'Registered relays, in registration order, and whether they share relay payouts', tags: ['staking'], querystring: query.relays },
+    config: { openapi: { responses: { 200: listOf('Relay'), 400: ref('Error') } } },
+  }, async (req, reply) => {
     const minStake = (chain.state.get(META_PARAMS) as ChainParams).relayMinStake;
     const relays = (chain.state.get(META_RELAYS) as readonly Uuid[] | undefined) ?? [];
-    return relays.map((id) => {
-      const staked = (chain.state.get(accountKey(id)) as Account | undefined)?.staked ?? 0n;
-      return plain({ id, staked, eligible: staked >= minStake });
+    const page = listPage(relays, req.query.limit, req.query.cursor);
+    return withNext(reply, {
+      items: page.items.map((id) => {
+        const staked = (chain.state.get(accountKey(id)) as Account | undefined)?.staked ?? 0n;
+        return plain({ id, staked, eligible: staked >= minStake });
+      }),
+      next: page.next,
     });
   });
 
-  app.get('/v1/evidence', {
-    schema: { summary: 'Equivocations seen: two headers signed by one validator for one slot', tags: ['node'] },
-    config: { openapi: { responses: { 200: listOf('Equivocation') } } },
-  }, async () => chain.evidence().map(plain));
+  app.get<{ Querystring: Page }>('/v1/evidence', {
+    schema: { summary: 'Equivocations seen: two headers signed by one validator for one slot', tags: ['node'], querystring: query.evidence },
+    config: { openapi: { responses: { 200: listOf('Equivocation'), 400: ref('Error') } } },
+  }, async (req, reply) => {
+    const page = listPage(chain.evidence(), req.query.limit, req.query.cursor);
+    return withNext(reply, { items: page.items.map(plain), next: page.next });
+  });
 };

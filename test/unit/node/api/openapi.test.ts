@@ -25,7 +25,7 @@ describe('OpenAPI document', () => {
       responses: { 200: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Pool' } } } } },
     });
     expect((doc.paths['/v1/history/mints']!.get!.parameters as { name: string; required: boolean }[]).map((p) => [p.name, p.required])).toEqual([
-      ['limit', false], ['reason', false], ['before_height', false],
+      ['limit', false], ['reason', false], ['before_height', false], ['account', false], ['cursor', false],
     ]);
     expect(doc.paths['/metrics']!.get).toMatchObject({ summary: 'GET /metrics', responses: { 200: { description: 'OK' } } });
     await app.close();
