@@ -22,6 +22,8 @@ export const ChainErrorCode = {
   KnownBlock: 'KnownBlock',
   BelowFinality: 'BelowFinality',
   Equivocation: 'Equivocation',
+  /** The system steps of the next block fail on this node's state (this node's own bug): production halts. */
+  BlockStepsFailed: 'BlockStepsFailed',
 } as const;
 
 export type ChainErrorCode = (typeof ChainErrorCode)[keyof typeof ChainErrorCode];

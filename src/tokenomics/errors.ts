@@ -29,6 +29,8 @@ export const ErrorCode = {
   InvalidGenesis: 'InvalidGenesis',
   InvariantViolation: 'InvariantViolation',
   InvalidBlock: 'InvalidBlock',
+  /** A transaction failed with an error that is not a token rule (e.g. a RangeError): it is refused, never fatal. */
+  TxFailed: 'TxFailed',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
