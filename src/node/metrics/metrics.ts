@@ -32,6 +32,10 @@ export interface NodeMetrics {
   readonly totalSupply: Gauge;
   readonly mintedInBlocks: Counter<'reason'>;
   readonly burnedInBlocks: Counter<'reason'>;
+  /** Own slots that ended without this validator's block (the producer counts them). */
+  readonly missedOwnSlots: Counter;
+  /** Block productions that failed in a row (0 after a produced block). */
+  readonly failedProductions: Gauge;
   /** For the network: the number of connected peers. */
   setPeers(count: number): void;
   /** Registers a function run before every scrape (figures cheaper to read than to track). */
@@ -86,6 +90,8 @@ export function createMetrics(options: MetricsOptions = {}): NodeMetrics {
     totalSupply: new Gauge({ name: 'dchat_total_supply', help: 'total_minted - total_burned.', registers }),
     mintedInBlocks: new Counter({ name: 'dchat_minted_tokens_total', help: 'Tokens minted in blocks committed since the node started, by reason.', labelNames: ['reason'], registers }),
     burnedInBlocks: new Counter({ name: 'dchat_burned_tokens_total', help: 'Tokens burned in blocks committed since the node started, by reason.', labelNames: ['reason'], registers }),
+    missedOwnSlots: new Counter({ name: 'dchat_missed_own_slots_total', help: "Own slots that ended without this validator's block (production failed).", registers }),
+    failedProductions: new Gauge({ name: 'dchat_failed_productions', help: 'Block productions that failed in a row; 0 after a produced block.', registers }),
     setPeers: (count) => peers.set(count),
     onScrape(collect) {
       collectors.add(collect);
