@@ -6,6 +6,7 @@
  *   node scripts/reliability/run.ts crash     [--iterations N] [--block-ms MS] [--seed S]
  *   node scripts/reliability/run.ts fuzz      [--cases N] [--seed S|random]
  *   node scripts/reliability/run.ts partition [--rounds N] [--blocks N]
+ *   node scripts/reliability/run.ts unbonding [--entries N] [--block-txs N]
  *
  * Each sets the suite's environment (DCHAT_CRASH_ITERATIONS, DCHAT_FUZZ_CASES, ...; the same
  * variables work when set directly), runs its test files with vitest, then prints the figures the
@@ -47,6 +48,13 @@ const SUITES: Record<string, Suite> = {
     flags: { '--rounds': 'DCHAT_PARTITION_ROUNDS', '--blocks': 'DCHAT_PARTITION_BLOCKS' },
     defaults: { DCHAT_PARTITION_ROUNDS: '3', DCHAT_PARTITION_BLOCKS: '5' },
     reports: ['partition-netns'],
+  },
+  unbonding: {
+    // Issue 12: one wallet's one-token unstakes in blocks of max_block_txs must not halt the chain.
+    files: ['test/reliability/hardening/unbonding-attack.test.ts'],
+    flags: { '--entries': 'DCHAT_UNBONDING_ENTRIES', '--block-txs': 'DCHAT_UNBONDING_BLOCK_TXS' },
+    defaults: { DCHAT_UNBONDING_ENTRIES: '130000' },
+    reports: ['unbonding-attack'],
   },
 };
 
