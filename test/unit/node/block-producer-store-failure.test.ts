@@ -17,16 +17,18 @@ import { BlockProducer, STUCK_AFTER_MISSED_SLOTS } from '../../../src/node/block
 import type { NodeKey } from '../../../src/node/key-files.ts';
 import { createMetrics } from '../../../src/node/metrics/metrics.ts';
 import type { SlotClock } from '../../../src/node/slot-clock.ts';
-import { VALIDATORS, testGenesisConfig } from '../chain/chain-fixture.ts';
+import { DEV, USER, VALIDATORS, signed, testGenesisConfig } from '../chain/chain-fixture.ts';
 import { waitFor } from '../../integration/node-client.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dchat-producer-'));
+const dir2 = mkdtempSync(join(tmpdir(), 'dchat-producer-retry-'));
 const lines: { level: number; msg: string }[] = [];
 const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg: string }) });
 const ERROR = 50;
 
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
+  rmSync(dir2, { recursive: true, force: true });
 });
 
 describe('block producer under a persistently failing store', () => {
@@ -78,6 +80,22 @@ describe('block producer under a persistently failing store', () => {
     expect(await counter()).toBe(slots);
     expect(lines.some((l) => l.msg === 'block production recovered')).toBe(true);
     producer.stop();
+    await chain.close();
+    await store.close();
+  });
+
+  it('a block whose commit failed never left the node: the retry in the same slot may hold other txs', async () => {
+    const store = await ChainStore.open(dir2);
+    const chain = await Chain.open({ store, genesis: testGenesisConfig(1), logger: logger.child({ module: 'chain' }), verifyThreads: 0 });
+    const v = VALIDATORS[0]!;
+    const key = { publicKey: v.hex, secretKey: v.secretKey };
+    vi.spyOn(store, 'commitBlock').mockRejectedValueOnce(storeFailure('commit block 1', new Error('IO error')));
+    await expect(chain.produce(1n, key)).rejects.toMatchObject({ code: 'StoreCorrupt' });
+    const tx = signed(DEV, 0n, { type: 'transfer', to: USER.wallet, amount: 1_000n });
+    await chain.submitTx(tx.bytes);
+    const block = await chain.produce(1n, key);
+    expect(block.txs.map((t) => t.hash)).toEqual([tx.hash]);
+    expect(chain.evidence()).toHaveLength(0);
     await chain.close();
     await store.close();
   });
