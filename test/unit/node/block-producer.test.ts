@@ -7,6 +7,7 @@ import type { Chain } from '../../../src/chain/chain.ts';
 import { BlockProducer } from '../../../src/node/block-producer.ts';
 import { createLogger } from '../../../src/node/logger.ts';
 import type { NodeKey } from '../../../src/node/key-files.ts';
+import { ChainError, ChainErrorCode } from '../../../src/chain/errors.ts';
 import { ErrorCode, TokenError } from '../../../src/tokenomics/index.ts';
 
 const key = { publicKeyHex: 'aa'.repeat(32), secretKey: new Uint8Array(32) } as unknown as NodeKey;
@@ -41,7 +42,22 @@ describe('block producer', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(calls).toBe(1);
     expect(producer.haltReason).toMatch(/total_supply == sum of holdings/);
+    expect(producer.halt).toMatchObject({ kind: 'invariant', permanent: true, sinceSlot: 2n, failedProductions: 1 });
     producer.stop();
+  });
+
+  it('halts for good when the next block\'s system steps fail (this node\'s own bug), with the reason', async () => {
+    let calls = 0;
+    const chain = stubChain(async () => {
+      calls++;
+      throw new ChainError(ChainErrorCode.BlockStepsFailed, 'The system steps of block 1 fail on this node\'s state, so no block can be built: RangeError: x');
+    });
+    const producer = new BlockProducer(chain, clock(0n), key, createLogger('silent', false));
+    producer.start();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(calls).toBe(1);
+    expect(producer.halt).toMatchObject({ kind: 'steps', permanent: true });
+    expect(producer.haltReason).toMatch(/no block can be built/);
   });
 
   it('keeps producing after an ordinary failure, pausing between attempts (no busy loop)', async () => {
