@@ -49,7 +49,7 @@ function attackGenesis() {
 }
 
 describe('the unbonding attack (issue 12, items 1, 2 and 6)', () => {
-  it(`${ENTRIES} one-token unstakes from one wallet do not halt the chain`, { timeout: 3_600_000 }, async () => {
+  it(`${ENTRIES} one-token unstakes from one wallet do not halt the chain`, { timeout: 14_400_000 }, async () => {
     const store = await ChainStore.open(dir);
     const chain = await Chain.open({
       store, genesis: attackGenesis(), logger: createLogger('silent', false), verifyThreads: 0,
