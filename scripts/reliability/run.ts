@@ -8,6 +8,7 @@
  *   node scripts/reliability/run.ts partition [--rounds N] [--blocks N]
  *   node scripts/reliability/run.ts flood     [--txs N]
  *   node scripts/reliability/run.ts hardening [--clients N] [--seconds N] [--block-ms MS] [--sockets N]
+ *   node scripts/reliability/run.ts unbonding [--entries N] [--block-txs N]
  *
  * Each sets the suite's environment (DCHAT_CRASH_ITERATIONS, DCHAT_FUZZ_CASES, ...; the same
  * variables work when set directly), runs its test files with vitest, then prints the figures the
@@ -63,6 +64,14 @@ const SUITES: Record<string, Suite> = {
     flags: { '--clients': 'DCHAT_API_LOAD_CLIENTS', '--seconds': 'DCHAT_API_LOAD_SECONDS', '--block-ms': 'DCHAT_API_LOAD_BLOCK_MS', '--sockets': 'DCHAT_HALF_OPEN_SOCKETS' },
     defaults: { DCHAT_API_LOAD_CLIENTS: '200', DCHAT_API_LOAD_SECONDS: '60', DCHAT_HALF_OPEN_SOCKETS: '1000' },
     reports: ['hardening-api-load', 'hardening-half-open'],
+  },
+  unbonding: {
+    // Issue 12: one wallet's one-token unstakes in blocks of max_block_txs must not halt the chain.
+    files: ['test/reliability/hardening/unbonding-attack.test.ts'],
+    flags: { '--entries': 'DCHAT_UNBONDING_ENTRIES', '--block-txs': 'DCHAT_UNBONDING_BLOCK_TXS' },
+    // One unstake per block: the list grows by one entry a block (unstakes of a block share one).
+    defaults: { DCHAT_UNBONDING_ENTRIES: '20000', DCHAT_UNBONDING_BLOCK_TXS: '2' },
+    reports: ['unbonding-attack'],
   },
 };
 

@@ -380,7 +380,14 @@ export class Chain {
       this.recordDropped(produced.rejected);
       this.checkEquivocation(produced.block);
       this.mempool.remove(produced.rejected.map((r) => toHex(r.tx.hash)));
-      await this.commit(produced.block, produced.outcome, 'produced');
+      try {
+        await this.commit(produced.block, produced.outcome, 'produced');
+      } catch (err) {
+        // A block that never got committed never left this node: a retry in the same slot may sign
+        // another one (the mempool may have changed) without equivocating.
+        if (!bytesEqual(this.headBlock.hash, produced.block.hash)) this.slotSeen.delete(`${produced.block.header.slot}:${produced.block.header.proposer}`);
+        throw err;
+      }
       return produced.block;
     });
   }

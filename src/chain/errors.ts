@@ -26,6 +26,8 @@ export const ChainErrorCode = {
   CorruptKeyFile: 'CorruptKeyFile',
   /** A data dir or key file open to group/others that this user cannot tighten. */
   UnsafePermissions: 'UnsafePermissions',
+  /** The system steps of the next block fail on this node's state (this node's own bug): production halts. */
+  BlockStepsFailed: 'BlockStepsFailed',
 } as const;
 
 export type ChainErrorCode = (typeof ChainErrorCode)[keyof typeof ChainErrorCode];

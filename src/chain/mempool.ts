@@ -1,7 +1,9 @@
 /**
  * The mempool (SPEC 5). A transaction is accepted only if it applies, in arrival order, on top of
  * the head state and every transaction accepted before it: the same checks a block will make
- * (nonce, balance, authority, ...), run on a scratch block that is never committed. It is bounded
+ * (nonce, balance, authority, ...), run on a scratch block that is never committed; applyTx also
+ * checks the block invariants on the tx's own writes, so a tx whose block could not be finished is
+ * refused here (issue 12), at O(its writes), never by re-checking the whole mempool. It is bounded
  * in total and per sender (MempoolFull). On a new head, the remaining transactions are re-applied
  * on the new state and those that no longer fit are dropped with their reason.
  */

@@ -2,32 +2,77 @@
  * Produces this node's blocks. The next block is timed from the head and the slot clock (never
  * from setInterval, so delays do not accumulate): the next slot after the head that belongs to our
  * validator key, started at that slot's start time.
+ *
+ * A failed production is tried again within its slot (a store hiccup should not cost the block);
+ * a slot that ends without our block is a missed slot: counted, and logged once at error level.
+ * A node that keeps failing, or that halted for good (a broken invariant, system steps that fail),
+ * says so in `halt` (issue 12: "a node that cannot produce says so").
  */
 import type { Logger } from 'pino';
 import type { Chain } from '../chain/chain.ts';
 import { proposerFor } from '../chain/poa.ts';
 import { ChainError, ChainErrorCode } from '../chain/errors.ts';
 import type { Block } from '../chain/codec/block.ts';
+import { ErrorCode, describeFailure, isTokenError } from '../tokenomics/index.ts';
 import type { NodeKey } from './key-files.ts';
 import type { SlotClock } from './slot-clock.ts';
 
 const RETRY_AFTER_FAILURE_MS = 250;
+/** Own slots missed in a row after which the node reports itself stuck (it keeps trying). */
+export const STUCK_AFTER_MISSED_SLOTS = 3;
+
+/**
+ * Why production is stopped or stuck: `invariant` and `steps` (the next block's system steps
+ * fail on this state) stop it for good; `store` and `production` are failures that keep repeating.
+ */
+export type HaltKind = 'invariant' | 'steps' | 'store' | 'production';
+
+export interface ProducerHalt {
+  readonly kind: HaltKind;
+  readonly reason: string;
+  /** Whether production stopped for good (it resumes by itself from a `store`/`production` halt). */
+  readonly permanent: boolean;
+  /** Wall time (the slot clock's) of the first failure of this run of failures. */
+  readonly sinceMs: bigint;
+  /** The first own slot of this run that failed. */
+  readonly sinceSlot: bigint;
+  readonly missedSlots: number;
+  readonly failedProductions: number;
+}
+
+/** The two figures of issue 12 (NodeMetrics has them; a test may pass its own). */
+export interface ProducerMetrics {
+  readonly missedOwnSlots: { inc(): void };
+  readonly failedProductions: { set(value: number): void };
+}
+
+interface FailureRun {
+  readonly sinceMs: bigint;
+  readonly sinceSlot: bigint;
+  missedSlots: number;
+  failedProductions: number;
+  last: unknown;
+}
 
 export class BlockProducer {
   private readonly chain: Chain;
   private readonly clock: SlotClock;
   private readonly key: NodeKey;
   private readonly logger: Logger;
+  private readonly metrics: ProducerMetrics | null;
   private timer: NodeJS.Timeout | null = null;
   private running = false;
-  /** Set when an invariant broke: production stops for good, with the reason logged. */
-  private halted: string | null = null;
+  /** Set when production stopped for good, with the reason logged. */
+  private fatal: ProducerHalt | null = null;
+  /** The failures since the last block this node produced (null when the last attempt succeeded). */
+  private failures: FailureRun | null = null;
 
-  constructor(chain: Chain, clock: SlotClock, key: NodeKey, logger: Logger) {
+  constructor(chain: Chain, clock: SlotClock, key: NodeKey, logger: Logger, metrics: ProducerMetrics | null = null) {
     this.chain = chain;
     this.clock = clock;
     this.key = key;
     this.logger = logger;
+    this.metrics = metrics;
   }
 
   start(): void {
@@ -42,7 +87,16 @@ export class BlockProducer {
   }
 
   get haltReason(): string | null {
-    return this.halted;
+    return this.halt?.reason ?? null;
+  }
+
+  /** Production stopped for good, or stuck for STUCK_AFTER_MISSED_SLOTS own slots in a row; else null. */
+  get halt(): ProducerHalt | null {
+    if (this.fatal !== null) return this.fatal;
+    const run = this.failures;
+    if (run === null || run.missedSlots < STUCK_AFTER_MISSED_SLOTS) return null;
+    const { kind, reason } = classify(run.last);
+    return { kind, reason, permanent: false, sinceMs: run.sinceMs, sinceSlot: run.sinceSlot, missedSlots: run.missedSlots, failedProductions: run.failedProductions };
   }
 
   /** The next slot, after the head and not before now, whose proposer is our key (searching one round). */
@@ -65,7 +119,7 @@ export class BlockProducer {
   }
 
   private schedule(): void {
-    if (!this.running || this.halted !== null) return;
+    if (!this.running || this.fatal !== null) return;
     const slot = this.nextOwnSlot();
     if (slot === null) {
       // Not a validator of this chain (any more): look again next slot.
@@ -81,25 +135,65 @@ export class BlockProducer {
     try {
       // The head may have moved past this slot meanwhile (dev produce-block); then just reschedule.
       if (slot > this.chain.head.header.slot) await this.produce(slot);
-    } catch (err) {
-      this.logger.error({ err, slot: String(slot) }, 'block production failed');
-      // A failing store must not turn into a busy loop: try again after a pause.
-      if (this.running) this.timer = setTimeout(() => this.schedule(), RETRY_AFTER_FAILURE_MS);
-      return;
+    } catch {
+      if (!this.running || this.fatal !== null) return;
+      if (this.clock.currentSlot() <= slot) {
+        // Still our slot: try again after a pause (a failing store must not turn into a busy loop).
+        this.timer = setTimeout(() => void this.produceScheduled(slot), RETRY_AFTER_FAILURE_MS);
+        return;
+      }
+      this.missed(slot);
     }
     this.schedule();
   }
 
   private async produce(slot: bigint): Promise<Block> {
+    let block: Block;
     try {
-      return await this.chain.produce(slot, { publicKey: this.key.publicKeyHex, secretKey: this.key.secretKey });
+      block = await this.chain.produce(slot, { publicKey: this.key.publicKeyHex, secretKey: this.key.secretKey });
     } catch (err) {
-      if ((err as { code?: string }).code === 'InvariantViolation') {
-        this.halted = (err as Error).message;
-        this.logger.fatal({ err }, 'INVARIANT BROKEN: block production halted on this node');
-        this.stop();
-      }
+      this.failed(slot, err);
       throw err;
     }
+    if (this.failures !== null) {
+      this.logger.info({ slot: String(slot), missedSlots: this.failures.missedSlots, failedProductions: this.failures.failedProductions }, 'block production recovered');
+    }
+    this.failures = null;
+    this.metrics?.failedProductions.set(0);
+    return block;
   }
+
+  private failed(slot: bigint, err: unknown): void {
+    const run = (this.failures ??= { sinceMs: this.clock.nowMs(), sinceSlot: slot, missedSlots: 0, failedProductions: 0, last: err });
+    run.failedProductions++;
+    run.last = err;
+    this.metrics?.failedProductions.set(run.failedProductions);
+    const { kind, reason } = classify(err);
+    if (kind !== 'invariant' && kind !== 'steps') {
+      this.logger.debug({ err, slot: String(slot) }, 'block production failed; trying again');
+      return;
+    }
+    this.fatal = { kind, reason, permanent: true, sinceMs: run.sinceMs, sinceSlot: run.sinceSlot, missedSlots: run.missedSlots, failedProductions: run.failedProductions };
+    this.logger.fatal({ err }, kind === 'invariant' ? 'INVARIANT BROKEN: block production halted on this node' : 'BLOCK STEPS FAIL: block production halted on this node');
+    this.stop();
+  }
+
+  /** One own slot ended without our block: one error line and one count per slot. */
+  private missed(slot: bigint): void {
+    const run = this.failures!;
+    run.missedSlots++;
+    this.metrics?.missedOwnSlots.inc();
+    this.logger.error(
+      { err: run.last, slot: String(slot), missedSlots: run.missedSlots, failedProductions: run.failedProductions },
+      'missed own slot: block production failed',
+    );
+  }
+}
+
+function classify(err: unknown): { kind: HaltKind; reason: string } {
+  const reason = err instanceof Error ? err.message : describeFailure(err);
+  if (isTokenError(err, ErrorCode.InvariantViolation)) return { kind: 'invariant', reason };
+  if (err instanceof ChainError && err.code === ChainErrorCode.BlockStepsFailed) return { kind: 'steps', reason };
+  if (err instanceof ChainError && err.code === ChainErrorCode.StoreCorrupt) return { kind: 'store', reason };
+  return { kind: 'production', reason };
 }

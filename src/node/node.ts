@@ -112,9 +112,9 @@ export class DchatNode {
     }
     const clock = overrides.clock?.(genesis) ?? systemSlotClock(genesis.params);
     const isValidator = validatorKey !== null && chain.validators().some((v) => v.publicKey === validatorKey.publicKeyHex);
-    const producer = isValidator ? new BlockProducer(chain, clock, validatorKey!, logger.child({ module: 'producer' })) : null;
     // Metrics and the dashboard feed subscribe to the chain before the producer starts: no block is missed.
     const metrics = createMetrics({ processMetrics: true });
+    const producer = isValidator ? new BlockProducer(chain, clock, validatorKey!, logger.child({ module: 'producer' }), metrics) : null;
     const stopMetrics = watchChain(metrics, { chain, nowMs: () => clock.nowMs() });
     const dashboard = new DashboardFeed(chain, logger.child({ module: 'dashboard' }));
     dashboard.start();
@@ -177,6 +177,7 @@ export class DchatNode {
       blockTimeMs: this.chain.params.blockTimeMs,
       mempoolSize: this.chain.mempool.size,
       halted: this.producer?.haltReason ?? null,
+      haltedDetail: this.producer?.halt ?? null,
       peerId: this.network?.peerId ?? null,
       p2pAddresses: this.network?.multiaddrs() ?? [],
       ...(this.dev === null ? {} : { devWallet: this.dev.devWalletId }),

@@ -58,11 +58,22 @@ export class BlockExecution {
     return this.ledger.position;
   }
 
-  /** Applies one transaction; on any error it leaves the block exactly as it was and rethrows. */
+  /**
+   * Applies one transaction; on any error it leaves the block exactly as it was and throws a
+   * TokenError (one that is not a token rule becomes TxFailed). The block invariants of SPEC 4.8
+   * are checked on this transaction's own writes and events, O(its writes): a transaction that
+   * would make `finish` fail is refused here instead, so the producer and the mempool drop it.
+   */
   applyTx(tx: TxInput): readonly TokenEvent[] {
     if (this.finished) throw new TokenError(ErrorCode.InvalidBlock, 'The block is already finished.');
     const txLedger = this.ledger.forTx(tx.hash);
-    executeTx(txLedger, tx);
+    try {
+      executeTx(txLedger, tx);
+      checkBlockInvariants(this.ledger.overlay, { writes: txLedger.overlay.writes, events: txLedger.events });
+    } catch (err) {
+      if (isTokenError(err)) throw err;
+      throw new TokenError(ErrorCode.TxFailed, `Transaction ${tx.hash} cannot be applied: ${describeFailure(err)}`, { cause: err });
+    }
     txLedger.commitInto(this.ledger);
     return txLedger.events;
   }
@@ -97,6 +108,11 @@ export function applyBlock(state: StateView, position: BlockPosition, txs: reado
     }
   });
   return block.finish();
+}
+
+/** A thrown value as a short sentence: its class and message (anything can be thrown in JS). */
+export function describeFailure(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : `${String(err)}.`;
 }
 
 function activatePendingAuthority(l: Ledger): void {

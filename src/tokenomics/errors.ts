@@ -34,6 +34,8 @@ export const ErrorCode = {
   TooManyPools: 'TooManyPools',
   TooManySchedules: 'TooManySchedules',
   DeadlineHeightFull: 'DeadlineHeightFull',
+  /** A transaction failed with an error that is not a token rule (e.g. a RangeError): it is refused, never fatal. */
+  TxFailed: 'TxFailed',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -126,6 +126,11 @@ export const components: Record<string, JsonSchema> = {
       chain_id: { type: 'string' }, dev: { type: 'boolean' }, validator: { type: 'boolean' }, head_height: height,
       head_hash: hex(32, 'Head block hash.'), state_root: hex(32, 'Head state root.'), block_time_ms: height,
       mempool_size: { type: 'integer' }, halted: nullable({ type: 'string' }),
+      halted_detail: nullable(object({
+        kind: { type: 'string', enum: ['invariant', 'steps', 'store', 'production'] }, reason: { type: 'string' },
+        permanent: { type: 'boolean', description: 'Production stopped for good (invariant, steps); otherwise it keeps trying and resumes by itself.' },
+        since_ms: height, since_slot: height, missed_slots: { type: 'integer' }, failed_productions: { type: 'integer' },
+      }, 'Why this validator is not producing (stopped for good, or three own slots missed in a row); null while it produces.')),
       system_accounts: { type: 'object', additionalProperties: uuid },
       protocol_version: { type: 'integer', description: 'What this node computes and speaks (docs/protocol.md §12).' },
     },

@@ -34,6 +34,10 @@ export interface NodeMetrics {
   readonly burnedInBlocks: Counter<'reason'>;
   /** API requests and connections the limits refused, by code (RateLimited, Overloaded) and what was bounded. */
   readonly apiRefused: Counter<'code' | 'bound'>;
+  /** Own slots that ended without this validator's block (the producer counts them). */
+  readonly missedOwnSlots: Counter;
+  /** Block productions that failed in a row (0 after a produced block). */
+  readonly failedProductions: Gauge;
   /** For the network: the number of connected peers. */
   setPeers(count: number): void;
   /** Registers a function run before every scrape (figures cheaper to read than to track). */
@@ -89,6 +93,8 @@ export function createMetrics(options: MetricsOptions = {}): NodeMetrics {
     mintedInBlocks: new Counter({ name: 'dchat_minted_tokens_total', help: 'Tokens minted in blocks committed since the node started, by reason.', labelNames: ['reason'], registers }),
     burnedInBlocks: new Counter({ name: 'dchat_burned_tokens_total', help: 'Tokens burned in blocks committed since the node started, by reason.', labelNames: ['reason'], registers }),
     apiRefused: new Counter({ name: 'dchat_api_refused_total', help: 'API requests and connections refused by the API limits, by code and bound.', labelNames: ['code', 'bound'], registers }),
+    missedOwnSlots: new Counter({ name: 'dchat_missed_own_slots_total', help: "Own slots that ended without this validator's block (production failed).", registers }),
+    failedProductions: new Gauge({ name: 'dchat_failed_productions', help: 'Block productions that failed in a row; 0 after a produced block.', registers }),
     setPeers: (count) => peers.set(count),
     onScrape(collect) {
       collectors.add(collect);

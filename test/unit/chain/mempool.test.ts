@@ -1,10 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { produceBlock } from '../../../src/chain/block-production.ts';
 import { Mempool } from '../../../src/chain/mempool.ts';
 import { ChainErrorCode } from '../../../src/chain/errors.ts';
 import { toHex } from '../../../src/chain/crypto.ts';
-import { applyBlock } from '../../../src/tokenomics/index.ts';
+import { type Account, type ChainParams, ErrorCode, META_PARAMS, accountKey, applyBlock } from '../../../src/tokenomics/index.ts';
+import { HANDLERS } from '../../../src/tokenomics/ops/index.ts';
 import { toTxInput } from '../../../src/chain/codec/tx.ts';
-import { AUTHORITY_KEY, DEV, USER, signed, testGenesis } from './chain-fixture.ts';
+import { AUTHORITY_KEY, DEV, USER, VALIDATORS, signed, testGenesis } from './chain-fixture.ts';
 import { codeOf } from '../../support/error-code.ts';
 
 function pool(limits = { maxTxs: 100, maxPerSender: 10 }) {
@@ -60,5 +62,57 @@ describe('mempool (SPEC 5)', () => {
     const dropped = mempool.reset({ state, height: 1n, timestampMs: genesis.header.timestampMs + 1000n }, [toHex(other.hash)]);
     expect(dropped.map((d) => [d.tx.tx.nonce, d.error.code])).toEqual([[0n, 'InvalidNonce']]);
     expect([...mempool.pending()].map((t) => t.tx.nonce)).toEqual([1n]);
+  });
+
+  describe('admits a tx only if the block it would join can still be finished (issue 12)', () => {
+    afterEach(() => {
+      vi.restoreAllMocks();
+    });
+
+    it('refuses a tx that throws a non-TokenError (TxFailed), and drops one that starts to, with the reason', () => {
+      const { genesis, mempool } = pool();
+      const burn = (nonce: bigint) => signed(DEV, nonce, { type: 'burn', amount: 1n, reason: 'voluntary', account: null });
+      const first = signed(DEV, 0n, { type: 'transfer', to: USER.wallet, amount: 10n });
+      mempool.add(first);
+      mempool.add(burn(1n));
+      // A test-only handler: from now on a burn throws what no token rule would.
+      vi.spyOn(HANDLERS.burn, 'apply').mockImplementation(() => {
+        throw new RangeError('Maximum call stack size exceeded');
+      });
+      expect(codeOf(() => mempool.add(burn(2n)))).toBe(ErrorCode.TxFailed);
+      expect(mempool.size).toBe(2);
+      const dropped = mempool.reset({ state: genesis.state, height: 0n, timestampMs: genesis.header.timestampMs });
+      expect(dropped.map((d) => [d.tx.tx.nonce, d.error.code])).toEqual([[1n, ErrorCode.TxFailed]]);
+      expect(dropped[0]!.error.message).toMatch(/RangeError/);
+      expect([...mempool.pending()].map((t) => toHex(t.hash))).toEqual([toHex(first.hash)]);
+    });
+
+    it('an unstake onto 130,000 unbonding entries (the issue\'s attack): refused, or its block finishes', () => {
+      const genesis = testGenesis();
+      const state = genesis.state.clone();
+      const dev = state.get(accountKey(DEV.wallet)) as Account;
+      // The state a wallet reaches by 130,000 one-token unstakes: the same tokens, held as entries.
+      const entries = 130_000;
+      const unbonding = Array.from({ length: entries }, () => ({ amount: 1n, deadline: 1_000_000n }));
+      state.commit(new Map([[accountKey(DEV.wallet), { ...dev, balance: dev.balance - BigInt(entries) - 10n, staked: 10n, unbonding }]]));
+      const params = state.get(META_PARAMS) as ChainParams;
+      const head = { state, height: 0n, timestampMs: genesis.header.timestampMs };
+      const mempool = new Mempool({ chainId: 'dchat-test', maxTxs: 100, maxPerSender: 10 }, head);
+      const unstake = signed(DEV, 0n, { type: 'unstake', amount: 1n });
+      let refused: string | null = null;
+      try {
+        mempool.add(unstake);
+      } catch (err) {
+        refused = (err as { code: string }).code;
+      }
+      const produced = produceBlock({ header: genesis.header, hash: genesis.hash, state }, params, 1n, { publicKey: VALIDATORS[0]!.hex, secretKey: VALIDATORS[0]!.secretKey }, mempool.pending());
+      if (refused === null) {
+        expect(produced.block.txs.map((t) => toHex(t.hash))).toEqual([toHex(unstake.hash)]);
+      } else {
+        expect(mempool.size).toBe(0);
+        expect(produced.block.txs).toHaveLength(0);
+      }
+      expect(produced.rejected).toHaveLength(0);
+    });
   });
 });

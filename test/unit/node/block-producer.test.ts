@@ -7,6 +7,7 @@ import type { Chain } from '../../../src/chain/chain.ts';
 import { BlockProducer } from '../../../src/node/block-producer.ts';
 import { createLogger } from '../../../src/node/logger.ts';
 import type { NodeKey } from '../../../src/node/key-files.ts';
+import { ChainError, ChainErrorCode } from '../../../src/chain/errors.ts';
 import { ErrorCode, TokenError } from '../../../src/tokenomics/index.ts';
 
 const key = { publicKeyHex: 'aa'.repeat(32), secretKey: new Uint8Array(32) } as unknown as NodeKey;
@@ -30,17 +31,21 @@ describe('block producer', () => {
     expect(late.nextOwnSlot()).toBe(10n);
   });
 
-  it('halts production with the reason when an invariant breaks', async () => {
+  it.each([
+    ['an invariant breaks', 'invariant', new TokenError(ErrorCode.InvariantViolation, 'Invariant "total_supply == sum of holdings" is broken: test')],
+    ["the next block's system steps fail", 'steps', new ChainError(ChainErrorCode.BlockStepsFailed, 'The system steps of block 1 fail on this node\'s state, so no block can be built: RangeError: x')],
+  ])('halts production for good, with the reason, when %s', async (_what, kind, error) => {
     let calls = 0;
     const chain = stubChain(async () => {
       calls++;
-      throw new TokenError(ErrorCode.InvariantViolation, 'Invariant "total_supply == sum of holdings" is broken: test');
+      throw error;
     });
     const producer = new BlockProducer(chain, clock(0n), key, createLogger('silent', false));
     producer.start();
     await new Promise((r) => setTimeout(r, 100));
     expect(calls).toBe(1);
-    expect(producer.haltReason).toMatch(/total_supply == sum of holdings/);
+    expect(producer.haltReason).toBe(error.message);
+    expect(producer.halt).toMatchObject({ kind, permanent: true, sinceSlot: 2n, failedProductions: 1 });
     producer.stop();
   });
 

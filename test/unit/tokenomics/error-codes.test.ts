@@ -2,7 +2,7 @@
  * Every error code of the token economy is reached by a real scenario here (most also have their
  * own detailed tests); the table must name exactly the codes ErrorCode declares.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   ErrorCode,
   MemoryState,
@@ -11,6 +11,7 @@ import {
   checkStateInvariants,
   validateGenesis,
 } from '../../../src/tokenomics/index.ts';
+import { HANDLERS } from '../../../src/tokenomics/ops/index.ts';
 import { AUTHORITY, TestChain, smallGenesis, txErrorCode, walletOf } from './chain-harness.ts';
 import { codeOf } from '../../support/error-code.ts';
 
@@ -135,6 +136,17 @@ const scenarios: Record<ErrorCode, () => string> = {
     const poolId = (chain.state.get('meta:pools') as string[])[0]!;
     chain.run(AUTHORITY, { type: 'allocate', poolId, amount: 1n, recipient: walletOf('bob'), expiresInBlocks: 10n }); // h2: due at 12
     return txErrorCode(() => chain.run(AUTHORITY, { type: 'allocate', poolId, amount: 1n, recipient: walletOf('bob'), expiresInBlocks: 9n })); // h3: 12 too
+  },
+  TxFailed: () => {
+    // an operation that throws something other than a token rule (a test-only handler in the table)
+    const spy = vi.spyOn(HANDLERS['claim-rewards'], 'apply').mockImplementation(() => {
+      throw new RangeError('Maximum call stack size exceeded');
+    });
+    try {
+      return codeOf(() => funded().open().applyTx(funded().tx('alice', { type: 'claim-rewards' })));
+    } finally {
+      spy.mockRestore();
+    }
   },
 };
 
