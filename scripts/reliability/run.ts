@@ -156,6 +156,9 @@ function summary(report: string, r: Record<string, unknown>): string {
   if (report === 'hardening-half-open') {
     return `half-open sockets: ${n(r.sockets)} idle sockets on a cap of ${n(r.cap)}: ${n(r.refusedTyped)} answered 503 Overloaded, all closed by the server in ${n(r.allClosedMs)} ms, ${n(r.heightGain)} blocks meanwhile`;
   }
+  if (report === 'unbonding-attack') {
+    return `unbonding attack: ${n(r.unstakesAttempted)} unstakes from one wallet in ${n(r.blocks)} blocks (all produced), ${n(r.unbondingEntries)} entries reached, refused ${JSON.stringify(r.refusedByCode)}, left out by the producer ${JSON.stringify(r.droppedByProducerByCode)}, ${n(r.honestTransfersIncluded)} honest transfers included; block median ${n(r.blockMsMedian)} ms, max ${n(r.blockMsMax)} ms`;
+  }
   const targets = (r.decoders ?? r.targets ?? (r.stats === undefined ? [] : [r.stats])) as { target: string; cases: number; accepted: number; refused: number; failed: number; ms: number }[];
   const lines = targets.map((t) => `  ${t.target.padEnd(44)} ${n(t.cases).padStart(9)} cases  ${n(t.accepted).padStart(8)} accepted  ${n(t.refused).padStart(9)} typed refusals  ${n(t.failed)} failures  ${n(t.ms)} ms`);
   const total = targets.reduce((s, t) => s + t.cases, 0);
