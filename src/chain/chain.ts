@@ -27,7 +27,7 @@ import { EvidenceLog } from './evidence-log.ts';
 import { checkGenesis, writeGenesis } from './genesis-start.ts';
 import { finalizedHeight, isBetterHead } from './fork-choice.ts';
 import { DEFAULT_MEMPOOL_LIMITS, type Dropped, Mempool } from './mempool.ts';
-import { ChainStore } from './store/chain-store.ts';
+import { ChainStore, type HistoryOptions, type HistoryPage } from './store/chain-store.ts';
 import { type SignatureVerifier, VerifyPool } from './verify/pool.ts';
 import { type SignatureResults, allVerified, verifyTxSignatures, verifyTxWith } from './verify/tx-signatures.ts';
 
@@ -564,6 +564,16 @@ export class Chain {
   private remember(hash: string, error: { code: string; message: string }): void {
     this.rejected.set(hash, { code: error.code, message: error.message });
     if (this.rejected.size > MAX_REJECTED_KEPT) this.rejected.delete(this.rejected.keys().next().value!);
+  }
+
+  /** One page of stored event history, newest first (readers get it through ChainView, not the store). */
+  historyPage(kind: TokenEvent['kind'], options: HistoryOptions): Promise<HistoryPage> {
+    return this.store.historyPage(kind, options);
+  }
+
+  /** Every stored event of `kind` in the block at `height`. */
+  eventsAt(kind: TokenEvent['kind'], height: bigint): Promise<TokenEvent[]> {
+    return this.store.eventsAt(kind, height);
   }
 }
 

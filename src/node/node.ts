@@ -1,17 +1,19 @@
 /**
- * The daemon: `init` builds the modules in order (logger, keys and genesis, store, chain, clock,
- * producer, API) and `close` stops them in reverse, so a shutdown never cuts a block commit.
+ * The daemon: `init` builds the modules in order (API port, keys and genesis, store, chain,
+ * metrics, dashboard feed, network, API, producer) and `close` stops them in reverse, so a
+ * shutdown never cuts a block commit and a failed start leaves nothing running.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { Chain } from '../chain/chain.ts';
+import type { ChainView } from '../chain/chain-view.ts';
 import { toHex } from '../chain/crypto.ts';
 import { ChainError, ChainErrorCode } from '../chain/errors.ts';
 import { ChainStore } from '../chain/store/chain-store.ts';
 import { type GenesisConfig, parseGenesisJson } from '../tokenomics/index.ts';
 import { buildApi } from './api/server.ts';
+import { apiListenError, holdApiPort } from './api-port.ts';
 import { isLoopbackHost } from './api/loopback.ts';
 import { DashboardFeed } from './dashboard/feed.ts';
 import { watchChain } from './metrics/chain-metrics.ts';
@@ -22,6 +24,7 @@ import { devSetup } from './dev-setup.ts';
 import { describeModeChange } from './files/private-mode.ts';
 import { secureDataDir } from './files/secure-data-dir.ts';
 import { type NodeKey, readKeyFile } from './key-files.ts';
+import { Closers, type NodePart } from './lifecycle.ts';
 import { createLogger } from './logger.ts';
 import { Network } from './network/network.ts';
 import { type SlotClock, systemSlotClock } from './slot-clock.ts';
@@ -29,6 +32,8 @@ import { type SlotClock, systemSlotClock } from './slot-clock.ts';
 export interface NodeOverrides {
   readonly logger?: Logger;
   readonly clock?: (genesis: GenesisConfig) => SlotClock;
+  /** Called as each part has started; a throw there fails init at that point (tests of the unwinding). */
+  readonly onPartStarted?: (part: NodePart) => void | Promise<void>;
 }
 
 export interface DevInfo {
@@ -46,6 +51,31 @@ function loadGenesis(config: NodeConfig): GenesisConfig {
   return parseGenesisJson(JSON.parse(readFileSync(path, 'utf8')));
 }
 
+/** Genesis and the validator key (a dev node creates both on first start), and the data dir made private. */
+function prepareDataDir(config: NodeConfig, logger: Logger): { genesis: GenesisConfig; validatorKey: NodeKey | null; dev: DevInfo | null } {
+  let genesis: GenesisConfig;
+  let validatorKey: NodeKey | null = null;
+  let dev: DevInfo | null = null;
+  if (config.dev) {
+    const setup = devSetup(config.dataDir, config.blockTimeMs, BigInt(Date.now()));
+    if (config.blockTimeMs !== null && config.blockTimeMs !== setup.genesis.params.blockTimeMs) {
+      logger.warn({ genesisBlockTime: String(setup.genesis.params.blockTimeMs) }, '--block-time ignored: this dev chain already has a genesis');
+    }
+    genesis = setup.genesis;
+    validatorKey = setup.validator;
+    dev = { devWalletId: setup.devWallet.walletId, devKeyFile: setup.devKeyFile, authorityKeyFile: setup.authorityKeyFile, genesisFile: setup.genesisFile };
+  } else {
+    genesis = loadGenesis(config);
+    const keyFile = config.validatorKeyFile ?? join(config.dataDir, 'keys/validator.json');
+    if (existsSync(keyFile)) validatorKey = readKeyFile(keyFile);
+  }
+  // The data dir holds keys and chain data: only the node's user may list or read it.
+  for (const change of secureDataDir(config.dataDir, config.validatorKeyFile === null ? [] : [config.validatorKeyFile])) {
+    logger.warn({ path: change.path, from: change.from, to: change.to }, describeModeChange(change));
+  }
+  return { genesis, validatorKey, dev };
+}
+
 export class DchatNode {
   readonly config: NodeConfig;
   readonly chain: Chain;
@@ -53,109 +83,99 @@ export class DchatNode {
   readonly dev: DevInfo | null;
   /** The node's Prometheus metrics; the network sets `metrics.peers`. */
   readonly metrics: NodeMetrics;
-  private readonly dashboard: DashboardFeed;
-  private readonly stopMetrics: () => void;
-  private readonly store: ChainStore;
   private readonly producer: BlockProducer | null;
   /** The libp2p network (null when it is off: dev mode). */
   readonly network: Network | null;
-  private readonly api: FastifyInstance;
+  private readonly closers: Closers;
   private apiAddress = '';
-  private closed = false;
 
   private constructor(parts: {
-    config: NodeConfig; chain: Chain; logger: Logger; dev: DevInfo | null; store: ChainStore; producer: BlockProducer | null; api: FastifyInstance;
-    metrics: NodeMetrics; dashboard: DashboardFeed; stopMetrics: () => void; network: Network | null;
+    config: NodeConfig; chain: Chain; logger: Logger; dev: DevInfo | null; producer: BlockProducer | null; metrics: NodeMetrics; network: Network | null; closers: Closers;
   }) {
     this.config = parts.config;
     this.chain = parts.chain;
     this.logger = parts.logger;
     this.dev = parts.dev;
-    this.store = parts.store;
     this.producer = parts.producer;
     this.network = parts.network;
-    this.api = parts.api;
     this.metrics = parts.metrics;
-    this.dashboard = parts.dashboard;
-    this.stopMetrics = parts.stopMetrics;
+    this.closers = parts.closers;
   }
 
+  /**
+   * Starts the parts in order, each pushing its closer as it starts (lifecycle.ts); any failure
+   * stops what had started, in reverse, before the error reaches the caller.
+   */
   static async init(config: NodeConfig, overrides: NodeOverrides = {}): Promise<DchatNode> {
     const logger = overrides.logger ?? createLogger(config.logLevel);
-    let genesis: GenesisConfig;
-    let validatorKey: NodeKey | null = null;
-    let dev: DevInfo | null = null;
-    if (config.dev) {
-      const setup = devSetup(config.dataDir, config.blockTimeMs, BigInt(Date.now()));
-      if (config.blockTimeMs !== null && config.blockTimeMs !== setup.genesis.params.blockTimeMs) {
-        logger.warn({ genesisBlockTime: String(setup.genesis.params.blockTimeMs) }, '--block-time ignored: this dev chain already has a genesis');
-      }
-      genesis = setup.genesis;
-      validatorKey = setup.validator;
-      dev = { devWalletId: setup.devWallet.walletId, devKeyFile: setup.devKeyFile, authorityKeyFile: setup.authorityKeyFile, genesisFile: setup.genesisFile };
-    } else {
-      genesis = loadGenesis(config);
-      const keyFile = config.validatorKeyFile ?? join(config.dataDir, 'keys/validator.json');
-      if (existsSync(keyFile)) validatorKey = readKeyFile(keyFile);
-    }
-    // The data dir holds keys and chain data: only the node's user may list or read it.
-    for (const change of secureDataDir(config.dataDir, config.validatorKeyFile === null ? [] : [config.validatorKeyFile])) {
-      logger.warn({ path: change.path, from: change.from, to: change.to }, describeModeChange(change));
-    }
-    const store = await ChainStore.open(join(config.dataDir, 'chain'));
-    let chain: Chain;
+    const closers = new Closers(logger, overrides.onPartStarted);
     try {
-      chain = await Chain.open({ store, genesis, logger: logger.child({ module: 'chain' }), mempoolLimits: config.mempool });
+      return await DchatNode.start(config, overrides, logger, closers);
     } catch (err) {
-      await store.close();
+      await closers.close();
       throw err;
     }
+  }
+
+  private static async start(config: NodeConfig, overrides: NodeOverrides, logger: Logger, closers: Closers): Promise<DchatNode> {
+    // Before anything is written to the data dir: a busy API port fails here, leaving it untouched.
+    const releaseApiPort = await holdApiPort(config.apiHost, config.apiPort);
+    await closers.started('api-port', releaseApiPort);
+    const { genesis, validatorKey, dev } = prepareDataDir(config, logger);
+    const store = await ChainStore.open(join(config.dataDir, 'chain'));
+    await closers.started('store', () => store.close());
+    const chain = await Chain.open({ store, genesis, logger: logger.child({ module: 'chain' }), mempoolLimits: config.mempool });
+    // Waits for a block commit in flight: a shutdown never cuts one.
+    await closers.started('chain', async () => { await chain.idle(); await chain.close(); });
+    // Readers get the read-only view; only the network, the producer and POST /v1/txs change the chain.
+    const view: ChainView = chain;
     const clock = overrides.clock?.(genesis) ?? systemSlotClock(genesis.params);
     const isValidator = validatorKey !== null && chain.validators().some((v) => v.publicKey === validatorKey.publicKeyHex);
     // Metrics and the dashboard feed subscribe to the chain before the producer starts: no block is missed.
     const metrics = createMetrics({ processMetrics: true });
-    const producer = isValidator ? new BlockProducer(chain, clock, validatorKey!, logger.child({ module: 'producer' }), metrics) : null;
-    const stopMetrics = watchChain(metrics, { chain, nowMs: () => clock.nowMs() });
-    const dashboard = new DashboardFeed(chain, logger.child({ module: 'dashboard' }));
+    await closers.started('metrics', watchChain(metrics, { chain: view, nowMs: () => clock.nowMs() }));
+    const dashboard = new DashboardFeed(view, logger.child({ module: 'dashboard' }));
     dashboard.start();
+    await closers.started('dashboard', () => dashboard.close());
     // The network comes after the chain (it imports into it) and before the producer starts.
     let network: Network | null = null;
     if (config.p2pEnabled) {
-      try {
-        network = await Network.start(
-          {
-            dataDir: config.dataDir, host: config.p2pHost, port: config.p2pPort, announce: config.p2pAnnounce, bootstrap: config.bootstrap,
-            sharedAddressBanThreshold: config.p2pSharedAddressBanThreshold,
-          },
-          { chain, clock, logger: logger.child({ module: 'network' }), onPeerCount: (count) => metrics.setPeers(count) },
-        );
-      } catch (err) {
-        await dashboard.close();
-        stopMetrics();
-        await chain.close();
-        await store.close();
-        throw err;
-      }
+      const started = await Network.start(
+        {
+          dataDir: config.dataDir, host: config.p2pHost, port: config.p2pPort, announce: config.p2pAnnounce, bootstrap: config.bootstrap,
+          sharedAddressBanThreshold: config.p2pSharedAddressBanThreshold,
+        },
+        { chain, clock, logger: logger.child({ module: 'network' }), onPeerCount: (count) => metrics.setPeers(count) },
+      );
+      network = started;
+      // Its peer timers, sync and gossip stop with it.
+      await closers.started('network', () => started.close());
     }
-    const node: DchatNode = new DchatNode({
-      config, chain, logger, dev, store, producer, metrics, dashboard, stopMetrics, network,
-      api: buildApi({
-        chain, producer, dev: config.dev, logger: logger.child({ module: 'api' }),
-        nodeInfo: () => node.info(), metrics, dashboard, network, limits: config.api,
-      }),
+    const producer = isValidator ? new BlockProducer(chain, clock, validatorKey!, logger.child({ module: 'producer' }), metrics) : null;
+    const node: DchatNode = new DchatNode({ config, chain, logger, dev, producer, metrics, network, closers });
+    const api = buildApi({
+      chain: view, txs: chain, producer, dev: config.dev, logger: logger.child({ module: 'api' }),
+      nodeInfo: () => node.info(), metrics, dashboard, network, limits: config.api,
     });
-    await node.api.listen({ host: config.apiHost, port: config.apiPort });
-    const address = node.api.server.address();
+    await closers.started('api', () => api.close());
+    await releaseApiPort();
+    try {
+      await api.listen({ host: config.apiHost, port: config.apiPort });
+    } catch (err) {
+      throw apiListenError(config.apiHost, config.apiPort, err);
+    }
+    const address = api.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.apiPort;
     node.apiAddress = `http://${config.apiHost.includes(':') ? `[${config.apiHost}]` : config.apiHost}:${port}`;
     if (!isLoopbackHost(config.apiHost)) {
       logger.warn({ api: node.apiAddress }, 'the API listens beyond loopback: anyone who can reach this address may use it (rate limits apply; /v1/dev/* stays loopback-only)');
     }
     if (producer !== null) {
+      await closers.started('producer', () => producer.stop());
       // A validator produces only once it holds its peers' head: one that restarts behind them
       // would otherwise build on a stale head and fork.
       if (network === null) producer.start();
-      else void network.whenReady().then(() => { if (!node.closed) producer.start(); });
+      else void network.whenReady().then(() => { if (!closers.isClosing) producer.start(); });
     }
     logger.info({ api: node.apiAddress, validator: isValidator, height: String(chain.head.header.height) }, 'node started');
     return node;
@@ -184,18 +204,10 @@ export class DchatNode {
     };
   }
 
-  /** Stops in reverse order of init: no new blocks, no new requests, then the store. */
+  /** Stops the parts in reverse order of init. Idempotent: a second or concurrent call waits for the first. */
   async close(): Promise<void> {
-    this.closed = true;
-    this.producer?.stop();
-    // No more blocks or transactions from peers once the producer has stopped.
-    await this.network?.close();
-    await this.api.close();
-    await this.dashboard.close();
-    this.stopMetrics();
-    await this.chain.idle();
-    await this.chain.close();
-    await this.store.close();
-    this.logger.info('node stopped');
+    const first = !this.closers.isClosing;
+    await this.closers.close();
+    if (first) this.logger.info('node stopped');
   }
 }

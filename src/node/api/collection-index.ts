@@ -11,7 +11,7 @@
  * change (a status) is always current; a filter on it examines at most SCAN_BUDGET items per page
  * and says where to go on (the page may then hold fewer than `limit` items).
  */
-import type { Chain } from '../../chain/chain.ts';
+import type { ChainView } from '../../chain/chain-view.ts';
 import {
   ALLOCATION_PREFIX,
   type Allocation,
@@ -22,7 +22,7 @@ import {
   type StateValue,
   type WriteSet,
 } from '../../tokenomics/index.ts';
-import { ApiError } from './errors.ts';
+import { ApiError } from '../http/errors.ts';
 
 /** Items examined per page, whatever the filter: the bound on a page's cost. */
 export const SCAN_BUDGET = 5_000;
@@ -119,7 +119,7 @@ export function parseCollectionCursor(text: string): Entry {
 }
 
 export class CollectionIndex {
-  private readonly chain: Chain;
+  private readonly chain: ChainView;
   private readonly groups = new Map<string, SortedIds>();
   /** Every indexed item: its entry and groups, by state key. */
   private readonly tracked = new Map<string, { entry: Entry; groups: string[] }>();
@@ -130,7 +130,7 @@ export class CollectionIndex {
   private readonly scanBudget: number;
   private readonly onBlock: (block: { header: { height: bigint } }, imported: { writes: WriteSet }) => void;
 
-  constructor(chain: Chain, scanBudget = SCAN_BUDGET) {
+  constructor(chain: ChainView, scanBudget = SCAN_BUDGET) {
     this.chain = chain;
     this.scanBudget = scanBudget;
     this.lastHeight = chain.head.header.height;

@@ -1,6 +1,5 @@
 /** JSON views of state and blocks for the API: amounts as decimal strings, bytes as hex. */
 import type { Block } from '../../chain/codec/block.ts';
-import { toHex } from '../../chain/crypto.ts';
 import {
   type Account,
   type Allocation,
@@ -12,19 +11,7 @@ import {
   systemAccountName,
 } from '../../tokenomics/index.ts';
 import type { Projection } from '../../tokenomics/projection.ts';
-
-/** Deep-converts bigints to decimal strings, bytes to hex and camelCase keys to snake_case. */
-export function plain(value: unknown): unknown {
-  if (typeof value === 'bigint') return value.toString();
-  if (value instanceof Uint8Array) return toHex(value);
-  if (Array.isArray(value)) return value.map(plain);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [snake(k), plain(v)]));
-  }
-  return value;
-}
-
-const snake = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+import { plain } from '../http/plain.ts';
 
 /** An account with its derived figures; `nextNonce` counts the wallet's transactions still pending. */
 export function accountJson(id: string, account: Account, nextNonce: bigint = account.nonce): unknown {

@@ -14,7 +14,7 @@
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { Socket } from 'node:net';
-import { ApiError } from './errors.ts';
+import { ApiError } from '../http/errors.ts';
 
 export interface ApiLimits {
   /** Open TCP connections; one more is answered 503 Overloaded and closed. */

@@ -5,7 +5,7 @@
  * the list itself.
  */
 import type { FastifyReply } from 'fastify';
-import { ApiError } from './errors.ts';
+import { ApiError } from '../http/errors.ts';
 
 export const NEXT_CURSOR_HEADER = 'x-next-cursor';
 

@@ -10,7 +10,7 @@
 import { Worker } from 'node:worker_threads';
 import { MemoryState, type StateValue, type StateView } from '../../tokenomics/index.ts';
 import { type ProjectionOptions, projectSupply } from '../../tokenomics/projection.ts';
-import { ApiError } from './errors.ts';
+import { ApiError } from '../http/errors.ts';
 import { projectionJson } from './json.ts';
 
 export interface ProjectionJob {

@@ -5,36 +5,17 @@
  * in routes/, one file per resource; this file assembles them with the shared error handling.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, LogController } from 'fastify';
-import type { Logger } from 'pino';
-import type { Chain } from '../../chain/chain.ts';
-import type { BlockProducer } from '../block-producer.ts';
 import { CollectionIndex } from './collection-index.ts';
-import { ApiError, toApiError, validationError } from './errors.ts';
-import { type ApiLimits, ClientLimiter, DEFAULT_API_LIMITS, limitedServerFactory } from './limits.ts';
+import type { ApiDeps } from './deps.ts';
+import { ApiError, toApiError, validationError } from '../http/errors.ts';
+import { ClientLimiter, DEFAULT_API_LIMITS, limitedServerFactory } from './limits.ts';
 import { trackRoutes } from './openapi.ts';
 import { V1_ROUTES } from './routes/index.ts';
 import { openApiRoutes } from './routes/openapi.ts';
-import type { DashboardFeed } from '../dashboard/feed.ts';
 import { registerDashboard } from '../dashboard/routes.ts';
 import type { NodeMetrics } from '../metrics/metrics.ts';
 import { registerMetrics } from '../metrics/route.ts';
-import { type NetworkView, registerNetworkRoutes } from '../network/api-routes.ts';
-
-export interface ApiDeps {
-  readonly chain: Chain;
-  readonly logger: Logger;
-  readonly producer: BlockProducer | null;
-  readonly dev: boolean;
-  readonly nodeInfo: () => Record<string, unknown>;
-  /** GET /metrics when set. */
-  readonly metrics?: NodeMetrics | null;
-  /** The dashboard's series and latest-activity feeds (the page itself is always served). */
-  readonly dashboard?: DashboardFeed | null;
-  /** GET /v1/peers and /v1/sync (null: the node runs without the network). */
-  readonly network?: NetworkView | null;
-  /** Rate, concurrency and connection bounds and socket timeouts (default: DEFAULT_API_LIMITS). */
-  readonly limits?: ApiLimits;
-}
+import { registerNetworkRoutes } from '../network/api-routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {

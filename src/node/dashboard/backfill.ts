@@ -4,7 +4,7 @@
  * block minted and burned, and the totals are walked back from the head's known totals (no block
  * is re-executed). It reads only blocks at or below `toHeight`, which the node never rewrites.
  */
-import type { Chain } from '../../chain/chain.ts';
+import type { ChainView } from '../../chain/chain-view.ts';
 import type { Block } from '../../chain/codec/block.ts';
 import type { TokenEvent } from '../../tokenomics/index.ts';
 import { type BlockFigures, type SupplyPoint, pointsBackFrom } from './supply-series.ts';
@@ -34,12 +34,12 @@ export interface BackfillResult {
 const PAGE = 1000;
 
 /** Every event of `kind` in heights from..=to, grouped by height (the store pages newest first). */
-async function eventsByHeight(chain: Chain, kind: 'mint' | 'burn', from: bigint, to: bigint, aborted: () => boolean): Promise<Map<bigint, TokenEvent[]>> {
+async function eventsByHeight(chain: ChainView, kind: 'mint' | 'burn', from: bigint, to: bigint, aborted: () => boolean): Promise<Map<bigint, TokenEvent[]>> {
   const byHeight = new Map<bigint, TokenEvent[]>();
   let before = to + 1n;
   let limit = PAGE;
   while (before > from && !aborted()) {
-    const page = await chain.store.history(kind, { limit, beforeHeight: before });
+    const page = (await chain.historyPage(kind, { limit, beforeHeight: before })).events;
     if (page.length === 0) break;
     const lowest = page[page.length - 1]!.height;
     // A full page may end in the middle of a height: keep only whole heights and re-read that one.
@@ -61,7 +61,7 @@ async function eventsByHeight(chain: Chain, kind: 'mint' | 'burn', from: bigint,
   return byHeight;
 }
 
-export async function backfill(chain: Chain, req: BackfillRequest): Promise<BackfillResult> {
+export async function backfill(chain: ChainView, req: BackfillRequest): Promise<BackfillResult> {
   const span = BigInt(Math.max(1, req.blocks)) - 1n;
   const fromHeight = req.toHeight > span ? req.toHeight - span : 0n;
   const mints = await eventsByHeight(chain, 'mint', fromHeight, req.toHeight, req.aborted);

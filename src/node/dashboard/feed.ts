@@ -4,7 +4,8 @@
  * background (the charts fill in a moment after a restart instead of starting empty).
  */
 import type { Logger } from 'pino';
-import type { Chain, ChainEvents } from '../../chain/chain.ts';
+import type { ChainEvents } from '../../chain/chain.ts';
+import type { ChainView } from '../../chain/chain-view.ts';
 import type { Block } from '../../chain/codec/block.ts';
 import { bytesEqual } from '../../chain/codec/msgpack.ts';
 import { META_SUPPLY, type SupplyState, type TokenEvent } from '../../tokenomics/index.ts';
@@ -37,7 +38,7 @@ function sumKind(events: readonly TokenEvent[], kind: 'mint' | 'burn'): bigint {
 export class DashboardFeed {
   readonly series: SupplySeries;
   readonly recent: RecentActivity;
-  private readonly chain: Chain;
+  private readonly chain: ChainView;
   private readonly logger: Logger;
   private readonly options: FeedOptions;
   private status: BackfillStatus = { state: 'off' };
@@ -60,7 +61,7 @@ export class DashboardFeed {
     this.branch = [];
   };
 
-  constructor(chain: Chain, logger: Logger, options: FeedOptions = DEFAULT_FEED_OPTIONS) {
+  constructor(chain: ChainView, logger: Logger, options: FeedOptions = DEFAULT_FEED_OPTIONS) {
     this.chain = chain;
     this.logger = logger;
     this.options = options;

@@ -5,15 +5,15 @@
  * transactions). Amounts are decimal strings, as everywhere in the API.
  */
 import type { FastifyInstance } from 'fastify';
-import type { Chain } from '../../chain/chain.ts';
-import { ApiError } from '../api/errors.ts';
-import { plain } from '../api/json.ts';
+import type { ChainView } from '../../chain/chain-view.ts';
+import { ApiError } from '../http/errors.ts';
+import { plain } from '../http/plain.ts';
 import { poolsOf, schedulesOf } from './economy.ts';
 import type { DashboardFeed } from './feed.ts';
 import { loadStaticFiles } from './static-files.ts';
 
 export interface DashboardDeps {
-  readonly chain: Chain;
+  readonly chain: ChainView;
   /** Null: the page is served, the feeds answer 404 (a node built without a feed). */
   readonly feed: DashboardFeed | null;
 }

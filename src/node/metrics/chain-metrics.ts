@@ -3,12 +3,13 @@
  * that change between blocks (mempool) or are cheapest read from state (supply) at scrape time.
  * Returns the function that detaches it, for the node's close().
  */
-import type { Chain, ChainEvents } from '../../chain/chain.ts';
+import type { ChainEvents } from '../../chain/chain.ts';
+import type { ChainView } from '../../chain/chain-view.ts';
 import { supplyStats } from '../../tokenomics/index.ts';
 import type { NodeMetrics } from './metrics.ts';
 
 export interface ChainMetricsDeps {
-  readonly chain: Chain;
+  readonly chain: ChainView;
   /** The slot clock's wall time, so the metrics never read the time themselves. */
   readonly nowMs: () => bigint;
 }

@@ -3,7 +3,7 @@
  * submission by error code (taken from the API's errors, the one place they are all seen).
  */
 import type { FastifyInstance } from 'fastify';
-import { toApiError } from '../api/errors.ts';
+import { toApiError } from '../http/errors.ts';
 import type { NodeMetrics } from './metrics.ts';
 
 export function registerMetrics(app: FastifyInstance, metrics: NodeMetrics | null): void {

@@ -4,7 +4,7 @@
  * peer list and "not syncing" at its own head.
  */
 import type { FastifyInstance } from 'fastify';
-import type { Chain } from '../../chain/chain.ts';
+import type { ChainView } from '../../chain/chain-view.ts';
 import type { PeerView } from './peer-manager.ts';
 import type { SyncStatus } from './sync.ts';
 import type { PeerTxCounts } from './tx-budget.ts';
@@ -47,7 +47,7 @@ const SYNC_DOC = {
   },
 };
 
-export function registerNetworkRoutes(app: FastifyInstance, deps: { chain: Chain; network: NetworkView | null }): void {
+export function registerNetworkRoutes(app: FastifyInstance, deps: { chain: ChainView; network: NetworkView | null }): void {
   app.get('/v1/peers', {
     schema: { summary: 'Connected libp2p peers', tags: ['network'] },
     config: { openapi: { responses: { 200: PEERS_DOC } } },

@@ -23,6 +23,7 @@ import { RateLimiter } from './rate-limiter.ts';
 import { ReqResp } from './req-resp.ts';
 import { SyncManager, type SyncStatus } from './sync.ts';
 import type { PeerTxCounts, TxBudgetOptions } from './tx-budget.ts';
+import { listenFailure } from '../listen-error.ts';
 
 export interface NetworkOptions {
   readonly dataDir: string;
@@ -159,13 +160,7 @@ export class Network {
       await this.host.start();
     } catch (err) {
       await Promise.resolve(this.host.stop()).catch(() => undefined);
-      const text = String((err as Error).message);
-      const why = text.includes('EADDRINUSE') ? 'the port is in use' : text.includes('EADDRNOTAVAIL') ? 'no such local address' : text.split('\n')[0];
-      throw new NetworkError(
-        NetworkErrorCode.InvalidConfig,
-        `Cannot listen for peers on ${this.options.host} port ${this.options.port}: ${why}. Pass another --p2p-port (0 picks a free one) or --p2p-host.`,
-        { cause: err },
-      );
+      throw new NetworkError(NetworkErrorCode.InvalidConfig, listenFailure('peers', this.options.host, this.options.port, 'p2p', err), { cause: err });
     }
     this.gossip.start();
     this.host.addEventListener('peer:identify', this.onIdentify);

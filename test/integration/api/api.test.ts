@@ -46,7 +46,7 @@ beforeAll(async () => {
   authority = readKeyFile(dev.node.dev!.authorityKeyFile);
   devKey = readKeyFile(dev.node.dev!.devKeyFile);
   // A second server over the same chain, for in-process inject() and route introspection.
-  app = buildApi({ chain: dev.node.chain, logger: createLogger('silent', false), producer: null, dev: false, nodeInfo: () => ({}) });
+  app = buildApi({ chain: dev.node.chain, txs: dev.node.chain, logger: createLogger('silent', false), producer: null, dev: false, nodeInfo: () => ({}) });
   await app.ready();
 });
 

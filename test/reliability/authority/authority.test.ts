@@ -77,7 +77,7 @@ beforeAll(async () => {
   rich = await openRichChain();
   await rich.chain.submitTx(rich.sign(DEV, { type: 'transfer', to: OUTSIDER.wallet, amount: 1_000_000n }).bytes);
   await rich.produce();
-  app = buildApi({ chain: rich.chain, logger: createLogger('silent', false), producer: null, dev: false, nodeInfo: () => ({}) });
+  app = buildApi({ chain: rich.chain, txs: rich.chain, logger: createLogger('silent', false), producer: null, dev: false, nodeInfo: () => ({}) });
   await app.ready();
 });
 

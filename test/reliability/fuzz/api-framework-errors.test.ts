@@ -16,7 +16,7 @@ let app: FastifyInstance;
 
 beforeAll(async () => {
   rich = await openRichChain();
-  app = buildApi({ chain: rich.chain, logger: createLogger('silent', false), producer: null, dev: false, nodeInfo: () => ({}) });
+  app = buildApi({ chain: rich.chain, txs: rich.chain, logger: createLogger('silent', false), producer: null, dev: false, nodeInfo: () => ({}) });
   await app.ready();
 });
 

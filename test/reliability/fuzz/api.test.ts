@@ -47,7 +47,7 @@ beforeAll(async () => {
   dashboard = new DashboardFeed(rich.chain, logger);
   dashboard.start();
   app = buildApi({
-    chain: rich.chain, logger, producer: null, dev: false, nodeInfo: () => ({ chainId: rich.chain.params.chainId }),
+    chain: rich.chain, txs: rich.chain, logger, producer: null, dev: false, nodeInfo: () => ({ chainId: rich.chain.params.chainId }),
     metrics: createMetrics({ processMetrics: false }), dashboard, network: null,
   });
   await app.ready();

@@ -1,5 +1,5 @@
 /** GET /v1/accounts/{id}: a wallet or system account (by UUID or system name), with its next nonce. */
-import type { Chain } from '../../../chain/chain.ts';
+import type { ChainView } from '../../../chain/chain-view.ts';
 import {
   type Account,
   EMPTY_ACCOUNT,
@@ -15,7 +15,7 @@ import type { RouteModule } from './route.ts';
  * The nonce a new transaction must carry: the committed one plus this wallet's pending
  * transactions, counted by the mempool (a walk over the mempool cost each request up to its 50,000 txs).
  */
-function nextNonce(chain: Chain, id: string, committed: bigint): bigint {
+function nextNonce(chain: ChainView, id: string, committed: bigint): bigint {
   return committed + BigInt(chain.mempool.pendingOf(id));
 }
 

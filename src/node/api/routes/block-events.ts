@@ -3,14 +3,14 @@
  * store's history by the block's own key range: the cost is that block's events, bounded by the
  * block limits (SPEC 3.2), whatever the chain's age.
  */
-import type { Chain } from '../../../chain/chain.ts';
+import type { ChainView } from '../../../chain/chain-view.ts';
 import type { TokenEvent } from '../../../tokenomics/index.ts';
 import type { BlockEvents } from '../json.ts';
 
-export async function blockEvents(chain: Chain, height: bigint, txHash?: string): Promise<BlockEvents> {
+export async function blockEvents(chain: ChainView, height: bigint, txHash?: string): Promise<BlockEvents> {
   const only = (events: TokenEvent[]): TokenEvent[] => (txHash === undefined ? events : events.filter((e) => e.txHash === txHash));
   const [mints, burns, distributions] = await Promise.all(
-    (['mint', 'burn', 'distribution'] as const).map(async (kind) => only(await chain.store.eventsAt(kind, height))),
+    (['mint', 'burn', 'distribution'] as const).map(async (kind) => only(await chain.eventsAt(kind, height))),
   );
   return { mints: mints!, burns: burns!, distributions: distributions! };
 }

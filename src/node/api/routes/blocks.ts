@@ -1,12 +1,12 @@
 /** GET /v1/blocks/head and /v1/blocks/{height}: blocks with their transactions and events. */
-import type { Chain } from '../../../chain/chain.ts';
-import { ApiError } from '../errors.ts';
+import type { ChainView } from '../../../chain/chain-view.ts';
+import { ApiError } from '../../http/errors.ts';
 import { blockJson } from '../json.ts';
 import { params, ref } from '../schemas.ts';
 import { blockEvents } from './block-events.ts';
 import type { RouteModule } from './route.ts';
 
-export async function blockWithEvents(chain: Chain, height: bigint): Promise<unknown> {
+export async function blockWithEvents(chain: ChainView, height: bigint): Promise<unknown> {
   const block = await chain.blockAt(height);
   if (block === null) throw new ApiError('NotFound', `No block at height ${height}; the head is at ${chain.head.header.height}.`);
   return blockJson(block, await blockEvents(chain, height));

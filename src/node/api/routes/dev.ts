@@ -1,5 +1,5 @@
 /** POST /v1/dev/produce-block: dev mode only, produce a block now and return it with its events. */
-import { ApiError } from '../errors.ts';
+import { ApiError } from '../../http/errors.ts';
 import { isLoopbackAddress } from '../loopback.ts';
 import { ref } from '../schemas.ts';
 import { blockWithEvents } from './blocks.ts';

@@ -6,7 +6,7 @@
  */
 import type { HistoryPosition } from '../../../chain/store/chain-store.ts';
 import { SYSTEM_ACCOUNT_IDS, type SystemAccountName, type TokenEvent } from '../../../tokenomics/index.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError } from '../../http/errors.ts';
 import { NEXT_CURSOR_HEADER } from '../paging.ts';
 import { eventJson } from '../json.ts';
 import { type JsonSchema, listOf, query, ref } from '../schemas.ts';
@@ -40,8 +40,8 @@ export const historyRoutes: RouteModule = (app, { chain }) => {
     }, async (req, reply) => {
       const { limit, reason, before_height: before, account, cursor } = req.query;
       const given = account?.toLowerCase();
-      // The store, not chain.history: only it pages.
-      const page = await chain.store.historyPage(kind, {
+      // historyPage, not chain.history: only it pages.
+      const page = await chain.historyPage(kind, {
         limit,
         ...(reason === undefined ? {} : { reason }),
         ...(given === undefined ? {} : { account: SYSTEM_ACCOUNT_IDS[given as SystemAccountName] ?? given }),

@@ -16,8 +16,8 @@ import {
   listingKey,
   purchaseKey,
 } from '../../../tokenomics/index.ts';
-import { ApiError } from '../errors.ts';
-import { plain } from '../json.ts';
+import { ApiError } from '../../http/errors.ts';
+import { plain } from '../../http/plain.ts';
 import { listPage, withNext } from '../paging.ts';
 import { listOf, params, query, ref } from '../schemas.ts';
 import type { RouteModule } from './route.ts';

@@ -1,7 +1,7 @@
 /** GET /v1/node: who this node is and where its head stands. */
 import { PROTOCOL_VERSION } from '../../../chain/protocol-version.ts';
 import { SYSTEM_ACCOUNT_IDS } from '../../../tokenomics/index.ts';
-import { plain } from '../json.ts';
+import { plain } from '../../http/plain.ts';
 import { ref } from '../schemas.ts';
 import type { RouteModule } from './route.ts';
 

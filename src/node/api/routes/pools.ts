@@ -3,7 +3,7 @@
  * order), one with a page of its allocations, oldest first, from the API's collection index.
  */
 import { META_POOLS, type Pool, type Uuid, poolKey } from '../../../tokenomics/index.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError } from '../../http/errors.ts';
 import { allocationJson, poolJson } from '../json.ts';
 import { listPage, withNext } from '../paging.ts';
 import { listOf, params, query, ref } from '../schemas.ts';

@@ -6,7 +6,7 @@
 import { toHex } from '../../../chain/crypto.ts';
 import { U64_MAX } from '../../../tokenomics/index.ts';
 import { ProjectionService } from '../projection-service.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError } from '../../http/errors.ts';
 import { query, ref } from '../schemas.ts';
 import type { RouteModule } from './route.ts';
 

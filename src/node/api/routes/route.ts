@@ -5,7 +5,7 @@
  * silently drop any field a view adds).
  */
 import type { FastifyInstance } from 'fastify';
-import type { ApiDeps } from '../server.ts';
+import type { ApiDeps } from '../deps.ts';
 import type { JsonSchema } from '../schemas.ts';
 
 export interface RouteDoc {

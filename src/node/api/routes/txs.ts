@@ -1,7 +1,8 @@
 /** POST /v1/txs (submit a signed tx) and GET /v1/txs/{hash} (its status and, once included, its events). */
 import { toHex } from '../../../chain/crypto.ts';
-import { ApiError } from '../errors.ts';
-import { eventsJson, plain } from '../json.ts';
+import { ApiError } from '../../http/errors.ts';
+import { plain } from '../../http/plain.ts';
+import { eventsJson } from '../json.ts';
 import { params, ref } from '../schemas.ts';
 import { blockEvents } from './block-events.ts';
 import type { RouteModule } from './route.ts';
@@ -16,7 +17,7 @@ function txBytes(body: unknown): Uint8Array {
   return Buffer.from(hex, 'hex');
 }
 
-export const txRoutes: RouteModule = (app, { chain }) => {
+export const txRoutes: RouteModule = (app, { chain, txs }) => {
   app.post('/v1/txs', {
     schema: { summary: 'Submit a signed transaction (canonical msgpack bytes, or JSON {"tx": "<hex>"})', tags: ['txs'] },
     config: {
@@ -29,7 +30,7 @@ export const txRoutes: RouteModule = (app, { chain }) => {
       },
     },
   }, async (req, reply) => {
-    const tx = await chain.submitTx(txBytes(req.body));
+    const tx = await txs.submitTx(txBytes(req.body));
     return reply.status(202).send({ hash: toHex(tx.hash), status: 'pending' });
   });
 

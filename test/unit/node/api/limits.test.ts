@@ -4,7 +4,7 @@
  * exempt addresses; and a client table that stays bounded whatever number of addresses ask.
  */
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../../../src/node/api/errors.ts';
+import { ApiError } from '../../../../src/node/http/errors.ts';
 import { type ApiLimits, ClientLimiter, DEFAULT_API_LIMITS } from '../../../../src/node/api/limits.ts';
 
 /** The loop budget is out of the way here (the hand clock jumps within one turn); its own test sets it. */

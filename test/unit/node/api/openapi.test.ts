@@ -1,7 +1,7 @@
 /** The OpenAPI document built from recorded routes, and schema errors as sentences. */
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { validationError } from '../../../../src/node/api/errors.ts';
+import { validationError } from '../../../../src/node/http/errors.ts';
 import { openApiDocument, trackRoutes } from '../../../../src/node/api/openapi.ts';
 import { params, query, ref } from '../../../../src/node/api/schemas.ts';
 import '../../../../src/node/api/routes/route.ts';

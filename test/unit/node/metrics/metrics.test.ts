@@ -86,7 +86,7 @@ describe('node metrics', () => {
   });
 
   it('counts refused submissions by error code at POST /v1/txs, and serves the text at GET /metrics', async () => {
-    const app = buildApi({ chain, logger, producer: null, dev: false, nodeInfo: () => ({}), metrics });
+    const app = buildApi({ chain, txs: chain, logger, producer: null, dev: false, nodeInfo: () => ({}), metrics });
     const post = (payload: Buffer) => app.inject({ method: 'POST', url: '/v1/txs', headers: { 'content-type': 'application/msgpack' }, payload });
     expect((await post(Buffer.from([0xc1, 0x00]))).statusCode).toBe(400);
     expect((await post(Buffer.from([0xc1, 0x00]))).statusCode).toBe(400);

@@ -1,0 +1,58 @@
+/**
+ * What readers of the chain may see, and nothing more (least permission, as Cosmos x/bank hands
+ * its invariants a read-only `ViewKeeper`): the API's read routes, the dashboard and the metrics
+ * get a `ChainView`, never the `Chain` with its store and its mutating methods. The few routes
+ * that change something get one narrow interface each (`TxIntake`, `DevBlockSource`).
+ *
+ * This file imports the chain's types but `chain.ts` does not import it (no cycle): `Chain` fits
+ * the view structurally, and the node checks that where it hands the chain out.
+ */
+import type { EventEmitter } from 'node:events';
+import type { ChainParams, StateView, TokenEvent, Validator } from '../tokenomics/index.ts';
+import type { ChainEvents, ChainHead, Equivocation, TxStatus } from './chain.ts';
+import type { Block } from './codec/block.ts';
+import type { SignedTx } from './codec/tx.ts';
+import type { HistoryOptions, HistoryPage } from './store/chain-store.ts';
+import type { HistoryKind } from './store/history-index.ts';
+
+/** The committed state, read-only: single keys and prefix scans (no `commit`). */
+export interface ReadonlyState extends StateView {
+  keysWithPrefix(prefix: string): string[];
+}
+
+/** Counts from the mempool; its contents and admission stay with the chain. */
+export interface MempoolView {
+  readonly size: number;
+  /** Transactions of this wallet still pending (the API's next nonce adds them). */
+  pendingOf(walletId: string): number;
+}
+
+export interface ChainView {
+  readonly params: ChainParams;
+  /** The canonical head; a new object after each block, so read it once per answer. */
+  readonly head: ChainHead;
+  /** The state at the head. */
+  readonly state: ReadonlyState;
+  readonly finalizedHeight: bigint;
+  readonly mempool: MempoolView;
+  /** Subscribe and unsubscribe only: emitting belongs to the chain. */
+  readonly events: Pick<EventEmitter<ChainEvents>, 'on' | 'off'>;
+  validators(): readonly Validator[];
+  evidence(): readonly Equivocation[];
+  txStatus(hashHex: string): Promise<TxStatus>;
+  blockAt(height: bigint): Promise<Block | null>;
+  /** One page of the event history, newest first (history events: docs/protocol.md §11). */
+  historyPage(kind: HistoryKind, options: HistoryOptions): Promise<HistoryPage>;
+  /** Every event of `kind` in the block at `height`. */
+  eventsAt(kind: HistoryKind, height: bigint): Promise<TokenEvent[]>;
+}
+
+/** POST /v1/txs: the only way the API adds to the chain. */
+export interface TxIntake {
+  submitTx(bytes: Uint8Array): Promise<SignedTx>;
+}
+
+/** POST /v1/dev/produce-block: a dev node's producer, asked for one block now. */
+export interface DevBlockSource {
+  produceNow(): Promise<Block>;
+}
