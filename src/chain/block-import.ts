@@ -110,6 +110,7 @@ export function importBlock(block: Block, parent: ParentInfo, currentSlot: bigin
  */
 function txFailure(block: Block, err: unknown): unknown {
   if (!isTokenError(err, ErrorCode.InvalidBlock)) return err;
-  const txError = isTokenError(err.cause) ? err.cause : err;
-  return new BlockError({ code: BlockErrorCode.InvalidBlock, height: block.header.height, rule: 'tx', txError }, err.message);
+  const height = block.header.height;
+  if (!isTokenError(err.cause)) return new BlockError({ code: BlockErrorCode.InvalidBlock, height, rule: 'execution' }, err.message);
+  return new BlockError({ code: BlockErrorCode.InvalidBlock, height, rule: 'tx', txError: err.cause }, err.message);
 }
