@@ -5,35 +5,23 @@
  * the abandoned block's txs return to the mempool, that a fork below finality is refused (IGNORE),
  * and that the branch walk finds the common ancestor by headers in memory.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlockError, BlockErrorCode } from '../../../src/chain/block-error.ts';
 import { findBranch } from '../../../src/chain/branch.ts';
-import { Chain } from '../../../src/chain/chain.ts';
+import type { Chain } from '../../../src/chain/chain.ts';
 import type { Block } from '../../../src/chain/codec/block.ts';
 import { toHex } from '../../../src/chain/crypto.ts';
 import { isBetterHead } from '../../../src/chain/fork-choice.ts';
 import { proposerFor } from '../../../src/chain/poa.ts';
 import { RecentHeaders } from '../../../src/chain/recent-headers.ts';
-import { ChainStore } from '../../../src/chain/store/chain-store.ts';
-import { createLogger } from '../../../src/node/logger.ts';
 import { accountKey } from '../../../src/tokenomics/index.ts';
-import { DEV, USER, VALIDATORS, signed, testGenesisConfig } from './chain-fixture.ts';
+import { DEV, USER, VALIDATORS, signed } from './chain-fixture.ts';
+import { tempChains } from './temp-chains.ts';
 
 const FAR = 1_000_000n;
-const logger = createLogger('silent', false);
-const dirs: string[] = [];
-const chains: Chain[] = [];
+const temp = tempChains('branch');
+const openChain = (): Promise<Chain> => temp.open(3);
 
-async function openChain(): Promise<Chain> {
-  const dir = mkdtempSync(join(tmpdir(), 'dchat-branch-'));
-  dirs.push(dir);
-  const chain = await Chain.open({ store: await ChainStore.open(dir), genesis: testGenesisConfig(3), logger, verifyThreads: 0 });
-  chains.push(chain);
-  return chain;
-}
 
 /** Produces the block of `slot` on `chain`, signed by whichever validator the slot belongs to. */
 function produce(chain: Chain, slot: bigint): Promise<Block> {
@@ -46,13 +34,7 @@ function balanceOf(chain: Chain, wallet: string): bigint {
   return (chain.state.get(accountKey(wallet)) as { balance: bigint } | undefined)?.balance ?? 0n;
 }
 
-afterAll(async () => {
-  for (const chain of chains) {
-    await chain.close();
-    await chain.store.close().catch(() => undefined);
-  }
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => temp.closeAll());
 
 // common: b1 (slot 1). Branch X: x2 (slot 2, holds `paid`). Branch Y: y2 (slot 4), y3 (slot 5).
 const paid = signed(DEV, 0n, { type: 'transfer', to: USER.wallet, amount: 700n });

@@ -3,36 +3,18 @@
  * The same txs give the same answers one at a time as in a batch; a refusal is remembered for the
  * status route and forgotten once the tx is accepted after all; each accepted tx is announced once.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Chain } from '../../../src/chain/chain.ts';
+import type { Chain } from '../../../src/chain/chain.ts';
 import { decodeSignedTx } from '../../../src/chain/codec/tx.ts';
 import { toHex } from '../../../src/chain/crypto.ts';
-import { ChainStore } from '../../../src/chain/store/chain-store.ts';
-import { createLogger } from '../../../src/node/logger.ts';
-import { DEV, USER, signed, testGenesisConfig } from './chain-fixture.ts';
+import { DEV, USER, signed } from './chain-fixture.ts';
+import { tempChains } from './temp-chains.ts';
 
-const logger = createLogger('silent', false);
-const dirs: string[] = [];
-const chains: Chain[] = [];
+const temp = tempChains('intake');
+const openChain = (): Promise<Chain> => temp.open(1);
 
-async function openChain(): Promise<Chain> {
-  const dir = mkdtempSync(join(tmpdir(), 'dchat-intake-'));
-  dirs.push(dir);
-  const chain = await Chain.open({ store: await ChainStore.open(dir), genesis: testGenesisConfig(1), logger, verifyThreads: 0 });
-  chains.push(chain);
-  return chain;
-}
 
-afterAll(async () => {
-  for (const chain of chains) {
-    await chain.close();
-    await chain.store.close().catch(() => undefined);
-  }
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => temp.closeAll());
 
 const transfer = (nonce: bigint) => signed(DEV, nonce, { type: 'transfer', to: USER.wallet, amount: 10n });
 const codeOf = (result: { ok: boolean; error?: unknown }) => (result.ok ? 'ok' : (result.error as { code: string }).code);

@@ -4,37 +4,26 @@
  * broken: an InvariantViolation during import) is IGNOREd and never blamed on the sender; a known
  * block is IGNOREd. No libp2p: a pubsub that only holds the topic validators is enough.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { PeerId } from '@libp2p/interface';
 import { TopicValidatorResult } from '@libp2p/interface';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Chain } from '../../../../src/chain/chain.ts';
+import type { Chain } from '../../../../src/chain/chain.ts';
 import { type Block, sealBlock } from '../../../../src/chain/codec/block.ts';
-import { ChainStore } from '../../../../src/chain/store/chain-store.ts';
 import { createLogger } from '../../../../src/node/logger.ts';
 import { Gossip } from '../../../../src/node/network/gossip.ts';
 import type { Pubsub } from '../../../../src/node/network/host.ts';
 import { protocolNames } from '../../../../src/node/network/protocols.ts';
 import type { SlotClock } from '../../../../src/node/slot-clock.ts';
 import { META_HEAD } from '../../../../src/tokenomics/index.ts';
-import { DEV, USER, VALIDATORS, signed, testGenesisConfig } from '../../chain/chain-fixture.ts';
+import { DEV, USER, VALIDATORS, signed } from '../../chain/chain-fixture.ts';
+import { tempChains } from '../../chain/temp-chains.ts';
 
 const logger = createLogger('silent', false);
 const FAR = 1_000_000n;
 const PEER = { toString: () => '12D3KooWSJjLjG7MMLAaaR3fP5HddRq7ppECV8RdJSUCHLPYcCk8' } as unknown as PeerId;
 const names = protocolNames('dchat-test');
-const dirs: string[] = [];
-const chains: Chain[] = [];
-
-async function openChain(): Promise<Chain> {
-  const dir = mkdtempSync(join(tmpdir(), 'dchat-gossip-'));
-  dirs.push(dir);
-  const chain = await Chain.open({ store: await ChainStore.open(dir), genesis: testGenesisConfig(1), logger, verifyThreads: 0 });
-  chains.push(chain);
-  return chain;
-}
+const temp = tempChains('gossip');
+const openChain = (): Promise<Chain> => temp.open(1);
 
 type Validate = (peer: PeerId, msg: { data: Uint8Array }) => Promise<TopicValidatorResult>;
 
@@ -58,13 +47,7 @@ beforeAll(async () => {
   block = await source.produce(1n, proposer);
 });
 
-afterAll(async () => {
-  for (const chain of chains) {
-    await chain.close();
-    await chain.store.close().catch(() => undefined);
-  }
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => temp.closeAll());
 
 describe('gossip block verdicts', () => {
   it('accepts a valid block, then ignores it as known', async () => {
