@@ -2,7 +2,7 @@
  * Why a block was refused (Lodestar's BlockError, beacon-node/src/chain/errors/blockError.ts): one
  * class, a code per reason, and per code the fields that explain it (the slots, the hashes, the
  * failing tx's own error). The gossip verdict is decided here, where the reason is known: REJECT
- * only for what the block's bytes prove invalid whatever our state (docs/protocol.md §3.2, §9),
+ * only for what the block's bytes prove invalid whatever our state (docs/protocol.md §3.3),
  * IGNORE for what depends on our view (known, early, unknown parent, below finality, a second block
  * of one proposer for one slot) and for our own failures (an invariant, an internal error), which
  * are never blamed on the peer that relayed the block.

@@ -47,10 +47,15 @@ export interface ChainEvents {
   tx: [tx: SignedTx];
 }
 
-/** What the caller already checked about a block (gossip, docs/protocol.md §9): not checked again. */
+/** What the caller already checked about a block (gossip validates at the edge): not checked again. */
 export interface ImportHints {
   /** The proposer's signature over the block hash verifies. */
   readonly proposerSignatureVerified?: boolean;
+  /**
+   * `hasBlock` said no just before: the queue then looks for the block in memory only, since any
+   * import since then put it among the recent headers (no second store lookup per block).
+   */
+  readonly checkedUnknown?: boolean;
 }
 
 export interface ImportResult {
@@ -192,8 +197,9 @@ export class Chain {
     // Signatures need no state: the pool starts on them now, even while earlier changes run.
     const signatures = this.checkSignatures(block);
     return this.exclusive(async () => {
-      if (await this.hasBlock(block.hash)) throw new BlockError({ code: BlockErrorCode.KnownBlock, hash: toHex(block.hash) }, `Block ${toHex(block.hash)} is already known.`);
-      const checks = { ...hints, beforeExecution: () => this.seen.check(block) };
+      const known = hints.checkedUnknown === true ? this.recent.get(block.hash) !== undefined : await this.hasBlock(block.hash);
+      if (known) throw new BlockError({ code: BlockErrorCode.KnownBlock, hash: toHex(block.hash) }, `Block ${toHex(block.hash)} is already known.`);
+      const checks: BlockChecks = { proposerSignatureVerified: hints.proposerSignatureVerified === true, beforeExecution: () => this.seen.check(block) };
       if (bytesEqual(block.header.parentHash, this.headBlock.hash)) {
         const imported = await this.importVerified(block, this.parentInfo(), currentSlot, signatures, checks);
         this.seen.remember(block);
@@ -422,5 +428,8 @@ export class Chain {
   }
 }
 
-/** The import checks the chain adds to a caller's hints: the seen-proposals check before execution. */
-type BlockChecks = ImportHints & { readonly beforeExecution?: () => void };
+/** What block-import.ts is told: the proposer signature hint, and the seen-proposals check before execution. */
+interface BlockChecks {
+  readonly proposerSignatureVerified?: boolean;
+  readonly beforeExecution?: () => void;
+}

@@ -146,14 +146,14 @@ export class Gossip {
     if (h.slot > clock.currentSlot() + 1n) return { verdict: Verdict.Ignore, reason: ChainErrorCode.FutureSlot };
     // The proposer and signature first (cheap): a forged header neither makes us sync nor makes the
     // chain rebuild a side branch's state only to find the signature wrong. Import is told the
-    // signature verified, so it is checked once.
+    // signature verified and the block not stored, so neither is checked again.
     checkProposer(block, chain.validators());
     if (!(await chain.hasBlock(h.parentHash))) {
       this.deps.onUnknownParent(block, from);
       return { verdict: Verdict.Ignore, reason: ChainErrorCode.UnknownParent };
     }
     try {
-      await chain.importBlock(block, clock.currentSlot(), { proposerSignatureVerified: true });
+      await chain.importBlock(block, clock.currentSlot(), { proposerSignatureVerified: true, checkedUnknown: true });
     } catch (err) {
       if (isBlockError(err, BlockErrorCode.UnknownParent)) this.deps.onUnknownParent(block, from);
       throw err;
