@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { type ChainParams, type GenesisConfig, type MemoryState, Overlay, type TokenEvent, type Validator, META_VALIDATORS } from '../tokenomics/index.ts';
 import { BlockError, BlockErrorCode } from './block-error.ts';
 import { produceBlock } from './block-production.ts';
-import { type ImportedBlock, type ParentInfo, importBlock } from './block-import.ts';
+import type { ImportOptions, ImportedBlock } from './block-import.ts';
 import { type BranchPart, findBranch, replayBranch, returningTxs, stateAtAncestor } from './branch.ts';
 import { type Block, type BlockHeader, decodeBlock } from './codec/block.ts';
 import { bytesEqual } from './codec/msgpack.ts';
@@ -23,7 +23,8 @@ import { type Equivocation, SeenProposals } from './seen-proposals.ts';
 import { ChainStore } from './store/chain-store.ts';
 import { type SubmitResult, TxIntake, type TxSubmission } from './tx-intake.ts';
 import { type SignatureVerifier, VerifyPool } from './verify/pool.ts';
-import { type SignatureResults, allVerified, verifyTxSignatures } from './verify/tx-signatures.ts';
+import { importWithSignatures, startTxSignatureChecks } from './verify/block-signatures.ts';
+import type { SignatureResults } from './verify/tx-signatures.ts';
 
 export type { Equivocation } from './seen-proposals.ts';
 export type { SubmitResult } from './tx-intake.ts';
@@ -201,7 +202,7 @@ export class Chain {
       if (known) throw new BlockError({ code: BlockErrorCode.KnownBlock, hash: toHex(block.hash) }, `Block ${toHex(block.hash)} is already known.`);
       const checks: BlockChecks = { proposerSignatureVerified: hints.proposerSignatureVerified === true, beforeExecution: () => this.seen.check(block) };
       if (bytesEqual(block.header.parentHash, this.headBlock.hash)) {
-        const imported = await this.importVerified(block, this.parentInfo(), currentSlot, signatures, checks);
+        const imported = await importWithSignatures(block, this.parentInfo(), currentSlot, signatures, checks);
         this.seen.remember(block);
         await this.commit(block, imported, 'imported');
         return { imported, outcome: 'extended' as const };
@@ -210,45 +211,10 @@ export class Chain {
     });
   }
 
-  /**
-   * Starts checking a block's tx signatures: those of txs our mempool holds with the same signature
-   * were verified when they were accepted (a signature over a hash does not change), the others go
-   * to the pool. Nothing starts for the head itself (a duplicate delivery, refused as known).
-   */
+  /** Starts checking a block's tx signatures (block-signatures.ts); nothing for the head itself (refused as known). */
   private checkSignatures(block: Block): Promise<SignatureResults> {
-    const results = new Uint8Array(block.txs.length);
-    if (bytesEqual(block.hash, this.headBlock.hash)) return Promise.resolve(results);
-    const unchecked: number[] = [];
-    const pending = this.mempool.size > 0;
-    block.txs.forEach((tx, i) => {
-      if (pending && this.mempool.holdsVerified(tx)) results[i] = 1;
-      else unchecked.push(i);
-    });
-    if (unchecked.length === 0) return Promise.resolve(results);
-    return verifyTxSignatures(this.verifier, unchecked.map((i) => block.txs[i]!)).then((verified) => {
-      unchecked.forEach((i, j) => (results[i] = verified[j]!));
-      return results;
-    });
-  }
-
-  /**
-   * importBlock with the tx signatures checked by the pool: the block is applied on this thread
-   * while the workers verify, and the outcome is kept only once every signature is known good.
-   * If the pool reports a signature as bad (or could not check it), the import runs again with the
-   * checks on this thread for those txs, so the error is exactly the one a plain import gives.
-   */
-  private async importVerified(block: Block, parent: ParentInfo, currentSlot: bigint, signatures: Promise<SignatureResults>, checks: BlockChecks = {}): Promise<ImportedBlock> {
-    let imported: ImportedBlock | undefined;
-    let failure: { error: unknown } | undefined;
-    try {
-      imported = importBlock(block, parent, currentSlot, { ...checks, signaturesVerified: true });
-    } catch (error) {
-      failure = { error };
-    }
-    const results = await signatures;
-    if (!allVerified(results)) return importBlock(block, parent, currentSlot, { ...checks, signaturesVerified: results });
-    if (failure !== undefined) throw failure.error;
-    return imported!;
+    if (bytesEqual(block.hash, this.headBlock.hash)) return Promise.resolve(new Uint8Array(block.txs.length));
+    return startTxSignatureChecks(block, this.verifier, this.mempool);
   }
 
   /** The equivocations seen so far (both headers each). */
@@ -274,7 +240,7 @@ export class Chain {
     const blocks = [...branch.blocks, block];
     const pending = blocks.map((b) => (b === block ? signatures : this.checkSignatures(b)));
     const parts = await replayBranch(branch.ancestor, view, blocks, (b, parent) =>
-      this.importVerified(b, parent, currentSlot, pending[blocks.indexOf(b)]!, b === block ? checks : {}),
+      importWithSignatures(b, parent, currentSlot, pending[blocks.indexOf(b)]!, b === block ? checks : {}),
     );
     const imported = parts.at(-1)!.imported;
     this.seen.remember(block);
@@ -429,7 +395,4 @@ export class Chain {
 }
 
 /** What block-import.ts is told: the proposer signature hint, and the seen-proposals check before execution. */
-interface BlockChecks {
-  readonly proposerSignatureVerified?: boolean;
-  readonly beforeExecution?: () => void;
-}
+type BlockChecks = Pick<ImportOptions, 'proposerSignatureVerified' | 'beforeExecution'>;
