@@ -373,7 +373,7 @@ export class Chain {
     // committed on an overlay first, as memory moves only once the store holds the block.
     const undo = new Overlay(this.committed).commit(imported.writes);
     // Only txs the mempool holds were journaled (a stale entry left by a failed delete is dropped
-    // by restorePending at the next start, as an included tx).
+    // by the intake's restore at the next start, as an included tx).
     const hashes = block.txs.map((t) => toHex(t.hash));
     const journaled = this.mempool.size === 0 ? [] : block.txs.filter((_, i) => this.mempool.has(hashes[i]!)).map((t) => t.hash);
     await this.store.commitBlock({
