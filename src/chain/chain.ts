@@ -5,31 +5,29 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import {
-  type ChainParams,
-  type GenesisConfig,
-  type MemoryState,
-  Overlay,
-  type WriteSet,
-  type TokenEvent,
-  type Validator,
-  META_VALIDATORS,
-  isTokenError,
-} from '../tokenomics/index.ts';
+import { type ChainParams, type GenesisConfig, type MemoryState, Overlay, type TokenEvent, type Validator, META_VALIDATORS } from '../tokenomics/index.ts';
+import { BlockError, BlockErrorCode } from './block-error.ts';
 import { produceBlock } from './block-production.ts';
-import { type ImportedBlock, type ParentInfo, importBlock } from './block-import.ts';
+import type { ImportOptions, ImportedBlock } from './block-import.ts';
+import { type BranchPart, findBranch, replayBranch, returningTxs, stateAtAncestor } from './branch.ts';
 import { type Block, type BlockHeader, decodeBlock } from './codec/block.ts';
 import { bytesEqual } from './codec/msgpack.ts';
-import { type SignedTx, decodeSignedTx } from './codec/tx.ts';
+import type { SignedTx } from './codec/tx.ts';
 import { toHex } from './crypto.ts';
 import { ChainError, ChainErrorCode } from './errors.ts';
-import { EvidenceLog } from './evidence-log.ts';
 import { checkGenesis, writeGenesis } from './genesis-start.ts';
 import { finalizedHeight, isBetterHead } from './fork-choice.ts';
-import { DEFAULT_MEMPOOL_LIMITS, type Dropped, Mempool } from './mempool.ts';
+import { DEFAULT_MEMPOOL_LIMITS, Mempool } from './mempool.ts';
+import { RecentHeaders } from './recent-headers.ts';
+import { type Equivocation, SeenProposals } from './seen-proposals.ts';
 import { ChainStore, type HistoryOptions, type HistoryPage } from './store/chain-store.ts';
+import { type SubmitResult, TxIntake, type TxSubmission } from './tx-intake.ts';
 import { type SignatureVerifier, VerifyPool } from './verify/pool.ts';
-import { type SignatureResults, allVerified, verifyTxSignatures, verifyTxWith } from './verify/tx-signatures.ts';
+import { importWithSignatures, startTxSignatureChecks } from './verify/block-signatures.ts';
+import type { SignatureResults } from './verify/tx-signatures.ts';
+
+export type { Equivocation } from './seen-proposals.ts';
+export type { SubmitResult } from './tx-intake.ts';
 
 export type TxStatus =
   | { readonly status: 'pending' }
@@ -50,12 +48,15 @@ export interface ChainEvents {
   tx: [tx: SignedTx];
 }
 
-/** Two different headers signed by one validator for one slot: evidence the authority may slash on. */
-export interface Equivocation {
-  readonly slot: bigint;
-  readonly proposer: string;
-  readonly first: BlockHeader & { hash: Uint8Array };
-  readonly second: BlockHeader & { hash: Uint8Array };
+/** What the caller already checked about a block (gossip validates at the edge): not checked again. */
+export interface ImportHints {
+  /** The proposer's signature over the block hash verifies. */
+  readonly proposerSignatureVerified?: boolean;
+  /**
+   * `hasBlock` said no just before: the queue then looks for the block in memory only, since any
+   * import since then put it among the recent headers (no second store lookup per block).
+   */
+  readonly checkedUnknown?: boolean;
 }
 
 export interface ImportResult {
@@ -80,11 +81,6 @@ export interface ChainOptions {
   readonly verifier?: SignatureVerifier;
 }
 
-/** What `submitTxs` answers per transaction, in the order given. */
-export type SubmitResult = { readonly ok: true; readonly tx: SignedTx } | { readonly ok: false; readonly error: unknown };
-
-const MAX_REJECTED_KEPT = 10_000;
-
 export class Chain {
   readonly params: ChainParams;
   readonly store: ChainStore;
@@ -96,13 +92,12 @@ export class Chain {
   private queue: Promise<unknown> = Promise.resolve();
   /** When the running queued change began: a block's processing time is measured from its turn. */
   private taskStartedMs = 0;
-  private readonly rejected = new Map<string, { code: string; message: string }>();
-  /** Canonical headers of the last blocks (for finality), oldest first. */
-  private recent: BlockHeader[] = [];
+  /** Headers of the recent blocks (canonical for finality, and side ones), so known-block checks stay in memory. */
+  private readonly recent = new RecentHeaders(RECENT_HEADERS_KEPT);
   private finalized = 0n;
-  /** The first block seen per (slot, proposer), to catch a validator signing two blocks for one slot. */
-  private readonly slotSeen = new Map<string, BlockHeader & { hash: Uint8Array }>();
-  private readonly equivocations = new EvidenceLog<Equivocation>(EVIDENCE_KEPT);
+  /** The first block per (slot, proposer), checked before a block is executed (equivocation). */
+  private readonly seen: SeenProposals;
+  private readonly intake: TxIntake;
   /** Checks transaction signatures on worker threads while this thread applies blocks in order. */
   private readonly verifier: SignatureVerifier;
   private readonly ownsVerifier: boolean;
@@ -121,6 +116,12 @@ export class Chain {
     this.committed = state;
     this.headBlock = head;
     this.mempool = new Mempool({ chainId: this.params.chainId, ...(options.mempoolLimits ?? DEFAULT_MEMPOOL_LIMITS) }, this.headView());
+    this.seen = new SeenProposals({ maxSeen: RECENT_HEADERS_KEPT * 4, maxEvidence: EVIDENCE_KEPT }, this.logger);
+    this.intake = new TxIntake({
+      store: this.store, mempool: this.mempool, verifier: this.verifier, logger: this.logger,
+      exclusive: (task) => this.exclusive(task),
+      announce: (tx) => this.events.emit('tx', tx),
+    });
   }
 
   /**
@@ -145,7 +146,9 @@ export class Chain {
     const state = fresh ?? (await store.loadState());
     const chain = new Chain(options, state, { header: headBlock.header, hash: headBlock.hash });
     await chain.loadRecentHeaders();
-    await chain.restorePending();
+    if (store.historyIndexBuiltEvents > 0) logger.info({ events: store.historyIndexBuiltEvents }, 'history index built for a data dir of an older node');
+    if (store.droppedJournalEntries > 0) logger.warn({ dropped: store.droppedJournalEntries }, 'dropped undecodable mempool journal entries');
+    await chain.intake.restore();
     logger.info({ height: String(headBlock.header.height), stateRoot: toHex(headBlock.header.stateRoot), pending: chain.mempool.size }, 'chain loaded');
     return chain;
   }
@@ -188,125 +191,70 @@ export class Chain {
    * Validates a block and adds it: on top of the head, or on a side branch whose parent is known.
    * A side branch that becomes better than the head (SPEC 3.4) is switched to: the state reverts
    * exactly to the common ancestor and the branch is re-applied, all in one atomic store batch.
-   * Throws a typed error and changes nothing if the block is invalid, known, or unplaceable.
+   * Throws a typed error (a BlockError for a refused block) and changes nothing if the block is
+   * invalid, known, or unplaceable. `hints` name what the caller verified already.
    */
-  importBlock(block: Block, currentSlot: bigint): Promise<ImportResult> {
+  importBlock(block: Block, currentSlot: bigint, hints: ImportHints = {}): Promise<ImportResult> {
     // Signatures need no state: the pool starts on them now, even while earlier changes run.
     const signatures = this.checkSignatures(block);
     return this.exclusive(async () => {
-      if (await this.hasBlock(block.hash)) throw new ChainError(ChainErrorCode.KnownBlock, `Block ${toHex(block.hash)} is already known.`);
+      const known = hints.checkedUnknown === true ? this.recent.get(block.hash) !== undefined : await this.hasBlock(block.hash);
+      if (known) throw new BlockError({ code: BlockErrorCode.KnownBlock, hash: toHex(block.hash) }, `Block ${toHex(block.hash)} is already known.`);
+      const checks: BlockChecks = { proposerSignatureVerified: hints.proposerSignatureVerified === true, beforeExecution: () => this.seen.check(block) };
       if (bytesEqual(block.header.parentHash, this.headBlock.hash)) {
-        const imported = await this.importVerified(block, this.parentInfo(), currentSlot, signatures);
-        this.checkEquivocation(block);
+        const imported = await importWithSignatures(block, this.parentInfo(), currentSlot, signatures, checks);
+        this.seen.remember(block);
         await this.commit(block, imported, 'imported');
         return { imported, outcome: 'extended' as const };
       }
-      return this.importOnBranch(block, currentSlot, signatures);
+      return this.importOnBranch(block, currentSlot, signatures, checks);
     });
   }
 
-  /**
-   * Starts checking a block's tx signatures: those of txs our mempool holds with the same signature
-   * were verified when they were accepted (a signature over a hash does not change), the others go
-   * to the pool. Nothing starts for the head itself (a duplicate delivery, refused as known).
-   */
+  /** Starts checking a block's tx signatures (block-signatures.ts); nothing for the head itself (refused as known). */
   private checkSignatures(block: Block): Promise<SignatureResults> {
-    const results = new Uint8Array(block.txs.length);
-    if (bytesEqual(block.hash, this.headBlock.hash)) return Promise.resolve(results);
-    const unchecked: number[] = [];
-    const pending = this.mempool.size > 0;
-    block.txs.forEach((tx, i) => {
-      if (pending && this.mempool.holdsVerified(tx)) results[i] = 1;
-      else unchecked.push(i);
-    });
-    if (unchecked.length === 0) return Promise.resolve(results);
-    return verifyTxSignatures(this.verifier, unchecked.map((i) => block.txs[i]!)).then((verified) => {
-      unchecked.forEach((i, j) => (results[i] = verified[j]!));
-      return results;
-    });
-  }
-
-  /**
-   * importBlock with the tx signatures checked by the pool: the block is applied on this thread
-   * while the workers verify, and the outcome is kept only once every signature is known good.
-   * If the pool reports a signature as bad (or could not check it), the import runs again with the
-   * checks on this thread for those txs, so the error is exactly the one a plain import gives.
-   */
-  private async importVerified(block: Block, parent: ParentInfo, currentSlot: bigint, signatures: Promise<SignatureResults>): Promise<ImportedBlock> {
-    let imported: ImportedBlock | undefined;
-    let failure: { error: unknown } | undefined;
-    try {
-      imported = importBlock(block, parent, currentSlot, { signaturesVerified: true });
-    } catch (error) {
-      failure = { error };
-    }
-    const results = await signatures;
-    if (!allVerified(results)) return importBlock(block, parent, currentSlot, { signaturesVerified: results });
-    if (failure !== undefined) throw failure.error;
-    return imported!;
+    if (bytesEqual(block.hash, this.headBlock.hash)) return Promise.resolve(new Uint8Array(block.txs.length));
+    return startTxSignatureChecks(block, this.verifier, this.mempool);
   }
 
   /** The equivocations seen so far (both headers each). */
   evidence(): readonly Equivocation[] {
-    return this.equivocations.list();
+    return this.seen.list();
   }
 
   get finalizedHeight(): bigint {
     return this.finalized;
   }
 
-  /** Records the first valid block per (slot, proposer); a second, different one is an equivocation. */
-  private checkEquivocation(block: Block): void {
-    const key = `${block.header.slot}:${block.header.proposer}`;
-    const first = this.slotSeen.get(key);
-    const header = { ...block.header, hash: block.hash };
-    if (first === undefined) {
-      this.slotSeen.set(key, header);
-      if (this.slotSeen.size > RECENT_HEADERS_KEPT * 4) this.slotSeen.delete(this.slotSeen.keys().next().value!);
-      return;
+  /** A block whose parent is not the head: rebuild its parent's state, validate, then choose (branch.ts). */
+  private async importOnBranch(block: Block, currentSlot: bigint, signatures: Promise<SignatureResults>, checks: BlockChecks): Promise<ImportResult> {
+    const branch = await findBranch(block.header.parentHash, this.recent, this.store);
+    const ancestorHeight = branch.ancestor.header.height;
+    if (ancestorHeight < this.finalized) {
+      throw new BlockError(
+        { code: BlockErrorCode.BelowFinality, ancestorHeight, finalizedHeight: this.finalized },
+        `Block ${block.header.height} forks below the last final block ${this.finalized}.`,
+      );
     }
-    if (bytesEqual(first.hash, block.hash)) return;
-    this.equivocations.add({ slot: block.header.slot, proposer: block.header.proposer, first, second: header });
-    this.logger.warn({ slot: String(block.header.slot), proposer: block.header.proposer, first: toHex(first.hash), second: toHex(block.hash) }, 'validator equivocated: two blocks for one slot');
-    throw new ChainError(ChainErrorCode.Equivocation, `Validator ${block.header.proposer} already signed block ${toHex(first.hash)} for slot ${block.header.slot}; the later one is ignored.`);
-  }
-
-  /** A block whose parent is not the head: rebuild its parent's state, validate, then choose. */
-  private async importOnBranch(block: Block, currentSlot: bigint, signatures: Promise<SignatureResults>): Promise<ImportResult> {
-    const branch = await this.branchTo(block.header.parentHash);
-    if (branch.ancestor.height < this.finalized) {
-      throw new ChainError(ChainErrorCode.BelowFinality, `Block ${block.header.height} forks below the last final block ${this.finalized}.`);
-    }
-    // The state at the common ancestor: the head's state with the undo records of the blocks above it.
-    const view = new Overlay(this.committed);
-    for (let h = this.headBlock.header.height; h > branch.ancestor.height; h--) {
-      const undo = await this.store.undoRecord(h);
-      if (undo === null) throw new ChainError(ChainErrorCode.StoreCorrupt, `The undo record of block ${h} is missing.`);
-      applyWrites(view, undo);
-    }
-    let parent: ParentInfo = { header: branch.ancestor.header, hash: branch.ancestor.hash, state: view };
-    const parts: { block: Block; imported: ImportedBlock; undo: WriteSet }[] = [];
+    const view = await stateAtAncestor(this.committed, this.headBlock.header.height, ancestorHeight, this.store);
     const blocks = [...branch.blocks, block];
-    const checks = blocks.map((b) => (b === block ? signatures : this.checkSignatures(b)));
-    for (const [i, b] of blocks.entries()) {
-      const imported = await this.importVerified(b, parent, currentSlot, checks[i]!);
-      const undo: WriteSet = new Map([...imported.writes.keys()].map((key) => [key, view.get(key) ?? null]));
-      applyWrites(view, imported.writes);
-      parts.push({ block: b, imported, undo });
-      parent = { header: b.header, hash: b.hash, state: view };
-    }
+    const pending = blocks.map((b) => (b === block ? signatures : this.checkSignatures(b)));
+    const parts = await replayBranch(branch.ancestor, view, blocks, (b, parent) =>
+      importWithSignatures(b, parent, currentSlot, pending[blocks.indexOf(b)]!, b === block ? checks : {}),
+    );
     const imported = parts.at(-1)!.imported;
-    // Only a block that validated can be evidence: a forged header proves nothing against its key.
-    this.checkEquivocation(block);
+    this.seen.remember(block);
     if (!isBetterHead({ height: block.header.height, hash: block.hash }, { height: this.headBlock.header.height, hash: this.headBlock.hash })) {
       await this.store.putSideBlock(block.hash, block.bytes);
+      this.recent.addSide({ header: block.header, hash: block.hash });
       this.logger.info({ height: String(block.header.height), hash: toHex(block.hash).slice(0, 16) }, 'side block kept');
       return { imported, outcome: 'side' };
     }
-    return this.switchBranch(branch.ancestor.height, parts, view.writes);
+    return this.switchBranch(ancestorHeight, parts, view);
   }
 
-  private async switchBranch(ancestorHeight: bigint, parts: { block: Block; imported: ImportedBlock; undo: WriteSet }[], writes: WriteSet): Promise<ImportResult> {
+  private async switchBranch(ancestorHeight: bigint, parts: readonly BranchPart[], view: Overlay): Promise<ImportResult> {
+    // The abandoned blocks' bodies are read back: their txs return to the mempool.
     const abandoned: Block[] = [];
     for (let h = ancestorHeight + 1n; h <= this.headBlock.header.height; h++) {
       const old = await this.blockAt(h);
@@ -318,18 +266,17 @@ export class Chain {
       blocks: parts.map((p) => ({
         height: p.block.header.height, hash: p.block.hash, blockBytes: p.block.bytes, undo: p.undo, events: p.imported.events, txHashes: p.block.txs.map((t) => t.hash),
       })),
-      writes,
+      writes: view.writes,
       head: { height: tip.block.header.height, hash: tip.block.hash, stateRoot: tip.imported.stateRoot },
     });
-    this.committed.commit(writes);
+    this.committed.commit(view.writes);
     this.headBlock = { header: tip.block.header, hash: tip.block.hash };
-    this.recent = this.recent.filter((h) => h.height <= ancestorHeight).concat(parts.map((p) => p.block.header));
+    this.recent.switchTo(ancestorHeight, parts.map((p) => ({ header: p.block.header, hash: p.block.hash })));
     this.updateFinality();
     // Transactions of the abandoned blocks go back to the mempool if they are still valid, ahead of
     // the pending ones that were accepted on top of them; those re-admitted are journaled again.
-    const included = new Set(parts.flatMap((p) => p.block.txs.map((t) => toHex(t.hash))));
-    const returning = abandoned.flatMap((b) => b.txs).filter((tx) => !included.has(toHex(tx.hash)));
-    this.recordDropped(this.mempool.reset(this.headView(), included, returning));
+    const { included, returning } = returningTxs(abandoned, parts);
+    this.intake.recordDropped(this.mempool.reset(this.headView(), included, returning));
     for (const tx of returning) if (this.mempool.has(toHex(tx.hash))) await this.store.putPending(tx.hash, tx.bytes);
     this.logger.warn(
       { from: String(ancestorHeight), depth: abandoned.length, newHead: String(tip.block.header.height), hash: toHex(tip.block.hash).slice(0, 16) },
@@ -340,135 +287,54 @@ export class Chain {
     return { imported: tip.imported, outcome: 'reorged', depth: abandoned.length };
   }
 
-  /** The stored blocks from the canonical common ancestor (exclusive) up to `tipHash` (inclusive). */
-  private async branchTo(tipHash: Uint8Array): Promise<{ ancestor: { height: bigint; hash: Uint8Array; header: BlockHeader }; blocks: Block[] }> {
-    const blocks: Block[] = [];
-    let hash = tipHash;
-    for (;;) {
-      const bytes = await this.store.blockByHash(hash);
-      if (bytes === null) throw new ChainError(ChainErrorCode.UnknownParent, `Parent block ${toHex(hash)} is unknown; fetch it first.`);
-      const block = decodeBlock(bytes);
-      const canonical = await this.store.hashAtHeight(block.header.height);
-      if (canonical !== null && bytesEqual(canonical, hash)) {
-        return { ancestor: { height: block.header.height, hash, header: block.header }, blocks: blocks.reverse() };
-      }
-      blocks.push(block);
-      hash = block.header.parentHash;
-    }
-  }
-
   private async loadRecentHeaders(): Promise<void> {
     const head = this.headBlock.header.height;
     const from = head > BigInt(RECENT_HEADERS_KEPT) ? head - BigInt(RECENT_HEADERS_KEPT) : 1n;
-    this.recent = [];
     for (let h = from; h <= head; h++) {
       const block = await this.blockAt(h);
-      if (block !== null) this.recent.push(block.header);
+      if (block !== null) this.recent.extend({ header: block.header, hash: block.hash });
     }
     this.updateFinality();
   }
 
   private updateFinality(): void {
-    if (this.recent.length > RECENT_HEADERS_KEPT) this.recent = this.recent.slice(-RECENT_HEADERS_KEPT);
-    this.finalized = finalizedHeight(this.recent, this.validators().length, this.finalized);
+    this.finalized = finalizedHeight(this.recent.canonicalHeaders(), this.validators().length, this.finalized);
   }
 
   /** Builds, signs and commits the block of `slot` from the mempool. */
   produce(slot: bigint, proposer: { publicKey: string; secretKey: Uint8Array }): Promise<Block> {
     return this.exclusive(async () => {
       const produced = produceBlock(this.parentInfo(), this.params, slot, proposer, this.mempool.pending());
-      this.recordDropped(produced.rejected);
-      this.checkEquivocation(produced.block);
+      this.intake.recordDropped(produced.rejected);
+      this.seen.check(produced.block);
+      this.seen.remember(produced.block);
       this.mempool.remove(produced.rejected.map((r) => toHex(r.tx.hash)));
       try {
         await this.commit(produced.block, produced.outcome, 'produced');
       } catch (err) {
         // A block that never got committed never left this node: a retry in the same slot may sign
         // another one (the mempool may have changed) without equivocating.
-        if (!bytesEqual(this.headBlock.hash, produced.block.hash)) this.slotSeen.delete(`${produced.block.header.slot}:${produced.block.header.proposer}`);
+        if (!bytesEqual(this.headBlock.hash, produced.block.hash)) this.seen.forget(produced.block);
         throw err;
       }
       return produced.block;
     });
   }
 
-  /** Accepts a signed transaction into the mempool (journaled to disk first), or throws its typed error. */
-  submitTx(bytes: Uint8Array): Promise<SignedTx> {
-    let tx: SignedTx;
-    try {
-      tx = decodeSignedTx(bytes);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    // Checked on the pool before this tx's turn; concurrent submissions share a worker batch.
-    const signature = verifyTxSignatures(this.verifier, [tx]);
-    return this.exclusive(async () => this.admit(tx, (await signature)[0] === 1));
+  /**
+   * Accepts a signed transaction (its bytes, or the tx gossip decoded already) into the mempool,
+   * journaled to disk first, or throws its typed error (tx-intake.ts).
+   */
+  submitTx(tx: TxSubmission): Promise<SignedTx> {
+    return this.intake.submitOne(tx);
   }
 
   /**
    * Accepts a batch of signed transactions in order, in one turn of the queue, their signatures
    * checked together on the pool: one answer per transaction (the tx, or its typed error).
    */
-  submitTxs(list: readonly Uint8Array[]): Promise<SubmitResult[]> {
-    const decoded = list.map((bytes): SubmitResult => {
-      try {
-        return { ok: true, tx: decodeSignedTx(bytes) };
-      } catch (error) {
-        return { ok: false, error };
-      }
-    });
-    const txs = decoded.flatMap((d) => (d.ok ? [d.tx] : []));
-    const signatures = verifyTxSignatures(this.verifier, txs);
-    return this.exclusive(async () => {
-      const verified = await signatures;
-      const locations = await Promise.all(txs.map((tx) => this.store.txLocation(tx.hash)));
-      const accepted: SignedTx[] = [];
-      let next = 0;
-      const results = decoded.map((d): SubmitResult => {
-        if (!d.ok) return d;
-        const i = next++;
-        try {
-          this.accept(d.tx, verified[i] === 1, locations[i] !== null);
-          accepted.push(d.tx);
-          return d;
-        } catch (error) {
-          if (!(isTokenError(error) || error instanceof ChainError)) throw error;
-          return { ok: false, error };
-        }
-      });
-      // Journaled together: putPending numbers them in call order, which is the order of acceptance.
-      await Promise.all(accepted.map((tx) => this.store.putPending(tx.hash, tx.bytes)));
-      for (const tx of accepted) this.announce(tx);
-      return results;
-    });
-  }
-
-  /** One decoded transaction into the mempool and its journal (inside the queue). */
-  private async admit(tx: SignedTx, signatureVerified: boolean): Promise<SignedTx> {
-    this.accept(tx, signatureVerified, (await this.store.txLocation(tx.hash)) !== null);
-    await this.store.putPending(tx.hash, tx.bytes);
-    this.announce(tx);
-    return tx;
-  }
-
-  /** The mempool's checks and admission, or the typed error (remembered for txStatus). */
-  private accept(tx: SignedTx, signatureVerified: boolean, included: boolean): void {
-    const hash = toHex(tx.hash);
-    try {
-      // The signature first: a copy of an included tx with a forged signature (same hash: the
-      // signature is not hashed) is an invalid message, and its sender is penalized for it.
-      verifyTxWith(tx, this.params.chainId, signatureVerified);
-      if (included) throw new ChainError(ChainErrorCode.DuplicateTx, `Transaction ${hash} is already included.`);
-      this.mempool.add(tx, { signatureVerified });
-    } catch (err) {
-      if (isTokenError(err) || err instanceof ChainError) this.remember(hash, err);
-      throw err;
-    }
-  }
-
-  private announce(tx: SignedTx): void {
-    this.rejected.delete(toHex(tx.hash));
-    this.events.emit('tx', tx);
+  submitTxs(list: readonly TxSubmission[]): Promise<SubmitResult[]> {
+    return this.intake.submit(list);
   }
 
   async txStatus(hashHex: string): Promise<TxStatus> {
@@ -476,13 +342,13 @@ export class Chain {
     if (this.mempool.has(hashHex)) return { status: 'pending' };
     const location = await this.store.txLocation(Buffer.from(hashHex, 'hex'));
     if (location !== null) return { status: 'included', ...location };
-    const rejected = this.rejected.get(hashHex);
+    const rejected = this.intake.rejected.get(hashHex);
     return rejected === undefined ? { status: 'unknown' } : { status: 'rejected', ...rejected };
   }
 
-  /** Whether a block with this hash is stored (on the canonical chain or not). */
+  /** Whether a block with this hash is stored (canonical or not): from memory when recent, else a keys-only store lookup. */
   async hasBlock(hash: Uint8Array): Promise<boolean> {
-    return (await this.store.blockByHash(hash)) !== null;
+    return this.recent.get(hash) !== undefined || (await this.store.hasBlock(hash));
   }
 
   async blockAt(height: bigint): Promise<Block | null> {
@@ -503,10 +369,11 @@ export class Chain {
   }
 
   private async commit(block: Block, imported: ImportedBlock, origin: 'produced' | 'imported'): Promise<void> {
-    // Undo values are read before the batch so the store can revert this block later (reorgs).
-    const undo = new Map([...imported.writes.keys()].map((key) => [key, this.committed.get(key) ?? null]));
+    // The undo record (what reverts this block in a reorg) is what committing its writes returns;
+    // committed on an overlay first, as memory moves only once the store holds the block.
+    const undo = new Overlay(this.committed).commit(imported.writes);
     // Only txs the mempool holds were journaled (a stale entry left by a failed delete is dropped
-    // by restorePending at the next start, as an included tx).
+    // by the intake's restore at the next start, as an included tx).
     const hashes = block.txs.map((t) => toHex(t.hash));
     const journaled = this.mempool.size === 0 ? [] : block.txs.filter((_, i) => this.mempool.has(hashes[i]!)).map((t) => t.hash);
     await this.store.commitBlock({
@@ -515,10 +382,9 @@ export class Chain {
     });
     this.committed.commit(imported.writes);
     this.headBlock = { header: block.header, hash: block.hash };
-    this.recent.push(block.header);
+    this.recent.extend({ header: block.header, hash: block.hash });
     this.updateFinality();
-    const dropped = this.mempool.reset(this.headView(), hashes);
-    this.recordDropped(dropped);
+    this.intake.recordDropped(this.mempool.reset(this.headView(), hashes));
     const processMs = performance.now() - this.taskStartedMs;
     this.logger.info(
       { height: String(block.header.height), slot: String(block.header.slot), txs: block.txs.length, hash: toHex(block.hash).slice(0, 16), ms: Math.round(processMs) },
@@ -526,46 +392,6 @@ export class Chain {
     );
     this.events.emit('block', block, imported, origin, processMs);
   }
-
-  /** Re-admits journaled transactions in the order they were accepted (one sender's tx may fund another's). */
-  private async restorePending(): Promise<void> {
-    if (this.store.historyIndexBuiltEvents > 0) this.logger.info({ events: this.store.historyIndexBuiltEvents }, 'history index built for a data dir of an older node');
-    if (this.store.droppedJournalEntries > 0) {
-      this.logger.warn({ dropped: this.store.droppedJournalEntries }, 'dropped undecodable mempool journal entries');
-    }
-    const journaled: SignedTx[] = [];
-    for (const bytes of await this.store.loadPending()) {
-      try {
-        journaled.push(decodeSignedTx(bytes));
-      } catch (err) {
-        if (!(err instanceof ChainError)) throw err;
-        this.logger.warn({ err }, 'dropped an undecodable journaled tx');
-      }
-    }
-    const signatures = await verifyTxSignatures(this.verifier, journaled);
-    for (const [i, tx] of journaled.entries()) {
-      try {
-        this.mempool.add(tx, { signatureVerified: signatures[i] === 1 });
-      } catch (err) {
-        if (!(isTokenError(err) || err instanceof ChainError)) throw err;
-        this.remember(toHex(tx.hash), err);
-        await this.store.deletePending(tx.hash);
-      }
-    }
-  }
-
-  private recordDropped(dropped: readonly Dropped[] | readonly { tx: SignedTx; error: { code: string; message: string } }[]): void {
-    for (const d of dropped) {
-      this.remember(toHex(d.tx.hash), d.error);
-      void this.store.deletePending(d.tx.hash).catch((err: unknown) => this.logger.warn({ err }, 'could not drop a journaled tx'));
-    }
-  }
-
-  private remember(hash: string, error: { code: string; message: string }): void {
-    this.rejected.set(hash, { code: error.code, message: error.message });
-    if (this.rejected.size > MAX_REJECTED_KEPT) this.rejected.delete(this.rejected.keys().next().value!);
-  }
-
   /** One page of stored event history, newest first (readers get it through ChainView, not the store). */
   historyPage(kind: TokenEvent['kind'], options: HistoryOptions): Promise<HistoryPage> {
     return this.store.historyPage(kind, options);
@@ -577,10 +403,5 @@ export class Chain {
   }
 }
 
-
-function applyWrites(view: Overlay, writes: WriteSet): void {
-  for (const [key, value] of writes) {
-    if (value === null) view.delete(key);
-    else view.set(key, value);
-  }
-}
+/** What block-import.ts is told: the proposer signature hint, and the seen-proposals check before execution. */
+type BlockChecks = Pick<ImportOptions, 'proposerSignatureVerified' | 'beforeExecution'>;

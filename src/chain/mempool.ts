@@ -32,6 +32,8 @@ export interface HeadView {
 export interface AddOptions {
   /** The signature was already verified (by the verify pool, or when the tx was first accepted). */
   readonly signatureVerified?: boolean;
+  /** The tx is already in a block (the store knows it): refused as DuplicateTx, after the signature check. */
+  readonly included?: boolean;
 }
 
 export interface Dropped {
@@ -85,6 +87,7 @@ export class Mempool {
     // The signature before the duplicate check: a pending tx's copy with a forged signature has the
     // same hash, and must be refused as invalid (its gossip sender penalized), not as a duplicate.
     verifyTxWith(tx, this.options.chainId, options.signatureVerified === true);
+    if (options.included === true) throw new ChainError(ChainErrorCode.DuplicateTx, `Transaction ${hash} is already included.`);
     if (this.txs.has(hash)) throw new ChainError(ChainErrorCode.DuplicateTx, `Transaction ${hash} is already pending.`);
     if (this.txs.size >= this.options.maxTxs) {
       throw new ChainError(ChainErrorCode.MempoolFull, `The mempool holds its limit of ${this.options.maxTxs} transactions; try again later.`);

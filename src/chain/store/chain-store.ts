@@ -445,6 +445,11 @@ export class ChainStore {
     return bytes;
   }
 
+  /** Whether a block with this hash is stored (canonical or side): a keys-only lookup. */
+  hasBlock(hash: Uint8Array): Promise<boolean> {
+    return this.blocks.has(hash);
+  }
+
   blockByHash(hash: Uint8Array): Promise<Uint8Array | null> {
     return this.blocks.get(hash);
   }

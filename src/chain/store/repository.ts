@@ -54,6 +54,16 @@ export class Repository<K, V> {
     return bytes === undefined ? null : this.decode(bytes, keyBytes);
   }
 
+  /** Whether the key is stored, without reading (or decoding) its value. */
+  async has(key: K): Promise<boolean> {
+    const keyBytes = this.codec.key(key);
+    try {
+      return await this.db.has(bucketKey(this.bucket, keyBytes));
+    } catch (err) {
+      throw storeFailure(`look up ${this.name} ${this.describe(keyBytes)}`, err);
+    }
+  }
+
   put(key: K, value: V): BatchOp {
     const keyBytes = this.codec.key(key);
     return { type: 'put', key: bucketKey(this.bucket, keyBytes), value: this.codec.encode(value, keyBytes) };

@@ -9,12 +9,13 @@
  */
 import type { PeerId } from '@libp2p/interface';
 import type { Logger } from 'pino';
+import { BlockErrorCode, isBlockError } from '../../chain/block-error.ts';
+import { checkProposer } from '../../chain/block-import.ts';
 import type { Chain } from '../../chain/chain.ts';
 import { type Block, decodeBlock } from '../../chain/codec/block.ts';
 import { MAX_TX_BYTES, type SignedTx, decodeSignedTx } from '../../chain/codec/tx.ts';
-import { toHex, verifySignature } from '../../chain/crypto.ts';
+import { toHex } from '../../chain/crypto.ts';
 import { ChainError, ChainErrorCode } from '../../chain/errors.ts';
-import { proposerFor } from '../../chain/poa.ts';
 import type { SlotClock } from '../slot-clock.ts';
 import type { Pubsub } from './host.ts';
 import { OncePerWindow } from './once-per-window.ts';
@@ -144,16 +145,17 @@ export class Gossip {
     // Too early: maybe our clock lags; the block comes back by sync once its slot has begun.
     if (h.slot > clock.currentSlot() + 1n) return { verdict: Verdict.Ignore, reason: ChainErrorCode.FutureSlot };
     // The proposer and signature first (cheap): a forged header neither makes us sync nor makes the
-    // chain rebuild a side branch's state only to find the signature wrong.
-    checkProposerSignature(block, chain);
+    // chain rebuild a side branch's state only to find the signature wrong. Import is told the
+    // signature verified and the block not stored, so neither is checked again.
+    checkProposer(block, chain.validators());
     if (!(await chain.hasBlock(h.parentHash))) {
       this.deps.onUnknownParent(block, from);
       return { verdict: Verdict.Ignore, reason: ChainErrorCode.UnknownParent };
     }
     try {
-      await chain.importBlock(block, clock.currentSlot());
+      await chain.importBlock(block, clock.currentSlot(), { proposerSignatureVerified: true, checkedUnknown: true });
     } catch (err) {
-      if (err instanceof ChainError && err.code === ChainErrorCode.UnknownParent) this.deps.onUnknownParent(block, from);
+      if (isBlockError(err, BlockErrorCode.UnknownParent)) this.deps.onUnknownParent(block, from);
       throw err;
     }
     return { verdict: Verdict.Accept, reason: 'ok' };
@@ -161,11 +163,12 @@ export class Gossip {
 
   private async validateTx(data: Uint8Array): Promise<Classified> {
     if (data.length > MAX_TX_BYTES) throw new ChainError(ChainErrorCode.TxTooLarge, `A gossiped tx of ${data.length} bytes is over the ${MAX_TX_BYTES}-byte bound.`);
+    // Decoded once: the chain takes the decoded tx.
     const tx = decodeSignedTx(data);
     const hash = toHex(tx.hash);
     this.fromGossip.add(hash);
     try {
-      await this.deps.chain.submitTx(data);
+      await this.deps.chain.submitTx(tx);
     } finally {
       this.fromGossip.delete(hash);
     }
@@ -187,15 +190,5 @@ export class Gossip {
       (result) => this.deps.logger.debug({ kind, recipients: result.recipients.length }, 'published'),
       (err: unknown) => this.deps.logger.warn({ err, kind }, 'could not publish'),
     );
-  }
-}
-
-/** The header's proposer is the validator of its slot and the signature is theirs (SPEC 3.2). */
-function checkProposerSignature(block: Block, chain: Chain): void {
-  const h = block.header;
-  const expected = proposerFor(h.slot, chain.validators()).publicKey;
-  if (h.proposer !== expected) throw new ChainError(ChainErrorCode.WrongProposer, `Slot ${h.slot} belongs to validator ${expected}, not ${h.proposer}.`);
-  if (!verifySignature(Buffer.from(h.proposer, 'hex'), block.hash, block.signature)) {
-    throw new ChainError(ChainErrorCode.InvalidSignature, `The signature of block ${h.height} does not verify for its proposer.`);
   }
 }

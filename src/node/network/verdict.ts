@@ -6,6 +6,7 @@
  * One function maps the chain's typed errors to a verdict; one adapter maps verdicts to gossipsub's.
  */
 import { TopicValidatorResult } from '@libp2p/interface';
+import { BlockError } from '../../chain/block-error.ts';
 import { ChainError, ChainErrorCode } from '../../chain/errors.ts';
 import { isTokenError } from '../../tokenomics/index.ts';
 
@@ -23,7 +24,7 @@ export interface Classified {
   readonly reason: string;
 }
 
-/** Chain errors that only an invalid message can cause: the sender relayed something provably bad. */
+/** Chain errors (other than a BlockError, which carries its verdict) that only an invalid message can cause. */
 export const PROVABLY_INVALID: ReadonlySet<string> = new Set([
   ChainErrorCode.MalformedBytes,
   ChainErrorCode.InvalidSignature,
@@ -41,6 +42,8 @@ export const PROVABLY_INVALID: ReadonlySet<string> = new Set([
  * the sender's, so they are IGNORE; anything unexpected is IGNORE too (our fault, not the peer's).
  */
 export function classifyError(err: unknown): Classified {
+  // A refused block carries the verdict decided where its reason was found (block-error.ts).
+  if (err instanceof BlockError) return { verdict: err.verdict === 'reject' ? Verdict.Reject : Verdict.Ignore, reason: err.code };
   if (err instanceof ChainError) {
     return { verdict: PROVABLY_INVALID.has(err.code) ? Verdict.Reject : Verdict.Ignore, reason: err.code };
   }

@@ -97,6 +97,19 @@ export class Overlay implements StateView {
     this.writes.set(key, null);
   }
 
+  /**
+   * Applies a write set on top of this overlay and returns the previous values of the written keys
+   * (an undo record), as MemoryState.commit does; the state below is not touched.
+   */
+  commit(writes: WriteSet): WriteSet {
+    const undo: WriteSet = new Map();
+    for (const [key, value] of writes) {
+      undo.set(key, this.get(key) ?? null);
+      this.writes.set(key, value);
+    }
+    return undo;
+  }
+
   /** Moves this overlay's writes into the overlay it was built on. */
   mergeInto(parent: Overlay): void {
     for (const [key, value] of this.writes) parent.writes.set(key, value);

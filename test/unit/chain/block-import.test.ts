@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BlockError, BlockErrorCode } from '../../../src/chain/block-error.ts';
 import { type ParentInfo, importBlock } from '../../../src/chain/block-import.ts';
 import { produceBlock } from '../../../src/chain/block-production.ts';
 import { type BlockHeader, decodeBlock, sealBlock, txRoot } from '../../../src/chain/codec/block.ts';
@@ -91,4 +92,54 @@ describe('block validation (SPEC 3.2)', () => {
     expect(produced.rejected.map((r) => r.error.code)).toEqual(['InsufficientBalance']);
     expect(importBlock(produced.block, parent, 1n).stateRoot).toEqual(produced.block.header.stateRoot);
   });
+
+  it('keeps a failing tx\'s own error as a field of the BlockError (not wrapped), with the verdict it implies', () => {
+    const replay = signed(DEV, 0n, { type: 'transfer', to: USER.wallet, amount: 1n });
+    const twice = withHeader({ txRoot: txRoot([transfer, replay]) }, 1, [transfer, replay]);
+    const err = thrown(() => importBlock(twice, parent, 1n));
+    expect(err).toBeInstanceOf(BlockError);
+    const type = (err as BlockError).type;
+    expect(type).toMatchObject({ code: BlockErrorCode.InvalidBlock, height: 1n, rule: 'tx' });
+    expect(type.code === BlockErrorCode.InvalidBlock && type.txError?.code).toBe('InvalidNonce');
+    expect((err as BlockError).verdict).toBe('reject');
+    expect(((err as BlockError).cause as { code: string }).code).toBe('InvalidNonce');
+  });
+
+  it('carries the fields of each refusal: the slots of FutureSlot, the expected proposer of WrongProposer', () => {
+    const early = produceBlock(parent, params, 4n, proposer(1), []).block;
+    expect((thrown(() => importBlock(early, parent, 2n)) as BlockError).type).toEqual({ code: BlockErrorCode.FutureSlot, slot: 4n, currentSlot: 2n });
+    const wrong = produceBlock(parent, params, 1n, proposer(2), []).block;
+    expect((thrown(() => importBlock(wrong, parent, 1n)) as BlockError).type).toEqual({
+      code: BlockErrorCode.WrongProposer, slot: 1n, proposer: VALIDATORS[2]!.hex, expected: VALIDATORS[1]!.hex,
+    });
+  });
+
+  it('takes the proposer signature as verified when told (gossip checked it), and still checks who the proposer must be', () => {
+    const good = goodBlock().block;
+    const unsigned = { ...good, signature: new Uint8Array(64) };
+    expect(codeOf(() => importBlock(unsigned, parent, 1n))).toBe(ChainErrorCode.InvalidSignature);
+    expect(importBlock(unsigned, parent, 1n, { proposerSignatureVerified: true }).stateRoot).toEqual(good.header.stateRoot);
+    const wrong = produceBlock(parent, params, 1n, proposer(2), []).block;
+    expect(codeOf(() => importBlock(wrong, parent, 1n, { proposerSignatureVerified: true }))).toBe(ChainErrorCode.WrongProposer);
+  });
+
+  it('runs the before-execution check after the header checks and before any tx', () => {
+    const calls: string[] = [];
+    const forged = withHeader({}, 2);
+    expect(codeOf(() => importBlock(forged, parent, 1n, { beforeExecution: () => calls.push('forged') }))).toBe(ChainErrorCode.InvalidSignature);
+    const replay = signed(DEV, 0n, { type: 'transfer', to: USER.wallet, amount: 1n });
+    const twice = withHeader({ txRoot: txRoot([transfer, replay]) }, 1, [transfer, replay]);
+    const stop = new Error('stopped before execution');
+    expect(thrown(() => importBlock(twice, parent, 1n, { beforeExecution: () => { calls.push('twice'); throw stop; } }))).toBe(stop);
+    expect(calls).toEqual(['twice']);
+  });
 });
+
+function thrown(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (err) {
+    return err;
+  }
+  return expect.unreachable('expected a throw');
+}

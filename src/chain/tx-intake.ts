@@ -1,0 +1,138 @@
+/**
+ * How transactions enter the mempool (SPEC 5; tx validity, docs/protocol.md §2.3): ONE admission path for a single API
+ * submission, a batch, and a gossiped tx. Each is decoded once (gossip hands over the tx it decoded
+ * already), its signature starts on the verify pool before its turn of the chain's queue, and in
+ * that turn the mempool checks it (signature result, chain id, included already, then the token
+ * economy on the pending state). Accepted txs are journaled to the store, then announced; refused
+ * ones are remembered in a bounded cache for the status route.
+ */
+import type { Logger } from 'pino';
+import { isTokenError } from '../tokenomics/index.ts';
+import { type SignedTx, decodeSignedTx } from './codec/tx.ts';
+import { toHex } from './crypto.ts';
+import { ChainError } from './errors.ts';
+import type { Dropped, Mempool } from './mempool.ts';
+import { RejectedTxs, type Rejection } from './rejected-txs.ts';
+import type { ChainStore } from './store/chain-store.ts';
+import type { SignatureVerifier } from './verify/pool.ts';
+import { verifyTxSignatures } from './verify/tx-signatures.ts';
+
+/** What a submission answers per transaction, in the order given. */
+export type SubmitResult = { readonly ok: true; readonly tx: SignedTx } | { readonly ok: false; readonly error: unknown };
+
+/** Raw bytes (the API) or a tx decoded already (gossip decodes once to bound and key it). */
+export type TxSubmission = Uint8Array | SignedTx;
+
+export interface TxIntakeDeps {
+  readonly store: Pick<ChainStore, 'txLocation' | 'putPending' | 'deletePending' | 'loadPending'>;
+  readonly mempool: Mempool;
+  readonly verifier: SignatureVerifier;
+  /** Runs a task in the chain's queue (one writer at a time). */
+  readonly exclusive: <T>(task: () => Promise<T>) => Promise<T>;
+  /** Called for each tx once it is pending and journaled (the chain emits its 'tx' event). */
+  readonly announce: (tx: SignedTx) => void;
+  readonly logger: Logger;
+}
+
+const isTyped = (err: unknown): boolean => isTokenError(err) || err instanceof ChainError;
+
+export class TxIntake {
+  readonly rejected = new RejectedTxs();
+  private readonly deps: TxIntakeDeps;
+
+  constructor(deps: TxIntakeDeps) {
+    this.deps = deps;
+  }
+
+  /** One transaction: the tx once pending, or its typed error. */
+  async submitOne(submission: TxSubmission): Promise<SignedTx> {
+    const [result] = await this.submit([submission]);
+    if (!result!.ok) throw result!.error;
+    return result!.tx;
+  }
+
+  /**
+   * Transactions in order, in one turn of the queue, their signatures checked together on the
+   * pool: one answer per transaction (the tx, or its typed error). An untyped error (a store
+   * failure) rejects the whole call.
+   */
+  submit(submissions: readonly TxSubmission[]): Promise<SubmitResult[]> {
+    const decoded = submissions.map(decodeOnce);
+    const txs = decoded.flatMap((d) => (d.ok ? [d.tx] : []));
+    const signatures = verifyTxSignatures(this.deps.verifier, txs);
+    return this.deps.exclusive(async () => {
+      const verified = await signatures;
+      const locations = await Promise.all(txs.map((tx) => this.deps.store.txLocation(tx.hash)));
+      const accepted: SignedTx[] = [];
+      let next = 0;
+      const results = decoded.map((d): SubmitResult => {
+        if (!d.ok) return d;
+        const i = next++;
+        try {
+          this.admit(d.tx, verified[i] === 1, locations[i] !== null);
+          accepted.push(d.tx);
+          return d;
+        } catch (error) {
+          if (!isTyped(error)) throw error;
+          return { ok: false, error };
+        }
+      });
+      // Journaled together: putPending numbers them in call order, which is the order of acceptance.
+      await Promise.all(accepted.map((tx) => this.deps.store.putPending(tx.hash, tx.bytes)));
+      for (const tx of accepted) {
+        this.rejected.forget(toHex(tx.hash));
+        this.deps.announce(tx);
+      }
+      return results;
+    });
+  }
+
+  /** Re-admits journaled transactions in the order they were accepted (one sender's tx may fund another's). */
+  async restore(): Promise<void> {
+    const journaled: SignedTx[] = [];
+    for (const bytes of await this.deps.store.loadPending()) {
+      try {
+        journaled.push(decodeSignedTx(bytes));
+      } catch (err) {
+        if (!(err instanceof ChainError)) throw err;
+        this.deps.logger.warn({ err }, 'dropped an undecodable journaled tx');
+      }
+    }
+    const signatures = await verifyTxSignatures(this.deps.verifier, journaled);
+    for (const [i, tx] of journaled.entries()) {
+      try {
+        this.admit(tx, signatures[i] === 1, false);
+      } catch (err) {
+        if (!isTyped(err)) throw err;
+        await this.deps.store.deletePending(tx.hash);
+      }
+    }
+  }
+
+  /** Txs the mempool dropped (a new head, a producer's refusals): remembered, and their journal entries deleted. */
+  recordDropped(dropped: readonly (Dropped | { tx: SignedTx; error: Rejection })[]): void {
+    for (const d of dropped) {
+      this.rejected.remember(toHex(d.tx.hash), d.error);
+      void this.deps.store.deletePending(d.tx.hash).catch((err: unknown) => this.deps.logger.warn({ err }, 'could not drop a journaled tx'));
+    }
+  }
+
+  /** The mempool's checks and admission, or the typed error (remembered for the status route). */
+  private admit(tx: SignedTx, signatureVerified: boolean, included: boolean): void {
+    try {
+      this.deps.mempool.add(tx, { signatureVerified, included });
+    } catch (err) {
+      if (isTyped(err)) this.rejected.remember(toHex(tx.hash), err as Rejection);
+      throw err;
+    }
+  }
+}
+
+function decodeOnce(submission: TxSubmission): SubmitResult {
+  if (!(submission instanceof Uint8Array)) return { ok: true, tx: submission };
+  try {
+    return { ok: true, tx: decodeSignedTx(submission) };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
