@@ -15,7 +15,9 @@ export function apiListenError(host: string, port: number, err: unknown): ChainE
 /** Holds `host:port` until the returned release is called (port 0: any free port, nothing to hold). */
 export async function holdApiPort(host: string, port: number): Promise<() => Promise<void>> {
   if (port === 0) return async () => undefined;
-  const server = createServer();
+  // A client that connects while we only hold the port (a poller waiting for the node) is closed at
+  // once: `server.close` waits for open connections, so one kept open would hang the node's start.
+  const server = createServer((socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err) => reject(apiListenError(host, port, err)));
     server.listen({ host, port, exclusive: true }, resolve);
