@@ -5,11 +5,11 @@
  *
  * Exact for supply, minted and burned (the same arithmetic as the per-block inflation step,
  * clipping at the cap included): schedules and auto-replenish only move tokens out of the reserve,
- * never change the supply. The reserve and payout figures follow the same rules segment by segment
- * (between sample points and year ends): exact while the reserve covers what falls due, and exact
- * in any case when samples are one block apart; otherwise an estimate that takes a segment's
- * payouts at its end. A projection assumes empty blocks apart from the burn: no marketplace sales,
- * allocation expiries or staking changes.
+ * never change the supply. The reserve and payout figures are exact too, whatever the number of
+ * sample points: stretches the reserve provably covers are taken in one step, and while it may
+ * fall short the walk goes from one due height to the next (so a reserve short of a schedule
+ * due every block costs one step per block). A projection assumes empty blocks apart from the
+ * burn: no marketplace sales, allocation expiries or staking changes.
  */
 import { minBig } from './amount.ts';
 import { SYSTEM_ACCOUNT_IDS, type Uuid } from './ids.ts';
@@ -127,11 +127,7 @@ export function projectSupply(state: StateView, options: ProjectionOptions): Pro
   const stops = new Set<bigint>([head.height + 1n, ...samples]);
   for (let end = (head.height / rules.perYear + 1n) * rules.perYear; end <= toHeight; end += rules.perYear) stops.add(end);
   for (const stop of [...stops].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const from = walk.height;
-    const mintedBefore = walk.minted;
-    runBlocks(walk, stop - from, rules);
-    walk.reserve += walk.minted - mintedBefore;
-    payouts.pay(walk, from, stop);
+    advance(walk, stop, rules, payouts);
     if (stop % rules.perYear === 0n) {
       // SPEC 4.2: the provision of the next year is fixed from the supply after this block.
       walk.provision = annualProvisionFor(walk.supply, rules.rateBps);
@@ -150,6 +146,22 @@ export function projectSupply(state: StateView, options: ProjectionOptions): Pro
     years,
     capReachedAt: walk.capReachedAt,
   };
+}
+
+/**
+ * Walks to `to` exactly. A stretch is taken in one closed-form step when the reserve provably
+ * covers everything due in it (no block can be short, so the order of payments does not matter);
+ * otherwise the walk goes from one due height to the next, each taken as the real block takes it.
+ */
+function advance(w: Walk, to: bigint, r: Rules, payouts: Payouts): void {
+  while (w.height < to) {
+    const from = w.height;
+    const end = payouts.covers(w, to, r) ? to : payouts.nextEvent(from, to) ?? to;
+    const mintedBefore = w.minted;
+    runBlocks(w, end - from, r);
+    w.reserve += w.minted - mintedBefore;
+    payouts.pay(w, from, end);
+  }
 }
 
 /** `count` heights spread evenly over (head, head + blocks], the last one the horizon. */
@@ -276,11 +288,15 @@ function firstTrue(m: bigint, pred: (t: bigint) => boolean): bigint {
 
 interface Payouts {
   /**
-   * Pays what falls due at heights in (from, to] out of the reserve, in block order: schedules in
-   * creation order (marketplace ones into their pool), then pools below their auto-replenish line.
-   * Exact for a one-block segment; for longer ones the payments are taken at the segment's end.
+   * Pays what falls due at heights in (from, to] out of the reserve: schedules in creation order
+   * (marketplace ones into their pool), then pools below their auto-replenish line. Exact when only
+   * one height in the stretch has payments, or when `covers` held for it.
    */
   pay(w: Walk, from: bigint, to: bigint): void;
+  /** Whether the reserve pays every schedule in full at every height of (w.height, to]. */
+  covers(w: Walk, to: bigint, r: Rules): boolean;
+  /** The first height in (from, to] at which anything is paid, or null. */
+  nextEvent(from: bigint, to: bigint): bigint | null;
 }
 
 interface PoolWalk {
@@ -304,24 +320,58 @@ function schedulePayouts(state: StateView): Payouts {
     const pool = state.get(K.poolKey(id)) as Pool;
     pools.set(id, { available: pool.available, below: pool.autoReplenish?.below ?? 0n, upTo: pool.autoReplenish?.upTo ?? 0n });
   }
+  const poolBelowLine = (): boolean => [...pools.values()].some((pool) => pool.available < pool.below);
   return {
     pay(w, from, to) {
       for (const s of schedules) {
         const runs = runsBetween(s, from, to);
         if (runs === 0n) continue;
-        // SPEC 4.3: the shortfall is what the reserve could not cover, whoever the recipients are.
+        // docs/protocol.md §9: the shortfall is what the reserve could not cover, whoever the recipients are.
         const wanted = runs * s.amountPerInterval;
-        w.shortfall += wanted - minBig(wanted, w.reserve);
-        // Equal shares: the indivisible remainder, or everything when there is no recipient, stays in the reserve.
+        const paid = minBig(wanted, w.reserve);
+        w.shortfall += wanted - paid;
+        // Equal shares of each run: the indivisible remainder, or everything when there is no
+        // recipient, stays in the reserve. Several runs in one stretch are always paid in full.
         const n = recipients(s);
-        const paid = payReserve(w, n === 0n ? 0n : runs * (s.amountPerInterval / n) * n);
-        if (s.poolId !== null) pools.get(s.poolId)!.available += paid;
+        const moved = payReserve(w, n === 0n ? 0n : runs === 1n ? (paid / n) * n : runs * (s.amountPerInterval / n) * n);
+        if (s.poolId !== null) pools.get(s.poolId)!.available += moved;
       }
       for (const pool of pools.values()) {
         if (pool.available < pool.below) pool.available += payReserve(w, pool.upTo - pool.available);
       }
     },
+    covers(w, to, r) {
+      // A pool below its line takes from the reserve every block until it is back: walk those blocks.
+      if (poolBelowLine()) return false;
+      const due = schedules.filter((s) => runsBetween(s, w.height, to) > 0n);
+      if (due.length === 0) return true;
+      // Within L blocks schedule s runs at most ceil(L / I_s) times, and the reserve gains at least
+      // q = floor(P / Y) per block while no block is clipped by the cap. So R + L*q >= sum A_s*ceil(L/I_s)
+      // for every L when q >= sum A_s/I_s and R >= sum A_s*(I_s - 1)/I_s (compared over a common denominator).
+      const unclipped = r.cap === null || w.supply + (w.carry + (to - w.height) * w.provision) / r.perYear <= r.cap;
+      const q = unclipped ? w.provision / r.perYear : 0n;
+      const d = due.reduce((product, s) => product * s.intervalBlocks, 1n);
+      const rate = due.reduce((sum, s) => sum + s.amountPerInterval * (d / s.intervalBlocks), 0n);
+      const lag = due.reduce((sum, s) => sum + s.amountPerInterval * (s.intervalBlocks - 1n) * (d / s.intervalBlocks), 0n);
+      return q * d >= rate && w.reserve * d >= lag;
+    },
+    nextEvent(from, to) {
+      if (poolBelowLine()) return from + 1n;
+      let next: bigint | null = null;
+      for (const s of schedules) {
+        const due = nextDue(s, from);
+        if (due !== null && due <= to && (next === null || due < next)) next = due;
+      }
+      return next;
+    },
   };
+}
+
+/** The first height after `from` at which a schedule is due, or null if it never is again. */
+function nextDue(s: Schedule, from: bigint): bigint | null {
+  const lo = from + 1n > s.startBlock ? from + 1n : s.startBlock;
+  const height = s.startBlock + ((lo - s.startBlock + s.intervalBlocks - 1n) / s.intervalBlocks) * s.intervalBlocks;
+  return s.durationBlocks !== null && height > s.startBlock + s.durationBlocks - 1n ? null : height;
 }
 
 /** How many times a schedule is due at heights in (from, to] (SPEC 4.3's due rule, counted). */
