@@ -1,5 +1,5 @@
 /**
- * Full block validation (SPEC 3.2): parent, slot, timestamp, proposer, signature, size bounds,
+ * Full block validation (docs/protocol.md §3.3): parent, slot, timestamp, proposer, signature, size bounds,
  * every transaction (signature, chain id, then the token economy in order), tx_root and
  * state_root. Returns the block's state writes and events, committing nothing.
  */

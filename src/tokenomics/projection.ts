@@ -1,5 +1,5 @@
 /**
- * The supply projection of SPEC 4.2: supply, minted and burned over the next N blocks under the
+ * The supply projection of docs/protocol.md §13.1: supply, minted and burned over the next N blocks under the
  * current parameters, assuming a fixed burn volume per block. Pure: it reads a state view and
  * walks closed forms, never every block, so a projection over decades costs microseconds.
  *
@@ -44,7 +44,7 @@ export interface ProjectionPoint {
   readonly reserve: bigint;
   /** Paid out of the reserve by schedules (and auto-replenish) since the start. */
   readonly scheduledPaid: bigint;
-  /** What due schedules could not be paid since the start (never minted, SPEC 4.3). */
+  /** What due schedules could not be paid since the start (never minted, docs/protocol.md §13.2). */
   readonly scheduleShortfall: bigint;
 }
 
@@ -129,7 +129,7 @@ export function projectSupply(state: StateView, options: ProjectionOptions): Pro
   for (const stop of [...stops].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
     advance(walk, stop, rules, payouts);
     if (stop % rules.perYear === 0n) {
-      // SPEC 4.2: the provision of the next year is fixed from the supply after this block.
+      // docs/protocol.md §13.1: the provision of the next year is fixed from the supply after this block.
       walk.provision = annualProvisionFor(walk.supply, rules.rateBps);
       walk.carry = 0n;
       if (stop < toHeight) years.push(yearOf(stop + 1n, walk.provision, rules.perYear));
@@ -326,7 +326,7 @@ function schedulePayouts(state: StateView): Payouts {
       for (const s of schedules) {
         const runs = runsBetween(s, from, to);
         if (runs === 0n) continue;
-        // docs/protocol.md §9: the shortfall is what the reserve could not cover, whoever the recipients are.
+        // docs/protocol.md §13.2: the shortfall is what the reserve could not cover, whoever the recipients are.
         const wanted = runs * s.amountPerInterval;
         const paid = minBig(wanted, w.reserve);
         w.shortfall += wanted - paid;
@@ -374,7 +374,7 @@ function nextDue(s: Schedule, from: bigint): bigint | null {
   return s.durationBlocks !== null && height > s.startBlock + s.durationBlocks - 1n ? null : height;
 }
 
-/** How many times a schedule is due at heights in (from, to] (SPEC 4.3's due rule, counted). */
+/** How many times a schedule is due at heights in (from, to] (docs/protocol.md §13.2's due rule, counted). */
 export function runsBetween(s: Schedule, from: bigint, to: bigint): bigint {
   const lo = from + 1n > s.startBlock ? from + 1n : s.startBlock;
   let hi = to;

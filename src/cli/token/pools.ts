@@ -1,7 +1,7 @@
 /**
  * Pool commands: create-pool, list-pools, pool-info, replenish-pool, and the allocation lifecycle
  * (allocate, release-allocation, cancel-allocation). Ids the chain creates are deterministic
- * (SPEC 2: UUIDv5 of "<kind>:<tx hash>:<index>"), so the CLI names a new pool or allocation from its
+ * (docs/protocol.md §6: UUIDv5 of "<kind>:<tx hash>:<index>"), so the CLI names a new pool or allocation from its
  * tx hash and then reads it back from the node.
  */
 import type { Command } from 'commander';

@@ -1,4 +1,4 @@
-/** Schedule commands: create-schedule, cancel-schedule, list-schedules (SPEC 4.3). */
+/** Schedule commands: create-schedule, cancel-schedule, list-schedules (docs/protocol.md §13.2). */
 import type { Command } from 'commander';
 import { IdSource } from '../../tokenomics/index.ts';
 import type { Json } from '../client.ts';

@@ -174,7 +174,7 @@ export function registerSupply(token: Command, io: CliIo): void {
       );
     });
 
-  queryCommand(token, 'projection', 'project supply, minted and burned over the next blocks or years (SPEC 4.2)')
+  queryCommand(token, 'projection', 'project supply, minted and burned over the next blocks or years (docs/protocol.md §13.1)')
     .option('--blocks <n>', 'blocks past the head')
     .option('--years <n>', 'inflation years past the head (default 1)')
     .option('--burn-per-block <tokens>', 'tokens assumed burned per block', '0')

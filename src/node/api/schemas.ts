@@ -139,7 +139,7 @@ export const components: Record<string, JsonSchema> = {
     height, head_height: height, circulating_supply: amount, total_minted: amount, total_burned: amount, effective_supply: amount,
     max_supply: nullable(amount), issued_bps: nullable(amount), inflation_rate_bps: amount, burn_rate_bps: amount, annual_provision: amount,
     total_pool_liquidity: amount, pool_count: { type: 'integer' }, reserve_balance: amount,
-  }, 'The supply figures of SPEC 4.8.'),
+  }, 'The supply figures of docs/protocol.md §13.8.'),
   Account: object({
     id: uuid, name: nullable({ type: 'string', description: 'The system account name, if it is one.' }), balance: amount, staked: amount,
     unbonding: list(object({ amount, deadline: height })), unbonding_total: amount, pending_rewards: amount, total_assets: amount,
@@ -199,7 +199,7 @@ export const components: Record<string, JsonSchema> = {
   Equivocation: object({
     slot: height, proposer: hex(32, 'The validator key that signed both.'),
     first: { type: 'object', description: 'The header seen first (kept).' }, second: { type: 'object', description: 'The later header (ignored).' },
-  }, 'Two different blocks signed by one validator for one slot (SPEC 3.4).'),
+  }, 'Two different blocks signed by one validator for one slot (docs/protocol.md §14.2).'),
   TxAccepted: object({ hash: hex(32, 'The tx hash.'), status: { type: 'string', enum: ['pending'] } }),
   TxStatus: {
     type: 'object',
@@ -220,7 +220,7 @@ export const components: Record<string, JsonSchema> = {
     start: { $ref: '#/components/schemas/ProjectionPoint' }, points: list({ $ref: '#/components/schemas/ProjectionPoint' }),
     years: list(object({ year: amount, first_height: height, last_height: height, annual_provision: amount })),
     cap_reached_at: nullable(height),
-  }, 'SPEC 4.2 projection: supply, minted and burned exact; reserve and schedule figures exact while the reserve covers every payout.'),
+  }, 'docs/protocol.md §13.1 projection: supply, minted, burned, reserve and schedule figures, exact for any number of points.'),
 };
 
 export const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });

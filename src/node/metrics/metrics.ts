@@ -1,5 +1,5 @@
 /**
- * The node's Prometheus metrics as ONE typed object with its own Registry (STYLE: callers take
+ * The node's Prometheus metrics as ONE typed object with its own Registry (callers take
  * `NodeMetrics | null`, so a node or a test can run without metrics). Nothing here knows the chain:
  * `watchChain` feeds the block figures, and scrape-time figures (mempool, supply) come from
  * collectors added with `onScrape`, read only when Prometheus asks.

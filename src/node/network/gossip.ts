@@ -190,7 +190,7 @@ export class Gossip {
   }
 }
 
-/** The header's proposer is the validator of its slot and the signature is theirs (SPEC 3.2). */
+/** The header's proposer is the validator of its slot and the signature is theirs (docs/protocol.md §3.3). */
 function checkProposerSignature(block: Block, chain: Chain): void {
   const h = block.header;
   const expected = proposerFor(h.slot, chain.validators()).publicKey;

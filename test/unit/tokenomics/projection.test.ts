@@ -1,5 +1,5 @@
 /**
- * The supply projection (SPEC 4.2) against the real thing: real blocks applied by the token
+ * The supply projection (docs/protocol.md §13.1) against the real thing: real blocks applied by the token
  * economy, and a naive block-by-block walk for regimes real blocks cannot reach cheaply (the cap
  * under a steady burn, a supply burned to zero).
  */
@@ -33,7 +33,7 @@ function runReal(chain: TestChain, blocks: bigint, burn: bigint): Map<bigint, { 
   return seen;
 }
 
-describe('supply projection (SPEC 4.2)', () => {
+describe('supply projection (docs/protocol.md §13.1)', () => {
   it('matches real blocks across inflation-year boundaries, with a schedule paying out of the reserve', () => {
     const chain = new TestChain(smallGenesis({ treasury: 10_000_000n, reserve: 5_000n, inflationRateBps: 500n, blocksPerYear: 20n }));
     chain.run(AUTHORITY, { type: 'create-schedule', recipientType: 'dev-fund', amountPerInterval: 700n, intervalBlocks: 3n, startBlock: null, durationBlocks: 40n, poolId: null });

@@ -1,5 +1,5 @@
 /**
- * Property-based tests of the token economy (SPEC sections 1, 2, 4, 5).
+ * Property-based tests of the token economy (docs/protocol.md §3.4, §6, §13, §15).
  *
  * The central property runs random multi-block scenarios (valid and invalid transactions from a few
  * named users, the authority, a pool operator, a validator key and a validator's reward wallet) both
@@ -7,7 +7,7 @@
  * here, and asserts after every transaction and every block that they agree exactly: which
  * transactions are accepted, which error code a refused one gets, the full state after each block
  * (every account, pool, allocation, schedule and the supply counters), and every mint, burn and
- * distribution event. On top of that it checks the SPEC 4.8 invariants directly.
+ * distribution event. On top of that it checks the docs/protocol.md §13.8 invariants directly.
  */
 import fc from 'fast-check';
 import { v5 as uuidv5 } from 'uuid';
@@ -417,7 +417,7 @@ function toOperation(cmd: Cmd, r: Reader, height: bigint, signerId: Uuid): Opera
 }
 
 // ---------------------------------------------------------------------------------------------
-// The reference model: SPEC 1, 4.1-4.4, 4.7 and 5 written out directly over a key-value map
+// The reference model: docs/protocol.md §3.4, §10, §13.1–13.3, §13.6 and §15 written out directly over a key-value map
 // ---------------------------------------------------------------------------------------------
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
@@ -542,7 +542,7 @@ class Model implements Reader {
     this.s.set('meta:retired-schedules', retired.slice(-Number(this.params.maxSchedules)));
   }
 
-  /** SPEC 4.1 (amended 2026-12): max(ceil(amount * bps / 10,000), min_fee), capped at amount. */
+  /** docs/protocol.md §10: max(ceil(amount * bps / 10,000), min_fee), capped at amount. */
   fee(amount: bigint): bigint {
     const product = amount * this.params.supply.burnRateBps;
     const ceil = product / 10_000n + (product % 10_000n === 0n ? 0n : 1n);
@@ -561,7 +561,7 @@ class Model implements Reader {
     return maxB(0n, minB(cap === null ? U64_MAX : cap - this.total(), U64_MAX - s.totalMinted));
   }
 
-  // ---- SPEC 1 steps 1-3
+  // ---- docs/protocol.md §3.4: the steps before the transactions
 
   beginBlock(height: bigint, timestampMs: bigint): void {
     this.height = height;
@@ -654,7 +654,7 @@ class Model implements Reader {
     this.s.set(META_SUPPLY, { ...sup, annualProvision: (this.total() * this.params.supply.inflationRateBps) / 10_000n, carry: 0n });
   }
 
-  // ---- SPEC 4 transactions (step 4)
+  // ---- the transactions (docs/protocol.md §3.4, §13)
 
   /**
    * Decides a transaction: every fault that applies to it (any of them is an acceptable refusal
@@ -965,7 +965,7 @@ function sortedWrites(outcome: BlockOutcome): [string, StateValue | null][] {
   return [...outcome.writes.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** The SPEC 4.8 figures walked by hand (independently of checkStateInvariants). */
+/** The docs/protocol.md §13.8 figures walked by hand (independently of checkStateInvariants). */
 function holdings(chain: TestChain): bigint {
   let held = 0n;
   for (const [key, value] of chain.state.sortedEntries()) {
@@ -1014,8 +1014,8 @@ function expectNoncesMatch(chain: TestChain, nonces: Map<string, bigint>): void 
 // The properties
 // ---------------------------------------------------------------------------------------------
 
-describe('token economy properties (SPEC 1, 2, 4, 5)', () => {
-  it('random multi-block scenarios agree exactly with a reference model and keep every SPEC 4.8 invariant', () => {
+describe('token economy properties (docs/protocol.md §3.4, §6, §13, §15)', () => {
+  it('random multi-block scenarios agree exactly with a reference model and keep every docs/protocol.md §13.8 invariant', () => {
     const stats = { accepted: 0, refused: 0, capClipped: 0, yearEnds: 0, codes: new Set<string>() };
     fc.assert(
       fc.property(scenarioArb(45, 7), (scenario) => {
@@ -1064,13 +1064,13 @@ describe('token economy properties (SPEC 1, 2, 4, 5)', () => {
           for (const e of outcome.events) {
             expect(seenIds.has(e.id), `event id ${e.id} is unique`).toBe(false);
             seenIds.add(e.id);
-            // SPEC 2: UUIDv5("<kind>:<tx hash>:<index>"), or "<kind>:block:<height>:<index>" for block steps.
+            // docs/protocol.md §6: UUIDv5("<kind>:<tx hash>:<index>"), or "<kind>:block:<height>:<index>" for block steps.
             const source = e.txHash ?? `block:${height}`;
             const candidates = Array.from({ length: 12 }, (_, i) => idOf(e.kind, source, i));
             expect(candidates, `id of ${show(e)}`).toContain(e.id);
           }
 
-          // SPEC 4.8, asserted directly.
+          // docs/protocol.md §13.8, asserted directly.
           const after = chain.supply();
           const total = after.totalMinted - after.totalBurned;
           expect(holdings(chain)).toBe(total);
@@ -1184,7 +1184,7 @@ describe('token economy properties (SPEC 1, 2, 4, 5)', () => {
     );
   });
 
-  it('fee rule (SPEC 4.1): sender pays amount, recipient gets amount - fee, fee = min(max(ceil(amount*bps/10^4), min_fee), amount)', () => {
+  it('fee rule (docs/protocol.md §10): sender pays amount, recipient gets amount - fee, fee = min(max(ceil(amount*bps/10^4), min_fee), amount)', () => {
     fc.assert(
       fc.property(
         fc.oneof(fc.bigInt(1n, U64_MAX), fc.bigInt(1n, 100_000n), fc.constantFrom(1n, 2n, 9_999n, 10_000n, U64_MAX)),
@@ -1218,7 +1218,7 @@ describe('token economy properties (SPEC 1, 2, 4, 5)', () => {
     );
   });
 
-  describe('inflation exactness (SPEC 4.2)', () => {
+  describe('inflation exactness (docs/protocol.md §13.1)', () => {
     it('Y steps from carry 0 issue exactly A and end with carry 0; every prefix equals issuedAfter', () => {
       fc.assert(
         fc.property(fc.bigInt(0n, 10n ** 15n), fc.oneof(fc.bigInt(1n, 20_000n), fc.bigInt(1n, 50n)), (A, Y) => {
