@@ -12,9 +12,10 @@
  * burn: no marketplace sales, allocation expiries or staking changes.
  */
 import { minBig } from './amount.ts';
-import { SYSTEM_ACCOUNT_IDS, type Uuid } from './ids.ts';
+import { SYSTEM_ACCOUNT_IDS } from './ids.ts';
 import type { ChainParams } from './params.ts';
-import type { Account, BlockPosition, Pool, Schedule, SupplyState, Validator } from './records.ts';
+import { type Payouts, schedulePayouts } from './projection-payouts.ts';
+import type { Account, BlockPosition, SupplyState } from './records.ts';
 import * as K from './state/keys.ts';
 import type { StateView } from './state/store.ts';
 import { annualProvisionFor } from './steps/inflation.ts';
@@ -68,8 +69,10 @@ export interface Projection {
   readonly capReachedAt: bigint | null;
 }
 
+export { runsBetween } from './projection-payouts.ts';
+
 /** Mutable walk state: what one block of the inflation step reads and writes, plus totals. */
-interface Walk {
+export interface Walk {
   height: bigint;
   supply: bigint;
   totalMinted: bigint;
@@ -84,7 +87,7 @@ interface Walk {
   capReachedAt: bigint | null;
 }
 
-interface Rules {
+export interface Rules {
   readonly perYear: bigint;
   readonly cap: bigint | null;
   readonly burn: bigint;
@@ -149,19 +152,72 @@ export function projectSupply(state: StateView, options: ProjectionOptions): Pro
 }
 
 /**
- * Walks to `to` exactly. A stretch is taken in one closed-form step when the reserve provably
- * covers everything due in it (no block can be short, so the order of payments does not matter);
- * otherwise the walk goes from one due height to the next, each taken as the real block takes it.
+ * Walks to `to` exactly. A stretch is taken in one closed-form step when the reserve provably pays
+ * everything due in it in full, or provably runs dry at every due height of it (then each due
+ * height pays out exactly what came in since the one before); otherwise the walk goes from one due
+ * height to the next, each taken as the real block takes it. The block at which the cap starts to
+ * clip the mint is a stretch of its own, so each stretch has one per-block mint range.
  */
 function advance(w: Walk, to: bigint, r: Rules, payouts: Payouts): void {
   while (w.height < to) {
     const from = w.height;
-    const end = payouts.covers(w, to, r) ? to : payouts.nextEvent(from, to) ?? to;
-    const mintedBefore = w.minted;
-    runBlocks(w, end - from, r);
-    w.reserve += w.minted - mintedBefore;
-    payouts.pay(w, from, end);
+    const limit = minBig(to, clipFree(w, to, r));
+    const mint = mintRange(w, r);
+    const covered = payouts.coveredUntil(w, limit, mint.low);
+    if (covered > from) {
+      step(w, covered, r, payouts);
+      continue;
+    }
+    const lastDue = mint.high === null ? null : payouts.drains(w, limit, mint.high);
+    if (lastDue !== null) {
+      step(w, lastDue, r, payouts, 'drained');
+      step(w, limit, r, payouts);
+      continue;
+    }
+    step(w, payouts.nextEvent(from, limit) ?? limit, r, payouts);
   }
+}
+
+/** Runs the blocks up to `end`, their mint into the reserve, then what falls due in them. */
+function step(w: Walk, end: bigint, r: Rules, payouts: Payouts, mode: 'exact' | 'drained' = 'exact'): void {
+  const from = w.height;
+  if (end <= from) return;
+  const mintedBefore = w.minted;
+  runBlocks(w, end - from, r);
+  w.reserve += w.minted - mintedBefore;
+  if (mode === 'drained') payouts.payDrained(w, from, end);
+  else payouts.pay(w, from, end);
+}
+
+/**
+ * The last height up to `to` before which no block is clipped by the cap: all of (w.height, to]
+ * when nothing clips or the supply already sits at the cap; else up to the first clipped block
+ * (or that block alone when it is the next one).
+ */
+function clipFree(w: Walk, to: bigint, r: Rules): bigint {
+  if (r.cap === null || atCap(w, r)) return to;
+  const m = to - w.height;
+  const issued = (k: bigint): bigint => (w.carry + k * w.provision) / r.perYear;
+  const clipped = (k: bigint): boolean => w.supply + issued(k) - (k - 1n) * r.burn > r.cap!;
+  if (w.provision / r.perYear < r.burn) return clipped(1n) ? w.height + 1n : to; // only the first block can clip
+  if (!clipped(m)) return to;
+  const t = firstTrue(m, clipped);
+  return w.height + (t === 1n ? 1n : t - 1n);
+}
+
+/** At the cap, every block mints what the burn took: the supply stays at cap - burn. */
+const atCap = (w: Walk, r: Rules): boolean => r.cap !== null && w.supply + r.burn === r.cap;
+
+/**
+ * Bounds of any one block's mint within a stretch `clipFree` allows: floor(P/Y) or one more when
+ * unclipped, the same bounded by the burn at the cap; unknown (0, none) for the block that clips.
+ */
+function mintRange(w: Walk, r: Rules): { low: bigint; high: bigint | null } {
+  const q = w.provision / r.perYear;
+  if (r.cap === null) return { low: q, high: q + 1n };
+  if (atCap(w, r)) return { low: minBig(q, r.burn), high: minBig(q + 1n, r.burn) };
+  if (w.supply + (w.carry + w.provision) / r.perYear > r.cap) return { low: 0n, high: null };
+  return { low: q, high: q + 1n };
 }
 
 /** `count` heights spread evenly over (head, head + blocks], the last one the horizon. */
@@ -191,14 +247,6 @@ function pointOf(w: Walk, head: bigint): ProjectionPoint {
     scheduledPaid: w.scheduledPaid,
     scheduleShortfall: w.shortfall,
   };
-}
-
-/** Takes up to `demand` from the reserve; returns what it paid. */
-function payReserve(w: Walk, demand: bigint): bigint {
-  const paid = minBig(demand, w.reserve);
-  w.reserve -= paid;
-  w.scheduledPaid += paid;
-  return paid;
 }
 
 // ---- inflation and burns ---------------------------------------------------------------------
@@ -282,105 +330,4 @@ function firstTrue(m: bigint, pred: (t: bigint) => boolean): bigint {
     else lo = mid + 1n;
   }
   return lo;
-}
-
-// ---- schedules -----------------------------------------------------------------------------
-
-interface Payouts {
-  /**
-   * Pays what falls due at heights in (from, to] out of the reserve: schedules in creation order
-   * (marketplace ones into their pool), then pools below their auto-replenish line. Exact when only
-   * one height in the stretch has payments, or when `covers` held for it.
-   */
-  pay(w: Walk, from: bigint, to: bigint): void;
-  /** Whether the reserve pays every schedule in full at every height of (w.height, to]. */
-  covers(w: Walk, to: bigint, r: Rules): boolean;
-  /** The first height in (from, to] at which anything is paid, or null. */
-  nextEvent(from: bigint, to: bigint): bigint | null;
-}
-
-interface PoolWalk {
-  available: bigint;
-  readonly below: bigint;
-  readonly upTo: bigint;
-}
-
-function schedulePayouts(state: StateView): Payouts {
-  const ids = (state.get(K.META_SCHEDULES) as readonly Uuid[] | undefined) ?? [];
-  const schedules = ids.map((id) => state.get(K.scheduleKey(id)) as Schedule).filter((s) => !s.cancelled);
-  const validators = (state.get(K.META_VALIDATORS) as readonly Validator[] | undefined) ?? [];
-  const params = state.get(K.META_PARAMS) as ChainParams;
-  const relays = ((state.get(K.META_RELAYS) as readonly Uuid[] | undefined) ?? []).filter(
-    (id) => ((state.get(K.accountKey(id)) as Account | undefined)?.staked ?? 0n) >= params.relayMinStake,
-  );
-  const recipients = (s: Schedule): bigint => BigInt(s.recipientType === 'validators' ? validators.length : s.recipientType === 'relays' ? relays.length : 1);
-  // Only pools that schedules or auto-replenish touch need following; an empty block changes no other.
-  const pools = new Map<Uuid, PoolWalk>();
-  for (const id of (state.get(K.META_POOLS) as readonly Uuid[] | undefined) ?? []) {
-    const pool = state.get(K.poolKey(id)) as Pool;
-    pools.set(id, { available: pool.available, below: pool.autoReplenish?.below ?? 0n, upTo: pool.autoReplenish?.upTo ?? 0n });
-  }
-  const poolBelowLine = (): boolean => [...pools.values()].some((pool) => pool.available < pool.below);
-  return {
-    pay(w, from, to) {
-      for (const s of schedules) {
-        const runs = runsBetween(s, from, to);
-        if (runs === 0n) continue;
-        // docs/protocol.md §13.2: the shortfall is what the reserve could not cover, whoever the recipients are.
-        const wanted = runs * s.amountPerInterval;
-        const paid = minBig(wanted, w.reserve);
-        w.shortfall += wanted - paid;
-        // Equal shares of each run: the indivisible remainder, or everything when there is no
-        // recipient, stays in the reserve. Several runs in one stretch are always paid in full.
-        const n = recipients(s);
-        const moved = payReserve(w, n === 0n ? 0n : runs === 1n ? (paid / n) * n : runs * (s.amountPerInterval / n) * n);
-        if (s.poolId !== null) pools.get(s.poolId)!.available += moved;
-      }
-      for (const pool of pools.values()) {
-        if (pool.available < pool.below) pool.available += payReserve(w, pool.upTo - pool.available);
-      }
-    },
-    covers(w, to, r) {
-      // A pool below its line takes from the reserve every block until it is back: walk those blocks.
-      if (poolBelowLine()) return false;
-      const due = schedules.filter((s) => runsBetween(s, w.height, to) > 0n);
-      if (due.length === 0) return true;
-      // Within L blocks schedule s runs at most ceil(L / I_s) times, and the reserve gains at least
-      // q = floor(P / Y) per block while no block is clipped by the cap. So R + L*q >= sum A_s*ceil(L/I_s)
-      // for every L when q >= sum A_s/I_s and R >= sum A_s*(I_s - 1)/I_s (compared over a common denominator).
-      const unclipped = r.cap === null || w.supply + (w.carry + (to - w.height) * w.provision) / r.perYear <= r.cap;
-      const q = unclipped ? w.provision / r.perYear : 0n;
-      const d = due.reduce((product, s) => product * s.intervalBlocks, 1n);
-      const rate = due.reduce((sum, s) => sum + s.amountPerInterval * (d / s.intervalBlocks), 0n);
-      const lag = due.reduce((sum, s) => sum + s.amountPerInterval * (s.intervalBlocks - 1n) * (d / s.intervalBlocks), 0n);
-      return q * d >= rate && w.reserve * d >= lag;
-    },
-    nextEvent(from, to) {
-      if (poolBelowLine()) return from + 1n;
-      let next: bigint | null = null;
-      for (const s of schedules) {
-        const due = nextDue(s, from);
-        if (due !== null && due <= to && (next === null || due < next)) next = due;
-      }
-      return next;
-    },
-  };
-}
-
-/** The first height after `from` at which a schedule is due, or null if it never is again. */
-function nextDue(s: Schedule, from: bigint): bigint | null {
-  const lo = from + 1n > s.startBlock ? from + 1n : s.startBlock;
-  const height = s.startBlock + ((lo - s.startBlock + s.intervalBlocks - 1n) / s.intervalBlocks) * s.intervalBlocks;
-  return s.durationBlocks !== null && height > s.startBlock + s.durationBlocks - 1n ? null : height;
-}
-
-/** How many times a schedule is due at heights in (from, to] (docs/protocol.md §13.2's due rule, counted). */
-export function runsBetween(s: Schedule, from: bigint, to: bigint): bigint {
-  const lo = from + 1n > s.startBlock ? from + 1n : s.startBlock;
-  let hi = to;
-  if (s.durationBlocks !== null && s.startBlock + s.durationBlocks - 1n < hi) hi = s.startBlock + s.durationBlocks - 1n;
-  if (hi < lo) return 0n;
-  const first = (lo - s.startBlock + s.intervalBlocks - 1n) / s.intervalBlocks;
-  const last = (hi - s.startBlock) / s.intervalBlocks;
-  return last >= first ? last - first + 1n : 0n;
 }
