@@ -1,6 +1,6 @@
 /**
  * The benchmarks of `npm run bench`. Every figure is the median of several runs with min and max;
- * rates are compared with a baseline measured in the same process run (STYLE habit 10): raw
+ * rates are compared with a baseline measured in the same process run: raw
  * ed25519 verification on one core, the public key built from its raw bytes for every signature
  * (what the node did before the key cache and the worker pool).
  */

@@ -1,5 +1,5 @@
 /**
- * Full block validation (SPEC 3.2): parent, slot, timestamp, proposer, signature, size bounds,
+ * Full block validation (docs/protocol.md §3.3): parent, slot, timestamp, proposer, signature, size bounds,
  * every transaction (signature, chain id, then the token economy in order), tx_root and
  * state_root. Returns the block's state writes and events, committing nothing.
  */
@@ -47,7 +47,7 @@ export function checkHeader(block: Block, parent: ParentInfo, params: ChainParam
   if (!bytesEqual(txRoot(block.txs), h.txRoot)) throw new BlockError({ code: BlockErrorCode.BadTxRoot, height: h.height }, `The tx_root of block ${h.height} does not match its transactions.`);
 }
 
-/** The header's proposer is the validator of its slot, and (unless already checked) the signature is theirs (SPEC 3.2). */
+/** The header's proposer is the validator of its slot, and (unless already checked) the signature is theirs (docs/protocol.md §3.3). */
 export function checkProposer(block: Block, validators: readonly Validator[], signatureVerified = false): void {
   const h = block.header;
   const expected = proposerFor(h.slot, validators).publicKey;

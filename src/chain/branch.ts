@@ -1,5 +1,5 @@
 /**
- * Side branches and reorgs (fork choice, SPEC 3.4): a block whose parent is not the head is placed
+ * Side branches and reorgs (fork choice, docs/protocol.md §14.2): a block whose parent is not the head is placed
  * on its branch. The branch is walked down to the canonical chain by the headers in memory (only
  * the side blocks' bodies are read, they must be re-applied); the state at the common ancestor is
  * the head's state with the undo records of the canonical blocks above it; the branch is then

@@ -189,7 +189,7 @@ export class Chain {
 
   /**
    * Validates a block and adds it: on top of the head, or on a side branch whose parent is known.
-   * A side branch that becomes better than the head (SPEC 3.4) is switched to: the state reverts
+   * A side branch that becomes better than the head (docs/protocol.md §14.2) is switched to: the state reverts
    * exactly to the common ancestor and the branch is re-applied, all in one atomic store batch.
    * Throws a typed error (a BlockError for a refused block) and changes nothing if the block is
    * invalid, known, or unplaceable. `hints` name what the caller verified already.

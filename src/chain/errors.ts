@@ -1,5 +1,5 @@
 /**
- * Typed errors of the chain layer (SPEC 5): what a submitter or a peer gets back. Token-economy
+ * Typed errors of the chain layer (docs/protocol.md §15): what a submitter or a peer gets back. Token-economy
  * errors keep their own codes (TokenError); both carry `code` and a sentence.
  */
 import { CodedError } from '../tokenomics/errors.ts';

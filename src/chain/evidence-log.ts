@@ -1,5 +1,5 @@
 /**
- * The equivocations a node keeps as evidence (SPEC 3.4), bounded (docs/protocol.md §9): one per
+ * The equivocations a node keeps as evidence (docs/protocol.md §14.2), bounded (docs/protocol.md §9): one per
  * (slot, proposer), however many more blocks that validator signs for the slot, and at most
  * `capacity` in all, the oldest dropped first. A validator that equivocates every slot cannot grow
  * this node's memory or the `GET /v1/evidence` answer without limit.

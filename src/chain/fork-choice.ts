@@ -1,5 +1,5 @@
 /**
- * Fork choice and finality (SPEC 3.4): the head is the valid chain with the most blocks, ties to
+ * Fork choice and finality (docs/protocol.md §14.2): the head is the valid chain with the most blocks, ties to
  * the lower hash; a block is final once blocks from more than 2/3 of the validators (distinct
  * proposers) are built on it, and no reorg goes below the last final block.
  */

@@ -1,6 +1,6 @@
 /**
  * Height 0: the genesis state and the header that commits to it. It is built, not signed; its
- * state root hashes every genesis key from 32 zero bytes (SPEC 7), and its hash is every node's
+ * state root hashes every genesis key from 32 zero bytes (docs/protocol.md §3.5 and §7), and its hash is every node's
  * first parent, so two nodes with different genesis files can never share a chain.
  */
 import { type GenesisBuildOptions, type GenesisConfig, type GenesisResult, buildGenesisState } from '../tokenomics/index.ts';

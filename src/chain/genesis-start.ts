@@ -63,7 +63,7 @@ export async function checkGenesis(store: ChainStore, config: GenesisConfig): Pr
   const stored = await store.genesisFingerprint();
   const fingerprint = genesisFingerprint(config);
   if (storedHash !== null && stored !== null && fingerprint !== null && bytesEqual(stored, fingerprint)) {
-    // Cheap, and keeps SPEC 3.1: a genesis that breaks an invariant is refused at every start.
+    // Cheap, and keeps docs/protocol.md §14.1: a genesis that breaks an invariant is refused at every start.
     validateGenesis(config);
     return;
   }

@@ -1,5 +1,5 @@
 /**
- * The mempool (SPEC 5). A transaction is accepted only if it applies, in arrival order, on top of
+ * The mempool (docs/protocol.md §15). A transaction is accepted only if it applies, in arrival order, on top of
  * the head state and every transaction accepted before it: the same checks a block will make
  * (nonce, balance, authority, ...), run on a scratch block that is never committed; applyTx also
  * checks the block invariants on the tx's own writes, so a tx whose block could not be finished is

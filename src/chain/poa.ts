@@ -1,5 +1,5 @@
 /**
- * Proof of authority (SPEC 3.2): time is cut into slots of block_time_ms from genesis_time; slot s
+ * Proof of authority (docs/protocol.md §3.3): time is cut into slots of block_time_ms from genesis_time; slot s
  * belongs to validators[s mod n], and a block's timestamp is fixed by its slot.
  */
 import type { ChainParams, Validator } from '../tokenomics/index.ts';

@@ -4,7 +4,7 @@
  * gossip topic and protocol name (they never exchange blocks or txs), in the genesis fingerprint and
  * the data dir (a node refuses to resume a chain another version made), and in `GET /v1/node`.
  *
- * 1: the chain before issue 12. 2: the transfer fee rounds up (SPEC 4.1 amended), the genesis params
+ * 1: the chain before issue 12. 2: the transfer fee rounds up (docs/protocol.md §10), the genesis params
  * gained the list bounds (max_unbonding_entries, max_relays, max_pools, max_schedules,
  * max_deadlines_per_height), deadlines are keys of their own, meta:schedules lists running schedules.
  * The block header does not carry it yet.

@@ -1,6 +1,6 @@
 /**
  * The headers of the recent blocks, in memory: the canonical ones (contiguous, oldest first, for
- * finality, SPEC 3.4) and every recent block by hash, side blocks included. They answer
+ * finality, docs/protocol.md §14.2) and every recent block by hash, side blocks included. They answer
  * "is this block known?" and "is it canonical?" without reading blocks back from the store, and let
  * a reorg walk a branch down to the common ancestor by headers alone. Anything older than the
  * window is looked up in the store (keys-only where a yes/no is enough).

@@ -1,5 +1,5 @@
 /**
- * Why recent transactions were refused or dropped, for `GET /v1/txs/:hash` (SPEC 5):
+ * Why recent transactions were refused or dropped, for `GET /v1/txs/:hash` (docs/protocol.md §15):
  * a bounded LRU, so a flood of failing txs costs at most `capacity` entries (about 200 bytes
  * each: the hash, a code and a sentence). Remembering a hash again makes it the newest; once full,
  * the least recently remembered is forgotten and its status reads `unknown` again.

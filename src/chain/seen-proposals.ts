@@ -1,7 +1,7 @@
 /**
  * The first block seen per (slot, proposer) (Lodestar's seen block proposers,
  * beacon-node/src/chain/seenCache/seenBlockProposers.ts). A validator that signs two different
- * blocks for one slot equivocates (SPEC 3.4; evidence bounded, docs/protocol.md §9): the second is refused before it is
+ * blocks for one slot equivocates (docs/protocol.md §14.2; evidence bounded, §9): the second is refused before it is
  * executed, and both signed headers are kept as evidence the authority may slash on.
  *
  * `check` runs once the header's signature is known good (a forged header proves nothing against

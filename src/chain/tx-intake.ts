@@ -1,5 +1,5 @@
 /**
- * How transactions enter the mempool (SPEC 5; tx validity, docs/protocol.md §2.3): ONE admission path for a single API
+ * How transactions enter the mempool (docs/protocol.md §15; tx validity, §2.3): ONE admission path for a single API
  * submission, a batch, and a gossiped tx. Each is decoded once (gossip hands over the tx it decoded
  * already), its signature starts on the verify pool before its turn of the chain's queue, and in
  * that turn the mempool checks it (signature result, chain id, included already, then the token

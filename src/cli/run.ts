@@ -7,7 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { describeError, EXIT_CODES } from './errors.ts';
 import type { CliIo } from './io.ts';
 import { registerKeys } from './keys/commands.ts';
-import { simulate } from './simulate.ts';
+import { SIMULATION_DEFAULTS, simulate } from './simulate.ts';
 import { start } from './start.ts';
 import { type TestnetFlags, testnet } from './testnet.ts';
 import { registerToken } from './token/index.ts';
@@ -42,9 +42,9 @@ function buildProgram(io: CliIo): Command {
   program
     .command('simulate')
     .description('run the token economy for a number of blocks, in memory, and print the supply figures')
-    .option('--blocks <n>', 'blocks to apply (default: one inflation year)', '5256000')
-    .option('--transfer-every <n>', 'a user transfer every n blocks (0 = none)', '100')
-    .option('--transfer-amount <n>', 'tokens per user transfer', '1000000')
+    .option('--blocks <n>', 'blocks to apply (default: one inflation year)', String(SIMULATION_DEFAULTS.blocks))
+    .option('--transfer-every <n>', 'a user transfer every n blocks (0 = none)', String(SIMULATION_DEFAULTS.transferEvery))
+    .option('--transfer-amount <n>', 'tokens per user transfer', String(SIMULATION_DEFAULTS.transferAmount))
     .action((opts: { blocks: string; transferEvery: string; transferAmount: string }) => {
       simulate({
         blocks: parseCount('--blocks', opts.blocks),

@@ -1,5 +1,5 @@
 /**
- * u64 amount arithmetic on bigint. Every stored amount lives in 0 ..= 2^64-1 (SPEC 2); a result
+ * u64 amount arithmetic on bigint. Every stored amount lives in 0 ..= 2^64-1 (docs/protocol.md §1.1); a result
  * outside that range rejects the transaction with AmountOverflow instead of wrapping.
  */
 import { ErrorCode, TokenError } from './errors.ts';
@@ -44,7 +44,7 @@ export function applyBps(amount: bigint, bps: bigint): bigint {
   return (amount * bps) / BPS_DENOMINATOR;
 }
 
-/** ceil(amount * bps / 10,000): the transfer fee's rounding (SPEC 4.1; docs/protocol.md §10). */
+/** ceil(amount * bps / 10,000): the transfer fee's rounding (docs/protocol.md §10). */
 export function applyBpsCeil(amount: bigint, bps: bigint): bigint {
   return (amount * bps + BPS_DENOMINATOR - 1n) / BPS_DENOMINATOR;
 }
@@ -75,7 +75,7 @@ export function saturatingAddU64(a: bigint, b: bigint): bigint {
 }
 
 /**
- * The transfer fee of SPEC 4.1 (docs/protocol.md §10): max(ceil(amount * burn_rate_bps / 10,000),
+ * The transfer fee of docs/protocol.md §10: max(ceil(amount * burn_rate_bps / 10,000),
  * min_fee), capped at the amount. Rounding up makes splitting a payment never lower the total fee.
  */
 export function transferFee(amount: bigint, burnRateBps: bigint, minFee: bigint): bigint {

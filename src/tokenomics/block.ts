@@ -1,6 +1,6 @@
 /**
  * The one entry point of the token economy: a block's system steps and transactions applied to a
- * state, in the order of SPEC section 1, producing the block's writes and events. Nothing is
+ * state, in the order of docs/protocol.md §3.4, producing the block's writes and events. Nothing is
  * committed here; the caller commits the writes (or drops them) as one unit.
  */
 import { ErrorCode, TokenError, isTokenError } from './errors.ts';
@@ -60,7 +60,7 @@ export class BlockExecution {
 
   /**
    * Applies one transaction; on any error it leaves the block exactly as it was and throws a
-   * TokenError (one that is not a token rule becomes TxFailed). The block invariants of SPEC 4.8
+   * TokenError (one that is not a token rule becomes TxFailed). The block invariants of docs/protocol.md §13.8
    * are checked on this transaction's own writes and events, O(its writes): a transaction that
    * would make `finish` fail is refused here instead, so the producer and the mempool drop it.
    */
@@ -122,7 +122,7 @@ function activatePendingAuthority(l: Ledger): void {
   }
 }
 
-/** Nonce, signer rules of SPEC 3.3, the operation, then its fee; then the nonce moves on. */
+/** Nonce, signer rules of docs/protocol.md §13.7, the operation, then its fee; then the nonce moves on. */
 function executeTx(l: Ledger, tx: TxInput): void {
   const signerId = walletIdFromPublicKey(tx.signer);
   if (l.validators().some((v) => v.publicKey === tx.signer)) {

@@ -1,6 +1,6 @@
 /**
  * Typed errors of the token economy. Callers (API, CLI, block import) branch on `code`, never on
- * the sentence; the sentence is for people. Codes follow SPEC section 5 and sections 4.x.
+ * the sentence; the sentence is for people. Codes are those of docs/protocol.md §15 and §13.
  */
 export const ErrorCode = {
   InsufficientBalance: 'InsufficientBalance',

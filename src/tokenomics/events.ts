@@ -1,4 +1,4 @@
-/** History events a block produces, ready for the store to persist (SPEC 4.7, 4.8). */
+/** History events a block produces, ready for the store to persist (docs/protocol.md §11, §13.8). */
 import type { Uuid } from './ids.ts';
 import type { BurnReason, MintReason } from './reasons.ts';
 import type { RecipientType } from './records.ts';

@@ -1,5 +1,5 @@
 /**
- * SPEC 3.1: the genesis of a chain. `validateGenesis` refuses a genesis that breaks an invariant,
+ * docs/protocol.md §14.1: the genesis of a chain. `validateGenesis` refuses a genesis that breaks an invariant,
  * naming the field; `buildGenesisState` mints the distribution (reason `genesis`), opens the initial
  * pools and schedules and fixes the first inflation year's provision, all at height 0.
  */
@@ -40,7 +40,7 @@ export interface GenesisConfig {
 
 export interface GenesisResult {
   readonly state: MemoryState;
-  /** Every genesis key: the genesis state root hashes these (SPEC 7). */
+  /** Every genesis key: the genesis state root hashes these (docs/protocol.md §7). */
   readonly writes: WriteSet;
   /** The genesis events in order; empty when `onEvents` took them. */
   readonly events: readonly TokenEvent[];

@@ -1,5 +1,5 @@
 /**
- * Deterministic identities (SPEC 2): wallet ids from public keys, system account ids, and the ids of
+ * Deterministic identities (docs/protocol.md §6): wallet ids from public keys, system account ids, and the ids of
  * everything the chain creates. All are UUIDv5 under one namespace, never random.
  */
 import { uuidBytes, uuidV5 } from './uuid-v5.ts';

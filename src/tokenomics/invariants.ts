@@ -1,5 +1,5 @@
 /**
- * SPEC 4.8, checked after every block. The full check walks the whole state; the per-block check
+ * docs/protocol.md §13.8, checked after every block. The full check walks the whole state; the per-block check
  * proves the same thing from the block's writes alone (the supply moved exactly as much as the
  * holdings did, and every mint and burn has its event), so it costs O(writes) on a large state.
  */

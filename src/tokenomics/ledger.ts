@@ -333,7 +333,7 @@ export class Ledger {
     return event;
   }
 
-  /** The transfer fee of SPEC 4.1 (docs/protocol.md §10). */
+  /** The transfer fee of docs/protocol.md §10. */
   transferFee(amount: bigint): bigint {
     const params = this.params();
     return transferFee(amount, params.supply.burnRateBps, params.minFee);

@@ -1,5 +1,5 @@
 /**
- * The operations a transaction can carry, as decoded payloads (SPEC 4). The chain layer decodes
+ * The operations a transaction can carry, as decoded payloads (docs/protocol.md §13). The chain layer decodes
  * bytes into these and verifies signatures; the token economy checks everything else.
  */
 import type { Uuid } from './ids.ts';

@@ -1,4 +1,4 @@
-/** Chain parameters fixed at genesis (SPEC 3.1). */
+/** Chain parameters fixed at genesis (docs/protocol.md §14.1). */
 export interface SupplyConfig {
   readonly initialSupply: bigint;
   /** null = no cap. */
@@ -19,7 +19,7 @@ export interface ChainParams {
   readonly escrowTimeoutBlocks: bigint;
   readonly maxBlockTxs: bigint;
   readonly maxBlockBytes: bigint;
-  /** Bounds of the lists in state (SPEC 4.5; docs/protocol.md §9): a tx past one is refused. */
+  /** Bounds of the lists in state (docs/protocol.md §9): a tx past one is refused. */
   readonly maxUnbondingEntries: bigint;
   readonly maxRelays: bigint;
   readonly maxPools: bigint;
@@ -45,14 +45,14 @@ export const DEFAULT_PARAMS = Object.freeze({
   escrowTimeoutBlocks: 100_800n,
   maxBlockTxs: 10_000n,
   maxBlockBytes: 8n * 1024n * 1024n,
-  /** As Cosmos' MaxEntries (SPEC 4.5). */
+  /** As Cosmos' MaxEntries (docs/protocol.md §13.4). */
   maxUnbondingEntries: 7n,
   maxRelays: 1_000n,
   maxPools: 1_000n,
   maxSchedules: 256n,
   /** Twice max_block_txs: one block's unstakes and purchases (fixed lifetimes) never fill a height alone. */
   maxDeadlinesPerHeight: 20_000n,
-  /** Default lifetime of a pool allocation (SPEC 4.4). */
+  /** Default lifetime of a pool allocation (docs/protocol.md §13.3). */
   allocationExpiryBlocks: 100_800n,
 });
 

@@ -1,20 +1,21 @@
 /**
- * The supply projection of SPEC 4.2: supply, minted and burned over the next N blocks under the
+ * The supply projection of docs/protocol.md §13.1: supply, minted and burned over the next N blocks under the
  * current parameters, assuming a fixed burn volume per block. Pure: it reads a state view and
  * walks closed forms, never every block, so a projection over decades costs microseconds.
  *
  * Exact for supply, minted and burned (the same arithmetic as the per-block inflation step,
  * clipping at the cap included): schedules and auto-replenish only move tokens out of the reserve,
- * never change the supply. The reserve and payout figures follow the same rules segment by segment
- * (between sample points and year ends): exact while the reserve covers what falls due, and exact
- * in any case when samples are one block apart; otherwise an estimate that takes a segment's
- * payouts at its end. A projection assumes empty blocks apart from the burn: no marketplace sales,
- * allocation expiries or staking changes.
+ * never change the supply. The reserve and payout figures are exact too, whatever the number of
+ * sample points: stretches the reserve provably covers are taken in one step, and while it may
+ * fall short the walk goes from one due height to the next (so a reserve short of a schedule
+ * due every block costs one step per block). A projection assumes empty blocks apart from the
+ * burn: no marketplace sales, allocation expiries or staking changes.
  */
 import { minBig } from './amount.ts';
-import { SYSTEM_ACCOUNT_IDS, type Uuid } from './ids.ts';
+import { SYSTEM_ACCOUNT_IDS } from './ids.ts';
 import type { ChainParams } from './params.ts';
-import type { Account, BlockPosition, Pool, Schedule, SupplyState, Validator } from './records.ts';
+import { type Payouts, schedulePayouts } from './projection-payouts.ts';
+import type { Account, BlockPosition, SupplyState } from './records.ts';
 import * as K from './state/keys.ts';
 import type { StateView } from './state/store.ts';
 import { annualProvisionFor } from './steps/inflation.ts';
@@ -44,7 +45,7 @@ export interface ProjectionPoint {
   readonly reserve: bigint;
   /** Paid out of the reserve by schedules (and auto-replenish) since the start. */
   readonly scheduledPaid: bigint;
-  /** What due schedules could not be paid since the start (never minted, SPEC 4.3). */
+  /** What due schedules could not be paid since the start (never minted, docs/protocol.md §13.2). */
   readonly scheduleShortfall: bigint;
 }
 
@@ -68,8 +69,10 @@ export interface Projection {
   readonly capReachedAt: bigint | null;
 }
 
+export { runsBetween } from './projection-payouts.ts';
+
 /** Mutable walk state: what one block of the inflation step reads and writes, plus totals. */
-interface Walk {
+export interface Walk {
   height: bigint;
   supply: bigint;
   totalMinted: bigint;
@@ -84,7 +87,7 @@ interface Walk {
   capReachedAt: bigint | null;
 }
 
-interface Rules {
+export interface Rules {
   readonly perYear: bigint;
   readonly cap: bigint | null;
   readonly burn: bigint;
@@ -127,13 +130,9 @@ export function projectSupply(state: StateView, options: ProjectionOptions): Pro
   const stops = new Set<bigint>([head.height + 1n, ...samples]);
   for (let end = (head.height / rules.perYear + 1n) * rules.perYear; end <= toHeight; end += rules.perYear) stops.add(end);
   for (const stop of [...stops].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const from = walk.height;
-    const mintedBefore = walk.minted;
-    runBlocks(walk, stop - from, rules);
-    walk.reserve += walk.minted - mintedBefore;
-    payouts.pay(walk, from, stop);
+    advance(walk, stop, rules, payouts);
     if (stop % rules.perYear === 0n) {
-      // SPEC 4.2: the provision of the next year is fixed from the supply after this block.
+      // docs/protocol.md §13.1: the provision of the next year is fixed from the supply after this block.
       walk.provision = annualProvisionFor(walk.supply, rules.rateBps);
       walk.carry = 0n;
       if (stop < toHeight) years.push(yearOf(stop + 1n, walk.provision, rules.perYear));
@@ -150,6 +149,75 @@ export function projectSupply(state: StateView, options: ProjectionOptions): Pro
     years,
     capReachedAt: walk.capReachedAt,
   };
+}
+
+/**
+ * Walks to `to` exactly. A stretch is taken in one closed-form step when the reserve provably pays
+ * everything due in it in full, or provably runs dry at every due height of it (then each due
+ * height pays out exactly what came in since the one before); otherwise the walk goes from one due
+ * height to the next, each taken as the real block takes it. The block at which the cap starts to
+ * clip the mint is a stretch of its own, so each stretch has one per-block mint range.
+ */
+function advance(w: Walk, to: bigint, r: Rules, payouts: Payouts): void {
+  while (w.height < to) {
+    const from = w.height;
+    const limit = minBig(to, clipFree(w, to, r));
+    const mint = mintRange(w, r);
+    const covered = payouts.coveredUntil(w, limit, mint.low);
+    if (covered > from) {
+      step(w, covered, r, payouts);
+      continue;
+    }
+    const lastDue = mint.high === null ? null : payouts.drains(w, limit, mint.high);
+    if (lastDue !== null) {
+      step(w, lastDue, r, payouts, 'drained');
+      step(w, limit, r, payouts);
+      continue;
+    }
+    step(w, payouts.nextEvent(from, limit) ?? limit, r, payouts);
+  }
+}
+
+/** Runs the blocks up to `end`, their mint into the reserve, then what falls due in them. */
+function step(w: Walk, end: bigint, r: Rules, payouts: Payouts, mode: 'exact' | 'drained' = 'exact'): void {
+  const from = w.height;
+  if (end <= from) return;
+  const mintedBefore = w.minted;
+  runBlocks(w, end - from, r);
+  w.reserve += w.minted - mintedBefore;
+  if (mode === 'drained') payouts.payDrained(w, from, end);
+  else payouts.pay(w, from, end);
+}
+
+/**
+ * The last height up to `to` before which no block is clipped by the cap: all of (w.height, to]
+ * when nothing clips or the supply already sits at the cap; else up to the first clipped block
+ * (or that block alone when it is the next one).
+ */
+function clipFree(w: Walk, to: bigint, r: Rules): bigint {
+  if (r.cap === null || atCap(w, r)) return to;
+  const m = to - w.height;
+  const issued = (k: bigint): bigint => (w.carry + k * w.provision) / r.perYear;
+  const clipped = (k: bigint): boolean => w.supply + issued(k) - (k - 1n) * r.burn > r.cap!;
+  if (w.provision / r.perYear < r.burn) return clipped(1n) ? w.height + 1n : to; // only the first block can clip
+  if (!clipped(m)) return to;
+  const t = firstTrue(m, clipped);
+  return w.height + (t === 1n ? 1n : t - 1n);
+}
+
+/** At the cap, every block mints what the burn took: the supply stays at cap - burn. */
+const atCap = (w: Walk, r: Rules): boolean => r.cap !== null && w.supply + r.burn === r.cap;
+
+/**
+ * Bounds of any one block's mint within a stretch `clipFree` allows: floor(P/Y) or one more when
+ * unclipped, the same bounded by the burn at the cap; unknown (0, none) for the block that clips.
+ */
+function mintRange(w: Walk, r: Rules): { low: bigint; high: bigint | null } {
+  const q = w.provision / r.perYear;
+  if (r.cap === null) return { low: q, high: q + 1n };
+  if (atCap(w, r)) return { low: minBig(q, r.burn), high: minBig(q + 1n, r.burn) };
+  if (w.supply + (w.carry + w.provision) / r.perYear > r.cap) return { low: 0n, high: null };
+  return { low: q, high: q + 1n };
 }
 
 /** `count` heights spread evenly over (head, head + blocks], the last one the horizon. */
@@ -179,14 +247,6 @@ function pointOf(w: Walk, head: bigint): ProjectionPoint {
     scheduledPaid: w.scheduledPaid,
     scheduleShortfall: w.shortfall,
   };
-}
-
-/** Takes up to `demand` from the reserve; returns what it paid. */
-function payReserve(w: Walk, demand: bigint): bigint {
-  const paid = minBig(demand, w.reserve);
-  w.reserve -= paid;
-  w.scheduledPaid += paid;
-  return paid;
 }
 
 // ---- inflation and burns ---------------------------------------------------------------------
@@ -270,67 +330,4 @@ function firstTrue(m: bigint, pred: (t: bigint) => boolean): bigint {
     else lo = mid + 1n;
   }
   return lo;
-}
-
-// ---- schedules -----------------------------------------------------------------------------
-
-interface Payouts {
-  /**
-   * Pays what falls due at heights in (from, to] out of the reserve, in block order: schedules in
-   * creation order (marketplace ones into their pool), then pools below their auto-replenish line.
-   * Exact for a one-block segment; for longer ones the payments are taken at the segment's end.
-   */
-  pay(w: Walk, from: bigint, to: bigint): void;
-}
-
-interface PoolWalk {
-  available: bigint;
-  readonly below: bigint;
-  readonly upTo: bigint;
-}
-
-function schedulePayouts(state: StateView): Payouts {
-  const ids = (state.get(K.META_SCHEDULES) as readonly Uuid[] | undefined) ?? [];
-  const schedules = ids.map((id) => state.get(K.scheduleKey(id)) as Schedule).filter((s) => !s.cancelled);
-  const validators = (state.get(K.META_VALIDATORS) as readonly Validator[] | undefined) ?? [];
-  const params = state.get(K.META_PARAMS) as ChainParams;
-  const relays = ((state.get(K.META_RELAYS) as readonly Uuid[] | undefined) ?? []).filter(
-    (id) => ((state.get(K.accountKey(id)) as Account | undefined)?.staked ?? 0n) >= params.relayMinStake,
-  );
-  const recipients = (s: Schedule): bigint => BigInt(s.recipientType === 'validators' ? validators.length : s.recipientType === 'relays' ? relays.length : 1);
-  // Only pools that schedules or auto-replenish touch need following; an empty block changes no other.
-  const pools = new Map<Uuid, PoolWalk>();
-  for (const id of (state.get(K.META_POOLS) as readonly Uuid[] | undefined) ?? []) {
-    const pool = state.get(K.poolKey(id)) as Pool;
-    pools.set(id, { available: pool.available, below: pool.autoReplenish?.below ?? 0n, upTo: pool.autoReplenish?.upTo ?? 0n });
-  }
-  return {
-    pay(w, from, to) {
-      for (const s of schedules) {
-        const runs = runsBetween(s, from, to);
-        if (runs === 0n) continue;
-        // SPEC 4.3: the shortfall is what the reserve could not cover, whoever the recipients are.
-        const wanted = runs * s.amountPerInterval;
-        w.shortfall += wanted - minBig(wanted, w.reserve);
-        // Equal shares: the indivisible remainder, or everything when there is no recipient, stays in the reserve.
-        const n = recipients(s);
-        const paid = payReserve(w, n === 0n ? 0n : runs * (s.amountPerInterval / n) * n);
-        if (s.poolId !== null) pools.get(s.poolId)!.available += paid;
-      }
-      for (const pool of pools.values()) {
-        if (pool.available < pool.below) pool.available += payReserve(w, pool.upTo - pool.available);
-      }
-    },
-  };
-}
-
-/** How many times a schedule is due at heights in (from, to] (SPEC 4.3's due rule, counted). */
-export function runsBetween(s: Schedule, from: bigint, to: bigint): bigint {
-  const lo = from + 1n > s.startBlock ? from + 1n : s.startBlock;
-  let hi = to;
-  if (s.durationBlocks !== null && s.startBlock + s.durationBlocks - 1n < hi) hi = s.startBlock + s.durationBlocks - 1n;
-  if (hi < lo) return 0n;
-  const first = (lo - s.startBlock + s.intervalBlocks - 1n) / s.intervalBlocks;
-  const last = (hi - s.startBlock) / s.intervalBlocks;
-  return last >= first ? last - first + 1n : 0n;
 }

@@ -1,4 +1,4 @@
-/** Mint and burn reasons (SPEC 4.7), with the seed CLI's short names accepted as aliases. */
+/** Mint and burn reasons (docs/protocol.md §13.6), with the seed CLI's short names accepted as aliases. */
 import { ErrorCode, TokenError } from './errors.ts';
 
 export const MINT_REASONS = [

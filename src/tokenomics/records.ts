@@ -80,7 +80,7 @@ export interface Schedule {
 export interface SupplyState {
   readonly totalMinted: bigint;
   readonly totalBurned: bigint;
-  /** Fixed at genesis and after every height that is a multiple of blocks_per_year (SPEC 4.2). */
+  /** Fixed at genesis and after every height that is a multiple of blocks_per_year (docs/protocol.md §13.1). */
   readonly annualProvision: bigint;
   readonly carry: bigint;
 }
@@ -99,7 +99,7 @@ export interface AuthorityState {
 }
 
 /**
- * Something due at a height, in creation order (SPEC 1, step 3): a pool allocation that expires,
+ * Something due at a height, in creation order (docs/protocol.md §3.4 and §8.3): a pool allocation that expires,
  * an account's unbonding entries that mature, or a purchase's escrow that is paid out.
  */
 export interface DeadlineEntry {

@@ -1,5 +1,5 @@
 /**
- * The figures of SPEC 4.8 (the seed's `stats` rows), read from a state view. circulating_supply is
+ * The figures of docs/protocol.md §13.8 (the seed's `stats` rows), read from a state view. circulating_supply is
  * total_minted - total_burned, as the seed defines it; effective_supply is that less what the
  * protocol holds (system accounts, the reserve, pools).
  */

@@ -1,5 +1,5 @@
 /**
- * Fork choice, reorgs, finality and equivocation (SPEC 3.4) on real chains with LevelDB stores,
+ * Fork choice, reorgs, finality and equivocation (docs/protocol.md §14.2) on real chains with LevelDB stores,
  * without the network: two chains build competing branches and blocks are handed across.
  */
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * Blocks (SPEC 3.2, 7): header `[chain_id, height, slot, parent_hash, timestamp_ms, proposer,
+ * Blocks (docs/protocol.md §3): header `[chain_id, height, slot, parent_hash, timestamp_ms, proposer,
  * tx_root, state_root]`, block hash = SHA-256 of the header encoding, tx_root = SHA-256 of the
  * concatenated tx hashes; a block travels as `[header, [signed tx...], signature]`.
  */

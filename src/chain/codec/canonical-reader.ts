@@ -1,5 +1,5 @@
 /**
- * Reads untrusted bytes in the canonical msgpack subset of SPEC 7 and nothing else, in one pass:
+ * Reads untrusted bytes in the canonical msgpack subset of docs/protocol.md §1 and nothing else, in one pass:
  * nil, booleans, unsigned integers in their smallest form, UTF-8 strings, binary and arrays, each
  * header in its smallest form. A value has exactly one accepted encoding, so whatever this reader
  * accepts re-encodes (msgpack.ts `pack`) to the very bytes it read; no decode-then-re-encode

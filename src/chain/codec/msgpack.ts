@@ -1,5 +1,5 @@
 /**
- * The one msgpack encoder (SPEC 7), used for hashing, signing, storage and the wire. It writes
+ * The one msgpack encoder (docs/protocol.md §1), used for hashing, signing, storage and the wire. It writes
  * only what the canonical encoding uses: nil, booleans, unsigned integers up to u64 (always the
  * smallest form: positive fixint, uint 8/16/32/64), UTF-8 strings, binary and arrays; so one value
  * has exactly one encoding. Anything else is a programming error and throws. Decoding untrusted

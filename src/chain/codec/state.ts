@@ -1,6 +1,6 @@
 /**
  * State values as canonical msgpack (for LevelDB and the state root), one codec per key prefix, and
- * the state root of SPEC 7: SHA-256(parent_root || encoding of [[key, value]...]) over the keys a
+ * the state root of docs/protocol.md §7: SHA-256(parent_root || encoding of [[key, value]...]) over the keys a
  * block wrote, sorted by key bytes, deletions as nil.
  */
 import { createHash } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * Transactions on the wire (SPEC 7): unsigned `[chain_id, type, signer_public_key, nonce, payload]`,
+ * Transactions on the wire (docs/protocol.md §2): unsigned `[chain_id, type, signer_public_key, nonce, payload]`,
  * payload an array in the field order of its operation; signed `[unsigned, signature]`. The tx hash
  * is SHA-256 of the unsigned encoding; the signature (ed25519 over that hash) is not part of it.
  */
@@ -13,7 +13,7 @@ import { type Codec, bin, describeRaw, hexBin, list, nullable, record, str, u64,
 export const MAX_TX_BYTES = 64 * 1024;
 const reason = str(64);
 
-/** Payload codecs per operation type, fields in SPEC section 4 order (the type tag travels apart). */
+/** Payload codecs per operation type, fields in the order of docs/protocol.md §2.4 (the type tag travels apart). */
 const PAYLOADS: { [T in OperationType]: Codec<Omit<Extract<Operation, { type: T }>, 'type'>> } = {
   transfer: record({ to: uuid, amount: u64 }),
   burn: record({ amount: u64, reason, account: nullable(uuid) }),

@@ -1,7 +1,7 @@
 /**
  * The LevelDB store of a node: blocks, the canonical index, the state, the tx index, mint/burn/
  * distribution history, undo records and the mempool journal, each a repository over its own
- * bucket. This is the only module that touches `level` (STYLE habit 6). A block is committed in ONE
+ * bucket. This is the only module that touches `level`. A block is committed in ONE
  * atomic batch, so a node killed at any moment restarts at its last committed block with exactly
  * that block's state, history and indexes, never at half a block.
  */

@@ -44,7 +44,7 @@ export function filterPrefix(kind: HistoryKind, filter: HistoryFilter): Uint8Arr
   const parts: number[] = [shape, KIND_BYTE[kind]];
   if (reason !== undefined) {
     const text = Buffer.from(reason, 'ascii');
-    // Reasons are short enum names (SPEC 4.7); the length byte keeps one reason from prefixing another.
+    // Reasons are short enum names (docs/protocol.md §13.6); the length byte keeps one reason from prefixing another.
     parts.push(Math.min(text.length, 255), ...text.subarray(0, 255));
   }
   const prefix = Uint8Array.from(parts);

@@ -1,5 +1,5 @@
 /**
- * `dchat market`: users selling to users with escrow (SPEC 4.6): listings, buying, confirming,
+ * `dchat market`: users selling to users with escrow (docs/protocol.md §13.5): listings, buying, confirming,
  * refunding, disputes and their resolution by the authority.
  */
 import type { Command } from 'commander';

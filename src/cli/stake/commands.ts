@@ -1,6 +1,6 @@
 /**
  * `dchat stake`: stake, unstake (unbonds for unbonding_blocks), relay registration, the
- * authority's slash, and a status view of an account's stake and the relay set (SPEC 4.5).
+ * authority's slash, and a status view of an account's stake and the relay set (docs/protocol.md §13.4).
  */
 import type { Command } from 'commander';
 import type { Json } from '../client.ts';

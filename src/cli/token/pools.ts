@@ -1,7 +1,7 @@
 /**
  * Pool commands: create-pool, list-pools, pool-info, replenish-pool, and the allocation lifecycle
  * (allocate, release-allocation, cancel-allocation). Ids the chain creates are deterministic
- * (SPEC 2: UUIDv5 of "<kind>:<tx hash>:<index>"), so the CLI names a new pool or allocation from its
+ * (docs/protocol.md §6: UUIDv5 of "<kind>:<tx hash>:<index>"), so the CLI names a new pool or allocation from its
  * tx hash and then reads it back from the node.
  */
 import type { Command } from 'commander';
@@ -13,10 +13,10 @@ import { usageError } from '../errors.ts';
 import { formatTokens } from '../format.ts';
 import type { CliIo } from '../io.ts';
 import { fields, grid, rows, section } from '../table.ts';
-import { resolveSigner } from '../tx/signer.ts';
-import { type TxResult, sendTx } from '../tx/submit.ts';
+import { type Outcome, txAction } from '../tx/command-action.ts';
+import type { TxResult } from '../tx/submit.ts';
 import { parseAccount, parseAmount, parseCount, parseUuid } from '../values.ts';
-import { type TxFlags, accountLabel, big, printOutcome, queryCommand, sendOptions, sum, txCommand } from './command.ts';
+import { type TxFlags, accountLabel, big, queryCommand, sum, txCommand } from './command.ts';
 
 function poolLines(pool: Json): string[] {
   const rule = pool.auto_replenish as { below: string; up_to: string } | null;
@@ -44,9 +44,9 @@ async function poolAfter(ctx: Context, result: TxResult, poolId: string): Promis
   return result.status === 'included' ? ctx.client.get<PoolJson>(`/v1/pools/${poolId}`) : null;
 }
 
-function printPoolOutcome(ctx: Context, result: TxResult, title: string, pool: PoolJson | null, details: Record<string, unknown>, extra: string[] = []): void {
+function poolOutcome(title: string, pool: PoolJson | null, details: Record<string, unknown>, extra: string[] = []): Outcome {
   const { allocations: _allocations, ...summary } = pool ?? { allocations: [] };
-  printOutcome(ctx, result, { title, details: { ...details, pool: pool === null ? null : summary }, lines: () => [...extra, ...(pool === null ? [] : poolLines(pool))] });
+  return { title, details: { ...details, pool: pool === null ? null : summary }, lines: () => [...extra, ...(pool === null ? [] : poolLines(pool))] };
 }
 
 export function registerPools(token: Command, io: CliIo): void {
@@ -56,28 +56,30 @@ export function registerPools(token: Command, io: CliIo): void {
     .option('--operator <id>', 'a wallet that may allocate and release in this pool')
     .option('--auto-replenish-below <tokens>', 'top the pool up from the reserve when available falls below this')
     .option('--auto-replenish-up-to <tokens>', '... up to this many available tokens')
-    .action(async (flags: TxFlags & { name: string; initialAmount: string; operator?: string; autoReplenishBelow?: string; autoReplenishUpTo?: string }) => {
-      const name = flags.name.trim();
-      if (name.length === 0 || name.length > MAX_POOL_NAME_LENGTH) throw usageError('InvalidParameter', `--name must have 1 to ${MAX_POOL_NAME_LENGTH} characters.`);
-      const initialAmount = parseAmount('--initial-amount', flags.initialAmount, 0n);
-      const operator = flags.operator === undefined ? null : parseAccount('--operator', flags.operator);
-      if ((flags.autoReplenishBelow === undefined) !== (flags.autoReplenishUpTo === undefined)) {
-        throw usageError('InvalidParameter', 'Give both --auto-replenish-below and --auto-replenish-up-to, or neither.');
-      }
-      let autoReplenish = null;
-      if (flags.autoReplenishBelow !== undefined) {
-        const below = parseAmount('--auto-replenish-below', flags.autoReplenishBelow, 0n);
-        const upTo = parseAmount('--auto-replenish-up-to', flags.autoReplenishUpTo!, 0n);
-        if (below > upTo) throw usageError('InvalidParameter', `--auto-replenish-below (${below}) may not exceed --auto-replenish-up-to (${upTo}).`);
-        autoReplenish = { below, upTo };
-      }
-      const options = sendOptions(flags);
-      const ctx = makeContext(io, flags);
-      const signer = await resolveSigner(ctx, flags.from, 'authority');
-      const result = await sendTx(ctx, signer, { type: 'create-pool', name, initialAmount, operator, autoReplenish }, options);
-      const poolId = IdSource.forTx(result.hash).id('pool');
-      printPoolOutcome(ctx, result, `Pool "${name}" created`, await poolAfter(ctx, result, poolId), { pool_id: poolId });
-    });
+    .action(txAction(io, {
+      signer: 'authority',
+      op: (flags: TxFlags & { name: string; initialAmount: string; operator?: string; autoReplenishBelow?: string; autoReplenishUpTo?: string }) => {
+        const name = flags.name.trim();
+        if (name.length === 0 || name.length > MAX_POOL_NAME_LENGTH) throw usageError('InvalidParameter', `--name must have 1 to ${MAX_POOL_NAME_LENGTH} characters.`);
+        const initialAmount = parseAmount('--initial-amount', flags.initialAmount, 0n);
+        const operator = flags.operator === undefined ? null : parseAccount('--operator', flags.operator);
+        if ((flags.autoReplenishBelow === undefined) !== (flags.autoReplenishUpTo === undefined)) {
+          throw usageError('InvalidParameter', 'Give both --auto-replenish-below and --auto-replenish-up-to, or neither.');
+        }
+        let autoReplenish = null;
+        if (flags.autoReplenishBelow !== undefined) {
+          const below = parseAmount('--auto-replenish-below', flags.autoReplenishBelow, 0n);
+          const upTo = parseAmount('--auto-replenish-up-to', flags.autoReplenishUpTo!, 0n);
+          if (below > upTo) throw usageError('InvalidParameter', `--auto-replenish-below (${below}) may not exceed --auto-replenish-up-to (${upTo}).`);
+          autoReplenish = { below, upTo };
+        }
+        return { type: 'create-pool', name, initialAmount, operator, autoReplenish } as const;
+      },
+      outcome: async ({ ctx, op, result }) => {
+        const poolId = IdSource.forTx(result.hash).id('pool');
+        return poolOutcome(`Pool "${op.name}" created`, await poolAfter(ctx, result, poolId), { pool_id: poolId });
+      },
+    }));
 
   queryCommand(token, 'list-pools', 'all marketplace liquidity pools')
     .action(async (flags: CommonFlags) => {
@@ -116,34 +118,33 @@ export function registerPools(token: Command, io: CliIo): void {
   txCommand(token, 'replenish-pool', 'authority: mint more tokens into a pool', 'authority')
     .requiredOption('--pool-id <uuid>', 'the pool')
     .requiredOption('--amount <tokens>', 'tokens to mint into its available')
-    .action(async (flags: TxFlags & { poolId: string; amount: string }) => {
-      const poolId = parseUuid('--pool-id', flags.poolId);
-      const amount = parseAmount('--amount', flags.amount);
-      const options = sendOptions(flags);
-      const ctx = makeContext(io, flags);
-      const signer = await resolveSigner(ctx, flags.from, 'authority');
-      const result = await sendTx(ctx, signer, { type: 'replenish-pool', poolId, amount }, options);
-      printPoolOutcome(ctx, result, 'Pool replenished', await poolAfter(ctx, result, poolId), { pool_id: poolId, amount: amount.toString() }, rows([['Added', formatTokens(amount), 'tokens']], 34));
-    });
+    .action(txAction(io, {
+      signer: 'authority',
+      op: (flags: TxFlags & { poolId: string; amount: string }) => ({ type: 'replenish-pool', poolId: parseUuid('--pool-id', flags.poolId), amount: parseAmount('--amount', flags.amount) }) as const,
+      outcome: async ({ ctx, op: { poolId, amount }, result }) =>
+        poolOutcome('Pool replenished', await poolAfter(ctx, result, poolId), { pool_id: poolId, amount: amount.toString() }, rows([['Added', formatTokens(amount), 'tokens']], 34)),
+    }));
 
   txCommand(token, 'allocate', 'authority or pool operator: reserve pool tokens for a pending sale', 'authority')
     .requiredOption('--pool-id <uuid>', 'the pool')
     .requiredOption('--amount <tokens>', 'tokens to reserve')
     .requiredOption('--recipient <id>', 'who receives them on release')
     .option('--expires-in-blocks <n>', 'lifetime in blocks (default 100,800)')
-    .action(async (flags: TxFlags & { poolId: string; amount: string; recipient: string; expiresInBlocks?: string }) => {
-      const poolId = parseUuid('--pool-id', flags.poolId);
-      const amount = parseAmount('--amount', flags.amount);
-      const recipient = parseAccount('--recipient', flags.recipient);
-      const expiresInBlocks = flags.expiresInBlocks === undefined ? null : parseCount('--expires-in-blocks', flags.expiresInBlocks);
-      const options = sendOptions(flags);
-      const ctx = makeContext(io, flags);
-      const signer = await resolveSigner(ctx, flags.from, 'authority');
-      const result = await sendTx(ctx, signer, { type: 'allocate', poolId, amount, recipient, expiresInBlocks }, options);
-      const allocationId = IdSource.forTx(result.hash).id('allocation');
-      printPoolOutcome(ctx, result, 'Allocation created', await poolAfter(ctx, result, poolId), { pool_id: poolId, allocation_id: allocationId, amount: amount.toString(), recipient },
-        fields([['Allocation ID', allocationId], ['Recipient', accountLabel(recipient)]]));
-    });
+    .action(txAction(io, {
+      signer: 'authority',
+      op: (flags: TxFlags & { poolId: string; amount: string; recipient: string; expiresInBlocks?: string }) => ({
+        type: 'allocate',
+        poolId: parseUuid('--pool-id', flags.poolId),
+        amount: parseAmount('--amount', flags.amount),
+        recipient: parseAccount('--recipient', flags.recipient),
+        expiresInBlocks: flags.expiresInBlocks === undefined ? null : parseCount('--expires-in-blocks', flags.expiresInBlocks),
+      }) as const,
+      outcome: async ({ ctx, op: { poolId, amount, recipient }, result }) => {
+        const allocationId = IdSource.forTx(result.hash).id('allocation');
+        return poolOutcome('Allocation created', await poolAfter(ctx, result, poolId), { pool_id: poolId, allocation_id: allocationId, amount: amount.toString(), recipient },
+          fields([['Allocation ID', allocationId], ['Recipient', accountLabel(recipient)]]));
+      },
+    }));
 
   for (const [name, type, what] of [
     ['release-allocation', 'release-allocation', 'complete a sale: the recipient receives the tokens (fee rule applies)'],
@@ -152,25 +153,22 @@ export function registerPools(token: Command, io: CliIo): void {
     txCommand(token, name, `authority or pool operator: ${what}`, 'authority')
       .requiredOption('--pool-id <uuid>', 'the pool')
       .requiredOption('--allocation-id <uuid>', 'the allocation')
-      .action(async (flags: TxFlags & { poolId: string; allocationId: string }) => {
-        const poolId = parseUuid('--pool-id', flags.poolId);
-        const allocationId = parseUuid('--allocation-id', flags.allocationId);
-        const options = sendOptions(flags);
-        const ctx = makeContext(io, flags);
-        const signer = await resolveSigner(ctx, flags.from, 'authority');
-        const result = await sendTx(ctx, signer, { type, poolId, allocationId }, options);
-        const pool = await poolAfter(ctx, result, poolId);
-        const allocation = pool?.allocations.find((a) => a.id === allocationId);
-        if (type === 'cancel-allocation' || allocation === undefined) {
-          printPoolOutcome(ctx, result, type === 'release-allocation' ? 'Allocation released' : 'Allocation cancelled', pool, { pool_id: poolId, allocation_id: allocationId });
-          return;
-        }
-        // The release pays the recipient under the fee rule: amount less the burned fee arrives.
-        const amount = big(allocation.amount);
-        const fee = sum(result.events.burns, 'transaction-fee');
-        printPoolOutcome(ctx, result, 'Allocation released', pool,
-          { pool_id: poolId, allocation_id: allocationId, recipient: allocation.recipient, amount: amount.toString(), fee_burned: fee.toString(), delivered: (amount - fee).toString() },
-          [...fields([['Recipient', accountLabel(allocation.recipient)]]), ...rows([['Amount', formatTokens(amount), 'tokens'], ['Fee Burned', formatTokens(fee), 'tokens'], ['Delivered', formatTokens(amount - fee), 'tokens']], 34)]);
-      });
+      .action(txAction(io, {
+        signer: 'authority',
+        op: (flags: TxFlags & { poolId: string; allocationId: string }) => ({ type, poolId: parseUuid('--pool-id', flags.poolId), allocationId: parseUuid('--allocation-id', flags.allocationId) }),
+        outcome: async ({ ctx, op: { poolId, allocationId }, result }) => {
+          const pool = await poolAfter(ctx, result, poolId);
+          const allocation = pool?.allocations.find((a) => a.id === allocationId);
+          if (type === 'cancel-allocation' || allocation === undefined) {
+            return poolOutcome(type === 'release-allocation' ? 'Allocation released' : 'Allocation cancelled', pool, { pool_id: poolId, allocation_id: allocationId });
+          }
+          // The release pays the recipient under the fee rule: amount less the burned fee arrives.
+          const amount = big(allocation.amount);
+          const fee = sum(result.events.burns, 'transaction-fee');
+          return poolOutcome('Allocation released', pool,
+            { pool_id: poolId, allocation_id: allocationId, recipient: allocation.recipient, amount: amount.toString(), fee_burned: fee.toString(), delivered: (amount - fee).toString() },
+            [...fields([['Recipient', accountLabel(allocation.recipient)]]), ...rows([['Amount', formatTokens(amount), 'tokens'], ['Fee Burned', formatTokens(fee), 'tokens'], ['Delivered', formatTokens(amount - fee), 'tokens']], 34)]);
+        },
+      }));
   }
 }

@@ -1,4 +1,4 @@
-/** Schedule commands: create-schedule, cancel-schedule, list-schedules (SPEC 4.3). */
+/** Schedule commands: create-schedule, cancel-schedule, list-schedules (docs/protocol.md §13.2). */
 import type { Command } from 'commander';
 import { IdSource } from '../../tokenomics/index.ts';
 import type { Json } from '../client.ts';
@@ -7,10 +7,9 @@ import { usageError } from '../errors.ts';
 import { formatTokens } from '../format.ts';
 import type { CliIo } from '../io.ts';
 import { fields, grid, rows } from '../table.ts';
-import { resolveSigner } from '../tx/signer.ts';
-import { sendTx } from '../tx/submit.ts';
+import { txAction } from '../tx/command-action.ts';
 import { parseAmount, parseCount, parseRecipientTypeFlag, parseUuid } from '../values.ts';
-import { type TxFlags, accountLabel, big, printOutcome, queryCommand, sendOptions, txCommand } from './command.ts';
+import { type TxFlags, accountLabel, big, queryCommand, txCommand } from './command.ts';
 
 const orDash = (v: unknown): string => (v === null || v === undefined ? '-' : String(v));
 
@@ -22,48 +21,47 @@ export function registerSchedules(token: Command, io: CliIo): void {
     .option('--start-block <height>', 'first payout height (default: the next block)')
     .option('--duration-blocks <n>', 'stop after this many blocks (default: never)')
     .option('--pool-id <uuid>', 'marketplace schedules: the pool to replenish (default: the first pool)')
-    .action(async (flags: TxFlags & { recipientType: string; amount: string; intervalBlocks: string; startBlock?: string; durationBlocks?: string; poolId?: string }) => {
-      const recipientType = parseRecipientTypeFlag(flags.recipientType);
-      const amountPerInterval = parseAmount('--amount', flags.amount);
-      const intervalBlocks = parseCount('--interval-blocks', flags.intervalBlocks);
-      const startBlock = flags.startBlock === undefined ? null : parseCount('--start-block', flags.startBlock);
-      const durationBlocks = flags.durationBlocks === undefined ? null : parseCount('--duration-blocks', flags.durationBlocks);
-      const poolId = flags.poolId === undefined ? null : parseUuid('--pool-id', flags.poolId);
-      if (poolId !== null && recipientType !== 'marketplace') throw usageError('InvalidParameter', `--pool-id applies only to marketplace schedules, not ${recipientType}.`);
-      const options = sendOptions(flags);
-      const ctx = makeContext(io, flags);
-      const signer = await resolveSigner(ctx, flags.from, 'authority');
-      const result = await sendTx(ctx, signer, { type: 'create-schedule', recipientType, amountPerInterval, intervalBlocks, startBlock, durationBlocks, poolId }, options);
-      const scheduleId = IdSource.forTx(result.hash).id('schedule');
-      const schedule = result.status === 'included'
-        ? (await ctx.client.get<Json[]>('/v1/schedules?limit=1000')).find((s) => s.id === scheduleId) ?? null
-        : null;
-      printOutcome(ctx, result, {
-        title: 'Schedule created',
-        details: { schedule_id: scheduleId, schedule },
-        lines: () => [
-          ...fields([
-            ['Schedule ID', scheduleId],
-            ['Recipient Type', recipientType],
-            ['Every', `${formatTokens(intervalBlocks)} blocks from block ${orDash(schedule?.start_block)}`],
-            ['Duration', durationBlocks === null ? 'perpetual' : `${formatTokens(durationBlocks)} blocks`],
-            ['Next Payout', `block ${orDash(schedule?.next_run_height)}`],
-          ]),
-          ...rows([['Per Interval', formatTokens(amountPerInterval), 'tokens']], 34),
-        ],
-      });
-    });
+    .action(txAction(io, {
+      signer: 'authority',
+      op: (flags: TxFlags & { recipientType: string; amount: string; intervalBlocks: string; startBlock?: string; durationBlocks?: string; poolId?: string }) => {
+        const recipientType = parseRecipientTypeFlag(flags.recipientType);
+        const amountPerInterval = parseAmount('--amount', flags.amount);
+        const intervalBlocks = parseCount('--interval-blocks', flags.intervalBlocks);
+        const startBlock = flags.startBlock === undefined ? null : parseCount('--start-block', flags.startBlock);
+        const durationBlocks = flags.durationBlocks === undefined ? null : parseCount('--duration-blocks', flags.durationBlocks);
+        const poolId = flags.poolId === undefined ? null : parseUuid('--pool-id', flags.poolId);
+        if (poolId !== null && recipientType !== 'marketplace') throw usageError('InvalidParameter', `--pool-id applies only to marketplace schedules, not ${recipientType}.`);
+        return { type: 'create-schedule', recipientType, amountPerInterval, intervalBlocks, startBlock, durationBlocks, poolId } as const;
+      },
+      outcome: async ({ ctx, op, result }) => {
+        const scheduleId = IdSource.forTx(result.hash).id('schedule');
+        const schedule = result.status === 'included'
+          ? (await ctx.client.get<Json[]>('/v1/schedules?limit=1000')).find((s) => s.id === scheduleId) ?? null
+          : null;
+        return {
+          title: 'Schedule created',
+          details: { schedule_id: scheduleId, schedule },
+          lines: () => [
+            ...fields([
+              ['Schedule ID', scheduleId],
+              ['Recipient Type', op.recipientType],
+              ['Every', `${formatTokens(op.intervalBlocks)} blocks from block ${orDash(schedule?.start_block)}`],
+              ['Duration', op.durationBlocks === null ? 'perpetual' : `${formatTokens(op.durationBlocks)} blocks`],
+              ['Next Payout', `block ${orDash(schedule?.next_run_height)}`],
+            ]),
+            ...rows([['Per Interval', formatTokens(op.amountPerInterval), 'tokens']], 34),
+          ],
+        };
+      },
+    }));
 
   txCommand(token, 'cancel-schedule', 'authority: stop a distribution schedule', 'authority')
     .requiredOption('--schedule-id <uuid>', 'the schedule')
-    .action(async (flags: TxFlags & { scheduleId: string }) => {
-      const scheduleId = parseUuid('--schedule-id', flags.scheduleId);
-      const options = sendOptions(flags);
-      const ctx = makeContext(io, flags);
-      const signer = await resolveSigner(ctx, flags.from, 'authority');
-      const result = await sendTx(ctx, signer, { type: 'cancel-schedule', scheduleId }, options);
-      printOutcome(ctx, result, { title: 'Schedule cancelled', details: { schedule_id: scheduleId }, lines: () => fields([['Schedule ID', scheduleId]]) });
-    });
+    .action(txAction(io, {
+      signer: 'authority',
+      op: (flags: TxFlags & { scheduleId: string }) => ({ type: 'cancel-schedule', scheduleId: parseUuid('--schedule-id', flags.scheduleId) }) as const,
+      outcome: ({ op }) => ({ title: 'Schedule cancelled', details: { schedule_id: op.scheduleId }, lines: () => fields([['Schedule ID', op.scheduleId]]) }),
+    }));
 
   queryCommand(token, 'list-schedules', 'distribution schedules with paid and shortfall totals')
     .action(async (flags: CommonFlags) => {

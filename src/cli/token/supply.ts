@@ -7,10 +7,10 @@ import { CliError, usageError } from '../errors.ts';
 import { formatBps, formatRate, formatTime, formatTokens } from '../format.ts';
 import type { CliIo } from '../io.ts';
 import { grid, rows, section } from '../table.ts';
-import { resolveSigner } from '../tx/signer.ts';
-import { type TxEvents, sendTx } from '../tx/submit.ts';
+import { txAction } from '../tx/command-action.ts';
+import type { TxEvents } from '../tx/submit.ts';
 import { parseAccount, parseAmount, parseBurnReasonFlag, parseCount, parseMintReasonFlag } from '../values.ts';
-import { type TxFlags, accountLabel, big, printOutcome, queryCommand, sendOptions, sum, txCommand } from './command.ts';
+import { type TxFlags, accountLabel, big, queryCommand, sum, txCommand } from './command.ts';
 
 function statsLines(s: Json): string[] {
   const max = s.max_supply === null ? 'unlimited' : formatTokens(big(s.max_supply));
@@ -95,54 +95,58 @@ export function registerSupply(token: Command, io: CliIo): void {
     .requiredOption('--amount <tokens>', 'tokens to mint')
     .requiredOption('--reason <reason>', 'mint reason')
     .option('--recipient <id>', 'wallet UUID or system account (default treasury)')
-    .action(async (flags: TxFlags & { amount: string; reason: string; recipient?: string }) => {
-      const amount = parseAmount('--amount', flags.amount);
-      const reason = parseMintReasonFlag(flags.reason);
-      if (PROTOCOL_MINT_REASONS.has(reason)) {
-        throw usageError('InvalidReason', `Mint reason "${reason}" is the protocol's own: genesis mints happen only at genesis and inflation only per block.`);
-      }
-      const recipient = flags.recipient === undefined ? SYSTEM_ACCOUNT_IDS.treasury : parseAccount('--recipient', flags.recipient);
-      const options = sendOptions(flags);
-      const ctx = makeContext(io, flags);
-      const signer = await resolveSigner(ctx, flags.from, 'authority');
-      const result = await sendTx(ctx, signer, { type: 'mint', amount, reason, recipient }, options);
-      printOutcome(ctx, result, {
+    .action(txAction(io, {
+      signer: 'authority',
+      op: (flags: TxFlags & { amount: string; reason: string; recipient?: string }) => {
+        const amount = parseAmount('--amount', flags.amount);
+        const reason = parseMintReasonFlag(flags.reason);
+        if (PROTOCOL_MINT_REASONS.has(reason)) {
+          throw usageError('InvalidReason', `Mint reason "${reason}" is the protocol's own: genesis mints happen only at genesis and inflation only per block.`);
+        }
+        const recipient = flags.recipient === undefined ? SYSTEM_ACCOUNT_IDS.treasury : parseAccount('--recipient', flags.recipient);
+        return { type: 'mint', amount, reason, recipient } as const;
+      },
+      outcome: ({ op: { amount, reason, recipient } }) => ({
         title: 'Mint included',
         details: { amount: amount.toString(), reason, recipient },
         lines: () => [...rows([['Minted', formatTokens(amount), 'tokens']], 34), `Reason: ${reason}`, `Recipient: ${accountLabel(recipient)}`],
-      });
-    });
+      }),
+    }));
 
   txCommand(token, 'burn', 'destroy tokens: a wallet its own (voluntary), the authority a system account (deflation, fee)', 'own')
     .option('--user-id <id>', 'the account to burn from: wallet UUID or system account name')
     .option('--account <id>', 'same as --user-id')
     .requiredOption('--amount <tokens>', 'tokens to burn')
     .option('--reason <reason>', 'voluntary (a wallet), deflation or fee (a system account)')
-    .action(async (flags: TxFlags & { userId?: string; account?: string; amount: string; reason?: string }) => {
-      const given = flags.userId ?? flags.account;
-      if (given === undefined) throw usageError('MissingOption', 'Name the account to burn from with --user-id (or --account).');
-      const account = parseAccount(flags.userId === undefined ? '--account' : '--user-id', given);
-      const amount = parseAmount('--amount', flags.amount);
-      const system = isSystemAccount(account);
-      const reason: BurnReason = flags.reason === undefined ? (system ? 'deflation' : 'voluntary') : parseBurnReasonFlag(flags.reason);
-      if (system && reason !== 'deflation' && reason !== 'fee') {
-        throw usageError('InvalidReason', `A burn from a system account uses reason deflation or fee, not ${reason}.`);
-      }
-      if (!system && reason !== 'voluntary') throw usageError('InvalidReason', `A wallet burns its own tokens with reason voluntary, not ${reason}.`);
-      const options = sendOptions(flags);
-      const ctx = makeContext(io, flags);
+    .action(txAction(io, {
+      parse: (flags: TxFlags & { userId?: string; account?: string; amount: string; reason?: string }) => {
+        const given = flags.userId ?? flags.account;
+        if (given === undefined) throw usageError('MissingOption', 'Name the account to burn from with --user-id (or --account).');
+        const account = parseAccount(flags.userId === undefined ? '--account' : '--user-id', given);
+        const amount = parseAmount('--amount', flags.amount);
+        const system = isSystemAccount(account);
+        const reason: BurnReason = flags.reason === undefined ? (system ? 'deflation' : 'voluntary') : parseBurnReasonFlag(flags.reason);
+        if (system && reason !== 'deflation' && reason !== 'fee') {
+          throw usageError('InvalidReason', `A burn from a system account uses reason deflation or fee, not ${reason}.`);
+        }
+        if (!system && reason !== 'voluntary') throw usageError('InvalidReason', `A wallet burns its own tokens with reason voluntary, not ${reason}.`);
+        return { account, amount, reason, system };
+      },
+      op: ({ account, amount, reason, system }) => ({ type: 'burn', amount, reason, account: system ? account : null }),
       // A wallet's burn is signed by that wallet (its key found by id); a system burn by the authority.
-      const signer = await resolveSigner(ctx, flags.from ?? (system ? undefined : account), system ? 'authority' : 'none');
-      if (!system && signer.walletId !== account) {
-        throw usageError('Unauthorized', `A wallet burns only its own tokens: key "${signer.name}" is wallet ${signer.walletId}, not ${account}.`);
-      }
-      const result = await sendTx(ctx, signer, { type: 'burn', amount, reason, account: system ? account : null }, options);
-      printOutcome(ctx, result, {
+      signer: ({ system }) => (system ? 'authority' : 'none'),
+      defaultKey: ({ account, system }) => (system ? undefined : account),
+      authorize: (signer, { account, system }) => {
+        if (!system && signer.walletId !== account) {
+          throw usageError('Unauthorized', `A wallet burns only its own tokens: key "${signer.name}" is wallet ${signer.walletId}, not ${account}.`);
+        }
+      },
+      outcome: ({ parsed: { account, amount, reason } }) => ({
         title: 'Burn included',
         details: { account, amount: amount.toString(), reason },
         lines: (events) => [...rows([['Burned', formatTokens(sum(events.burns)), 'tokens']], 34), `Reason: ${reason}`, `Account: ${accountLabel(account)}`],
-      });
-    });
+      }),
+    }));
 
   historyCommand(token, io, 'mint');
   historyCommand(token, io, 'burn');
@@ -170,7 +174,7 @@ export function registerSupply(token: Command, io: CliIo): void {
       );
     });
 
-  queryCommand(token, 'projection', 'project supply, minted and burned over the next blocks or years (SPEC 4.2)')
+  queryCommand(token, 'projection', 'project supply, minted and burned over the next blocks or years (docs/protocol.md §13.1)')
     .option('--blocks <n>', 'blocks past the head')
     .option('--years <n>', 'inflation years past the head (default 1)')
     .option('--burn-per-block <tokens>', 'tokens assumed burned per block', '0')

@@ -6,10 +6,10 @@ import { usageError } from '../errors.ts';
 import { formatTokens } from '../format.ts';
 import type { CliIo } from '../io.ts';
 import { fields, rows, section } from '../table.ts';
-import { resolveSigner } from '../tx/signer.ts';
-import { type TxEvents, sendTx } from '../tx/submit.ts';
+import { type Outcome, txAction } from '../tx/command-action.ts';
+import type { TxEvents, TxResult } from '../tx/submit.ts';
 import { parseAccount, parseAmount } from '../values.ts';
-import { type TxFlags, accountLabel, big, printOutcome, queryCommand, sendOptions, sum, txCommand } from './command.ts';
+import { type TxFlags, accountLabel, big, queryCommand, sum, txCommand } from './command.ts';
 
 interface AccountJson {
   id: string;
@@ -33,9 +33,13 @@ function transferLines(amount: bigint, from: string, to: string) {
   };
 }
 
-function transferDetails(amount: bigint, from: string, to: string, events: TxEvents | null): Record<string, unknown> {
-  const fee = events === null ? null : sum(events.burns, 'transaction-fee');
-  return { from, to, amount: amount.toString(), fee_burned: fee?.toString() ?? null, delivered: fee === null ? null : (amount - fee).toString() };
+function transferOutcome(title: string, amount: bigint, from: string, to: string, result: TxResult): Outcome {
+  const fee = result.status === 'included' ? sum(result.events.burns, 'transaction-fee') : null;
+  return {
+    title,
+    details: { from, to, amount: amount.toString(), fee_burned: fee?.toString() ?? null, delivered: fee === null ? null : (amount - fee).toString() },
+    lines: transferLines(amount, from, to),
+  };
 }
 
 export function registerWallet(token: Command, io: CliIo): void {
@@ -62,57 +66,43 @@ export function registerWallet(token: Command, io: CliIo): void {
   txCommand(token, 'transfer', 'send tokens from a keystore wallet; the fee (burn rate, at least min_fee) is burned', 'own')
     .requiredOption('--to <id>', 'recipient: wallet UUID or system account name')
     .requiredOption('--amount <tokens>', 'tokens the sender pays (the recipient gets this less the fee)')
-    .action(async (flags: TxFlags & { to: string; amount: string }) => {
-      const to = parseAccount('--to', flags.to);
-      const amount = parseAmount('--amount', flags.amount);
-      const options = sendOptions(flags);
-      const ctx = makeContext(io, flags);
-      const signer = await resolveSigner(ctx, flags.from, 'none');
-      const result = await sendTx(ctx, signer, { type: 'transfer', to, amount }, options);
-      printOutcome(ctx, result, {
-        title: 'Transfer included',
-        details: transferDetails(amount, signer.walletId, to, result.status === 'included' ? result.events : null),
-        lines: transferLines(amount, signer.walletId, to),
-      });
-    });
+    .action(txAction(io, {
+      signer: 'none',
+      op: (flags: TxFlags & { to: string; amount: string }) => ({ type: 'transfer', to: parseAccount('--to', flags.to), amount: parseAmount('--amount', flags.amount) }) as const,
+      outcome: ({ signer, op, result }) => transferOutcome('Transfer included', op.amount, signer.walletId, op.to, result),
+    }));
 
   txCommand(token, 'transfer-from-system', 'authority: move tokens out of a system account (fee rule applies)', 'authority')
     .requiredOption('--account <name>', 'the system account to pay from (treasury, dev-fund, airdrop, relay-fund, reserve)')
     .requiredOption('--to <id>', 'recipient: wallet UUID or system account name')
     .requiredOption('--amount <tokens>', 'tokens taken from the system account')
-    .action(async (flags: TxFlags & { account: string; to: string; amount: string }) => {
-      const fromAccount = parseAccount('--account', flags.account);
-      if (!isSystemAccount(fromAccount)) throw usageError('InvalidAccount', `--account must be a system account, not the wallet ${fromAccount}.`);
-      const to = parseAccount('--to', flags.to);
-      const amount = parseAmount('--amount', flags.amount);
-      const options = sendOptions(flags);
-      const ctx = makeContext(io, flags);
-      const signer = await resolveSigner(ctx, flags.from, 'authority');
-      const result = await sendTx(ctx, signer, { type: 'transfer-from-system', fromAccount, to, amount }, options);
-      printOutcome(ctx, result, {
-        title: 'System transfer included',
-        details: transferDetails(amount, fromAccount, to, result.status === 'included' ? result.events : null),
-        lines: transferLines(amount, fromAccount, to),
-      });
-    });
+    .action(txAction(io, {
+      signer: 'authority',
+      op: (flags: TxFlags & { account: string; to: string; amount: string }) => {
+        const fromAccount = parseAccount('--account', flags.account);
+        if (!isSystemAccount(fromAccount)) throw usageError('InvalidAccount', `--account must be a system account, not the wallet ${fromAccount}.`);
+        return { type: 'transfer-from-system', fromAccount, to: parseAccount('--to', flags.to), amount: parseAmount('--amount', flags.amount) } as const;
+      },
+      outcome: ({ op, result }) => transferOutcome('System transfer included', op.amount, op.fromAccount, op.to, result),
+    }));
 
   txCommand(token, 'claim-rewards', 'move the signing wallet\'s pending rewards into its balance', 'own')
-    .action(async (flags: TxFlags) => {
-      const options = sendOptions(flags);
-      const ctx = makeContext(io, flags);
-      const signer = await resolveSigner(ctx, flags.from, 'none');
-      const before = await ctx.client.get<AccountJson>(`/v1/accounts/${signer.walletId}`);
-      const result = await sendTx(ctx, signer, { type: 'claim-rewards' }, options);
-      // Rewards may accrue between the read and the block, so the claim is "at least" this much.
-      const after = result.status === 'included' ? await ctx.client.get<AccountJson>(`/v1/accounts/${signer.walletId}`) : null;
-      printOutcome(ctx, result, {
-        title: 'Rewards claimed',
-        details: { wallet: signer.walletId, pending_before: before.pending_rewards, balance_after: after?.balance ?? null },
-        lines: (events) => rows([
-          ['Pending Before', formatTokens(big(before.pending_rewards)), 'tokens'],
-          ['Fee Burned', formatTokens(sum(events.burns)), 'tokens'],
-          ['Balance Now', formatTokens(big(after?.balance ?? '0')), 'tokens'],
-        ], 34),
-      });
-    });
+    .action(txAction(io, {
+      signer: 'none',
+      op: (_flags: TxFlags) => ({ type: 'claim-rewards' }) as const,
+      prepare: (ctx, signer) => ctx.client.get<AccountJson>(`/v1/accounts/${signer.walletId}`),
+      outcome: async ({ ctx, signer, result, before }) => {
+        // Rewards may accrue between the read and the block, so the claim is "at least" this much.
+        const after = result.status === 'included' ? await ctx.client.get<AccountJson>(`/v1/accounts/${signer.walletId}`) : null;
+        return {
+          title: 'Rewards claimed',
+          details: { wallet: signer.walletId, pending_before: before.pending_rewards, balance_after: after?.balance ?? null },
+          lines: (events) => rows([
+            ['Pending Before', formatTokens(big(before.pending_rewards)), 'tokens'],
+            ['Fee Burned', formatTokens(sum(events.burns)), 'tokens'],
+            ['Balance Now', formatTokens(big(after?.balance ?? '0')), 'tokens'],
+          ], 34),
+        };
+      },
+    }));
 }

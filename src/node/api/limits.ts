@@ -2,7 +2,7 @@
  * What one API client, or all of them together, may ask of the node (issue 12 item 3): a token
  * bucket and a concurrency bound per client address, a bound on the requests the node works on at
  * once and on the API work of one event-loop turn, a cap on open connections, and timeouts that
- * close idle, slow or half-open sockets. Past a bound the answer is typed JSON (SPEC 6:
+ * close idle, slow or half-open sockets. Past a bound the answer is typed JSON (docs/protocol.md §16:
  * `{code, message}`): `429 RateLimited` for one client asking too much, `503 Overloaded` when the
  * node as a whole is full; both with `retry-after`.
  *

@@ -1,4 +1,4 @@
-/** Whether an address or a host name stays on this machine (SPEC 6: the API is on 127.0.0.1 unless configured otherwise). */
+/** Whether an address or a host name stays on this machine (docs/protocol.md §16: the API is on 127.0.0.1 unless configured otherwise). */
 import { isIP } from 'node:net';
 
 /** A socket address on loopback: 127.0.0.0/8, ::1, or IPv4-mapped 127.x. Undefined (no socket, as in inject) counts as local. */

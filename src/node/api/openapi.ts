@@ -36,8 +36,14 @@ export function trackRoutes(app: FastifyInstance): RouteRecord[] {
 /** `/v1/pools/:id` -> `/v1/pools/{id}`; a wildcard `*` becomes `{path}`. */
 const openApiPath = (url: string): string => url.replace(/:([A-Za-z_]+)/g, '{$1}').replace(/\*$/, '{path}');
 
-function parameters(schema: RouteRecord['schema']): JsonSchema[] {
+/** `get /v1/pools/{id}` -> `getV1PoolsId`: unique per method and path, as OpenAPI asks. */
+const operationId = (method: string, path: string): string =>
+  method + path.split(/[^A-Za-z0-9]+/).filter((part) => part.length > 0).map((part) => part[0]!.toUpperCase() + part.slice(1)).join('');
+
+function parameters(url: string, schema: RouteRecord['schema']): JsonSchema[] {
   const out: JsonSchema[] = [];
+  // A wildcard route's rest of the path (fastify's `*`) has no params schema: it is `{path}`.
+  if (url.endsWith('*')) out.push({ name: 'path', in: 'path', required: true, schema: { type: 'string' }, description: 'The rest of the path.' });
   for (const [where, part] of [['path', schema.params], ['query', schema.querystring]] as const) {
     const props = (part?.properties ?? {}) as Record<string, JsonSchema>;
     const required = new Set((part?.required ?? []) as string[]);
@@ -55,7 +61,7 @@ function responses(doc: RouteDoc | undefined): JsonSchema {
     Object.entries(doc.responses).map(([status, body]) => [
       status,
       typeof body === 'string'
-        ? { description: body }
+        ? { description: body, ...(doc.content === undefined ? {} : { content: { [doc.content]: { schema: { type: 'string' } } } }) }
         : { description: Number(status) < 400 ? 'OK' : 'Error: {code, message}', content: { 'application/json': { schema: body } } },
     ]),
   );
@@ -82,9 +88,10 @@ export function openApiDocument(routes: readonly RouteRecord[], version: string,
   for (const route of routes) {
     const path = openApiPath(route.url);
     const operation: JsonSchema = {
+      operationId: operationId(route.method, path),
       summary: route.schema.summary ?? `${route.method.toUpperCase()} ${path}`,
       ...(route.schema.tags === undefined ? {} : { tags: route.schema.tags }),
-      parameters: parameters(route.schema),
+      parameters: parameters(route.url, route.schema),
       responses: { ...(bounds?.responses ?? {}), ...responses(route.doc) },
     };
     if (route.doc?.body !== undefined) {
@@ -98,8 +105,12 @@ export function openApiDocument(routes: readonly RouteRecord[], version: string,
       title: 'dchat node API',
       version,
       description: `The HTTP JSON API of a dchat node. Amounts and heights are decimal strings; every error is {code, message}.${bounds?.text ?? ''}`,
+      license: { name: 'MIT', url: 'https://opensource.org/licenses/MIT' },
     },
     servers: [{ url: '/' }],
+    // No authentication: the API listens on loopback unless configured otherwise (docs/protocol.md
+    // §16), and transactions carry their own signatures. An empty list says so explicitly.
+    security: [],
     paths,
     components: { schemas: components },
   };

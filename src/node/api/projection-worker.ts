@@ -1,5 +1,5 @@
 /**
- * The projection's worker thread: computes SPEC 4.2's supply projection over the few state entries
+ * The projection's worker thread: computes the supply projection (docs/protocol.md §13.1) over the few state entries
  * it reads (projection-service.ts sends them), off the API's event loop, so a burst of the heaviest
  * projections delays no block (issue 12 item 3).
  */

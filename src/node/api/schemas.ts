@@ -14,6 +14,12 @@ export const U64_PATTERN = '^[0-9]{1,20}$';
 
 export const amount: JsonSchema = { type: 'string', pattern: U64_PATTERN, description: 'A whole number of tokens as a decimal string (u64).' };
 export const height: JsonSchema = { type: 'string', pattern: U64_PATTERN, description: 'A block height as a decimal string.' };
+/** A count, number of blocks, nonce or basis points: a u64 that is no amount of tokens. */
+const u64 = (description: string): JsonSchema => ({ type: 'string', pattern: U64_PATTERN, description: `${description} (a u64 as a decimal string).` });
+const timestampMs: JsonSchema = u64('Milliseconds since the Unix epoch');
+const blocks: JsonSchema = u64('A number of blocks');
+const bps: JsonSchema = u64('Basis points (1/10,000)');
+const slot: JsonSchema = u64('A slot: block_time_ms periods since the genesis time');
 const uuid: JsonSchema = { type: 'string', pattern: UUID, description: 'A UUID.' };
 const nullable = (schema: JsonSchema): JsonSchema => ({ ...schema, nullable: true });
 const hex = (bytes: number, description: string): JsonSchema => ({ type: 'string', pattern: `^[0-9a-fA-F]{${bytes * 2}}$`, description });
@@ -124,30 +130,33 @@ export const components: Record<string, JsonSchema> = {
     description: 'Node identity and head.',
     properties: {
       chain_id: { type: 'string' }, dev: { type: 'boolean' }, validator: { type: 'boolean' }, head_height: height,
-      head_hash: hex(32, 'Head block hash.'), state_root: hex(32, 'Head state root.'), block_time_ms: height,
+      head_hash: hex(32, 'Head block hash.'), state_root: hex(32, 'Head state root.'), block_time_ms: u64('Milliseconds per slot'),
       mempool_size: { type: 'integer' }, halted: nullable({ type: 'string' }),
       halted_detail: nullable(object({
         kind: { type: 'string', enum: ['invariant', 'steps', 'store', 'production'] }, reason: { type: 'string' },
         permanent: { type: 'boolean', description: 'Production stopped for good (invariant, steps); otherwise it keeps trying and resumes by itself.' },
-        since_ms: height, since_slot: height, missed_slots: { type: 'integer' }, failed_productions: { type: 'integer' },
+        since_ms: timestampMs, since_slot: slot, missed_slots: { type: 'integer' }, failed_productions: { type: 'integer' },
       }, 'Why this validator is not producing (stopped for good, or three own slots missed in a row); null while it produces.')),
       system_accounts: { type: 'object', additionalProperties: uuid },
+      peer_id: nullable({ type: 'string', description: 'This node\'s libp2p peer id; null with the network off (dev).' }),
+      p2p_addresses: list({ type: 'string', description: 'A multiaddr this node listens on.' }),
+      dev_wallet: { ...uuid, description: 'Dev nodes only: the funded dev wallet.' },
       protocol_version: { type: 'integer', description: 'What this node computes and speaks (docs/protocol.md §12).' },
     },
   },
   Stats: object({
     height, head_height: height, circulating_supply: amount, total_minted: amount, total_burned: amount, effective_supply: amount,
-    max_supply: nullable(amount), issued_bps: nullable(amount), inflation_rate_bps: amount, burn_rate_bps: amount, annual_provision: amount,
+    max_supply: nullable(amount), issued_bps: nullable(bps), inflation_rate_bps: bps, burn_rate_bps: bps, annual_provision: amount,
     total_pool_liquidity: amount, pool_count: { type: 'integer' }, reserve_balance: amount,
-  }, 'The supply figures of SPEC 4.8.'),
+  }, 'The supply figures of docs/protocol.md §13.8.'),
   Account: object({
     id: uuid, name: nullable({ type: 'string', description: 'The system account name, if it is one.' }), balance: amount, staked: amount,
     unbonding: list(object({ amount, deadline: height })), unbonding_total: amount, pending_rewards: amount, total_assets: amount,
-    nonce: amount, next_nonce: { ...amount, description: 'The nonce the next transaction of this wallet must carry (counts its pending transactions).' },
+    nonce: u64('Transactions this account has signed'), next_nonce: u64('The nonce the next transaction of this wallet must carry (counts its pending transactions)'),
   }),
   Pool: object({
     id: uuid, name: { type: 'string' }, total: amount, available: amount, reserved: amount, operator: nullable(uuid),
-    auto_replenish: nullable(object({ below: amount, up_to: amount })), created_height: height, created_at_ms: height,
+    auto_replenish: nullable(object({ below: amount, up_to: amount })), created_height: height, created_at_ms: timestampMs,
     last_replenish_height: height, pending_allocations: { type: 'integer' },
   }),
   Allocation: object({
@@ -155,51 +164,59 @@ export const components: Record<string, JsonSchema> = {
     status: { type: 'string', enum: ['pending', 'released', 'cancelled', 'expired'] }, closed_height: nullable(height),
   }),
   Schedule: object({
-    id: uuid, recipient_type: { type: 'string', enum: [...RECIPIENT_TYPES] }, amount_per_interval: amount, interval_blocks: amount,
-    start_block: height, duration_blocks: nullable(amount), pool_id: nullable(uuid), created_height: height, cancelled: { type: 'boolean' },
+    id: uuid, recipient_type: { type: 'string', enum: [...RECIPIENT_TYPES] }, amount_per_interval: amount, interval_blocks: blocks,
+    start_block: height, duration_blocks: nullable(blocks), pool_id: nullable(uuid), created_height: height, cancelled: { type: 'boolean' },
     paid_total: amount, shortfall_total: amount, last_run_height: nullable(height), next_run_height: nullable(height),
   }),
   MintEvent: object({
     kind: { type: 'string', enum: ['mint'] }, id: uuid, amount, reason: { type: 'string', enum: [...MINT_REASONS] }, recipient: nullable(uuid),
-    pool_id: nullable(uuid), height, timestamp_ms: height, tx_hash: nullable(hex(32, 'The tx that caused it.')),
+    pool_id: nullable(uuid), height, timestamp_ms: timestampMs, tx_hash: nullable(hex(32, 'The tx that caused it.')),
   }),
   BurnEvent: object({
     kind: { type: 'string', enum: ['burn'] }, id: uuid, amount, reason: { type: 'string', enum: [...BURN_REASONS] }, burner: uuid,
-    height, timestamp_ms: height, tx_hash: nullable(hex(32, 'The tx that caused it.')),
+    height, timestamp_ms: timestampMs, tx_hash: nullable(hex(32, 'The tx that caused it.')),
   }),
   DistributionEvent: object({
     kind: { type: 'string', enum: ['distribution'] }, id: uuid, schedule_id: nullable(uuid),
-    recipient_type: { type: 'string', enum: [...RECIPIENT_TYPES, 'auto-replenish'] }, recipient: uuid, amount, height, timestamp_ms: height,
+    recipient_type: { type: 'string', enum: [...RECIPIENT_TYPES, 'auto-replenish'] }, recipient: uuid, amount, height, timestamp_ms: timestampMs,
     tx_hash: nullable(hex(32, 'The tx that caused it.')),
   }),
   Block: {
     type: 'object',
     properties: {
-      hash: hex(32, 'Block hash.'), chain_id: { type: 'string' }, height, slot: height, parent_hash: hex(32, 'Parent hash.'), timestamp_ms: height,
+      hash: hex(32, 'Block hash.'), chain_id: { type: 'string' }, height, slot, parent_hash: hex(32, 'Parent hash.'), timestamp_ms: timestampMs,
       proposer: hex(32, 'Proposer public key.'), tx_root: hex(32, 'tx root.'), state_root: hex(32, 'State root.'), signature: hex(64, 'Proposer signature.'),
-      txs: list({ type: 'object', description: 'Signed transactions: hash, chain_id, signer, nonce, op, signature.' }),
+      txs: list({ $ref: '#/components/schemas/SignedTx' }),
       events: { $ref: '#/components/schemas/BlockEvents' },
     },
   },
+  SignedTx: object({
+    hash: hex(32, 'The tx hash.'), chain_id: { type: 'string' }, signer: hex(32, 'The signer\'s public key.'), nonce: u64('The signer\'s nonce'),
+    op: {
+      type: 'object', required: ['type'], additionalProperties: true, properties: { type: { type: 'string', description: 'The operation (docs/protocol.md §2.4).' } },
+      description: 'The operation: its type and its payload fields (docs/protocol.md §2.4), snake_case, amounts as decimal strings.',
+    },
+    signature: hex(64, 'The ed25519 signature of the tx hash.'),
+  }, 'A signed transaction (docs/protocol.md §2.2), decoded.'),
   BlockEvents: object({
     mints: list({ $ref: '#/components/schemas/MintEvent' }),
     burns: list({ $ref: '#/components/schemas/BurnEvent' }),
     distributions: list({ $ref: '#/components/schemas/DistributionEvent' }),
   }, 'What a block (or one transaction of it) minted, burned and paid out, oldest first.'),
   Listing: object({
-    id: uuid, seller: uuid, title: { type: 'string' }, price: amount, quantity: { ...amount, description: 'Units still for sale.' }, sold: amount,
+    id: uuid, seller: uuid, title: { type: 'string' }, price: amount, quantity: u64('Units still for sale'), sold: u64('Units sold'),
     status: { type: 'string', enum: ['active', 'sold-out', 'cancelled'] }, created_height: height,
   }),
   Purchase: object({
-    id: uuid, listing_id: uuid, buyer: uuid, seller: uuid, quantity: amount, amount: { ...amount, description: 'price * quantity, held in escrow.' },
+    id: uuid, listing_id: uuid, buyer: uuid, seller: uuid, quantity: u64('Units bought'), amount: { ...amount, description: 'price * quantity, held in escrow.' },
     status: { type: 'string', enum: ['escrowed', 'confirmed', 'refunded', 'disputed', 'resolved', 'timed-out'] }, created_height: height,
     deadline: height, closed_height: nullable(height),
   }),
   Relay: object({ id: uuid, staked: amount, eligible: { type: 'boolean', description: 'Stake at least relay_min_stake: shares relay payouts.' } }),
   Equivocation: object({
-    slot: height, proposer: hex(32, 'The validator key that signed both.'),
+    slot, proposer: hex(32, 'The validator key that signed both.'),
     first: { type: 'object', description: 'The header seen first (kept).' }, second: { type: 'object', description: 'The later header (ignored).' },
-  }, 'Two different blocks signed by one validator for one slot (SPEC 3.4).'),
+  }, 'Two different blocks signed by one validator for one slot (docs/protocol.md §14.2).'),
   TxAccepted: object({ hash: hex(32, 'The tx hash.'), status: { type: 'string', enum: ['pending'] } }),
   TxStatus: {
     type: 'object',
@@ -212,15 +229,15 @@ export const components: Record<string, JsonSchema> = {
     },
   },
   ProjectionPoint: object({
-    height, blocks_ahead: height, total_supply: amount, total_minted: amount, total_burned: amount, minted: amount, burned: amount,
+    height, blocks_ahead: blocks, total_supply: amount, total_minted: amount, total_burned: amount, minted: amount, burned: amount,
     annual_provision: amount, reserve: amount, scheduled_paid: amount, schedule_shortfall: amount,
   }),
   Projection: object({
-    from_height: height, to_height: height, burn_per_block: amount, blocks_per_year: amount,
+    from_height: height, to_height: height, burn_per_block: amount, blocks_per_year: blocks,
     start: { $ref: '#/components/schemas/ProjectionPoint' }, points: list({ $ref: '#/components/schemas/ProjectionPoint' }),
-    years: list(object({ year: amount, first_height: height, last_height: height, annual_provision: amount })),
+    years: list(object({ year: u64('The inflation year, 0 the first'), first_height: height, last_height: height, annual_provision: amount })),
     cap_reached_at: nullable(height),
-  }, 'SPEC 4.2 projection: supply, minted and burned exact; reserve and schedule figures exact while the reserve covers every payout.'),
+  }, 'docs/protocol.md §13.1 projection: supply, minted, burned, reserve and schedule figures, exact for any number of points.'),
 };
 
 export const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });

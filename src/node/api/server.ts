@@ -1,5 +1,5 @@
 /**
- * The HTTP JSON API (SPEC 6) on 127.0.0.1 unless configured otherwise. Amounts are decimal
+ * The HTTP JSON API (docs/protocol.md §16) on 127.0.0.1 unless configured otherwise. Amounts are decimal
  * strings; errors are `{ code, message }` with a 4xx status; nothing a client sends can stop the
  * node. Input is checked by each route's JSON schema before its handler runs. The /v1 routes live
  * in routes/, one file per resource; this file assembles them with the shared error handling.

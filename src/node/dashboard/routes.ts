@@ -10,6 +10,7 @@ import { ApiError } from '../http/errors.ts';
 import { plain } from '../http/plain.ts';
 import { poolsOf, schedulesOf } from './economy.ts';
 import type { DashboardFeed } from './feed.ts';
+import { recentResponse, seriesResponse } from './schemas.ts';
 import { loadStaticFiles } from './static-files.ts';
 
 export interface DashboardDeps {
@@ -41,15 +42,22 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): vo
     return deps.feed;
   };
 
-  app.get('/', async (_req, reply) => reply.type(page.type).header('cache-control', 'no-cache').send(page.body));
+  const page404 = { 404: { $ref: '#/components/schemas/Error' } };
+  app.get('/', { schema: { summary: 'The dashboard page', tags: ['dashboard'] }, config: { openapi: { content: 'text/html', responses: { 200: 'The dashboard (HTML).' } } } }, async (_req, reply) => reply.type(page.type).header('cache-control', 'no-cache').send(page.body));
 
-  app.get<{ Params: { '*': string } }>('/dashboard/*', async (req, reply) => {
+  app.get<{ Params: { '*': string } }>('/dashboard/*', {
+    schema: { summary: 'A file of the dashboard page', tags: ['dashboard'] },
+    config: { openapi: { content: 'application/octet-stream', responses: { 200: 'The file (its own content type: JavaScript, CSS, ...).', ...page404 } } },
+  }, async (req, reply) => {
     const file = files.get(req.params['*']);
     if (file === undefined) throw new ApiError('NotFound', `No dashboard file "${req.params['*']}".`);
     return reply.type(file.type).header('cache-control', 'no-cache').send(file.body);
   });
 
-  app.get<{ Querystring: { points?: string; window?: string } }>('/v1/stats/series', async (req) => {
+  app.get<{ Querystring: { points?: string; window?: string } }>('/v1/stats/series', {
+    schema: { summary: 'Supply series for the dashboard (query: points, window)', tags: ['dashboard'] },
+    config: { openapi: { responses: { 200: seriesResponse, ...page404 } } },
+  }, async (req) => {
     const feed = feedOf();
     const points = intParam(req.query.points, 'points', DEFAULT_POINTS, feed.series.capacity);
     const window = intParam(req.query.window, 'window', DEFAULT_WINDOW, feed.series.capacity);
@@ -66,7 +74,10 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): vo
     });
   });
 
-  app.get<{ Querystring: { blocks?: string; txs?: string } }>('/v1/stats/recent', async (req) => {
+  app.get<{ Querystring: { blocks?: string; txs?: string } }>('/v1/stats/recent', {
+    schema: { summary: 'Latest blocks and transactions for the dashboard (query: blocks, txs)', tags: ['dashboard'] },
+    config: { openapi: { responses: { 200: recentResponse, ...page404 } } },
+  }, async (req) => {
     const feed = feedOf();
     return plain({
       headHeight: chain.head.header.height,

@@ -36,7 +36,7 @@ export function toApiError(err: unknown): ApiError | null {
   if (err instanceof ApiError) return err;
   if (err instanceof ChainError || err instanceof TokenError) return new ApiError(err.code, err.message);
   const fastifyError = err as { statusCode?: number; code?: string; message?: string };
-  // A body over the server's bodyLimit can be no transaction (SPEC 3.2 bounds what a block carries).
+  // A body over the server's bodyLimit can be no transaction (docs/protocol.md §3.3 bounds what a block carries).
   if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new ApiError(ChainErrorCode.TxTooLarge, `The request body is larger than the API accepts: ${fastifyError.message ?? ''}`.trim());
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode < 500) {
     return new ApiError('BadRequest', fastifyError.message ?? 'Bad request.', fastifyError.statusCode);

@@ -1,5 +1,5 @@
 /**
- * The node's Prometheus metrics as ONE typed object with its own Registry (STYLE: callers take
+ * The node's Prometheus metrics as ONE typed object with its own Registry (callers take
  * `NodeMetrics | null`, so a node or a test can run without metrics). Nothing here knows the chain:
  * `watchChain` feeds the block figures, and scrape-time figures (mempool, supply) come from
  * collectors added with `onScrape`, read only when Prometheus asks.
@@ -47,6 +47,8 @@ export interface NodeMetrics {
   readonly contentType: string;
 }
 
+const TOTAL_NAMED_GAUGES = ['dchat_nodejs_active_handles_total', 'dchat_nodejs_active_requests_total', 'dchat_nodejs_active_resources_total'];
+
 /** Bounds for txs per block: empty blocks are the common case, the block limit the rare one. */
 const TXS_BUCKETS = [0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000];
 /** Slot-relative delays: a healthy block lands within tens of ms of its slot start. */
@@ -58,7 +60,13 @@ export function createMetrics(options: MetricsOptions = {}): NodeMetrics {
   const registry = new Registry();
   const registers = [registry];
   const collectors = new Set<() => void>();
-  if (options.processMetrics === true) collectDefaultMetrics({ register: registry, prefix: 'dchat_' });
+  if (options.processMetrics === true) {
+    collectDefaultMetrics({ register: registry, prefix: 'dchat_' });
+    // prom-client's three `*_total` gauges break the naming rule (`_total` is for counters, and
+    // promtool refuses them); each only sums the per-type gauge beside it (dchat_nodejs_active_handles
+    // by type, ...), so sum() over that one gives the same figure.
+    for (const name of TOTAL_NAMED_GAUGES) registry.removeSingleMetric(name);
+  }
 
   const peers = new Gauge({ name: 'dchat_peers', help: 'Connected libp2p peers (0 until the network reports).', registers });
   const metrics: NodeMetrics = {

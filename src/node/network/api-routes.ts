@@ -1,5 +1,5 @@
 /**
- * The network's two API routes (SPEC 6): GET /v1/peers lists connected peers, GET /v1/sync tells
+ * The network's two API routes (docs/protocol.md §16): GET /v1/peers lists connected peers, GET /v1/sync tells
  * whether the node is catching up. A node running without the network (dev mode) answers an empty
  * peer list and "not syncing" at its own head.
  */

@@ -1,5 +1,5 @@
 /**
- * Range sync (SPEC 3.4): a node that starts late or falls behind fetches the missing blocks from the
+ * Range sync (docs/protocol.md §14.2): a node that starts late or falls behind fetches the missing blocks from the
  * peer with the highest head, in batches of blocks-by-range, and imports them in order with
  * chain.importBlock (full validation, fork choice included); then gossip takes over. Peers' heads
  * are learned from status exchanges (on connect and every few slots) and from gossip blocks whose
@@ -182,7 +182,7 @@ export class SyncManager {
 
   /**
    * The peer to sync from: the highest head above ours; else a head at our height that we lack and
-   * that would win the tie (lower hash, SPEC 3.4), as after a partition whose sides grew alike.
+   * that would win the tie (lower hash, docs/protocol.md §14.2), as after a partition whose sides grew alike.
    */
   private async nextTarget(): Promise<PeerHead | null> {
     const { chain } = this.deps;

@@ -1,4 +1,4 @@
-/** SPEC 3.3: set-authority replaces the authority key set from the next block. */
+/** docs/protocol.md §13.7: set-authority replaces the authority key set from the next block. */
 import { ErrorCode, TokenError } from '../errors.ts';
 import { isPublicKeyHex } from '../ids.ts';
 import type { SetAuthorityOp } from '../operations.ts';

@@ -1,4 +1,4 @@
-/** Who signed a transaction, and the checks of SPEC 3.3 (who may do what) that operations share. */
+/** Who signed a transaction, and the checks of docs/protocol.md §13.7 (who may do what) that operations share. */
 import { ErrorCode, TokenError } from '../errors.ts';
 import { type Uuid, isUuid } from '../ids.ts';
 import type { Ledger } from '../ledger.ts';
@@ -12,7 +12,7 @@ export interface TxContext {
 }
 
 /**
- * The role a transaction runs under: `user` transactions pay the min fee (SPEC 4.1), `privileged`
+ * The role a transaction runs under: `user` transactions pay the min fee (docs/protocol.md §10), `privileged`
  * ones (signed by an authority key) pay none.
  */
 export type Role = 'user' | 'privileged';

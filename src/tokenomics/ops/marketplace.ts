@@ -1,5 +1,5 @@
 /**
- * SPEC 4.6: users sell and buy. A purchase moves price * quantity from the buyer into escrow; the
+ * docs/protocol.md §13.5: users sell and buy. A purchase moves price * quantity from the buyer into escrow; the
  * buyer confirms (the seller is paid under the fee rule), the seller refunds, or the buyer disputes
  * and an authority splits the escrow. An escrow left alone until its deadline is paid to the seller.
  */

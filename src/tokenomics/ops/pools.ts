@@ -1,4 +1,4 @@
-/** SPEC 4.4: marketplace liquidity pools and their allocations. */
+/** docs/protocol.md §13.3: marketplace liquidity pools and their allocations. */
 import { addU64, requireAmount, requireCount } from '../amount.ts';
 import { ErrorCode, TokenError } from '../errors.ts';
 import type { Uuid } from '../ids.ts';

@@ -1,4 +1,4 @@
-/** SPEC 4.5: claim-rewards moves pending rewards to the balance. */
+/** docs/protocol.md §13.4: claim-rewards moves pending rewards to the balance. */
 import { addU64 } from '../amount.ts';
 import { ErrorCode, TokenError } from '../errors.ts';
 import type { ClaimRewardsOp } from '../operations.ts';

@@ -1,4 +1,4 @@
-/** SPEC 4.3: creating and cancelling distribution schedules (their payouts run in steps/). */
+/** docs/protocol.md §13.2: creating and cancelling distribution schedules (their payouts run in steps/). */
 import { requireAmount, requireCount } from '../amount.ts';
 import { ErrorCode, TokenError } from '../errors.ts';
 import type { Uuid } from '../ids.ts';

@@ -1,5 +1,5 @@
 /**
- * SPEC 4.5: stake, unstake into unbonding (matures at its deadline in step 3), relay registration,
+ * docs/protocol.md §13.4: stake, unstake into unbonding (matures at its deadline in step 3), relay registration,
  * and the authority's slash, which burns from the stake and then from unbonding entries newest first.
  */
 import { addU64, requireAmount } from '../amount.ts';

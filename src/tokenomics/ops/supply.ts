@@ -1,4 +1,4 @@
-/** SPEC 4.7: authority mints within the cap, user and system burns. */
+/** docs/protocol.md §13.6: authority mints within the cap, user and system burns. */
 import { requireAmount } from '../amount.ts';
 import { ErrorCode, TokenError } from '../errors.ts';
 import { SYSTEM_ACCOUNT_IDS, isSystemAccount } from '../ids.ts';

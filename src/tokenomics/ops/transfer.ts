@@ -1,4 +1,4 @@
-/** SPEC 4.1: transfer and transfer-from-system, both under the fee rule. */
+/** docs/protocol.md §10: transfer and transfer-from-system, both under the fee rule. */
 import { requireAmount } from '../amount.ts';
 import { ErrorCode, TokenError } from '../errors.ts';
 import { isSystemAccount } from '../ids.ts';

@@ -1,6 +1,6 @@
 /**
  * State keys. Every piece of state is one key, so a block's effect is exactly its set of written
- * keys (SPEC 7: the state root hashes those, sorted by key bytes). Keys are ASCII, so string order
+ * keys (docs/protocol.md §7: the state root hashes those, sorted by key bytes). Keys are ASCII, so string order
  * is byte order. Heights in keys are zero-padded to 20 digits (u64) for the same reason.
  */
 import type { Uuid } from '../ids.ts';

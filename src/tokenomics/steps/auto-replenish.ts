@@ -1,5 +1,5 @@
 /**
- * SPEC 4.4: after the deadlines, each pool with an auto-replenish rule whose `available` is below
+ * docs/protocol.md §13.3: after the deadlines, each pool with an auto-replenish rule whose `available` is below
  * `below` is topped up toward `up_to` from the reserve, never by minting. Pools in creation order.
  */
 import { minBig } from '../amount.ts';

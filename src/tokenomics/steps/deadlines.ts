@@ -1,5 +1,5 @@
 /**
- * SPEC 1 step 3: objects whose deadline is this height, in creation order. An object created at
+ * docs/protocol.md §3.4 and §8.3: objects whose deadline is this height, in creation order. An object created at
  * height h with lifetime n is due at h + n, before that block's transactions.
  */
 import type { Ledger } from '../ledger.ts';

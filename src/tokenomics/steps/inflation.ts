@@ -1,5 +1,5 @@
 /**
- * SPEC 4.2: exact per-block inflation. The annual provision is fixed once per inflation year and
+ * docs/protocol.md §13.1: exact per-block inflation. The annual provision is fixed once per inflation year and
  * paid out as floor((provision + carry) / Y) per block with the remainder carried, so a year issues
  * exactly the provision: after i blocks of a year, floor(i * provision / Y) tokens have been issued.
  */

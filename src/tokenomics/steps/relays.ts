@@ -1,5 +1,5 @@
 /**
- * Relay recipients of `relays` schedules (SPEC 4.3): registered relays whose stake is at least
+ * Relay recipients of `relays` schedules (docs/protocol.md §13.2): registered relays whose stake is at least
  * relay_min_stake at this height, in registration order. Registration (register-relay) arrives with
  * staking; until then the registry key is absent and relay schedules find no recipient.
  */

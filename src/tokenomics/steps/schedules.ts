@@ -1,4 +1,4 @@
-/** SPEC 4.3: step 2 of every block, the distribution schedules that are due, in creation order. */
+/** docs/protocol.md §13.2: step 2 of every block, the distribution schedules that are due, in creation order. */
 import { addU64, minBig, saturatingAddU64 } from '../amount.ts';
 import type { Uuid } from '../ids.ts';
 import type { Ledger } from '../ledger.ts';

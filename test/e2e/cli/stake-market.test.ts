@@ -78,7 +78,7 @@ describe('dchat market', () => {
     expect(resolved.code, resolved.stderr).toBe(0);
     expect((await run(['market', 'purchase', '--purchase-id', purchaseId, '--json'])).json<Json>()).toMatchObject({ status: 'resolved' });
     const burns = resolved.json<{ events: { burns: Json[] } }>().events.burns.map((b) => [b.amount, b.reason]);
-    // 750 to the seller, 1 % burned rounded up (7.5 -> 8, SPEC 4.1 as amended); the authority pays no fee
+    // 750 to the seller, 1 % burned rounded up (7.5 -> 8, docs/protocol.md §10); the authority pays no fee
     expect(burns).toEqual([['8', 'transaction-fee']]);
   });
 });

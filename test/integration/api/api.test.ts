@@ -1,5 +1,5 @@
 /**
- * The HTTP API of SPEC 6 on a real dev node: every route's shape, amounts as strings, schema
+ * The HTTP API of docs/protocol.md §16 on a real dev node: every route's shape, amounts as strings, schema
  * validation answering 400 {code, message} before any handler runs, 404 for unknown objects,
  * and an OpenAPI document that lists every route the server has.
  */
@@ -55,8 +55,8 @@ afterAll(async () => {
   await dev?.close();
 });
 
-describe('HTTP API (SPEC 6)', () => {
-  it('GET /v1/stats: every figure of SPEC 4.8 and the head height, amounts as strings', async () => {
+describe('HTTP API (docs/protocol.md §16)', () => {
+  it('GET /v1/stats: every figure of docs/protocol.md §13.8 and the head height, amounts as strings', async () => {
     const { status, body } = await api(base, '/v1/stats');
     expect(status).toBe(200);
     for (const field of ['circulating_supply', 'total_minted', 'total_burned', 'effective_supply', 'max_supply', 'issued_bps', 'inflation_rate_bps', 'burn_rate_bps', 'annual_provision', 'total_pool_liquidity', 'reserve_balance', 'head_height']) {
@@ -250,7 +250,7 @@ describe('HTTP API (SPEC 6)', () => {
     expect((await api(base, '/v1/evidence')).body).toEqual([]);
   });
 
-  it('GET /v1/openapi.json describes every route the server has, SPEC 6 included', async () => {
+  it('GET /v1/openapi.json describes every route the server has (docs/protocol.md §16)', async () => {
     const doc = (await app.inject({ method: 'GET', url: '/v1/openapi.json' })).json() as {
       openapi: string;
       paths: Record<string, Record<string, { summary: string; parameters: { name: string; in: string }[]; responses: Record<string, unknown> }>>;

@@ -1,5 +1,5 @@
 /**
- * The API listens on loopback unless configured otherwise (SPEC 6): a node started with the default
+ * The API listens on loopback unless configured otherwise (docs/protocol.md §16): a node started with the default
  * config refuses a connection made to a non-loopback address of this machine (ECONNREFUSED: nothing
  * listens there), while loopback works; with `api_host: 0.0.0.0` the same non-loopback address is
  * answered. The non-loopback address is the first non-internal IPv4 address of this machine

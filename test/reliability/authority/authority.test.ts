@@ -1,5 +1,5 @@
 /**
- * Authority and ownership (SPEC 3.3), on a real chain with a bit of everything in state:
+ * Authority and ownership (docs/protocol.md §13.7), on a real chain with a bit of everything in state:
  *
  * - every operation type is classified here by who may sign it, and the classification must cover
  *   exactly OPERATION_TYPES (src/chain/codec/tx.ts) and the handler table (src/tokenomics/ops), so a
@@ -37,7 +37,7 @@ import { envCount, writeReport } from '../support/report.ts';
 import { AUTHORITY_KEY, CHAIN_ID, DEV, type RichChain, USER, VALIDATORS, openRichChain } from '../support/rich-chain.ts';
 import { Rng } from '../support/rng.ts';
 
-/** Who may sign each operation (SPEC 3.3). `own`: any wallet, for itself. */
+/** Who may sign each operation (docs/protocol.md §13.7). `own`: any wallet, for itself. */
 type Signer = 'own' | 'authority' | 'authority-or-operator' | 'seller' | 'buyer' | 'buyer-or-seller' | 'own-or-authority-for-system';
 const WHO: Record<OperationType, Signer> = {
   transfer: 'own',
@@ -149,7 +149,7 @@ function causeCodes(error: unknown): (string | null)[] {
   return codes;
 }
 
-describe('who may sign what (SPEC 3.3)', () => {
+describe('who may sign what (docs/protocol.md §13.7)', () => {
   it('the classification covers exactly every operation type and every handler', () => {
     expect(Object.keys(WHO).sort()).toEqual([...OPERATION_TYPES].sort());
     expect(Object.keys(HANDLERS).sort()).toEqual([...OPERATION_TYPES].sort());

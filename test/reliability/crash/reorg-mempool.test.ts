@@ -6,7 +6,7 @@
  * predecessor is back, fails with InvalidNonce, is remembered as rejected and deleted from the
  * pending journal: an accepted transaction is lost although it is valid on the new head.
  *
- * Expected (SPEC 3.4, 5): the abandoned txs come back first, in block order, then the txs that
+ * Expected (docs/protocol.md §14.2, §15): the abandoned txs come back first, in block order, then the txs that
  * were pending, so both are pending after the reorg. (Regression: the pending ones used to be
  * re-checked before the abandoned ones returned, and a next-nonce tx was dropped.)
  */

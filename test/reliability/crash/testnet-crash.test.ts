@@ -17,7 +17,7 @@
  * is included or still pending on a node. At the end the load stops, every accepted tx must be
  * included exactly once, each wallet's nonce equals its accepted count, and every node's store is
  * replayed from genesis in this process (each block re-validated, stored state == replayed state,
- * the full invariants of SPEC 4.8).
+ * the full invariants of docs/protocol.md §13.8).
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -202,7 +202,7 @@ describe('3-node testnet, SIGKILL and restart under load', () => {
     // Balances: every recipient got exactly the sum of what was sent to it, less the fee.
     const expected = new Map<string, bigint>();
     for (const tx of load.accepted.values()) {
-      // SPEC 4.1 (amended): 1 % rounded up, at least min_fee 1 (docs/protocol.md §10).
+      // docs/protocol.md §10: 1 % rounded up, at least min_fee 1 (docs/protocol.md §10).
       const fee = [(tx.amount + 99n) / 100n, 1n].reduce((a, b) => (a > b ? a : b));
       expected.set(tx.to, (expected.get(tx.to) ?? 0n) + tx.amount - (fee > tx.amount ? tx.amount : fee));
     }

@@ -1,7 +1,7 @@
 /**
  * Replays a node's stored chain from genesis in this process, after the node has stopped: every
  * block re-validates on the replayed state, the replayed head's state root is the stored one, the
- * stored state equals the replayed state key by key, and the full invariants of SPEC 4.8 hold.
+ * stored state equals the replayed state key by key, and the full invariants of docs/protocol.md §13.8 hold.
  */
 import { join } from 'node:path';
 import { importBlock } from '../../../src/chain/block-import.ts';

@@ -25,7 +25,7 @@ function withHeader(change: Partial<BlockHeader>, signer = 1, txs = goodBlock().
   return sealBlock(header, txs, VALIDATORS[signer]!.secretKey);
 }
 
-describe('block validation (SPEC 3.2)', () => {
+describe('block validation (docs/protocol.md §3.3)', () => {
   it('accepts a produced block and reaches the same state root on import', () => {
     const produced = goodBlock();
     const wire = decodeBlock(produced.block.bytes);

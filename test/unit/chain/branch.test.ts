@@ -71,7 +71,7 @@ describe('fork choice and reorg', () => {
     expect(balanceOf(chain, USER.wallet)).toBeGreaterThan(0n);
     expect(chain.state.sortedEntries()).toEqual(xChain.state.sortedEntries());
 
-    // Equal height: the lower hash wins (SPEC 3.4).
+    // Equal height: the lower hash wins (docs/protocol.md §14.2).
     const tie = await chain.importBlock(y2, FAR);
     const y2Wins = isBetterHead({ height: 2n, hash: y2.hash }, { height: 2n, hash: x2.hash });
     expect(tie.outcome).toBe(y2Wins ? 'reorged' : 'side');

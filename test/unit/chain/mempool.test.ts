@@ -15,7 +15,7 @@ function pool(limits = { maxTxs: 100, maxPerSender: 10 }) {
   return { genesis, mempool: new Mempool({ chainId: 'dchat-test', ...limits }, head) };
 }
 
-describe('mempool (SPEC 5)', () => {
+describe('mempool (docs/protocol.md §15)', () => {
   it('accepts consecutive nonces of a sender and keeps arrival order', () => {
     const { mempool } = pool();
     const txs = [0n, 1n, 2n].map((n) => signed(DEV, n, { type: 'transfer', to: USER.wallet, amount: 10n }));

@@ -48,7 +48,7 @@ function writeCost(writes: WriteSet): { keys: number; bytes: number } {
   return { keys: writes.size, bytes };
 }
 
-describe('unbonding entries (SPEC 4.5, max_unbonding_entries)', () => {
+describe('unbonding entries (docs/protocol.md §13.4, max_unbonding_entries)', () => {
   it('defaults to 7 and is a genesis parameter that round-trips through the genesis file', () => {
     expect(DEFAULT_PARAMS.maxUnbondingEntries).toBe(7n);
     const genesis = defaultGenesis({ chainId: 'x', genesisTimeMs: 0n, validators: [{ publicKey: keyOf('v'), rewardWallet: walletOf('v') }], authority: [keyOf(AUTHORITY)] });

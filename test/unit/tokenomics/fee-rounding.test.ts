@@ -1,5 +1,5 @@
 /**
- * SPEC 4.1 as amended 2026-12 (docs/protocol.md §10): fee = max(ceil(amount * burn_rate_bps /
+ * docs/protocol.md §10 (the fee rounds up since 2026-12): fee = max(ceil(amount * burn_rate_bps /
  * 10,000), min_fee), capped at the amount. Rounding up makes splitting a payment never pay.
  */
 import fc from 'fast-check';
@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { U64_MAX, transferFee } from '../../../src/tokenomics/index.ts';
 import { TestChain, eventsOf, smallGenesis, walletOf } from './chain-harness.ts';
 
-describe('the fee rounds up (SPEC 4.1)', () => {
+describe('the fee rounds up (docs/protocol.md §10)', () => {
   it.each([
-    // [amount, fee, delivered] at 100 bps, min_fee 1: the examples of SPEC 4.1
+    // [amount, fee, delivered] at 100 bps, min_fee 1: the examples of docs/protocol.md §10
     [1_000n, 10n, 990n],
     [150n, 2n, 148n],
     [99n, 1n, 98n],

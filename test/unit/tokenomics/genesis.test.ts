@@ -35,7 +35,7 @@ function genesisError(config: GenesisConfig): string {
   throw new Error('expected the genesis to be refused');
 }
 
-describe('genesis (SPEC 3.1)', () => {
+describe('genesis (docs/protocol.md §14.1)', () => {
   it("splits the default 100,000,000,000 as the seed does, remainder of the validators' part to the first", () => {
     const { state, events } = buildGenesisState(template());
     const balance = (id: string): bigint => (state.get(`account:${id}`) as { balance: bigint }).balance;

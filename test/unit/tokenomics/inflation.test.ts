@@ -5,7 +5,7 @@ import { AUTHORITY, RESERVE, TREASURY, TestChain, eventsOf, smallGenesis } from 
 const Y = DEFAULT_PARAMS.blocksPerYear; // 5,256,000
 const SUPPLY = 100_000_000_000n;
 
-describe('exact per-block inflation (SPEC 4.2)', () => {
+describe('exact per-block inflation (docs/protocol.md §13.1)', () => {
   it('a whole year of 5,256,000 blocks issues exactly the annual provision with carry 0 (arithmetic path)', () => {
     const provision = annualProvisionFor(SUPPLY, 500n);
     expect(provision).toBe(5_000_000_000n);

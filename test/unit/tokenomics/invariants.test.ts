@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode, type TokenEvent, accountKey, applyBlock, checkBlockInvariants } from '../../../src/tokenomics/index.ts';
 import { TestChain, smallGenesis, walletOf } from './chain-harness.ts';
 
-describe('per-block invariants from the write set (SPEC 4.8)', () => {
+describe('per-block invariants from the write set (docs/protocol.md §13.8)', () => {
   const chain = new TestChain(smallGenesis({ balances: { alice: 1_000n }, inflationRateBps: 500n }));
   const position = { height: 1n, timestampMs: chain.timestampOf(1n) };
   const honest = applyBlock(chain.state, position, [chain.tx('alice', { type: 'transfer', to: walletOf('bob'), amount: 100n })]);

@@ -14,7 +14,7 @@ function buy(c: TestChain, listingId: Uuid, quantity = 1n): Uuid {
   return c.idsWithPrefix('purchase:').find((id) => !before.has(id))!;
 }
 
-describe('marketplace with escrow (SPEC 4.6)', () => {
+describe('marketplace with escrow (docs/protocol.md §13.5)', () => {
   it('buy moves price * quantity into escrow; confirm pays the seller under the fee rule', () => {
     const { c, listingId } = market();
     expect(c.listing(listingId)).toMatchObject({ seller: walletOf('seller'), price: 400n, quantity: 3n, status: 'active' });

@@ -18,7 +18,7 @@ function createPool(chain: TestChain, initialAmount: bigint, extra: { operator?:
   return poolIds(chain).at(-1)!;
 }
 
-describe('liquidity pools (SPEC 4.4)', () => {
+describe('liquidity pools (docs/protocol.md §13.3)', () => {
   it("pool 10,000 -> allocate 500 -> 9,500 available -> release pays the recipient 495 (the seed's example)", () => {
     const chain = new TestChain(smallGenesis());
     const before = chain.totalSupply();

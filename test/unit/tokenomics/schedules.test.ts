@@ -12,7 +12,7 @@ function createSchedule(chain: TestChain, spec: ScheduleSpec): Uuid {
   return (chain.state.get('meta:schedules') as readonly Uuid[]).at(-1)!;
 }
 
-describe('distribution schedules (SPEC 4.3)', () => {
+describe('distribution schedules (docs/protocol.md §13.2)', () => {
   it('is due exactly at start + k * interval and never at or after start + duration', () => {
     const chain = new TestChain(smallGenesis({ reserve: 1_000_000n }));
     const id = createSchedule(chain, { recipientType: 'treasury', amountPerInterval: 7n, intervalBlocks: 5n, startBlock: 10n, durationBlocks: 16n });

@@ -1,5 +1,5 @@
 /**
- * Random staking and marketplace traffic (valid and invalid) keeps every invariant of SPEC 4.8
+ * Random staking and marketplace traffic (valid and invalid) keeps every invariant of docs/protocol.md §13.8
  * after every block (escrow and unbonding counted), and a refused transaction changes nothing: the
  * block re-run without the refused transactions yields the same writes and events.
  */

@@ -6,7 +6,7 @@ function chain(): TestChain {
   return new TestChain(smallGenesis({ balances: { alice: 1_000_000n, bob: 10_000n }, reserve: 1_000_000n, unbondingBlocks: 5n, relayMinStake: 100_000n }));
 }
 
-describe('staking (SPEC 4.5)', () => {
+describe('staking (docs/protocol.md §13.4)', () => {
   it('stake moves balance to staked; unstake unbonds for unbonding_blocks and returns at the deadline', () => {
     const c = chain();
     c.run('alice', { type: 'stake', amount: 300_000n }); // h1

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode, SYSTEM_ACCOUNT_IDS, parseBurnReason, parseMintReason } from '../../../src/tokenomics/index.ts';
 import { AUTHORITY, TREASURY, TestChain, eventsOf, smallGenesis, txErrorCode, walletOf } from './chain-harness.ts';
 
-describe('mints (SPEC 4.7)', () => {
+describe('mints (docs/protocol.md §13.6)', () => {
   it('the authority mints to a recipient, to the treasury by default, with the reason recorded', () => {
     const chain = new TestChain(smallGenesis({ treasury: 0n, maxSupply: 10_000n }));
     const a = chain.run(AUTHORITY, { type: 'mint', amount: 1_000n, reason: 'airdrop', recipient: walletOf('alice') });
@@ -42,7 +42,7 @@ describe('mints (SPEC 4.7)', () => {
   });
 });
 
-describe('burns (SPEC 4.7)', () => {
+describe('burns (docs/protocol.md §13.6)', () => {
   it('mint 1,000 then burn 500: supply 500, burned 500 (the seed example, as a system burn)', () => {
     const chain = new TestChain(smallGenesis({ treasury: 0n }));
     chain.run(AUTHORITY, { type: 'mint', amount: 1_000n, reason: 'governance', recipient: null });
@@ -78,7 +78,7 @@ describe('burns (SPEC 4.7)', () => {
   });
 });
 
-describe('transfer-from-system (SPEC 2, 4.1)', () => {
+describe('transfer-from-system (docs/protocol.md §6, §10)', () => {
   it('moves tokens out of a system account under the fee rule, authority only', () => {
     const chain = new TestChain(smallGenesis({ treasury: 10_000n }));
     const out = chain.run(AUTHORITY, { type: 'transfer-from-system', fromAccount: TREASURY, to: walletOf('alice'), amount: 1_000n });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode, U64_MAX, IdSource } from '../../../src/tokenomics/index.ts';
 import { TestChain, eventsOf, smallGenesis, txErrorCode, walletOf, keyOf, VALIDATOR } from './chain-harness.ts';
 
-describe('transfer and the fee burn (SPEC 4.1)', () => {
+describe('transfer and the fee burn (docs/protocol.md §10)', () => {
   it("burns 10 and delivers 990 of 1,000 tokens at 100 bps (the seed's example)", () => {
     const chain = new TestChain(smallGenesis({ balances: { alice: 5_000n } }));
     const supplyBefore = chain.totalSupply();

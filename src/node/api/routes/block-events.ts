@@ -1,7 +1,7 @@
 /**
  * The mint, burn and distribution events of one block (or one transaction of it), read from the
  * store's history by the block's own key range: the cost is that block's events, bounded by the
- * block limits (SPEC 3.2), whatever the chain's age.
+ * block limits (docs/protocol.md §3.3), whatever the chain's age.
  */
 import type { ChainView } from '../../../chain/chain-view.ts';
 import type { TokenEvent } from '../../../tokenomics/index.ts';

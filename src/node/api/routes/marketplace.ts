@@ -1,6 +1,6 @@
 /**
- * The user marketplace and staking views (SPEC 4.5, 4.6): listings, purchases and their escrow,
- * registered relays, and the equivocation evidence the chain keeps (SPEC 3.4). Every list is a
+ * The user marketplace and staking views (docs/protocol.md §13.4, §13.5): listings, purchases and their escrow,
+ * registered relays, and the equivocation evidence the chain keeps (docs/protocol.md §14.2). Every list is a
  * page (paging.ts): listings and purchases come from the API's collection index, newest first,
  * never from a walk over the state.
  */

@@ -1,5 +1,5 @@
 /**
- * GET /v1/projection: the supply projection of SPEC 4.2 over the current state, within documented
+ * GET /v1/projection: the supply projection of docs/protocol.md §13.1 over the current state, within documented
  * maxima (1,000 inflation years, 1,000 points), cached per head and computed off the event loop
  * (projection-service.ts).
  */

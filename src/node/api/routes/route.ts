@@ -11,6 +11,8 @@ import type { JsonSchema } from '../schemas.ts';
 export interface RouteDoc {
   /** Status -> response body schema (or a description for bodies that are not JSON). */
   readonly responses: Readonly<Record<number, JsonSchema | string>>;
+  /** The content type of the bodies described by a string (a page, a file, the metrics text). */
+  readonly content?: string;
   /** Request body content types -> schema (POST routes). */
   readonly body?: Readonly<Record<string, JsonSchema>>;
 }

@@ -1,4 +1,4 @@
-/** GET /v1/stats: the supply figures of SPEC 4.8 and the head height. */
+/** GET /v1/stats: the supply figures of docs/protocol.md §13.8 and the head height. */
 import { supplyStats } from '../../../tokenomics/index.ts';
 import { statsJson } from '../json.ts';
 import { ref } from '../schemas.ts';

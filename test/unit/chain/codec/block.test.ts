@@ -1,5 +1,5 @@
 /**
- * Blocks on the wire (SPEC 3.2, 7): `[header, [signed tx...], signature]`, hash = SHA-256 of the
+ * Blocks on the wire (docs/protocol.md §3): `[header, [signed tx...], signature]`, hash = SHA-256 of the
  * header encoding, tx_root = SHA-256 of the concatenated tx hashes. Round trips, tampering,
  * non-canonical forms and the transaction-count bound.
  */

@@ -1,5 +1,5 @@
 /**
- * The canonical reader accepts exactly the encodings SPEC 7 allows: every value written by an
+ * The canonical reader accepts exactly the encodings docs/protocol.md §1 allows: every value written by an
  * independent literal encoder (codec-fixture `mp`) reads back as itself, and whatever it accepts from
  * a general-purpose encoder (msgpackr: floats, negative ints, maps, long forms) encodes again to the
  * very input bytes. Every refusal is MalformedBytes.

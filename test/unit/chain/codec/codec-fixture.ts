@@ -39,7 +39,7 @@ type Samples = { [T in OperationType]: Extract<Operation, { type: T }>[] };
 
 /**
  * Realistic sample operations, fields written in the declaration order of src/tokenomics/operations.ts
- * (the order SPEC 7 says the payload array follows; `payloadInDeclarationOrder` checks it).
+ * (the order docs/protocol.md §1–2 says the payload array follows; `payloadInDeclarationOrder` checks it).
  */
 export const SAMPLES: Samples = {
   transfer: [{ type: 'transfer', to: USER_WALLET, amount: 1_000n }],
@@ -121,7 +121,7 @@ export function variantsOf(type: OperationType): { name: string; op: Operation }
 }
 
 // ---------------------------------------------------------------------------------------------
-// A tiny msgpack writer, independent of msgpackr and of the codec DSL, following SPEC 7 literally:
+// A tiny msgpack writer, independent of msgpackr and of the codec DSL, following docs/protocol.md §1–2 literally:
 // smallest form of each type, unsigned integers as msgpack uint formats, binaries as bin.
 
 export type Mp = null | boolean | bigint | string | Uint8Array | Mp[];
@@ -163,7 +163,7 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 const KEY_RE = /^[0-9a-f]{64}$/;
 
 /**
- * An operation's payload as SPEC 7 describes it, built without the codec: its fields in declaration
+ * An operation's payload as docs/protocol.md §1–2 describes it, built without the codec: its fields in declaration
  * order (as written in SAMPLES), ids as 16 bytes, keys as 32 bytes, records as arrays.
  */
 export function payloadInDeclarationOrder(op: Operation): Mp {

@@ -1,5 +1,5 @@
 /**
- * stateRoot hashes its entries a slice at a time; the bytes must be exactly SPEC 7's one encoding,
+ * stateRoot hashes its entries a slice at a time; the bytes must be exactly docs/protocol.md §7's one encoding,
  * SHA-256(parent_root || pack([[key bytes, value | nil]...])), built here in one piece from each
  * value's own encoding: for a genesis of more keys than one slice, for a block's writes with
  * deletions on another parent, and for none.

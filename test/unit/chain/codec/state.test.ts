@@ -1,5 +1,5 @@
 /**
- * State values, the state root and history events (SPEC 7): every key of a real genesis state and
+ * State values, the state root and history events (docs/protocol.md §7, §8, §11): every key of a real genesis state and
  * of the states after a few real blocks (pools, allocations, schedules, stakes, relays, listings,
  * purchases, deadlines) round-trips through its codec; the state root is SHA-256(parent ||
  * pack(sorted [[key, value | nil]...])), independent of insertion order and sensitive to any value;
@@ -173,7 +173,7 @@ function perturb(value: unknown): unknown {
   return undefined;
 }
 
-/** The SPEC 7 formula, written out: SHA-256(parent || pack([[key bytes, value | nil]...] sorted)). */
+/** The docs/protocol.md §7 formula, written out: SHA-256(parent || pack([[key bytes, value | nil]...] sorted)). */
 function rootByHand(parent: Uint8Array, writes: WriteSet): string {
   const keys = [...writes.keys()].sort((a, b) => Buffer.compare(Buffer.from(a, 'ascii'), Buffer.from(b, 'ascii')));
   const entries = keys.map((key) => {

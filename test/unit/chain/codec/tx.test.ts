@@ -1,5 +1,5 @@
 /**
- * Transactions on the wire (SPEC 3.3, 7): every operation type round-trips through its signed
+ * Transactions on the wire (docs/protocol.md §2, §13.7): every operation type round-trips through its signed
  * encoding; tampered, foreign, non-canonical, oversize and random bytes are refused with a
  * ChainError and nothing else.
  */
@@ -98,7 +98,7 @@ describe.each(OPERATION_TYPES.map((type) => [type] as [OperationType]))('%s', (t
     }
   });
 
-  it('matches an independent SPEC 7 msgpack writer byte for byte', () => {
+  it('matches an independent docs/protocol.md §2 msgpack writer byte for byte', () => {
     for (const { name, op } of variants) {
       const expected = mp([CHAIN_ID, type, SIGNER.publicKey, 7n, payloadInDeclarationOrder(op)]);
       expect(hex(encodeUnsignedTx(unsigned(op, 7n))), name).toBe(expected);
@@ -464,7 +464,7 @@ describe('regressions: hostile type tags and u64 forms', () => {
     expect(chainErrorCode(() => decodeSignedTx(bytes))).toBe(ChainErrorCode.MalformedBytes);
   });
 
-  // SPEC 7 "amounts and heights as msgpack unsigned integers": 2^32 ..= 2^63-1 used to go out as
+  // docs/protocol.md §1.1 (amounts and heights as msgpack unsigned integers): 2^32 ..= 2^63-1 used to go out as
   // msgpack int 64 (0xd3); they are uint 64 (0xcf), and the int 64 form is refused.
   it.each([
     [2n ** 32n, 'cf0000000100000000', 'd30000000100000000'],

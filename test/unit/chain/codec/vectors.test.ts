@@ -1,9 +1,9 @@
 /**
- * Fixed test vectors (SPEC 7): a key, a transfer tx (unsigned encoding, hash, signature, signed
+ * Fixed test vectors (docs/protocol.md §1–3): a key, a transfer tx (unsigned encoding, hash, signature, signed
  * bytes), a header (encoding, hash, signature), a block and a state root. Any change of encoding
  * fails here, never as a silent fork. Each pinned value was computed once by the code and is
  * cross-checked independently: RFC 8032 vectors, a pure-bigint ed25519 key derivation, node:crypto
- * SHA-256 / ed25519 verification, and a hand-written msgpack writer that follows SPEC 7 literally.
+ * SHA-256 / ed25519 verification, and a hand-written msgpack writer that follows docs/protocol.md §1–3 literally.
  *
  * If a vector fails after a deliberate encoding change, that change forks the chain: update the
  * pinned hex only together with a chain-id/genesis change and a note.
@@ -48,7 +48,7 @@ const V = {
     signature:
       '588f2ece076d8571668d13bae3ecc293a35f6029a336f20fa845e1168216a10e501a8f03de566351a90f3157ec1b185e68246e95bda84c47f92376659d1c480c',
   },
-  /** Protocol version 2: the default genesis params of SPEC 3.1 and docs/protocol.md §9 for chain "dchat-test". */
+  /** Protocol version 2: the default genesis params of docs/protocol.md §8.2 and §9 for chain "dchat-test". */
   params:
     'dc0010aa64636861742d74657374cf0000019b76daa800cd1770ce0050334094cf000000174876e800cf000000e8d4a51000cd01f46401ce000189c0ce000186a0ce000189c0cd2710ce0080000007cd03e8cd03e8cd0100cd4e20',
   /** Protocol version 2: one object due at a height (docs/protocol.md §8.3), here the signer's unbonding. */
@@ -182,7 +182,7 @@ describe('the key (seed bytes 0x01..0x20)', () => {
     expect(ed25519PublicKey(VECTOR_SEED)).toBe(V.publicKey);
   });
 
-  it('has the pinned wallet id, UUIDv5(DCHAT_NAMESPACE, raw public key) by hand (SPEC 2)', () => {
+  it('has the pinned wallet id, UUIDv5(DCHAT_NAMESPACE, raw public key) by hand (docs/protocol.md §6)', () => {
     expect(DCHAT_NAMESPACE).toBe('a0f04fc7-460a-489f-a322-b1ec63ed746b');
     expect(walletIdFromPublicKey(V.publicKey)).toBe(V.walletId);
     expect(uuidV5(hexBytes(V.publicKey), DCHAT_NAMESPACE)).toBe(V.walletId);
@@ -198,7 +198,7 @@ describe('the transfer tx (chain dchat-test, nonce 7, 1000 tokens)', () => {
     expect(hex(signed.bytes)).toBe(`92${V.tx.unsigned}c440${V.tx.signature}`);
   });
 
-  it('hand-decodes as SPEC 7 [chain_id, type, signer_public_key, nonce, [to, amount]]', () => {
+  it('hand-decodes as docs/protocol.md §1–3 [chain_id, type, signer_public_key, nonce, [to, amount]]', () => {
     const b = hexBytes(V.tx.unsigned);
     let at = 0;
     const take = (n: number): string => hex(b.subarray(at, (at += n)));
@@ -215,7 +215,7 @@ describe('the transfer tx (chain dchat-test, nonce 7, 1000 tokens)', () => {
     expect(take(16)).toBe(TO.replace(/-/g, ''));
     expect(take(3)).toBe('cd03e8'); // uint 16: 1000
     expect(at).toBe(b.length);
-    // The same bytes from the independent SPEC 7 writer.
+    // The same bytes from the independent docs/protocol.md §1–3 writer.
     expect(mp(['dchat-test', 'transfer', hexBytes(V.publicKey), 7n, [uuidBytes(TO), 1_000n]])).toBe(V.tx.unsigned);
   });
 
@@ -298,7 +298,7 @@ describe('the header (height 42, slot 45)', () => {
     expect(nodeEd25519Verify(V.publicKey, hexBytes(V.header.hash), V.header.signature)).toBe(true);
   });
 
-  it('hand-decodes as SPEC 7 [chain_id, height, slot, parent_hash, timestamp_ms, proposer, tx_root, state_root]', () => {
+  it('hand-decodes as docs/protocol.md §1–3 [chain_id, height, slot, parent_hash, timestamp_ms, proposer, tx_root, state_root]', () => {
     const b = hexBytes(V.header.encoding);
     let at = 0;
     const take = (n: number): string => hex(b.subarray(at, (at += n)));
