@@ -1,0 +1,86 @@
+/**
+ * Stored nodes of the state tree and their LevelDB keys (docs/protocol.md §13.6). A node is keyed by
+ * the version (block height) that wrote it and its position, as Jellyfish does, never by its hash:
+ * an identical subtree written again at another height is another record, so pruning a stale one
+ * can never delete a node that a retained version still uses.
+ */
+import { ChainError, ChainErrorCode } from '../errors.ts';
+import { HASH_BYTES } from '../../light/tree-rules.ts';
+
+/** A parent's reference to a child: the child's kind, the version that wrote it, and its hash. */
+export type ChildRef = { readonly kind: 'leaf' | 'internal'; readonly version: bigint; readonly hash: Uint8Array } | null;
+
+export type TreeNode =
+  | { readonly kind: 'leaf'; readonly keyHash: Uint8Array; readonly valueHash: Uint8Array }
+  | { readonly kind: 'internal'; readonly left: ChildRef; readonly right: ChildRef };
+
+const VERSION_BYTES = 8;
+const DEPTH_BYTES = 2;
+
+/** version u64 BE ‖ depth u16 BE ‖ the first `depth` bits of the path in ⌈depth/8⌉ bytes, later bits zero. */
+export function nodeKey(version: bigint, depth: number, path: Uint8Array): Uint8Array {
+  const pathBytes = Math.ceil(depth / 8);
+  const key = new Uint8Array(VERSION_BYTES + DEPTH_BYTES + pathBytes);
+  const view = new DataView(key.buffer);
+  view.setBigUint64(0, version);
+  view.setUint16(VERSION_BYTES, depth);
+  key.set(path.subarray(0, pathBytes), VERSION_BYTES + DEPTH_BYTES);
+  if (depth % 8 !== 0) key[key.length - 1]! &= (0xff << (8 - (depth % 8))) & 0xff;
+  return key;
+}
+
+export function nodeKeyVersion(key: Uint8Array): bigint {
+  return new DataView(key.buffer, key.byteOffset, key.byteLength).getBigUint64(0);
+}
+
+/** The 8-byte version prefix shared by every node a version wrote (a range for revert). */
+export function versionPrefix(version: bigint): Uint8Array {
+  const out = new Uint8Array(VERSION_BYTES);
+  new DataView(out.buffer).setBigUint64(0, version);
+  return out;
+}
+
+const TAG = { empty: 0, leaf: 1, internal: 2 } as const;
+const REF_BYTES = 1 + VERSION_BYTES + HASH_BYTES;
+
+function writeRef(out: Uint8Array, at: number, ref: ChildRef): void {
+  if (ref === null) return;
+  out[at] = TAG[ref.kind];
+  new DataView(out.buffer, out.byteOffset).setBigUint64(at + 1, ref.version);
+  out.set(ref.hash, at + 1 + VERSION_BYTES);
+}
+
+/** A leaf: 0x00 ‖ key hash ‖ value hash (65 bytes). An internal node: 0x01 ‖ left ref ‖ right ref (83 bytes), a ref being tag u8 (0 empty, 1 leaf, 2 internal) ‖ version u64 BE ‖ hash, all zero when empty. */
+export function encodeNode(node: TreeNode): Uint8Array {
+  if (node.kind === 'leaf') {
+    const out = new Uint8Array(1 + 2 * HASH_BYTES);
+    out.set(node.keyHash, 1);
+    out.set(node.valueHash, 1 + HASH_BYTES);
+    return out;
+  }
+  const out = new Uint8Array(1 + 2 * REF_BYTES);
+  out[0] = 1;
+  writeRef(out, 1, node.left);
+  writeRef(out, 1 + REF_BYTES, node.right);
+  return out;
+}
+
+const corrupt = (problem: string): never => {
+  throw new ChainError(ChainErrorCode.StoreCorrupt, `A state tree node is corrupt: ${problem}`);
+};
+
+function readRef(bytes: Uint8Array, at: number): ChildRef {
+  const tag = bytes[at]!;
+  if (tag === TAG.empty) return null;
+  if (tag !== TAG.leaf && tag !== TAG.internal) corrupt(`child tag ${tag}.`);
+  const version = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(at + 1);
+  return { kind: tag === TAG.leaf ? 'leaf' : 'internal', version, hash: bytes.slice(at + 1 + VERSION_BYTES, at + REF_BYTES) };
+}
+
+export function decodeNode(bytes: Uint8Array): TreeNode {
+  if (bytes[0] === 0 && bytes.length === 1 + 2 * HASH_BYTES) {
+    return { kind: 'leaf', keyHash: bytes.slice(1, 1 + HASH_BYTES), valueHash: bytes.slice(1 + HASH_BYTES) };
+  }
+  if (bytes[0] === 1 && bytes.length === 1 + 2 * REF_BYTES) return { kind: 'internal', left: readRef(bytes, 1), right: readRef(bytes, 1 + REF_BYTES) };
+  return corrupt(`${bytes.length} bytes starting with ${bytes[0]}.`);
+}
