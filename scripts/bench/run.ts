@@ -6,9 +6,10 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { VerifyPool } from '../../src/chain/verify/pool.ts';
+import { benchTree } from './tree-suite.ts';
 import { type BenchContext, type Figure, FULL, SHORT, type Share, type Sizes, benchBigBlock, benchImport, benchMemory, benchSignatures, benchSync, fmt, formatRatio } from './suites.ts';
 
-export const SUITES = ['signatures', 'import', 'block', 'sync', 'memory'] as const;
+export const SUITES = ['signatures', 'import', 'block', 'sync', 'memory', 'tree'] as const;
 export type Suite = (typeof SUITES)[number];
 
 export interface BenchOptions {
@@ -73,6 +74,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     if (suites.has('block')) await benchBigBlock(ctx);
     if (suites.has('sync')) await benchSync(ctx);
     if (suites.has('memory')) await benchMemory(ctx, { genesis: true });
+    if (suites.has('tree')) await benchTree(ctx);
   } finally {
     await pool.close();
   }

@@ -124,7 +124,7 @@ interface NewFigure extends Omit<Figure, 'ratio' | 'target'> {
   readonly target?: { readonly text: string; readonly check: (median: number, ratio: number | undefined) => boolean };
 }
 
-function add(ctx: BenchContext, figure: NewFigure): Figure {
+export function add(ctx: BenchContext, figure: NewFigure): Figure {
   const base = figure.ratioTo === undefined ? undefined : find(ctx, figure.ratioTo);
   const paired = figure.pairedRatios === undefined || figure.pairedRatios.length === 0 ? undefined : summarize(figure.pairedRatios);
   const ratio =

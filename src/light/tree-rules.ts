@@ -14,22 +14,25 @@ export const INTERNAL_PREFIX = 0x01;
 /** Keys are hashed to 256-bit paths, so the tree has at most 256 levels below the root. */
 export const MAX_DEPTH = 256;
 
+// One preimage buffer, reused: both hashes are synchronous and every SHA-256 here copies its input,
+// and a typed array per hash is most of the cost of building a million-key tree.
+const preimage = new Uint8Array(1 + 2 * HASH_BYTES);
+
+function hash65(sha: Sha256, prefix: number, a: Uint8Array, b: Uint8Array): Uint8Array {
+  preimage[0] = prefix;
+  preimage.set(a, 1);
+  preimage.set(b, 1 + HASH_BYTES);
+  return sha(preimage);
+}
+
 /** SHA-256(0x00 ‖ key_hash ‖ value_hash). */
 export function leafHash(sha: Sha256, keyHash: Uint8Array, valueHash: Uint8Array): Uint8Array {
-  const pre = new Uint8Array(1 + 2 * HASH_BYTES);
-  pre[0] = LEAF_PREFIX;
-  pre.set(keyHash, 1);
-  pre.set(valueHash, 1 + HASH_BYTES);
-  return sha(pre);
+  return hash65(sha, LEAF_PREFIX, keyHash, valueHash);
 }
 
 /** SHA-256(0x01 ‖ left ‖ right). */
 export function internalHash(sha: Sha256, left: Uint8Array, right: Uint8Array): Uint8Array {
-  const pre = new Uint8Array(1 + 2 * HASH_BYTES);
-  pre[0] = INTERNAL_PREFIX;
-  pre.set(left, 1);
-  pre.set(right, 1 + HASH_BYTES);
-  return sha(pre);
+  return hash65(sha, INTERNAL_PREFIX, left, right);
 }
 
 /** Bit `depth` of a 256-bit path, most significant bit of byte 0 first: 0 goes left, 1 right. */

@@ -42,6 +42,13 @@ const EXPECTED = [
   'memory.genesis.first',
   'memory.genesis.restart',
   'disk.genesis',
+  'tree.sha256.raw',
+  'tree.build',
+  'tree.update',
+  'tree.proof.bytes',
+  'tree.prove.batch',
+  'tree.prove.single',
+  'tree.verify',
 ];
 
 describe('npm run bench -- --short (smoke)', () => {

@@ -8,12 +8,16 @@ import type { NodeReader, TreeUpdate } from './node-store.ts';
 const id = (key: Uint8Array): string => Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
 
 export class MemoryNodeStore implements NodeReader {
-  private readonly nodes = new Map<string, Uint8Array>();
+  /** Encoded nodes as latin1 strings: millions of small typed arrays make every GC slow, strings do not. */
+  private readonly nodes = new Map<string, string>();
   private readonly staleAt = new Map<bigint, readonly Uint8Array[]>();
   private readonly writtenAt = new Map<bigint, string[]>();
 
   async getNodes(keys: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
-    return keys.map((key) => this.nodes.get(id(key)));
+    return keys.map((key) => {
+      const node = this.nodes.get(id(key));
+      return node === undefined ? undefined : Buffer.from(node, 'latin1');
+    });
   }
 
   get size(): number {
@@ -24,7 +28,7 @@ export class MemoryNodeStore implements NodeReader {
   apply(update: TreeUpdate): void {
     const written = this.writtenAt.get(update.version) ?? [];
     for (const { key, value } of update.puts) {
-      this.nodes.set(id(key), value);
+      this.nodes.set(id(key), id(value));
       written.push(id(key));
     }
     this.writtenAt.set(update.version, written);

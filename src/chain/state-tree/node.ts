@@ -19,14 +19,26 @@ const DEPTH_BYTES = 2;
 
 /** version u64 BE ‖ depth u16 BE ‖ the first `depth` bits of the path in ⌈depth/8⌉ bytes, later bits zero. */
 export function nodeKey(version: bigint, depth: number, path: Uint8Array): Uint8Array {
-  const pathBytes = Math.ceil(depth / 8);
+  const pathBytes = (depth + 7) >> 3;
   const key = new Uint8Array(VERSION_BYTES + DEPTH_BYTES + pathBytes);
-  const view = new DataView(key.buffer);
-  view.setBigUint64(0, version);
-  view.setUint16(VERSION_BYTES, depth);
-  key.set(path.subarray(0, pathBytes), VERSION_BYTES + DEPTH_BYTES);
+  writeU64(key, 0, version);
+  key[VERSION_BYTES] = depth >> 8;
+  key[VERSION_BYTES + 1] = depth & 0xff;
+  for (let i = 0; i < pathBytes; i++) key[VERSION_BYTES + DEPTH_BYTES + i] = path[i]!;
   if (depth % 8 !== 0) key[key.length - 1]! &= (0xff << (8 - (depth % 8))) & 0xff;
   return key;
+}
+
+/** u64 big-endian by hand: a DataView per node key is an allocation per node. */
+function writeU64(out: Uint8Array, at: number, value: bigint): void {
+  let hi = Number(value >> 32n);
+  let lo = Number(value & 0xffff_ffffn);
+  for (let i = 3; i >= 0; i--) {
+    out[at + i] = hi & 0xff;
+    out[at + 4 + i] = lo & 0xff;
+    hi >>>= 8;
+    lo >>>= 8;
+  }
 }
 
 export function nodeKeyVersion(key: Uint8Array): bigint {
@@ -36,7 +48,7 @@ export function nodeKeyVersion(key: Uint8Array): bigint {
 /** The 8-byte version prefix shared by every node a version wrote (a range for revert). */
 export function versionPrefix(version: bigint): Uint8Array {
   const out = new Uint8Array(VERSION_BYTES);
-  new DataView(out.buffer).setBigUint64(0, version);
+  writeU64(out, 0, version);
   return out;
 }
 
@@ -46,7 +58,7 @@ const REF_BYTES = 1 + VERSION_BYTES + HASH_BYTES;
 function writeRef(out: Uint8Array, at: number, ref: ChildRef): void {
   if (ref === null) return;
   out[at] = TAG[ref.kind];
-  new DataView(out.buffer, out.byteOffset).setBigUint64(at + 1, ref.version);
+  writeU64(out, at + 1, ref.version);
   out.set(ref.hash, at + 1 + VERSION_BYTES);
 }
 
@@ -74,12 +86,13 @@ function readRef(bytes: Uint8Array, at: number): ChildRef {
   if (tag === TAG.empty) return null;
   if (tag !== TAG.leaf && tag !== TAG.internal) corrupt(`child tag ${tag}.`);
   const version = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(at + 1);
-  return { kind: tag === TAG.leaf ? 'leaf' : 'internal', version, hash: bytes.slice(at + 1 + VERSION_BYTES, at + REF_BYTES) };
+  return { kind: tag === TAG.leaf ? 'leaf' : 'internal', version, hash: bytes.subarray(at + 1 + VERSION_BYTES, at + REF_BYTES) };
 }
 
+/** Views into `bytes` (no copies: a node read is a node decoded, and copies cost the GC); callers never write into them. */
 export function decodeNode(bytes: Uint8Array): TreeNode {
   if (bytes[0] === 0 && bytes.length === 1 + 2 * HASH_BYTES) {
-    return { kind: 'leaf', keyHash: bytes.slice(1, 1 + HASH_BYTES), valueHash: bytes.slice(1 + HASH_BYTES) };
+    return { kind: 'leaf', keyHash: bytes.subarray(1, 1 + HASH_BYTES), valueHash: bytes.subarray(1 + HASH_BYTES) };
   }
   if (bytes[0] === 1 && bytes.length === 1 + 2 * REF_BYTES) return { kind: 'internal', left: readRef(bytes, 1), right: readRef(bytes, 1 + REF_BYTES) };
   return corrupt(`${bytes.length} bytes starting with ${bytes[0]}.`);

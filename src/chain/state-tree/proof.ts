@@ -32,12 +32,13 @@ export async function proveKeys(store: NodeReader, root: TreeRoot, keys: readonl
       const node = decodeNode(bytes);
       if (node.kind === 'leaf') {
         w.done = equalBytes(node.keyHash, w.keyHash)
-          ? { proof: { end: ProofEnd.Present, siblings: w.siblings }, valueHash: node.valueHash }
-          : { proof: { end: ProofEnd.OtherLeaf, siblings: w.siblings, otherLeaf: { keyHash: node.keyHash, valueHash: node.valueHash } }, valueHash: null };
+          ? { proof: { end: ProofEnd.Present, siblings: w.siblings }, valueHash: Uint8Array.from(node.valueHash) }
+          : { proof: { end: ProofEnd.OtherLeaf, siblings: w.siblings, otherLeaf: { keyHash: Uint8Array.from(node.keyHash), valueHash: Uint8Array.from(node.valueHash) } }, valueHash: null };
         return;
       }
       const right = pathBit(w.keyHash, depth) === 1;
-      w.siblings.push((right ? node.left : node.right)?.hash ?? EMPTY_HASH);
+      // Copies: a proof outlives the store's buffers it was read from.
+      w.siblings.push(Uint8Array.from((right ? node.left : node.right)?.hash ?? EMPTY_HASH));
       w.ref = right ? node.right : node.left;
     });
   }

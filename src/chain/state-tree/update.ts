@@ -94,10 +94,11 @@ async function prefetch(store: NodeReader, root: TreeRoot, changes: readonly Cha
       ];
       for (const side of sides) {
         if (side.child === null) continue;
-        const path = side.lo < side.hi ? changes[side.lo]!.keyHash : childPath(visit.path, depth, side.bit);
         // An untouched leaf is read only when deletes beside it may lift it up a level.
         const needed = side.lo < side.hi || (side.child.kind === 'leaf' && hasDelete(changes, side.other[0], side.other[1]));
-        if (needed) next.push({ key: refKey(side.child, depth + 1, path), depth: depth + 1, lo: side.lo, hi: side.hi, path });
+        if (!needed) continue;
+        const path = side.lo < side.hi ? changes[side.lo]!.keyHash : childPath(visit.path, depth, side.bit);
+        next.push({ key: refKey(side.child, depth + 1, path), depth: depth + 1, lo: side.lo, hi: side.hi, path });
       }
     });
     frontier = next;
@@ -133,9 +134,9 @@ class Writer {
   /** The subtree at (depth, path) whose current root is `ref`, after `changes[lo, hi)`. */
   update(ref: ChildRef, depth: number, path: Uint8Array, changes: readonly Change[], lo: number, hi: number): Sub {
     if (ref === null) return this.build(depth, changes.slice(lo, hi).filter((c) => c.valueHash !== null) as Leaf[], 0, -1);
+    if (lo === hi && ref.kind === 'internal') return ref;
     const key = refKey(ref, depth, path);
     if (lo === hi) {
-      if (ref.kind === 'internal') return ref;
       const node = this.loaded.get(keyId(key));
       const content = node?.kind === 'leaf' ? { keyHash: node.keyHash, valueHash: node.valueHash } : {};
       return { kind: 'leaf', hash: ref.hash, at: { key, depth, version: ref.version }, ...content };
@@ -144,8 +145,10 @@ class Writer {
     if (node.kind === 'leaf') return this.mergeLeaf(ref, key, depth, node, changes, lo, hi);
     // Unchanged children come back as they were; then nothing below changed and the node stays.
     const mid = splitAt(changes, lo, hi, depth);
-    const left = this.update(node.left, depth + 1, lo < mid ? changes[lo]!.keyHash : childPath(path, depth, 0), changes, lo, mid);
-    const right = this.update(node.right, depth + 1, mid < hi ? changes[mid]!.keyHash : childPath(path, depth, 1), changes, mid, hi);
+    // An untouched internal child needs no path; an untouched leaf needs its position's.
+    const sidePath = (a: number, b: number, child: ChildRef, bit: number): Uint8Array => (a < b ? changes[a]!.keyHash : child?.kind === 'leaf' ? childPath(path, depth, bit) : path);
+    const left = this.update(node.left, depth + 1, sidePath(lo, mid, node.left, 0), changes, lo, mid);
+    const right = this.update(node.right, depth + 1, sidePath(mid, hi, node.right, 1), changes, mid, hi);
     if (sameHash(left, node.left) && sameHash(right, node.right)) return ref as Sub;
     this.stale.push(key);
     return this.combine(depth, path, left, right);
@@ -191,19 +194,19 @@ class Writer {
   private combine(depth: number, path: Uint8Array, left: Sub, right: Sub): Sub {
     if (left === null && (right === null || right.kind === 'leaf')) return right;
     if (right === null && left!.kind === 'leaf') return left;
-    const node: TreeNode = { kind: 'internal', left: this.place(left, depth + 1, childPath(path, depth, 0)), right: this.place(right, depth + 1, childPath(path, depth, 1)) };
+    const node: TreeNode = { kind: 'internal', left: this.place(left, depth + 1), right: this.place(right, depth + 1) };
     this.puts.push({ key: nodeKey(this.version, depth, path), value: encodeNode(node) });
     return { kind: 'internal', version: this.version, hash: hashInternal(left?.hash ?? EMPTY_HASH, right?.hash ?? EMPTY_HASH) };
   }
 
-  /** The reference to `sub` stored at `depth`: a leaf that moved is written again there, its old record stale. */
-  place(sub: Sub, depth: number, path: Uint8Array): ChildRef {
+  /** The reference to `sub` stored at `depth`: a leaf that moved is written again there (its own path is its position), its old record stale. */
+  place(sub: Sub, depth: number): ChildRef {
     if (sub === null) return null;
     if (sub.kind === 'internal') return { kind: 'internal', version: sub.version, hash: sub.hash };
     if (sub.at !== undefined && sub.at.depth === depth) return { kind: 'leaf', version: sub.at.version, hash: sub.hash };
     if (sub.keyHash === undefined || sub.valueHash === undefined) throw new ChainError(ChainErrorCode.StoreCorrupt, 'The state tree update must move a leaf it did not fetch.');
     if (sub.at !== undefined) this.stale.push(sub.at.key);
-    this.puts.push({ key: nodeKey(this.version, depth, path), value: encodeNode({ kind: 'leaf', keyHash: sub.keyHash, valueHash: sub.valueHash }) });
+    this.puts.push({ key: nodeKey(this.version, depth, sub.keyHash), value: encodeNode({ kind: 'leaf', keyHash: sub.keyHash, valueHash: sub.valueHash }) });
     return { kind: 'leaf', version: this.version, hash: sub.hash };
   }
 }
@@ -226,6 +229,6 @@ export async function applyWrites(store: NodeReader, root: TreeRoot, version: bi
   const writer = new Writer(version, loaded);
   if (changes.length === 0) return { version, root, puts: [], stale: [] };
   const path = changes[0]!.keyHash;
-  const ref = writer.place(writer.update(root.ref, 0, path, changes, 0, changes.length), 0, path);
+  const ref = writer.place(writer.update(root.ref, 0, path, changes, 0, changes.length), 0);
   return { version, root: { hash: ref?.hash ?? EMPTY_HASH, ref }, puts: writer.puts, stale: writer.stale };
 }

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { EMPTY_ROOT, MemoryNodeStore, applyWrites, proveKey } from '../../../../src/chain/state-tree/index.ts';
 import { encodeStateProof, verifyStateProof } from '../../../../src/light/index.ts';
+import { referenceRoot } from './tree-fixture.ts';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const bytes = (h: string): Uint8Array => Buffer.from(h, 'hex');
@@ -32,6 +33,8 @@ describe('state tree vectors (pinned)', () => {
     const update = await applyWrites(store, EMPTY_ROOT, 1n, VECTOR_SET.map(([k, v]) => [Buffer.from(k, 'ascii'), bytes(v)] as const));
     store.apply(update);
     expect(hex(update.root.hash)).toBe(VECTOR_ROOT);
+    // The pinned root is also the root of the definition (docs/protocol.md §13.3), computed without the tree.
+    expect(hex(referenceRoot(new Map(VECTOR_SET.map(([k, v]) => [k, bytes(v)]))))).toBe(VECTOR_ROOT);
     const proof = async (key: string): Promise<string> => hex(encodeStateProof((await proveKey(store, update.root, Buffer.from(key, 'ascii'))).proof));
     expect(await proof('account:a')).toBe(PRESENCE_PROOF);
     expect(await proof('account:c')).toBe(ABSENCE_PROOF_LEAF);
