@@ -9,7 +9,7 @@
 import { ChainError, ChainErrorCode } from '../errors.ts';
 import { type BatchOp, type Db, storeFailure } from '../store/repository.ts';
 import { type Bucket, bucketKey } from '../store/buckets.ts';
-import { versionPrefix } from './node.ts';
+import { bytesId, versionPrefix } from './node.ts';
 import type { NodeReader, TreeUpdate } from './node-store.ts';
 
 export interface LevelNodeStoreOptions {
@@ -19,7 +19,6 @@ export interface LevelNodeStoreOptions {
   readonly cacheNodes?: number;
 }
 
-const id = (key: Uint8Array): string => Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
 
 export class LevelNodeStore implements NodeReader {
   private readonly db: Db;
@@ -40,11 +39,11 @@ export class LevelNodeStore implements NodeReader {
     const out: (Uint8Array | undefined)[] = new Array(keys.length);
     const missing: number[] = [];
     keys.forEach((key, i) => {
-      const hit = this.cache.get(id(key));
+      const hit = this.cache.get(bytesId(key));
       if (hit === undefined) missing.push(i);
       else {
-        this.cache.delete(id(key));
-        this.cache.set(id(key), hit);
+        this.cache.delete(bytesId(key));
+        this.cache.set(bytesId(key), hit);
         out[i] = hit;
       }
     });
@@ -64,7 +63,7 @@ export class LevelNodeStore implements NodeReader {
   }
 
   private remember(key: Uint8Array, bytes: Uint8Array): void {
-    this.cache.set(id(key), bytes);
+    this.cache.set(bytesId(key), bytes);
     if (this.cache.size > this.cacheLimit) this.cache.delete(this.cache.keys().next().value!);
   }
 
@@ -90,7 +89,7 @@ export class LevelNodeStore implements NodeReader {
     try {
       for await (const key of this.db.keys(range)) {
         ops.push({ type: 'del', key });
-        this.cache.delete(id(key.subarray(1)));
+        this.cache.delete(bytesId(key.subarray(1)));
       }
     } catch (err) {
       throw storeFailure(`list the state tree nodes of version ${version}`, err);
@@ -107,7 +106,7 @@ export class LevelNodeStore implements NodeReader {
       for await (const [key, value] of this.db.iterator(range)) {
         for (const node of decodeKeyList(value)) {
           ops.push({ type: 'del', key: bucketKey(this.nodeBucket, node) });
-          this.cache.delete(id(node));
+          this.cache.delete(bytesId(node));
         }
         ops.push({ type: 'del', key });
       }

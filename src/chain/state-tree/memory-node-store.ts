@@ -3,9 +3,9 @@
  * store (level-node-store.ts) — nodes by (version, position), stale keys by version — so revert and
  * prune behave alike.
  */
+import { bytesId } from './node.ts';
 import type { NodeReader, TreeUpdate } from './node-store.ts';
 
-const id = (key: Uint8Array): string => Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
 
 export class MemoryNodeStore implements NodeReader {
   /** Encoded nodes as latin1 strings: millions of small typed arrays make every GC slow, strings do not. */
@@ -15,7 +15,7 @@ export class MemoryNodeStore implements NodeReader {
 
   async getNodes(keys: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
     return keys.map((key) => {
-      const node = this.nodes.get(id(key));
+      const node = this.nodes.get(bytesId(key));
       return node === undefined ? undefined : Buffer.from(node, 'latin1');
     });
   }
@@ -28,8 +28,8 @@ export class MemoryNodeStore implements NodeReader {
   apply(update: TreeUpdate): void {
     const written = this.writtenAt.get(update.version) ?? [];
     for (const { key, value } of update.puts) {
-      this.nodes.set(id(key), id(value));
-      written.push(id(key));
+      this.nodes.set(bytesId(key), bytesId(value));
+      written.push(bytesId(key));
     }
     this.writtenAt.set(update.version, written);
     this.staleAt.set(update.version, [...(this.staleAt.get(update.version) ?? []), ...update.stale]);
@@ -46,7 +46,7 @@ export class MemoryNodeStore implements NodeReader {
   prune(oldestRetained: bigint): void {
     for (const [version, keys] of this.staleAt) {
       if (version > oldestRetained) continue;
-      for (const key of keys) this.nodes.delete(id(key));
+      for (const key of keys) this.nodes.delete(bytesId(key));
       this.staleAt.delete(version);
     }
   }

@@ -41,6 +41,9 @@ function writeU64(out: Uint8Array, at: number, value: bigint): void {
   }
 }
 
+/** A node key (or any bytes) as a Map key: a latin1 string, one char per byte. */
+export const bytesId = (key: Uint8Array): string => Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
+
 export function nodeKeyVersion(key: Uint8Array): bigint {
   return new DataView(key.buffer, key.byteOffset, key.byteLength).getBigUint64(0);
 }

@@ -9,7 +9,7 @@
 import { ChainError, ChainErrorCode } from '../errors.ts';
 import { EMPTY_HASH, MAX_DEPTH, equalBytes, pathBit } from '../../light/tree-rules.ts';
 import { fastSha256, hashInternal, hashLeaf } from './hash.ts';
-import { type ChildRef, type TreeNode, decodeNode, encodeNode, nodeKey } from './node.ts';
+import { type ChildRef, type TreeNode, bytesId, decodeNode, encodeNode, nodeKey, nodeKeyVersion } from './node.ts';
 import type { NodeReader, TreeRoot, TreeUpdate } from './node-store.ts';
 
 export const EMPTY_ROOT: TreeRoot = { hash: EMPTY_HASH, ref: null };
@@ -35,7 +35,6 @@ type Sub =
     };
 
 const compare = (a: Uint8Array, b: Uint8Array): number => Buffer.compare(a, b);
-const keyId = (key: Uint8Array): string => Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
 
 /** The path of a child: `path` with bit `depth` set to `bit` (only the first depth + 1 bits matter). */
 function childPath(path: Uint8Array, depth: number, bit: number): Uint8Array {
@@ -82,9 +81,9 @@ async function prefetch(store: NodeReader, root: TreeRoot, changes: readonly Cha
     const next: Visit[] = [];
     frontier.forEach((visit, i) => {
       const bytes = found[i];
-      if (bytes === undefined) throw new ChainError(ChainErrorCode.StoreCorrupt, `The state tree lacks the node at depth ${visit.depth} of version ${refVersion(visit.key)}.`);
+      if (bytes === undefined) throw new ChainError(ChainErrorCode.StoreCorrupt, `The state tree lacks the node at depth ${visit.depth} of version ${nodeKeyVersion(visit.key)}.`);
       const node = decodeNode(bytes);
-      loaded.set(keyId(visit.key), node);
+      loaded.set(bytesId(visit.key), node);
       if (node.kind === 'leaf') return;
       const { depth, lo, hi } = visit;
       const mid = splitAt(changes, lo, hi, depth);
@@ -106,7 +105,6 @@ async function prefetch(store: NodeReader, root: TreeRoot, changes: readonly Cha
   return loaded;
 }
 
-const refVersion = (key: Uint8Array): bigint => new DataView(key.buffer, key.byteOffset).getBigUint64(0);
 
 function hasDelete(changes: readonly Change[], lo: number, hi: number): boolean {
   for (let i = lo; i < hi; i++) if (changes[i]!.valueHash === null) return true;
@@ -126,7 +124,7 @@ class Writer {
   }
 
   private node(key: Uint8Array): TreeNode {
-    const node = this.loaded.get(keyId(key));
+    const node = this.loaded.get(bytesId(key));
     if (node === undefined) throw new ChainError(ChainErrorCode.StoreCorrupt, 'The state tree update reached a node it did not fetch.');
     return node;
   }
@@ -137,7 +135,7 @@ class Writer {
     if (lo === hi && ref.kind === 'internal') return ref;
     const key = refKey(ref, depth, path);
     if (lo === hi) {
-      const node = this.loaded.get(keyId(key));
+      const node = this.loaded.get(bytesId(key));
       const content = node?.kind === 'leaf' ? { keyHash: node.keyHash, valueHash: node.valueHash } : {};
       return { kind: 'leaf', hash: ref.hash, at: { key, depth, version: ref.version }, ...content };
     }
