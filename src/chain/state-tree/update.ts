@@ -222,6 +222,8 @@ function sameHash(sub: Sub, ref: ChildRef): boolean {
  * `store`; nothing is written: the new nodes and the newly stale keys come back as data.
  */
 export async function applyWrites(store: NodeReader, root: TreeRoot, version: bigint, writes: Iterable<readonly [Uint8Array, Uint8Array | null]>): Promise<TreeUpdate> {
+  // Node keys start with the version: writing under the root's own version or below would overwrite nodes a retained version uses.
+  if (root.ref !== null && version <= root.ref.version) throw new ChainError(ChainErrorCode.InvalidBlock, `A state tree update as version ${version} must be above its root's version ${root.ref.version}.`);
   const changes = hashWrites(writes);
   const loaded = await prefetch(store, root, changes);
   const writer = new Writer(version, loaded);

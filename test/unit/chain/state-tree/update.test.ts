@@ -67,6 +67,11 @@ describe('state tree update', () => {
     expect(store.size).toBe(0);
   });
 
+  it('refuses a version not above the root\'s (its node keys would overwrite retained nodes)', async () => {
+    const { store, roots } = await buildByBatches([[['a', Uint8Array.of(1)], ['b', Uint8Array.of(2)]]]);
+    await expect(applyWrites(store, roots[1]!, 1n, [[bytesOf('c'), Uint8Array.of(3)]])).rejects.toMatchObject({ code: ChainErrorCode.InvalidBlock });
+  });
+
   it('a missing node is StoreCorrupt, not a wrong root', async () => {
     const { roots } = await buildByBatches([[['a', Uint8Array.of(1)], ['b', Uint8Array.of(2)]]]);
     await expect(applyWrites(new MemoryNodeStore(), roots[1]!, 2n, [[bytesOf('c'), Uint8Array.of(3)]])).rejects.toMatchObject({ code: ChainErrorCode.StoreCorrupt });
