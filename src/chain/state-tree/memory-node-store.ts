@@ -8,16 +8,12 @@ import type { NodeReader, TreeUpdate } from './node-store.ts';
 
 
 export class MemoryNodeStore implements NodeReader {
-  /** Encoded nodes as latin1 strings: millions of small typed arrays make every GC slow, strings do not. */
-  private readonly nodes = new Map<string, string>();
+  private readonly nodes = new Map<string, Uint8Array>();
   private readonly staleAt = new Map<bigint, readonly Uint8Array[]>();
   private readonly writtenAt = new Map<bigint, string[]>();
 
   async getNodes(keys: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
-    return keys.map((key) => {
-      const node = this.nodes.get(bytesId(key));
-      return node === undefined ? undefined : Buffer.from(node, 'latin1');
-    });
+    return keys.map((key) => this.nodes.get(bytesId(key)));
   }
 
   get size(): number {
@@ -28,7 +24,7 @@ export class MemoryNodeStore implements NodeReader {
   apply(update: TreeUpdate): void {
     const written = this.writtenAt.get(update.version) ?? [];
     for (const { key, value } of update.puts) {
-      this.nodes.set(bytesId(key), bytesId(value));
+      this.nodes.set(bytesId(key), value);
       written.push(bytesId(key));
     }
     this.writtenAt.set(update.version, written);

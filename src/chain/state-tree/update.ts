@@ -62,13 +62,18 @@ function refKey(ref: NonNullable<ChildRef>, depth: number, path: Uint8Array): Ui
 
 /** Hashes and sorts the writes; a key written twice is the caller's bug, refused. */
 export function hashWrites(writes: Iterable<readonly [Uint8Array, Uint8Array | null]>): Change[] {
-  const changes: Change[] = [];
-  for (const [key, value] of writes) changes.push({ keyHash: fastSha256(key), valueHash: value === null ? null : fastSha256(value) });
-  changes.sort((a, b) => compare(a.keyHash, b.keyHash));
-  for (let i = 1; i < changes.length; i++) {
-    if (equalBytes(changes[i - 1]!.keyHash, changes[i]!.keyHash)) throw new ChainError(ChainErrorCode.InvalidBlock, 'A state tree update writes one key twice.');
+  // Sorted by the paths' latin1 strings: string order is byte order, and comparing strings is far
+  // cheaper than a Buffer.compare call per comparison (a million-key bulk load sorts 20 million times).
+  const sortable: { id: string; change: Change }[] = [];
+  for (const [key, value] of writes) {
+    const keyHash = fastSha256(key);
+    sortable.push({ id: bytesId(keyHash), change: { keyHash, valueHash: value === null ? null : fastSha256(value) } });
   }
-  return changes;
+  sortable.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (let i = 1; i < sortable.length; i++) {
+    if (sortable[i - 1]!.id === sortable[i]!.id) throw new ChainError(ChainErrorCode.InvalidBlock, 'A state tree update writes one key twice.');
+  }
+  return sortable.map((s) => s.change);
 }
 
 /** Phase 1: every node the update reads, fetched level by level. */
