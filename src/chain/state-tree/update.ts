@@ -76,11 +76,17 @@ export function hashWrites(writes: Iterable<readonly [Uint8Array, Uint8Array | n
   return sortable.map((s) => s.change);
 }
 
+/**
+ * The nodes fetched, by the reference object that led to them (the root's, or a child ref inside a
+ * fetched parent): phase 2 walks the same objects, so it finds each node without rebuilding its key.
+ */
+type Loaded = Map<NonNullable<ChildRef>, TreeNode>;
+
 /** Phase 1: every node the update reads, fetched level by level. */
-async function prefetch(store: NodeReader, root: TreeRoot, changes: readonly Change[]): Promise<Map<string, TreeNode>> {
-  const loaded = new Map<string, TreeNode>();
-  type Visit = { key: Uint8Array; depth: number; lo: number; hi: number; path: Uint8Array };
-  let frontier: Visit[] = root.ref === null || changes.length === 0 ? [] : [{ key: refKey(root.ref, 0, changes[0]!.keyHash), depth: 0, lo: 0, hi: changes.length, path: changes[0]!.keyHash }];
+async function prefetch(store: NodeReader, root: TreeRoot, changes: readonly Change[]): Promise<Loaded> {
+  const loaded: Loaded = new Map();
+  type Visit = { ref: NonNullable<ChildRef>; key: Uint8Array; depth: number; lo: number; hi: number; path: Uint8Array };
+  let frontier: Visit[] = root.ref === null || changes.length === 0 ? [] : [{ ref: root.ref, key: refKey(root.ref, 0, changes[0]!.keyHash), depth: 0, lo: 0, hi: changes.length, path: changes[0]!.keyHash }];
   while (frontier.length > 0) {
     const found = await store.getNodes(frontier.map((v) => v.key));
     const next: Visit[] = [];
@@ -88,7 +94,7 @@ async function prefetch(store: NodeReader, root: TreeRoot, changes: readonly Cha
       const bytes = found[i];
       if (bytes === undefined) throw new ChainError(ChainErrorCode.StoreCorrupt, `The state tree lacks the node at depth ${visit.depth} of version ${nodeKeyVersion(visit.key)}.`);
       const node = decodeNode(bytes);
-      loaded.set(bytesId(visit.key), node);
+      loaded.set(visit.ref, node);
       if (node.kind === 'leaf') return;
       const { depth, lo, hi } = visit;
       const mid = splitAt(changes, lo, hi, depth);
@@ -102,7 +108,7 @@ async function prefetch(store: NodeReader, root: TreeRoot, changes: readonly Cha
         const needed = side.lo < side.hi || (side.child.kind === 'leaf' && hasDelete(changes, side.other[0], side.other[1]));
         if (!needed) continue;
         const path = side.lo < side.hi ? changes[side.lo]!.keyHash : childPath(visit.path, depth, side.bit);
-        next.push({ key: refKey(side.child, depth + 1, path), depth: depth + 1, lo: side.lo, hi: side.hi, path });
+        next.push({ ref: side.child, key: refKey(side.child, depth + 1, path), depth: depth + 1, lo: side.lo, hi: side.hi, path });
       }
     });
     frontier = next;
@@ -121,15 +127,15 @@ class Writer {
   readonly puts: { key: Uint8Array; value: Uint8Array }[] = [];
   readonly stale: Uint8Array[] = [];
   private readonly version: bigint;
-  private readonly loaded: Map<string, TreeNode>;
+  private readonly loaded: Loaded;
 
-  constructor(version: bigint, loaded: Map<string, TreeNode>) {
+  constructor(version: bigint, loaded: Loaded) {
     this.version = version;
     this.loaded = loaded;
   }
 
-  private node(key: Uint8Array): TreeNode {
-    const node = this.loaded.get(bytesId(key));
+  private node(ref: NonNullable<ChildRef>): TreeNode {
+    const node = this.loaded.get(ref);
     if (node === undefined) throw new ChainError(ChainErrorCode.StoreCorrupt, 'The state tree update reached a node it did not fetch.');
     return node;
   }
@@ -138,14 +144,14 @@ class Writer {
   update(ref: ChildRef, depth: number, path: Uint8Array, changes: readonly Change[], lo: number, hi: number): Sub {
     if (ref === null) return this.build(depth, changes.slice(lo, hi).filter((c) => c.valueHash !== null) as Leaf[], 0, -1);
     if (lo === hi && ref.kind === 'internal') return ref;
-    const key = refKey(ref, depth, path);
     if (lo === hi) {
-      const node = this.loaded.get(bytesId(key));
+      const key = refKey(ref, depth, path);
+      const node = this.loaded.get(ref);
       const content = node?.kind === 'leaf' ? { keyHash: node.keyHash, valueHash: node.valueHash } : {};
       return { kind: 'leaf', hash: ref.hash, at: { key, depth, version: ref.version }, ...content };
     }
-    const node = this.node(key);
-    if (node.kind === 'leaf') return this.mergeLeaf(ref, key, depth, node, changes, lo, hi);
+    const node = this.node(ref);
+    if (node.kind === 'leaf') return this.mergeLeaf(ref, refKey(ref, depth, path), depth, node, changes, lo, hi);
     // Unchanged children come back as they were; then nothing below changed and the node stays.
     const mid = splitAt(changes, lo, hi, depth);
     // An untouched internal child needs no path; an untouched leaf needs its position's.
@@ -153,7 +159,7 @@ class Writer {
     const left = this.update(node.left, depth + 1, sidePath(lo, mid, node.left, 0), changes, lo, mid);
     const right = this.update(node.right, depth + 1, sidePath(mid, hi, node.right, 1), changes, mid, hi);
     if (sameHash(left, node.left) && sameHash(right, node.right)) return ref as Sub;
-    this.stale.push(key);
+    this.stale.push(refKey(ref, depth, path));
     return this.combine(depth, path, left, right);
   }
 
