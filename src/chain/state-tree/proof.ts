@@ -5,9 +5,9 @@
  */
 import { ChainError, ChainErrorCode } from '../errors.ts';
 import { ProofEnd, type StateProof } from '../../light/state-proof.ts';
-import { EMPTY_HASH, equalBytes, pathBit } from '../../light/tree-rules.ts';
+import { equalBytes, pathBit } from '../../light/tree-rules.ts';
 import { fastSha256 } from './hash.ts';
-import { type ChildRef, decodeNode, nodeKey } from './node.ts';
+import { type ChildRef, type TreeNode, childHashCopy, childRefAt, decodeNode, isLeafBytes, nodeKey } from './node.ts';
 import type { NodeReader, TreeRoot } from './node-store.ts';
 
 export interface KeyProof {
@@ -29,17 +29,17 @@ export async function proveKeys(store: NodeReader, root: TreeRoot, keys: readonl
     open.forEach((w, i) => {
       const bytes = found[i];
       if (bytes === undefined) throw new ChainError(ChainErrorCode.StoreCorrupt, `The state tree lacks a node at depth ${depth}: is this version pruned?`);
-      const node = decodeNode(bytes);
-      if (node.kind === 'leaf') {
+      if (isLeafBytes(bytes)) {
+        const node = decodeNode(bytes) as Extract<TreeNode, { kind: 'leaf' }>;
         w.done = equalBytes(node.keyHash, w.keyHash)
           ? { proof: { end: ProofEnd.Present, siblings: w.siblings }, valueHash: Uint8Array.from(node.valueHash) }
           : { proof: { end: ProofEnd.OtherLeaf, siblings: w.siblings, otherLeaf: { keyHash: Uint8Array.from(node.keyHash), valueHash: Uint8Array.from(node.valueHash) } }, valueHash: null };
         return;
       }
-      const right = pathBit(w.keyHash, depth) === 1;
-      // Copies: a proof outlives the store's buffers it was read from.
-      w.siblings.push(Uint8Array.from((right ? node.left : node.right)?.hash ?? EMPTY_HASH));
-      w.ref = right ? node.right : node.left;
+      const bit = pathBit(w.keyHash, depth);
+      // Copies: a proof outlives the store's buffers it was read from. Only the followed child is decoded.
+      w.siblings.push(childHashCopy(bytes, 1 - bit));
+      w.ref = childRefAt(bytes, bit);
     });
   }
   return walks.map((w) => w.done!);

@@ -98,17 +98,17 @@ async function prefetch(store: NodeReader, root: TreeRoot, changes: readonly Cha
       if (node.kind === 'leaf') return;
       const { depth, lo, hi } = visit;
       const mid = splitAt(changes, lo, hi, depth);
-      const sides = [
-        { child: node.left, lo, hi: mid, bit: 0, other: [mid, hi] as const },
-        { child: node.right, lo: mid, hi, bit: 1, other: [lo, mid] as const },
-      ];
-      for (const side of sides) {
-        if (side.child === null) continue;
+      // Two sides inline, not an array of side objects: this runs for every node the update reads.
+      for (let bit = 0; bit < 2; bit++) {
+        const child = bit === 0 ? node.left : node.right;
+        if (child === null) continue;
+        const a = bit === 0 ? lo : mid;
+        const b = bit === 0 ? mid : hi;
         // An untouched leaf is read only when deletes beside it may lift it up a level.
-        const needed = side.lo < side.hi || (side.child.kind === 'leaf' && hasDelete(changes, side.other[0], side.other[1]));
+        const needed = a < b || (child.kind === 'leaf' && (bit === 0 ? hasDelete(changes, mid, hi) : hasDelete(changes, lo, mid)));
         if (!needed) continue;
-        const path = side.lo < side.hi ? changes[side.lo]!.keyHash : childPath(visit.path, depth, side.bit);
-        next.push({ ref: side.child, key: refKey(side.child, depth + 1, path), depth: depth + 1, lo: side.lo, hi: side.hi, path });
+        const path = a < b ? changes[a]!.keyHash : childPath(visit.path, depth, bit);
+        next.push({ ref: child, key: refKey(child, depth + 1, path), depth: depth + 1, lo: a, hi: b, path });
       }
     });
     frontier = next;
