@@ -15,13 +15,13 @@ import type { NodeReader, TreeRoot, TreeUpdate } from './node-store.ts';
 export const EMPTY_ROOT: TreeRoot = { hash: EMPTY_HASH, ref: null };
 
 /** A hashed write: the key's path and the value's hash, null for a deletion. */
-interface Change {
+export interface Change {
   readonly keyHash: Uint8Array;
   readonly valueHash: Uint8Array | null;
 }
 
 /** A subtree after the update: empty, an internal node already stored, or a leaf not yet placed. */
-type Sub =
+export type Sub =
   | null
   | { readonly kind: 'internal'; readonly version: bigint; readonly hash: Uint8Array }
   | {
@@ -122,16 +122,21 @@ function hasDelete(changes: readonly Change[], lo: number, hi: number): boolean 
   return false;
 }
 
-/** Phase 2: the new nodes of `version`, computed from the loaded ones. */
-class Writer {
+/** Phase 2: the new nodes of `version`, computed from the loaded ones (build.ts also uses it from the empty tree). */
+export class Writer {
   readonly puts: { key: Uint8Array; value: Uint8Array }[] = [];
   readonly stale: Uint8Array[] = [];
   private readonly version: bigint;
   private readonly loaded: Loaded;
 
-  constructor(version: bigint, loaded: Loaded) {
+  constructor(version: bigint, loaded: Loaded = new Map()) {
     this.version = version;
     this.loaded = loaded;
+  }
+
+  /** The new nodes so far, handed over (a bulk build streams them out in chunks). */
+  takePuts(): { key: Uint8Array; value: Uint8Array }[] {
+    return this.puts.splice(0, this.puts.length);
   }
 
   private node(ref: NonNullable<ChildRef>): TreeNode {
@@ -200,7 +205,7 @@ class Writer {
   }
 
   /** The node at (depth, path) over two new subtrees; a lone leaf rises to its parent (leaf compression, §13.1). */
-  private combine(depth: number, path: Uint8Array, left: Sub, right: Sub): Sub {
+  combine(depth: number, path: Uint8Array, left: Sub, right: Sub): Sub {
     if (left === null && (right === null || right.kind === 'leaf')) return right;
     if (right === null && left!.kind === 'leaf') return left;
     const node: TreeNode = { kind: 'internal', left: this.place(left, depth + 1), right: this.place(right, depth + 1) };
@@ -220,7 +225,7 @@ class Writer {
   }
 }
 
-type Leaf = { readonly keyHash: Uint8Array; readonly valueHash: Uint8Array };
+export type Leaf = { readonly keyHash: Uint8Array; readonly valueHash: Uint8Array };
 
 function sameHash(sub: Sub, ref: ChildRef): boolean {
   if (sub === null || ref === null) return sub === ref;
