@@ -5,22 +5,39 @@
  * the tree pays per node hash. Nodes live in the in-memory node store here; the LevelDB figures
  * come with phase 2 (wiring into block commit).
  */
+import { spawn } from 'node:child_process';
 import { hash } from 'node:crypto';
-import { EMPTY_ROOT, MemoryNodeStore, type TreeRoot, type TreeUpdate, applyWrites, proveKey, proveKeys } from '../../src/chain/state-tree/index.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EMPTY_ROOT, MemoryNodeStore, type TreeRoot, type TreeUpdate, applyWrites, buildTree, proveKey, proveKeys } from '../../src/chain/state-tree/index.ts';
 import { encodeStateProof, verifyStateProof } from '../../src/light/index.ts';
 import { type BenchContext, add } from './suites.ts';
 import { nowMs, percentile, repeat, summarize } from './stats.ts';
+import { accountValue, blockWrites, proofProbes, accountKey } from './tree-accounts.ts';
+import type { TreeLevelReport } from './tree-level-child.ts';
 
 const rate = (count: number, ms: number): number => (count * 1000) / ms;
-const accountKey = (i: number): Uint8Array => Buffer.from(`account:${String(i).padStart(12, '0')}-0000-5000-8000-000000000000`, 'ascii');
-/** An account record's size: pack([balance, 0, [], 0, nonce]) is ~12 bytes. */
-const accountValue = (i: number, round: number): Uint8Array => {
-  const out = new Uint8Array(12);
-  new DataView(out.buffer).setUint32(1, i);
-  new DataView(out.buffer).setUint32(6, round);
-  out[0] = 0x95;
-  return out;
-};
+const MB = 1024 * 1024;
+const CHILD = fileURLToPath(new URL('./tree-level-child.ts', import.meta.url));
+
+/** The LevelDB figures come from a child process (tree-level-child.ts), so its RSS is the tree's alone. */
+function runLevelChild(n: number, changed: number, runs: number, dir: string): Promise<TreeLevelReport> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', CHILD, String(n), String(changed), String(runs), dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const line = out.trim().split('\n').at(-1);
+      if (code !== 0 || line === undefined || line === '') reject(new Error(`tree LevelDB child exited ${code}: ${err.slice(-2000)}`));
+      else resolve(JSON.parse(line) as TreeLevelReport);
+    });
+  });
+}
 
 export async function benchTree(ctx: BenchContext): Promise<void> {
   const { sizes, log } = ctx;
@@ -44,44 +61,59 @@ export async function benchTree(ctx: BenchContext): Promise<void> {
   });
 
   const store = new MemoryNodeStore();
-  let base: TreeUpdate | undefined;
+  let root: TreeRoot = EMPTY_ROOT;
+  let built = 0;
   add(ctx, {
     id: 'tree.build',
-    label: `bulk build of ${n.toLocaleString('en-US')} accounts (one update from the empty tree)`,
+    label: `bulk build of ${n.toLocaleString('en-US')} accounts (buildTree, chunks of nodes into the in-memory store)`,
     unit: 'ms',
     summary: await repeat(1, async () => {
       const start = nowMs();
-      base = await applyWrites(store, EMPTY_ROOT, 0n, Array.from({ length: n }, (_, i) => [accountKey(i), accountValue(i, 0)] as const));
+      root = await buildTree(0n, Array.from({ length: n }, (_, i) => [accountKey(i), accountValue(i, 0)] as const), (puts) => {
+        built += puts.length;
+        store.apply({ version: 0n, root: EMPTY_ROOT, puts, stale: [] });
+      });
       return nowMs() - start;
     }),
-    note: `${(base?.puts.length ?? 0).toLocaleString('en-US')} nodes`,
+    note: `${built.toLocaleString('en-US')} nodes`,
   });
-  store.apply(base!);
-  const root: TreeRoot = base!.root;
 
-  // A block: `changed` distinct accounts spread over the state, each with a new value.
-  const step = Math.max(1, Math.floor(n / changed));
-  const blockWrites = (round: number): (readonly [Uint8Array, Uint8Array])[] => Array.from({ length: changed }, (_, j) => [accountKey((j * step + round) % n), accountValue(j, round)] as const);
   let last: TreeUpdate | undefined;
+  const updateCpu: number[] = [];
   const updateSummary = await repeat(sizes.runs, async (run) => {
-    const writes = blockWrites(run + 2);
+    const writes = blockWrites(n, changed, run + 2);
+    const cpu = process.cpuUsage();
     const start = nowMs();
     last = await applyWrites(store, root, 1n, writes);
-    return nowMs() - start;
+    const ms = nowMs() - start;
+    const used = process.cpuUsage(cpu);
+    if (run >= 0) updateCpu.push((used.user + used.system) / 1000);
+    return ms;
   }, 1);
   const hashRate = ctx.figures.find((f) => f.id === 'tree.sha256.raw')!.summary.median;
   const putBytes = last!.puts.reduce((sum, p) => sum + p.key.length + p.value.length, 0);
+  // The update's hashes: one per node written (internal nodes and new leaves) plus each key's and value's.
+  const hashesMs = ((last!.puts.length + 2 * changed) * 1000) / hashRate;
+  const cpuMedian = percentile(updateCpu, 50);
   add(ctx, {
     id: 'tree.update',
     label: `state root update, ${changed.toLocaleString('en-US')} changed keys on ${n.toLocaleString('en-US')} keys (fetch, hash, node writes as data)`,
     unit: 'ms',
     summary: updateSummary,
     target: { text: '<= 200 ms', check: (median) => median <= 200 },
-    note: `${last!.puts.length.toLocaleString('en-US')} node writes (${(putBytes / sizes.bigBlockTxs).toFixed(0)} B and ${(last!.puts.length / sizes.bigBlockTxs).toFixed(1)} nodes per transfer), ${last!.stale.length.toLocaleString('en-US')} stale; the baseline hashes that many nodes in ${((last!.puts.length * 1000) / hashRate).toFixed(0)} ms`,
+    note: `CPU ${cpuMedian.toFixed(0)} ms; ${last!.puts.length.toLocaleString('en-US')} node writes (${(putBytes / sizes.bigBlockTxs).toFixed(0)} B and ${(last!.puts.length / sizes.bigBlockTxs).toFixed(1)} nodes per transfer), ${last!.stale.length.toLocaleString('en-US')} stale; its ${(last!.puts.length + 2 * changed).toLocaleString('en-US')} hashes take the baseline ${hashesMs.toFixed(0)} ms, so the update costs ${(updateSummary.median / hashesMs).toFixed(1)}x its hashes (wall), ${(cpuMedian / hashesMs).toFixed(1)}x (CPU)`,
+  });
+  const memory = process.memoryUsage();
+  add(ctx, {
+    id: 'tree.memory.rss',
+    label: `RSS of the bench process holding the ${n.toLocaleString('en-US')}-key tree in the in-memory store`,
+    unit: 'MiB',
+    summary: summarize([memory.rss / MB]),
+    note: `heap used ${(memory.heapUsed / MB).toFixed(0)} MiB, array buffers ${(memory.arrayBuffers / MB).toFixed(0)} MiB, ${store.size.toLocaleString('en-US')} nodes`,
   });
 
   const sample = Math.min(10_000, n);
-  const probes = Array.from({ length: sample }, (_, j) => (j % 2 === 0 ? accountKey((j * 7919) % n) : Buffer.from(`account:absent-${j}`, 'ascii')));
+  const probes = proofProbes(n, sample);
   const proofs = (await proveKeys(store, root, probes)).map((p) => encodeStateProof(p.proof));
   const lengths = proofs.map((p) => p.length);
   add(ctx, {
@@ -128,4 +160,45 @@ export async function benchTree(ctx: BenchContext): Promise<void> {
     }, 1),
     target: { text: '<= 5 ms', check: (median) => median <= 5 },
   });
+  await benchTreeLevel(ctx, n, changed);
+}
+
+/** The node's case: the tree in LevelDB behind the bounded cache, in a child process. */
+async function benchTreeLevel(ctx: BenchContext, n: number, changed: number): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'dchat-bench-tree-'));
+  try {
+    const r = await runLevelChild(n, changed, Math.max(3, ctx.sizes.runs), join(dir, 'db'));
+    add(ctx, {
+      id: 'tree.level.build',
+      label: `genesis bulk build of ${n.toLocaleString('en-US')} keys into LevelDB (buildTree, one batch per chunk)`,
+      unit: 'ms',
+      summary: summarize([r.buildMs]),
+      note: `${r.buildNodes.toLocaleString('en-US')} nodes in ${r.buildChunks} batches; peak RSS ${(r.buildPeakRssBytes / MB).toFixed(0)} MiB`,
+    });
+    add(ctx, {
+      id: 'tree.level.update',
+      label: `root update in LevelDB, ${changed.toLocaleString('en-US')} changed keys (reads through a ${r.cacheNodes.toLocaleString('en-US')}-node cache)`,
+      unit: 'ms',
+      summary: summarize(r.updateMs),
+      note: `CPU ${percentile(r.updateCpuMs, 50).toFixed(0)} ms; then its batch written in ${percentile(r.commitMs, 50).toFixed(0)} ms (median)`,
+    });
+    add(ctx, {
+      id: 'tree.level.write',
+      label: 'LevelDB bytes put per changed key (tree nodes and stale record, keys included)',
+      unit: 'B',
+      summary: summarize([r.bytesPerChangedKey]),
+      note: `${r.nodesPerChangedKey.toFixed(1)} nodes per changed key`,
+    });
+    add(ctx, { id: 'tree.level.prove', label: 'proof generation from LevelDB, 10,000 keys per call', unit: 'proof/s', summary: summarize(r.proofsPerSecond) });
+    add(ctx, {
+      id: 'tree.level.rss',
+      label: `RSS of a process holding the ${n.toLocaleString('en-US')}-key tree in LevelDB, after its blocks`,
+      unit: 'MiB',
+      summary: summarize([r.rssBytes / MB]),
+      note: `heap used ${(r.heapUsedBytes / MB).toFixed(0)} MiB, peak RSS ${(r.peakRssBytes / MB).toFixed(0)} MiB`,
+    });
+    add(ctx, { id: 'tree.level.disk', label: `LevelDB size of the tree (${n.toLocaleString('en-US')} keys and its blocks' versions)`, unit: 'MiB', summary: summarize([r.diskBytes / MB]) });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

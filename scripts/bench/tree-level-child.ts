@@ -1,0 +1,107 @@
+/**
+ * The state tree in LevelDB, the node's case (run in its own process by tree-suite.ts, so its RSS
+ * is the tree's alone):
+ *
+ *   node --expose-gc scripts/bench/tree-level-child.ts <accounts> <changed keys> <runs> <data dir>
+ *
+ * Builds the tree of `accounts` accounts as version 0 with buildTree, each chunk of nodes one
+ * LevelDB batch; then `runs` blocks, each `changed` keys: applyWrites through the LevelNodeStore's
+ * bounded cache, its commitOps written as one batch. Prints one JSON line (TreeLevelReport).
+ */
+import { Level } from 'level';
+import { EMPTY_ROOT, LevelNodeStore, type TreeRoot, applyWrites, buildTree, proveKeys } from '../../src/chain/state-tree/index.ts';
+import { dirBytes } from './fixtures.ts';
+import { accountKey, accountValue, blockWrites, proofProbes } from './tree-accounts.ts';
+
+export interface TreeLevelReport {
+  readonly buildMs: number;
+  readonly buildNodes: number;
+  readonly buildChunks: number;
+  readonly buildPeakRssBytes: number;
+  /** Per block: the update computed (reads through the cache), then its batch written. */
+  readonly updateMs: number[];
+  readonly commitMs: number[];
+  readonly updateCpuMs: number[];
+  readonly bytesPerChangedKey: number;
+  readonly nodesPerChangedKey: number;
+  readonly proofsPerSecond: number[];
+  readonly rssBytes: number;
+  readonly heapUsedBytes: number;
+  readonly peakRssBytes: number;
+  readonly diskBytes: number;
+  readonly cacheNodes: number;
+}
+
+const NODE_BUCKET = 200;
+const STALE_BUCKET = 201;
+
+async function main(): Promise<void> {
+  const [n, changed, runs] = process.argv.slice(2, 5).map(Number) as [number, number, number];
+  const dir = process.argv[5];
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (dir === undefined || !(n > 0) || gc === undefined) throw new Error('usage: node --expose-gc tree-level-child.ts <accounts> <changed> <runs> <dir>');
+  const db = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view' });
+  await db.open();
+  const cacheNodes = 262_144;
+  const store = new LevelNodeStore(db, { nodeBucket: NODE_BUCKET, staleBucket: STALE_BUCKET, cacheNodes });
+
+  let start = performance.now();
+  let buildNodes = 0;
+  let buildChunks = 0;
+  function* genesis(): Generator<readonly [Uint8Array, Uint8Array]> {
+    for (let i = 0; i < n; i++) yield [accountKey(i), accountValue(i, 0)];
+  }
+  let root: TreeRoot = await buildTree(0n, genesis(), async (puts) => {
+    buildNodes += puts.length;
+    buildChunks++;
+    await db.batch(store.commitOps({ version: 0n, root: EMPTY_ROOT, puts, stale: [] }));
+  });
+  const buildMs = performance.now() - start;
+  const buildPeakRssBytes = process.resourceUsage().maxRSS * 1024;
+
+  const updateMs: number[] = [];
+  const commitMs: number[] = [];
+  const updateCpuMs: number[] = [];
+  let bytes = 0;
+  let nodes = 0;
+  for (let run = 0; run < runs; run++) {
+    const writes = blockWrites(n, changed, run + 2);
+    const cpu = process.cpuUsage();
+    start = performance.now();
+    const update = await applyWrites(store, root, BigInt(run + 1), writes);
+    updateMs.push(performance.now() - start);
+    const used = process.cpuUsage(cpu);
+    updateCpuMs.push((used.user + used.system) / 1000);
+    const ops = store.commitOps(update);
+    start = performance.now();
+    await db.batch(ops);
+    store.written(update);
+    commitMs.push(performance.now() - start);
+    for (const op of ops) bytes += op.key.length + (op.type === 'put' ? op.value.length : 0);
+    nodes += update.puts.length;
+    root = update.root;
+  }
+
+  const probes = proofProbes(n, 10_000);
+  const proofsPerSecond: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    start = performance.now();
+    await proveKeys(store, root, probes);
+    proofsPerSecond.push((probes.length * 1000) / (performance.now() - start));
+  }
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const memory = process.memoryUsage();
+  const report: TreeLevelReport = {
+    buildMs, buildNodes, buildChunks, buildPeakRssBytes, updateMs, commitMs, updateCpuMs,
+    bytesPerChangedKey: bytes / (changed * runs), nodesPerChangedKey: nodes / (changed * runs), proofsPerSecond,
+    rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    diskBytes: 0, cacheNodes,
+  };
+  await db.close();
+  console.log(JSON.stringify({ ...report, diskBytes: await dirBytes(dir) }));
+}
+
+await main();
