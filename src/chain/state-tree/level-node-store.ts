@@ -10,6 +10,7 @@ import { ChainError, ChainErrorCode } from '../errors.ts';
 import { type BatchOp, type Db, storeFailure } from '../store/repository.ts';
 import { type Bucket, bucketKey } from '../store/buckets.ts';
 import { bytesId, versionPrefix } from './node.ts';
+import { NodeCache } from './node-cache.ts';
 import type { NodeReader, TreeUpdate } from './node-store.ts';
 
 export interface LevelNodeStoreOptions {
@@ -24,28 +25,23 @@ export class LevelNodeStore implements NodeReader {
   private readonly db: Db;
   private readonly nodeBucket: Bucket;
   private readonly staleBucket: Bucket;
-  private readonly cacheLimit: number;
-  /** Insertion order is eviction order: a hit is re-inserted, so it works as an LRU. */
-  private readonly cache = new Map<string, Uint8Array>();
+  private readonly cache: NodeCache;
 
   constructor(db: Db, options: LevelNodeStoreOptions) {
     this.db = db;
     this.nodeBucket = options.nodeBucket as Bucket;
     this.staleBucket = options.staleBucket as Bucket;
-    this.cacheLimit = options.cacheNodes ?? 262_144;
+    this.cache = new NodeCache(options.cacheNodes ?? 262_144);
   }
 
   async getNodes(keys: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
     const out: (Uint8Array | undefined)[] = new Array(keys.length);
     const missing: number[] = [];
     keys.forEach((key, i) => {
-      const hit = this.cache.get(bytesId(key));
+      const id = bytesId(key);
+      const hit = this.cache.get(id);
       if (hit === undefined) missing.push(i);
-      else {
-        this.cache.delete(bytesId(key));
-        this.cache.set(bytesId(key), hit);
-        out[i] = hit;
-      }
+      else out[i] = hit;
     });
     if (missing.length === 0) return out;
     let found: (Uint8Array | undefined)[];
@@ -64,7 +60,6 @@ export class LevelNodeStore implements NodeReader {
 
   private remember(key: Uint8Array, bytes: Uint8Array): void {
     this.cache.set(bytesId(key), bytes);
-    if (this.cache.size > this.cacheLimit) this.cache.delete(this.cache.keys().next().value!);
   }
 
   /** A version's commit: its nodes and its stale record, for the block's batch. */
