@@ -2,22 +2,28 @@
  * The state tree in LevelDB, the node's case (run in its own process by tree-suite.ts, so its RSS
  * is the tree's alone):
  *
- *   node --expose-gc scripts/bench/tree-level-child.ts <accounts> <changed keys> <runs> <data dir>
+ *   node --expose-gc scripts/bench/tree-level-child.ts <build|blocks> <accounts> <changed keys> <runs> <data dir>
  *
- * Builds the tree of `accounts` accounts as version 0 with buildTree, each chunk of nodes one
- * LevelDB batch; then `runs` blocks, each `changed` keys: applyWrites through the LevelNodeStore's
- * bounded cache, its commitOps written as one batch. Prints one JSON line (TreeLevelReport).
+ * `build` (a genesis, first start): the tree of `accounts` accounts as version 0 with buildTree,
+ * each chunk of nodes one LevelDB batch. `blocks` (a restart on that dir, the node's steady state):
+ * `runs` blocks of `changed` keys each, applyWrites through the LevelNodeStore's bounded cache and
+ * its commitOps written as one batch, then proofs. Each prints one JSON line (TreeLevelReport).
  */
+import { readFile, writeFile } from 'node:fs/promises';
 import { Level } from 'level';
 import { EMPTY_ROOT, LevelNodeStore, type TreeRoot, applyWrites, buildTree, proveKeys } from '../../src/chain/state-tree/index.ts';
 import { dirBytes } from './fixtures.ts';
 import { accountKey, accountValue, blockWrites, proofProbes } from './tree-accounts.ts';
 
-export interface TreeLevelReport {
+export interface TreeBuildReport {
   readonly buildMs: number;
   readonly buildNodes: number;
   readonly buildChunks: number;
   readonly buildPeakRssBytes: number;
+  readonly diskBytes: number;
+}
+
+export interface TreeLevelReport {
   /** Per block: the update computed (reads through the cache), then its batch written. */
   readonly updateMs: number[];
   readonly commitMs: number[];
@@ -37,29 +43,43 @@ export interface TreeLevelReport {
 const NODE_BUCKET = 200;
 const STALE_BUCKET = 201;
 
+/** The root of the genesis tree, kept beside the database by `build` for `blocks`. */
+const rootFile = (dir: string): string => `${dir}.root.json`;
+
 async function main(): Promise<void> {
-  const [n, changed, runs] = process.argv.slice(2, 5).map(Number) as [number, number, number];
-  const dir = process.argv[5];
+  const mode = process.argv[2];
+  const [n, changed, runs] = process.argv.slice(3, 6).map(Number) as [number, number, number];
+  const dir = process.argv[6];
   const gc = (globalThis as { gc?: () => void }).gc;
-  if (dir === undefined || !(n > 0) || gc === undefined) throw new Error('usage: node --expose-gc tree-level-child.ts <accounts> <changed> <runs> <dir>');
+  if ((mode !== 'build' && mode !== 'blocks') || dir === undefined || !(n > 0) || gc === undefined) throw new Error('usage: node --expose-gc tree-level-child.ts <build|blocks> <accounts> <changed> <runs> <dir>');
   const db = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view' });
   await db.open();
   const cacheNodes = 262_144;
   const store = new LevelNodeStore(db, { nodeBucket: NODE_BUCKET, staleBucket: STALE_BUCKET, cacheNodes });
 
-  let start = performance.now();
-  let buildNodes = 0;
-  let buildChunks = 0;
-  function* genesis(): Generator<readonly [Uint8Array, Uint8Array]> {
-    for (let i = 0; i < n; i++) yield [accountKey(i), accountValue(i, 0)];
+  if (mode === 'build') {
+    const start = performance.now();
+    let buildNodes = 0;
+    let buildChunks = 0;
+    function* genesis(): Generator<readonly [Uint8Array, Uint8Array]> {
+      for (let i = 0; i < n; i++) yield [accountKey(i), accountValue(i, 0)];
+    }
+    const root = await buildTree(0n, genesis(), async (puts) => {
+      buildNodes += puts.length;
+      buildChunks++;
+      await db.batch(store.commitOps({ version: 0n, root: EMPTY_ROOT, puts, stale: [] }));
+    });
+    const buildMs = performance.now() - start;
+    await db.close();
+    await writeFile(rootFile(dir), JSON.stringify({ hash: Buffer.from(root.hash).toString('hex'), kind: root.ref?.kind ?? null }));
+    const report: TreeBuildReport = { buildMs, buildNodes, buildChunks, buildPeakRssBytes: process.resourceUsage().maxRSS * 1024, diskBytes: await dirBytes(dir) };
+    console.log(JSON.stringify(report));
+    return;
   }
-  let root: TreeRoot = await buildTree(0n, genesis(), async (puts) => {
-    buildNodes += puts.length;
-    buildChunks++;
-    await db.batch(store.commitOps({ version: 0n, root: EMPTY_ROOT, puts, stale: [] }));
-  });
-  const buildMs = performance.now() - start;
-  const buildPeakRssBytes = process.resourceUsage().maxRSS * 1024;
+  const saved = JSON.parse(await readFile(rootFile(dir), 'utf8')) as { hash: string; kind: 'leaf' | 'internal' | null };
+  const rootHash = Uint8Array.from(Buffer.from(saved.hash, 'hex'));
+  let root: TreeRoot = saved.kind === null ? EMPTY_ROOT : { hash: rootHash, ref: { kind: saved.kind, version: 0n, hash: rootHash } };
+  let start = 0;
 
   const updateMs: number[] = [];
   const commitMs: number[] = [];
@@ -103,7 +123,7 @@ async function main(): Promise<void> {
   }
   const rssAfterProofsBytes = (await settle()).rss;
   const report: TreeLevelReport = {
-    buildMs, buildNodes, buildChunks, buildPeakRssBytes, updateMs, commitMs, updateCpuMs,
+    updateMs, commitMs, updateCpuMs,
     bytesPerChangedKey: bytes / (changed * runs), nodesPerChangedKey: nodes / (changed * runs), proofsPerSecond,
     rssBytes: memory.rss, rssAfterProofsBytes, heapUsedBytes: memory.heapUsed, peakRssBytes: process.resourceUsage().maxRSS * 1024,
     diskBytes: 0, cacheNodes,

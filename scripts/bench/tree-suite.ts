@@ -16,16 +16,16 @@ import { encodeStateProof, verifyStateProof } from '../../src/light/index.ts';
 import { type BenchContext, add } from './suites.ts';
 import { nowMs, percentile, repeat, summarize } from './stats.ts';
 import { accountValue, blockWrites, proofProbes, accountKey } from './tree-accounts.ts';
-import type { TreeLevelReport } from './tree-level-child.ts';
+import type { TreeBuildReport, TreeLevelReport } from './tree-level-child.ts';
 
 const rate = (count: number, ms: number): number => (count * 1000) / ms;
 const MB = 1024 * 1024;
 const CHILD = fileURLToPath(new URL('./tree-level-child.ts', import.meta.url));
 
 /** The LevelDB figures come from a child process (tree-level-child.ts), so its RSS is the tree's alone. */
-function runLevelChild(n: number, changed: number, runs: number, dir: string): Promise<TreeLevelReport> {
+function runLevelChild<R>(mode: 'build' | 'blocks', n: number, changed: number, runs: number, dir: string): Promise<R> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', CHILD, String(n), String(changed), String(runs), dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--expose-gc', CHILD, mode, String(n), String(changed), String(runs), dir], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -34,7 +34,7 @@ function runLevelChild(n: number, changed: number, runs: number, dir: string): P
     child.on('close', (code) => {
       const line = out.trim().split('\n').at(-1);
       if (code !== 0 || line === undefined || line === '') reject(new Error(`tree LevelDB child exited ${code}: ${err.slice(-2000)}`));
-      else resolve(JSON.parse(line) as TreeLevelReport);
+      else resolve(JSON.parse(line) as R);
     });
   });
 }
@@ -167,13 +167,14 @@ export async function benchTree(ctx: BenchContext): Promise<void> {
 async function benchTreeLevel(ctx: BenchContext, n: number, changed: number): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'dchat-bench-tree-'));
   try {
-    const r = await runLevelChild(n, changed, Math.max(3, ctx.sizes.runs), join(dir, 'db'));
+    const b = await runLevelChild<TreeBuildReport>('build', n, changed, 0, join(dir, 'db'));
+    const r = await runLevelChild<TreeLevelReport>('blocks', n, changed, Math.max(3, ctx.sizes.runs), join(dir, 'db'));
     add(ctx, {
       id: 'tree.level.build',
       label: `genesis bulk build of ${n.toLocaleString('en-US')} keys into LevelDB (buildTree, one batch per chunk)`,
       unit: 'ms',
-      summary: summarize([r.buildMs]),
-      note: `${r.buildNodes.toLocaleString('en-US')} nodes in ${r.buildChunks} batches; peak RSS ${(r.buildPeakRssBytes / MB).toFixed(0)} MiB`,
+      summary: summarize([b.buildMs]),
+      note: `${b.buildNodes.toLocaleString('en-US')} nodes in ${b.buildChunks} batches; peak RSS ${(b.buildPeakRssBytes / MB).toFixed(0)} MiB; LevelDB ${(b.diskBytes / MB).toFixed(0)} MiB`,
     });
     add(ctx, {
       id: 'tree.level.update',
@@ -192,7 +193,7 @@ async function benchTreeLevel(ctx: BenchContext, n: number, changed: number): Pr
     add(ctx, { id: 'tree.level.prove', label: 'proof generation from LevelDB, 10,000 keys per call', unit: 'proof/s', summary: summarize(r.proofsPerSecond) });
     add(ctx, {
       id: 'tree.level.rss',
-      label: `RSS of a process holding the ${n.toLocaleString('en-US')}-key tree in LevelDB, after its blocks`,
+      label: `RSS of a process restarted on the ${n.toLocaleString('en-US')}-key tree in LevelDB, after its blocks (the node's case)`,
       unit: 'MiB',
       summary: summarize([r.rssBytes / MB]),
       note: `heap used ${(r.heapUsedBytes / MB).toFixed(0)} MiB, ${(r.rssAfterProofsBytes / MB).toFixed(0)} MiB after 30,000 proofs, peak RSS ${(r.peakRssBytes / MB).toFixed(0)} MiB`,
