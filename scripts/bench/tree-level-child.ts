@@ -35,6 +35,11 @@ export interface TreeLevelReport {
   readonly rssBytes: number;
   readonly rssAfterProofsBytes: number;
   readonly heapUsedBytes: number;
+  readonly heapTotalBytes: number;
+  /** Linux's split of the RSS (/proc/self/status): anonymous memory, and file pages mapped in (LevelDB maps its table files to read them). */
+  readonly rssAnonBytes: number | null;
+  readonly rssFileBytes: number | null;
+  readonly externalBytes: number;
   readonly peakRssBytes: number;
   readonly diskBytes: number;
   readonly cacheNodes: number;
@@ -45,6 +50,15 @@ const STALE_BUCKET = 201;
 
 /** The root of the genesis tree, kept beside the database by `build` for `blocks`. */
 const rootFile = (dir: string): string => `${dir}.root.json`;
+
+async function rssSplit(): Promise<{ anon: number | null; file: number | null }> {
+  const status = await readFile('/proc/self/status', 'utf8').catch(() => '');
+  const field = (name: string): number | null => {
+    const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status);
+    return match === null ? null : Number(match[1]) * 1024;
+  };
+  return { anon: field('RssAnon'), file: field('RssFile') };
+}
 
 async function main(): Promise<void> {
   const mode = process.argv[2];
@@ -113,6 +127,7 @@ async function main(): Promise<void> {
   };
   // The node's steady state: the tree behind its cache after its blocks (proof garbage comes after).
   const memory = await settle();
+  const split = await rssSplit();
 
   const probes = proofProbes(n, 10_000);
   const proofsPerSecond: number[] = [];
@@ -125,7 +140,7 @@ async function main(): Promise<void> {
   const report: TreeLevelReport = {
     updateMs, commitMs, updateCpuMs,
     bytesPerChangedKey: bytes / (changed * runs), nodesPerChangedKey: nodes / (changed * runs), proofsPerSecond,
-    rssBytes: memory.rss, rssAfterProofsBytes, heapUsedBytes: memory.heapUsed, peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    rssBytes: memory.rss, rssAfterProofsBytes, heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal, rssAnonBytes: split.anon, rssFileBytes: split.file, externalBytes: memory.external, peakRssBytes: process.resourceUsage().maxRSS * 1024,
     diskBytes: 0, cacheNodes,
   };
   await db.close();

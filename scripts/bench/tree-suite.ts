@@ -196,7 +196,7 @@ async function benchTreeLevel(ctx: BenchContext, n: number, changed: number): Pr
       label: `RSS of a process restarted on the ${n.toLocaleString('en-US')}-key tree in LevelDB, after its blocks (the node's case)`,
       unit: 'MiB',
       summary: summarize([r.rssBytes / MB]),
-      note: `heap used ${(r.heapUsedBytes / MB).toFixed(0)} MiB, ${(r.rssAfterProofsBytes / MB).toFixed(0)} MiB after 30,000 proofs, peak RSS ${(r.peakRssBytes / MB).toFixed(0)} MiB`,
+      note: `heap used ${(r.heapUsedBytes / MB).toFixed(0)} of ${(r.heapTotalBytes / MB).toFixed(0)} MiB, external ${(r.externalBytes / MB).toFixed(0)} MiB, RSS anonymous ${((r.rssAnonBytes ?? 0) / MB).toFixed(0)} / file-mapped ${((r.rssFileBytes ?? 0) / MB).toFixed(0)} MiB, ${(r.rssAfterProofsBytes / MB).toFixed(0)} MiB after 30,000 proofs, peak RSS ${(r.peakRssBytes / MB).toFixed(0)} MiB`,
     });
     add(ctx, { id: 'tree.level.disk', label: `LevelDB size of the tree (${n.toLocaleString('en-US')} keys and its blocks' versions)`, unit: 'MiB', summary: summarize([r.diskBytes / MB]) });
   } finally {
