@@ -45,10 +45,17 @@ const EXPECTED = [
   'tree.sha256.raw',
   'tree.build',
   'tree.update',
+  'tree.memory.rss',
   'tree.proof.bytes',
   'tree.prove.batch',
   'tree.prove.single',
   'tree.verify',
+  'tree.level.build',
+  'tree.level.update',
+  'tree.level.write',
+  'tree.level.prove',
+  'tree.level.rss',
+  'tree.level.disk',
 ];
 
 describe('npm run bench -- --short (smoke)', () => {
