@@ -7,9 +7,10 @@ import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { VerifyPool } from '../../src/chain/verify/pool.ts';
 import { benchApiLoad } from './api-load.ts';
+import { benchTree } from './tree-suite.ts';
 import { type BenchContext, type Figure, FULL, SHORT, type Share, type Sizes, benchBigBlock, benchImport, benchMemory, benchSignatures, benchSync, fmt, formatRatio } from './suites.ts';
 
-export const SUITES = ['signatures', 'import', 'block', 'sync', 'memory', 'api'] as const;
+export const SUITES = ['signatures', 'import', 'block', 'sync', 'memory', 'api', 'tree'] as const;
 export type Suite = (typeof SUITES)[number];
 
 export interface BenchOptions {
@@ -75,6 +76,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     if (suites.has('sync')) await benchSync(ctx);
     if (suites.has('memory')) await benchMemory(ctx, { genesis: true });
     if (suites.has('api')) await benchApiLoad(ctx);
+    if (suites.has('tree')) await benchTree(ctx);
   } finally {
     await pool.close();
   }

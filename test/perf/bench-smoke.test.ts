@@ -44,6 +44,20 @@ const EXPECTED = [
   'disk.genesis',
   'api.commit.idle.p99',
   'api.commit.load.p99',
+  'tree.sha256.raw',
+  'tree.build',
+  'tree.update',
+  'tree.memory.rss',
+  'tree.proof.bytes',
+  'tree.prove.batch',
+  'tree.prove.single',
+  'tree.verify',
+  'tree.level.build',
+  'tree.level.update',
+  'tree.level.write',
+  'tree.level.prove',
+  'tree.level.rss',
+  'tree.level.disk',
 ];
 
 describe('npm run bench -- --short (smoke)', () => {

@@ -1,0 +1,137 @@
+/**
+ * Tree nodes in LevelDB, for the node (docs/protocol.md §18.6). Reads go through a bounded cache of
+ * encoded nodes (the upper levels are read by every block); writes are never made here: a block's
+ * commit, its revert and pruning each come back as batch operations for the chain store to put into
+ * the block's one atomic batch. Two buckets, chosen by the store that owns the database:
+ *   node bucket:  nodeKey (version ‖ depth ‖ path) -> encoded node
+ *   stale bucket: version u64 BE -> the node keys that version made stale, each as length u8 ‖ key
+ */
+import { ChainError, ChainErrorCode } from '../errors.ts';
+import { type BatchOp, type Db, storeFailure } from '../store/repository.ts';
+import { type Bucket, bucketKey } from '../store/buckets.ts';
+import { bytesId, versionPrefix } from './node.ts';
+import { NodeCache } from './node-cache.ts';
+import type { NodeReader, TreeUpdate } from './node-store.ts';
+
+export interface LevelNodeStoreOptions {
+  readonly nodeBucket: number;
+  readonly staleBucket: number;
+  /** Encoded nodes kept in memory (default 262,144: ~40 MiB, the top 18 levels of any tree). */
+  readonly cacheNodes?: number;
+}
+
+
+export class LevelNodeStore implements NodeReader {
+  private readonly db: Db;
+  private readonly nodeBucket: Bucket;
+  private readonly staleBucket: Bucket;
+  private readonly cache: NodeCache;
+
+  constructor(db: Db, options: LevelNodeStoreOptions) {
+    this.db = db;
+    this.nodeBucket = options.nodeBucket as Bucket;
+    this.staleBucket = options.staleBucket as Bucket;
+    this.cache = new NodeCache(options.cacheNodes ?? 262_144);
+  }
+
+  async getNodes(keys: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
+    const out: (Uint8Array | undefined)[] = new Array(keys.length);
+    const missing: number[] = [];
+    keys.forEach((key, i) => {
+      const id = bytesId(key);
+      const hit = this.cache.get(id);
+      if (hit === undefined) missing.push(i);
+      else out[i] = hit;
+    });
+    if (missing.length === 0) return out;
+    let found: (Uint8Array | undefined)[];
+    try {
+      found = (await this.db.getMany(missing.map((i) => bucketKey(this.nodeBucket, keys[i]!)))) as (Uint8Array | undefined)[];
+    } catch (err) {
+      throw storeFailure('read state tree nodes', err);
+    }
+    missing.forEach((i, j) => {
+      const bytes = found[j];
+      out[i] = bytes;
+      if (bytes !== undefined) this.remember(keys[i]!, bytes);
+    });
+    return out;
+  }
+
+  private remember(key: Uint8Array, bytes: Uint8Array): void {
+    this.cache.set(bytesId(key), bytes);
+  }
+
+  /** A version's commit: its nodes and its stale record, for the block's batch. */
+  commitOps(update: TreeUpdate): BatchOp[] {
+    const ops: BatchOp[] = update.puts.map(({ key, value }) => ({ type: 'put', key: bucketKey(this.nodeBucket, key), value }));
+    if (update.stale.length > 0) ops.push({ type: 'put', key: bucketKey(this.staleBucket, versionPrefix(update.version)), value: encodeKeyList(update.stale) });
+    return ops;
+  }
+
+  /** Call once the commit batch is written: its nodes are the next block's reads. */
+  written(update: TreeUpdate): void {
+    for (const { key, value } of update.puts) this.remember(key, value);
+  }
+
+  /**
+   * A version's revert: every node it wrote (one key range, as keys start with the version) and its
+   * stale record. The nodes it made stale were never deleted, so the version below is whole again.
+   */
+  async revertOps(version: bigint): Promise<BatchOp[]> {
+    const ops: BatchOp[] = [];
+    const range = { gte: bucketKey(this.nodeBucket, versionPrefix(version)), lt: bucketKey(this.nodeBucket, versionPrefix(version + 1n)) };
+    try {
+      for await (const key of this.db.keys(range)) {
+        ops.push({ type: 'del', key });
+        this.cache.delete(bytesId(key.subarray(1)));
+      }
+    } catch (err) {
+      throw storeFailure(`list the state tree nodes of version ${version}`, err);
+    }
+    ops.push({ type: 'del', key: bucketKey(this.staleBucket, versionPrefix(version)) });
+    return ops;
+  }
+
+  /** Pruning: deletes what versions up to `oldestRetained` made stale (never above the final height, so no reorg needs them). */
+  async pruneOps(oldestRetained: bigint): Promise<BatchOp[]> {
+    const ops: BatchOp[] = [];
+    const range = { gte: Uint8Array.of(this.staleBucket), lt: bucketKey(this.staleBucket, versionPrefix(oldestRetained + 1n)) };
+    try {
+      for await (const [key, value] of this.db.iterator(range)) {
+        for (const node of decodeKeyList(value)) {
+          ops.push({ type: 'del', key: bucketKey(this.nodeBucket, node) });
+          this.cache.delete(bytesId(node));
+        }
+        ops.push({ type: 'del', key });
+      }
+    } catch (err) {
+      throw storeFailure('prune the state tree', err);
+    }
+    return ops;
+  }
+}
+
+function encodeKeyList(keys: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const key of keys) length += 1 + key.length;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const key of keys) {
+    out[at] = key.length;
+    out.set(key, at + 1);
+    at += 1 + key.length;
+  }
+  return out;
+}
+
+function decodeKeyList(bytes: Uint8Array): Uint8Array[] {
+  const keys: Uint8Array[] = [];
+  for (let at = 0; at < bytes.length; ) {
+    const length = bytes[at]!;
+    if (at + 1 + length > bytes.length) throw new ChainError(ChainErrorCode.StoreCorrupt, 'A state tree stale record is cut short.');
+    keys.push(bytes.slice(at + 1, at + 1 + length));
+    at += 1 + length;
+  }
+  return keys;
+}

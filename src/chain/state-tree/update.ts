@@ -1,0 +1,250 @@
+/**
+ * One version's update of the state tree (docs/protocol.md §18.3, §18.6): a batch of writes (key,
+ * value bytes or null for a deletion) applied to the tree at `root`, in two phases. First the nodes
+ * on the written paths are fetched, one `getNodes` call per level for the whole batch; then the new
+ * nodes are computed synchronously and returned as data with the keys they make stale. The result
+ * depends only on the resulting set of (key, value) pairs (§18.3), so bulk loading a sorted set is
+ * this same update from the empty tree.
+ */
+import { ChainError, ChainErrorCode } from '../errors.ts';
+import { EMPTY_HASH, MAX_DEPTH, equalBytes, pathBit } from '../../light/tree-rules.ts';
+import { fastSha256, hashInternal, hashLeaf } from './hash.ts';
+import { type ChildRef, type TreeNode, bytesId, decodeNode, encodeNode, nodeKey, nodeKeyVersion } from './node.ts';
+import type { NodeReader, TreeRoot, TreeUpdate } from './node-store.ts';
+
+export const EMPTY_ROOT: TreeRoot = { hash: EMPTY_HASH, ref: null };
+
+/** A hashed write: the key's path and the value's hash, null for a deletion. */
+export interface Change {
+  readonly keyHash: Uint8Array;
+  readonly valueHash: Uint8Array | null;
+}
+
+/** A subtree after the update: empty, an internal node already stored, or a leaf not yet placed. */
+export type Sub =
+  | null
+  | { readonly kind: 'internal'; readonly version: bigint; readonly hash: Uint8Array }
+  | {
+      readonly kind: 'leaf';
+      readonly hash: Uint8Array;
+      /** Where the leaf is stored now, if it is an existing leaf; it moves if its parent places it at another depth. */
+      readonly at?: { readonly key: Uint8Array; readonly depth: number; readonly version: bigint };
+      /** Known for new leaves and loaded ones; a leaf left in place needs none. */
+      readonly keyHash?: Uint8Array;
+      readonly valueHash?: Uint8Array;
+    };
+
+const compare = (a: Uint8Array, b: Uint8Array): number => Buffer.compare(a, b);
+
+/** The path of a child: `path` with bit `depth` set to `bit` (only the first depth + 1 bits matter). */
+function childPath(path: Uint8Array, depth: number, bit: number): Uint8Array {
+  const out = Uint8Array.from(path);
+  const mask = 0x80 >> (depth & 7);
+  out[depth >> 3] = bit === 1 ? out[depth >> 3]! | mask : out[depth >> 3]! & ~mask;
+  return out;
+}
+
+/** First index in [lo, hi) whose path has bit `depth` set; the range is sorted and shares the first `depth` bits. */
+function splitAt(items: readonly { readonly keyHash: Uint8Array }[], lo: number, hi: number, depth: number): number {
+  let a = lo;
+  let b = hi;
+  while (a < b) {
+    const m = (a + b) >> 1;
+    if (pathBit(items[m]!.keyHash, depth) === 0) a = m + 1;
+    else b = m;
+  }
+  return a;
+}
+
+function refKey(ref: NonNullable<ChildRef>, depth: number, path: Uint8Array): Uint8Array {
+  return nodeKey(ref.version, depth, path);
+}
+
+/** Hashes and sorts the writes; a key written twice is the caller's bug, refused. */
+export function hashWrites(writes: Iterable<readonly [Uint8Array, Uint8Array | null]>): Change[] {
+  // Sorted by the paths' latin1 strings: string order is byte order, and comparing strings is far
+  // cheaper than a Buffer.compare call per comparison (a million-key bulk load sorts 20 million times).
+  const sortable: { id: string; change: Change }[] = [];
+  for (const [key, value] of writes) {
+    const keyHash = fastSha256(key);
+    sortable.push({ id: bytesId(keyHash), change: { keyHash, valueHash: value === null ? null : fastSha256(value) } });
+  }
+  sortable.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (let i = 1; i < sortable.length; i++) {
+    if (sortable[i - 1]!.id === sortable[i]!.id) throw new ChainError(ChainErrorCode.InvalidBlock, 'A state tree update writes one key twice.');
+  }
+  return sortable.map((s) => s.change);
+}
+
+/**
+ * The nodes fetched, by the reference object that led to them (the root's, or a child ref inside a
+ * fetched parent): phase 2 walks the same objects, so it finds each node without rebuilding its key.
+ */
+type Loaded = Map<NonNullable<ChildRef>, TreeNode>;
+
+/** Phase 1: every node the update reads, fetched level by level. */
+async function prefetch(store: NodeReader, root: TreeRoot, changes: readonly Change[]): Promise<Loaded> {
+  const loaded: Loaded = new Map();
+  type Visit = { ref: NonNullable<ChildRef>; key: Uint8Array; depth: number; lo: number; hi: number; path: Uint8Array };
+  let frontier: Visit[] = root.ref === null || changes.length === 0 ? [] : [{ ref: root.ref, key: refKey(root.ref, 0, changes[0]!.keyHash), depth: 0, lo: 0, hi: changes.length, path: changes[0]!.keyHash }];
+  while (frontier.length > 0) {
+    const found = await store.getNodes(frontier.map((v) => v.key));
+    const next: Visit[] = [];
+    frontier.forEach((visit, i) => {
+      const bytes = found[i];
+      if (bytes === undefined) throw new ChainError(ChainErrorCode.StoreCorrupt, `The state tree lacks the node at depth ${visit.depth} of version ${nodeKeyVersion(visit.key)}.`);
+      const node = decodeNode(bytes);
+      loaded.set(visit.ref, node);
+      if (node.kind === 'leaf') return;
+      const { depth, lo, hi } = visit;
+      const mid = splitAt(changes, lo, hi, depth);
+      // Two sides inline, not an array of side objects: this runs for every node the update reads.
+      for (let bit = 0; bit < 2; bit++) {
+        const child = bit === 0 ? node.left : node.right;
+        if (child === null) continue;
+        const a = bit === 0 ? lo : mid;
+        const b = bit === 0 ? mid : hi;
+        // An untouched leaf is read only when deletes beside it may lift it up a level.
+        const needed = a < b || (child.kind === 'leaf' && (bit === 0 ? hasDelete(changes, mid, hi) : hasDelete(changes, lo, mid)));
+        if (!needed) continue;
+        const path = a < b ? changes[a]!.keyHash : childPath(visit.path, depth, bit);
+        next.push({ ref: child, key: refKey(child, depth + 1, path), depth: depth + 1, lo: a, hi: b, path });
+      }
+    });
+    frontier = next;
+  }
+  return loaded;
+}
+
+
+function hasDelete(changes: readonly Change[], lo: number, hi: number): boolean {
+  for (let i = lo; i < hi; i++) if (changes[i]!.valueHash === null) return true;
+  return false;
+}
+
+/** Phase 2: the new nodes of `version`, computed from the loaded ones (build.ts also uses it from the empty tree). */
+export class Writer {
+  readonly puts: { key: Uint8Array; value: Uint8Array }[] = [];
+  readonly stale: Uint8Array[] = [];
+  private readonly version: bigint;
+  private readonly loaded: Loaded;
+
+  constructor(version: bigint, loaded: Loaded = new Map()) {
+    this.version = version;
+    this.loaded = loaded;
+  }
+
+  /** The new nodes so far, handed over (a bulk build streams them out in chunks). */
+  takePuts(): { key: Uint8Array; value: Uint8Array }[] {
+    return this.puts.splice(0, this.puts.length);
+  }
+
+  private node(ref: NonNullable<ChildRef>): TreeNode {
+    const node = this.loaded.get(ref);
+    if (node === undefined) throw new ChainError(ChainErrorCode.StoreCorrupt, 'The state tree update reached a node it did not fetch.');
+    return node;
+  }
+
+  /** The subtree at (depth, path) whose current root is `ref`, after `changes[lo, hi)`. */
+  update(ref: ChildRef, depth: number, path: Uint8Array, changes: readonly Change[], lo: number, hi: number): Sub {
+    if (ref === null) return this.build(depth, changes.slice(lo, hi).filter((c) => c.valueHash !== null) as Leaf[], 0, -1);
+    if (lo === hi && ref.kind === 'internal') return ref;
+    if (lo === hi) {
+      const key = refKey(ref, depth, path);
+      const node = this.loaded.get(ref);
+      const content = node?.kind === 'leaf' ? { keyHash: node.keyHash, valueHash: node.valueHash } : {};
+      return { kind: 'leaf', hash: ref.hash, at: { key, depth, version: ref.version }, ...content };
+    }
+    const node = this.node(ref);
+    if (node.kind === 'leaf') return this.mergeLeaf(ref, refKey(ref, depth, path), depth, node, changes, lo, hi);
+    // Unchanged children come back as they were; then nothing below changed and the node stays.
+    const mid = splitAt(changes, lo, hi, depth);
+    // An untouched internal child needs no path; an untouched leaf needs its position's.
+    const sidePath = (a: number, b: number, child: ChildRef, bit: number): Uint8Array => (a < b ? changes[a]!.keyHash : child?.kind === 'leaf' ? childPath(path, depth, bit) : path);
+    const left = this.update(node.left, depth + 1, sidePath(lo, mid, node.left, 0), changes, lo, mid);
+    const right = this.update(node.right, depth + 1, sidePath(mid, hi, node.right, 1), changes, mid, hi);
+    if (sameHash(left, node.left) && sameHash(right, node.right)) return ref as Sub;
+    this.stale.push(refKey(ref, depth, path));
+    return this.combine(depth, path, left, right);
+  }
+
+  /** An existing leaf meets writes below it: the leaves of this subtree are rebuilt unless it stays as it is. */
+  private mergeLeaf(ref: NonNullable<ChildRef>, key: Uint8Array, depth: number, leaf: Leaf, changes: readonly Change[], lo: number, hi: number): Sub {
+    const leaves: Leaf[] = [];
+    let replaced = false;
+    for (let i = lo; i < hi; i++) {
+      const c = changes[i]!;
+      if (equalBytes(c.keyHash, leaf.keyHash)) replaced = true;
+      if (c.valueHash !== null) leaves.push(c as Leaf);
+    }
+    if (!replaced) {
+      leaves.push(leaf);
+      leaves.sort((a, b) => compare(a.keyHash, b.keyHash));
+    }
+    // The same single leaf (deletes of absent keys, or its own value written again) stays where it is.
+    const only = leaves.length === 1 ? leaves[0]! : null;
+    if (only !== null && equalBytes(only.keyHash, leaf.keyHash) && equalBytes(only.valueHash, leaf.valueHash)) {
+      return { kind: 'leaf', hash: ref.hash, at: { key, depth, version: ref.version }, keyHash: leaf.keyHash, valueHash: leaf.valueHash };
+    }
+    this.stale.push(key);
+    return this.build(depth, leaves, 0, leaves.length);
+  }
+
+  /** The subtree at `depth` holding exactly leaves[lo, hi) (hi = -1: all), all sharing the first `depth` bits. */
+  build(depth: number, leaves: readonly Leaf[], lo: number, hi: number): Sub {
+    const end = hi < 0 ? leaves.length : hi;
+    if (end === lo) return null;
+    if (end - lo === 1) {
+      const leaf = leaves[lo]!;
+      return { kind: 'leaf', hash: hashLeaf(leaf.keyHash, leaf.valueHash), keyHash: leaf.keyHash, valueHash: leaf.valueHash };
+    }
+    if (depth >= MAX_DEPTH) throw new ChainError(ChainErrorCode.InvalidBlock, 'Two state keys share a 256-bit path.');
+    const mid = splitAt(leaves, lo, end, depth);
+    const path = leaves[lo]!.keyHash;
+    return this.combine(depth, path, this.build(depth + 1, leaves, lo, mid), this.build(depth + 1, leaves, mid, end));
+  }
+
+  /** The node at (depth, path) over two new subtrees; a lone leaf rises to its parent (leaf compression, §18.1). */
+  combine(depth: number, path: Uint8Array, left: Sub, right: Sub): Sub {
+    if (left === null && (right === null || right.kind === 'leaf')) return right;
+    if (right === null && left!.kind === 'leaf') return left;
+    const node: TreeNode = { kind: 'internal', left: this.place(left, depth + 1), right: this.place(right, depth + 1) };
+    this.puts.push({ key: nodeKey(this.version, depth, path), value: encodeNode(node) });
+    return { kind: 'internal', version: this.version, hash: hashInternal(left?.hash ?? EMPTY_HASH, right?.hash ?? EMPTY_HASH) };
+  }
+
+  /** The reference to `sub` stored at `depth`: a leaf that moved is written again there (its own path is its position), its old record stale. */
+  place(sub: Sub, depth: number): ChildRef {
+    if (sub === null) return null;
+    if (sub.kind === 'internal') return { kind: 'internal', version: sub.version, hash: sub.hash };
+    if (sub.at !== undefined && sub.at.depth === depth) return { kind: 'leaf', version: sub.at.version, hash: sub.hash };
+    if (sub.keyHash === undefined || sub.valueHash === undefined) throw new ChainError(ChainErrorCode.StoreCorrupt, 'The state tree update must move a leaf it did not fetch.');
+    if (sub.at !== undefined) this.stale.push(sub.at.key);
+    this.puts.push({ key: nodeKey(this.version, depth, sub.keyHash), value: encodeNode({ kind: 'leaf', keyHash: sub.keyHash, valueHash: sub.valueHash }) });
+    return { kind: 'leaf', version: this.version, hash: sub.hash };
+  }
+}
+
+export type Leaf = { readonly keyHash: Uint8Array; readonly valueHash: Uint8Array };
+
+function sameHash(sub: Sub, ref: ChildRef): boolean {
+  if (sub === null || ref === null) return sub === ref;
+  return sub.kind === ref.kind && equalBytes(sub.hash, ref.hash);
+}
+
+/**
+ * Applies `writes` (state key bytes, value bytes or null = delete) to the tree at `root` as
+ * `version`, which must be above every version the tree holds (a block's height). Reads go through
+ * `store`; nothing is written: the new nodes and the newly stale keys come back as data.
+ */
+export async function applyWrites(store: NodeReader, root: TreeRoot, version: bigint, writes: Iterable<readonly [Uint8Array, Uint8Array | null]>): Promise<TreeUpdate> {
+  // Node keys start with the version: writing under the root's own version or below would overwrite nodes a retained version uses.
+  if (root.ref !== null && version <= root.ref.version) throw new ChainError(ChainErrorCode.InvalidBlock, `A state tree update as version ${version} must be above its root's version ${root.ref.version}.`);
+  const changes = hashWrites(writes);
+  const loaded = await prefetch(store, root, changes);
+  const writer = new Writer(version, loaded);
+  if (changes.length === 0) return { version, root, puts: [], stale: [] };
+  const path = changes[0]!.keyHash;
+  const ref = writer.place(writer.update(root.ref, 0, path, changes, 0, changes.length), 0);
+  return { version, root: { hash: ref?.hash ?? EMPTY_HASH, ref }, puts: writer.puts, stale: writer.stale };
+}
