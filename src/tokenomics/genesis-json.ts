@@ -7,6 +7,7 @@ import { ErrorCode, TokenError } from './errors.ts';
 import type { GenesisConfig, GenesisPool, GenesisSchedule } from './genesis.ts';
 import { SYSTEM_ACCOUNTS, SYSTEM_ACCOUNT_IDS, type SystemAccountName, type Uuid } from './ids.ts';
 import { DEFAULT_PARAMS } from './params.ts';
+import { DEFAULT_GOV_PARAMS, GOV_PARAM_NAMES, type GovParams } from './gov/params.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -109,6 +110,9 @@ export function parseGenesisJson(input: unknown): GenesisConfig {
       maxPools: param('max_pools', DEFAULT_PARAMS.maxPools),
       maxSchedules: param('max_schedules', DEFAULT_PARAMS.maxSchedules),
       maxDeadlinesPerHeight: param('max_deadlines_per_height', DEFAULT_PARAMS.maxDeadlinesPerHeight),
+      gov: Object.fromEntries(
+        (Object.keys(GOV_PARAM_NAMES) as (keyof GovParams)[]).map((key) => [key, param(GOV_PARAM_NAMES[key], DEFAULT_GOV_PARAMS[key])]),
+      ) as unknown as GovParams,
     },
     validators: array(root.validators, 'validators').map((v, i) => {
       const validator = object(v, `validators[${i}]`);
@@ -154,6 +158,7 @@ export function genesisToJson(config: GenesisConfig): JsonObject {
       max_pools: text(p.maxPools),
       max_schedules: text(p.maxSchedules),
       max_deadlines_per_height: text(p.maxDeadlinesPerHeight),
+      ...Object.fromEntries((Object.keys(GOV_PARAM_NAMES) as (keyof GovParams)[]).map((key) => [GOV_PARAM_NAMES[key], text(p.gov[key])])),
     },
     validators: config.validators.map((v) => ({ public_key: v.publicKey, reward_wallet: v.rewardWallet })),
     authority: [...config.authority],

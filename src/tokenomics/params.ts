@@ -1,4 +1,6 @@
-/** Chain parameters fixed at genesis (SPEC 3.1). */
+/** Chain parameters set at genesis (SPEC 3.1); a `param-change` proposal changes some (SPEC 4.9). */
+import type { GovParams } from './gov/params.ts';
+
 export interface SupplyConfig {
   readonly initialSupply: bigint;
   /** null = no cap. */
@@ -27,6 +29,8 @@ export interface ChainParams {
   readonly maxSchedules: bigint;
   /** Objects due at one height (allocations, unbonding entries, escrows): step 3 of that block runs them all. */
   readonly maxDeadlinesPerHeight: bigint;
+  /** Governance (SPEC 4.9; docs/protocol.md §13): the last record of meta:params. */
+  readonly gov: GovParams;
 }
 
 export const DEFAULT_SUPPLY: SupplyConfig = Object.freeze({

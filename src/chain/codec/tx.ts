@@ -8,6 +8,7 @@ import { sha256, signMessage, toHex, verifySignature } from '../crypto.ts';
 import { ChainError, ChainErrorCode, malformed } from '../errors.ts';
 import { CanonicalReader } from './canonical-reader.ts';
 import { pack } from './msgpack.ts';
+import { GOV_PAYLOADS } from './gov.ts';
 import { type Codec, bin, describeRaw, hexBin, list, nullable, record, str, u64, uuid } from './schema.ts';
 
 export const MAX_TX_BYTES = 64 * 1024;
@@ -52,6 +53,7 @@ const PAYLOADS: { [T in OperationType]: Codec<Omit<Extract<Operation, { type: T 
   refund: record({ purchaseId: uuid }),
   dispute: record({ purchaseId: uuid }),
   'resolve-dispute': record({ purchaseId: uuid, refundBps: u64 }),
+  ...GOV_PAYLOADS,
 };
 
 export const OPERATION_TYPES = Object.keys(PAYLOADS) as OperationType[];
