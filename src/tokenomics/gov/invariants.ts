@@ -31,7 +31,13 @@ export function checkGovernanceInvariants(state: MemoryState, violation: Violati
   const recount = new Map<string, Tally>();
   for (const key of state.keysWithPrefix(K.VOTE_PREFIX)) {
     const proposalId = key.slice(K.VOTE_PREFIX.length, K.VOTE_PREFIX.length + 36);
+    const wallet = key.slice(K.VOTE_PREFIX.length + 37);
     const v = state.get(key) as Vote;
+    const p = state.get(K.proposalKey(proposalId)) as Proposal | undefined;
+    if (p === undefined) violation('a vote belongs to a proposal', key);
+    // While voting, a vote weighs exactly the voter's stake now; after the tally it stays as tallied.
+    const staked = ((state.get(K.accountKey(wallet)) as Account | undefined)?.staked ?? 0n);
+    if (p.status === 'voting' && v.weight !== staked) violation('a vote weighs the voter\'s stake', `${key}: ${v.weight} vs ${staked}.`);
     recount.set(proposalId, addToTally(recount.get(proposalId) ?? EMPTY_TALLY, v.option, v.weight));
   }
   for (const key of state.keysWithPrefix(K.PROPOSAL_PREFIX)) {
