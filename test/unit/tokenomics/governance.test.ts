@@ -4,7 +4,7 @@
  * runs the full invariant walk after every block (supply, total stake, tallies recounted).
  */
 import { describe, expect, it } from 'vitest';
-import { type ChainParams, DEFAULT_GOV_PARAMS, ErrorCode, decideTally, validateGenesis } from '../../../src/tokenomics/index.ts';
+import { type ChainParams, DEFAULT_GOV_PARAMS, DEV_GOV_PARAMS, ErrorCode, decideTally, defaultGenesis, genesisToJson, parseGenesisJson, validateGenesis } from '../../../src/tokenomics/index.ts';
 import { codeOf } from '../../support/error-code.ts';
 import { AUTHORITY, TREASURY, eventsOf, smallGenesis, txErrorCode, walletOf } from './chain-harness.ts';
 import { MIN_DEPOSIT, PERIOD, govChain, proposalOf, propose, stake, submitOp, untilTallied, voteOp } from './governance-fixture.ts';
@@ -168,5 +168,15 @@ describe('genesis', () => {
     expect(() => validateGenesis(withGov({ maxActiveProposals: 1_001n }))).toThrow(/gov_max_active_proposals/);
     expect(codeOf(() => validateGenesis(withGov({ thresholdBps: 10_000n })))).toBe(ErrorCode.InvalidGenesis);
     expect(() => validateGenesis(withGov({ votingBlocks: 10n }))).not.toThrow();
+  });
+
+  it('reads and writes the gov_* parameters in the genesis JSON (round trip); the --dev template uses 10-block periods', () => {
+    const g = smallGenesis({ unbondingBlocks: 50n, gov: { minDeposit: 7n, depositBlocks: 9n, votingBlocks: 50n, voterReward: 3n, maxActiveProposals: 2n } });
+    const json = genesisToJson(g) as { params: Record<string, unknown> };
+    expect(json.params).toMatchObject({ gov_min_deposit: '7', gov_deposit_blocks: '9', gov_voting_blocks: '50', gov_quorum_bps: '3340', gov_veto_bps: '3340', gov_threshold_bps: '5000', gov_voter_reward: '3', gov_max_active_proposals: '2' });
+    expect(parseGenesisJson(JSON.parse(JSON.stringify(json))).params.gov).toEqual(g.params.gov);
+    const dev = defaultGenesis({ chainId: 'dchat-dev', genesisTimeMs: 0n, validators: g.validators, authority: g.authority, params: { gov: DEV_GOV_PARAMS } });
+    expect(dev.params.gov).toMatchObject({ depositBlocks: 10n, votingBlocks: 10n, minDeposit: 1_000n });
+    expect(() => validateGenesis(dev)).not.toThrow();
   });
 });
