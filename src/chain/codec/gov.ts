@@ -49,7 +49,8 @@ export const bigUint: Codec<bigint> = {
 export const validatorCodec = record<Validator>({ publicKey: hexBin(32), rewardWallet: uuid });
 export const validatorsCodec = list(validatorCodec, MAX_VALIDATORS);
 
-const scheduleFields = {
+/** create-schedule's fields: its own payload (tx.ts) and a create-schedule proposal's. */
+export const scheduleFields = {
   recipientType: str(32),
   amountPerInterval: u64,
   intervalBlocks: u64,

@@ -1,5 +1,6 @@
 /** The governance records in state (docs/protocol.md §13): proposals, votes, the staking accumulator. */
 import type { Uuid } from '../ids.ts';
+import type { CreateScheduleOp } from '../operations.ts';
 import type { Validator } from '../records.ts';
 
 export const VOTE_OPTIONS = ['yes', 'no', 'abstain', 'veto'] as const;
@@ -32,14 +33,8 @@ export interface DeflationBurn {
   readonly fromAccount: Uuid;
   readonly amount: bigint;
 }
-export interface ScheduleSpec {
-  readonly recipientType: string;
-  readonly amountPerInterval: bigint;
-  readonly intervalBlocks: bigint;
-  readonly startBlock: bigint | null;
-  readonly durationBlocks: bigint | null;
-  readonly poolId: Uuid | null;
-}
+/** The fields of create-schedule (SPEC 4.3). */
+export type ScheduleSpec = Omit<CreateScheduleOp, 'type'>;
 export interface ScheduleCancel {
   readonly scheduleId: Uuid;
 }

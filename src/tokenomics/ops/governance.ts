@@ -13,7 +13,7 @@ import { activeProposalIds, proposal, putProposal, putVote, setActiveProposalIds
 import type { Uuid } from '../ids.ts';
 import { type Ledger, requireRoom } from '../ledger.ts';
 import type { DepositOp, SubmitProposalOp, VoteOp } from '../operations.ts';
-import { requireId } from './context.ts';
+import { requireId, requireTitle } from './context.ts';
 import type { OperationHandler } from './handler.ts';
 
 export const MAX_PROPOSAL_TITLE_LENGTH = 128;
@@ -42,10 +42,7 @@ function addDeposit(l: Ledger, p: Proposal, depositor: Uuid, amount: bigint): Pr
 export const submitProposal: OperationHandler<SubmitProposalOp> = {
   authorize: () => 'user',
   apply(l, tx, op) {
-    const title = typeof op.title === 'string' ? op.title.trim() : '';
-    if (title.length === 0 || title.length > MAX_PROPOSAL_TITLE_LENGTH) {
-      throw new TokenError(ErrorCode.InvalidParameter, `A proposal title has 1 to ${MAX_PROPOSAL_TITLE_LENGTH} characters.`);
-    }
+    const title = requireTitle(op.title, MAX_PROPOSAL_TITLE_LENGTH, 'A proposal title');
     const gov = l.params().gov;
     const amount = requireAmount(op.deposit, 'The deposit', minInitialDeposit(gov.minDeposit));
     const active = activeProposalIds(l);
