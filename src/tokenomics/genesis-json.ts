@@ -7,7 +7,7 @@ import { ErrorCode, TokenError } from './errors.ts';
 import type { GenesisConfig, GenesisPool, GenesisSchedule } from './genesis.ts';
 import { SYSTEM_ACCOUNTS, SYSTEM_ACCOUNT_IDS, type SystemAccountName, type Uuid } from './ids.ts';
 import { DEFAULT_PARAMS } from './params.ts';
-import { DEFAULT_GOV_PARAMS, GOV_PARAM_NAMES, type GovParams } from './gov/params.ts';
+import { GOV_PARAM_NAMES, type GovParams, defaultGovFor } from './gov/params.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -56,6 +56,13 @@ function genesisTime(value: unknown): bigint {
     return BigInt(ms);
   }
   return integer(value, 'genesis_time');
+}
+
+/** The gov_* fields; those left out take the defaults for the file's unbonding period. */
+function govParams(param: (key: string, fallback: bigint) => bigint): GovParams {
+  const defaults = defaultGovFor(param('unbonding_blocks', DEFAULT_PARAMS.unbondingBlocks));
+  const keys = Object.keys(GOV_PARAM_NAMES) as (keyof GovParams)[];
+  return Object.fromEntries(keys.map((key) => [key, param(GOV_PARAM_NAMES[key], defaults[key])])) as unknown as GovParams;
 }
 
 export function parseGenesisJson(input: unknown): GenesisConfig {
@@ -110,9 +117,7 @@ export function parseGenesisJson(input: unknown): GenesisConfig {
       maxPools: param('max_pools', DEFAULT_PARAMS.maxPools),
       maxSchedules: param('max_schedules', DEFAULT_PARAMS.maxSchedules),
       maxDeadlinesPerHeight: param('max_deadlines_per_height', DEFAULT_PARAMS.maxDeadlinesPerHeight),
-      gov: Object.fromEntries(
-        (Object.keys(GOV_PARAM_NAMES) as (keyof GovParams)[]).map((key) => [key, param(GOV_PARAM_NAMES[key], DEFAULT_GOV_PARAMS[key])]),
-      ) as unknown as GovParams,
+      gov: govParams(param),
     },
     validators: array(root.validators, 'validators').map((v, i) => {
       const validator = object(v, `validators[${i}]`);

@@ -8,7 +8,7 @@ import { applyBps } from './amount.ts';
 import type { GenesisConfig } from './genesis.ts';
 import { SYSTEM_ACCOUNT_IDS, type Uuid } from './ids.ts';
 import { type ChainParams, DEFAULT_PARAMS, DEFAULT_SUPPLY, type SupplyConfig } from './params.ts';
-import { DEFAULT_GOV_PARAMS, type GovParams } from './gov/params.ts';
+import { defaultGovFor } from './gov/params.ts';
 import type { Validator } from './records.ts';
 
 export interface TemplateOptions {
@@ -28,11 +28,6 @@ export const DEFAULT_SPLIT_BPS = Object.freeze({
   devFund: 1_500n,
   airdrop: 1_500n,
 });
-
-/** The default governance parameters, the voting period shortened to a shorter unbonding period (SPEC 4.9). */
-function defaultGov(unbondingBlocks: bigint): GovParams {
-  return DEFAULT_GOV_PARAMS.votingBlocks <= unbondingBlocks ? DEFAULT_GOV_PARAMS : { ...DEFAULT_GOV_PARAMS, votingBlocks: unbondingBlocks };
-}
 
 export function defaultGenesis(options: TemplateOptions): GenesisConfig {
   const supply = options.supply ?? DEFAULT_SUPPLY;
@@ -71,7 +66,7 @@ export function defaultGenesis(options: TemplateOptions): GenesisConfig {
       maxSchedules: DEFAULT_PARAMS.maxSchedules,
       maxDeadlinesPerHeight: DEFAULT_PARAMS.maxDeadlinesPerHeight,
       ...options.params,
-      gov: options.params?.gov ?? defaultGov(options.params?.unbondingBlocks ?? DEFAULT_PARAMS.unbondingBlocks),
+      gov: options.params?.gov ?? defaultGovFor(options.params?.unbondingBlocks ?? DEFAULT_PARAMS.unbondingBlocks),
       supply,
     },
     validators: options.validators,

@@ -34,6 +34,11 @@ export const DEFAULT_GOV_PARAMS: GovParams = Object.freeze({
   maxActiveProposals: 16n,
 });
 
+/** The defaults for a chain of `unbondingBlocks`: the voting period never longer than unbonding (SPEC 4.9). */
+export function defaultGovFor(unbondingBlocks: bigint): GovParams {
+  return DEFAULT_GOV_PARAMS.votingBlocks <= unbondingBlocks ? DEFAULT_GOV_PARAMS : { ...DEFAULT_GOV_PARAMS, votingBlocks: unbondingBlocks };
+}
+
 /** The `--dev` genesis: a developer takes a proposal through in about a minute. */
 export const DEV_GOV_PARAMS: GovParams = Object.freeze({
   ...DEFAULT_GOV_PARAMS,
