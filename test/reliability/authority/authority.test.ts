@@ -112,6 +112,7 @@ function privileged(type: OperationType): Operation {
     slash: { type: 'slash', account: USER.wallet, amount: 1n },
     'resolve-dispute': { type: 'resolve-dispute', purchaseId: ids.purchase, refundBps: 10_000n },
     'set-authority': { type: 'set-authority', keys: [OUTSIDER.hex] },
+    'set-validators': { type: 'set-validators', validators: [{ publicKey: namedKey(90).hex, rewardWallet: OUTSIDER.wallet }], activationHeight: 1_000_000n },
     allocate: { type: 'allocate', poolId: ids.pool, amount: 10n, recipient: OUTSIDER.wallet, expiresInBlocks: 10n },
     'release-allocation': { type: 'release-allocation', poolId: ids.pool, allocationId: ids.allocation },
     'cancel-allocation': { type: 'cancel-allocation', poolId: ids.pool, allocationId: ids.allocation },
