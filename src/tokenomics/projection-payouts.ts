@@ -8,7 +8,7 @@
 import { minBig } from './amount.ts';
 import type { Uuid } from './ids.ts';
 import type { ChainParams } from './params.ts';
-import type { Walk } from './projection.ts';
+import type { Walk } from './projection-walk.ts';
 import type { Account, Pool, Schedule, Validator } from './records.ts';
 import * as K from './state/keys.ts';
 import type { StateView } from './state/store.ts';

@@ -15,6 +15,7 @@ import { minBig } from './amount.ts';
 import { SYSTEM_ACCOUNT_IDS } from './ids.ts';
 import type { ChainParams } from './params.ts';
 import { type Payouts, schedulePayouts } from './projection-payouts.ts';
+import type { Walk } from './projection-walk.ts';
 import type { Account, BlockPosition, SupplyState } from './records.ts';
 import * as K from './state/keys.ts';
 import type { StateView } from './state/store.ts';
@@ -71,21 +72,6 @@ export interface Projection {
 
 export { runsBetween } from './projection-payouts.ts';
 
-/** Mutable walk state: what one block of the inflation step reads and writes, plus totals. */
-export interface Walk {
-  height: bigint;
-  supply: bigint;
-  totalMinted: bigint;
-  totalBurned: bigint;
-  provision: bigint;
-  carry: bigint;
-  minted: bigint;
-  burned: bigint;
-  reserve: bigint;
-  scheduledPaid: bigint;
-  shortfall: bigint;
-  capReachedAt: bigint | null;
-}
 
 export interface Rules {
   readonly perYear: bigint;
