@@ -2,6 +2,7 @@
  * The operations a transaction can carry, as decoded payloads (docs/protocol.md §13). The chain layer decodes
  * bytes into these and verifies signatures; the token economy checks everything else.
  */
+import type { ScheduleSpec } from './schedule-spec.ts';
 import type { Uuid } from './ids.ts';
 import type { ProposalContent, VoteOption } from './gov/records.ts';
 import type { AutoReplenish, RecipientType, Validator } from './records.ts';
@@ -74,15 +75,8 @@ export interface CancelAllocationOp {
   readonly allocationId: Uuid;
 }
 
-export interface CreateScheduleOp {
+export interface CreateScheduleOp extends ScheduleSpec {
   readonly type: 'create-schedule';
-  /** A recipient type or its alias `marketplace-liquidity`. */
-  readonly recipientType: string;
-  readonly amountPerInterval: bigint;
-  readonly intervalBlocks: bigint;
-  readonly startBlock: bigint | null;
-  readonly durationBlocks: bigint | null;
-  readonly poolId: Uuid | null;
 }
 
 export interface CancelScheduleOp {

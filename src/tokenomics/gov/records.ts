@@ -1,6 +1,6 @@
 /** The governance records in state (docs/protocol.md §17): proposals, votes, the staking accumulator. */
 import type { Uuid } from '../ids.ts';
-import type { CreateScheduleOp } from '../operations.ts';
+import type { ScheduleSpec } from '../schedule-spec.ts';
 import type { Validator } from '../records.ts';
 
 export const VOTE_OPTIONS = ['yes', 'no', 'abstain', 'veto'] as const;
@@ -34,7 +34,7 @@ export interface DeflationBurn {
   readonly amount: bigint;
 }
 /** The fields of create-schedule (docs/protocol.md §13.2). */
-export type ScheduleSpec = Omit<CreateScheduleOp, 'type'>;
+export type { ScheduleSpec };
 export interface ScheduleCancel {
   readonly scheduleId: Uuid;
 }
