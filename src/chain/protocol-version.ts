@@ -7,9 +7,12 @@
  * 1: the chain before issue 12. 2: the transfer fee rounds up (docs/protocol.md §10), the genesis params
  * gained the list bounds (max_unbonding_entries, max_relays, max_pools, max_schedules,
  * max_deadlines_per_height), deadlines are keys of their own, meta:schedules lists running schedules.
+ * 3: governance (docs/protocol.md §17): meta:params gained the gov_* record, new ops
+ * (submit-proposal, deposit, vote, set-validators), new state keys, the `stakers` recipient type,
+ * the `veto` burn reason and `voters` distributions; stake changes settle lazy rewards.
  * The block header does not carry it yet.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** What a data dir written before the version was recorded was made by. */
 export const UNRECORDED_PROTOCOL_VERSION = 1;

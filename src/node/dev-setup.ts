@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type GenesisConfig, defaultGenesis, genesisToJson, parseGenesisJson } from '../tokenomics/index.ts';
+import { DEV_GOV_PARAMS, type GenesisConfig, defaultGenesis, genesisToJson, parseGenesisJson } from '../tokenomics/index.ts';
 import { type NodeKey, loadOrCreateKey } from './key-files.ts';
 
 export interface DevSetup {
@@ -38,7 +38,8 @@ export function devSetup(dataDir: string, blockTimeMs: bigint | null, nowMs: big
       genesisTimeMs: nowMs,
       validators: [{ publicKey: validator.publicKeyHex, rewardWallet: devWallet.walletId }],
       authority: [authority.publicKeyHex],
-      ...(blockTimeMs === null ? {} : { params: { blockTimeMs } }),
+      // Deposit and voting periods of 10 blocks: a proposal goes through in about a minute (docs/protocol.md §17).
+      params: { gov: DEV_GOV_PARAMS, ...(blockTimeMs === null ? {} : { blockTimeMs }) },
     });
     writeFileSync(genesisFile, `${JSON.stringify(genesisToJson(genesis), null, 2)}\n`, { mode: 0o644 });
   }

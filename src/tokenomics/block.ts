@@ -17,6 +17,8 @@ import { runAutoReplenish } from './steps/auto-replenish.ts';
 import { runDeadlines } from './steps/deadlines.ts';
 import { fixProvisionIfYearEnds, runInflation } from './steps/inflation.ts';
 import { runSchedules } from './steps/schedules.ts';
+import { runProposals } from './steps/proposals.ts';
+import { activatePendingValidators } from './gov/validator-set.ts';
 
 export interface BlockOutcome {
   /** Final value of every key the block wrote (null = deleted). */
@@ -48,9 +50,11 @@ export class BlockExecution {
     }
     this.ledger.setHead(position);
     activatePendingAuthority(this.ledger);
+    activatePendingValidators(this.ledger);
     runInflation(this.ledger);
     runSchedules(this.ledger);
     runDeadlines(this.ledger);
+    runProposals(this.ledger);
     runAutoReplenish(this.ledger);
   }
 

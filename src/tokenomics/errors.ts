@@ -34,6 +34,11 @@ export const ErrorCode = {
   TooManyPools: 'TooManyPools',
   TooManySchedules: 'TooManySchedules',
   DeadlineHeightFull: 'DeadlineHeightFull',
+  UnknownProposal: 'UnknownProposal',
+  /** The proposal is not in the period the operation needs (deposit for deposit, voting for vote). */
+  ProposalClosed: 'ProposalClosed',
+  TooManyProposals: 'TooManyProposals',
+  TooManyDepositors: 'TooManyDepositors',
   /** A transaction failed with an error that is not a token rule (e.g. a RangeError): it is refused, never fatal. */
   TxFailed: 'TxFailed',
 } as const;

@@ -33,10 +33,15 @@ export interface BurnEvent {
 export interface DistributionEvent {
   readonly kind: 'distribution';
   readonly id: Uuid;
-  /** The schedule that paid, or null for a pool's auto-replenish. */
+  /** The schedule that paid, or null for a pool's auto-replenish and governance payouts. */
   readonly scheduleId: Uuid | null;
-  readonly recipientType: RecipientType | 'auto-replenish';
-  /** Account credited (pending rewards or balance), or the pool replenished. */
+  /**
+   * `voters`: a tallied proposal's reward (recipient: the proposal, when it leaves the reserve; a
+   * wallet, when settled). `stakers`: a stakers schedule's payout (recipient: the schedule) or a
+   * wallet's settled share of the stakers' pot (docs/protocol.md §17).
+   */
+  readonly recipientType: RecipientType | 'auto-replenish' | 'voters';
+  /** Account credited (pending rewards or balance), the pool replenished, or the proposal / schedule paid. */
   readonly recipient: Uuid;
   readonly amount: bigint;
   readonly height: bigint;

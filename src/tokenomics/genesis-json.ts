@@ -7,6 +7,7 @@ import { ErrorCode, TokenError } from './errors.ts';
 import type { GenesisConfig, GenesisPool, GenesisSchedule } from './genesis.ts';
 import { SYSTEM_ACCOUNTS, SYSTEM_ACCOUNT_IDS, type SystemAccountName, type Uuid } from './ids.ts';
 import { DEFAULT_PARAMS } from './params.ts';
+import { GOV_PARAM_NAMES, type GovParams, defaultGovFor } from './gov/params.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -55,6 +56,13 @@ function genesisTime(value: unknown): bigint {
     return BigInt(ms);
   }
   return integer(value, 'genesis_time');
+}
+
+/** The gov_* fields; those left out take the defaults for the file's unbonding period. */
+function govParams(param: (key: string, fallback: bigint) => bigint): GovParams {
+  const defaults = defaultGovFor(param('unbonding_blocks', DEFAULT_PARAMS.unbondingBlocks));
+  const keys = Object.keys(GOV_PARAM_NAMES) as (keyof GovParams)[];
+  return Object.fromEntries(keys.map((key) => [key, param(GOV_PARAM_NAMES[key], defaults[key])])) as unknown as GovParams;
 }
 
 export function parseGenesisJson(input: unknown): GenesisConfig {
@@ -109,6 +117,7 @@ export function parseGenesisJson(input: unknown): GenesisConfig {
       maxPools: param('max_pools', DEFAULT_PARAMS.maxPools),
       maxSchedules: param('max_schedules', DEFAULT_PARAMS.maxSchedules),
       maxDeadlinesPerHeight: param('max_deadlines_per_height', DEFAULT_PARAMS.maxDeadlinesPerHeight),
+      gov: govParams(param),
     },
     validators: array(root.validators, 'validators').map((v, i) => {
       const validator = object(v, `validators[${i}]`);
@@ -154,6 +163,7 @@ export function genesisToJson(config: GenesisConfig): JsonObject {
       max_pools: text(p.maxPools),
       max_schedules: text(p.maxSchedules),
       max_deadlines_per_height: text(p.maxDeadlinesPerHeight),
+      ...Object.fromEntries((Object.keys(GOV_PARAM_NAMES) as (keyof GovParams)[]).map((key) => [GOV_PARAM_NAMES[key], text(p.gov[key])])),
     },
     validators: config.validators.map((v) => ({ public_key: v.publicKey, reward_wallet: v.rewardWallet })),
     authority: [...config.authority],

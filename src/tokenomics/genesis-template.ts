@@ -8,6 +8,7 @@ import { applyBps } from './amount.ts';
 import type { GenesisConfig } from './genesis.ts';
 import { SYSTEM_ACCOUNT_IDS, type Uuid } from './ids.ts';
 import { type ChainParams, DEFAULT_PARAMS, DEFAULT_SUPPLY, type SupplyConfig } from './params.ts';
+import { defaultGovFor } from './gov/params.ts';
 import type { Validator } from './records.ts';
 
 export interface TemplateOptions {
@@ -65,6 +66,7 @@ export function defaultGenesis(options: TemplateOptions): GenesisConfig {
       maxSchedules: DEFAULT_PARAMS.maxSchedules,
       maxDeadlinesPerHeight: DEFAULT_PARAMS.maxDeadlinesPerHeight,
       ...options.params,
+      gov: options.params?.gov ?? defaultGovFor(options.params?.unbondingBlocks ?? DEFAULT_PARAMS.unbondingBlocks),
       supply,
     },
     validators: options.validators,

@@ -18,6 +18,8 @@ import type { AutoReplenish, Validator } from './records.ts';
 import * as K from './state/keys.ts';
 import { MemoryState, type StateValue, type WriteSet } from './state/store.ts';
 import { startInflationYear } from './steps/inflation.ts';
+import { GOV_BOUNDS, GOV_PARAM_NAMES, type GovParams } from './gov/params.ts';
+import { EMPTY_STAKING } from './gov/records.ts';
 
 export interface GenesisPool {
   readonly name: string;
@@ -95,6 +97,14 @@ export function validateGenesis(config: GenesisConfig): void {
   requireRange('max_pools', p.maxPools, 0n, LIST_BOUND_LIMITS.maxPools);
   requireRange('max_schedules', p.maxSchedules, 0n, LIST_BOUND_LIMITS.maxSchedules);
   requireRange('max_deadlines_per_height', p.maxDeadlinesPerHeight, 1n, LIST_BOUND_LIMITS.maxDeadlinesPerHeight);
+  if (typeof p.gov !== 'object' || p.gov === null) invalid('gov', 'the governance parameters are missing.');
+  for (const key of Object.keys(GOV_BOUNDS) as (keyof GovParams)[]) {
+    requireRange(GOV_PARAM_NAMES[key], p.gov[key], GOV_BOUNDS[key].min, GOV_BOUNDS[key].max);
+  }
+  // docs/protocol.md §17: a stake unstaked while a proposal is voted on is still unbonding at its tally.
+  if (p.gov.votingBlocks > p.unbondingBlocks) {
+    invalid('gov_voting_blocks', `${p.gov.votingBlocks} is above unbonding_blocks ${p.unbondingBlocks}: a stake could vote twice.`);
+  }
 
   if (config.validators.length === 0) invalid('validators', 'needs at least one validator.');
   if (config.validators.length > MAX_VALIDATORS) invalid('validators', `lists ${config.validators.length}; at most ${MAX_VALIDATORS}.`);
@@ -150,6 +160,8 @@ export function buildGenesisState(config: GenesisConfig, options: GenesisBuildOp
   l.overlay.set(K.META_SCHEDULES, []);
   l.overlay.set(K.META_RETIRED_SCHEDULES, []);
   l.overlay.set(K.META_RELAYS, []);
+  l.overlay.set(K.META_PROPOSALS, []);
+  l.overlay.set(K.META_STAKING, EMPTY_STAKING);
   for (const { account, amount } of config.distribution) {
     l.mint(amount, 'genesis', { account });
     if (l.events.length >= EVENT_SLICE) drain();

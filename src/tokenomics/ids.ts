@@ -58,7 +58,7 @@ export function systemAccountName(id: Uuid): SystemAccountName | undefined {
   return SYSTEM_ACCOUNTS.find((name) => SYSTEM_ACCOUNT_IDS[name] === id);
 }
 
-export type CreatedKind = 'pool' | 'allocation' | 'schedule' | 'listing' | 'purchase' | 'mint' | 'burn' | 'distribution';
+export type CreatedKind = 'pool' | 'allocation' | 'schedule' | 'listing' | 'purchase' | 'proposal' | 'mint' | 'burn' | 'distribution';
 
 /**
  * Hands out the ids of one transaction (`<kind>:<hex tx hash>:<index>`) or of one block's system

@@ -6,6 +6,8 @@
 import { U64_MAX } from './amount.ts';
 import { ErrorCode, TokenError } from './errors.ts';
 import type { TokenEvent } from './events.ts';
+import { checkGovernanceInvariants } from './gov/invariants.ts';
+import { type Proposal, type StakingState, holdsDeposits } from './gov/records.ts';
 import type { ChainParams } from './params.ts';
 import { type Account, type Allocation, type Pool, type Purchase, type SupplyState, isEscrowHeld } from './records.ts';
 import * as K from './state/keys.ts';
@@ -15,7 +17,10 @@ function violation(name: string, detail: string): never {
   throw new TokenError(ErrorCode.InvariantViolation, `Invariant "${name}" is broken: ${detail}`);
 }
 
-/** Tokens a state record holds: accounts (balance, stake, unbonding, pending rewards), pools, escrows. */
+/**
+ * Tokens a state record holds: accounts (balance, stake, unbonding, pending rewards), pools,
+ * escrows, a proposal's deposits and unsettled voter reward, and the stakers' pot (docs/protocol.md §17).
+ */
 export function holdingsOf(key: string, value: StateValue | null | undefined): bigint {
   if (value === null || value === undefined) return 0n;
   if (key.startsWith(K.ACCOUNT_PREFIX)) {
@@ -30,6 +35,11 @@ export function holdingsOf(key: string, value: StateValue | null | undefined): b
     const purchase = value as Purchase;
     return isEscrowHeld(purchase.status) ? purchase.amount : 0n;
   }
+  if (key.startsWith(K.PROPOSAL_PREFIX)) {
+    const p = value as Proposal;
+    return (holdsDeposits(p.status) ? p.deposited : 0n) + p.rewardLeft;
+  }
+  if (key === K.META_STAKING) return (value as StakingState).pot;
   return 0n;
 }
 
@@ -80,6 +90,7 @@ export function checkStateInvariants(state: MemoryState): void {
     const pending = reservedByPool.get(pool.id) ?? 0n;
     if (pool.reserved !== pending) violation('pool reserved == its pending allocations', `pool ${pool.id}: ${pool.reserved} vs ${pending}.`);
   }
+  checkGovernanceInvariants(state, violation);
 }
 
 /** Checks one block from its writes: holdings moved exactly as the supply did, every mint/burn recorded. */

@@ -2,8 +2,10 @@
  * The operations a transaction can carry, as decoded payloads (docs/protocol.md §13). The chain layer decodes
  * bytes into these and verifies signatures; the token economy checks everything else.
  */
+import type { ScheduleSpec } from './schedule-spec.ts';
 import type { Uuid } from './ids.ts';
-import type { AutoReplenish, RecipientType } from './records.ts';
+import type { ProposalContent, VoteOption } from './gov/records.ts';
+import type { AutoReplenish, RecipientType, Validator } from './records.ts';
 
 export interface TransferOp {
   readonly type: 'transfer';
@@ -73,15 +75,8 @@ export interface CancelAllocationOp {
   readonly allocationId: Uuid;
 }
 
-export interface CreateScheduleOp {
+export interface CreateScheduleOp extends ScheduleSpec {
   readonly type: 'create-schedule';
-  /** A recipient type or its alias `marketplace-liquidity`. */
-  readonly recipientType: string;
-  readonly amountPerInterval: bigint;
-  readonly intervalBlocks: bigint;
-  readonly startBlock: bigint | null;
-  readonly durationBlocks: bigint | null;
-  readonly poolId: Uuid | null;
 }
 
 export interface CancelScheduleOp {
@@ -159,6 +154,32 @@ export interface ResolveDisputeOp {
   readonly refundBps: bigint;
 }
 
+/** docs/protocol.md §17: any wallet proposes; the deposit is held by the protocol (docs/protocol.md §17). */
+export type SubmitProposalOp = {
+  readonly type: 'submit-proposal';
+  readonly title: string;
+  readonly deposit: bigint;
+} & ProposalContent;
+
+export interface DepositOp {
+  readonly type: 'deposit';
+  readonly proposalId: Uuid;
+  readonly amount: bigint;
+}
+
+export interface VoteOp {
+  readonly type: 'vote';
+  readonly proposalId: Uuid;
+  readonly option: VoteOption;
+}
+
+/** The authority's validator set change (PoA operators need it without a vote, like clique). */
+export interface SetValidatorsOp {
+  readonly type: 'set-validators';
+  readonly validators: readonly Validator[];
+  readonly activationHeight: bigint;
+}
+
 export type Operation =
   | TransferOp
   | BurnOp
@@ -184,7 +205,11 @@ export type Operation =
   | ConfirmOp
   | RefundOp
   | DisputeOp
-  | ResolveDisputeOp;
+  | ResolveDisputeOp
+  | SubmitProposalOp
+  | DepositOp
+  | VoteOp
+  | SetValidatorsOp;
 
 export type OperationType = Operation['type'];
 

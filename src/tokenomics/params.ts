@@ -1,4 +1,6 @@
-/** Chain parameters fixed at genesis (docs/protocol.md §14.1). */
+/** Chain parameters set at genesis (docs/protocol.md §14.1); a `param-change` proposal changes some. */
+import type { GovParams } from './gov/params.ts';
+
 export interface SupplyConfig {
   readonly initialSupply: bigint;
   /** null = no cap. */
@@ -27,6 +29,8 @@ export interface ChainParams {
   readonly maxSchedules: bigint;
   /** Objects due at one height (allocations, unbonding entries, escrows): step 3 of that block runs them all. */
   readonly maxDeadlinesPerHeight: bigint;
+  /** Governance (docs/protocol.md §17): the last record of meta:params. */
+  readonly gov: GovParams;
 }
 
 export const DEFAULT_SUPPLY: SupplyConfig = Object.freeze({

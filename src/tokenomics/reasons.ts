@@ -12,7 +12,8 @@ export const MINT_REASONS = [
 ] as const;
 export type MintReason = (typeof MINT_REASONS)[number];
 
-export const BURN_REASONS = ['fee', 'transaction-fee', 'deflation', 'slash', 'voluntary'] as const;
+/** `veto`: the deposits of a vetoed proposal (docs/protocol.md §17), burned per depositor. */
+export const BURN_REASONS = ['fee', 'transaction-fee', 'deflation', 'slash', 'voluntary', 'veto'] as const;
 export type BurnReason = (typeof BURN_REASONS)[number];
 
 /** Mint reasons only the protocol itself uses; an authority `mint` with them is refused. */

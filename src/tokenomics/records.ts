@@ -56,7 +56,8 @@ export interface Allocation {
   readonly closedHeight: bigint | null;
 }
 
-export const RECIPIENT_TYPES = ['validators', 'relays', 'marketplace', 'treasury', 'dev-fund'] as const;
+/** `stakers` pays every wallet pro rata to its stake, settled lazily (docs/protocol.md §17.6). */
+export const RECIPIENT_TYPES = ['validators', 'relays', 'marketplace', 'treasury', 'dev-fund', 'stakers'] as const;
 export type RecipientType = (typeof RECIPIENT_TYPES)[number];
 
 export interface Schedule {

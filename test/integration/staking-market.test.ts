@@ -33,7 +33,7 @@ interface Signer {
 describe('staking and marketplace on a dev node', () => {
   it('list, buy, confirm, timeout, stake, unstake, mature, relay rewards, claim', async () => {
     const setup = devSetup(dataDir, 200n, BigInt(Date.now()));
-    const params = { ...setup.genesis.params, unbondingBlocks: 3n, escrowTimeoutBlocks: 3n, relayMinStake: 1_000n };
+    const params = { ...setup.genesis.params, unbondingBlocks: 3n, escrowTimeoutBlocks: 3n, relayMinStake: 1_000n, gov: { ...setup.genesis.params.gov, votingBlocks: 3n } };
     writeFileSync(setup.genesisFile, JSON.stringify(genesisToJson({ ...setup.genesis, params })));
     node = await DchatNode.init(loadConfig({ dev: true, data_dir: dataDir, api_port: 0, log_level: 'silent' }), { logger: createLogger('silent', false) });
     const base = node.apiUrl;

@@ -33,7 +33,7 @@ const distribution = record<DistributionEvent>({
   kind: oneOf(['distribution'] as const),
   id: uuid,
   scheduleId: nullable(uuid),
-  recipientType: oneOf([...RECIPIENT_TYPES, 'auto-replenish'] as const),
+  recipientType: oneOf([...RECIPIENT_TYPES, 'auto-replenish', 'voters'] as const),
   recipient: uuid,
   amount: u64,
   height: u64,

@@ -20,7 +20,6 @@ import {
   type Schedule,
   type StateValue,
   type SupplyState,
-  type Validator,
   type WriteSet,
   ACCOUNT_PREFIX,
   ALLOCATION_PREFIX,
@@ -28,7 +27,6 @@ import {
   DEADLINE_PREFIX,
   LIST_BOUND_LIMITS,
   MAX_AUTHORITY_KEYS,
-  MAX_VALIDATORS,
   META_AUTHORITY,
   META_HEAD,
   META_PARAMS,
@@ -40,7 +38,16 @@ import {
   META_VALIDATORS,
   POOL_PREFIX,
   SCHEDULE_PREFIX,
+  META_PENDING_VALIDATORS,
+  META_PROPOSALS,
+  META_STAKING,
+  PROPOSAL_PREFIX,
+  STAKE_ENTRY_PREFIX,
+  VOTE_PREFIX,
+  VOTER_PREFIX,
+  type GovParams,
 } from '../../tokenomics/index.ts';
+import { bigUint, pendingValidatorsCodec, proposalCodec, proposalIdsCodec, stakingCodec, validatorsCodec, voteCodec } from './gov.ts';
 import { malformed } from '../errors.ts';
 import { pack, packArrayHeader, unpack } from './msgpack.ts';
 import { type Codec, bool, hexBin, list, nullable, oneOf, record, str, u64, uuid } from './schema.ts';
@@ -114,11 +121,20 @@ const params = record<ChainParams>({
   maxPools: u64,
   maxSchedules: u64,
   maxDeadlinesPerHeight: u64,
+  gov: record<GovParams>({
+    minDeposit: u64,
+    depositBlocks: u64,
+    votingBlocks: u64,
+    quorumBps: u64,
+    vetoBps: u64,
+    thresholdBps: u64,
+    voterReward: u64,
+    maxActiveProposals: u64,
+  }),
 });
 
 const keys = list(hexBin(32), MAX_AUTHORITY_KEYS);
 const authority = record<AuthorityState>({ keys, pending: nullable(record({ keys, fromHeight: u64 })) });
-const validators = list(record<Validator>({ publicKey: hexBin(32), rewardWallet: uuid }), MAX_VALIDATORS);
 const supply = record<SupplyState>({ totalMinted: u64, totalBurned: u64, annualProvision: u64, carry: u64 });
 const head = record<BlockPosition>({ height: u64, timestampMs: u64 });
 /** One object due at a height: a key of its own (docs/protocol.md §8.3), so adding one writes O(1). */
@@ -153,7 +169,10 @@ const EXACT: Record<string, Codec<unknown>> = {
   [META_PARAMS]: params as Codec<unknown>,
   [META_SUPPLY]: supply as Codec<unknown>,
   [META_AUTHORITY]: authority as Codec<unknown>,
-  [META_VALIDATORS]: validators as Codec<unknown>,
+  [META_VALIDATORS]: validatorsCodec as Codec<unknown>,
+  [META_PROPOSALS]: proposalIdsCodec as Codec<unknown>,
+  [META_STAKING]: stakingCodec as Codec<unknown>,
+  [META_PENDING_VALIDATORS]: pendingValidatorsCodec as Codec<unknown>,
   [META_POOLS]: ids(LIST_BOUND_LIMITS.maxPools) as Codec<unknown>,
   [META_SCHEDULES]: ids(LIST_BOUND_LIMITS.maxSchedules) as Codec<unknown>,
   [META_RETIRED_SCHEDULES]: ids(LIST_BOUND_LIMITS.maxSchedules) as Codec<unknown>,
@@ -169,6 +188,10 @@ const BY_PREFIX: [string, Codec<unknown>][] = [
   [DEADLINE_COUNT_PREFIX, u64 as Codec<unknown>],
   [LISTING_PREFIX, listing as Codec<unknown>],
   [PURCHASE_PREFIX, purchase as Codec<unknown>],
+  [PROPOSAL_PREFIX, proposalCodec as Codec<unknown>],
+  [VOTER_PREFIX, proposalIdsCodec as Codec<unknown>],
+  [VOTE_PREFIX, voteCodec as Codec<unknown>],
+  [STAKE_ENTRY_PREFIX, bigUint as Codec<unknown>],
 ];
 
 function codecFor(key: string): Codec<unknown> {

@@ -8,6 +8,7 @@ import { sha256, signMessage, toHex, verifySignature } from '../crypto.ts';
 import { ChainError, ChainErrorCode, malformed } from '../errors.ts';
 import { CanonicalReader } from './canonical-reader.ts';
 import { pack } from './msgpack.ts';
+import { GOV_PAYLOADS, scheduleFields } from './gov.ts';
 import { type Codec, bin, describeRaw, hexBin, list, nullable, record, str, u64, uuid } from './schema.ts';
 
 export const MAX_TX_BYTES = 64 * 1024;
@@ -30,14 +31,7 @@ const PAYLOADS: { [T in OperationType]: Codec<Omit<Extract<Operation, { type: T 
   allocate: record({ poolId: uuid, amount: u64, recipient: uuid, expiresInBlocks: nullable(u64) }),
   'release-allocation': record({ poolId: uuid, allocationId: uuid }),
   'cancel-allocation': record({ poolId: uuid, allocationId: uuid }),
-  'create-schedule': record({
-    recipientType: str(32),
-    amountPerInterval: u64,
-    intervalBlocks: u64,
-    startBlock: nullable(u64),
-    durationBlocks: nullable(u64),
-    poolId: nullable(uuid),
-  }),
+  'create-schedule': record(scheduleFields),
   'cancel-schedule': record({ scheduleId: uuid }),
   'set-authority': record({ keys: list(hexBin(32), 64) }),
   stake: record({ amount: u64 }),
@@ -52,6 +46,7 @@ const PAYLOADS: { [T in OperationType]: Codec<Omit<Extract<Operation, { type: T 
   refund: record({ purchaseId: uuid }),
   dispute: record({ purchaseId: uuid }),
   'resolve-dispute': record({ purchaseId: uuid, refundBps: u64 }),
+  ...GOV_PAYLOADS,
 };
 
 export const OPERATION_TYPES = Object.keys(PAYLOADS) as OperationType[];

@@ -15,7 +15,7 @@ const orDash = (v: unknown): string => (v === null || v === undefined ? '-' : St
 
 export function registerSchedules(token: Command, io: CliIo): void {
   txCommand(token, 'create-schedule', 'authority: pay a recipient type from the inflation reserve every N blocks', 'authority')
-    .requiredOption('--recipient-type <type>', 'validators, relays, marketplace (marketplace-liquidity), treasury or dev-fund')
+    .requiredOption('--recipient-type <type>', 'validators, relays, marketplace (marketplace-liquidity), treasury, dev-fund or stakers')
     .requiredOption('--amount <tokens>', 'tokens per interval')
     .requiredOption('--interval-blocks <n>', 'blocks between payouts')
     .option('--start-block <height>', 'first payout height (default: the next block)')

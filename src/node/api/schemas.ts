@@ -108,7 +108,7 @@ export const query = {
   evidence: page('equivocations'),
   mints: historyQuery(MINT_REASONS, 'Only mints with this reason.', 'the recipient, or the pool minted into'),
   burns: historyQuery(BURN_REASONS, 'Only burns with this reason.', 'the burner'),
-  distributions: historyQuery([...RECIPIENT_TYPES, 'auto-replenish'], 'Only payouts to this recipient type.', 'the recipient or pool credited'),
+  distributions: historyQuery([...RECIPIENT_TYPES, 'auto-replenish', 'voters'], 'Only payouts to this recipient type.', 'the recipient or pool credited'),
   projection: {
     type: 'object',
     additionalProperties: false,
@@ -178,7 +178,7 @@ export const components: Record<string, JsonSchema> = {
   }),
   DistributionEvent: object({
     kind: { type: 'string', enum: ['distribution'] }, id: uuid, schedule_id: nullable(uuid),
-    recipient_type: { type: 'string', enum: [...RECIPIENT_TYPES, 'auto-replenish'] }, recipient: uuid, amount, height, timestamp_ms: timestampMs,
+    recipient_type: { type: 'string', enum: [...RECIPIENT_TYPES, 'auto-replenish', 'voters'] }, recipient: uuid, amount, height, timestamp_ms: timestampMs,
     tx_hash: nullable(hex(32, 'The tx that caused it.')),
   }),
   Block: {

@@ -1,7 +1,11 @@
-/** docs/protocol.md §13.7: set-authority replaces the authority key set from the next block. */
+/**
+ * docs/protocol.md §13.7: set-authority replaces the authority key set from the next block;
+ * set-validators (governance section) schedules a new validator set at least validatorSetDelay blocks ahead.
+ */
 import { ErrorCode, TokenError } from '../errors.ts';
 import { isPublicKeyHex } from '../ids.ts';
-import type { SetAuthorityOp } from '../operations.ts';
+import { scheduleValidatorSet } from '../gov/validator-set.ts';
+import type { SetAuthorityOp, SetValidatorsOp } from '../operations.ts';
 import { MAX_AUTHORITY_KEYS } from '../params.ts';
 import { requireAuthority } from './context.ts';
 import type { OperationHandler } from './handler.ts';
@@ -31,5 +35,12 @@ export const setAuthority: OperationHandler<SetAuthorityOp> = {
       throw new TokenError(ErrorCode.InvalidParameter, 'A validator key may not also be an authority key.');
     }
     l.setAuthority({ ...l.authority(), pending: { keys, fromHeight: l.position.height + 1n } });
+  },
+};
+
+export const setValidators: OperationHandler<SetValidatorsOp> = {
+  authorize: (_l, tx) => requireAuthority(tx, 'change the validator set'),
+  apply(l, _tx, op) {
+    scheduleValidatorSet(l, op.validators, op.activationHeight);
   },
 };

@@ -35,3 +35,10 @@ export function requireId(value: Uuid, what: string): Uuid {
   }
   return value;
 }
+
+/** A title of 1 to `max` characters after trimming (listings, proposals). */
+export function requireTitle(title: string, max: number, what: string): string {
+  const trimmed = typeof title === 'string' ? title.trim() : '';
+  if (trimmed.length === 0 || trimmed.length > max) throw new TokenError(ErrorCode.InvalidParameter, `${what} has 1 to ${max} characters.`);
+  return trimmed;
+}

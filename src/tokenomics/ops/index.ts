@@ -1,6 +1,7 @@
 /** Every operation type and its handler: the one table the block executor dispatches through. */
 import type { Operation, OperationType } from '../operations.ts';
-import { setAuthority } from './authority.ts';
+import { setAuthority, setValidators } from './authority.ts';
+import { deposit, submitProposal, vote } from './governance.ts';
 import type { OperationHandler } from './handler.ts';
 import { allocate, cancelAllocation, createPool, releaseAllocation, replenishPool } from './pools.ts';
 import { claimRewards } from './rewards.ts';
@@ -38,6 +39,10 @@ export const HANDLERS: HandlerTable = {
   refund,
   dispute,
   'resolve-dispute': resolveDispute,
+  'submit-proposal': submitProposal,
+  deposit,
+  vote,
+  'set-validators': setValidators,
 };
 
 export function handlerFor<O extends Operation>(op: O): OperationHandler<O> | undefined {

@@ -8,7 +8,7 @@ import { ErrorCode, TokenError } from '../errors.ts';
 import type { Ledger } from '../ledger.ts';
 import type { BuyOp, CancelListingOp, ConfirmOp, CreateListingOp, DisputeOp, RefundOp, ResolveDisputeOp } from '../operations.ts';
 import type { Listing, Purchase, PurchaseStatus } from '../records.ts';
-import { type TxContext, requireAuthority, requireId } from './context.ts';
+import { type TxContext, requireAuthority, requireId, requireTitle } from './context.ts';
 import type { OperationHandler } from './handler.ts';
 
 export const MAX_TITLE_LENGTH = 128;
@@ -16,10 +16,7 @@ export const MAX_TITLE_LENGTH = 128;
 export const createListing: OperationHandler<CreateListingOp> = {
   authorize: () => 'user',
   apply(l, tx, op) {
-    const title = typeof op.title === 'string' ? op.title.trim() : '';
-    if (title.length === 0 || title.length > MAX_TITLE_LENGTH) {
-      throw new TokenError(ErrorCode.InvalidParameter, `A listing title has 1 to ${MAX_TITLE_LENGTH} characters.`);
-    }
+    const title = requireTitle(op.title, MAX_TITLE_LENGTH, 'A listing title');
     const listing: Listing = {
       id: l.ids.id('listing'),
       seller: tx.signerId,

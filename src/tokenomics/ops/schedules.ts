@@ -61,13 +61,24 @@ export const createSchedule: OperationHandler<CreateScheduleOp> = {
   },
 };
 
+/** The schedule, refused with ScheduleClosed if already cancelled. */
+export function openScheduleFor(l: Ledger, id: Uuid): Schedule {
+  const schedule = l.schedule(id);
+  if (schedule.cancelled) throw new TokenError(ErrorCode.ScheduleClosed, `Schedule ${schedule.id} is already cancelled.`);
+  return schedule;
+}
+
+/** Cancels a schedule (the authority's op and a passed cancel-schedule proposal). */
+export function closeSchedule(l: Ledger, id: Uuid): void {
+  const schedule = openScheduleFor(l, id);
+  l.putSchedule({ ...schedule, cancelled: true });
+  // A cancelled schedule never runs again: out of the list step 2 walks (docs/protocol.md §9).
+  l.retireSchedules(new Set([schedule.id]));
+}
+
 export const cancelSchedule: OperationHandler<CancelScheduleOp> = {
   authorize: (_l, tx) => requireAuthority(tx, 'cancel a distribution schedule'),
   apply(l, _tx, op) {
-    const schedule = l.schedule(op.scheduleId);
-    if (schedule.cancelled) throw new TokenError(ErrorCode.ScheduleClosed, `Schedule ${schedule.id} is already cancelled.`);
-    l.putSchedule({ ...schedule, cancelled: true });
-    // A cancelled schedule never runs again: out of the list step 2 walks (docs/protocol.md §9).
-    l.retireSchedules(new Set([schedule.id]));
+    closeSchedule(l, op.scheduleId);
   },
 };

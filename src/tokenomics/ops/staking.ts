@@ -8,6 +8,7 @@ import type { Uuid } from '../ids.ts';
 import { type Ledger, requireRoom } from '../ledger.ts';
 import type { DeregisterRelayOp, RegisterRelayOp, SlashOp, StakeOp, UnstakeOp } from '../operations.ts';
 import type { UnbondingEntry } from '../records.ts';
+import { changeStake } from '../gov/stake-change.ts';
 import { requireAuthority, requireId } from './context.ts';
 import type { OperationHandler } from './handler.ts';
 
@@ -16,8 +17,7 @@ export const stake: OperationHandler<StakeOp> = {
   apply(l, tx, op) {
     const amount = requireAmount(op.amount, 'The stake amount');
     l.debitBalance(tx.signerId, amount);
-    const account = l.account(tx.signerId);
-    l.putAccount(tx.signerId, { ...account, staked: addU64(account.staked, amount, 'the stake') });
+    changeStake(l, tx.signerId, (account) => ({ ...account, staked: addU64(account.staked, amount, 'the stake') }));
   },
 };
 
@@ -36,11 +36,11 @@ export const unstake: OperationHandler<UnstakeOp> = {
       // A second unstake in one block joins that block's entry (as Cosmos merges entries of one
       // height): same deadline, already registered, so it takes no room (docs/protocol.md §9).
       const merged = { amount: addU64(last.amount, amount, 'the unbonding entry'), deadline };
-      l.putAccount(tx.signerId, { ...account, staked, unbonding: [...account.unbonding.slice(0, -1), merged] });
+      changeStake(l, tx.signerId, (a) => ({ ...a, staked, unbonding: [...a.unbonding.slice(0, -1), merged] }));
       return;
     }
     requireRoom(account.unbonding.length, l.params().maxUnbondingEntries, ErrorCode.TooManyUnbondingEntries, `unbonding entries for ${tx.signerId}`, 'max_unbonding_entries');
-    l.putAccount(tx.signerId, { ...account, staked, unbonding: [...account.unbonding, { amount, deadline }] });
+    changeStake(l, tx.signerId, (a) => ({ ...a, staked, unbonding: [...a.unbonding, { amount, deadline }] }));
     l.addDeadline(deadline, { kind: 'unbonding', id: tx.signerId });
   },
 };
@@ -102,7 +102,7 @@ export const slash: OperationHandler<SlashOp> = {
       rest -= taken;
       if (entry.amount > taken) unbonding.unshift({ ...entry, amount: entry.amount - taken });
     }
-    l.putAccount(target, { ...account, staked: account.staked - fromStake, unbonding });
+    changeStake(l, target, (a) => ({ ...a, staked: a.staked - fromStake, unbonding }));
     l.burn(amount, 'slash', target);
   },
 };

@@ -18,6 +18,12 @@ export const META_SCHEDULES = 'meta:schedules';
 export const META_RETIRED_SCHEDULES = 'meta:retired-schedules';
 /** Registered relay wallets in registration order. */
 export const META_RELAYS = 'meta:relays';
+/** Proposals in their deposit or voting period, in creation order: what step 3 walks (docs/protocol.md §17). */
+export const META_PROPOSALS = 'meta:proposals';
+/** Total stake and the stakers' reward accumulator (docs/protocol.md §17.6). */
+export const META_STAKING = 'meta:staking';
+/** A validator set waiting for its activation height (absent when none). */
+export const META_PENDING_VALIDATORS = 'meta:pending-validators';
 
 export const ACCOUNT_PREFIX = 'account:';
 export const POOL_PREFIX = 'pool:';
@@ -29,6 +35,13 @@ export const DEADLINE_PREFIX = 'deadline:';
 export const DEADLINE_COUNT_PREFIX = 'deadline-count:';
 export const LISTING_PREFIX = 'listing:';
 export const PURCHASE_PREFIX = 'purchase:';
+export const PROPOSAL_PREFIX = 'proposal:';
+/** `vote:<proposal>:<wallet>` -> the wallet's vote on that proposal: a key of its own per vote. */
+export const VOTE_PREFIX = 'vote:';
+/** `voter:<wallet>` -> the proposals it voted on whose reward it has not settled (bounded, §17). */
+export const VOTER_PREFIX = 'voter:';
+/** `stake-entry:<wallet>` -> the accumulator value at the wallet's last settlement. */
+export const STAKE_ENTRY_PREFIX = 'stake-entry:';
 
 export const accountKey = (id: Uuid): string => ACCOUNT_PREFIX + id;
 export const poolKey = (id: Uuid): string => POOL_PREFIX + id;
@@ -36,6 +49,10 @@ export const allocationKey = (id: Uuid): string => ALLOCATION_PREFIX + id;
 export const scheduleKey = (id: Uuid): string => SCHEDULE_PREFIX + id;
 export const listingKey = (id: Uuid): string => LISTING_PREFIX + id;
 export const purchaseKey = (id: Uuid): string => PURCHASE_PREFIX + id;
+export const proposalKey = (id: Uuid): string => PROPOSAL_PREFIX + id;
+export const voteKey = (proposal: Uuid, wallet: Uuid): string => `${VOTE_PREFIX}${proposal}:${wallet}`;
+export const voterKey = (wallet: Uuid): string => VOTER_PREFIX + wallet;
+export const stakeEntryKey = (wallet: Uuid): string => STAKE_ENTRY_PREFIX + wallet;
 const heightDigits = (height: bigint): string => height.toString().padStart(20, '0');
 export const deadlineCountKey = (height: bigint): string => DEADLINE_COUNT_PREFIX + heightDigits(height);
 /** The index is zero-padded to 10 digits: key order is creation order within a height. */

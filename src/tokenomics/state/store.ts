@@ -7,6 +7,7 @@
 import type { Account, Allocation, AuthorityState, BlockPosition, DeadlineEntry, Listing, Purchase, Pool, Schedule, SupplyState, Validator } from '../records.ts';
 import type { ChainParams } from '../params.ts';
 import type { Uuid } from '../ids.ts';
+import type { PendingValidators, Proposal, StakingState, Vote } from '../gov/records.ts';
 
 export type StateValue =
   | Account
@@ -22,7 +23,11 @@ export type StateValue =
   | readonly Validator[]
   | readonly Uuid[]
   | DeadlineEntry
-  /** A count (deadline-count:<height>). */
+  | Proposal
+  | Vote
+  | StakingState
+  | PendingValidators
+  /** A count (deadline-count:<height>) or an accumulator snapshot (stake-entry:<wallet>). */
   | bigint;
 
 /** Final value per written key; null = deleted. */

@@ -4,6 +4,8 @@ import type { Uuid } from '../ids.ts';
 import type { Ledger } from '../ledger.ts';
 import type { Schedule } from '../records.ts';
 import { relayRecipients } from './relays.ts';
+import { payStakers } from '../gov/rewards.ts';
+import { setStaking, staking } from '../gov/state.ts';
 
 export function isDue(schedule: Schedule, height: bigint): boolean {
   if (schedule.cancelled || height < schedule.startBlock) return false;
@@ -36,6 +38,14 @@ function paySchedule(l: Ledger, schedule: Schedule, paid: bigint): bigint {
       const pool = l.pool(schedule.poolId!);
       l.putPool({ ...pool, available: addU64(pool.available, paid, 'pool available'), lastReplenishHeight: l.position.height });
       l.recordDistribution({ scheduleId: schedule.id, recipientType: 'marketplace', recipient: pool.id, amount: paid });
+      return paid;
+    }
+    case 'stakers': {
+      // Lazily: the accumulator rises, each wallet settles its share later (docs/protocol.md §17.6).
+      const next = payStakers(staking(l), paid);
+      if (next === null) return 0n;
+      setStaking(l, next);
+      l.recordDistribution({ scheduleId: schedule.id, recipientType: 'stakers', recipient: schedule.id, amount: paid });
       return paid;
     }
     case 'treasury':

@@ -8,6 +8,8 @@ import {
   type BlockOutcome,
   type ChainParams,
   type GenesisConfig,
+  type GovParams,
+  DEFAULT_GOV_PARAMS,
   type MemoryState,
   type Operation,
   type Pool,
@@ -67,9 +69,16 @@ export interface SmallGenesisOptions {
   readonly relayMinStake?: bigint;
   /** The list bounds of docs/protocol.md §9 (the defaults otherwise). */
   readonly bounds?: Partial<Pick<ChainParams, 'maxUnbondingEntries' | 'maxRelays' | 'maxPools' | 'maxSchedules' | 'maxDeadlinesPerHeight'>>;
+  /** Governance parameters (the defaults, with voting no longer than unbonding, otherwise). */
+  readonly gov?: Partial<GovParams>;
 }
 
 const accountFor = (nameOrId: string): Uuid => (/^[0-9a-f-]{36}$/.test(nameOrId) ? nameOrId : walletOf(nameOrId));
+
+function harnessGov(unbondingBlocks: bigint): GovParams {
+  const votingBlocks = DEFAULT_GOV_PARAMS.votingBlocks < unbondingBlocks ? DEFAULT_GOV_PARAMS.votingBlocks : unbondingBlocks;
+  return { ...DEFAULT_GOV_PARAMS, votingBlocks };
+}
 
 /** A small genesis with readable numbers; initial_supply is whatever the parts add up to. */
 export function smallGenesis(options: SmallGenesisOptions = {}): GenesisConfig {
@@ -104,6 +113,7 @@ export function smallGenesis(options: SmallGenesisOptions = {}): GenesisConfig {
       maxSchedules: DEFAULT_PARAMS.maxSchedules,
       maxDeadlinesPerHeight: DEFAULT_PARAMS.maxDeadlinesPerHeight,
       ...options.bounds,
+      gov: { ...harnessGov(options.unbondingBlocks ?? DEFAULT_PARAMS.unbondingBlocks), ...options.gov },
     },
     validators: (options.validators ?? [VALIDATOR]).map((name) => ({ publicKey: keyOf(name), rewardWallet: walletOf(`${name}-rewards`) })),
     authority: [keyOf(AUTHORITY)],

@@ -12,7 +12,7 @@ import {
   validateGenesis,
 } from '../../../src/tokenomics/index.ts';
 import { HANDLERS } from '../../../src/tokenomics/ops/index.ts';
-import { AUTHORITY, TestChain, smallGenesis, txErrorCode, walletOf } from './chain-harness.ts';
+import { AUTHORITY, TREASURY, TestChain, smallGenesis, txErrorCode, walletOf } from './chain-harness.ts';
 import { codeOf } from '../../support/error-code.ts';
 
 const NO_SUCH_ID = '00000000-0000-4000-8000-00000000beef';
@@ -35,7 +35,34 @@ function closedAllocation(): { chain: TestChain; poolId: string; allocationId: s
   return { chain, poolId, allocationId };
 }
 
+/** A small governance chain: deposits of 100 open voting, alice proposes. */
+function govChain(maxActiveProposals = 16n): TestChain {
+  return new TestChain(smallGenesis({ balances: { alice: 10_000n }, gov: { minDeposit: 100n, depositBlocks: 5n, votingBlocks: 5n, maxActiveProposals } }));
+}
+const BURN_PROPOSAL = { type: 'submit-proposal', kind: 'deflation-burn', payload: { fromAccount: TREASURY, amount: 1n }, title: 'Burn' } as const;
+
 const scenarios: Record<ErrorCode, () => string> = {
+  UnknownProposal: () => txErrorCode(() => funded().run('alice', { type: 'vote', proposalId: NO_SUCH_ID, option: 'yes' })),
+  ProposalClosed: () => {
+    const chain = govChain();
+    chain.run('alice', { ...BURN_PROPOSAL, deposit: 100n });
+    const proposalId = chain.idsWithPrefix('proposal:')[0]!;
+    return txErrorCode(() => chain.run('alice', { type: 'deposit', proposalId, amount: 1n }));
+  },
+  TooManyProposals: () => {
+    const chain = govChain(1n);
+    chain.run('alice', { ...BURN_PROPOSAL, deposit: 100n });
+    return txErrorCode(() => chain.run('alice', { ...BURN_PROPOSAL, deposit: 100n }));
+  },
+  TooManyDepositors: () => {
+    // The proposer and 31 more fill the 32 depositor slots (MAX_DEPOSITORS); the 33rd is refused.
+    const others = Array.from({ length: 32 }, (_, i) => `d${i}`);
+    const chain = new TestChain(smallGenesis({ balances: { alice: 1_000n, ...Object.fromEntries(others.map((n) => [n, 10n])) }, gov: { minDeposit: 1_000n } }));
+    chain.run('alice', { ...BURN_PROPOSAL, deposit: 250n });
+    const proposalId = chain.idsWithPrefix('proposal:')[0]!;
+    chain.block(others.slice(0, 31).map((n) => chain.tx(n, { type: 'deposit', proposalId, amount: 1n })));
+    return txErrorCode(() => chain.run(others[31]!, { type: 'deposit', proposalId, amount: 1n }));
+  },
   InsufficientBalance: () => txErrorCode(() => funded().run('alice', { type: 'transfer', to: walletOf('bob'), amount: 5_000n })),
   InvalidAmount: () => txErrorCode(() => funded().run('alice', { type: 'transfer', to: walletOf('bob'), amount: 0n })),
   AmountOverflow: () => txErrorCode(() => funded().run('alice', { type: 'transfer', to: walletOf('bob'), amount: 1n << 64n })),

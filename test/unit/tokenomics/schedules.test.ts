@@ -84,9 +84,14 @@ describe('distribution schedules (docs/protocol.md §13.2)', () => {
     // the stakes out of the reserve so the supply still adds up.
     const stakes: [string, bigint][] = [['r1', 100_000n], ['r2', 99_999n], ['r3', 250_000n]];
     const writes = new Map<string, unknown>([['meta:relays', stakes.map(([n]) => walletOf(n))]]);
-    for (const [name, staked] of stakes) writes.set(accountKey(walletOf(name)), { ...EMPTY_ACCOUNT, staked });
+    for (const [name, staked] of stakes) {
+      writes.set(accountKey(walletOf(name)), { ...EMPTY_ACCOUNT, staked });
+      writes.set(`stake-entry:${walletOf(name)}`, 0n);
+    }
     const reserve = chain.account(RESERVE);
     const staked = stakes.reduce((sum, [, s]) => sum + s, 0n);
+    // The total stake the governance invariants check (docs/protocol.md §17) follows the seeded stakes.
+    writes.set('meta:staking', { totalStaked: staked, rewardPerStake: 0n, remainder: 0n, pot: 0n });
     writes.set(accountKey(RESERVE), { ...reserve, balance: reserve.balance - staked });
     chain.state.commit(writes as never);
     chain.advance(2); // h2, h3
@@ -135,7 +140,7 @@ describe('distribution schedules (docs/protocol.md §13.2)', () => {
     expect(txErrorCode(() => createSchedule(chain, { recipientType: 'treasury', intervalBlocks: 0n }))).toBe(ErrorCode.InvalidParameter);
     expect(txErrorCode(() => createSchedule(chain, { recipientType: 'treasury', startBlock: chain.height }))).toBe(ErrorCode.InvalidParameter);
     expect(txErrorCode(() => createSchedule(chain, { recipientType: 'treasury', durationBlocks: 0n }))).toBe(ErrorCode.InvalidParameter);
-    expect(txErrorCode(() => createSchedule(chain, { recipientType: 'stakers' }))).toBe(ErrorCode.InvalidParameter);
+    expect(txErrorCode(() => createSchedule(chain, { recipientType: 'nobody' }))).toBe(ErrorCode.InvalidParameter);
     expect(txErrorCode(() => createSchedule(chain, { recipientType: 'treasury', poolId: '00000000-0000-4000-8000-000000000003' }))).toBe(
       ErrorCode.InvalidParameter,
     );

@@ -91,6 +91,21 @@ export const SAMPLES: Samples = {
   refund: [{ type: 'refund', purchaseId: PURCHASE }],
   dispute: [{ type: 'dispute', purchaseId: PURCHASE }],
   'resolve-dispute': [{ type: 'resolve-dispute', purchaseId: PURCHASE, refundBps: 5_000n }],
+  'submit-proposal': [
+    { type: 'submit-proposal', kind: 'param-change', payload: { name: 'burn_rate_bps', value: 200n }, title: 'Burn 2 %', deposit: 10_000_000n },
+    { type: 'submit-proposal', kind: 'treasury-spend', payload: { fromAccount: SYSTEM_ACCOUNT_IDS.treasury, to: USER_WALLET, amount: 5_000n }, title: 'Grant', deposit: 1n },
+    { type: 'submit-proposal', kind: 'deflation-burn', payload: { fromAccount: SYSTEM_ACCOUNT_IDS.reserve, amount: 9n }, title: 'Burn', deposit: 1n },
+    { type: 'submit-proposal', kind: 'create-schedule', payload: { recipientType: 'stakers', amountPerInterval: 100n, intervalBlocks: 10n, startBlock: null, durationBlocks: 1_000n, poolId: null }, title: 'Stakers', deposit: 1n },
+    { type: 'submit-proposal', kind: 'cancel-schedule', payload: { scheduleId: SCHEDULE }, title: 'Stop', deposit: 1n },
+    { type: 'submit-proposal', kind: 'set-validators', payload: { validators: [{ publicKey: OTHER.hex, rewardWallet: USER_WALLET }], activationHeight: 500n }, title: 'New set', deposit: 1n },
+    { type: 'submit-proposal', kind: 'set-authority', payload: { keys: [] }, title: 'Retire the authority', deposit: 1n },
+  ],
+  deposit: [{ type: 'deposit', proposalId: SCHEDULE, amount: 1_000n }],
+  vote: [
+    { type: 'vote', proposalId: SCHEDULE, option: 'yes' },
+    { type: 'vote', proposalId: SCHEDULE, option: 'veto' },
+  ],
+  'set-validators': [{ type: 'set-validators', validators: [{ publicKey: SIGNER.hex, rewardWallet: USER_WALLET }, { publicKey: OTHER.hex, rewardWallet: USER_WALLET }], activationHeight: 1_000n }],
 };
 
 /** The same operation with every u64 field (nested ones included) set to `value`. */

@@ -26,6 +26,8 @@ import {
   META_POOLS,
   META_SCHEDULES,
   PURCHASE_PREFIX,
+  PROPOSAL_PREFIX,
+  type Proposal,
   SYSTEM_ACCOUNT_IDS,
   applyBlock,
   buildGenesisState,
@@ -87,6 +89,14 @@ function block(makeTxs: (s: MemoryState) => [{ hex: string }, Operation][]): Ste
 const ids = (s: MemoryState, prefix: string): Uuid[] => s.keysWithPrefix(prefix).map((k) => k.slice(prefix.length));
 const pools = (s: MemoryState) => s.get(META_POOLS) as readonly Uuid[];
 const MARKET = pools(genesis.state)[0]!;
+const withStatus = (s: MemoryState, status: string): Uuid => ids(s, PROPOSAL_PREFIX).find((id) => (s.get(PROPOSAL_PREFIX + id) as Proposal).status === status)!;
+/** The voting proposal whose period ends last. */
+const voting = (s: MemoryState): Uuid =>
+  ids(s, PROPOSAL_PREFIX)
+    .map((id) => s.get(PROPOSAL_PREFIX + id) as Proposal)
+    .filter((p) => p.status === 'voting')
+    .sort((a, b) => (a.votingEnd! < b.votingEnd! ? 1 : -1))[0]!.id;
+const inDeposit = (s: MemoryState): Uuid => withStatus(s, 'deposit');
 
 block(() => [
   [AUTH, { type: 'create-pool', name: 'Relay bonus', initialAmount: 500_000n, operator: DEV.wallet, autoReplenish: { below: 400_000n, upTo: 600_000n } }],
@@ -99,6 +109,10 @@ block(() => [
   [DEV, { type: 'transfer', to: USER.wallet, amount: 5_000_000n }],
   [DEV, { type: 'stake', amount: 200_000n }],
   [DEV, { type: 'create-listing', title: 'Sticker pack', price: 100n, quantity: 10n }],
+  // Governance (docs/protocol.md §17): a proposal that enters voting at once, a stakers schedule, a pending validator set.
+  [DEV, { type: 'submit-proposal', kind: 'param-change', payload: { name: 'burn_rate_bps', value: 200n }, title: 'Burn 2 %', deposit: 10_000_000n }],
+  [AUTH, { type: 'create-schedule', recipientType: 'stakers', amountPerInterval: 7n, intervalBlocks: 1n, startBlock: null, durationBlocks: null, poolId: null }],
+  [AUTH, { type: 'set-validators', validators: [{ publicKey: VALIDATOR.hex, rewardWallet: DEV.wallet }, { publicKey: AUTH2.hex.replace(/^../, 'ee'), rewardWallet: USER.wallet }], activationHeight: 100n }],
 ]);
 
 block((s) => {
@@ -110,6 +124,8 @@ block((s) => {
     [DEV, { type: 'allocate', poolId: pools(s)[1]!, amount: 450_000n, recipient: USER.wallet, expiresInBlocks: 10n }],
     [USER, { type: 'buy', listingId: listing, quantity: 2n }],
     [USER, { type: 'buy', listingId: listing, quantity: 1n }],
+    [DEV, { type: 'vote', proposalId: ids(s, PROPOSAL_PREFIX)[0]!, option: 'yes' }],
+    [USER, { type: 'submit-proposal', kind: 'treasury-spend', payload: { fromAccount: SYSTEM_ACCOUNT_IDS.treasury, to: USER.wallet, amount: 5n }, title: 'Grant', deposit: 2_500_000n }],
     [DEV, { type: 'unstake', amount: 50_000n }],
     [USER, { type: 'burn', amount: 10n, reason: 'voluntary', account: null }],
     [AUTH, { type: 'burn', amount: 100n, reason: 'deflation', account: SYSTEM_ACCOUNT_IDS.treasury }],
@@ -130,6 +146,8 @@ block((s) => {
     [AUTH, { type: 'cancel-schedule', scheduleId: schedules[0]! }],
     [AUTH, { type: 'replenish-pool', poolId: MARKET, amount: 1_000n }],
     [AUTH, { type: 'set-authority', keys: [AUTH.hex, AUTH2.hex] }],
+    [DEV, { type: 'vote', proposalId: voting(s), option: 'no' }],
+    [DEV, { type: 'deposit', proposalId: inDeposit(s), amount: 7_500_000n }],
   ];
 });
 
@@ -137,6 +155,7 @@ block((s) => {
   const disputed = ids(s, PURCHASE_PREFIX).find((id) => (s.get(PURCHASE_PREFIX + id) as { status: string }).status === 'disputed')!;
   return [
     [DEV, { type: 'claim-rewards' }],
+    [DEV, { type: 'vote', proposalId: voting(s), option: 'veto' }],
     [AUTH2, { type: 'resolve-dispute', purchaseId: disputed, refundBps: 2_500n }],
     [AUTH, { type: 'slash', account: DEV.wallet, amount: 1_000n }],
     [DEV, { type: 'deregister-relay' }],
@@ -202,12 +221,19 @@ describe('the test chain', () => {
     const last = steps[steps.length - 1]!.state;
     const prefixes = new Set(last.sortedEntries().map(([k]) => k.slice(0, k.indexOf(':') + 1)));
     const metaKeys = last.sortedEntries().map(([k]) => k).filter((k) => k.startsWith('meta:'));
-    expect([...prefixes].sort()).toEqual(['account:', 'allocation:', 'deadline-count:', 'deadline:', 'listing:', 'meta:', 'pool:', 'purchase:', 'schedule:']);
-    expect(metaKeys).toEqual(['meta:authority', 'meta:head', 'meta:params', 'meta:pools', 'meta:relays', 'meta:retired-schedules', 'meta:schedules', 'meta:supply', 'meta:validators']);
+    expect([...prefixes].sort()).toEqual([
+      'account:', 'allocation:', 'deadline-count:', 'deadline:', 'listing:', 'meta:', 'pool:', 'proposal:', 'purchase:', 'schedule:', 'stake-entry:', 'vote:', 'voter:',
+    ]);
+    expect(metaKeys).toEqual([
+      'meta:authority', 'meta:head', 'meta:params', 'meta:pending-validators', 'meta:pools', 'meta:proposals', 'meta:relays', 'meta:retired-schedules',
+      'meta:schedules', 'meta:staking', 'meta:supply', 'meta:validators',
+    ]);
     const deletions = steps.flatMap((s) => [...s.outcome.writes].filter(([, v]) => v === null).map(([k]) => k));
     expect(deletions.length).toBeGreaterThan(0);
-    // Step 3 deletes a height's entries and its count once it ran them (docs/protocol.md §8.3).
-    expect(deletions.every((k) => k.startsWith('deadline:') || k.startsWith('deadline-count:'))).toBe(true);
+    // Step 3 deletes a height's entries and its count once it ran them (docs/protocol.md §8.3); a
+    // claim deletes the voter index it settled (§17.5).
+    expect(deletions.every((k) => k.startsWith('deadline:') || k.startsWith('deadline-count:') || k.startsWith('voter:'))).toBe(true);
+    expect(deletions.some((k) => k.startsWith('voter:'))).toBe(true);
   });
 });
 

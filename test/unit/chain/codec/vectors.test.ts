@@ -48,9 +48,13 @@ const V = {
     signature:
       '588f2ece076d8571668d13bae3ecc293a35f6029a336f20fa845e1168216a10e501a8f03de566351a90f3157ec1b185e68246e95bda84c47f92376659d1c480c',
   },
-  /** Protocol version 2: the default genesis params of docs/protocol.md §8.2 and §9 for chain "dchat-test". */
+  /**
+   * Protocol version 3: the default genesis params of docs/protocol.md §8.2, §9 and the governance section for chain
+   * "dchat-test". Moved deliberately from version 2 (`dc0010…cd4e20`, 16 fields): the array gained a
+   * 17th item, the governance record `98 ce00989680 … 10`.
+   */
   params:
-    'dc0010aa64636861742d74657374cf0000019b76daa800cd1770ce0050334094cf000000174876e800cf000000e8d4a51000cd01f46401ce000189c0ce000186a0ce000189c0cd2710ce0080000007cd03e8cd03e8cd0100cd4e20',
+    'dc0011aa64636861742d74657374cf0000019b76daa800cd1770ce0050334094cf000000174876e800cf000000e8d4a51000cd01f46401ce000189c0ce000186a0ce000189c0cd2710ce0080000007cd03e8cd03e8cd0100cd4e2098ce00989680ce000189c0ce000189c0cd0d0ccd0d0ccd1388ce000f424010',
   /** Protocol version 2: one object due at a height (docs/protocol.md §8.3), here the signer's unbonding. */
   deadlineEntry: '92a9756e626f6e64696e67c4105536e0242eb45096ac8320520e4c5992',
 } as const;
@@ -261,11 +265,13 @@ describe('state values of protocol version 2 (docs/protocol.md §8)', () => {
     supply: { initialSupply: 100_000_000_000n, maxSupply: 1_000_000_000_000n, inflationRateBps: 500n, burnRateBps: 100n },
     minFee: 1n, unbondingBlocks: 100_800n, relayMinStake: 100_000n, escrowTimeoutBlocks: 100_800n, maxBlockTxs: 10_000n, maxBlockBytes: 8_388_608n,
     maxUnbondingEntries: 7n, maxRelays: 1_000n, maxPools: 1_000n, maxSchedules: 256n, maxDeadlinesPerHeight: 20_000n,
+    gov: { minDeposit: 10_000_000n, depositBlocks: 100_800n, votingBlocks: 100_800n, quorumBps: 3_340n, vetoBps: 3_340n, thresholdBps: 5_000n, voterReward: 1_000_000n, maxActiveProposals: 16n },
   };
 
-  it('meta:params: 16 fields, the supply config nested, the five list bounds last', () => {
+  it('meta:params: 17 fields, the supply config nested, the five list bounds, then the governance record (protocol version 3)', () => {
     expect(hex(encodeStateValue('meta:params', PARAMS))).toBe(V.params);
-    expect(mp(['dchat-test', 1_767_225_600_000n, 6_000n, 5_256_000n, [100_000_000_000n, 1_000_000_000_000n, 500n, 100n], 1n, 100_800n, 100_000n, 100_800n, 10_000n, 8_388_608n, 7n, 1_000n, 1_000n, 256n, 20_000n])).toBe(V.params);
+    expect(mp(['dchat-test', 1_767_225_600_000n, 6_000n, 5_256_000n, [100_000_000_000n, 1_000_000_000_000n, 500n, 100n], 1n, 100_800n, 100_000n, 100_800n, 10_000n, 8_388_608n, 7n, 1_000n, 1_000n, 256n, 20_000n,
+      [10_000_000n, 100_800n, 100_800n, 3_340n, 3_340n, 5_000n, 1_000_000n, 16n]])).toBe(V.params);
     expect(decodeStateValue('meta:params', hexBytes(V.params))).toEqual(PARAMS);
   });
 

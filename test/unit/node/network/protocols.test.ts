@@ -5,12 +5,12 @@ import { protocolNames } from '../../../../src/node/network/protocols.ts';
 
 describe('protocolNames', () => {
   it('ends every topic and protocol with the protocol version, so nodes of other versions never exchange blocks or txs', () => {
-    expect(PROTOCOL_VERSION).toBe(2);
+    expect(PROTOCOL_VERSION).toBe(3);
     expect(protocolNames('dchat-dev')).toEqual({
-      blocksTopic: '/dchat/dchat-dev/blocks/2',
-      txsTopic: '/dchat/dchat-dev/txs/2',
-      status: '/dchat/dchat-dev/status/2',
-      blocksByRange: '/dchat/dchat-dev/blocks-by-range/2',
+      blocksTopic: '/dchat/dchat-dev/blocks/3',
+      txsTopic: '/dchat/dchat-dev/txs/3',
+      status: '/dchat/dchat-dev/status/3',
+      blocksByRange: '/dchat/dchat-dev/blocks-by-range/3',
     });
   });
 });

@@ -236,7 +236,7 @@ export class Model implements Reader {
           this.putPool({ ...p, available: p.available + paid });
           this.distribution({ scheduleId: sc.id, recipientType: 'marketplace', recipient: p.id, amount: paid });
         } else {
-          const account = SYSTEM_ACCOUNT_IDS[sc.recipientType];
+          const account = SYSTEM_ACCOUNT_IDS[sc.recipientType as 'treasury' | 'dev-fund'];
           this.credit(account, paid);
           this.distribution({ scheduleId: sc.id, recipientType: sc.recipientType, recipient: account, amount: paid });
         }
