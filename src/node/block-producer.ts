@@ -61,6 +61,8 @@ export class BlockProducer {
   private readonly logger: Logger;
   private readonly metrics: ProducerMetrics | null;
   private timer: NodeJS.Timeout | null = null;
+  /** The production running now, if any: the next one waits for it. */
+  private productions: Promise<unknown> = Promise.resolve();
   private running = false;
   /** Set when production stopped for good, with the reason logged. */
   private fatal: ProducerHalt | null = null;
@@ -111,11 +113,22 @@ export class BlockProducer {
 
   /** Dev mode: produce at the earliest allowed slot now, at most one slot ahead of the clock. */
   async produceNow(): Promise<Block> {
-    const slot = this.nextOwnSlot();
-    if (slot === null || slot > this.clock.currentSlot() + 1n) {
-      throw new ChainError(ChainErrorCode.FutureSlot, `The next slot of this validator is more than one slot ahead of the clock; wait ${this.clock.msUntilSlot((slot ?? 1n) - 1n)} ms.`);
-    }
-    return this.produce(slot);
+    // The slot is chosen inside the lock: a scheduled production that ran meanwhile took the one
+    // this call would otherwise have picked (two blocks for one slot).
+    return this.oneAtATime(async () => {
+      const slot = this.nextOwnSlot();
+      if (slot === null || slot > this.clock.currentSlot() + 1n) {
+        throw new ChainError(ChainErrorCode.FutureSlot, `The next slot of this validator is more than one slot ahead of the clock; wait ${this.clock.msUntilSlot((slot ?? 1n) - 1n)} ms.`);
+      }
+      return this.produce(slot);
+    });
+  }
+
+  /** Runs productions one after another (scheduled ones and dev produce-block calls). */
+  private oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.productions.then(work, work);
+    this.productions = run.catch(() => undefined);
+    return run;
   }
 
   private schedule(): void {
@@ -134,7 +147,9 @@ export class BlockProducer {
   private async produceScheduled(slot: bigint): Promise<void> {
     try {
       // The head may have moved past this slot meanwhile (dev produce-block); then just reschedule.
-      if (slot > this.chain.head.header.slot) await this.produce(slot);
+      await this.oneAtATime(async () => {
+        if (slot > this.chain.head.header.slot) await this.produce(slot);
+      });
     } catch {
       if (!this.running || this.fatal !== null) return;
       if (this.clock.currentSlot() <= slot) {
