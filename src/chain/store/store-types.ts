@@ -1,0 +1,75 @@
+/**
+ * What the ChainStore is given to commit and what it hands back: heads, a block's parts, a reorg's
+ * branch, the genesis batch, tx locations. Types only, so readers of the store's shapes need not
+ * import the store.
+ */
+import type { TokenEvent, WriteSet } from '../../tokenomics/index.ts';
+
+export interface StoredHead {
+  readonly height: bigint;
+  readonly hash: Uint8Array;
+  readonly stateRoot: Uint8Array;
+}
+
+export interface CommitInput {
+  readonly height: bigint;
+  readonly hash: Uint8Array;
+  readonly blockBytes: Uint8Array;
+  readonly stateRoot: Uint8Array;
+  /** The block's final value per written key (null = deleted). */
+  readonly writes: WriteSet;
+  /** The previous value of each written key (what MemoryState.commit returns); empty for genesis. */
+  readonly undo: WriteSet;
+  readonly events: readonly TokenEvent[];
+  readonly txHashes: readonly Uint8Array[];
+  /**
+   * The block's txs that the mempool journal holds (those the mempool held); their entries go in
+   * the same batch. Absent: every tx's entry is deleted. A block from sync usually has none, and
+   * a delete per tx is a LevelDB write per tx for nothing.
+   */
+  readonly journaled?: readonly Uint8Array[];
+}
+
+/** What a canonical block adds to the store besides the state. */
+export type BlockPart = Omit<CommitInput, 'writes' | 'stateRoot'>;
+
+export interface BranchCommit {
+  /** Canonical blocks above the common ancestor that the new branch replaces. */
+  readonly abandoned: readonly { readonly height: bigint; readonly txHashes: readonly Uint8Array[] }[];
+  /** The new branch, ascending. */
+  readonly blocks: readonly BlockPart[];
+  /** Net state change from the old head's state to the new tip's. */
+  readonly writes: WriteSet;
+  readonly head: StoredHead;
+}
+
+/** What the genesis batch adds last: the block itself, the head, and the config's fingerprint. */
+export interface GenesisHead {
+  readonly hash: Uint8Array;
+  readonly blockBytes: Uint8Array;
+  readonly stateRoot: Uint8Array;
+  /** See genesis-fingerprint.ts; null (a config it cannot encode) stores none. */
+  readonly fingerprint: Uint8Array | null;
+}
+
+/**
+ * The genesis block on its way into the store: ONE atomic batch like every block, but filled piece
+ * by piece (LevelDB's chained batch holds the encoded entries natively) while the genesis is built,
+ * so a genesis funding a million accounts never holds its events, or a million encoded operations,
+ * in JS at once. Nothing is written before `commit`.
+ */
+export interface GenesisBatch {
+  /** Adds genesis events in the order they were made; numbering continues across calls. */
+  events(events: readonly TokenEvent[]): void;
+  /** Adds the genesis state. */
+  state(writes: WriteSet): void;
+  /** Adds the block, its index, the head and the fingerprint, and writes everything at once. */
+  commit(head: GenesisHead): Promise<void>;
+  /** Drops everything added (the genesis could not be built). */
+  abort(): Promise<void>;
+}
+
+export interface TxLocation {
+  readonly height: bigint;
+  readonly index: number;
+}
