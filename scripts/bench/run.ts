@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { VerifyPool } from '../../src/chain/verify/pool.ts';
 import { benchApiLoad } from './api-load.ts';
 import { benchTree } from './tree-suite.ts';
-import { type BenchContext, type Figure, FULL, SHORT, type Share, type Sizes, benchBigBlock, benchImport, benchMemory, benchSignatures, benchSync, fmt, formatRatio } from './suites.ts';
+import { type BenchContext, type Figure, FULL, SHORT, type Share, type Sizes, benchImport, benchSignatures, fmt, formatRatio } from './suites.ts';
+import { benchBigBlock, benchMemory, benchSync } from './block-suites.ts';
 
 export const SUITES = ['signatures', 'import', 'block', 'sync', 'memory', 'api', 'tree'] as const;
 export type Suite = (typeof SUITES)[number];
