@@ -2,7 +2,6 @@
  * The block, sync and memory benchmarks of `npm run bench` (suites.ts has the shared figure
  * bookkeeping and the signature and import suites); same rules: medians, same-run baselines.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +18,7 @@ import { type ChainParams, type Validator, META_PARAMS, META_VALIDATORS, applyBl
 import { type BuiltChain, type Fixture, VALIDATOR, buildChain, dirBytes, fixture, freshNode, signTransfers } from './fixtures.ts';
 import type { MemoryMode, MemoryReport } from './memory-child.ts';
 import { nowMs, percentile, repeat, summarize } from './stats.ts';
+import { runJsonChild } from './json-child.ts';
 import { type BenchContext, MB, add, fmt, importRun, rate } from './suites.ts';
 
 export async function benchBigBlock(ctx: BenchContext): Promise<void> {
@@ -203,19 +203,7 @@ export async function benchSync(ctx: BenchContext): Promise<void> {
 const CHILD = fileURLToPath(new URL('./memory-child.ts', import.meta.url));
 
 function runChild(mode: MemoryMode, accounts: number, dir: string): Promise<MemoryReport> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', CHILD, mode, String(accounts), dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const line = out.trim().split('\n').at(-1);
-      if (code !== 0 || line === undefined || line === '') reject(new Error(`memory child ${mode} exited ${code}: ${err.slice(-2000)}`));
-      else resolve(JSON.parse(line) as MemoryReport);
-    });
-  });
+  return runJsonChild<MemoryReport>(CHILD, [mode, String(accounts), dir], `memory child ${mode}`);
 }
 
 export async function benchMemory(ctx: BenchContext, options: { genesis: boolean }): Promise<void> {

@@ -5,7 +5,7 @@
  * the tree pays per node hash. Nodes live in the in-memory node store here; the LevelDB figures
  * come with phase 2 (wiring into block commit).
  */
-import { spawn } from 'node:child_process';
+import { runJsonChild } from './json-child.ts';
 import { hash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,19 +24,7 @@ const CHILD = fileURLToPath(new URL('./tree-level-child.ts', import.meta.url));
 
 /** The LevelDB figures come from a child process (tree-level-child.ts), so its RSS is the tree's alone. */
 function runLevelChild<R>(mode: 'build' | 'blocks', n: number, changed: number, runs: number, dir: string): Promise<R> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', CHILD, mode, String(n), String(changed), String(runs), dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const line = out.trim().split('\n').at(-1);
-      if (code !== 0 || line === undefined || line === '') reject(new Error(`tree LevelDB child exited ${code}: ${err.slice(-2000)}`));
-      else resolve(JSON.parse(line) as R);
-    });
-  });
+  return runJsonChild<R>(CHILD, [mode, String(n), String(changed), String(runs), dir], 'tree LevelDB child');
 }
 
 export async function benchTree(ctx: BenchContext): Promise<void> {
