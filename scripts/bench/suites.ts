@@ -106,7 +106,7 @@ export interface BenchContext {
 export const MB = 1024 * 1024;
 export const rate = (count: number, ms: number): number => (count * 1000) / ms;
 
-export function find(ctx: BenchContext, id: string): Figure | undefined {
+function find(ctx: BenchContext, id: string): Figure | undefined {
   return ctx.figures.find((f) => f.id === id);
 }
 

@@ -13,13 +13,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EMPTY_ROOT, MemoryNodeStore, type TreeRoot, type TreeUpdate, applyWrites, buildTree, proveKey, proveKeys } from '../../src/chain/state-tree/index.ts';
 import { encodeStateProof, verifyStateProof } from '../../src/light/index.ts';
-import { type BenchContext, add } from './suites.ts';
+import { type BenchContext, MB, add, rate } from './suites.ts';
 import { nowMs, percentile, repeat, summarize } from './stats.ts';
 import { accountValue, blockWrites, proofProbes, accountKey } from './tree-accounts.ts';
 import type { TreeBuildReport, TreeLevelReport } from './tree-level-child.ts';
 
-const rate = (count: number, ms: number): number => (count * 1000) / ms;
-const MB = 1024 * 1024;
 const CHILD = fileURLToPath(new URL('./tree-level-child.ts', import.meta.url));
 
 /** The LevelDB figures come from a child process (tree-level-child.ts), so its RSS is the tree's alone. */
