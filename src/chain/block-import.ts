@@ -3,7 +3,7 @@
  * every transaction (signature, chain id, then the token economy in order), tx_root and
  * state_root. Returns the block's state writes and events, committing nothing.
  */
-import { type BlockOutcome, type ChainParams, type StateView, type Validator, ErrorCode, META_PARAMS, META_VALIDATORS, applyBlock, isTokenError } from '../tokenomics/index.ts';
+import { type BlockOutcome, type ChainParams, type StateView, type Validator, ErrorCode, META_PARAMS, applyBlock, isTokenError, validatorsAt } from '../tokenomics/index.ts';
 import { BlockError, BlockErrorCode } from './block-error.ts';
 import { type Block, type BlockHeader, txRoot } from './codec/block.ts';
 import { bytesEqual } from './codec/msgpack.ts';
@@ -84,7 +84,8 @@ export interface ImportOptions {
 
 export function importBlock(block: Block, parent: ParentInfo, currentSlot: bigint, options: ImportOptions = {}): ImportedBlock {
   const params = parent.state.get(META_PARAMS) as ChainParams;
-  const validators = parent.state.get(META_VALIDATORS) as readonly Validator[];
+  // The set in force at this height on this block's own branch (docs/protocol.md §17.7).
+  const validators = validatorsAt(parent.state, block.header.height);
   checkHeader(block, parent, params, validators, currentSlot, options.proposerSignatureVerified === true);
   options.beforeExecution?.();
   const verified = options.signaturesVerified ?? false;

@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { type ChainParams, type GenesisConfig, type MemoryState, Overlay, type TokenEvent, type Validator, META_VALIDATORS } from '../tokenomics/index.ts';
+import { type ChainParams, type GenesisConfig, type MemoryState, Overlay, type TokenEvent, type Validator, META_VALIDATORS, validatorsAt } from '../tokenomics/index.ts';
 import { BlockError, BlockErrorCode } from './block-error.ts';
 import { produceBlock } from './block-production.ts';
 import type { ImportOptions, ImportedBlock } from './block-import.ts';
@@ -22,6 +22,7 @@ import { RecentHeaders } from './recent-headers.ts';
 import { type Equivocation, SeenProposals } from './seen-proposals.ts';
 import { ChainStore, type HistoryOptions, type HistoryPage } from './store/chain-store.ts';
 import { type SubmitResult, TxIntake, type TxSubmission } from './tx-intake.ts';
+import { type ValidatorSchedule, validatorSchedule } from './validator-schedule.ts';
 import { type SignatureVerifier, VerifyPool } from './verify/pool.ts';
 import { importWithSignatures, startTxSignatureChecks } from './verify/block-signatures.ts';
 import type { SignatureResults } from './verify/tx-signatures.ts';
@@ -161,8 +162,23 @@ export class Chain {
     return this.committed;
   }
 
+  /** The validator set in force at the head (the one that made the head block). */
   validators(): readonly Validator[] {
     return this.committed.get(META_VALIDATORS) as readonly Validator[];
+  }
+
+  /**
+   * The set in force for a block at `height` on the canonical chain, from the head's state
+   * (docs/protocol.md §17.7): exact for the next block, and for any height before a change the
+   * head's successors could still schedule (at least 2n + 1 blocks away).
+   */
+  validatorsFor(height: bigint): readonly Validator[] {
+    return validatorsAt(this.committed, height);
+  }
+
+  /** The set in force at the head and the pending one, if any (GET /v1/node). */
+  validatorSchedule(): ValidatorSchedule {
+    return validatorSchedule(this.committed);
   }
 
   /** Resolves once every queued change has finished (for a clean shutdown). */
@@ -298,7 +314,7 @@ export class Chain {
   }
 
   private updateFinality(): void {
-    this.finalized = finalizedHeight(this.recent.canonicalHeaders(), this.validators().length, this.finalized);
+    this.finalized = finalizedHeight(this.recent.canonicalHeaders(), this.validators(), this.finalized);
   }
 
   /** Builds, signs and commits the block of `slot` from the mempool. */

@@ -13,7 +13,8 @@ import type { Chain } from '../chain/chain.ts';
 import { proposerFor } from '../chain/poa.ts';
 import { ChainError, ChainErrorCode } from '../chain/errors.ts';
 import type { Block } from '../chain/codec/block.ts';
-import { ErrorCode, describeFailure, isTokenError } from '../tokenomics/index.ts';
+import { memberKeys } from '../chain/validator-schedule.ts';
+import { ErrorCode, type Validator, describeFailure, isTokenError } from '../tokenomics/index.ts';
 import type { NodeKey } from './key-files.ts';
 import type { SlotClock } from './slot-clock.ts';
 
@@ -64,6 +65,8 @@ export class BlockProducer {
   /** The production running now, if any: the next one waits for it. */
   private productions: Promise<unknown> = Promise.resolve();
   private running = false;
+  /** Whether our key was in the set in force when last scheduled (null before the first look). */
+  private member: boolean | null = null;
   /** Set when production stopped for good, with the reason logged. */
   private fatal: ProducerHalt | null = null;
   /** The failures since the last block this node produced (null when the last attempt succeeded). */
@@ -101,14 +104,43 @@ export class BlockProducer {
     return { kind, reason, permanent: false, sinceMs: run.sinceMs, sinceSlot: run.sinceSlot, missedSlots: run.missedSlots, failedProductions: run.failedProductions };
   }
 
-  /** The next slot, after the head and not before now, whose proposer is our key (searching one round). */
+  /**
+   * The next slot, after the head and not before now, whose proposer is our key (searching one
+   * round) in the set in force for the next block (docs/protocol.md §17.7); null while our key is
+   * not in that set.
+   */
   nextOwnSlot(): bigint | null {
-    const validators = this.chain.validators();
+    const validators = this.nextValidators();
+    if (!memberKeys(validators).has(this.key.publicKeyHex)) return null;
     const from = [this.chain.head.header.slot + 1n, this.clock.currentSlot()].reduce((a, b) => (a > b ? a : b));
     for (let slot = from; slot < from + BigInt(validators.length); slot++) {
       if (proposerFor(slot, validators).publicKey === this.key.publicKeyHex) return slot;
     }
     return null;
+  }
+
+  /** Whether our key is in the set in force for the next block: this node produces, or only follows. */
+  get inValidatorSet(): boolean {
+    return memberKeys(this.nextValidators()).has(this.key.publicKeyHex);
+  }
+
+  private nextValidators(): readonly Validator[] {
+    return this.chain.validatorsFor(this.chain.head.header.height + 1n);
+  }
+
+  /** Whether `slot` is still ours for the next block (the head, and with it the set in force, may have moved since it was chosen). */
+  private ownsSlot(slot: bigint): boolean {
+    return proposerFor(slot, this.nextValidators()).publicKey === this.key.publicKeyHex;
+  }
+
+  /** Logs once each time our key joins or leaves the set in force (a follower says so once, not every slot). */
+  private noteMembership(member: boolean): void {
+    if (this.member === member) return;
+    const first = this.member === null;
+    this.member = member;
+    const height = String(this.chain.head.header.height + 1n);
+    if (member && !first) this.logger.info({ height }, 'validator key joined the validator set: producing blocks');
+    if (!member) this.logger.info({ height }, first ? 'validator key is not in the validator set: following the chain until it joins' : 'validator key left the validator set: following the chain');
   }
 
   /** Dev mode: produce at the earliest allowed slot now, at most one slot ahead of the clock. */
@@ -117,6 +149,9 @@ export class BlockProducer {
     // this call would otherwise have picked (two blocks for one slot).
     return this.oneAtATime(async () => {
       const slot = this.nextOwnSlot();
+      if (slot === null && !this.inValidatorSet) {
+        throw new ChainError(ChainErrorCode.WrongProposer, 'This node\'s validator key is not in the validator set in force for the next block.');
+      }
       if (slot === null || slot > this.clock.currentSlot() + 1n) {
         throw new ChainError(ChainErrorCode.FutureSlot, `The next slot of this validator is more than one slot ahead of the clock; wait ${this.clock.msUntilSlot((slot ?? 1n) - 1n)} ms.`);
       }
@@ -134,8 +169,9 @@ export class BlockProducer {
   private schedule(): void {
     if (!this.running || this.fatal !== null) return;
     const slot = this.nextOwnSlot();
+    this.noteMembership(this.inValidatorSet);
     if (slot === null) {
-      // Not a validator of this chain (any more): look again next slot.
+      // Not a validator of the set in force (not yet, or any more): look again next slot.
       this.timer = setTimeout(() => this.schedule(), this.clock.msUntilSlot(this.clock.currentSlot() + 1n) + 1);
       return;
     }
@@ -146,9 +182,10 @@ export class BlockProducer {
 
   private async produceScheduled(slot: bigint): Promise<void> {
     try {
-      // The head may have moved past this slot meanwhile (dev produce-block); then just reschedule.
+      // The head may have moved past this slot meanwhile (dev produce-block), or to a height whose
+      // set in force gives the slot to another validator (§17.7); then just reschedule.
       await this.oneAtATime(async () => {
-        if (slot > this.chain.head.header.slot) await this.produce(slot);
+        if (slot > this.chain.head.header.slot && this.ownsSlot(slot)) await this.produce(slot);
       });
     } catch {
       if (!this.running || this.fatal !== null) return;

@@ -130,7 +130,6 @@ export class DchatNode {
     // Readers get the read-only view; only the network, the producer and POST /v1/txs change the chain.
     const view: ChainView = chain;
     const clock = overrides.clock?.(genesis) ?? systemSlotClock(genesis.params);
-    const isValidator = validatorKey !== null && chain.validators().some((v) => v.publicKey === validatorKey.publicKeyHex);
     // Metrics and the dashboard feed subscribe to the chain before the producer starts: no block is missed.
     const metrics = createMetrics({ processMetrics: true });
     await closers.started('metrics', watchChain(metrics, { chain: view, nowMs: () => clock.nowMs() }));
@@ -151,7 +150,10 @@ export class DchatNode {
       // Its peer timers, sync and gossip stop with it.
       await closers.started('network', () => started.close());
     }
-    const producer = isValidator ? new BlockProducer(chain, clock, validatorKey!, logger.child({ module: 'producer' }), metrics) : null;
+    // Any node with a validator key runs a producer: it produces while its key is in the set in
+    // force and follows otherwise, so a key that joins or leaves the set (docs/protocol.md §17.7)
+    // needs no restart.
+    const producer = validatorKey === null ? null : new BlockProducer(chain, clock, validatorKey, logger.child({ module: 'producer' }), metrics);
     const node: DchatNode = new DchatNode({ config, chain, logger, dev, producer, metrics, network, closers });
     const api = buildApi({
       chain: view, txs: chain, producer, dev: config.dev, logger: logger.child({ module: 'api' }),
@@ -177,7 +179,7 @@ export class DchatNode {
       if (network === null) producer.start();
       else void network.whenReady().then(() => { if (!closers.isClosing) producer.start(); });
     }
-    logger.info({ api: node.apiAddress, validator: isValidator, height: String(chain.head.header.height) }, 'node started');
+    logger.info({ api: node.apiAddress, validator: producer?.inValidatorSet ?? false, height: String(chain.head.header.height) }, 'node started');
     return node;
   }
 
@@ -187,10 +189,11 @@ export class DchatNode {
 
   info(): Record<string, unknown> {
     const head = this.chain.head;
+    const schedule = this.chain.validatorSchedule();
     return {
       chainId: this.chain.params.chainId,
       dev: this.config.dev,
-      validator: this.producer !== null,
+      validator: this.producer?.inValidatorSet ?? false,
       headHeight: head.header.height,
       headHash: toHex(head.hash),
       stateRoot: toHex(head.header.stateRoot),
@@ -198,6 +201,9 @@ export class DchatNode {
       mempoolSize: this.chain.mempool.size,
       halted: this.producer?.haltReason ?? null,
       haltedDetail: this.producer?.halt ?? null,
+      // The set in force at the head, and the next one with its activation height (docs/protocol.md §17.7).
+      validators: schedule.inForce,
+      pendingValidators: schedule.pending,
       peerId: this.network?.peerId ?? null,
       p2pAddresses: this.network?.multiaddrs() ?? [],
       ...(this.dev === null ? {} : { devWallet: this.dev.devWalletId }),

@@ -123,13 +123,17 @@ export const query = {
 
 // ---- responses (OpenAPI components) ---------------------------------------------------------
 
+const validator = object({ public_key: hex(32, 'The validator\'s ed25519 key.'), reward_wallet: uuid }, 'A validator of the set in force at the head.');
+
 export const components: Record<string, JsonSchema> = {
   Error: object({ code: { type: 'string' }, message: { type: 'string' } }, 'Every error: a stable code and a sentence.'),
   Node: {
     type: 'object',
     description: 'Node identity and head.',
     properties: {
-      chain_id: { type: 'string' }, dev: { type: 'boolean' }, validator: { type: 'boolean' }, head_height: height,
+      chain_id: { type: 'string' }, dev: { type: 'boolean' },
+      validator: { type: 'boolean', description: 'This node holds a validator key that is in the set in force for the next block (else it follows).' },
+      head_height: height,
       head_hash: hex(32, 'Head block hash.'), state_root: hex(32, 'Head state root.'), block_time_ms: u64('Milliseconds per slot'),
       mempool_size: { type: 'integer' }, halted: nullable({ type: 'string' }),
       halted_detail: nullable(object({
@@ -137,6 +141,11 @@ export const components: Record<string, JsonSchema> = {
         permanent: { type: 'boolean', description: 'Production stopped for good (invariant, steps); otherwise it keeps trying and resumes by itself.' },
         since_ms: timestampMs, since_slot: slot, missed_slots: { type: 'integer' }, failed_productions: { type: 'integer' },
       }, 'Why this validator is not producing (stopped for good, or three own slots missed in a row); null while it produces.')),
+      validators: list(validator),
+      pending_validators: nullable(object({
+        validators: list(validator),
+        activation_height: { ...height, description: 'The first block this set makes: from it on it proposes and counts for finality.' },
+      }, 'The validator set waiting for its activation height (docs/protocol.md §17.7); null when none.')),
       system_accounts: { type: 'object', additionalProperties: uuid },
       peer_id: nullable({ type: 'string', description: 'This node\'s libp2p peer id; null with the network off (dev).' }),
       p2p_addresses: list({ type: 'string', description: 'A multiaddr this node listens on.' }),

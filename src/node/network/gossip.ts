@@ -13,9 +13,11 @@ import { BlockErrorCode, isBlockError } from '../../chain/block-error.ts';
 import { checkProposer } from '../../chain/block-import.ts';
 import type { Chain } from '../../chain/chain.ts';
 import { type Block, decodeBlock } from '../../chain/codec/block.ts';
+import { bytesEqual } from '../../chain/codec/msgpack.ts';
 import { MAX_TX_BYTES, type SignedTx, decodeSignedTx } from '../../chain/codec/tx.ts';
 import { toHex } from '../../chain/crypto.ts';
 import { ChainError, ChainErrorCode } from '../../chain/errors.ts';
+import { proposerFor } from '../../chain/poa.ts';
 import type { SlotClock } from '../slot-clock.ts';
 import type { Pubsub } from './host.ts';
 import { OncePerWindow } from './once-per-window.ts';
@@ -147,7 +149,14 @@ export class Gossip {
     // The proposer and signature first (cheap): a forged header neither makes us sync nor makes the
     // chain rebuild a side branch's state only to find the signature wrong. Import is told the
     // signature verified and the block not stored, so neither is checked again.
-    checkProposer(block, chain.validators());
+    const validators = chain.validatorsFor(h.height);
+    if (!onHead(block, chain) && proposerFor(h.slot, validators).publicKey !== h.proposer) {
+      // Off the head the head's schedule may not be the block's: its own branch may have another
+      // set in force (docs/protocol.md §17.7). Not provably invalid, so no penalty; if that branch
+      // grows longer, range sync brings it with full validation on its own state.
+      return { verdict: Verdict.Ignore, reason: ChainErrorCode.WrongProposer };
+    }
+    checkProposer(block, validators);
     if (!(await chain.hasBlock(h.parentHash))) {
       this.deps.onUnknownParent(block, from);
       return { verdict: Verdict.Ignore, reason: ChainErrorCode.UnknownParent };
@@ -191,4 +200,9 @@ export class Gossip {
       (err: unknown) => this.deps.logger.warn({ err, kind }, 'could not publish'),
     );
   }
+}
+
+/** Whether `block` builds on the head: then the head's schedule is exactly the one it must follow. */
+function onHead(block: Block, chain: Chain): boolean {
+  return bytesEqual(block.header.parentHash, chain.head.hash);
 }

@@ -12,11 +12,12 @@ import { ErrorCode, TokenError } from '../../../src/tokenomics/index.ts';
 
 const key = { publicKeyHex: 'aa'.repeat(32), secretKey: new Uint8Array(32) } as unknown as NodeKey;
 const other = 'bb'.repeat(32);
+const VALIDATORS = [{ publicKey: key.publicKeyHex, rewardWallet: '' }, { publicKey: other, rewardWallet: '' }];
 
 function stubChain(produce: (slot: bigint) => Promise<unknown>, headSlot = 0n): Chain {
   return {
     head: { header: { slot: headSlot, height: headSlot } },
-    validators: () => [{ publicKey: key.publicKeyHex, rewardWallet: '' }, { publicKey: other, rewardWallet: '' }],
+    validatorsFor: () => VALIDATORS,
     produce: (slot: bigint) => produce(slot),
   } as unknown as Chain;
 }
