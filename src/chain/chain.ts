@@ -18,6 +18,7 @@ import { ChainError, ChainErrorCode } from './errors.ts';
 import { checkGenesis, writeGenesis } from './genesis-start.ts';
 import { finalizedHeight, isBetterHead } from './fork-choice.ts';
 import { DEFAULT_MEMPOOL_LIMITS, Mempool } from './mempool.ts';
+import { proposerFor } from './poa.ts';
 import { RecentHeaders } from './recent-headers.ts';
 import { type Equivocation, SeenProposals } from './seen-proposals.ts';
 import { ChainStore, type HistoryOptions, type HistoryPage } from './store/chain-store.ts';
@@ -320,6 +321,7 @@ export class Chain {
   /** Builds, signs and commits the block of `slot` from the mempool. */
   produce(slot: bigint, proposer: { publicKey: string; secretKey: Uint8Array }): Promise<Block> {
     return this.exclusive(async () => {
+      this.checkOwnSlot(slot, proposer.publicKey);
       const produced = produceBlock(this.parentInfo(), this.params, slot, proposer, this.mempool.pending());
       this.intake.recordDropped(produced.rejected);
       this.seen.check(produced.block);
@@ -335,6 +337,12 @@ export class Chain {
       }
       return produced.block;
     });
+  }
+
+  /** A block signed for someone else's slot would be refused by every node: never built (docs/protocol.md §3.3). */
+  private checkOwnSlot(slot: bigint, publicKey: string): void {
+    const expected = proposerFor(slot, this.validatorsFor(this.headBlock.header.height + 1n)).publicKey;
+    if (expected !== publicKey) throw new ChainError(ChainErrorCode.WrongProposer, `Slot ${slot} of block ${this.headBlock.header.height + 1n} belongs to validator ${expected}, not ${publicKey}.`);
   }
 
   /**
