@@ -7,13 +7,7 @@
  * keys, is built once per set (the set's value in the state keeps its identity until a change
  * activates, so it is cached by that value).
  */
-import { type PendingValidators, type StateView, type Validator, META_PENDING_VALIDATORS, META_VALIDATORS, validatorsAt } from '../tokenomics/index.ts';
-import { proposerFor } from './poa.ts';
-
-/** The set in force for the block at `height` on top of `parentState`, and its proposer of `slot`. */
-export function scheduledProposer(parentState: StateView, height: bigint, slot: bigint): Validator {
-  return proposerFor(slot, validatorsAt(parentState, height));
-}
+import { type PendingValidators, type StateView, type Validator, META_PENDING_VALIDATORS, META_VALIDATORS } from '../tokenomics/index.ts';
 
 const memberSets = new WeakMap<readonly Validator[], ReadonlySet<string>>();
 
