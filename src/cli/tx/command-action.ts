@@ -34,6 +34,8 @@ export interface Sent<O extends Operation, B, P> {
  */
 export interface TxSpec<F extends TxFlags, O extends Operation, B = undefined, P = F> {
   readonly parse?: (flags: F) => P;
+  /** Fills in, from the node, what the flags left to a default that depends on the chain (an activation height after the head). */
+  readonly complete?: (ctx: Context, parsed: P) => Promise<P>;
   readonly op: (parsed: P) => O;
   /** Whether the key named "authority" signs when --from is not given (may depend on the command). */
   readonly signer: SignerDefault | ((parsed: P) => SignerDefault);
@@ -48,10 +50,11 @@ export interface TxSpec<F extends TxFlags, O extends Operation, B = undefined, P
 
 export function txAction<F extends TxFlags, O extends Operation, B = undefined, P = F>(io: CliIo, spec: TxSpec<F, O, B, P>): (flags: F) => Promise<void> {
   return async (flags) => {
-    const parsed = spec.parse === undefined ? (flags as unknown as P) : spec.parse(flags);
-    const op = spec.op(parsed);
+    const given = spec.parse === undefined ? (flags as unknown as P) : spec.parse(flags);
     const options = sendOptions(flags);
     const ctx = makeContext(io, flags);
+    const parsed = spec.complete === undefined ? given : await spec.complete(ctx, given);
+    const op = spec.op(parsed);
     const fallback = typeof spec.signer === 'function' ? spec.signer(parsed) : spec.signer;
     const signer = await resolveSigner(ctx, flags.from ?? spec.defaultKey?.(parsed), fallback);
     spec.authorize?.(signer, parsed);

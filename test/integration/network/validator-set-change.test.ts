@@ -1,0 +1,136 @@
+/**
+ * A validator set change on a running network (docs/protocol.md §17.7): three validators on
+ * loopback (real libp2p, 500 ms slots) and a fourth node, started beforehand with a validator key
+ * that is in no set, following. The authority adds the fourth validator with
+ * `dchat validators set` (the CLI, in-process), and later removes one. Checked: every node shows
+ * the pending set, all four keep one head and one state root through both switches, the new node
+ * produces from the activation height on (never before), the removed one stops producing and
+ * keeps following, and blocks keep becoming final under each set.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKeyPair, toHex } from '../../../src/chain/crypto.ts';
+import { proposerFor } from '../../../src/chain/poa.ts';
+import { type NodeKey, readKeyFile, writeKeyFile } from '../../../src/node/key-files.ts';
+import type { DchatNode } from '../../../src/node/node.ts';
+import { walletIdFromPublicKey } from '../../../src/tokenomics/index.ts';
+import { cli } from '../../e2e/cli/harness.ts';
+import { api, waitFor } from '../node-client.ts';
+import { TestNet, canonicalBlocks, height, waitForSameHead } from './harness.ts';
+
+const BLOCK_TIME_MS = 500n;
+let net: TestNet;
+let joiner: NodeKey;
+let joinerWallet: string;
+
+interface NodeInfo {
+  validator: boolean;
+  halted: string | null;
+  validators: { public_key: string; reward_wallet: string }[];
+  pending_validators: { validators: { public_key: string }[]; activation_height: string } | null;
+}
+
+const allNodes = (): DchatNode[] => ['v0', 'v1', 'v2', 'v3'].map((n) => net.node(n));
+const info = async (node: DchatNode): Promise<NodeInfo> => (await api<NodeInfo>(node.apiUrl, '/v1/node')).body;
+
+/** `dchat <args>` against v0, with the testnet's authority key in a keystore of its own. */
+const dchat = (args: readonly string[]) => cli([...args, '--node', net.node('v0').apiUrl, '--data-dir', net.dir], {});
+
+beforeAll(async () => {
+  net = await TestNet.create(3, BLOCK_TIME_MS);
+  const keyFile = join(net.dir, 'v3', 'keys', 'validator.json');
+  writeKeyFile(keyFile, generateKeyPair(), 'validator 3 (not in the genesis set)');
+  joiner = readKeyFile(keyFile);
+  joinerWallet = walletIdFromPublicKey(toHex(generateKeyPair().publicKey));
+  await net.startValidators(3);
+  await net.start('v3', null, net.bootstrapOf('v0'), { config: { validator_key_file: keyFile } });
+  const imported = await cli(['keys', 'import', '--name', 'authority', '--file', net.layout.authorityKeyFile, '--data-dir', net.dir, '--json']);
+  expect(imported.code, imported.stderr).toBe(0);
+}, 60_000);
+
+afterAll(async () => {
+  await net?.close();
+});
+
+/** Every node holds the same blocks and state roots from 1 to `top`. */
+async function expectOneChain(top: number): Promise<void> {
+  const [first, ...others] = allNodes();
+  const reference = await canonicalBlocks(first!, 1, top);
+  for (const node of others) {
+    const blocks = await canonicalBlocks(node, 1, top);
+    expect(blocks.map((b) => toHex(b.hash))).toEqual(reference.map((b) => toHex(b.hash)));
+    expect(blocks.map((b) => toHex(b.header.stateRoot))).toEqual(reference.map((b) => toHex(b.header.stateRoot)));
+  }
+}
+
+/** Schedules `keys` (with their reward wallets) as the next set through the CLI; returns the activation height. */
+async function scheduleSet(set: { public_key: string; reward_wallet: string }[]): Promise<bigint> {
+  const result = await dchat(['validators', 'set', '--from', 'authority', ...set.flatMap((v) => ['--validator', `${v.public_key}:${v.reward_wallet}`]), '--json']);
+  expect(result.code, result.stderr).toBe(0);
+  const out = result.json<{ status: string; activation_height: string; validators: unknown[] }>();
+  expect(out.status).toBe('included');
+  expect(out.validators).toEqual(set);
+  return BigInt(out.activation_height);
+}
+
+describe('a validator set change on a running network of three validators and a follower', () => {
+  let genesisSet: { public_key: string; reward_wallet: string }[];
+  let activation: bigint;
+
+  it('runs the fourth node as a follower while its key is in no set', async () => {
+    const start = await waitForSameHead(allNodes(), 3);
+    const v3 = await info(net.node('v3'));
+    expect(v3.validator).toBe(false);
+    expect(v3.halted).toBeNull();
+    genesisSet = v3.validators;
+    expect(genesisSet.map((v) => v.public_key)).toEqual(net.layout.nodes.map((n) => readKeyFile(n.validatorKeyFile).publicKeyHex));
+    const blocks = await canonicalBlocks(net.node('v0'), 1, start);
+    expect(blocks.some((b) => b.header.proposer === joiner.publicKeyHex)).toBe(false);
+  });
+
+  it('adds the fourth validator at the activation height: it produces from there on, and all nodes stay on one chain', async () => {
+    const added = [...genesisSet, { public_key: joiner.publicKeyHex, reward_wallet: joinerWallet }];
+    activation = await scheduleSet(added);
+    // Included on v0; each node shows the pending set once the block reaches it (before the activation).
+    for (const node of allNodes()) {
+      const pending = await waitFor('the pending set on every node', async () => (await info(node)).pending_validators, 10_000);
+      expect(pending.activation_height).toBe(activation.toString());
+      expect(pending.validators.map((v) => v.public_key)).toEqual(added.map((v) => v.public_key));
+      expect(node.chain.head.header.height).toBeLessThan(activation);
+    }
+    const top = await waitForSameHead(allNodes(), Number(activation) + 8, 60_000);
+    await expectOneChain(top);
+    const blocks = await canonicalBlocks(net.node('v0'), 1, top);
+    const byJoiner = blocks.filter((b) => b.header.proposer === joiner.publicKeyHex);
+    expect(byJoiner.length).toBeGreaterThan(0);
+    expect(byJoiner.every((b) => b.header.height >= activation)).toBe(true);
+    // From the activation on, slot s belongs to the new set's [s mod 4].
+    const fourSet = added.map((v) => ({ publicKey: v.public_key, rewardWallet: v.reward_wallet }));
+    for (const b of blocks.filter((blk) => blk.header.height >= activation)) expect(b.header.proposer).toBe(proposerFor(b.header.slot, fourSet).publicKey);
+    const v3 = await info(net.node('v3'));
+    expect(v3.validator).toBe(true);
+    expect(v3.pending_validators).toBeNull();
+    expect(v3.validators.map((v) => v.public_key)).toEqual(added.map((v) => v.public_key));
+    // Finality counts the new set: blocks after the activation become final.
+    await waitFor('a final block past the activation', async () => net.node('v0').chain.finalizedHeight >= activation, 30_000);
+  }, 120_000);
+
+  it('removes a validator: its node stops producing and keeps following on the one chain', async () => {
+    const removedKey = genesisSet[2]!.public_key;
+    const remaining = [genesisSet[0]!, genesisSet[1]!, { public_key: joiner.publicKeyHex, reward_wallet: joinerWallet }];
+    const removal = await scheduleSet(remaining);
+    expect(removal).toBeGreaterThan(activation);
+    const top = await waitForSameHead(allNodes(), Number(removal) + 8, 60_000);
+    await expectOneChain(top);
+    const after = await canonicalBlocks(net.node('v0'), Number(removal), top);
+    expect(after.some((b) => b.header.proposer === removedKey)).toBe(false);
+    expect(new Set(after.map((b) => b.header.proposer))).toEqual(new Set(remaining.map((v) => v.public_key)));
+    const v2 = await info(net.node('v2'));
+    expect(v2.validator).toBe(false);
+    expect(v2.halted).toBeNull();
+    // It still follows: new blocks reach it.
+    const followed = height(net.node('v2'));
+    await waitForSameHead(allNodes(), followed + 2, 30_000);
+    await waitFor('a final block past the removal', async () => net.node('v0').chain.finalizedHeight >= removal, 30_000);
+  }, 120_000);
+});
