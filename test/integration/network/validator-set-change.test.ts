@@ -8,6 +8,7 @@
  * keeps following, and blocks keep becoming final under each set.
  */
 import { join } from 'node:path';
+import { type Logger, pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPair, toHex } from '../../../src/chain/crypto.ts';
 import { proposerFor } from '../../../src/chain/poa.ts';
@@ -30,6 +31,11 @@ interface NodeInfo {
   pending_validators: { validators: { public_key: string }[]; activation_height: string } | null;
 }
 
+/** Every node's log lines at info and above: a follower says once that it follows, and nothing errs. */
+const logs: { node: string; level: number; msg: string }[] = [];
+const capture = (node: string): Logger => pino({ level: 'info' }, { write: (line: string) => void logs.push({ node, ...(JSON.parse(line) as { level: number; msg: string }) }) });
+const said = (node: string, msg: string): number => logs.filter((l) => l.node === node && l.msg === msg).length;
+
 const allNodes = (): DchatNode[] => ['v0', 'v1', 'v2', 'v3'].map((n) => net.node(n));
 const info = async (node: DchatNode): Promise<NodeInfo> => (await api<NodeInfo>(node.apiUrl, '/v1/node')).body;
 
@@ -42,8 +48,9 @@ beforeAll(async () => {
   writeKeyFile(keyFile, generateKeyPair(), 'validator 3 (not in the genesis set)');
   joiner = readKeyFile(keyFile);
   joinerWallet = walletIdFromPublicKey(toHex(generateKeyPair().publicKey));
-  await net.startValidators(3);
-  await net.start('v3', null, net.bootstrapOf('v0'), { config: { validator_key_file: keyFile } });
+  await net.start('v0', 0, [], { logger: capture('v0') });
+  for (const i of [1, 2]) await net.start(`v${i}`, i, net.bootstrapOf('v0'), { logger: capture(`v${i}`) });
+  await net.start('v3', null, net.bootstrapOf('v0'), { config: { validator_key_file: keyFile }, logger: capture('v3') });
   const imported = await cli(['keys', 'import', '--name', 'authority', '--file', net.layout.authorityKeyFile, '--data-dir', net.dir, '--json']);
   expect(imported.code, imported.stderr).toBe(0);
 }, 60_000);
@@ -108,6 +115,8 @@ describe('a validator set change on a running network of three validators and a 
     const fourSet = added.map((v) => ({ publicKey: v.public_key, rewardWallet: v.reward_wallet }));
     for (const b of blocks.filter((blk) => blk.header.height >= activation)) expect(b.header.proposer).toBe(proposerFor(b.header.slot, fourSet).publicKey);
     const v3 = await info(net.node('v3'));
+    expect(said('v3', 'validator key is not in the validator set: following the chain until it joins')).toBe(1);
+    expect(said('v3', 'validator key joined the validator set: producing blocks')).toBe(1);
     expect(v3.validator).toBe(true);
     expect(v3.pending_validators).toBeNull();
     expect(v3.validators.map((v) => v.public_key)).toEqual(added.map((v) => v.public_key));
@@ -128,9 +137,14 @@ describe('a validator set change on a running network of three validators and a 
     const v2 = await info(net.node('v2'));
     expect(v2.validator).toBe(false);
     expect(v2.halted).toBeNull();
+    expect(said('v2', 'validator key left the validator set: following the chain')).toBe(1);
     // It still follows: new blocks reach it.
     const followed = height(net.node('v2'));
     await waitForSameHead(allNodes(), followed + 2, 30_000);
     await waitFor('a final block past the removal', async () => net.node('v0').chain.finalizedHeight >= removal, 30_000);
+    // Through both switches no node logged an error (a missed slot, a refused block of the new set).
+    expect(logs.filter((l) => l.level >= 50)).toEqual([]);
+    // Nor did any node take another's block of the new schedule for an invalid one.
+    expect(logs.filter((l) => l.msg === 'rejected an invalid gossip message')).toEqual([]);
   }, 120_000);
 });
