@@ -2,27 +2,32 @@
  * A validator set change on a running network (docs/protocol.md §17.7): three validators on
  * loopback (real libp2p, 500 ms slots) and a fourth node, started beforehand with a validator key
  * that is in no set, following. The authority adds the fourth validator with
- * `dchat validators set` (the CLI, in-process), and later removes one. Checked: every node shows
- * the pending set, all four keep one head and one state root through both switches, the new node
- * produces from the activation height on (never before), the removed one stops producing and
- * keeps following, and blocks keep becoming final under each set.
+ * `dchat validators set` (the CLI, in-process), and later removes one; then a passed
+ * `set-validators` proposal (short governance periods in the genesis) brings the removed one back
+ * and removes another. Checked: every node shows the pending set, all four keep one head and one
+ * state root through every switch, a node whose key joins produces from the activation height on
+ * (never before, and without a restart), a removed one stops producing and keeps following, and
+ * blocks keep becoming final under each set.
  */
 import { join } from 'node:path';
 import { type Logger, pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signTx } from '../../../src/chain/codec/tx.ts';
 import { generateKeyPair, toHex } from '../../../src/chain/crypto.ts';
 import { proposerFor } from '../../../src/chain/poa.ts';
 import { type NodeKey, readKeyFile, writeKeyFile } from '../../../src/node/key-files.ts';
 import type { DchatNode } from '../../../src/node/node.ts';
-import { walletIdFromPublicKey } from '../../../src/tokenomics/index.ts';
+import { DEV_GOV_PARAMS, type Operation, type Proposal, PROPOSAL_PREFIX, walletIdFromPublicKey } from '../../../src/tokenomics/index.ts';
 import { cli } from '../../e2e/cli/harness.ts';
-import { api, waitFor } from '../node-client.ts';
+import { api, postTx, waitFor } from '../node-client.ts';
 import { TestNet, canonicalBlocks, height, waitForSameHead } from './harness.ts';
 
 const BLOCK_TIME_MS = 500n;
 let net: TestNet;
 let joiner: NodeKey;
 let joinerWallet: string;
+
+type Entry = { public_key: string; reward_wallet: string };
 
 interface NodeInfo {
   validator: boolean;
@@ -43,7 +48,8 @@ const info = async (node: DchatNode): Promise<NodeInfo> => (await api<NodeInfo>(
 const dchat = (args: readonly string[]) => cli([...args, '--node', net.node('v0').apiUrl, '--data-dir', net.dir], {});
 
 beforeAll(async () => {
-  net = await TestNet.create(3, BLOCK_TIME_MS);
+  // Governance periods of the --dev genesis (a voting period of 20 blocks, 10 s).
+  net = await TestNet.create(3, BLOCK_TIME_MS, { gov: { ...DEV_GOV_PARAMS, votingBlocks: 20n } });
   const keyFile = join(net.dir, 'v3', 'keys', 'validator.json');
   writeKeyFile(keyFile, generateKeyPair(), 'validator 3 (not in the genesis set)');
   joiner = readKeyFile(keyFile);
@@ -78,6 +84,16 @@ async function scheduleSet(set: { public_key: string; reward_wallet: string }[])
   expect(out.status).toBe('included');
   expect(out.validators).toEqual(set);
   return BigInt(out.activation_height);
+}
+
+/** Signs `op` with `key` (its next nonce), submits it to v0 and waits for its block. */
+async function send(key: NodeKey & { nonce?: bigint }, op: Operation): Promise<void> {
+  const nonce = key.nonce ?? 0n;
+  const tx = signTx({ chainId: net.layout.chainId, signer: key.publicKeyHex, nonce, op }, key.secretKey);
+  const reply = await postTx(net.node('v0').apiUrl, tx.bytes);
+  expect(reply.status, JSON.stringify(reply.body)).toBe(202);
+  key.nonce = nonce + 1n;
+  await waitFor(`${op.type} included`, async () => (await api<{ status: string }>(net.node('v0').apiUrl, `/v1/txs/${toHex(tx.hash)}`)).body.status === 'included');
 }
 
 describe('a validator set change on a running network of three validators and a follower', () => {
@@ -142,9 +158,40 @@ describe('a validator set change on a running network of three validators and a 
     const followed = height(net.node('v2'));
     await waitForSameHead(allNodes(), followed + 2, 30_000);
     await waitFor('a final block past the removal', async () => net.node('v0').chain.finalizedHeight >= removal, 30_000);
-    // Through both switches no node logged an error (a missed slot, a refused block of the new set).
+  }, 120_000);
+
+  it('follows a passed set-validators proposal: the removed validator returns without a restart, another leaves', async () => {
+    const [first, second, third] = genesisSet as [Entry, Entry, Entry];
+    const proposed = [second, third, { public_key: joiner.publicKeyHex, reward_wallet: joinerWallet }];
+    // v0's reward wallet stakes (the only stake: its vote is the whole turnout), proposes and votes yes.
+    const voter: NodeKey & { nonce?: bigint } = readKeyFile(net.layout.nodes[0]!.walletKeyFile);
+    await send(voter, { type: 'stake', amount: 1_000_000n });
+    const set = proposed.map((v) => ({ publicKey: v.public_key, rewardWallet: v.reward_wallet }));
+    await send(voter, { type: 'submit-proposal', kind: 'set-validators', payload: { validators: set, activationHeight: 0n }, title: 'v2 back, v0 out', deposit: DEV_GOV_PARAMS.minDeposit });
+    const v0 = net.node('v0');
+    const proposalId = v0.chain.state.keysWithPrefix(PROPOSAL_PREFIX).map((k) => k.slice(PROPOSAL_PREFIX.length))[0]!;
+    await send(voter, { type: 'vote', proposalId, option: 'yes' });
+    const passed = await waitFor('the proposal to pass', async () => {
+      const proposal = v0.chain.state.get(PROPOSAL_PREFIX + proposalId) as unknown as Proposal | undefined;
+      return proposal?.status === 'passed' ? proposal : undefined;
+    }, 30_000);
+    expect(passed.status).toBe('passed');
+    const pending = await waitFor('the pending set', async () => (await info(net.node('v3'))).pending_validators, 10_000);
+    expect(pending.validators.map((v) => v.public_key)).toEqual(proposed.map((v) => v.public_key));
+    const activation = BigInt(pending.activation_height);
+    const top = await waitForSameHead(allNodes(), Number(activation) + 8, 60_000);
+    await expectOneChain(top);
+    const after = await canonicalBlocks(v0, Number(activation), top);
+    expect(new Set(after.map((b) => b.header.proposer))).toEqual(new Set(proposed.map((v) => v.public_key)));
+    expect(after.some((b) => b.header.proposer === first.public_key)).toBe(false);
+    expect(said('v2', 'validator key joined the validator set: producing blocks')).toBe(1);
+    expect(said('v0', 'validator key left the validator set: following the chain')).toBe(1);
+    expect((await info(net.node('v0'))).validator).toBe(false);
+    expect((await info(net.node('v2'))).validator).toBe(true);
+    await waitFor('a final block past the proposal\'s activation', async () => v0.chain.finalizedHeight >= activation, 30_000);
+    // Through every switch no node logged an error (a missed slot, a refused block of the new set),
+    // nor took another's block of the new schedule for an invalid one.
     expect(logs.filter((l) => l.level >= 50)).toEqual([]);
-    // Nor did any node take another's block of the new schedule for an invalid one.
     expect(logs.filter((l) => l.msg === 'rejected an invalid gossip message')).toEqual([]);
   }, 120_000);
 });
