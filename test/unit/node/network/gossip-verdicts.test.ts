@@ -2,13 +2,16 @@
  * The verdict of a gossiped block is the one decided where its reason was found (block-error.ts):
  * a provably invalid block is REJECTed and its sender reported; a failure of our own (our state
  * broken: an InvariantViolation during import) is IGNOREd and never blamed on the sender; a known
- * block is IGNOREd. No libp2p: a pubsub that only holds the topic validators is enough.
+ * block is IGNOREd; a wrong proposer is REJECTed on the head, IGNOREd off it (another branch may have
+ * another validator set in force). No libp2p: a pubsub that only holds the topic validators is enough.
  */
 import type { PeerId } from '@libp2p/interface';
 import { TopicValidatorResult } from '@libp2p/interface';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Chain } from '../../../../src/chain/chain.ts';
+import { produceBlock } from '../../../../src/chain/block-production.ts';
 import { type Block, sealBlock } from '../../../../src/chain/codec/block.ts';
+import { proposerFor } from '../../../../src/chain/poa.ts';
 import { createLogger } from '../../../../src/node/logger.ts';
 import { Gossip } from '../../../../src/node/network/gossip.ts';
 import type { Pubsub } from '../../../../src/node/network/host.ts';
@@ -74,5 +77,33 @@ describe('gossip block verdicts', () => {
     expect(rejected).toEqual([]);
     expect(gossip.counts.blocks).toEqual({ accept: 0, ignore: 1, reject: 0 });
     await expect(chain.importBlock(block, FAR)).rejects.toMatchObject({ code: 'InvariantViolation' });
+  });
+});
+
+describe('gossip checks the proposer against the schedule of the head (docs/protocol.md §14.2)', () => {
+  /** The block of `slot` on `chain`'s head, signed by the validator at `offset` past the slot's own (0: the right one). */
+  const blockOn = (chain: Chain, slot: bigint, offset: number): Block => {
+    const validators = chain.validatorsFor(chain.head.header.height + 1n);
+    const own = validators.indexOf(proposerFor(slot, validators));
+    const key = VALIDATORS.find((k) => k.hex === validators[(own + offset) % validators.length]!.publicKey)!;
+    return produceBlock({ header: chain.head.header, hash: chain.head.hash, state: chain.state }, chain.params, slot, { publicKey: key.hex, secretKey: key.secretKey }, []).block;
+  };
+
+  it('rejects a block on the head by the wrong proposer, and ignores one off the head without blaming its sender', async () => {
+    const genesis = await temp.open(3);
+    const chain = await temp.open(3);
+    const b1 = blockOn(chain, 1n, 0);
+    await chain.importBlock(b1, FAR);
+    const { validate, rejected, gossip } = gossipOn(chain);
+    expect(await validate(PEER, { data: blockOn(chain, 2n, 1).bytes })).toBe(TopicValidatorResult.Reject);
+    expect(rejected).toEqual([PEER.toString()]);
+    // On genesis, beside b1: the head's schedule need not be that branch's, so no verdict on it.
+    expect(await validate(PEER, { data: blockOn(genesis, 4n, 1).bytes })).toBe(TopicValidatorResult.Ignore);
+    expect(rejected).toEqual([PEER.toString()]);
+    // The right proposer off the head is imported as a side block.
+    const side = blockOn(genesis, 5n, 0);
+    expect(await validate(PEER, { data: side.bytes })).toBe(TopicValidatorResult.Accept);
+    expect(await chain.hasBlock(side.hash)).toBe(true);
+    expect(gossip.counts.blocks).toEqual({ accept: 1, ignore: 1, reject: 1 });
   });
 });
