@@ -1,7 +1,10 @@
 /**
  * Produces this node's blocks. The next block is timed from the head and the slot clock (never
  * from setInterval, so delays do not accumulate): the next slot after the head that belongs to our
- * validator key, started at that slot's start time.
+ * validator key in the set in force for the next block (docs/protocol.md §17.7), started at that
+ * slot's start time. While the key is in no set in force the node only follows, looking again each
+ * slot, so a key that joins produces from its activation height and one that leaves stops, both
+ * without a restart and with one log line each.
  *
  * A failed production is tried again within its slot (a store hiccup should not cost the block);
  * a slot that ends without our block is a missed slot: counted, and logged once at error level.

@@ -63,4 +63,30 @@ describe('block producer', () => {
     expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(240);
     expect(producer.haltReason).toBeNull();
   });
+
+  it('follows while its key is out of the set in force, skips a slot the set gave away meanwhile, and produces once it joins', async () => {
+    let set: typeof VALIDATORS = VALIDATORS;
+    const slots: bigint[] = [];
+    const chain = {
+      head: { header: { slot: 0n, height: 0n } },
+      validatorsFor: () => set,
+      produce: async (slot: bigint) => void slots.push(slot),
+    } as unknown as Chain;
+    const producer = new BlockProducer(chain, clock(0n), key, createLogger('silent', false));
+    producer.start();
+    // Slot 2 was chosen; before its timer fires the set in force for the next block drops our key.
+    set = [VALIDATORS[1]!];
+    await new Promise((r) => setTimeout(r, 50));
+    expect(slots).toEqual([]);
+    expect(producer.nextOwnSlot()).toBeNull();
+    expect(producer.inValidatorSet).toBe(false);
+    expect(producer.halt).toBeNull();
+    await expect(producer.produceNow()).rejects.toMatchObject({ code: ChainErrorCode.WrongProposer });
+    // Our key joins: production resumes without a restart, in our slots of the new set.
+    set = VALIDATORS;
+    while (slots.length === 0) await new Promise((r) => setTimeout(r, 5));
+    producer.stop();
+    expect(slots[0]).toBe(2n);
+    expect(producer.inValidatorSet).toBe(true);
+  });
 });
