@@ -1,6 +1,7 @@
 /**
  * Proof of authority (docs/protocol.md §3.3): time is cut into slots of block_time_ms from genesis_time; slot s
- * belongs to validators[s mod n], and a block's timestamp is fixed by its slot.
+ * belongs to validators[s mod n], `validators` being the set in force for the block's height
+ * (validatorsAt, §17.7), and a block's timestamp is fixed by its slot.
  */
 import type { ChainParams, Validator } from '../tokenomics/index.ts';
 
