@@ -75,7 +75,7 @@ function historyQuery(reasons: readonly string[], what: string, accountIs: strin
 /** `limit` and `cursor` of every list route (paging.ts): a page's cost is bounded by its limit. */
 export const pageProperties = (what: string): Record<string, JsonSchema> => ({
   limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100, description: `At most this many ${what} (a full page carries x-next-cursor).` },
-  cursor: { type: 'string', maxLength: 64, description: 'Continue after the page whose response carried this value in its x-next-cursor header.' },
+  cursor: { type: 'string', maxLength: 80, description: 'Continue after the page whose response carried this value in its x-next-cursor header.' },
 });
 const page = (what: string): JsonSchema => ({ type: 'object', additionalProperties: false, properties: pageProperties(what) });
 export const scanned = 'A filter on a changing field examines at most 5,000 items per page: a page may hold fewer than limit items and still carry x-next-cursor.';
