@@ -13,6 +13,7 @@ import { type TestnetFlags, testnet } from './testnet.ts';
 import { registerToken } from './token/index.ts';
 import { registerStake } from './stake/commands.ts';
 import { registerMarket } from './market/commands.ts';
+import { registerGov } from './gov/index.ts';
 import { parseCount } from './values.ts';
 
 function buildProgram(io: CliIo): Command {
@@ -68,6 +69,7 @@ function buildProgram(io: CliIo): Command {
   registerToken(program, io);
   registerStake(program, io);
   registerMarket(program, io);
+  registerGov(program, io);
   registerKeys(program, io);
   return program;
 }
