@@ -14,7 +14,6 @@ import { type CliResult, type DevNode, cli, closedPort, startDevNode } from './h
 
 type Json = Record<string, unknown>;
 let dev: DevNode;
-let devWallet = '';
 /** dev-fund's balance before the deflation-burn and the schedule paying it. */
 let devFundBefore = 0n;
 /** Voting periods of 10 blocks: long enough for a CLI command or two between a proposal and its vote. */
@@ -63,7 +62,6 @@ beforeAll(async () => {
   for (const name of ['dev', 'authority']) {
     const imported = await cli(['keys', 'import', '--name', name, '--file', join(dev.dataDir, 'keys', `${name}.json`), '--data-dir', dev.dataDir, '--json']);
     expect(imported.code, imported.stderr).toBe(0);
-    if (name === 'dev') devWallet = imported.json<{ wallet_id: string }>().wallet_id;
   }
   // The dev wallet is the only staker: its vote alone meets the quorum.
   await ok(['stake', 'stake', '--from', 'dev', '--amount', '100000']);
