@@ -17,7 +17,7 @@ let dev: DevNode;
 /** dev-fund's balance before the deflation-burn and the schedule paying it. */
 let devFundBefore = 0n;
 /** Voting periods of 10 blocks: long enough for a CLI command or two between a proposal and its vote. */
-const BLOCK_TIME_MS = 400;
+const BLOCK_TIME_MS = 500;
 const RECIPIENT = '2b0c9a4e-1f3d-4e5a-8b6c-7d8e9f0a1b2c';
 
 const run = (args: readonly string[]): Promise<CliResult> => cli([...args, '--node', dev.url], { env: { DCHAT_DATA_DIR: dev.dataDir } });
