@@ -3,7 +3,7 @@
  * 1,000): newest first, paged through x-next-cursor, filtered by status and proposer; one proposal
  * with its decoded payload, deposits, running tally (following a voter's stake) and a page of
  * votes; the tallied outcome and its voter reward, and the account's claimable_rewards being
- * exactly what claim-rewards then pays.
+ * exactly what claim-rewards then pays; an expiry.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readKeyFile } from '../../../src/node/key-files.ts';
@@ -148,5 +148,16 @@ describe('GET /v1/proposals/{id}', () => {
     const balance = BigInt((await get(`/v1/accounts/${voter.walletId}`)).body.balance as string);
     expect(balance).toBe(BigInt(account.balance as string) + share - fee);
     expect((await get(`/v1/accounts/${voter.walletId}`)).body.claimable_rewards).toBe('0');
+  });
+
+  it('a proposal whose deposits fell short expires at its deposit_end, and leaves the open ones', async () => {
+    const expired = await waitFor('the expiry', async () => {
+      const reply = await get(`/v1/proposals/${spend}`);
+      return reply.body.status === 'expired' ? reply.body : undefined;
+    });
+    expect(expired).toMatchObject({ deadline: null, voting_end: null, reward_paid: '0' });
+    expect(expired.closed_height).toBe(expired.deposit_end);
+    expect((await get<Json[]>('/v1/proposals?status=expired')).body.map((p) => p.id)).toEqual([spend]);
+    expect((await get<Json[]>('/v1/proposals?status=open')).body.map((p) => p.id)).not.toContain(spend);
   });
 });
