@@ -61,7 +61,7 @@ export class DashboardFeed {
     for (const point of pointsBackFrom({ minted: supply.totalMinted, burned: supply.totalBurned }, figures)) this.series.record(point);
     for (const { block: b, events } of this.branch) this.recent.record(b, events);
     // Only the head's balances are at hand (state is the tip's): one snapshot per announced head.
-    this.systemAccounts.record(block.header.height, block.header.timestampMs, this.chain.state);
+    this.systemAccounts.snapshot(block.header.height, block.header.timestampMs, this.chain.state);
     this.branch = [];
   };
 
@@ -84,7 +84,7 @@ export class DashboardFeed {
     const head = this.chain.head.header.height;
     const supply = this.chain.state.get(META_SUPPLY) as SupplyState;
     this.chain.events.on('block', this.onBlock);
-    this.systemAccounts.record(head, this.chain.head.header.timestampMs, this.chain.state);
+    this.systemAccounts.snapshot(head, this.chain.head.header.timestampMs, this.chain.state);
     if (this.options.backfillBlocks <= 0) return;
     this.status = { state: 'running' };
     const started = performance.now();

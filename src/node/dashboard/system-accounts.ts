@@ -9,7 +9,7 @@ import { type Account, EMPTY_ACCOUNT, SYSTEM_ACCOUNTS, SYSTEM_ACCOUNT_IDS, type 
 import { type JsonSchema, U64_PATTERN } from '../api/schemas.ts';
 import { ApiError } from '../http/errors.ts';
 import { plain } from '../http/plain.ts';
-import { Ring } from './ring.ts';
+import { HeightSeries } from './height-series.ts';
 
 export interface SystemAccountsPoint {
   readonly height: bigint;
@@ -17,26 +17,11 @@ export interface SystemAccountsPoint {
   readonly balances: Readonly<Record<SystemAccountName, bigint>>;
 }
 
-export class SystemAccountSeries {
-  private readonly ring: Ring<SystemAccountsPoint>;
-
-  constructor(capacity: number) {
-    this.ring = new Ring(capacity);
-  }
-
-  get length(): number {
-    return this.ring.length;
-  }
-
-  get capacity(): number {
-    return this.ring.capacity;
-  }
-
-  /** The balances in `state` after the block at `height`; a height at or below the newest drops those first (the head moved back). */
-  record(height: bigint, timestampMs: bigint, state: StateView): void {
+export class SystemAccountSeries extends HeightSeries<SystemAccountsPoint> {
+  /** Records the balances in `state` after the block at `height` (a height at or below the newest replaces those). */
+  snapshot(height: bigint, timestampMs: bigint, state: StateView): void {
     const balances = Object.fromEntries(SYSTEM_ACCOUNTS.map((name) => [name, ((state.get(accountKey(SYSTEM_ACCOUNT_IDS[name])) as Account | undefined) ?? EMPTY_ACCOUNT).balance]));
-    this.ring.popWhile((p) => p.height >= height);
-    this.ring.push({ height, timestampMs, balances: balances as Record<SystemAccountName, bigint> });
+    this.record({ height, timestampMs, balances: balances as Record<SystemAccountName, bigint> });
   }
 
   /** At most `points` snapshots spread evenly over the series, the newest always last. */

@@ -11,18 +11,18 @@ const stateWith = (treasury: bigint) => ({
 describe('SystemAccountSeries', () => {
   it('records every system account per head, drops what a lower head replaces, keeps the newest capacity', () => {
     const series = new SystemAccountSeries(4);
-    for (let h = 1n; h <= 5n; h++) series.record(h, 1_000n * h, stateWith(100n * h));
+    for (let h = 1n; h <= 5n; h++) series.snapshot(h, 1_000n * h, stateWith(100n * h));
     expect(series.length).toBe(4);
     expect(series.sample(10).map((p) => p.height)).toEqual([2n, 3n, 4n, 5n]);
     expect(series.sample(1)[0]!.balances).toEqual({ treasury: 500n, 'dev-fund': 0n, airdrop: 0n, 'relay-fund': 0n, reserve: 0n });
     // A reorg back to height 4: the old 4 and 5 go, the new 4 is the newest.
-    series.record(4n, 4_500n, stateWith(7n));
+    series.snapshot(4n, 4_500n, stateWith(7n));
     expect(series.sample(10).map((p) => [p.height, p.balances.treasury])).toEqual([[2n, 200n], [3n, 300n], [4n, 7n]]);
   });
 
   it('samples evenly with the newest snapshot last', () => {
     const series = new SystemAccountSeries(100);
-    for (let h = 1n; h <= 10n; h++) series.record(h, h, stateWith(h));
+    for (let h = 1n; h <= 10n; h++) series.snapshot(h, h, stateWith(h));
     expect(series.sample(3).map((p) => p.height)).toEqual([3n, 6n, 10n]);
     expect(new SystemAccountSeries(5).sample(3)).toEqual([]);
   });
