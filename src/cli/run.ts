@@ -14,6 +14,7 @@ import { registerToken } from './token/index.ts';
 import { registerStake } from './stake/commands.ts';
 import { registerMarket } from './market/commands.ts';
 import { registerValidators } from './validators/commands.ts';
+import { registerGov } from './gov/index.ts';
 import { parseCount } from './values.ts';
 
 function buildProgram(io: CliIo): Command {
@@ -70,6 +71,7 @@ function buildProgram(io: CliIo): Command {
   registerStake(program, io);
   registerMarket(program, io);
   registerValidators(program, io);
+  registerGov(program, io);
   registerKeys(program, io);
   return program;
 }

@@ -1,6 +1,6 @@
 /** Schedule commands: create-schedule, cancel-schedule, list-schedules (docs/protocol.md §13.2). */
 import type { Command } from 'commander';
-import { IdSource } from '../../tokenomics/index.ts';
+import { IdSource, type RecipientType, type ScheduleSpec } from '../../tokenomics/index.ts';
 import type { Json } from '../client.ts';
 import { type CommonFlags, makeContext } from '../context.ts';
 import { usageError } from '../errors.ts';
@@ -13,26 +13,42 @@ import { type TxFlags, accountLabel, big, queryCommand, txCommand } from './comm
 
 const orDash = (v: unknown): string => (v === null || v === undefined ? '-' : String(v));
 
-export function registerSchedules(token: Command, io: CliIo): void {
-  txCommand(token, 'create-schedule', 'authority: pay a recipient type from the inflation reserve every N blocks', 'authority')
+export interface ScheduleFlags {
+  recipientType: string;
+  amount: string;
+  intervalBlocks: string;
+  startBlock?: string;
+  durationBlocks?: string;
+  poolId?: string;
+}
+
+/** The flags of a schedule's fields (docs/protocol.md §13.2): `token create-schedule` and `gov propose create-schedule`. */
+export function scheduleOptions(command: Command): Command {
+  return command
     .requiredOption('--recipient-type <type>', 'validators, relays, marketplace (marketplace-liquidity), treasury, dev-fund or stakers')
     .requiredOption('--amount <tokens>', 'tokens per interval')
     .requiredOption('--interval-blocks <n>', 'blocks between payouts')
     .option('--start-block <height>', 'first payout height (default: the next block)')
     .option('--duration-blocks <n>', 'stop after this many blocks (default: never)')
-    .option('--pool-id <uuid>', 'marketplace schedules: the pool to replenish (default: the first pool)')
+    .option('--pool-id <uuid>', 'marketplace schedules: the pool to replenish (default: the first pool)');
+}
+
+export function parseScheduleFlags(flags: ScheduleFlags): ScheduleSpec & { recipientType: RecipientType } {
+  const recipientType = parseRecipientTypeFlag(flags.recipientType);
+  const amountPerInterval = parseAmount('--amount', flags.amount);
+  const intervalBlocks = parseCount('--interval-blocks', flags.intervalBlocks);
+  const startBlock = flags.startBlock === undefined ? null : parseCount('--start-block', flags.startBlock);
+  const durationBlocks = flags.durationBlocks === undefined ? null : parseCount('--duration-blocks', flags.durationBlocks);
+  const poolId = flags.poolId === undefined ? null : parseUuid('--pool-id', flags.poolId);
+  if (poolId !== null && recipientType !== 'marketplace') throw usageError('InvalidParameter', `--pool-id applies only to marketplace schedules, not ${recipientType}.`);
+  return { recipientType, amountPerInterval, intervalBlocks, startBlock, durationBlocks, poolId };
+}
+
+export function registerSchedules(token: Command, io: CliIo): void {
+  scheduleOptions(txCommand(token, 'create-schedule', 'authority: pay a recipient type from the inflation reserve every N blocks', 'authority'))
     .action(txAction(io, {
       signer: 'authority',
-      op: (flags: TxFlags & { recipientType: string; amount: string; intervalBlocks: string; startBlock?: string; durationBlocks?: string; poolId?: string }) => {
-        const recipientType = parseRecipientTypeFlag(flags.recipientType);
-        const amountPerInterval = parseAmount('--amount', flags.amount);
-        const intervalBlocks = parseCount('--interval-blocks', flags.intervalBlocks);
-        const startBlock = flags.startBlock === undefined ? null : parseCount('--start-block', flags.startBlock);
-        const durationBlocks = flags.durationBlocks === undefined ? null : parseCount('--duration-blocks', flags.durationBlocks);
-        const poolId = flags.poolId === undefined ? null : parseUuid('--pool-id', flags.poolId);
-        if (poolId !== null && recipientType !== 'marketplace') throw usageError('InvalidParameter', `--pool-id applies only to marketplace schedules, not ${recipientType}.`);
-        return { type: 'create-schedule', recipientType, amountPerInterval, intervalBlocks, startBlock, durationBlocks, poolId } as const;
-      },
+      op: (flags: TxFlags & ScheduleFlags) => ({ type: 'create-schedule', ...parseScheduleFlags(flags) }) as const,
       outcome: async ({ ctx, op, result }) => {
         const scheduleId = IdSource.forTx(result.hash).id('schedule');
         const schedule = result.status === 'included'

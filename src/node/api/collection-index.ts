@@ -1,8 +1,9 @@
 /**
  * The API's read index of the user-growable collections (issue 12 item 3: every route's cost
- * bounded by its `limit`): listings, purchases and allocations, newest first, in groups by the
- * fields they never change (a listing's seller; a purchase's buyer, seller and listing; an
- * allocation's pool), plus each pool's count of pending allocations. Without it every request
+ * bounded by its `limit`): listings, purchases, allocations, proposals and votes, newest first, in
+ * groups by the fields they never change (a listing's seller; a purchase's buyer, seller and
+ * listing; an allocation's pool; a proposal's proposer; a vote's proposal), plus each pool's count
+ * of pending allocations. Without it every request
  * walked every state key (a million accounts included) to find them.
  *
  * Built from the state once when the API starts, then kept from each committed block's writes;
@@ -17,9 +18,13 @@ import {
   type Allocation,
   LISTING_PREFIX,
   type Listing,
+  PROPOSAL_PREFIX,
   PURCHASE_PREFIX,
+  type Proposal,
   type Purchase,
   type StateValue,
+  VOTE_PREFIX,
+  type Vote,
   type WriteSet,
 } from '../../tokenomics/index.ts';
 import { ApiError } from '../http/errors.ts';
@@ -78,9 +83,14 @@ class SortedIds {
 
 interface Kind<T> {
   readonly prefix: string;
-  /** The groups an item belongs to for life ('all' included). */
-  groups(value: T): string[];
+  /** The groups an item belongs to for life ('all' included); `id` is its key after the prefix. */
+  groups(value: T, id: string): string[];
+  /** Where it sorts in its groups (default: its created height; then by id). */
+  height?(value: T): bigint;
 }
+
+/** `vote:<proposal>:<wallet>`: the id after the prefix is `<proposal>:<wallet>`. */
+const voteProposal = (id: string): string => id.slice(0, id.indexOf(':'));
 
 const KINDS = {
   listing: { prefix: LISTING_PREFIX, groups: (l: Listing) => ['all', `seller:${l.seller}`] } satisfies Kind<Listing>,
@@ -89,13 +99,26 @@ const KINDS = {
     groups: (p: Purchase) => ['all', `buyer:${p.buyer}`, `seller:${p.seller}`, `listing:${p.listingId}`],
   } satisfies Kind<Purchase>,
   allocation: { prefix: ALLOCATION_PREFIX, groups: (a: Allocation) => [`pool:${a.poolId}`] } satisfies Kind<Allocation>,
+  proposal: { prefix: PROPOSAL_PREFIX, groups: (p: Proposal) => ['all', `proposer:${p.proposer}`] } satisfies Kind<Proposal>,
+  // A proposal's votes, by voter id (all at height 0): votes are never deleted, and every vote
+  // ever cast on a proposal stays listable after its tally (docs/protocol.md §17.4).
+  vote: { prefix: VOTE_PREFIX, groups: (_v: Vote, id: string) => [`proposal:${voteProposal(id)}`], height: () => 0n } satisfies Kind<Vote>,
 };
 
 export type CollectionKind = keyof typeof KINDS;
-type ValueOf<K extends CollectionKind> = K extends 'listing' ? Listing : K extends 'purchase' ? Purchase : Allocation;
+interface Values {
+  listing: Listing;
+  purchase: Purchase;
+  allocation: Allocation;
+  proposal: Proposal;
+  vote: Vote;
+}
+type ValueOf<K extends CollectionKind> = Values[K];
 
 export interface CollectionPage<T> {
   readonly items: T[];
+  /** Each item's id (its state key after the prefix; `<proposal>:<wallet>` for a vote). */
+  readonly ids: string[];
   /** Where the next page starts (x-next-cursor), or null when nothing older is left. */
   readonly next: string | null;
 }
@@ -110,7 +133,7 @@ export interface PageOptions<T> {
 }
 
 /** `<created height>.<id>` of the last item examined: the next page starts just below it. */
-const CURSOR = /^(\d{1,20})\.([0-9a-f-]{36})$/;
+const CURSOR = /^(\d{1,20})\.([0-9a-f-]{36}(:[0-9a-f-]{36})?)$/;
 
 export function parseCollectionCursor(text: string): Entry {
   const match = CURSOR.exec(text.toLowerCase());
@@ -155,14 +178,18 @@ export class CollectionIndex {
     // The position of the next entry to examine, walking by `step`.
     let at = step === 1 ? (cursor === null ? 0 : firstAfter(entries, cursor)) : (cursor === null ? entries.length : firstNotBefore(entries, cursor)) - 1;
     const items: ValueOf<K>[] = [];
+    const ids: string[] = [];
     let last: Entry | undefined;
     for (let examined = 0; at >= 0 && at < entries.length && items.length < options.limit && examined < this.scanBudget; examined++, at += step) {
       last = entries[at]!;
       const value = this.chain.state.get(KINDS[kind].prefix + last.id) as ValueOf<K> | undefined;
-      if (value !== undefined && (options.where === undefined || options.where(value))) items.push(value);
+      if (value !== undefined && (options.where === undefined || options.where(value))) {
+        items.push(value);
+        ids.push(last.id);
+      }
     }
     const more = at >= 0 && at < entries.length;
-    return { items, next: more && last !== undefined ? `${last.height}.${last.id}` : null };
+    return { items, ids, next: more && last !== undefined ? `${last.height}.${last.id}` : null };
   }
 
   /** Pending allocations of a pool: kept as allocations change, never counted by a walk. */
@@ -191,9 +218,10 @@ export class CollectionIndex {
       return;
     }
     if (known !== undefined) return;
-    const item = value as { id: string; createdHeight: bigint };
-    const entry = { height: item.createdHeight, id: item.id };
-    const groups = (KINDS[kind].groups as (v: unknown) => string[])(value).map((g) => `${kind}|${g}`);
+    const id = key.slice(KINDS[kind].prefix.length);
+    const sortHeight = (KINDS[kind] as Kind<unknown>).height;
+    const entry = { height: sortHeight === undefined ? (value as { createdHeight: bigint }).createdHeight : sortHeight(value), id };
+    const groups = (KINDS[kind].groups as (v: unknown, id: string) => string[])(value, id).map((g) => `${kind}|${g}`);
     for (const group of groups) {
       let ids = this.groups.get(group);
       if (ids === undefined) this.groups.set(group, (ids = new SortedIds()));

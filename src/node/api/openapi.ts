@@ -6,6 +6,7 @@
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { ApiLimits } from './limits.ts';
 import type { RouteDoc } from './routes/route.ts';
+import { governanceComponents } from './governance-schemas.ts';
 import { type JsonSchema, components } from './schemas.ts';
 
 export interface RouteRecord {
@@ -112,6 +113,6 @@ export function openApiDocument(routes: readonly RouteRecord[], version: string,
     // §16), and transactions carry their own signatures. An empty list says so explicitly.
     security: [],
     paths,
-    components: { schemas: components },
+    components: { schemas: { ...components, ...governanceComponents } },
   };
 }

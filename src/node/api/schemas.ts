@@ -15,21 +15,21 @@ export const U64_PATTERN = '^[0-9]{1,20}$';
 export const amount: JsonSchema = { type: 'string', pattern: U64_PATTERN, description: 'A whole number of tokens as a decimal string (u64).' };
 export const height: JsonSchema = { type: 'string', pattern: U64_PATTERN, description: 'A block height as a decimal string.' };
 /** A count, number of blocks, nonce or basis points: a u64 that is no amount of tokens. */
-const u64 = (description: string): JsonSchema => ({ type: 'string', pattern: U64_PATTERN, description: `${description} (a u64 as a decimal string).` });
+export const u64 = (description: string): JsonSchema => ({ type: 'string', pattern: U64_PATTERN, description: `${description} (a u64 as a decimal string).` });
 const timestampMs: JsonSchema = u64('Milliseconds since the Unix epoch');
-const blocks: JsonSchema = u64('A number of blocks');
-const bps: JsonSchema = u64('Basis points (1/10,000)');
+export const blocks: JsonSchema = u64('A number of blocks');
+export const bps: JsonSchema = u64('Basis points (1/10,000)');
 const slot: JsonSchema = u64('A slot: block_time_ms periods since the genesis time');
-const uuid: JsonSchema = { type: 'string', pattern: UUID, description: 'A UUID.' };
-const nullable = (schema: JsonSchema): JsonSchema => ({ ...schema, nullable: true });
-const hex = (bytes: number, description: string): JsonSchema => ({ type: 'string', pattern: `^[0-9a-fA-F]{${bytes * 2}}$`, description });
-const object = (properties: Record<string, JsonSchema>, description?: string): JsonSchema => ({
+export const uuid: JsonSchema = { type: 'string', pattern: UUID, description: 'A UUID.' };
+export const nullable = (schema: JsonSchema): JsonSchema => ({ ...schema, nullable: true });
+export const hex = (bytes: number, description: string): JsonSchema => ({ type: 'string', pattern: `^[0-9a-fA-F]{${bytes * 2}}$`, description });
+export const object = (properties: Record<string, JsonSchema>, description?: string): JsonSchema => ({
   type: 'object',
   properties,
   required: Object.keys(properties),
   ...(description === undefined ? {} : { description }),
 });
-const list = (items: JsonSchema): JsonSchema => ({ type: 'array', items });
+export const list = (items: JsonSchema): JsonSchema => ({ type: 'array', items });
 
 // ---- inputs ---------------------------------------------------------------------------------
 
@@ -73,12 +73,12 @@ function historyQuery(reasons: readonly string[], what: string, accountIs: strin
 }
 
 /** `limit` and `cursor` of every list route (paging.ts): a page's cost is bounded by its limit. */
-const pageProperties = (what: string): Record<string, JsonSchema> => ({
+export const pageProperties = (what: string): Record<string, JsonSchema> => ({
   limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100, description: `At most this many ${what} (a full page carries x-next-cursor).` },
-  cursor: { type: 'string', maxLength: 64, description: 'Continue after the page whose response carried this value in its x-next-cursor header.' },
+  cursor: { type: 'string', maxLength: 80, description: 'Continue after the page whose response carried this value in its x-next-cursor header.' },
 });
 const page = (what: string): JsonSchema => ({ type: 'object', additionalProperties: false, properties: pageProperties(what) });
-const scanned = 'A filter on a changing field examines at most 5,000 items per page: a page may hold fewer than limit items and still carry x-next-cursor.';
+export const scanned = 'A filter on a changing field examines at most 5,000 items per page: a page may hold fewer than limit items and still carry x-next-cursor.';
 
 export const query = {
   listings: {
@@ -160,7 +160,9 @@ export const components: Record<string, JsonSchema> = {
   }, 'The supply figures of docs/protocol.md §13.8.'),
   Account: object({
     id: uuid, name: nullable({ type: 'string', description: 'The system account name, if it is one.' }), balance: amount, staked: amount,
-    unbonding: list(object({ amount, deadline: height })), unbonding_total: amount, pending_rewards: amount, total_assets: amount,
+    unbonding: list(object({ amount, deadline: height })), unbonding_total: amount, pending_rewards: amount,
+    claimable_rewards: { ...amount, description: 'What claim-rewards would move to the balance now: pending_rewards plus the unsettled staker and voter shares, computed exactly (docs/protocol.md §17.6).' },
+    total_assets: amount,
     nonce: u64('Transactions this account has signed'), next_nonce: u64('The nonce the next transaction of this wallet must carry (counts its pending transactions)'),
   }),
   Pool: object({

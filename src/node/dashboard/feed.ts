@@ -12,6 +12,7 @@ import { META_SUPPLY, type SupplyState, type TokenEvent } from '../../tokenomics
 import { backfill } from './backfill.ts';
 import { RecentActivity } from './recent-activity.ts';
 import { SupplySeries, pointsBackFrom } from './supply-series.ts';
+import { SystemAccountSeries } from './system-accounts.ts';
 
 export interface FeedOptions {
   /** Blocks kept in the series (memory: about 200 bytes each). */
@@ -38,6 +39,7 @@ function sumKind(events: readonly TokenEvent[], kind: 'mint' | 'burn'): bigint {
 export class DashboardFeed {
   readonly series: SupplySeries;
   readonly recent: RecentActivity;
+  readonly systemAccounts: SystemAccountSeries;
   private readonly chain: ChainView;
   private readonly logger: Logger;
   private readonly options: FeedOptions;
@@ -58,6 +60,8 @@ export class DashboardFeed {
     }));
     for (const point of pointsBackFrom({ minted: supply.totalMinted, burned: supply.totalBurned }, figures)) this.series.record(point);
     for (const { block: b, events } of this.branch) this.recent.record(b, events);
+    // Only the head's balances are at hand (state is the tip's): one snapshot per announced head.
+    this.systemAccounts.snapshot(block.header.height, block.header.timestampMs, this.chain.state);
     this.branch = [];
   };
 
@@ -67,6 +71,7 @@ export class DashboardFeed {
     this.options = options;
     this.series = new SupplySeries(options.capacity);
     this.recent = new RecentActivity({ blocks: options.recentBlocks, txs: options.recentTxs });
+    this.systemAccounts = new SystemAccountSeries(options.capacity);
   }
 
   get backfillStatus(): BackfillStatus {
@@ -79,6 +84,7 @@ export class DashboardFeed {
     const head = this.chain.head.header.height;
     const supply = this.chain.state.get(META_SUPPLY) as SupplyState;
     this.chain.events.on('block', this.onBlock);
+    this.systemAccounts.snapshot(head, this.chain.head.header.timestampMs, this.chain.state);
     if (this.options.backfillBlocks <= 0) return;
     this.status = { state: 'running' };
     const started = performance.now();

@@ -12,6 +12,7 @@ import { poolsOf, schedulesOf } from './economy.ts';
 import type { DashboardFeed } from './feed.ts';
 import { recentResponse, seriesResponse } from './schemas.ts';
 import { loadStaticFiles } from './static-files.ts';
+import { registerSystemAccountsRoute } from './system-accounts.ts';
 
 export interface DashboardDeps {
   readonly chain: ChainView;
@@ -20,7 +21,7 @@ export interface DashboardDeps {
 }
 
 /** Routes other parts of the node add over time; the page asks for one only when the node has it. */
-const OPTIONAL_ROUTES = { pools: '/v1/pools', schedules: '/v1/schedules', projection: '/v1/projection', peers: '/v1/peers' } as const;
+const OPTIONAL_ROUTES = { pools: '/v1/pools', schedules: '/v1/schedules', projection: '/v1/projection', peers: '/v1/peers', proposals: '/v1/proposals' } as const;
 
 const DEFAULT_POINTS = 300;
 const DEFAULT_WINDOW = 100;
@@ -73,6 +74,8 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): vo
       routes: Object.fromEntries(Object.entries(OPTIONAL_ROUTES).map(([name, url]) => [name, app.hasRoute({ method: 'GET', url })])),
     });
   });
+
+  registerSystemAccountsRoute(app, () => chain.head.header.height, () => feedOf().systemAccounts);
 
   app.get<{ Querystring: { blocks?: string; txs?: string } }>('/v1/stats/recent', {
     schema: { summary: 'Latest blocks and transactions for the dashboard (query: blocks, txs)', tags: ['dashboard'] },

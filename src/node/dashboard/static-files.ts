@@ -29,6 +29,7 @@ const OWN: Record<string, string> = {
   'format.js': JS,
   'charts.js': JS,
   'panels.js': JS,
+  'governance.js': JS,
 };
 
 const VENDOR: Record<string, string> = {

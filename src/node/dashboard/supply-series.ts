@@ -2,7 +2,7 @@
  * Supply figures per block over the last `capacity` blocks, for the dashboard's charts: recorded
  * from each committed block, sampled down to N points on request, and the burn rate over a window.
  */
-import { Ring } from './ring.ts';
+import { HeightSeries } from './height-series.ts';
 
 export interface SupplyPoint {
   readonly height: bigint;
@@ -67,34 +67,7 @@ export function pointsBackFrom(totals: { minted: bigint; burned: bigint }, block
   return points.reverse();
 }
 
-export class SupplySeries {
-  private readonly ring: Ring<SupplyPoint>;
-
-  constructor(capacity: number) {
-    this.ring = new Ring(capacity);
-  }
-
-  get length(): number {
-    return this.ring.length;
-  }
-
-  get capacity(): number {
-    return this.ring.capacity;
-  }
-
-  first(): SupplyPoint | undefined {
-    return this.ring.at(0);
-  }
-
-  last(): SupplyPoint | undefined {
-    return this.ring.at(-1);
-  }
-
-  record(point: SupplyPoint): void {
-    // A block at or below the newest one means the head moved back: its successors no longer count.
-    this.ring.popWhile((p) => p.height >= point.height);
-    this.ring.push(point);
-  }
+export class SupplySeries extends HeightSeries<SupplyPoint> {
 
   /** Puts older points (from the store) in front of what was recorded live; live points win on overlap. */
   prepend(older: readonly SupplyPoint[]): void {

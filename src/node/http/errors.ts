@@ -14,6 +14,7 @@ const STATUS: Record<string, number> = {
   [ErrorCode.UnknownPurchase]: 404,
   [ErrorCode.UnknownAllocation]: 404,
   [ErrorCode.UnknownSchedule]: 404,
+  [ErrorCode.UnknownProposal]: 404,
   [ErrorCode.Unauthorized]: 403,
   NotFound: 404,
   BadRequest: 400,

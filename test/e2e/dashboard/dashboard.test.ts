@@ -1,8 +1,9 @@
 /**
  * The dashboard in a real browser against a real dev node (300 ms blocks): the page loads without
  * console errors, its charts get data, its head height moves, and transactions made meanwhile (a
- * transfer, a schedule, a pool allocation) show up in its tables. Leaves a screenshot in
- * test-artifacts/dashboard.png for a human to look at.
+ * transfer, a schedule, a pool allocation) show up in its tables; a proposal shows in the
+ * governance panel with its running tally and deadline, then among the past outcomes, beside the
+ * system accounts' chart. Leaves screenshots in test-artifacts/ for a human to look at.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,12 +11,12 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SignedTx, signTx } from '../../../src/chain/codec/tx.ts';
-import type { Operation } from '../../../src/tokenomics/index.ts';
+import { IdSource, type Operation } from '../../../src/tokenomics/index.ts';
 import { loadConfig } from '../../../src/node/config.ts';
 import { type NodeKey, readKeyFile } from '../../../src/node/key-files.ts';
 import { createLogger } from '../../../src/node/logger.ts';
 import { DchatNode } from '../../../src/node/node.ts';
-import { api, postTx, waitFor } from '../../integration/node-client.ts';
+import { api, includeTx, postTx, waitFor } from '../../integration/node-client.ts';
 import { type Browser, launchChromium } from './browser.ts';
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
@@ -117,6 +118,43 @@ describe('dashboard in headless Chromium', () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  it('governance panel: an open proposal with its running tally and deadline, then its outcome; system accounts over time', async () => {
+    const dev = readKeyFile(node.dev!.devKeyFile);
+    const proposeAndVote = async (name: string, value: bigint, title: string): Promise<string> => {
+      const { hash } = await includeTx(node.apiUrl, dev, { type: 'submit-proposal', kind: 'param-change', payload: { name, value }, title, deposit: 1_000n });
+      const id = IdSource.forTx(hash).id('proposal');
+      await includeTx(node.apiUrl, dev, { type: 'vote', proposalId: id, option: 'yes' });
+      return id;
+    };
+    await includeTx(node.apiUrl, dev, { type: 'stake', amount: 50_000n });
+    // A first proposal lengthens the voting period to 100 blocks (30 s), so the page sees the second one open.
+    const longer = await proposeAndVote('gov_voting_blocks', 100n, 'Longer votes');
+    await waitFor('the first outcome', async () => ((await api(node.apiUrl, `/v1/proposals/${longer}`)).body.status === 'passed' ? true : undefined));
+    const proposalId = await proposeAndVote('min_fee', 2n, 'Fee 2');
+
+    const open = page.locator(`#gov-open tr[data-proposal-id="${proposalId}"]`);
+    await waitFor('the proposal open with its yes vote', async () => (await open.count()) > 0 && (await open.innerText()).includes('passed'));
+    const row = await open.innerText();
+    expect(row).toContain('Fee 2');
+    expect(row).toContain('param-change');
+    expect(row).toContain('50,000 / '); // turnout against the quorum's turnout
+    expect(row).toMatch(/block [\d,]+ \((in [\d,]+ blocks|now)/);
+    expect(await open.locator('.bar.tally .yes').getAttribute('style')).toContain('width: 100%');
+
+    const past = page.locator(`#gov-past tr[data-proposal-id="${longer}"]`);
+    await past.waitFor({ timeout: 15_000 });
+    expect(await past.getAttribute('data-status')).toBe('passed');
+    expect(await past.innerText()).toMatch(/Longer votes\s+param-change\s+passed\s+50,000\s+0\s+0/);
+    expect(await page.locator('#gov-open-empty').isVisible()).toBe(false);
+
+    await waitFor('the system accounts chart', async () => page.locator('#chart-system .chart-empty').isHidden());
+    expect(await page.locator('#chart-system canvas').count()).toBe(1);
+    expect(await text('#system-note')).toMatch(/treasury [\d,]+/);
+    await page.locator('#gov-past').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-governance.png'), fullPage: true });
+    expect(consoleErrors).toEqual([]);
+  });
+
   it('degrades gracefully without the optional routes, and lists peers when there are some', async () => {
     const second = await browser.context.newPage();
     const errors: string[] = [];
@@ -138,6 +176,7 @@ describe('dashboard in headless Chromium', () => {
     expect(await second.locator('#pools .pool').count()).toBe(1); // read from the dashboard feed instead
     expect(await second.locator('#schedules tbody tr').count()).toBe(1);
     await waitFor('the projection note', async () => (await note('projection-note')).includes('No projection route yet'));
+    await waitFor('the governance note', async () => (await note('gov-note')).includes('No proposals route yet'));
     expect(await second.locator('#peers li').first().innerText()).toContain('/ip4/127.0.0.1/tcp/7601');
     expect(await second.locator('#node-meta').innerText()).toContain('1 peer');
     await second.screenshot({ path: join(ARTIFACTS, 'dashboard-degraded.png'), fullPage: true });

@@ -50,6 +50,12 @@ beforeAll(async () => {
   const listing = await submit(devKey, 1n, { type: 'create-listing', title: 'A sticker', price: 500n, quantity: 3n });
   const listingId = IdSource.forTx(listing).id('listing');
   const purchase = await submit({ publicKeyHex: buyer.hex, secretKey: buyer.secretKey }, 0n, { type: 'buy', listingId, quantity: 1n });
+  // A proposal in its voting period with one vote: its route shows deposits, a running tally and a page of votes.
+  await submit(devKey, 2n, { type: 'stake', amount: 10_000n });
+  const proposal = await submit(devKey, 3n, { type: 'submit-proposal', kind: 'param-change', payload: { name: 'burn_rate_bps', value: 200n }, title: 'Burn 2 %', deposit: 1_000n });
+  const proposalId = IdSource.forTx(proposal).id('proposal');
+  await submit(devKey, 4n, { type: 'vote', proposalId, option: 'yes' });
+  values.set('/v1/proposals/{id}', proposalId);
   values.set('/v1/accounts/{id}', devKey.walletId);
   values.set('/v1/pools/{id}', String((await api<{ id: string }[]>(dev.url, '/v1/pools')).body[0]!.id));
   values.set('/v1/listings/{id}', listingId);
@@ -108,6 +114,8 @@ describe('the OpenAPI document', () => {
     await check('post', '/v1/txs', '/v1/txs', { method: 'POST', headers: { 'content-type': 'application/msgpack' }, body: Buffer.from(tx.bytes) });
     // An error answers the Error schema its route declares.
     await check('get', '/v1/pools/{id}', '/v1/pools/00000000-0000-4000-8000-000000000000');
+    await check('get', '/v1/proposals/{id}', '/v1/proposals/00000000-0000-4000-8000-000000000000');
+    await check('get', '/v1/proposals/{id}', '/v1/proposals/not-a-uuid');
     // Every JSON route of the document was requested (none skipped silently).
     const json = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).filter((m) => declaredSchema(doc, path, m, m === 'post' && path === '/v1/txs' ? 202 : 200) !== undefined).map((m) => `${m} ${path}`));
     expect(json.filter((route) => ![...checked].some((c) => c.startsWith(`${route} 2`)))).toEqual([]);

@@ -6,6 +6,7 @@ import {
   SYSTEM_ACCOUNT_IDS,
   type SystemAccountName,
   accountKey,
+  claimableRewards,
 } from '../../../tokenomics/index.ts';
 import { accountJson } from '../json.ts';
 import { params, ref } from '../schemas.ts';
@@ -21,12 +22,13 @@ function nextNonce(chain: ChainView, id: string, committed: bigint): bigint {
 
 export const accountRoutes: RouteModule = (app, { chain }) => {
   app.get<{ Params: { id: string } }>('/v1/accounts/:id', {
-    schema: { summary: 'Balance, staked, unbonding, pending rewards, total assets and nonce of an account', tags: ['accounts'], params: params.account },
+    schema: { summary: 'Balance, staked, unbonding, pending and claimable rewards, total assets and nonce of an account', tags: ['accounts'], params: params.account },
     config: { openapi: { responses: { 200: ref('Account'), 400: ref('Error') } } },
   }, async (req) => {
     const given = req.params.id.toLowerCase();
     const id = SYSTEM_ACCOUNT_IDS[given as SystemAccountName] ?? given;
     const account = (chain.state.get(accountKey(id)) as Account | undefined) ?? EMPTY_ACCOUNT;
-    return accountJson(id, account, nextNonce(chain, id, account.nonce));
+    // Exact: the settlement a claim would run, on a scratch overlay (docs/protocol.md §17.6); bounded by the active proposals.
+    return { ...(accountJson(id, account, nextNonce(chain, id, account.nonce)) as object), claimable_rewards: claimableRewards(chain.state, id).toString() };
   });
 };

@@ -1,14 +1,16 @@
 // The dashboard: polls the node's API every 1.5 s and redraws. Routes that other parts of the
-// node add later (pools, schedules, projection, peers) are used when the node reports them in
+// node add later (pools, schedules, projection, peers, proposals) are used when the node reports them in
 // /v1/stats/series `routes`, so the page never asks for a route that is not there.
 import { getJson, listOf } from './api.js';
 import { Chart } from './charts.js';
 import { amount, count, toNumber } from './format.js';
+import { refreshGovernance } from './governance.js';
 import { renderBlocks, renderHeader, renderKpis, renderPeers, renderPools, renderSchedules, renderTxs } from './panels.js';
 
 const POLL_MS = 1500;
 const SLOW_EVERY = 4; // pools, schedules, peers: every 4th poll
 const PROJECTION_EVERY = 10;
+const GOVERNANCE_EVERY = 2; // open proposals' tallies and the system accounts: every other poll
 const SERIES_POINTS = 400;
 const BURN_WINDOW = 100;
 
@@ -137,6 +139,7 @@ async function tick() {
   renderBlocks(recent.blocks);
   renderTxs(recent.txs);
   if (state.tick % SLOW_EVERY === 0) state.peers = await refreshSlow(series, node);
+  if (state.tick % GOVERNANCE_EVERY === 0) await refreshGovernance(series.routes ?? {}, node, series.head_height);
   renderHeader(node, state.peers ?? null);
   // Again when the recent burn rate moved (at most every other poll), else every PROJECTION_EVERY polls.
   const burnMoved = recentBurn(series) !== state.projectedBurn && state.tick - state.projectedAt >= 2;

@@ -74,7 +74,7 @@ describe('CollectionIndex', () => {
       expect(all<Listing>(index, 'listing', 'all', { limit: 5, oldestFirst: true }).items).toEqual(walk<Listing>(LISTING_PREFIX).reverse());
       expect(all<Listing>(index, 'listing', 'all', { limit: 2, oldestFirst: true, where: (l) => l.status === 'sold-out' }).items).toEqual(walk<Listing>(LISTING_PREFIX, (l) => l.status === 'sold-out').reverse());
       expect(index.pendingAllocations(rich.ids.pool)).toBe(walk<Allocation>(ALLOCATION_PREFIX, (a) => a.status === 'pending').length);
-      expect(index.page('listing', `seller:${AUTHORITY_KEY.wallet}`, { limit: 10 })).toEqual({ items: [], next: null });
+      expect(index.page('listing', `seller:${AUTHORITY_KEY.wallet}`, { limit: 10 })).toEqual({ items: [], ids: [], next: null });
     }
     expect(walk<Listing>(LISTING_PREFIX, (l) => l.status === 'sold-out')).toHaveLength(3);
     expect(kept.pendingAllocations(rich.ids.pool)).toBe(2);
