@@ -401,6 +401,12 @@ export class Chain {
   eventsAt(kind: TokenEvent['kind'], height: bigint): Promise<TokenEvent[]> {
     return this.store.eventsAt(kind, height);
   }
+
+  /** The state keys the canonical block at `height` wrote, from its undo record (the event streams' replay). */
+  async keysWrittenAt(height: bigint): Promise<string[] | null> {
+    const undo = await this.store.undoRecord(height);
+    return undo === null ? null : [...undo.keys()];
+  }
 }
 
 /** What block-import.ts is told: the proposer signature hint, and the seen-proposals check before execution. */

@@ -18,7 +18,10 @@ import type { SignatureVerifier } from './verify/pool.ts';
 import { verifyTxSignatures } from './verify/tx-signatures.ts';
 
 /** What a submission answers per transaction, in the order given. */
-export type SubmitResult = { readonly ok: true; readonly tx: SignedTx } | { readonly ok: false; readonly error: unknown };
+export type SubmitResult =
+  | { readonly ok: true; readonly tx: SignedTx }
+  /** `tx` is set when the bytes decoded (the refusal came later), so the caller can name its hash. */
+  | { readonly ok: false; readonly error: unknown; readonly tx?: SignedTx };
 
 /** Raw bytes (the API) or a tx decoded already (gossip decodes once to bound and key it). */
 export type TxSubmission = Uint8Array | SignedTx;
@@ -74,7 +77,7 @@ export class TxIntake {
           return d;
         } catch (error) {
           if (!isTyped(error)) throw error;
-          return { ok: false, error };
+          return { ok: false, error, tx: d.tx };
         }
       });
       // Journaled together: putPending numbers them in call order, which is the order of acceptance.
