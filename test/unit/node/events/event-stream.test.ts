@@ -16,8 +16,10 @@ class FakeResponse extends EventEmitter {
   writableLength = 0;
   readonly written: string[] = [];
   ended = false;
-  constructor(private readonly stuck: boolean) {
+  private readonly stuck: boolean;
+  constructor(stuck: boolean) {
     super();
+    this.stuck = stuck;
   }
   write(text: string): boolean {
     this.written.push(text);
