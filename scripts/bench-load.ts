@@ -7,7 +7,8 @@
  * verify rate measured in the same run, before the nodes start.
  *
  *   node scripts/bench-load.ts [--block-time 6000] [--seconds 60] [--rates 500,1000,2000,2500,3000]
- *                              [--modes batch,single] [--wallets 400] [--smoke] [--json]
+ *                              [--modes batch,single] [--wallets 400] [--nodes 3] [--cpu-prof-dir DIR] [--smoke] [--json]
+ * --nodes 1 is the single-validator node of item 5; --cpu-prof-dir writes each node's CPU profile.
  * --smoke: 1 s blocks, 3 s at 50 tx/s, 20 wallets (what `npm test` runs: the path works, no figures).
  */
 import { parseArgs } from 'node:util';
@@ -28,6 +29,8 @@ const { values } = parseArgs({
     'batch-size': { type: 'string', default: '200' },
     'in-flight': { type: 'string', default: '32' },
     'base-port': { type: 'string', default: '7845' },
+    nodes: { type: 'string', default: '3' },
+    'cpu-prof-dir': { type: 'string' },
     smoke: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
@@ -39,7 +42,7 @@ const seconds = smoke ? 3 : Number(values.seconds);
 const rates = smoke ? [50] : values.rates.split(',').map(Number);
 const modes = (smoke ? ['batch', 'single'] : values.modes.split(',')) as ('single' | 'batch')[];
 const walletCount = smoke ? 20 : Number(values.wallets);
-const NODES = 3;
+const NODES = Number(values.nodes);
 const log = (line: string): void => {
   if (!values.json) process.stdout.write(`${line}\n`);
 };
@@ -59,7 +62,7 @@ const rawVerify = baselineNow(signedMessages(smoke ? 2_000 : 20_000, 64).checks)
 log(`raw ed25519 verify, 1 core (baseline, this run): ${Math.round(rawVerify)} verify/s`);
 log(`testnet: ${NODES} validators, ${blockTimeMs} ms blocks; ${walletCount} wallets; ${seconds} s per step; modes ${modes.join(', ')}; rates ${rates.join(', ')} tx/s`);
 
-const cluster: Cluster = await startCluster({ nodes: NODES, blockTimeMs, basePort: Number(values['base-port']) });
+const cluster: Cluster = await startCluster({ nodes: NODES, blockTimeMs, basePort: Number(values['base-port']), ...(values['cpu-prof-dir'] === undefined ? {} : { cpuProfileDir: values['cpu-prof-dir'] }) });
 const rows: Row[] = [];
 try {
   const urls = cluster.nodes.map((n) => n.url);
@@ -68,7 +71,7 @@ try {
   const authority: Wallet = { ...authorityKey, nonce: 0n };
   const wallets = Array.from({ length: walletCount }, () => makeWallet());
   const inclusion = await Inclusion.open(urls[0]!);
-  await fund(urls[0]!, chainId, authority, wallets, 1_000_000_000n, inclusion);
+  await fund(urls[0]!, chainId, authority, wallets, 10_000_000n, inclusion);
   log(`funded ${wallets.length} wallets`);
   const maxBlockTxs = 10_000;
   const sink = makeWallet().walletId;
@@ -77,21 +80,24 @@ try {
       const count = rate * seconds;
       const txs = Array.from({ length: count }, (_, i) => {
         const w = i % wallets.length;
-        return { tx: sign(chainId, wallets[w]!, { type: 'transfer', to: sink, amount: 1_000n }), node: w % NODES };
+        return { tx: sign(chainId, wallets[w]!, { type: 'transfer', to: sink, amount: 1_000n }), wallet: w };
       });
       const before = cluster.nodes.map((n) => sampleProcess(n.process.pid!));
       const missedBefore = (await Promise.all(urls.map(missedSlots))).reduce((a, b) => a + b, 0);
       const blocksBefore = inclusion.blocks.length;
       const startedMs = performance.now();
-      const step = await runStep({ urls, txs, rate, seconds, mode, batchSize: Number(values['batch-size']), inFlight: Number(values['in-flight']), drainMs: 4 * blockTimeMs, inclusion });
-      let lastSeen = startedMs + seconds * 1000;
-      for (const t of txs) lastSeen = Math.max(lastSeen, inclusion.seenAt.get(toHex(t.tx.hash)) ?? 0);
-      const wallSeconds = (lastSeen - startedMs) / 1000;
+      const step = await runStep({ urls, txs, rate, seconds, mode, batchSize: Number(values['batch-size']), lanes: Number(values['in-flight']), drainMs: 4 * blockTimeMs, inclusion });
+      // Sustained rate: the step's txs included by the end of its window plus one block (the block
+      // that closes the window), over the window; the drain after it only completes the latencies.
+      const windowEnd = startedMs + seconds * 1000 + blockTimeMs;
+      let inWindow = 0;
+      for (const t of txs) if ((inclusion.seenAt.get(toHex(t.tx.hash)) ?? Number.POSITIVE_INFINITY) <= windowEnd) inWindow++;
+      const wallSeconds = (performance.now() - startedMs) / 1000;
       const after = cluster.nodes.map((n) => sampleProcess(n.process.pid!));
       const missed = (await Promise.all(urls.map(missedSlots))).reduce((a, b) => a + b, 0) - missedBefore;
       const stepBlocks = inclusion.blocks.slice(blocksBefore);
       const fullness = stepBlocks.length === 0 ? 0 : stepBlocks.reduce((a, b) => a + b.txs, 0) / stepBlocks.length / maxBlockTxs;
-      const includedPerSecond = step.included / wallSeconds;
+      const includedPerSecond = inWindow / seconds;
       const row: Row = {
         ...step, includedPerSecond, p50Ms: percentile(step.latenciesMs, 50), p99Ms: percentile(step.latenciesMs, 99), fullness, missed,
         cpu: after.map((a, i) => (a.cpuSeconds - before[i]!.cpuSeconds) / wallSeconds), rssMiB: after.map((a) => a.rssMiB),

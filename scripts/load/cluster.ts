@@ -60,14 +60,16 @@ async function waitForApi(url: string, child: ChildProcess, timeoutMs: number): 
   throw new Error(`no API at ${url} after ${timeoutMs} ms`);
 }
 
-export async function startCluster(options: { nodes: number; blockTimeMs: number; basePort: number }): Promise<Cluster> {
+/** `cpuProfileDir`: each node runs with --cpu-prof and writes its profile there when it stops. */
+export async function startCluster(options: { nodes: number; blockTimeMs: number; basePort: number; cpuProfileDir?: string }): Promise<Cluster> {
   const dir = await mkdtemp(join(tmpdir(), 'dchat-load-'));
   const layout = await writeTestnet({
     dir, nodes: options.nodes, blockTimeMs: BigInt(options.blockTimeMs), genesisTimeMs: BigInt(Date.now()),
     baseApiPort: options.basePort, baseP2pPort: options.basePort + 100,
   });
   const nodes = layout.nodes.map((node) => {
-    const child = spawn(process.execPath, [MAIN, ...startArgs(layout, node, 'warn')], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const profile = options.cpuProfileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir];
+    const child = spawn(process.execPath, [...profile, MAIN, ...startArgs(layout, node, 'warn')], { stdio: ['ignore', 'ignore', 'inherit'] });
     return { url: `http://127.0.0.1:${node.apiPort}`, process: child };
   });
   const stop = async (): Promise<void> => {

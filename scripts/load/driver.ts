@@ -26,11 +26,20 @@ export function sign(chainId: string, wallet: Wallet, op: Operation): SignedTx {
   return signTx({ chainId, signer: wallet.publicKeyHex, nonce: wallet.nonce++, op }, wallet.secretKey);
 }
 
+interface BatchAnswer {
+  readonly accepted: number;
+  readonly results: readonly { readonly code?: string; readonly message?: string }[];
+}
+
+async function sendBatch(url: string, txs: readonly SignedTx[]): Promise<BatchAnswer> {
+  const res = await fetch(`${url}/v1/txs/batch`, { method: 'POST', headers: { 'content-type': 'application/msgpack' }, body: Buffer.from(pack(txs.map((t) => t.bytes))) });
+  if (!res.ok) return { accepted: 0, results: [{ code: `Http${res.status}`, message: await res.text() }] };
+  return (await res.json()) as BatchAnswer;
+}
+
 /** POSTs a batch; returns how many the node accepted. */
 export async function postBatch(url: string, txs: readonly SignedTx[]): Promise<number> {
-  const res = await fetch(`${url}/v1/txs/batch`, { method: 'POST', headers: { 'content-type': 'application/msgpack' }, body: Buffer.from(pack(txs.map((t) => t.bytes))) });
-  if (!res.ok) return 0;
-  return ((await res.json()) as { accepted: number }).accepted;
+  return (await sendBatch(url, txs)).accepted;
 }
 
 export async function postOne(url: string, tx: SignedTx): Promise<number> {
@@ -39,15 +48,21 @@ export async function postOne(url: string, tx: SignedTx): Promise<number> {
   return res.status === 202 ? 1 : 0;
 }
 
-/** Funds every wallet from the treasury with the authority's `transfer-from-system`, and waits until they are included. */
+/**
+ * Funds every wallet from the treasury with the authority's `transfer-from-system`, in parts the
+ * mempool takes from one sender (its per-sender bound, 256 by default), each waited for.
+ */
 export async function fund(url: string, chainId: string, authority: Wallet, wallets: readonly Wallet[], amount: bigint, inclusion: Inclusion): Promise<void> {
-  const txs = wallets.map((w) => sign(chainId, authority, { type: 'transfer-from-system', fromAccount: SYSTEM_ACCOUNT_IDS.treasury, to: w.walletId, amount }));
-  for (let i = 0; i < txs.length; i += 1_000) {
-    const part = txs.slice(i, i + 1_000);
-    const accepted = await postBatch(url, part);
-    if (accepted !== part.length) throw new Error(`funding: the node accepted ${accepted} of ${part.length}`);
+  const PART = 250;
+  for (let i = 0; i < wallets.length; i += PART) {
+    const part = wallets.slice(i, i + PART).map((w) => sign(chainId, authority, { type: 'transfer-from-system', fromAccount: SYSTEM_ACCOUNT_IDS.treasury, to: w.walletId, amount }));
+    const answer = await sendBatch(url, part);
+    if (answer.accepted !== part.length) {
+      const why = answer.results.find((r) => r.code !== undefined);
+      throw new Error(`funding: the node accepted ${answer.accepted} of ${part.length} (${why?.code}: ${why?.message})`);
+    }
+    await inclusion.waitFor(part.map((t) => toHex(t.hash)), 120_000);
   }
-  await inclusion.waitFor(txs.map((t) => toHex(t.hash)), 120_000);
 }
 
 /** Included tx hashes and when they were seen, from a node's event stream; and the blocks' sizes. */
@@ -125,65 +140,72 @@ export interface StepResult {
   readonly latenciesMs: number[];
 }
 
-/** A signed tx and the node its wallet talks to (one node per wallet, as an app keeps its node: nonces arrive in order). */
-export interface Addressed {
+/** A signed tx and the wallet that signed it (its index: which lane sends it). */
+export interface WalletTx {
   readonly tx: SignedTx;
-  readonly node: number;
+  readonly wallet: number;
 }
 
 /**
- * Sends `rate` txs per second for `seconds`, in ticks of 100 ms, each to its wallet's node, at
- * most `inFlight` requests at once (a tick whose requests cannot start waits: submitted counts
- * what was really sent). Then waits up to `drainMs` for the inclusions.
+ * Sends `rate` txs per second for `seconds`, made due in ticks of 100 ms. Wallets are split over
+ * `lanes` lanes (each bound to one node, as an app keeps its node); a lane sends what is due in
+ * order, one request at a time (one tx, or a batch of up to `batchSize`), so a wallet's nonces
+ * arrive in order and at most `lanes` requests are in flight. Submitted counts what was really
+ * sent. Then waits up to `drainMs` for the inclusions.
  */
 export async function runStep(options: {
-  urls: readonly string[]; txs: readonly Addressed[]; rate: number; seconds: number; mode: 'single' | 'batch'; batchSize: number; inFlight: number; drainMs: number; inclusion: Inclusion;
+  urls: readonly string[]; txs: readonly WalletTx[]; rate: number; seconds: number; mode: 'single' | 'batch'; batchSize: number; lanes: number; drainMs: number; inclusion: Inclusion;
 }): Promise<StepResult> {
   const { urls, txs, rate, seconds, mode, inclusion } = options;
   const sentAt = new Map<string, number>();
   let accepted = 0;
-  let next = 0;
-  let running = 0;
-  const idle: (() => void)[] = [];
-  const slot = async (): Promise<void> => {
-    while (running >= options.inFlight) await new Promise<void>((r) => idle.push(r));
-    running++;
-  };
-  const done = (): void => {
-    running--;
-    idle.shift()?.();
-  };
-  const send = async (url: string, part: readonly SignedTx[]): Promise<void> => {
-    await slot();
-    const now = performance.now();
-    for (const t of part) sentAt.set(toHex(t.hash), now);
-    try {
-      // Awaited first: `accepted += await ...` would read `accepted` before the await and lose the other requests' counts.
-      const n = mode === 'batch' ? await postBatch(url, part) : await postOne(url, part[0]!);
-      accepted += n;
-    } catch {
-      // counted as not accepted
-    } finally {
-      done();
+  let producing = true;
+  const queues: SignedTx[][] = Array.from({ length: options.lanes }, () => []);
+  const wake: ((() => void) | null)[] = queues.map(() => null);
+  const lane = async (index: number): Promise<void> => {
+    const url = urls[index % urls.length]!;
+    const queue = queues[index]!;
+    for (;;) {
+      if (queue.length === 0) {
+        if (!producing) return;
+        await new Promise<void>((r) => {
+          wake[index] = r;
+        });
+        continue;
+      }
+      const part = queue.splice(0, mode === 'batch' ? options.batchSize : 1);
+      const now = performance.now();
+      for (const t of part) sentAt.set(toHex(t.hash), now);
+      try {
+        // Awaited first: `accepted += await ...` would read `accepted` before the await and lose the other lanes' counts.
+        const n = mode === 'batch' ? await postBatch(url, part) : await postOne(url, part[0]!);
+        accepted += n;
+      } catch {
+        // counted as not accepted
+      }
     }
   };
+  const wakeAll = (): void => {
+    wake.forEach((w, i) => {
+      wake[i] = null;
+      w?.();
+    });
+  };
+  const lanes = queues.map((_, i) => lane(i));
   const started = performance.now();
-  const pending: Promise<void>[] = [];
   const tickMs = 100;
+  let next = 0;
   for (let tick = 0; tick < (seconds * 1000) / tickMs; tick++) {
     const due = Math.min(txs.length, Math.round(((tick + 1) * tickMs * rate) / 1000));
-    const perNode: SignedTx[][] = urls.map(() => []);
-    for (; next < due; next++) perNode[txs[next]!.node]!.push(txs[next]!.tx);
-    perNode.forEach((list, node) => {
-      const size = mode === 'batch' ? options.batchSize : 1;
-      for (let i = 0; i < list.length; i += size) pending.push(send(urls[node]!, list.slice(i, i + size)));
-    });
+    for (; next < due; next++) queues[txs[next]!.wallet % options.lanes]!.push(txs[next]!.tx);
+    wakeAll();
     const wait = started + (tick + 1) * tickMs - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   }
-  await Promise.all(pending);
-  const sentHashes = [...sentAt.keys()];
-  await inclusion.waitFor(sentHashes, options.drainMs).catch(() => undefined);
+  producing = false;
+  wakeAll();
+  await Promise.all(lanes);
+  await inclusion.waitFor([...sentAt.keys()], options.drainMs).catch(() => undefined);
   const latenciesMs: number[] = [];
   for (const [hash, at] of sentAt) {
     const seen = inclusion.seenAt.get(hash);
