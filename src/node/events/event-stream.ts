@@ -100,15 +100,20 @@ export class EventStream {
   }
 
   private sendAll(events: readonly StreamEvent[]): void {
-    for (const event of events) this.write(sseText(event));
+    if (events.length === 0 || this.overflowed()) return;
+    this.res.write(events.map(sseText).join(''));
   }
 
   private write(text: string): void {
-    if (this.ended) return;
-    this.res.write(text);
-    if (this.res.writableLength > this.limits.maxBufferedBytes) {
-      this.end('SlowConsumer', `This stream fell more than ${this.limits.maxBufferedBytes} bytes behind; reconnect with Last-Event-ID to resume.`);
-    }
+    if (!this.overflowed()) this.res.write(text);
+  }
+
+  /** Ends the stream (and says so) when the client is too far behind to be written more. */
+  private overflowed(): boolean {
+    if (this.ended) return true;
+    if (this.res.writableLength <= this.limits.maxBufferedBytes) return false;
+    this.end('SlowConsumer', `This stream fell more than ${this.limits.maxBufferedBytes} bytes behind; reconnect with Last-Event-ID to resume.`);
+    return true;
   }
 
   /** Resolves once the socket has taken most of what was written (or the stream ended). */
