@@ -61,11 +61,11 @@ async function waitForApi(url: string, child: ChildProcess, timeoutMs: number): 
 }
 
 /** `cpuProfileDir`: each node runs with --cpu-prof and writes its profile there when it stops. */
-export async function startCluster(options: { nodes: number; blockTimeMs: number; basePort: number; cpuProfileDir?: string }): Promise<Cluster> {
+export async function startCluster(options: { nodes: number; blockTimeMs: number; basePort: number; maxBlockTxs: bigint; cpuProfileDir?: string }): Promise<Cluster> {
   const dir = await mkdtemp(join(tmpdir(), 'dchat-load-'));
   const layout = await writeTestnet({
     dir, nodes: options.nodes, blockTimeMs: BigInt(options.blockTimeMs), genesisTimeMs: BigInt(Date.now()),
-    baseApiPort: options.basePort, baseP2pPort: options.basePort + 100,
+    baseApiPort: options.basePort, baseP2pPort: options.basePort + 100, params: { maxBlockTxs: options.maxBlockTxs },
   });
   const nodes = layout.nodes.map((node) => {
     const profile = options.cpuProfileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir];
