@@ -162,7 +162,7 @@ interface SignedMessages {
   readonly checks: SignatureCheck[];
 }
 
-function signedMessages(count: number, keyCount: number): SignedMessages {
+export function signedMessages(count: number, keyCount: number): SignedMessages {
   const keys = Array.from({ length: keyCount }, (_, i) => benchKey(20, i));
   const checks: SignatureCheck[] = [];
   for (let i = 0; i < count; i++) {
@@ -186,7 +186,7 @@ function verifyRaw(checks: readonly SignatureCheck[]): number {
 }
 
 /** The baseline again, on a slice, just before a run that is compared with it (a paired ratio). */
-function baselineNow(checks: readonly SignatureCheck[]): number {
+export function baselineNow(checks: readonly SignatureCheck[]): number {
   const start = nowMs();
   const ok = verifyRaw(checks);
   const ms = nowMs() - start;

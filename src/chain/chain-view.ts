@@ -9,7 +9,7 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { ChainParams, StateView, TokenEvent, Validator } from '../tokenomics/index.ts';
-import type { ChainEvents, ChainHead, Equivocation, TxStatus } from './chain.ts';
+import type { ChainEvents, ChainHead, Equivocation, SubmitResult, TxStatus } from './chain.ts';
 import type { Block } from './codec/block.ts';
 import type { SignedTx } from './codec/tx.ts';
 import type { HistoryOptions, HistoryPage } from './store/chain-store.ts';
@@ -45,11 +45,15 @@ export interface ChainView {
   historyPage(kind: HistoryKind, options: HistoryOptions): Promise<HistoryPage>;
   /** Every event of `kind` in the block at `height`. */
   eventsAt(kind: HistoryKind, height: bigint): Promise<TokenEvent[]>;
+  /** The state keys the canonical block at `height` wrote (null: no such block, or genesis). */
+  keysWrittenAt(height: bigint): Promise<string[] | null>;
 }
 
-/** POST /v1/txs: the only way the API adds to the chain. */
+/** POST /v1/txs and /v1/txs/batch: the only ways the API adds to the chain. */
 export interface TxIntake {
   submitTx(bytes: Uint8Array): Promise<SignedTx>;
+  /** In order, in one turn of the chain's queue: one answer per tx (docs/protocol.md §15). */
+  submitTxs(list: readonly Uint8Array[]): Promise<SubmitResult[]>;
 }
 
 /** POST /v1/dev/produce-block: a dev node's producer, asked for one block now. */

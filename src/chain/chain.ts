@@ -294,7 +294,7 @@ export class Chain {
     // the pending ones that were accepted on top of them; those re-admitted are journaled again.
     const { included, returning } = returningTxs(abandoned, parts);
     this.intake.recordDropped(this.mempool.reset(this.headView(), included, returning));
-    for (const tx of returning) if (this.mempool.has(toHex(tx.hash))) await this.store.putPending(tx.hash, tx.bytes);
+    await this.store.putPendingAll(returning.filter((tx) => this.mempool.has(toHex(tx.hash))));
     this.logger.warn(
       { from: String(ancestorHeight), depth: abandoned.length, newHead: String(tip.block.header.height), hash: toHex(tip.block.hash).slice(0, 16) },
       'reorg: switched to a better branch',
@@ -424,6 +424,12 @@ export class Chain {
   /** Every stored event of `kind` in the block at `height`. */
   eventsAt(kind: TokenEvent['kind'], height: bigint): Promise<TokenEvent[]> {
     return this.store.eventsAt(kind, height);
+  }
+
+  /** The state keys the canonical block at `height` wrote, from its undo record (the event streams' replay). */
+  async keysWrittenAt(height: bigint): Promise<string[] | null> {
+    const undo = await this.store.undoRecord(height);
+    return undo === null ? null : [...undo.keys()];
   }
 }
 

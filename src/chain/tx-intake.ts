@@ -18,13 +18,16 @@ import type { SignatureVerifier } from './verify/pool.ts';
 import { verifyTxSignatures } from './verify/tx-signatures.ts';
 
 /** What a submission answers per transaction, in the order given. */
-export type SubmitResult = { readonly ok: true; readonly tx: SignedTx } | { readonly ok: false; readonly error: unknown };
+export type SubmitResult =
+  | { readonly ok: true; readonly tx: SignedTx }
+  /** `tx` is set when the bytes decoded (the refusal came later), so the caller can name its hash. */
+  | { readonly ok: false; readonly error: unknown; readonly tx?: SignedTx };
 
 /** Raw bytes (the API) or a tx decoded already (gossip decodes once to bound and key it). */
 export type TxSubmission = Uint8Array | SignedTx;
 
 export interface TxIntakeDeps {
-  readonly store: Pick<ChainStore, 'txLocation' | 'putPending' | 'deletePending' | 'loadPending'>;
+  readonly store: Pick<ChainStore, 'txLocations' | 'putPendingAll' | 'deletePending' | 'loadPending'>;
   readonly mempool: Mempool;
   readonly verifier: SignatureVerifier;
   /** Runs a task in the chain's queue (one writer at a time). */
@@ -62,7 +65,7 @@ export class TxIntake {
     const signatures = verifyTxSignatures(this.deps.verifier, txs);
     return this.deps.exclusive(async () => {
       const verified = await signatures;
-      const locations = await Promise.all(txs.map((tx) => this.deps.store.txLocation(tx.hash)));
+      const locations = await this.deps.store.txLocations(txs.map((tx) => tx.hash));
       const accepted: SignedTx[] = [];
       let next = 0;
       const results = decoded.map((d): SubmitResult => {
@@ -74,11 +77,11 @@ export class TxIntake {
           return d;
         } catch (error) {
           if (!isTyped(error)) throw error;
-          return { ok: false, error };
+          return { ok: false, error, tx: d.tx };
         }
       });
-      // Journaled together: putPending numbers them in call order, which is the order of acceptance.
-      await Promise.all(accepted.map((tx) => this.deps.store.putPending(tx.hash, tx.bytes)));
+      // Journaled together in one write, numbered in the order of acceptance.
+      await this.deps.store.putPendingAll(accepted);
       for (const tx of accepted) {
         this.rejected.forget(toHex(tx.hash));
         this.deps.announce(tx);

@@ -277,6 +277,11 @@ export class ChainStore {
     return this.txs.get(hash);
   }
 
+  /** Where each tx was included (null: not included), in one read of the store. */
+  txLocations(hashes: readonly Uint8Array[]): Promise<(TxLocation | null)[]> {
+    return this.txs.getMany(hashes);
+  }
+
   /** Newest first, at most `limit`, optionally by reason (recipient type for distributions) and account. */
   async history(kind: HistoryKind, options: HistoryOptions): Promise<TokenEvent[]> {
     return (await this.historyPage(kind, options)).events;
@@ -294,7 +299,16 @@ export class ChainStore {
 
   /** Journals a mempool tx so it survives a restart; commitBlock removes it once included. */
   putPending(hash: Uint8Array, bytes: Uint8Array): Promise<void> {
-    return this.write([this.pending.put(hash, { seq: this.nextPendingSeq++, bytes })], 'journal a pending tx');
+    return this.putPendingAll([{ hash, bytes }]);
+  }
+
+  /**
+   * Journals mempool txs in one LevelDB batch, numbered in the order given (the order of
+   * acceptance): a batch of a thousand submitted txs is one write, not a thousand.
+   */
+  putPendingAll(txs: readonly { readonly hash: Uint8Array; readonly bytes: Uint8Array }[]): Promise<void> {
+    if (txs.length === 0) return Promise.resolve();
+    return this.write(txs.map((tx) => this.pending.put(tx.hash, { seq: this.nextPendingSeq++, bytes: tx.bytes })), 'journal pending txs');
   }
 
   deletePending(hash: Uint8Array): Promise<void> {

@@ -54,6 +54,19 @@ export class Repository<K, V> {
     return bytes === undefined ? null : this.decode(bytes, keyBytes);
   }
 
+  /** Several keys in one LevelDB call (null for each one missing), in the order given. */
+  async getMany(keys: readonly K[]): Promise<(V | null)[]> {
+    if (keys.length === 0) return [];
+    const keyBytes = keys.map((k) => this.codec.key(k));
+    let values: (Uint8Array | undefined)[];
+    try {
+      values = (await this.db.getMany(keyBytes.map((k) => bucketKey(this.bucket, k)))) as (Uint8Array | undefined)[];
+    } catch (err) {
+      throw storeFailure(`read ${keys.length} ${this.name}s`, err);
+    }
+    return values.map((bytes, i) => (bytes === undefined ? null : this.decode(bytes, keyBytes[i]!)));
+  }
+
   /** Whether the key is stored, without reading (or decoding) its value. */
   async has(key: K): Promise<boolean> {
     const keyBytes = this.codec.key(key);

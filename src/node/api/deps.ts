@@ -8,6 +8,7 @@ import type { ChainView, DevBlockSource, TxIntake } from '../../chain/chain-view
 import type { DashboardFeed } from '../dashboard/feed.ts';
 import type { NodeMetrics } from '../metrics/metrics.ts';
 import type { NetworkView } from '../network/api-routes.ts';
+import type { EventLimits } from '../events/event-hub.ts';
 import type { ApiLimits } from './limits.ts';
 
 export interface ApiDeps {
@@ -27,4 +28,6 @@ export interface ApiDeps {
   readonly network?: NetworkView | null;
   /** Rate, concurrency and connection bounds and socket timeouts (default: DEFAULT_API_LIMITS). */
   readonly limits?: ApiLimits;
+  /** Caps and buffers of the event streams (default: DEFAULT_EVENT_LIMITS). */
+  readonly eventLimits?: EventLimits;
 }

@@ -89,6 +89,8 @@ export class ClientLimiter {
   private readonly limits: ApiLimits;
   private readonly nowMs: () => number;
   private inFlight = 0;
+  /** How to free each admitted request's slot early (a long-lived stream hands it back once it starts). */
+  private readonly releases = new WeakMap<IncomingMessage, () => void>();
   /** When the current event-loop turn admitted its first request (null: none yet this turn). */
   private turnStartedMs: number | null = null;
 
@@ -137,6 +139,24 @@ export class ClientLimiter {
     this.inFlight--;
     const state = this.exempt.has(client) ? undefined : this.clients.get(client);
     if (state !== undefined) state.inFlight--;
+  }
+
+  /** Whether the per-client bounds leave this address alone (the operator's own CLI and dashboard). */
+  isExempt(client: string): boolean {
+    return this.exempt.has(client);
+  }
+
+  /**
+   * Frees the slot of a request that becomes a long-lived stream (GET /v1/events): the stream is
+   * bounded by the event hub's own caps, not by the per-request ones. Idempotent.
+   */
+  detach(req: IncomingMessage): void {
+    this.releases.get(req)?.();
+  }
+
+  /** Remembers how to free `req`'s slot early (limitedHandler). */
+  track(req: IncomingMessage, release: () => void): void {
+    this.releases.set(req, release);
   }
 
   get requestsInFlight(): number {
@@ -197,6 +217,7 @@ function limitedHandler(limiter: ClientLimiter, handler: (req: IncomingMessage, 
     // 'finish' when the response went out, 'close' when the client went away first.
     res.once('finish', release);
     res.once('close', release);
+    limiter.track(req, release);
     handler(req, res);
   };
 }

@@ -229,6 +229,21 @@ export const components: Record<string, JsonSchema> = {
     first: { type: 'object', description: 'The header seen first (kept).' }, second: { type: 'object', description: 'The later header (ignored).' },
   }, 'Two different blocks signed by one validator for one slot (docs/protocol.md §14.2).'),
   TxAccepted: object({ hash: hex(32, 'The tx hash.'), status: { type: 'string', enum: ['pending'] } }),
+  TxBatchResult: object({
+    accepted: { type: 'integer', description: 'How many of the batch entered the mempool.' },
+    results: {
+      type: 'array',
+      description: 'One per tx, in the order sent.',
+      items: {
+        type: 'object',
+        required: ['index', 'hash', 'status'],
+        properties: {
+          index: { type: 'integer' }, hash: nullable({ type: 'string', description: 'Null when the bytes did not decode.' }),
+          status: { type: 'string', enum: ['pending', 'rejected'] }, code: { type: 'string' }, message: { type: 'string' },
+        },
+      },
+    },
+  }),
   TxStatus: {
     type: 'object',
     required: ['hash', 'status'],

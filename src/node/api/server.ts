@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import { CollectionIndex } from './collection-index.ts';
 import type { ApiDeps } from './deps.ts';
 import { ApiError, toApiError, validationError } from '../http/errors.ts';
+import { EventHub } from '../events/event-hub.ts';
 import { ClientLimiter, DEFAULT_API_LIMITS, limitedServerFactory } from './limits.ts';
 import { trackRoutes } from './openapi.ts';
 import { V1_ROUTES } from './routes/index.ts';
@@ -23,6 +24,8 @@ declare module 'fastify' {
     readonly limiter: ClientLimiter;
     /** Listings, purchases and allocations by group, newest first (the list routes' pages). */
     readonly collections: CollectionIndex;
+    /** The event streams of GET /v1/events. */
+    readonly events: EventHub;
   }
 }
 
@@ -68,6 +71,10 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   const collections = new CollectionIndex(chain);
   app.decorate('collections', collections);
   app.addHook('onClose', async () => collections.close());
+  const events = new EventHub(chain, deps.eventLimits);
+  app.decorate('events', events);
+  // Before the server closes: open streams would otherwise hold it open.
+  app.addHook('preClose', async () => events.close());
 
   for (const type of ['application/msgpack', 'application/octet-stream']) {
     app.addContentTypeParser(type, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));

@@ -40,37 +40,44 @@ function headline(op: Operation): { to: string | null; amount: bigint | null } {
   return { to: to ?? null, amount: amount ?? null };
 }
 
-function sumOf(events: readonly TokenEvent[], kind: 'mint' | 'burn', txHash?: string): bigint {
-  let total = 0n;
-  for (const e of events) if (e.kind === kind && (txHash === undefined || e.txHash === txHash)) total += e.amount;
-  return total;
+/**
+ * Minted and burned in the block, and burned per transaction: one pass over the events (a
+ * 10,000-transfer block has as many burns; looking each tx's burns up by scanning them all was
+ * 10^8 steps per block on the node's main thread).
+ */
+function totals(events: readonly TokenEvent[]): { minted: bigint; burned: bigint; burnedByTx: Map<string, bigint> } {
+  let minted = 0n;
+  let burned = 0n;
+  const burnedByTx = new Map<string, bigint>();
+  for (const e of events) {
+    if (e.kind === 'mint') minted += e.amount;
+    if (e.kind !== 'burn') continue;
+    burned += e.amount;
+    if (e.txHash !== null) burnedByTx.set(e.txHash, (burnedByTx.get(e.txHash) ?? 0n) + e.amount);
+  }
+  return { minted, burned, burnedByTx };
 }
 
-export function summarizeBlock(block: Block, events: readonly TokenEvent[]): { block: BlockSummary; txs: TxSummary[] } {
+/** The block's summary and its last `keepTxs` transactions' (the ones a bounded table keeps). */
+export function summarizeBlock(block: Block, events: readonly TokenEvent[], keepTxs = Number.POSITIVE_INFINITY): { block: BlockSummary; txs: TxSummary[] } {
   const { header } = block;
-  const txs = block.txs.map((signed, index): TxSummary => {
+  const { minted, burned, burnedByTx } = totals(events);
+  const first = Math.max(0, block.txs.length - keepTxs);
+  const txs = block.txs.slice(first).map((signed, i): TxSummary => {
     const hash = toHex(signed.hash);
     return {
       hash,
       height: header.height,
-      index,
+      index: first + i,
       timestampMs: header.timestampMs,
       type: signed.tx.op.type,
       from: walletIdFromPublicKey(signed.tx.signer),
       ...headline(signed.tx.op),
-      burned: sumOf(events, 'burn', hash),
+      burned: burnedByTx.get(hash) ?? 0n,
     };
   });
   return {
-    block: {
-      height: header.height,
-      hash: toHex(block.hash),
-      timestampMs: header.timestampMs,
-      proposer: header.proposer,
-      txs: block.txs.length,
-      minted: sumOf(events, 'mint'),
-      burned: sumOf(events, 'burn'),
-    },
+    block: { height: header.height, hash: toHex(block.hash), timestampMs: header.timestampMs, proposer: header.proposer, txs: block.txs.length, minted, burned },
     txs,
   };
 }
@@ -85,7 +92,7 @@ export class RecentActivity {
   }
 
   record(block: Block, events: readonly TokenEvent[]): void {
-    const summary = summarizeBlock(block, events);
+    const summary = summarizeBlock(block, events, this.txs.capacity);
     const height = summary.block.height;
     this.blocks.popWhile((b) => b.height >= height);
     this.txs.popWhile((t) => t.height >= height);
@@ -98,7 +105,7 @@ export class RecentActivity {
     const liveBlocks = this.blocks.toArray();
     const liveTxs = this.txs.toArray();
     const firstLive = liveBlocks[0]?.height;
-    const summaries = older.map((o) => summarizeBlock(o.block, o.events)).filter((s) => firstLive === undefined || s.block.height < firstLive);
+    const summaries = older.map((o) => summarizeBlock(o.block, o.events, this.txs.capacity)).filter((s) => firstLive === undefined || s.block.height < firstLive);
     this.blocks.reset([...summaries.map((s) => s.block), ...liveBlocks]);
     this.txs.reset([...summaries.flatMap((s) => s.txs), ...liveTxs]);
   }

@@ -22,6 +22,7 @@ const STATUS: Record<string, number> = {
   RateLimited: 429,
   Overloaded: 503,
   LoopbackOnly: 403,
+  ResumeTooOld: 410,
 };
 
 export class ApiError extends CodedError<string> {

@@ -2,6 +2,7 @@
 import { accountRoutes } from './accounts.ts';
 import { blockRoutes } from './blocks.ts';
 import { devRoutes } from './dev.ts';
+import { eventRoutes } from './events.ts';
 import { historyRoutes } from './history.ts';
 import { nodeRoutes } from './node.ts';
 import { marketplaceRoutes } from './marketplace.ts';
@@ -22,6 +23,7 @@ export const V1_ROUTES: readonly RouteModule[] = [
   historyRoutes,
   blockRoutes,
   txRoutes,
+  eventRoutes,
   projectionRoutes,
   devRoutes,
   marketplaceRoutes,
