@@ -109,6 +109,9 @@ describe('dashboard in headless Chromium', () => {
     await waitFor('total burned > 0 on the page', async () => (await text('[data-kpi="burned"] .value')) !== '0');
     await waitFor('a burn rate on the page', async () => (await text('[data-kpi="burn-rate"] .value')).includes('/ block'));
     expect(await text('#live-text')).toMatch(/^live/);
+    // redrawn from the event stream (docs/protocol.md §16.1), not by polling
+    await waitFor('the page on the event stream', async () => !(await text('#live-text')).includes('polling'));
+    expect(await text('#live-text')).toMatch(/^live · head [\d,]+$/);
 
     // let the charts take in the last blocks, then keep a picture
     await page.waitForTimeout(1_600);

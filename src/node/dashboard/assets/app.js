@@ -1,4 +1,7 @@
-// The dashboard: polls the node's API every 1.5 s and redraws. Routes that other parts of the
+// The dashboard: redraws from the node's API when a block arrives on its event stream (GET
+// /v1/events, docs/protocol.md §16.1), every 15 s besides (mempool and peers change between
+// blocks), and every 1.5 s while the stream is down (EventSource reconnects by itself; polling
+// keeps the page live meanwhile). Routes that other parts of the
 // node add later (pools, schedules, projection, peers, proposals) are used when the node reports them in
 // /v1/stats/series `routes`, so the page never asks for a route that is not there.
 import { getJson, listOf } from './api.js';
@@ -8,9 +11,10 @@ import { refreshGovernance } from './governance.js';
 import { renderBlocks, renderHeader, renderKpis, renderPeers, renderPools, renderSchedules, renderTxs } from './panels.js';
 
 const POLL_MS = 1500;
-const SLOW_EVERY = 4; // pools, schedules, peers: every 4th poll
+const QUIET_REFRESH_MS = 15_000;
+const SLOW_EVERY = 4; // pools, schedules, peers: every 4th redraw
 const PROJECTION_EVERY = 10;
-const GOVERNANCE_EVERY = 2; // open proposals' tallies and the system accounts: every other poll
+const GOVERNANCE_EVERY = 2; // open proposals' tallies and the system accounts: every other redraw
 const SERIES_POINTS = 400;
 const BURN_WINDOW = 100;
 
@@ -141,24 +145,60 @@ async function tick() {
   if (state.tick % SLOW_EVERY === 0) state.peers = await refreshSlow(series, node);
   if (state.tick % GOVERNANCE_EVERY === 0) await refreshGovernance(series.routes ?? {}, node, series.head_height);
   renderHeader(node, state.peers ?? null);
-  // Again when the recent burn rate moved (at most every other poll), else every PROJECTION_EVERY polls.
+  // Again when the recent burn rate moved (at most every other redraw), else every PROJECTION_EVERY polls.
   const burnMoved = recentBurn(series) !== state.projectedBurn && state.tick - state.projectedAt >= 2;
   if (burnMoved || state.tick - state.projectedAt >= PROJECTION_EVERY) await refreshProjection(series, node);
   state.tick++;
 }
 
-async function loop() {
+const live = { streaming: false, running: false, again: false, lastMs: 0 };
+
+/** One redraw at a time; a block that arrives during one asks for one more after it. */
+async function refresh() {
+  if (live.running) {
+    live.again = true;
+    return;
+  }
+  live.running = true;
   try {
     await tick();
-    setLive(true, `live · head ${count(state.node.head_height)}`);
+    setLive(true, `live · head ${count(state.node.head_height)}${live.streaming ? '' : ' (polling)'}`);
   } catch (err) {
     setLive(false, `disconnected: ${err.message}`);
+  } finally {
+    live.running = false;
+    live.lastMs = Date.now();
+    if (live.again) {
+      live.again = false;
+      void refresh();
+    }
   }
-  setTimeout(loop, POLL_MS);
+}
+
+function connect() {
+  const source = new EventSource('/v1/events?topics=blocks');
+  source.addEventListener('open', () => {
+    live.streaming = true;
+  });
+  source.addEventListener('block', () => void refresh());
+  source.addEventListener('error', () => {
+    live.streaming = false;
+  });
+  // A typed end of stream (the node stops, or this page fell behind): reconnect in a moment.
+  source.addEventListener('end', () => {
+    live.streaming = false;
+    source.close();
+    setTimeout(connect, 2_000);
+  });
 }
 
 document.getElementById('projection-horizon').addEventListener('change', () => {
   if (state.series && state.node) void refreshProjection(state.series, state.node);
 });
 
-loop();
+setInterval(() => {
+  const quiet = Date.now() - live.lastMs;
+  if (live.streaming ? quiet >= QUIET_REFRESH_MS : quiet >= POLL_MS) void refresh();
+}, 500);
+connect();
+void refresh();
