@@ -85,7 +85,7 @@ export async function startCluster(options: { nodes: number; blockTimeMs: number
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await Promise.all(nodes.map((n) => waitForApi(n.url, n.process, 30_000)));
+    await Promise.all(nodes.map((n) => waitForApi(n.url, n.process, 90_000)));
   } catch (err) {
     await stop();
     throw err;
