@@ -16,8 +16,10 @@ import type { NodeReader, TreeUpdate } from './node-store.ts';
 export interface LevelNodeStoreOptions {
   readonly nodeBucket: number;
   readonly staleBucket: number;
-  /** Encoded nodes kept in memory (default 262,144: ~40 MiB, the top 18 levels of any tree). */
+  /** Encoded nodes kept in memory (default 262,144: the top 18 levels of any tree). */
   readonly cacheNodes?: number;
+  /** The cache's memory bound, records, keys and entries counted (default 64 MiB; node-cache.ts). */
+  readonly cacheBytes?: number;
 }
 
 
@@ -31,7 +33,7 @@ export class LevelNodeStore implements NodeReader {
     this.db = db;
     this.nodeBucket = options.nodeBucket as Bucket;
     this.staleBucket = options.staleBucket as Bucket;
-    this.cache = new NodeCache(options.cacheNodes ?? 262_144);
+    this.cache = new NodeCache(options.cacheNodes ?? 262_144, options.cacheBytes ?? 64 * 1024 * 1024);
   }
 
   async getNodes(keys: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]> {

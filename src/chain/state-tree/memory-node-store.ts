@@ -1,23 +1,18 @@
 /**
  * Tree nodes in memory: for tests, benchmarks and tools. It keeps the same records as the LevelDB
  * store (level-node-store.ts) — nodes by (version, position), stale keys by version — so revert and
- * prune behave alike. Node bytes live in large off-heap arenas and the index maps a node key to its
- * place there: a million-key tree is then ~2.4 million strings and numbers for the GC to trace, not
- * also ~2.4 million typed arrays (which took the heap to ~5 GB and made every major GC slow).
+ * prune behave alike. Node bytes live in a byte arena (byte-arena.ts) and the index maps a node key
+ * to its place there: a million-key tree is ~2.4 million strings and numbers for the GC to trace.
  * Space freed by revert or prune is not reused (a tool's store, not the node's).
  */
+import { ByteArena } from './byte-arena.ts';
 import { bytesId } from './node.ts';
 import type { NodeReader, TreeUpdate } from './node-store.ts';
 
-const ARENA_BYTES = 1 << 24;
-/** Node records are at most 83 bytes (node.ts); the length is kept in the low byte of the place. */
-const LENGTH_BITS = 256;
-
 export class MemoryNodeStore implements NodeReader {
-  /** node key id -> (arena index * ARENA_BYTES + offset) * LENGTH_BITS + length: one number, no object per node. */
+  /** node key id -> the record's place in the arena: one number, no object per node. */
   private readonly nodes = new Map<string, number>();
-  private readonly arenas: Uint8Array[] = [];
-  private used = ARENA_BYTES;
+  private readonly arena = new ByteArena();
   private readonly staleAt = new Map<bigint, readonly Uint8Array[]>();
   private readonly writtenAt = new Map<bigint, string[]>();
 
@@ -25,7 +20,7 @@ export class MemoryNodeStore implements NodeReader {
     const out: (Uint8Array | undefined)[] = new Array(keys.length);
     for (let i = 0; i < keys.length; i++) {
       const place = this.nodes.get(bytesId(keys[i]!));
-      out[i] = place === undefined ? undefined : this.read(place);
+      out[i] = place === undefined ? undefined : this.arena.read(place);
     }
     return out;
   }
@@ -34,32 +29,12 @@ export class MemoryNodeStore implements NodeReader {
     return this.nodes.size;
   }
 
-  private read(place: number): Uint8Array {
-    const length = place % LENGTH_BITS;
-    const at = (place - length) / LENGTH_BITS;
-    const offset = at % ARENA_BYTES;
-    return this.arenas[(at - offset) / ARENA_BYTES]!.subarray(offset, offset + length);
-  }
-
-  private write(bytes: Uint8Array): number {
-    if (bytes.length >= LENGTH_BITS) throw new RangeError(`A state tree node of ${bytes.length} bytes is too long for the memory store.`);
-    if (this.used + bytes.length > ARENA_BYTES) {
-      this.arenas.push(new Uint8Array(ARENA_BYTES));
-      this.used = 0;
-    }
-    const arena = this.arenas.length - 1;
-    this.arenas[arena]!.set(bytes, this.used);
-    const place = ((arena * ARENA_BYTES + this.used) * LENGTH_BITS) + bytes.length;
-    this.used += bytes.length;
-    return place;
-  }
-
   /** Stores a version's update (what the LevelDB store writes in the block's batch). */
   apply(update: TreeUpdate): void {
     const written = this.writtenAt.get(update.version) ?? [];
     for (const { key, value } of update.puts) {
       const id = bytesId(key);
-      this.nodes.set(id, this.write(value));
+      this.nodes.set(id, this.arena.write(value));
       written.push(id);
     }
     this.writtenAt.set(update.version, written);

@@ -83,6 +83,11 @@ export function versionPrefix(version: bigint): Uint8Array {
 
 const TAG = { empty: 0, leaf: 1, internal: 2 } as const;
 const REF_BYTES = 1 + VERSION_BYTES + HASH_BYTES;
+export const LEAF_BYTES = 1 + 2 * HASH_BYTES;
+export const INTERNAL_BYTES = 1 + 2 * REF_BYTES;
+/** Where an internal record holds its left and right child's hash (all zero, i.e. EMPTY, for an empty child). */
+export const LEFT_HASH_AT = 1 + 1 + VERSION_BYTES;
+export const RIGHT_HASH_AT = LEFT_HASH_AT + REF_BYTES;
 
 function writeRef(out: Uint8Array, at: number, ref: ChildRef): void {
   if (ref === null) return;
@@ -92,14 +97,14 @@ function writeRef(out: Uint8Array, at: number, ref: ChildRef): void {
 }
 
 /** A leaf: 0x00 ‖ key hash ‖ value hash (65 bytes). An internal node: 0x01 ‖ left ref ‖ right ref (83 bytes), a ref being tag u8 (0 empty, 1 leaf, 2 internal) ‖ version u64 BE ‖ hash, all zero when empty. */
-export function encodeNode(node: TreeNode): Uint8Array {
+export function encodeNode(node: TreeNode, alloc: (length: number) => Uint8Array = (length) => new Uint8Array(length)): Uint8Array {
   if (node.kind === 'leaf') {
-    const out = new Uint8Array(1 + 2 * HASH_BYTES);
+    const out = alloc(LEAF_BYTES);
     out.set(node.keyHash, 1);
     out.set(node.valueHash, 1 + HASH_BYTES);
     return out;
   }
-  const out = new Uint8Array(1 + 2 * REF_BYTES);
+  const out = alloc(INTERNAL_BYTES);
   out[0] = 1;
   writeRef(out, 1, node.left);
   writeRef(out, 1 + REF_BYTES, node.right);

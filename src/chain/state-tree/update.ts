@@ -7,9 +7,11 @@
  * this same update from the empty tree.
  */
 import { ChainError, ChainErrorCode } from '../errors.ts';
-import { EMPTY_HASH, MAX_DEPTH, equalBytes, pathBit } from '../../light/tree-rules.ts';
-import { fastSha256, hashInternal, hashLeaf } from './hash.ts';
-import { type ChildRef, type TreeNode, bytesId, decodeNode, encodeNode, nodeKey, nodeKeyVersion } from './node.ts';
+import { EMPTY_HASH, HASH_BYTES, MAX_DEPTH, equalBytes, pathBit } from '../../light/tree-rules.ts';
+import { internalHashInto, leafHashInto } from './hash.ts';
+import { sha256Into } from './sha256.ts';
+import { Slab } from './slab.ts';
+import { type ChildRef, LEFT_HASH_AT, RIGHT_HASH_AT, type TreeNode, bytesId, decodeNode, encodeNode, nodeKey, nodeKeyVersion } from './node.ts';
 import type { NodeReader, TreeRoot, TreeUpdate } from './node-store.ts';
 
 export const EMPTY_ROOT: TreeRoot = { hash: EMPTY_HASH, ref: null };
@@ -65,9 +67,16 @@ export function hashWrites(writes: Iterable<readonly [Uint8Array, Uint8Array | n
   // Sorted by the paths' latin1 strings: string order is byte order, and comparing strings is far
   // cheaper than a Buffer.compare call per comparison (a million-key bulk load sorts 20 million times).
   const sortable: { id: string; change: Change }[] = [];
+  const hashes = new Slab();
   for (const [key, value] of writes) {
-    const keyHash = fastSha256(key);
-    sortable.push({ id: bytesId(keyHash), change: { keyHash, valueHash: value === null ? null : fastSha256(value) } });
+    const keyHash = hashes.alloc(HASH_BYTES);
+    sha256Into(key, keyHash, 0);
+    let valueHash: Uint8Array | null = null;
+    if (value !== null) {
+      valueHash = hashes.alloc(HASH_BYTES);
+      sha256Into(value, valueHash, 0);
+    }
+    sortable.push({ id: bytesId(keyHash), change: { keyHash, valueHash } });
   }
   sortable.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (let i = 1; i < sortable.length; i++) {
@@ -128,6 +137,9 @@ export class Writer {
   readonly stale: Uint8Array[] = [];
   private readonly version: bigint;
   private readonly loaded: Loaded;
+  /** The new records and hashes are views into it. */
+  private readonly slab = new Slab();
+  private readonly alloc = (length: number): Uint8Array => this.slab.alloc(length);
 
   constructor(version: bigint, loaded: Loaded = new Map()) {
     this.version = version;
@@ -196,7 +208,9 @@ export class Writer {
     if (end === lo) return null;
     if (end - lo === 1) {
       const leaf = leaves[lo]!;
-      return { kind: 'leaf', hash: hashLeaf(leaf.keyHash, leaf.valueHash), keyHash: leaf.keyHash, valueHash: leaf.valueHash };
+      const hash = this.slab.alloc(HASH_BYTES);
+      leafHashInto(leaf.keyHash, leaf.valueHash, hash, 0);
+      return { kind: 'leaf', hash, keyHash: leaf.keyHash, valueHash: leaf.valueHash };
     }
     if (depth >= MAX_DEPTH) throw new ChainError(ChainErrorCode.InvalidBlock, 'Two state keys share a 256-bit path.');
     const mid = splitAt(leaves, lo, end, depth);
@@ -209,8 +223,12 @@ export class Writer {
     if (left === null && (right === null || right.kind === 'leaf')) return right;
     if (right === null && left!.kind === 'leaf') return left;
     const node: TreeNode = { kind: 'internal', left: this.place(left, depth + 1), right: this.place(right, depth + 1) };
-    this.puts.push({ key: nodeKey(this.version, depth, path), value: encodeNode(node) });
-    return { kind: 'internal', version: this.version, hash: hashInternal(left?.hash ?? EMPTY_HASH, right?.hash ?? EMPTY_HASH) };
+    const record = encodeNode(node, this.alloc);
+    this.puts.push({ key: nodeKey(this.version, depth, path), value: record });
+    // The record holds both child hashes (zeros, i.e. EMPTY, for an empty side): hashed from there.
+    const hash = this.slab.alloc(HASH_BYTES);
+    internalHashInto(record, LEFT_HASH_AT, RIGHT_HASH_AT, hash, 0);
+    return { kind: 'internal', version: this.version, hash };
   }
 
   /** The reference to `sub` stored at `depth`: a leaf that moved is written again there (its own path is its position), its old record stale. */
@@ -220,7 +238,7 @@ export class Writer {
     if (sub.at !== undefined && sub.at.depth === depth) return { kind: 'leaf', version: sub.at.version, hash: sub.hash };
     if (sub.keyHash === undefined || sub.valueHash === undefined) throw new ChainError(ChainErrorCode.StoreCorrupt, 'The state tree update must move a leaf it did not fetch.');
     if (sub.at !== undefined) this.stale.push(sub.at.key);
-    this.puts.push({ key: nodeKey(this.version, depth, sub.keyHash), value: encodeNode({ kind: 'leaf', keyHash: sub.keyHash, valueHash: sub.valueHash }) });
+    this.puts.push({ key: nodeKey(this.version, depth, sub.keyHash), value: encodeNode({ kind: 'leaf', keyHash: sub.keyHash, valueHash: sub.valueHash }, this.alloc) });
     return { kind: 'leaf', version: this.version, hash: sub.hash };
   }
 }
