@@ -33,6 +33,17 @@ export class ByteArena {
     return place;
   }
 
+  /** Whether the record at `place` holds exactly `bytes` (compared in place: no view made). */
+  equals(place: number, bytes: Uint8Array): boolean {
+    const length = place % LENGTH_BITS;
+    if (length !== bytes.length) return false;
+    const at = (place - length) / LENGTH_BITS;
+    const offset = at % CHUNK_BYTES;
+    const chunk = this.chunks[(at - offset) / CHUNK_BYTES]!;
+    for (let i = 0; i < length; i++) if (chunk[offset + i] !== bytes[i]) return false;
+    return true;
+  }
+
   /** A view of the record at `place` (callers never write into it). */
   read(place: number): Uint8Array {
     const length = place % LENGTH_BITS;

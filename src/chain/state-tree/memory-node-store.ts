@@ -2,24 +2,25 @@
  * Tree nodes in memory: for tests, benchmarks and tools. It keeps the same records as the LevelDB
  * store (level-node-store.ts) — nodes by (version, position), stale keys by version — so revert and
  * prune behave alike. Node bytes live in a byte arena (byte-arena.ts) and the index maps a node key
- * to its place there: a million-key tree is ~2.4 million strings and numbers for the GC to trace.
+ * to its place there through a byte table (byte-table.ts): a million-key tree is a few large typed
+ * arrays for the GC, not ~2.4 million objects.
  * Space freed by revert or prune is not reused (a tool's store, not the node's).
  */
 import { ByteArena } from './byte-arena.ts';
-import { bytesId } from './node.ts';
+import { ByteTable } from './byte-table.ts';
 import type { NodeReader, TreeUpdate } from './node-store.ts';
 
 export class MemoryNodeStore implements NodeReader {
-  /** node key id -> the record's place in the arena: one number, no object per node. */
-  private readonly nodes = new Map<string, number>();
+  /** node key -> the record's place in the arena: no object per node. */
+  private readonly nodes = new ByteTable();
   private readonly arena = new ByteArena();
   private readonly staleAt = new Map<bigint, readonly Uint8Array[]>();
-  private readonly writtenAt = new Map<bigint, string[]>();
+  private readonly writtenAt = new Map<bigint, Uint8Array[]>();
 
   async getNodes(keys: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
     const out: (Uint8Array | undefined)[] = new Array(keys.length);
     for (let i = 0; i < keys.length; i++) {
-      const place = this.nodes.get(bytesId(keys[i]!));
+      const place = this.nodes.get(keys[i]!);
       out[i] = place === undefined ? undefined : this.arena.read(place);
     }
     return out;
@@ -33,9 +34,8 @@ export class MemoryNodeStore implements NodeReader {
   apply(update: TreeUpdate): void {
     const written = this.writtenAt.get(update.version) ?? [];
     for (const { key, value } of update.puts) {
-      const id = bytesId(key);
-      this.nodes.set(id, this.arena.write(value));
-      written.push(id);
+      this.nodes.set(key, this.arena.write(value));
+      written.push(key);
     }
     this.writtenAt.set(update.version, written);
     this.staleAt.set(update.version, [...(this.staleAt.get(update.version) ?? []), ...update.stale]);
@@ -52,7 +52,7 @@ export class MemoryNodeStore implements NodeReader {
   prune(oldestRetained: bigint): void {
     for (const [version, keys] of this.staleAt) {
       if (version > oldestRetained) continue;
-      for (const key of keys) this.nodes.delete(bytesId(key));
+      for (const key of keys) this.nodes.delete(key);
       this.staleAt.delete(version);
     }
   }

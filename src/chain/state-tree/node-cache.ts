@@ -8,16 +8,18 @@
  * Each generation copies its records into its own byte arena (byte-arena.ts) and drops it whole:
  * keeping LevelDB's read buffers (one malloc'd backing store each) in the cache instead pinned
  * fragments of the native heap that were never returned (the node's RSS reached ~1.8 GiB at a
- * million keys with a ~230 MiB V8 heap). `get` answers a view into the arena, valid while the
+ * million keys with a ~230 MiB V8 heap); keys are looked up in a byte table (byte-table.ts), with no
+ * string made per lookup. `get` answers a view into the arena, valid while the
  * caller holds it (a dropped arena is freed only once no view is left).
  */
 import { ByteArena } from './byte-arena.ts';
+import { ByteTable } from './byte-table.ts';
 
-/** Map entry, key string and place, counted against the byte limit beside the record itself. */
-const ENTRY_OVERHEAD_BYTES = 64;
+/** A table slot and its share of free slots, counted against the byte limit beside the record and its key. */
+const ENTRY_OVERHEAD_BYTES = 40;
 
 class Generation {
-  readonly places = new Map<string, number>();
+  readonly places = new ByteTable();
   readonly arena = new ByteArena();
   bytes = 0;
 }
@@ -34,7 +36,7 @@ export class NodeCache {
     this.halfBytes = Math.max(1, maxBytes / 2);
   }
 
-  get(id: string): Uint8Array | undefined {
+  get(id: Uint8Array): Uint8Array | undefined {
     const place = this.young.places.get(id);
     if (place !== undefined) return this.young.arena.read(place);
     const older = this.old.places.get(id);
@@ -44,7 +46,7 @@ export class NodeCache {
     return bytes;
   }
 
-  set(id: string, bytes: Uint8Array): void {
+  set(id: Uint8Array, bytes: Uint8Array): void {
     const young = this.young;
     young.places.set(id, young.arena.write(bytes));
     young.bytes += bytes.length + id.length + ENTRY_OVERHEAD_BYTES;
@@ -54,7 +56,7 @@ export class NodeCache {
     }
   }
 
-  delete(id: string): void {
+  delete(id: Uint8Array): void {
     this.young.places.delete(id);
     this.old.places.delete(id);
   }
@@ -63,8 +65,8 @@ export class NodeCache {
     return this.young.places.size + this.old.places.size;
   }
 
-  /** The memory the two generations hold: their arenas' chunks and the entries. */
+  /** The memory the two generations hold: their arenas' chunks and their tables. */
   get bytes(): number {
-    return this.young.arena.bytes + this.old.arena.bytes + (this.young.places.size + this.old.places.size) * ENTRY_OVERHEAD_BYTES;
+    return this.young.arena.bytes + this.old.arena.bytes + this.young.places.bytes + this.old.places.bytes;
   }
 }
