@@ -94,8 +94,8 @@ export function hashWrites(writes: Iterable<readonly [Uint8Array, Uint8Array | n
 interface Fetched {
   readonly bytes: Uint8Array;
   readonly key: Uint8Array;
-  left?: Fetched;
-  right?: Fetched;
+  left: Fetched | undefined;
+  right: Fetched | undefined;
 }
 
 /** Phase 1: every node the update reads, fetched level by level; the root's (undefined: nothing to read). */
@@ -110,7 +110,8 @@ async function prefetch(store: NodeReader, root: TreeRoot, changes: readonly Cha
       const visit = frontier[i]!;
       const bytes = found[i];
       if (bytes === undefined) throw new ChainError(ChainErrorCode.StoreCorrupt, `The state tree lacks the node at depth ${visit.depth} of version ${nodeKeyVersion(visit.key)}.`);
-      const fetched: Fetched = { bytes, key: visit.key };
+      // Both children named at creation: one object shape for every Fetched.
+      const fetched: Fetched = { bytes, key: visit.key, left: undefined, right: undefined };
       if (visit.parent === undefined) top = fetched;
       else if (visit.bit === 0) visit.parent.left = fetched;
       else visit.parent.right = fetched;
