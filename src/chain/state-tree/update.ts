@@ -136,6 +136,12 @@ async function prefetch(store: NodeReader, root: TreeRoot, changes: readonly Cha
   return top;
 }
 
+/** The path handed to a child on side `bit`: its first change's, or for an untouched leaf its position's (an untouched internal child needs none). */
+function sidePath(changes: readonly Change[], a: number, b: number, child: ChildRef, path: Uint8Array, depth: number, bit: number): Uint8Array {
+  if (a < b) return changes[a]!.keyHash;
+  return child?.kind === 'leaf' ? childPath(path, depth, bit) : path;
+}
+
 function hasDelete(changes: readonly Change[], lo: number, hi: number): boolean {
   for (let i = lo; i < hi; i++) if (changes[i]!.valueHash === null) return true;
   return false;
@@ -174,9 +180,8 @@ export class Writer {
     // Unchanged children come back as they were; then nothing below changed and the node stays.
     const mid = splitAt(changes, lo, hi, depth);
     // An untouched internal child needs no path; an untouched leaf needs its position's.
-    const sidePath = (a: number, b: number, child: ChildRef, bit: number): Uint8Array => (a < b ? changes[a]!.keyHash : child?.kind === 'leaf' ? childPath(path, depth, bit) : path);
-    const left = this.update(node.left, fetched.left, depth + 1, sidePath(lo, mid, node.left, 0), changes, lo, mid);
-    const right = this.update(node.right, fetched.right, depth + 1, sidePath(mid, hi, node.right, 1), changes, mid, hi);
+    const left = this.update(node.left, fetched.left, depth + 1, sidePath(changes, lo, mid, node.left, path, depth, 0), changes, lo, mid);
+    const right = this.update(node.right, fetched.right, depth + 1, sidePath(changes, mid, hi, node.right, path, depth, 1), changes, mid, hi);
     if (sameHash(left, node.left) && sameHash(right, node.right)) return ref as Sub;
     this.stale.push(fetched.key);
     return this.combine(depth, path, left, right);
