@@ -3,58 +3,14 @@
  * 65-byte preimages per 10,000-transfer block (§18.2); node:crypto's one-shot costs 0.7–2.7 µs per
  * call here, nearly all of it the call into C++ and the Buffer it returns, against ~0.5–1 µs for
  * these two compressions in JS with nothing allocated. The tests check every digest against
- * node:crypto. (src/light has its own portable SHA-256: the verifier imports nothing from chain/.)
+ * node:crypto. The compression is the light verifier's (src/light/sha256.ts, which imports nothing
+ * from chain/); what is here is how the node feeds it without copies.
  */
+import { SHA256_INITIAL, compressBlock } from '../../light/sha256.ts';
 
-/** The first 32 bits of the fractional parts of the cube roots (K) and square roots (IV) of the first primes (FIPS 180-4 §4.2.2, §5.3.3). */
-function primeFractions(count: number, root: (x: number) => number): Int32Array {
-  const out = new Int32Array(count);
-  for (let candidate = 2, found = 0; found < count; candidate++) {
-    let prime = true;
-    for (let d = 2; d * d <= candidate; d++) if (candidate % d === 0) prime = false;
-    if (!prime) continue;
-    const r = root(candidate);
-    out[found++] = Math.floor((r - Math.floor(r)) * 2 ** 32) | 0;
-  }
-  return out;
-}
-
-const K = primeFractions(64, Math.cbrt);
-const IV = primeFractions(8, Math.sqrt);
 const W = new Int32Array(64);
 const H = new Int32Array(8);
-
-/** One compression of the block in W[0..16) into H. */
-function compress(): void {
-  for (let i = 16; i < 64; i++) {
-    const w15 = W[i - 15]!;
-    const w2 = W[i - 2]!;
-    const s0 = ((w15 >>> 7) | (w15 << 25)) ^ ((w15 >>> 18) | (w15 << 14)) ^ (w15 >>> 3);
-    const s1 = ((w2 >>> 17) | (w2 << 15)) ^ ((w2 >>> 19) | (w2 << 13)) ^ (w2 >>> 10);
-    W[i] = (W[i - 16]! + s0 + W[i - 7]! + s1) | 0;
-  }
-  let a = H[0]!, b = H[1]!, c = H[2]!, d = H[3]!, e = H[4]!, f = H[5]!, g = H[6]!, h = H[7]!;
-  for (let i = 0; i < 64; i++) {
-    const t1 = (h + (((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7))) + ((e & f) ^ (~e & g)) + K[i]! + W[i]!) | 0;
-    const t2 = ((((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10))) + ((a & b) ^ (a & c) ^ (b & c))) | 0;
-    h = g;
-    g = f;
-    f = e;
-    e = (d + t1) | 0;
-    d = c;
-    c = b;
-    b = a;
-    a = (t1 + t2) | 0;
-  }
-  H[0] = (H[0]! + a) | 0;
-  H[1] = (H[1]! + b) | 0;
-  H[2] = (H[2]! + c) | 0;
-  H[3] = (H[3]! + d) | 0;
-  H[4] = (H[4]! + e) | 0;
-  H[5] = (H[5]! + f) | 0;
-  H[6] = (H[6]! + g) | 0;
-  H[7] = (H[7]! + h) | 0;
-}
+const compress = (): void => compressBlock(H, W);
 
 function digestInto(out: Uint8Array, at: number): void {
   for (let i = 0; i < 8; i++) {
@@ -73,7 +29,7 @@ function digestInto(out: Uint8Array, at: number): void {
  * the padding and the length (520 bits). `out` may be one of the inputs.
  */
 export function sha256Of65(prefix: number, a: Uint8Array, aAt: number, b: Uint8Array, bAt: number, out: Uint8Array, outAt: number): void {
-  H.set(IV);
+  H.set(SHA256_INITIAL);
   W[0] = (prefix << 24) | (a[aAt]! << 16) | (a[aAt + 1]! << 8) | a[aAt + 2]!;
   for (let k = 1; k < 8; k++) {
     const i = aAt + 4 * k - 1;
@@ -94,7 +50,7 @@ export function sha256Of65(prefix: number, a: Uint8Array, aAt: number, b: Uint8A
 
 /** SHA-256 of `data` (any length below 2^29 bytes) into out[outAt, outAt + 32): the key and value hashes. */
 export function sha256Into(data: Uint8Array, out: Uint8Array, outAt: number): void {
-  H.set(IV);
+  H.set(SHA256_INITIAL);
   const whole = data.length & ~63;
   for (let at = 0; at < whole; at += 64) {
     for (let k = 0; k < 16; k++) {
