@@ -1,10 +1,10 @@
 /**
  * The tree's hashes (docs/protocol.md §18.2) on the node: the JS SHA-256 of sha256.ts writing into
- * the caller's buffers (no Buffer per hash), and node:crypto's one-shot for whole messages where a
- * fresh array is wanted anyway.
+ * the caller's buffers (no Buffer per hash), and node:crypto's one-shot where a fresh array is
+ * wanted anyway (a proof's key path).
  */
 import { hash } from 'node:crypto';
-import { HASH_BYTES, INTERNAL_PREFIX, LEAF_PREFIX, type Sha256 } from '../../light/tree-rules.ts';
+import { INTERNAL_PREFIX, LEAF_PREFIX, type Sha256 } from '../../light/tree-rules.ts';
 import { sha256Of65 } from './sha256.ts';
 
 export const fastSha256: Sha256 = (data) => hash('sha256', data, 'buffer');
@@ -18,9 +18,3 @@ export function leafHashInto(keyHash: Uint8Array, valueHash: Uint8Array, out: Ui
 export function internalHashInto(bytes: Uint8Array, leftAt: number, rightAt: number, out: Uint8Array, at: number): void {
   sha256Of65(INTERNAL_PREFIX, bytes, leftAt, bytes, rightAt, out, at);
 }
-
-export const hashLeaf = (keyHash: Uint8Array, valueHash: Uint8Array): Uint8Array => {
-  const out = new Uint8Array(HASH_BYTES);
-  leafHashInto(keyHash, valueHash, out, 0);
-  return out;
-};
