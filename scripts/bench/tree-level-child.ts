@@ -43,6 +43,7 @@ export interface TreeLevelReport {
   readonly peakRssBytes: number;
   readonly diskBytes: number;
   readonly cacheNodes: number;
+  readonly cacheBytes: number;
 }
 
 const NODE_BUCKET = 200;
@@ -69,7 +70,8 @@ async function main(): Promise<void> {
   const db = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view' });
   await db.open();
   const cacheNodes = 262_144;
-  const store = new LevelNodeStore(db, { nodeBucket: NODE_BUCKET, staleBucket: STALE_BUCKET, cacheNodes });
+  const cacheBytes = 64 * 1024 * 1024;
+  const store = new LevelNodeStore(db, { nodeBucket: NODE_BUCKET, staleBucket: STALE_BUCKET, cacheNodes, cacheBytes });
 
   if (mode === 'build') {
     const start = performance.now();
@@ -141,7 +143,7 @@ async function main(): Promise<void> {
     updateMs, commitMs, updateCpuMs,
     bytesPerChangedKey: bytes / (changed * runs), nodesPerChangedKey: nodes / (changed * runs), proofsPerSecond,
     rssBytes: memory.rss, rssAfterProofsBytes, heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal, rssAnonBytes: split.anon, rssFileBytes: split.file, externalBytes: memory.external, peakRssBytes: process.resourceUsage().maxRSS * 1024,
-    diskBytes: 0, cacheNodes,
+    diskBytes: 0, cacheNodes, cacheBytes,
   };
   await db.close();
   console.log(JSON.stringify({ ...report, diskBytes: await dirBytes(dir) }));

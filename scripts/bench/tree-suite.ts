@@ -164,7 +164,7 @@ async function benchTreeLevel(ctx: BenchContext, n: number, changed: number): Pr
     });
     add(ctx, {
       id: 'tree.level.update',
-      label: `root update in LevelDB, ${changed.toLocaleString('en-US')} changed keys (reads through a ${r.cacheNodes.toLocaleString('en-US')}-node cache)`,
+      label: `root update in LevelDB, ${changed.toLocaleString('en-US')} changed keys (reads through a cache of ${r.cacheNodes.toLocaleString('en-US')} nodes / ${(r.cacheBytes / MB).toFixed(0)} MiB)`,
       unit: 'ms',
       summary: summarize(r.updateMs),
       note: `CPU ${percentile(r.updateCpuMs, 50).toFixed(0)} ms; then its batch written in ${percentile(r.commitMs, 50).toFixed(0)} ms (median)`,

@@ -2,10 +2,10 @@
  * SHA-256 (FIPS 180-4) in plain TypeScript, synchronous. The light verifier uses it instead of
  * WebCrypto because `crypto.subtle` exists only in secure contexts (a page served over plain http
  * from a node on the LAN has none) and is async per digest; a proof needs ~25 small digests, which
- * this does in microseconds. The node itself hashes with node:crypto (src/chain/state-tree/hash.ts);
- * the tests check both give the same digests.
+ * this does in microseconds. The node's tree (src/chain/state-tree/sha256.ts) runs the same
+ * compression on its own buffers; the tests check both against node:crypto.
  */
-const K = new Uint32Array([
+const K = new Int32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
   0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
   0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
@@ -13,13 +13,19 @@ const K = new Uint32Array([
   0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
   0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
-const INITIAL = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19] as const;
-const W = new Uint32Array(64);
+/** The initial hash value H(0) (FIPS 180-4 §5.3.3). */
+export const SHA256_INITIAL: readonly number[] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+const W = new Int32Array(64);
 
 const rotr = (x: number, n: number): number => (x >>> n) | (x << (32 - n));
 
-function compress(h: Uint32Array, block: DataView, at: number): void {
-  for (let i = 0; i < 16; i++) W[i] = block.getUint32(at + i * 4);
+function compress(h: Int32Array, block: DataView, at: number): void {
+  for (let i = 0; i < 16; i++) W[i] = block.getInt32(at + i * 4);
+  compressBlock(h, W);
+}
+
+/** One compression (FIPS 180-4 §6.2.2) of the block in W[0, 16) into h; W[16, 64) is overwritten with its schedule. */
+export function compressBlock(h: Int32Array, W: Int32Array): void {
   for (let i = 16; i < 64; i++) {
     const w15 = W[i - 15]!;
     const w2 = W[i - 2]!;
@@ -61,7 +67,7 @@ export function sha256(data: Uint8Array): Uint8Array {
   const bits = data.length * 8;
   view.setUint32(padded.length - 8, Math.floor(bits / 0x1_0000_0000));
   view.setUint32(padded.length - 4, bits >>> 0);
-  const h = Uint32Array.from(INITIAL);
+  const h = Int32Array.from(SHA256_INITIAL);
   for (let at = 0; at < padded.length; at += 64) compress(h, view, at);
   const out = new Uint8Array(32);
   const outView = new DataView(out.buffer);

@@ -9,15 +9,17 @@
 import { ChainError, ChainErrorCode } from '../errors.ts';
 import { type BatchOp, type Db, storeFailure } from '../store/repository.ts';
 import { type Bucket, bucketKey } from '../store/buckets.ts';
-import { bytesId, versionPrefix } from './node.ts';
+import { versionPrefix } from './node.ts';
 import { NodeCache } from './node-cache.ts';
 import type { NodeReader, TreeUpdate } from './node-store.ts';
 
 export interface LevelNodeStoreOptions {
   readonly nodeBucket: number;
   readonly staleBucket: number;
-  /** Encoded nodes kept in memory (default 262,144: ~40 MiB, the top 18 levels of any tree). */
+  /** Encoded nodes kept in memory (default 262,144: the top 18 levels of any tree). */
   readonly cacheNodes?: number;
+  /** The cache's memory bound, records, keys and entries counted (default 64 MiB; node-cache.ts). */
+  readonly cacheBytes?: number;
 }
 
 
@@ -31,15 +33,14 @@ export class LevelNodeStore implements NodeReader {
     this.db = db;
     this.nodeBucket = options.nodeBucket as Bucket;
     this.staleBucket = options.staleBucket as Bucket;
-    this.cache = new NodeCache(options.cacheNodes ?? 262_144);
+    this.cache = new NodeCache(options.cacheNodes ?? 262_144, options.cacheBytes ?? 64 * 1024 * 1024);
   }
 
   async getNodes(keys: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
     const out: (Uint8Array | undefined)[] = new Array(keys.length);
     const missing: number[] = [];
     keys.forEach((key, i) => {
-      const id = bytesId(key);
-      const hit = this.cache.get(id);
+      const hit = this.cache.get(key);
       if (hit === undefined) missing.push(i);
       else out[i] = hit;
     });
@@ -59,7 +60,7 @@ export class LevelNodeStore implements NodeReader {
   }
 
   private remember(key: Uint8Array, bytes: Uint8Array): void {
-    this.cache.set(bytesId(key), bytes);
+    this.cache.set(key, bytes);
   }
 
   /** A version's commit: its nodes and its stale record, for the block's batch. */
@@ -84,7 +85,7 @@ export class LevelNodeStore implements NodeReader {
     try {
       for await (const key of this.db.keys(range)) {
         ops.push({ type: 'del', key });
-        this.cache.delete(bytesId(key.subarray(1)));
+        this.cache.delete(key.subarray(1));
       }
     } catch (err) {
       throw storeFailure(`list the state tree nodes of version ${version}`, err);
@@ -101,7 +102,7 @@ export class LevelNodeStore implements NodeReader {
       for await (const [key, value] of this.db.iterator(range)) {
         for (const node of decodeKeyList(value)) {
           ops.push({ type: 'del', key: bucketKey(this.nodeBucket, node) });
-          this.cache.delete(bytesId(node));
+          this.cache.delete(node);
         }
         ops.push({ type: 'del', key });
       }

@@ -1,31 +1,27 @@
 /**
  * Tree nodes in memory: for tests, benchmarks and tools. It keeps the same records as the LevelDB
  * store (level-node-store.ts) — nodes by (version, position), stale keys by version — so revert and
- * prune behave alike. Node bytes live in large off-heap arenas and the index maps a node key to its
- * place there: a million-key tree is then ~2.4 million strings and numbers for the GC to trace, not
- * also ~2.4 million typed arrays (which took the heap to ~5 GB and made every major GC slow).
+ * prune behave alike. Node bytes live in a byte arena (byte-arena.ts) and the index maps a node key
+ * to its place there through a byte table (byte-table.ts): a million-key tree is a few large typed
+ * arrays for the GC, not ~2.4 million objects.
  * Space freed by revert or prune is not reused (a tool's store, not the node's).
  */
-import { bytesId } from './node.ts';
+import { ByteArena } from './byte-arena.ts';
+import { ByteTable } from './byte-table.ts';
 import type { NodeReader, TreeUpdate } from './node-store.ts';
 
-const ARENA_BYTES = 1 << 24;
-/** Node records are at most 83 bytes (node.ts); the length is kept in the low byte of the place. */
-const LENGTH_BITS = 256;
-
 export class MemoryNodeStore implements NodeReader {
-  /** node key id -> (arena index * ARENA_BYTES + offset) * LENGTH_BITS + length: one number, no object per node. */
-  private readonly nodes = new Map<string, number>();
-  private readonly arenas: Uint8Array[] = [];
-  private used = ARENA_BYTES;
+  /** node key -> the record's place in the arena: no object per node. */
+  private readonly nodes = new ByteTable();
+  private readonly arena = new ByteArena();
   private readonly staleAt = new Map<bigint, readonly Uint8Array[]>();
-  private readonly writtenAt = new Map<bigint, string[]>();
+  private readonly writtenAt = new Map<bigint, Uint8Array[]>();
 
   async getNodes(keys: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
     const out: (Uint8Array | undefined)[] = new Array(keys.length);
     for (let i = 0; i < keys.length; i++) {
-      const place = this.nodes.get(bytesId(keys[i]!));
-      out[i] = place === undefined ? undefined : this.read(place);
+      const place = this.nodes.get(keys[i]!);
+      out[i] = place === undefined ? undefined : this.arena.read(place);
     }
     return out;
   }
@@ -34,33 +30,12 @@ export class MemoryNodeStore implements NodeReader {
     return this.nodes.size;
   }
 
-  private read(place: number): Uint8Array {
-    const length = place % LENGTH_BITS;
-    const at = (place - length) / LENGTH_BITS;
-    const offset = at % ARENA_BYTES;
-    return this.arenas[(at - offset) / ARENA_BYTES]!.subarray(offset, offset + length);
-  }
-
-  private write(bytes: Uint8Array): number {
-    if (bytes.length >= LENGTH_BITS) throw new RangeError(`A state tree node of ${bytes.length} bytes is too long for the memory store.`);
-    if (this.used + bytes.length > ARENA_BYTES) {
-      this.arenas.push(new Uint8Array(ARENA_BYTES));
-      this.used = 0;
-    }
-    const arena = this.arenas.length - 1;
-    this.arenas[arena]!.set(bytes, this.used);
-    const place = ((arena * ARENA_BYTES + this.used) * LENGTH_BITS) + bytes.length;
-    this.used += bytes.length;
-    return place;
-  }
-
   /** Stores a version's update (what the LevelDB store writes in the block's batch). */
   apply(update: TreeUpdate): void {
     const written = this.writtenAt.get(update.version) ?? [];
     for (const { key, value } of update.puts) {
-      const id = bytesId(key);
-      this.nodes.set(id, this.write(value));
-      written.push(id);
+      this.nodes.set(key, this.arena.write(value));
+      written.push(key);
     }
     this.writtenAt.set(update.version, written);
     this.staleAt.set(update.version, [...(this.staleAt.get(update.version) ?? []), ...update.stale]);
@@ -77,7 +52,7 @@ export class MemoryNodeStore implements NodeReader {
   prune(oldestRetained: bigint): void {
     for (const [version, keys] of this.staleAt) {
       if (version > oldestRetained) continue;
-      for (const key of keys) this.nodes.delete(bytesId(key));
+      for (const key of keys) this.nodes.delete(key);
       this.staleAt.delete(version);
     }
   }

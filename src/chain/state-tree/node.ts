@@ -18,9 +18,9 @@ const VERSION_BYTES = 8;
 const DEPTH_BYTES = 2;
 
 /** version u64 BE ‖ depth u16 BE ‖ the first `depth` bits of the path in ⌈depth/8⌉ bytes, later bits zero. */
-export function nodeKey(version: bigint, depth: number, path: Uint8Array): Uint8Array {
+export function nodeKey(version: bigint, depth: number, path: Uint8Array, alloc: (length: number) => Uint8Array = (length) => new Uint8Array(length)): Uint8Array {
   const pathBytes = (depth + 7) >> 3;
-  const key = new Uint8Array(VERSION_BYTES + DEPTH_BYTES + pathBytes);
+  const key = alloc(VERSION_BYTES + DEPTH_BYTES + pathBytes);
   writeU64(key, 0, version);
   key[VERSION_BYTES] = depth >> 8;
   key[VERSION_BYTES + 1] = depth & 0xff;
@@ -30,12 +30,13 @@ export function nodeKey(version: bigint, depth: number, path: Uint8Array): Uint8
 }
 
 const TWO_32 = 2 ** 32;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** u64 big-endian by hand: a DataView per node key is an allocation per node, and BigInt shifts allocate too (versions are heights, far below 2^53). */
 function writeU64(out: Uint8Array, at: number, value: bigint): void {
   let hi: number;
   let lo: number;
-  if (value <= BigInt(Number.MAX_SAFE_INTEGER)) {
+  if (value <= MAX_SAFE) {
     const v = Number(value);
     hi = Math.floor(v / TWO_32);
     lo = v >>> 0;
@@ -83,6 +84,11 @@ export function versionPrefix(version: bigint): Uint8Array {
 
 const TAG = { empty: 0, leaf: 1, internal: 2 } as const;
 const REF_BYTES = 1 + VERSION_BYTES + HASH_BYTES;
+export const LEAF_BYTES = 1 + 2 * HASH_BYTES;
+export const INTERNAL_BYTES = 1 + 2 * REF_BYTES;
+/** Where an internal record holds its left and right child's hash (all zero, i.e. EMPTY, for an empty child). */
+export const LEFT_HASH_AT = 1 + 1 + VERSION_BYTES;
+export const RIGHT_HASH_AT = LEFT_HASH_AT + REF_BYTES;
 
 function writeRef(out: Uint8Array, at: number, ref: ChildRef): void {
   if (ref === null) return;
@@ -92,14 +98,14 @@ function writeRef(out: Uint8Array, at: number, ref: ChildRef): void {
 }
 
 /** A leaf: 0x00 ‖ key hash ‖ value hash (65 bytes). An internal node: 0x01 ‖ left ref ‖ right ref (83 bytes), a ref being tag u8 (0 empty, 1 leaf, 2 internal) ‖ version u64 BE ‖ hash, all zero when empty. */
-export function encodeNode(node: TreeNode): Uint8Array {
+export function encodeNode(node: TreeNode, alloc: (length: number) => Uint8Array = (length) => new Uint8Array(length)): Uint8Array {
   if (node.kind === 'leaf') {
-    const out = new Uint8Array(1 + 2 * HASH_BYTES);
+    const out = alloc(LEAF_BYTES);
     out.set(node.keyHash, 1);
     out.set(node.valueHash, 1 + HASH_BYTES);
     return out;
   }
-  const out = new Uint8Array(1 + 2 * REF_BYTES);
+  const out = alloc(INTERNAL_BYTES);
   out[0] = 1;
   writeRef(out, 1, node.left);
   writeRef(out, 1 + REF_BYTES, node.right);
@@ -127,6 +133,18 @@ export function isLeafBytes(bytes: Uint8Array): boolean {
   if (bytes[0] === 1 && bytes.length === 1 + 2 * REF_BYTES) return false;
   return corrupt(`${bytes.length} bytes starting with ${bytes[0]}.`);
 }
+
+/** The kind of an internal node's child on `side` (null: empty), read in place. */
+export function childKindAt(bytes: Uint8Array, side: number): 'leaf' | 'internal' | null {
+  const tag = bytes[1 + side * REF_BYTES];
+  if (tag === TAG.empty) return null;
+  if (tag === TAG.leaf) return 'leaf';
+  if (tag === TAG.internal) return 'internal';
+  return corrupt(`child tag ${tag}.`);
+}
+
+/** The version of an internal node's non-empty child on `side`, read in place. */
+export const childVersionAt = (bytes: Uint8Array, side: number): bigint => readU64(bytes, 2 + side * REF_BYTES);
 
 /** An internal node's child ref on `side` (0 left, 1 right). */
 export const childRefAt = (bytes: Uint8Array, side: number): ChildRef => readRef(bytes, 1 + side * REF_BYTES);

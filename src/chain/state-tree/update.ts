@@ -7,9 +7,11 @@
  * this same update from the empty tree.
  */
 import { ChainError, ChainErrorCode } from '../errors.ts';
-import { EMPTY_HASH, MAX_DEPTH, equalBytes, pathBit } from '../../light/tree-rules.ts';
-import { fastSha256, hashInternal, hashLeaf } from './hash.ts';
-import { type ChildRef, type TreeNode, bytesId, decodeNode, encodeNode, nodeKey, nodeKeyVersion } from './node.ts';
+import { EMPTY_HASH, HASH_BYTES, MAX_DEPTH, equalBytes, pathBit } from '../../light/tree-rules.ts';
+import { internalHashInto, leafHashInto } from './hash.ts';
+import { sha256Into } from './sha256.ts';
+import { Slab } from './slab.ts';
+import { type ChildRef, LEFT_HASH_AT, RIGHT_HASH_AT, type TreeNode, bytesId, childKindAt, childRefAt, childVersionAt, encodeNode, isLeafBytes, nodeKey, nodeKeyVersion } from './node.ts';
 import type { NodeReader, TreeRoot, TreeUpdate } from './node-store.ts';
 
 export const EMPTY_ROOT: TreeRoot = { hash: EMPTY_HASH, ref: null };
@@ -27,8 +29,8 @@ export type Sub =
   | {
       readonly kind: 'leaf';
       readonly hash: Uint8Array;
-      /** Where the leaf is stored now, if it is an existing leaf; it moves if its parent places it at another depth. */
-      readonly at?: { readonly key: Uint8Array; readonly depth: number; readonly version: bigint };
+      /** Where the leaf is stored now, if it is an existing leaf; it moves if its parent places it at another depth (key null: not read, so it cannot). */
+      readonly at?: { readonly key: Uint8Array | null; readonly depth: number; readonly version: bigint };
       /** Known for new leaves and loaded ones; a leaf left in place needs none. */
       readonly keyHash?: Uint8Array;
       readonly valueHash?: Uint8Array;
@@ -65,9 +67,16 @@ export function hashWrites(writes: Iterable<readonly [Uint8Array, Uint8Array | n
   // Sorted by the paths' latin1 strings: string order is byte order, and comparing strings is far
   // cheaper than a Buffer.compare call per comparison (a million-key bulk load sorts 20 million times).
   const sortable: { id: string; change: Change }[] = [];
+  const hashes = new Slab();
   for (const [key, value] of writes) {
-    const keyHash = fastSha256(key);
-    sortable.push({ id: bytesId(keyHash), change: { keyHash, valueHash: value === null ? null : fastSha256(value) } });
+    const keyHash = hashes.alloc(HASH_BYTES);
+    sha256Into(key, keyHash, 0);
+    let valueHash: Uint8Array | null = null;
+    if (value !== null) {
+      valueHash = hashes.alloc(HASH_BYTES);
+      sha256Into(value, valueHash, 0);
+    }
+    sortable.push({ id: bytesId(keyHash), change: { keyHash, valueHash } });
   }
   sortable.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (let i = 1; i < sortable.length; i++) {
@@ -77,45 +86,61 @@ export function hashWrites(writes: Iterable<readonly [Uint8Array, Uint8Array | n
 }
 
 /**
- * The nodes fetched, by the reference object that led to them (the root's, or a child ref inside a
- * fetched parent): phase 2 walks the same objects, so it finds each node without rebuilding its key.
+ * A node phase 1 read: its record as the store gave it (read in place, not decoded: objects that
+ * live through the whole update are what made its garbage collections slow), its key (made stale
+ * if the update rewrites it), and the fetched nodes below it. Phase 2 walks this same tree beside
+ * the refs, so it finds each node with no lookup and no key rebuilt.
  */
-type Loaded = Map<NonNullable<ChildRef>, TreeNode>;
+interface Fetched {
+  readonly bytes: Uint8Array;
+  readonly key: Uint8Array;
+  left: Fetched | undefined;
+  right: Fetched | undefined;
+}
 
-/** Phase 1: every node the update reads, fetched level by level. */
-async function prefetch(store: NodeReader, root: TreeRoot, changes: readonly Change[]): Promise<Loaded> {
-  const loaded: Loaded = new Map();
-  type Visit = { ref: NonNullable<ChildRef>; key: Uint8Array; depth: number; lo: number; hi: number; path: Uint8Array };
-  let frontier: Visit[] = root.ref === null || changes.length === 0 ? [] : [{ ref: root.ref, key: refKey(root.ref, 0, changes[0]!.keyHash), depth: 0, lo: 0, hi: changes.length, path: changes[0]!.keyHash }];
+/** Phase 1: every node the update reads, fetched level by level; the root's (undefined: nothing to read). */
+async function prefetch(store: NodeReader, root: TreeRoot, changes: readonly Change[]): Promise<Fetched | undefined> {
+  type Visit = { parent: Fetched | undefined; bit: number; key: Uint8Array; depth: number; lo: number; hi: number; path: Uint8Array };
+  let top: Fetched | undefined;
+  let frontier: Visit[] = root.ref === null || changes.length === 0 ? [] : [{ parent: undefined, bit: 0, key: refKey(root.ref, 0, changes[0]!.keyHash), depth: 0, lo: 0, hi: changes.length, path: changes[0]!.keyHash }];
   while (frontier.length > 0) {
     const found = await store.getNodes(frontier.map((v) => v.key));
     const next: Visit[] = [];
-    frontier.forEach((visit, i) => {
+    for (let i = 0; i < frontier.length; i++) {
+      const visit = frontier[i]!;
       const bytes = found[i];
       if (bytes === undefined) throw new ChainError(ChainErrorCode.StoreCorrupt, `The state tree lacks the node at depth ${visit.depth} of version ${nodeKeyVersion(visit.key)}.`);
-      const node = decodeNode(bytes);
-      loaded.set(visit.ref, node);
-      if (node.kind === 'leaf') return;
+      // Both children named at creation: one object shape for every Fetched.
+      const fetched: Fetched = { bytes, key: visit.key, left: undefined, right: undefined };
+      if (visit.parent === undefined) top = fetched;
+      else if (visit.bit === 0) visit.parent.left = fetched;
+      else visit.parent.right = fetched;
+      if (isLeafBytes(bytes)) continue;
       const { depth, lo, hi } = visit;
       const mid = splitAt(changes, lo, hi, depth);
       // Two sides inline, not an array of side objects: this runs for every node the update reads.
       for (let bit = 0; bit < 2; bit++) {
-        const child = bit === 0 ? node.left : node.right;
-        if (child === null) continue;
+        const kind = childKindAt(bytes, bit);
+        if (kind === null) continue;
         const a = bit === 0 ? lo : mid;
         const b = bit === 0 ? mid : hi;
         // An untouched leaf is read only when deletes beside it may lift it up a level.
-        const needed = a < b || (child.kind === 'leaf' && (bit === 0 ? hasDelete(changes, mid, hi) : hasDelete(changes, lo, mid)));
+        const needed = a < b || (kind === 'leaf' && (bit === 0 ? hasDelete(changes, mid, hi) : hasDelete(changes, lo, mid)));
         if (!needed) continue;
         const path = a < b ? changes[a]!.keyHash : childPath(visit.path, depth, bit);
-        next.push({ ref: child, key: refKey(child, depth + 1, path), depth: depth + 1, lo: a, hi: b, path });
+        next.push({ parent: fetched, bit, key: nodeKey(childVersionAt(bytes, bit), depth + 1, path), depth: depth + 1, lo: a, hi: b, path });
       }
-    });
+    }
     frontier = next;
   }
-  return loaded;
+  return top;
 }
 
+/** The path handed to a child on side `bit`: its first change's, or for an untouched leaf its position's (an untouched internal child needs none). */
+function sidePath(changes: readonly Change[], a: number, b: number, child: ChildRef, path: Uint8Array, depth: number, bit: number): Uint8Array {
+  if (a < b) return changes[a]!.keyHash;
+  return child?.kind === 'leaf' ? childPath(path, depth, bit) : path;
+}
 
 function hasDelete(changes: readonly Change[], lo: number, hi: number): boolean {
   for (let i = lo; i < hi; i++) if (changes[i]!.valueHash === null) return true;
@@ -127,11 +152,12 @@ export class Writer {
   readonly puts: { key: Uint8Array; value: Uint8Array }[] = [];
   readonly stale: Uint8Array[] = [];
   private readonly version: bigint;
-  private readonly loaded: Loaded;
+  /** The new records and hashes are views into it. */
+  private readonly slab = new Slab();
+  private readonly alloc = (length: number): Uint8Array => this.slab.alloc(length);
 
-  constructor(version: bigint, loaded: Loaded = new Map()) {
+  constructor(version: bigint) {
     this.version = version;
-    this.loaded = loaded;
   }
 
   /** The new nodes so far, handed over (a bulk build streams them out in chunks). */
@@ -139,32 +165,25 @@ export class Writer {
     return this.puts.splice(0, this.puts.length);
   }
 
-  private node(ref: NonNullable<ChildRef>): TreeNode {
-    const node = this.loaded.get(ref);
-    if (node === undefined) throw new ChainError(ChainErrorCode.StoreCorrupt, 'The state tree update reached a node it did not fetch.');
-    return node;
-  }
-
-  /** The subtree at (depth, path) whose current root is `ref`, after `changes[lo, hi)`. */
-  update(ref: ChildRef, depth: number, path: Uint8Array, changes: readonly Change[], lo: number, hi: number): Sub {
+  /** The subtree at (depth, path) whose current root is `ref` (read by phase 1 as `fetched`, if it was), after `changes[lo, hi)`. */
+  update(ref: ChildRef, fetched: Fetched | undefined, depth: number, path: Uint8Array, changes: readonly Change[], lo: number, hi: number): Sub {
     if (ref === null) return this.build(depth, changes.slice(lo, hi).filter((c) => c.valueHash !== null) as Leaf[], 0, -1);
     if (lo === hi && ref.kind === 'internal') return ref;
     if (lo === hi) {
-      const key = refKey(ref, depth, path);
-      const node = this.loaded.get(ref);
-      const content = node?.kind === 'leaf' ? { keyHash: node.keyHash, valueHash: node.valueHash } : {};
-      return { kind: 'leaf', hash: ref.hash, at: { key, depth, version: ref.version }, ...content };
+      // An untouched leaf: phase 1 read it only if it may have to move (then it can, see place()).
+      if (fetched === undefined || !isLeafBytes(fetched.bytes)) return { kind: 'leaf', hash: ref.hash, at: { key: null, depth, version: ref.version } };
+      return { kind: 'leaf', hash: ref.hash, at: { key: fetched.key, depth, version: ref.version }, ...leafOf(fetched.bytes) };
     }
-    const node = this.node(ref);
-    if (node.kind === 'leaf') return this.mergeLeaf(ref, refKey(ref, depth, path), depth, node, changes, lo, hi);
+    if (fetched === undefined) throw new ChainError(ChainErrorCode.StoreCorrupt, 'The state tree update reached a node it did not fetch.');
+    if (isLeafBytes(fetched.bytes)) return this.mergeLeaf(ref, fetched.key, depth, leafOf(fetched.bytes), changes, lo, hi);
+    const node = { left: childRefAt(fetched.bytes, 0), right: childRefAt(fetched.bytes, 1) };
     // Unchanged children come back as they were; then nothing below changed and the node stays.
     const mid = splitAt(changes, lo, hi, depth);
     // An untouched internal child needs no path; an untouched leaf needs its position's.
-    const sidePath = (a: number, b: number, child: ChildRef, bit: number): Uint8Array => (a < b ? changes[a]!.keyHash : child?.kind === 'leaf' ? childPath(path, depth, bit) : path);
-    const left = this.update(node.left, depth + 1, sidePath(lo, mid, node.left, 0), changes, lo, mid);
-    const right = this.update(node.right, depth + 1, sidePath(mid, hi, node.right, 1), changes, mid, hi);
+    const left = this.update(node.left, fetched.left, depth + 1, sidePath(changes, lo, mid, node.left, path, depth, 0), changes, lo, mid);
+    const right = this.update(node.right, fetched.right, depth + 1, sidePath(changes, mid, hi, node.right, path, depth, 1), changes, mid, hi);
     if (sameHash(left, node.left) && sameHash(right, node.right)) return ref as Sub;
-    this.stale.push(refKey(ref, depth, path));
+    this.stale.push(fetched.key);
     return this.combine(depth, path, left, right);
   }
 
@@ -196,7 +215,9 @@ export class Writer {
     if (end === lo) return null;
     if (end - lo === 1) {
       const leaf = leaves[lo]!;
-      return { kind: 'leaf', hash: hashLeaf(leaf.keyHash, leaf.valueHash), keyHash: leaf.keyHash, valueHash: leaf.valueHash };
+      const hash = this.slab.alloc(HASH_BYTES);
+      leafHashInto(leaf.keyHash, leaf.valueHash, hash, 0);
+      return { kind: 'leaf', hash, keyHash: leaf.keyHash, valueHash: leaf.valueHash };
     }
     if (depth >= MAX_DEPTH) throw new ChainError(ChainErrorCode.InvalidBlock, 'Two state keys share a 256-bit path.');
     const mid = splitAt(leaves, lo, end, depth);
@@ -209,23 +230,31 @@ export class Writer {
     if (left === null && (right === null || right.kind === 'leaf')) return right;
     if (right === null && left!.kind === 'leaf') return left;
     const node: TreeNode = { kind: 'internal', left: this.place(left, depth + 1), right: this.place(right, depth + 1) };
-    this.puts.push({ key: nodeKey(this.version, depth, path), value: encodeNode(node) });
-    return { kind: 'internal', version: this.version, hash: hashInternal(left?.hash ?? EMPTY_HASH, right?.hash ?? EMPTY_HASH) };
+    const record = encodeNode(node, this.alloc);
+    this.puts.push({ key: nodeKey(this.version, depth, path, this.alloc), value: record });
+    // The record holds both child hashes (zeros, i.e. EMPTY, for an empty side): hashed from there.
+    const hash = this.slab.alloc(HASH_BYTES);
+    internalHashInto(record, LEFT_HASH_AT, RIGHT_HASH_AT, hash, 0);
+    return { kind: 'internal', version: this.version, hash };
   }
 
   /** The reference to `sub` stored at `depth`: a leaf that moved is written again there (its own path is its position), its old record stale. */
   place(sub: Sub, depth: number): ChildRef {
     if (sub === null) return null;
-    if (sub.kind === 'internal') return { kind: 'internal', version: sub.version, hash: sub.hash };
+    // An internal Sub has a ref's shape: it is the ref.
+    if (sub.kind === 'internal') return sub;
     if (sub.at !== undefined && sub.at.depth === depth) return { kind: 'leaf', version: sub.at.version, hash: sub.hash };
-    if (sub.keyHash === undefined || sub.valueHash === undefined) throw new ChainError(ChainErrorCode.StoreCorrupt, 'The state tree update must move a leaf it did not fetch.');
-    if (sub.at !== undefined) this.stale.push(sub.at.key);
-    this.puts.push({ key: nodeKey(this.version, depth, sub.keyHash), value: encodeNode({ kind: 'leaf', keyHash: sub.keyHash, valueHash: sub.valueHash }) });
+    if (sub.keyHash === undefined || sub.valueHash === undefined || sub.at?.key === null) throw new ChainError(ChainErrorCode.StoreCorrupt, 'The state tree update must move a leaf it did not fetch.');
+    if (sub.at !== undefined && sub.at.key !== null) this.stale.push(sub.at.key);
+    this.puts.push({ key: nodeKey(this.version, depth, sub.keyHash, this.alloc), value: encodeNode({ kind: 'leaf', keyHash: sub.keyHash, valueHash: sub.valueHash }, this.alloc) });
     return { kind: 'leaf', version: this.version, hash: sub.hash };
   }
 }
 
 export type Leaf = { readonly keyHash: Uint8Array; readonly valueHash: Uint8Array };
+
+/** A leaf record's two hashes, as views. */
+const leafOf = (bytes: Uint8Array): Leaf => ({ keyHash: bytes.subarray(1, 1 + HASH_BYTES), valueHash: bytes.subarray(1 + HASH_BYTES, 1 + 2 * HASH_BYTES) });
 
 function sameHash(sub: Sub, ref: ChildRef): boolean {
   if (sub === null || ref === null) return sub === ref;
@@ -241,10 +270,10 @@ export async function applyWrites(store: NodeReader, root: TreeRoot, version: bi
   // Node keys start with the version: writing under the root's own version or below would overwrite nodes a retained version uses.
   if (root.ref !== null && version <= root.ref.version) throw new ChainError(ChainErrorCode.InvalidBlock, `A state tree update as version ${version} must be above its root's version ${root.ref.version}.`);
   const changes = hashWrites(writes);
-  const loaded = await prefetch(store, root, changes);
-  const writer = new Writer(version, loaded);
+  const fetched = await prefetch(store, root, changes);
+  const writer = new Writer(version);
   if (changes.length === 0) return { version, root, puts: [], stale: [] };
   const path = changes[0]!.keyHash;
-  const ref = writer.place(writer.update(root.ref, 0, path, changes, 0, changes.length), 0);
+  const ref = writer.place(writer.update(root.ref, fetched, 0, path, changes, 0, changes.length), 0);
   return { version, root: { hash: ref?.hash ?? EMPTY_HASH, ref }, puts: writer.puts, stale: writer.stale };
 }
