@@ -11,6 +11,7 @@ import type { EventEmitter } from 'node:events';
 import type { ChainParams, StateView, TokenEvent, Validator } from '../tokenomics/index.ts';
 import type { ChainEvents, ChainHead, Equivocation, TxStatus } from './chain.ts';
 import type { Block } from './codec/block.ts';
+import type { StateProofAnswer } from './chain-tree.ts';
 import type { SignedTx } from './codec/tx.ts';
 import type { HistoryOptions, HistoryPage } from './store/chain-store.ts';
 import type { HistoryKind } from './store/history-index.ts';
@@ -45,7 +46,15 @@ export interface ChainView {
   historyPage(kind: HistoryKind, options: HistoryOptions): Promise<HistoryPage>;
   /** Every event of `kind` in the block at `height`. */
   eventsAt(kind: HistoryKind, height: bigint): Promise<TokenEvent[]>;
+  /**
+   * The value of one state key (its bytes, docs/protocol.md §8) at a canonical height (default: the
+   * last final one) with its proof against that block (§13.4). Errors: UnknownHeight above the
+   * head, HeightNotRetained for a tree this node does not keep.
+   */
+  proveState(keyBytes: Uint8Array, height?: bigint): Promise<StateProofAnswer>;
 }
+
+export type { StateProofAnswer } from './chain-tree.ts';
 
 /** POST /v1/txs: the only way the API adds to the chain. */
 export interface TxIntake {

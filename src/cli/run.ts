@@ -13,6 +13,7 @@ import { type TestnetFlags, testnet } from './testnet.ts';
 import { registerToken } from './token/index.ts';
 import { registerStake } from './stake/commands.ts';
 import { registerMarket } from './market/commands.ts';
+import { registerLight } from './light/commands.ts';
 import { parseCount } from './values.ts';
 
 function buildProgram(io: CliIo): Command {
@@ -69,6 +70,7 @@ function buildProgram(io: CliIo): Command {
   registerStake(program, io);
   registerMarket(program, io);
   registerKeys(program, io);
+  registerLight(program, io);
   return program;
 }
 

@@ -1,6 +1,6 @@
 /**
- * Blocks (docs/protocol.md §3): header `[chain_id, height, slot, parent_hash, timestamp_ms, proposer,
- * tx_root, state_root]`, block hash = SHA-256 of the header encoding, tx_root = SHA-256 of the
+ * Blocks (docs/protocol.md §3.1, §7): header `[protocol_version, chain_id, height, slot,
+ * parent_hash, timestamp_ms, proposer, tx_root, state_root]`, block hash = SHA-256 of the header encoding, tx_root = SHA-256 of the
  * concatenated tx hashes; a block travels as `[header, [signed tx...], signature]`.
  */
 import { sha256, sha256OfAll, signMessage } from '../crypto.ts';
@@ -11,6 +11,8 @@ import { bin, hexBin, record, str, u64 } from './schema.ts';
 import { type SignedTx, readSignedTx } from './tx.ts';
 
 export interface BlockHeader {
+  /** The protocol version the block was made by (protocol-version.ts): first, so any version's decoder can read it before the rest. */
+  readonly protocolVersion: bigint;
   readonly chainId: string;
   readonly height: bigint;
   readonly slot: bigint;
@@ -35,6 +37,7 @@ export interface Block {
 export const MAX_BLOCK_WIRE_BYTES = 16 * 1024 * 1024;
 
 const headerCodec = record<BlockHeader>({
+  protocolVersion: u64,
   chainId: str(64),
   height: u64,
   slot: u64,

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadLightModules } from './light-modules.ts';
 
 export interface StaticFile {
   readonly type: string;
@@ -29,6 +30,7 @@ const OWN: Record<string, string> = {
   'format.js': JS,
   'charts.js': JS,
   'panels.js': JS,
+  'verify.js': JS,
 };
 
 const VENDOR: Record<string, string> = {
@@ -41,5 +43,6 @@ export function loadStaticFiles(): Map<string, StaticFile> {
   const files = new Map<string, StaticFile>();
   for (const [name, type] of Object.entries(OWN)) files.set(name, { type, body: readFileSync(join(ASSETS_DIR, name)) });
   for (const [name, type] of Object.entries(VENDOR)) files.set(`vendor/${name}`, { type, body: readFileSync(join(UPLOT_DIST, name)) });
+  for (const [name, body] of loadLightModules()) files.set(name, { type: JS, body });
   return files;
 }

@@ -7,6 +7,7 @@ import { nodeRoutes } from './node.ts';
 import { marketplaceRoutes } from './marketplace.ts';
 import { poolRoutes } from './pools.ts';
 import { projectionRoutes } from './projection.ts';
+import { proofRoutes } from './proofs.ts';
 import type { RouteModule } from './route.ts';
 import { scheduleRoutes } from './schedules.ts';
 import { statsRoutes } from './stats.ts';
@@ -24,4 +25,5 @@ export const V1_ROUTES: readonly RouteModule[] = [
   projectionRoutes,
   devRoutes,
   marketplaceRoutes,
+  proofRoutes,
 ];

@@ -15,11 +15,20 @@
  * changed. The tx vectors did not move. New: `meta:params` with the list bounds of §9 (the genesis
  * params gained max_unbonding_entries, max_relays, max_pools, max_schedules,
  * max_deadlines_per_height) and a deadline entry.
+ *
+ * Protocol version 3 moved the state root and the header on purpose: the state_root is now the root of
+ * the state tree over the whole state (docs/protocol.md §7, §13), so the vector is the root of the
+ * state reached by applying the same writes to the empty state (the account and the supply; the two
+ * deletions find nothing), cross-checked against §13.3's definition by hand; the header encoding
+ * gained protocol_version first (§3.1: a fixarray of 9 starting with 0x03), so its encoding, hash and
+ * signature moved. The tx vectors did not move.
  */
 import { createHash, createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { type BlockHeader, decodeBlock, encodeHeader, headerHash, sealBlock, txRoot } from '../../../../src/chain/codec/block.ts';
-import { decodeStateValue, encodeStateValue, stateKeyBytes, stateRoot } from '../../../../src/chain/codec/state.ts';
+import { decodeStateValue, encodeStateValue, stateKeyBytes } from '../../../../src/chain/codec/state.ts';
+import { treeWrites } from '../../../../src/chain/chain-tree.ts';
+import { EMPTY_ROOT, MemoryNodeStore, applyWrites } from '../../../../src/chain/state-tree/index.ts';
 import { type UnsignedTx, decodeSignedTx, encodeUnsignedTx, signTx, verifyTx } from '../../../../src/chain/codec/tx.ts';
 import { keyPairFromSeed, signMessage, toHex, verifySignature } from '../../../../src/chain/crypto.ts';
 import { type StateValue, DCHAT_NAMESPACE, walletIdFromPublicKey } from '../../../../src/tokenomics/index.ts';
@@ -38,15 +47,16 @@ const V = {
       '4afae641e896e0736c1bcfe74d15727404a17b91f56477fb3b0ff69c3dc58b114c5fa52e387894e5376d3f9bfad8194bc6643e3dd54ad3fd6f313bb3b3d8490b',
   },
   txRoot: 'be1c35b20cc8277ad7cd8ec080d58f2f0be8b7cf50c8fd7c8ec09a1dc03122df',
-  // Protocol version 2: was d452bd44...f43ddd1 with the deadline list key `deadline:<h>`.
-  stateRoot: 'e6e2b02fa3bfaacc944df0c004f4e42adff7e9ffd0d0770d73703bd247486e7e',
+  // Protocol version 3: the state tree's root (was e6e2b02f...486e7e, the version 2 hash chain on parent 0x11 x 32).
+  stateRoot: '3e2f7b82f8e8feba967fc188093039a8190c7a1323e749c2249e185c2aeacb10',
   header: {
+    // Protocol version 3: [3, ...] first, and the new state root (version 2: 98aa6463...486e7e).
     encoding:
-      '98aa64636861742d746573742a2dc420ababababababababababababababababababababababababababababababababcf0000019b76dec6b0c42079b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664c420be1c35b20cc8277ad7cd8ec080d58f2f0be8b7cf50c8fd7c8ec09a1dc03122dfc420e6e2b02fa3bfaacc944df0c004f4e42adff7e9ffd0d0770d73703bd247486e7e',
-    // Protocol version 2: the header's layout is unchanged; these moved only with its state root.
-    hash: '595908df711995d10632618929558ed80d762e7fbec1594bac08a0572db8256d',
+      '9903aa64636861742d746573742a2dc420ababababababababababababababababababababababababababababababababcf0000019b76dec6b0c42079b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664c420be1c35b20cc8277ad7cd8ec080d58f2f0be8b7cf50c8fd7c8ec09a1dc03122dfc4203e2f7b82f8e8feba967fc188093039a8190c7a1323e749c2249e185c2aeacb10',
+    // Protocol version 3: moved with the encoding (version 2: 595908df...db8256d, 588f2ece...1c480c).
+    hash: 'cf836fe7c66320bfd71732e303d283871783cc98bd713caf75c13874fc49e2cd',
     signature:
-      '588f2ece076d8571668d13bae3ecc293a35f6029a336f20fa845e1168216a10e501a8f03de566351a90f3157ec1b185e68246e95bda84c47f92376659d1c480c',
+      '5615968e6f4ee4c50a595648d6066e328576f3ea50b7f52b96edfab370b521f9314a6cb6556b5c93de8fc5bed4f8a91a10346e082be5418e56d28320d3cc4d02',
   },
   /**
    * Protocol version 3: the default genesis params of docs/protocol.md §8.2, §9 and the governance section for chain
@@ -64,7 +74,6 @@ const V = {
 const TO = '6ba7b810-9dad-11d1-80b4-00c04fd430c8';
 const TX: UnsignedTx = { chainId: 'dchat-test', signer: SIGNER.hex, nonce: 7n, op: { type: 'transfer', to: TO, amount: 1_000n } };
 
-const PARENT_ROOT = new Uint8Array(32).fill(0x11);
 const ACCOUNT_KEY = `account:${V.walletId}`;
 const DEADLINE_KEY = 'deadline:00000000000000000042:0000000000';
 const DEADLINE_COUNT_KEY = 'deadline-count:00000000000000000042';
@@ -80,6 +89,7 @@ const WRITES = new Map<string, StateValue | null>([
 
 const TIMESTAMP = 1_767_225_600_000n + 45n * 6_000n;
 const header = (): BlockHeader => ({
+  protocolVersion: 3n,
   chainId: 'dchat-test',
   height: 42n,
   slot: 45n,
@@ -238,24 +248,31 @@ describe('the transfer tx (chain dchat-test, nonce 7, 1000 tokens)', () => {
   });
 });
 
-describe('the state root (parent 0x11 x 32; an account, the supply, a height\'s deadline keys deleted)', () => {
-  it('has the pinned value', () => {
-    expect(hex(stateRoot(PARENT_ROOT, WRITES))).toBe(V.stateRoot);
+describe('the state root (the writes applied to the empty state: an account, the supply, two deletions of absent keys)', () => {
+  it('has the pinned value', async () => {
+    expect(hex((await applyWrites(new MemoryNodeStore(), EMPTY_ROOT, 42n, treeWrites(WRITES))).root.hash)).toBe(V.stateRoot);
   });
 
-  it('= SHA-256(parent || [[key, value]...] sorted by key bytes, deletion as nil), by hand', () => {
+  it('= docs/protocol.md §13.2-13.3 by hand: the two leaves under the internal nodes down to the first bit their paths differ', () => {
     expect(hex(stateKeyBytes(ACCOUNT_KEY))).toBe(Buffer.from(ACCOUNT_KEY, 'ascii').toString('hex'));
-    const key = (k: string) => Uint8Array.from(Buffer.from(k, 'ascii'));
-    // "account:" < "deadline-count:" < "deadline:" < "meta:supply" in byte order ("-" is 0x2d, ":" 0x3a).
-    const entries = mp([
-      [key(ACCOUNT_KEY), [997_500n, 0n, [[500n, 100_842n]], 0n, 8n]],
-      [key(DEADLINE_COUNT_KEY), null],
-      [key(DEADLINE_KEY), null],
-      [key('meta:supply'), [100_000_002_500n, 2_500n, 5_000_000_000n, 17n]],
-    ]);
-    expect(entries.slice(0, 2)).toBe('94');
-    expect(entries).toContain('cf000000174876f1c4'); // total_minted 100,000,002,500 as uint 64
-    expect(nodeSha256(PARENT_ROOT, hexBytes(entries))).toBe(V.stateRoot);
+    const account = mp([997_500n, 0n, [[500n, 100_842n]], 0n, 8n]);
+    const supply = mp([100_000_002_500n, 2_500n, 5_000_000_000n, 17n]);
+    expect(supply).toContain('cf000000174876f1c4'); // total_minted 100,000,002,500 as uint 64
+    const leaves = [
+      { path: hexBytes(nodeSha256(Buffer.from(ACCOUNT_KEY, 'ascii'))), value: hexBytes(account) },
+      { path: hexBytes(nodeSha256(Buffer.from('meta:supply', 'ascii'))), value: hexBytes(supply) },
+    ].map((l) => ({ ...l, hash: hexBytes(nodeSha256(Uint8Array.of(0x00), l.path, hexBytes(nodeSha256(l.value)))) }));
+    const bit = (path: Uint8Array, d: number): number => (path[d >> 3]! >> (7 - (d & 7))) & 1;
+    let depth = 0;
+    while (bit(leaves[0]!.path, depth) === bit(leaves[1]!.path, depth)) depth++;
+    const [left, right] = bit(leaves[0]!.path, depth) === 0 ? [leaves[0]!, leaves[1]!] : [leaves[1]!, leaves[0]!];
+    let node = hexBytes(nodeSha256(Uint8Array.of(0x01), left.hash, right.hash));
+    // Above the split, each level has the pair on one side and an empty subtree (32 zero bytes) on the other.
+    for (let d = depth - 1; d >= 0; d--) {
+      const empty = new Uint8Array(32);
+      node = hexBytes(bit(leaves[0]!.path, d) === 0 ? nodeSha256(Uint8Array.of(0x01), node, empty) : nodeSha256(Uint8Array.of(0x01), empty, node));
+    }
+    expect(hex(node)).toBe(V.stateRoot);
   });
 });
 
@@ -304,11 +321,12 @@ describe('the header (height 42, slot 45)', () => {
     expect(nodeEd25519Verify(V.publicKey, hexBytes(V.header.hash), V.header.signature)).toBe(true);
   });
 
-  it('hand-decodes as docs/protocol.md §1–3 [chain_id, height, slot, parent_hash, timestamp_ms, proposer, tx_root, state_root]', () => {
+  it('hand-decodes as docs/protocol.md §3.1 [protocol_version, chain_id, height, slot, parent_hash, timestamp_ms, proposer, tx_root, state_root]', () => {
     const b = hexBytes(V.header.encoding);
     let at = 0;
     const take = (n: number): string => hex(b.subarray(at, (at += n)));
-    expect(take(1)).toBe('98'); // fixarray of 8
+    expect(take(1)).toBe('99'); // fixarray of 9
+    expect(take(1)).toBe('03'); // protocol version 3
     expect(take(11)).toBe(`aa${Buffer.from('dchat-test').toString('hex')}`);
     expect(take(1)).toBe('2a'); // height 42
     expect(take(1)).toBe('2d'); // slot 45
@@ -319,7 +337,7 @@ describe('the header (height 42, slot 45)', () => {
     expect(take(34)).toBe(`c420${V.txRoot}`);
     expect(take(34)).toBe(`c420${V.stateRoot}`);
     expect(at).toBe(b.length);
-    const spec = mp(['dchat-test', 42n, 45n, new Uint8Array(32).fill(0xab), TIMESTAMP, hexBytes(V.publicKey), hexBytes(V.txRoot), hexBytes(V.stateRoot)]);
+    const spec = mp([3n, 'dchat-test', 42n, 45n, new Uint8Array(32).fill(0xab), TIMESTAMP, hexBytes(V.publicKey), hexBytes(V.txRoot), hexBytes(V.stateRoot)]);
     expect(V.header.encoding).toBe(spec);
   });
 });
