@@ -19,7 +19,7 @@ export interface ParentInfo {
   readonly header: BlockHeader;
   readonly hash: Uint8Array;
   readonly state: StateView;
-  /** The parent's state tree (docs/protocol.md §13): the block's update is made on it. */
+  /** The parent's state tree (docs/protocol.md §18): the block's update is made on it. */
   readonly tree: ParentTree;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The chain's state tree (docs/protocol.md §13): the tree's writes of a block (every written state
+ * The chain's state tree (docs/protocol.md §18): the tree's writes of a block (every written state
  * key and its value, encoded as §8 stores them), the reader a side branch is replayed on, and
  * proofs of one key at a retained height.
  */
@@ -13,7 +13,7 @@ import { fastSha256 } from './state-tree/hash.ts';
 import { encodeStateProof } from '../light/state-proof.ts';
 import { equalBytes } from '../light/tree-rules.ts';
 
-/** A proven state value (docs/protocol.md §13.4) at a canonical height, with the header that commits to it. */
+/** A proven state value (docs/protocol.md §18.4) at a canonical height, with the header that commits to it. */
 export interface StateProofAnswer {
   readonly height: bigint;
   readonly header: BlockHeader;

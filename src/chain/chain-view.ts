@@ -48,7 +48,7 @@ export interface ChainView {
   eventsAt(kind: HistoryKind, height: bigint): Promise<TokenEvent[]>;
   /**
    * The value of one state key (its bytes, docs/protocol.md §8) at a canonical height (default: the
-   * last final one) with its proof against that block (§13.4). Errors: UnknownHeight above the
+   * last final one) with its proof against that block (docs/protocol.md §18.4, §19). Errors: UnknownHeight above the
    * head, HeightNotRetained for a tree this node does not keep.
    */
   proveState(keyBytes: Uint8Array, height?: bigint): Promise<StateProofAnswer>;

@@ -91,7 +91,7 @@ export class Chain {
   readonly events = new EventEmitter<ChainEvents>();
   private committed: MemoryState;
   private headBlock: ChainHead;
-  /** The head's state tree root (docs/protocol.md §13), read at open, moved by each commit. */
+  /** The head's state tree root (docs/protocol.md §18), read at open, moved by each commit. */
   private treeRoot: TreeRoot;
   private queue: Promise<unknown> = Promise.resolve();
   /** When the running queued change began: a block's processing time is measured from its turn. */
@@ -304,7 +304,7 @@ export class Chain {
 
   /**
    * The proof of one state key at a canonical height (default: the last final one) against that
-   * block (docs/protocol.md §13.4). In the queue, so no block commits while it reads.
+   * block (docs/protocol.md §18.4). In the queue, so no block commits while it reads.
    */
   proveState(keyBytes: Uint8Array, height?: bigint): Promise<StateProofAnswer> {
     return this.exclusive(() =>

@@ -1,7 +1,7 @@
 /**
  * The light client: asks an untrusted node for a state value with its proof and for the headers
  * that make the proof's block final, checks both against the trusted genesis, and answers only
- * what it verified (docs/protocol.md §13.5; GET /v1/proofs/*, GET /v1/light/finality).
+ * what it verified (docs/protocol.md §18.5, §19; GET /v1/proofs/*, GET /v1/light/finality).
  */
 import { type LightAccount, EMPTY_LIGHT_ACCOUNT, decodeAccountRecord } from './account.ts';
 import { LightError, LightErrorCode } from './errors.ts';

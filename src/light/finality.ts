@@ -1,5 +1,5 @@
 /**
- * The finality check of the light client (docs/protocol.md §3.3 and fork choice, SPEC 3.4): a
+ * The finality check of the light client (docs/protocol.md §3.3 and finality, §14.2, §19): a
  * block is final once blocks from more than 2/3 of the validators (distinct proposers) are built on
  * it. Given the trusted genesis and the headers from that block up to the one that makes it final,
  * each header is checked for what a full node checks of it without the state: the chain, its hash,

@@ -44,7 +44,7 @@ export const Bucket = {
    * store whose index is complete (a data dir of an older node gets it built once at open).
    */
   HISTORY_INDEX: 11,
-  /** State tree nodes (docs/protocol.md §13.6): node key (version ‖ depth ‖ path) -> encoded node. */
+  /** State tree nodes (docs/protocol.md §18.6): node key (version ‖ depth ‖ path) -> encoded node. */
   TREE_NODE: 12,
   /** State tree stale records: version u64 BE -> the node keys that version stopped using (for pruning). */
   TREE_STALE: 13,

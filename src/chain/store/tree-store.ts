@@ -1,5 +1,5 @@
 /**
- * The state tree's part of the store (docs/protocol.md §13.6): its nodes (through a LevelNodeStore
+ * The state tree's part of the store (docs/protocol.md §18.6): its nodes (through a LevelNodeStore
  * with a bounded cache) and the root of every canonical block's tree, by height, so a proof can be
  * made at any retained height. Like the other repositories it writes nothing itself: a block's tree
  * update, a reorg's revert and the genesis build come back as batch operations for the block's ONE

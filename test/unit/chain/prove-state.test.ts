@@ -1,5 +1,5 @@
 /**
- * Chain.proveState (docs/protocol.md §13.4): the value of a state key at a canonical height with
+ * Chain.proveState (docs/protocol.md §18.4): the value of a state key at a canonical height with
  * its proof, against the tree root the chain stored for that block; present and absent keys, past
  * heights (the value walked back through undo records), the default height, and the typed errors.
  */

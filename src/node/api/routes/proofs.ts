@@ -1,6 +1,6 @@
 /**
  * Proofs over the API (issue 14): a state value with its proof against a final header
- * (docs/protocol.md §13.4), and the headers that make a block final (SPEC 3.4), for light clients
+ * (docs/protocol.md §18.4), and the headers that make a block final (§14.2, §19), for light clients
  * (src/light) that trust only a genesis. Each answer's cost is bounded by the tree's depth and the
  * validator count, never by the chain's age.
  */

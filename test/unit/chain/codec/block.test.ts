@@ -24,6 +24,7 @@ import { verifySignature } from '../../../../src/chain/crypto.ts';
 import { ChainError, ChainErrorCode } from '../../../../src/chain/errors.ts';
 import { ZERO_SIGNATURE, genesisParent } from '../../../../src/chain/genesis-block.ts';
 import { slotStartMs } from '../../../../src/chain/poa.ts';
+import { PROTOCOL_VERSION } from '../../../../src/chain/protocol-version.ts';
 import { type ChainParams, type Validator, META_PARAMS, META_VALIDATORS, defaultGenesis } from '../../../../src/tokenomics/index.ts';
 import { CHAIN_ID, OTHER, SAMPLES, SIGNER, chainErrorCode, expectCanonicalBlock, flipByte, hex, keyFromSeed } from './codec-fixture.ts';
 
@@ -38,7 +39,7 @@ const TXS: SignedTx[] = [
 
 function headerFor(txs: readonly SignedTx[], change: Partial<BlockHeader> = {}): BlockHeader {
   return {
-    protocolVersion: 3n,
+    protocolVersion: BigInt(PROTOCOL_VERSION),
     chainId: CHAIN_ID,
     height: 12n,
     slot: 15n,

@@ -190,7 +190,7 @@ function perturb(value: unknown): unknown {
   return undefined;
 }
 
-/** The whole state's (key bytes, encoded value) pairs: the set the state root is the root of (docs/protocol.md §7, §13.3). */
+/** The whole state's (key bytes, encoded value) pairs: the set the state root is the root of (docs/protocol.md §7, §18.3). */
 function stateSet(st: MemoryState): Map<string, Uint8Array> {
   return new Map(st.sortedEntries().map(([key, value]) => [Buffer.from(stateKeyBytes(key)).toString('latin1'), encodeStateValue(key, value)]));
 }
@@ -276,7 +276,7 @@ describe('state keys named like Object.prototype members', () => {
   });
 });
 
-describe('the state root (the tree over the whole state, docs/protocol.md §13)', () => {
+describe('the state root (the tree over the whole state, docs/protocol.md §7, §18)', () => {
   // Block by block, as the chain builds it: each block's writes applied on the tree of the block before.
   const nodes = new MemoryNodeStore();
   const trees: { parent: TreeRoot; root: TreeRoot }[] = [];

@@ -16,19 +16,25 @@
  * params gained max_unbonding_entries, max_relays, max_pools, max_schedules,
  * max_deadlines_per_height) and a deadline entry.
  *
- * Protocol version 3 moved the state root and the header on purpose: the state_root is now the root of
- * the state tree over the whole state (docs/protocol.md §7, §13), so the vector is the root of the
+ * Protocol version 3 (governance, docs/protocol.md §17) moved only `meta:params` (a 17th field, the
+ * governance record).
+ *
+ * Protocol version 4 moved the state root and the header on purpose: the state_root is now the root of
+ * the state tree over the whole state (docs/protocol.md §7, §18), so the vector is the root of the
  * state reached by applying the same writes to the empty state (the account and the supply; the two
- * deletions find nothing), cross-checked against §13.3's definition by hand; the header encoding
- * gained protocol_version first (§3.1: a fixarray of 9 starting with 0x03), so its encoding, hash and
- * signature moved. The tx vectors did not move.
+ * deletions find nothing), cross-checked against §18.3's definition by hand; the header encoding
+ * gained protocol_version first (§3.1: a fixarray of 9 starting with 0x04), so its encoding, hash and
+ * signature moved. New: a proof of presence (the account) and a proof of absence (a deleted deadline
+ * key, whose walk ends at the other leaf), checked against §18.4-18.5 by hand. The tx vectors did not
+ * move.
  */
 import { createHash, createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { type BlockHeader, decodeBlock, encodeHeader, headerHash, sealBlock, txRoot } from '../../../../src/chain/codec/block.ts';
 import { decodeStateValue, encodeStateValue, stateKeyBytes } from '../../../../src/chain/codec/state.ts';
 import { treeWrites } from '../../../../src/chain/chain-tree.ts';
-import { EMPTY_ROOT, MemoryNodeStore, applyWrites } from '../../../../src/chain/state-tree/index.ts';
+import { EMPTY_ROOT, MemoryNodeStore, applyWrites, proveKey } from '../../../../src/chain/state-tree/index.ts';
+import { encodeStateProof, verifyStateProof } from '../../../../src/light/index.ts';
 import { type UnsignedTx, decodeSignedTx, encodeUnsignedTx, signTx, verifyTx } from '../../../../src/chain/codec/tx.ts';
 import { keyPairFromSeed, signMessage, toHex, verifySignature } from '../../../../src/chain/crypto.ts';
 import { type StateValue, DCHAT_NAMESPACE, walletIdFromPublicKey } from '../../../../src/tokenomics/index.ts';
@@ -47,16 +53,23 @@ const V = {
       '4afae641e896e0736c1bcfe74d15727404a17b91f56477fb3b0ff69c3dc58b114c5fa52e387894e5376d3f9bfad8194bc6643e3dd54ad3fd6f313bb3b3d8490b',
   },
   txRoot: 'be1c35b20cc8277ad7cd8ec080d58f2f0be8b7cf50c8fd7c8ec09a1dc03122df',
-  // Protocol version 3: the state tree's root (was e6e2b02f...486e7e, the version 2 hash chain on parent 0x11 x 32).
+  // Protocol version 4: the state tree's root (was e6e2b02f...486e7e, the version 2 and 3 hash chain on parent 0x11 x 32).
   stateRoot: '3e2f7b82f8e8feba967fc188093039a8190c7a1323e749c2249e185c2aeacb10',
+  proofs: {
+    /** Protocol version 4: the account is present: end 1, depth 1, bitmap 0x80, the supply's leaf as the one sibling. */
+    account: '010001801c01256583564a07f36374816dcf0a0cdfd1bffcaa2f744592a5d061cf022197',
+    /** Protocol version 4: the deleted deadline key is absent: end 2, depth 1, the account's leaf (path, value hash) where its path leads, then the sibling. */
+    deadline:
+      '02000180d84fc76bbed1e03ef494c1f30fbfed6af00d0c05cfaabc55c42dd5b6d4111c8b0c1bba4245ed3ba49202cc18aa05bb22e42da3f8d9dd49a3b34ce28a2bdc9b7d1c01256583564a07f36374816dcf0a0cdfd1bffcaa2f744592a5d061cf022197',
+  },
   header: {
-    // Protocol version 3: [3, ...] first, and the new state root (version 2: 98aa6463...486e7e).
+    // Protocol version 4: [4, ...] first, and the new state root (versions 2 and 3: 98aa6463...486e7e).
     encoding:
-      '9903aa64636861742d746573742a2dc420ababababababababababababababababababababababababababababababababcf0000019b76dec6b0c42079b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664c420be1c35b20cc8277ad7cd8ec080d58f2f0be8b7cf50c8fd7c8ec09a1dc03122dfc4203e2f7b82f8e8feba967fc188093039a8190c7a1323e749c2249e185c2aeacb10',
-    // Protocol version 3: moved with the encoding (version 2: 595908df...db8256d, 588f2ece...1c480c).
-    hash: 'cf836fe7c66320bfd71732e303d283871783cc98bd713caf75c13874fc49e2cd',
+      '9904aa64636861742d746573742a2dc420ababababababababababababababababababababababababababababababababcf0000019b76dec6b0c42079b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664c420be1c35b20cc8277ad7cd8ec080d58f2f0be8b7cf50c8fd7c8ec09a1dc03122dfc4203e2f7b82f8e8feba967fc188093039a8190c7a1323e749c2249e185c2aeacb10',
+    // Protocol version 4: moved with the encoding (versions 2 and 3: 595908df...db8256d, 588f2ece...1c480c).
+    hash: 'd23baa7d0e038dde4f0803137981e01efa263cef1a57472521ad609d70403ae4',
     signature:
-      '5615968e6f4ee4c50a595648d6066e328576f3ea50b7f52b96edfab370b521f9314a6cb6556b5c93de8fc5bed4f8a91a10346e082be5418e56d28320d3cc4d02',
+      '1b8caf346d60dfc3f432ffa1f85cff8d40d2114fb2fab96f710886dd64bdf7f23b7b97b83618af84da3817ad561c379a6fa2951a3bf8ebfc8d0428d2649f8003',
   },
   /**
    * Protocol version 3: the default genesis params of docs/protocol.md §8.2, §9 and the governance section for chain
@@ -89,7 +102,7 @@ const WRITES = new Map<string, StateValue | null>([
 
 const TIMESTAMP = 1_767_225_600_000n + 45n * 6_000n;
 const header = (): BlockHeader => ({
-  protocolVersion: 3n,
+  protocolVersion: 4n,
   chainId: 'dchat-test',
   height: 42n,
   slot: 45n,
@@ -253,7 +266,7 @@ describe('the state root (the writes applied to the empty state: an account, the
     expect(hex((await applyWrites(new MemoryNodeStore(), EMPTY_ROOT, 42n, treeWrites(WRITES))).root.hash)).toBe(V.stateRoot);
   });
 
-  it('= docs/protocol.md §13.2-13.3 by hand: the two leaves under the internal nodes down to the first bit their paths differ', () => {
+  it('= docs/protocol.md §18.2-18.3 by hand: the two leaves under the internal nodes down to the first bit their paths differ', () => {
     expect(hex(stateKeyBytes(ACCOUNT_KEY))).toBe(Buffer.from(ACCOUNT_KEY, 'ascii').toString('hex'));
     const account = mp([997_500n, 0n, [[500n, 100_842n]], 0n, 8n]);
     const supply = mp([100_000_002_500n, 2_500n, 5_000_000_000n, 17n]);
@@ -273,6 +286,31 @@ describe('the state root (the writes applied to the empty state: an account, the
       node = hexBytes(bit(leaves[0]!.path, d) === 0 ? nodeSha256(Uint8Array.of(0x01), node, empty) : nodeSha256(Uint8Array.of(0x01), empty, node));
     }
     expect(hex(node)).toBe(V.stateRoot);
+  });
+
+  it('proves the account present and the deleted deadline key absent with the pinned bytes, as docs/protocol.md §18.4 lays them out by hand', async () => {
+    const store = new MemoryNodeStore();
+    const update = await applyWrites(store, EMPTY_ROOT, 42n, treeWrites(WRITES));
+    store.apply(update);
+    const proof = async (key: string): Promise<string> => hex(encodeStateProof((await proveKey(store, update.root, stateKeyBytes(key))).proof));
+    expect(await proof(ACCOUNT_KEY)).toBe(V.proofs.account);
+    expect(await proof(DEADLINE_KEY)).toBe(V.proofs.deadline);
+    const accountPath = nodeSha256(Buffer.from(ACCOUNT_KEY, 'ascii'));
+    const accountValueHash = nodeSha256(encodeStateValue(ACCOUNT_KEY, ACCOUNT));
+    const supplyLeaf = nodeSha256(Uint8Array.of(0x00), hexBytes(nodeSha256(Buffer.from('meta:supply', 'ascii'))), hexBytes(nodeSha256(encodeStateValue('meta:supply', SUPPLY))));
+    // end, depth 1 (u16 BE), bitmap with level 0 set, [the other leaf's path and value hash], the sibling.
+    expect(V.proofs.account).toBe(`01000180${supplyLeaf}`);
+    expect(V.proofs.deadline).toBe(`02000180${accountPath}${accountValueHash}${supplyLeaf}`);
+  });
+
+  it('the light verifier accepts the pinned proofs under the pinned root and refuses them for another value', () => {
+    const root = hexBytes(V.stateRoot);
+    const account = encodeStateValue(ACCOUNT_KEY, ACCOUNT);
+    verifyStateProof({ root, key: stateKeyBytes(ACCOUNT_KEY), value: account, proof: hexBytes(V.proofs.account) });
+    verifyStateProof({ root, key: stateKeyBytes(DEADLINE_KEY), value: null, proof: hexBytes(V.proofs.deadline) });
+    const richer = encodeStateValue(ACCOUNT_KEY, { ...(ACCOUNT as object), balance: 997_501n } as StateValue);
+    expect(() => verifyStateProof({ root, key: stateKeyBytes(ACCOUNT_KEY), value: richer, proof: hexBytes(V.proofs.account) })).toThrow(/root/i);
+    expect(() => verifyStateProof({ root, key: stateKeyBytes(DEADLINE_KEY), value: account, proof: hexBytes(V.proofs.deadline) })).toThrow();
   });
 });
 
@@ -326,7 +364,7 @@ describe('the header (height 42, slot 45)', () => {
     let at = 0;
     const take = (n: number): string => hex(b.subarray(at, (at += n)));
     expect(take(1)).toBe('99'); // fixarray of 9
-    expect(take(1)).toBe('03'); // protocol version 3
+    expect(take(1)).toBe('04'); // protocol version 4
     expect(take(11)).toBe(`aa${Buffer.from('dchat-test').toString('hex')}`);
     expect(take(1)).toBe('2a'); // height 42
     expect(take(1)).toBe('2d'); // slot 45
@@ -337,7 +375,7 @@ describe('the header (height 42, slot 45)', () => {
     expect(take(34)).toBe(`c420${V.txRoot}`);
     expect(take(34)).toBe(`c420${V.stateRoot}`);
     expect(at).toBe(b.length);
-    const spec = mp([3n, 'dchat-test', 42n, 45n, new Uint8Array(32).fill(0xab), TIMESTAMP, hexBytes(V.publicKey), hexBytes(V.txRoot), hexBytes(V.stateRoot)]);
+    const spec = mp([4n, 'dchat-test', 42n, 45n, new Uint8Array(32).fill(0xab), TIMESTAMP, hexBytes(V.publicKey), hexBytes(V.txRoot), hexBytes(V.stateRoot)]);
     expect(V.header.encoding).toBe(spec);
   });
 });
