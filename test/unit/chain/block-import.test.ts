@@ -5,6 +5,7 @@ import { produceBlock } from '../../../src/chain/block-production.ts';
 import type { SignedTx } from '../../../src/chain/codec/tx.ts';
 import { type BlockHeader, decodeBlock, sealBlock, txRoot } from '../../../src/chain/codec/block.ts';
 import { ChainErrorCode } from '../../../src/chain/errors.ts';
+import { PROTOCOL_VERSION } from '../../../src/chain/protocol-version.ts';
 import { MemoryState } from '../../../src/tokenomics/index.ts';
 import { DEV, USER, VALIDATORS, signed, testGenesisConfig } from './chain-fixture.ts';
 import { genesisParent } from '../../../src/chain/genesis-block.ts';
@@ -56,10 +57,11 @@ describe('block validation (docs/protocol.md §3.3)', () => {
   });
 
   it('refuses a header of another protocol version (docs/protocol.md §3.1, §12), before anything else', async () => {
-    for (const protocolVersion of [2n, 4n]) {
+    const ours = BigInt(PROTOCOL_VERSION);
+    for (const protocolVersion of [ours - 1n, ours + 1n]) {
       const block = await withHeader({ protocolVersion, chainId: 'other-chain' });
       const err = await thrownAsync(importBlock(block, parent, 1n));
-      expect((err as BlockError).type).toEqual({ code: BlockErrorCode.WrongProtocolVersion, version: protocolVersion, expected: 3n });
+      expect((err as BlockError).type).toEqual({ code: BlockErrorCode.WrongProtocolVersion, version: protocolVersion, expected: ours });
       expect((err as BlockError).verdict).toBe('reject');
     }
   });
