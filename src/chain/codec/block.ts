@@ -9,20 +9,13 @@ import { CanonicalReader } from './canonical-reader.ts';
 import { pack, packArrayHeader } from './msgpack.ts';
 import { bin, hexBin, record, str, u64 } from './schema.ts';
 import { type SignedTx, readSignedTx } from './tx.ts';
+import type { LightHeader } from '../../light/header.ts';
 
-export interface BlockHeader {
-  /** The protocol version the block was made by (protocol-version.ts): first, so any version's decoder can read it before the rest. */
-  readonly protocolVersion: bigint;
-  readonly chainId: string;
-  readonly height: bigint;
-  readonly slot: bigint;
-  readonly parentHash: Uint8Array;
-  readonly timestampMs: bigint;
-  /** Hex of the proposer's raw ed25519 public key. */
-  readonly proposer: string;
-  readonly txRoot: Uint8Array;
-  readonly stateRoot: Uint8Array;
-}
+/**
+ * A block header (docs/protocol.md §3.1): one definition for the node and the light client, which
+ * may not import the node's code (it runs in a browser), so the node takes the light client's.
+ */
+export type BlockHeader = LightHeader;
 
 export interface Block {
   readonly header: BlockHeader;
