@@ -68,6 +68,20 @@ export class BranchNodeReader implements NodeReader {
   }
 }
 
+/**
+ * How far below the head a proof may be asked (beside the last final height, always provable): a
+ * past value is walked back through one undo record per block above it, in the chain's queue, so
+ * this bounds that work (a request for height 1 of a long chain would otherwise hold every block
+ * commit for as long as it reads the chain's whole undo history).
+ */
+export const PROVABLE_DEPTH = 256n;
+
+/** The lowest height a proof is served for: PROVABLE_DEPTH below the head, or the last final height if that is lower. */
+export function oldestProvable(headHeight: bigint, finalizedHeight: bigint): bigint {
+  const byDepth = headHeight > PROVABLE_DEPTH ? headHeight - PROVABLE_DEPTH : 0n;
+  return finalizedHeight < byDepth ? finalizedHeight : byDepth;
+}
+
 /** What a proof at a past height reads: the tree, its roots, headers, and undo records to walk the value back. */
 export interface ProofSources {
   readonly reader: NodeReader;
@@ -78,12 +92,16 @@ export interface ProofSources {
 
 /**
  * The proof of `keyBytes` at canonical `height`, the head being `head` (its state and height read
- * together, and nothing committed while this runs: the chain calls it in its queue). The value comes
+ * together, and nothing committed while this runs: the chain calls it in its queue); heights below
+ * `head.oldestProvable` are refused before anything is read. The value comes
  * from the head's state, walked back through the undo records only when it changed since `height`;
  * either way it must hash to what the tree holds, or the store is damaged.
  */
-export async function proveStateAt(sources: ProofSources, head: { state: StateView; height: bigint }, keyBytes: Uint8Array, height: bigint): Promise<StateProofAnswer> {
+export async function proveStateAt(sources: ProofSources, head: { state: StateView; height: bigint; oldestProvable: bigint }, keyBytes: Uint8Array, height: bigint): Promise<StateProofAnswer> {
   if (height < 0n || height > head.height) throw new ChainError(ChainErrorCode.UnknownHeight, `There is no block at height ${height}: the head is at ${head.height}.`);
+  if (height < head.oldestProvable) {
+    throw new ChainError(ChainErrorCode.HeightNotRetained, `This node proves heights ${head.oldestProvable} to ${head.height} (the last ${PROVABLE_DEPTH} blocks and the last final height), not ${height}.`);
+  }
   const root = await sources.rootAt(height);
   const block = await sources.headerAt(height);
   if (root === null) throw new ChainError(ChainErrorCode.HeightNotRetained, `The state tree of height ${height} is not retained by this node.`);

@@ -49,7 +49,7 @@ export interface ChainView {
   /**
    * The value of one state key (its bytes, docs/protocol.md §8) at a canonical height (default: the
    * last final one) with its proof against that block (docs/protocol.md §18.4, §19). Errors: UnknownHeight above the
-   * head, HeightNotRetained for a tree this node does not keep.
+   * head, HeightNotRetained below chain-tree.ts oldestProvable or for a tree this node does not keep.
    */
   proveState(keyBytes: Uint8Array, height?: bigint): Promise<StateProofAnswer>;
 }

@@ -25,7 +25,7 @@ import { type SubmitResult, TxIntake, type TxSubmission } from './tx-intake.ts';
 import { type SignatureVerifier, VerifyPool } from './verify/pool.ts';
 import { importWithSignatures, startTxSignatureChecks } from './verify/block-signatures.ts';
 import type { SignatureResults } from './verify/tx-signatures.ts';
-import { type StateProofAnswer, proveStateAt } from './chain-tree.ts';
+import { type StateProofAnswer, oldestProvable, proveStateAt } from './chain-tree.ts';
 import type { TreeRoot } from './state-tree/index.ts';
 
 export type { Equivocation } from './seen-proposals.ts';
@@ -315,7 +315,7 @@ export class Chain {
           headerAt: async (h) => this.recent.canonicalAt(h) ?? (await this.blockAt(h)),
           undoRecord: (h) => this.store.undoRecord(h),
         },
-        { state: this.committed, height: this.headBlock.header.height },
+        { state: this.committed, height: this.headBlock.header.height, oldestProvable: oldestProvable(this.headBlock.header.height, this.finalized) },
         keyBytes,
         height ?? this.finalized,
       ),

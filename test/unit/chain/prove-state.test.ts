@@ -6,9 +6,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Chain } from '../../../src/chain/chain.ts';
 import { decodeStateValue, stateKeyBytes } from '../../../src/chain/codec/state.ts';
+import { PROVABLE_DEPTH, type ProofSources, oldestProvable, proveStateAt } from '../../../src/chain/chain-tree.ts';
 import { ChainErrorCode } from '../../../src/chain/errors.ts';
 import { LightErrorCode, verifyStateProof } from '../../../src/light/index.ts';
-import { type Account, accountKey } from '../../../src/tokenomics/index.ts';
+import { type Account, MemoryState, accountKey } from '../../../src/tokenomics/index.ts';
 import { DEV, USER, VALIDATORS, signed } from './chain-fixture.ts';
 import { tempChains } from './temp-chains.ts';
 import { bulkRoot } from './tree-roots.ts';
@@ -71,5 +72,24 @@ describe('Chain.proveState', () => {
     const answer = await chain.proveState(stateKeyBytes(userKey), 1n);
     const root = (await chain.store.tree.rootAt(2n))!.hash;
     expect(() => verifyStateProof({ root, key: stateKeyBytes(userKey), value: answer.value, proof: answer.proof })).toThrow(expect.objectContaining({ code: LightErrorCode.RootMismatch }));
+  });
+
+  it('serves heights down to PROVABLE_DEPTH below the head, or to the last final height when that is lower, and refuses older ones before reading anything', async () => {
+    expect(oldestProvable(1_000n, 999n)).toBe(1_000n - PROVABLE_DEPTH);
+    expect(oldestProvable(1_000n, 500n)).toBe(500n);
+    expect(oldestProvable(100n, 100n)).toBe(0n);
+    const read: string[] = [];
+    const sources: ProofSources = {
+      reader: { getNodes: async (keys) => (read.push('nodes'), keys.map(() => undefined)) },
+      rootAt: async () => (read.push('root'), null),
+      headerAt: async () => (read.push('header'), null),
+      undoRecord: async () => (read.push('undo'), null),
+    };
+    const head = { state: new MemoryState(), height: 1_000n, oldestProvable: oldestProvable(1_000n, 999n) };
+    await expect(proveStateAt(sources, head, stateKeyBytes(userKey), head.oldestProvable - 1n)).rejects.toMatchObject({ code: ChainErrorCode.HeightNotRetained });
+    expect(read).toEqual([]);
+    // At the oldest provable height the proof is attempted (this fake store has no tree there).
+    await expect(proveStateAt(sources, head, stateKeyBytes(userKey), head.oldestProvable)).rejects.toMatchObject({ code: ChainErrorCode.HeightNotRetained });
+    expect(read).toContain('root');
   });
 });
