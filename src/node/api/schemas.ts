@@ -137,6 +137,15 @@ export const query = {
 
 // ---- responses (OpenAPI components) ---------------------------------------------------------
 
+/** What a state proof answer holds (docs/protocol.md §19). */
+const stateProofFields: Record<string, JsonSchema> = {
+  key: { type: 'string', description: 'The state key (ASCII).' }, height,
+  value: nullable({ type: 'object', description: 'The value decoded (null: absent, or a key of no known kind).' }),
+  value_hex: nullable({ type: 'string', description: 'The value\'s canonical bytes (docs/protocol.md §8), hex; null: absent.' }),
+  proof: { type: 'string', description: 'The proof of presence or absence (docs/protocol.md §18.4), hex.' },
+  header: { $ref: '#/components/schemas/Header' },
+};
+
 export const components: Record<string, JsonSchema> = {
   Error: object({ code: { type: 'string' }, message: { type: 'string' } }, 'Every error: a stable code and a sentence.'),
   Node: {
@@ -198,8 +207,9 @@ export const components: Record<string, JsonSchema> = {
   Block: {
     type: 'object',
     properties: {
-      hash: hex(32, 'Block hash.'), chain_id: { type: 'string' }, height, slot, parent_hash: hex(32, 'Parent hash.'), timestamp_ms: timestampMs,
-      proposer: hex(32, 'Proposer public key.'), tx_root: hex(32, 'tx root.'), state_root: hex(32, 'State root.'), signature: hex(64, 'Proposer signature.'),
+      hash: hex(32, 'Block hash.'), protocol_version: { ...height, description: 'The protocol version the block was made by (docs/protocol.md §3.1, §12).' },
+      chain_id: { type: 'string' }, height, slot, parent_hash: hex(32, 'Parent hash.'), timestamp_ms: timestampMs,
+      proposer: hex(32, 'Proposer public key.'), tx_root: hex(32, 'tx root.'), state_root: hex(32, 'State root: the state tree\'s root (docs/protocol.md §7, §18).'), signature: hex(64, 'Proposer signature.'),
       txs: list({ $ref: '#/components/schemas/SignedTx' }),
       events: { $ref: '#/components/schemas/BlockEvents' },
     },
@@ -217,15 +227,8 @@ export const components: Record<string, JsonSchema> = {
     parent_hash: hex(32, 'Parent hash.'), timestamp_ms: height, proposer: hex(32, 'Proposer public key.'), tx_root: hex(32, 'tx root.'),
     state_root: hex(32, 'State root: the state tree\'s root (docs/protocol.md §7, §18).'), signature: hex(64, 'The proposer\'s ed25519 signature of the hash.'),
   }, 'A block header with its signature and hash.'),
-  StateProof: {
-    ...object({
-      key: { type: 'string', description: 'The state key (ASCII).' }, height,
-      value: nullable({ type: 'object', description: 'The value decoded (null: absent, or a key of no known kind).' }),
-      value_hex: nullable({ type: 'string', description: 'The value\'s canonical bytes (docs/protocol.md §8), hex; null: absent.' }),
-      proof: { type: 'string', description: 'The proof of presence or absence (docs/protocol.md §18.4), hex.' },
-      header: { $ref: '#/components/schemas/Header' },
-    }, 'A state value proven against a header\'s state_root; check the header with GET /v1/light/finality.'),
-  },
+  StateProof: object(stateProofFields, 'A state value proven against a header\'s state_root; check the header with GET /v1/light/finality.'),
+  AccountProof: object({ id: { ...uuid, description: 'The account (a system account\'s name resolved to its id).' }, ...stateProofFields }, 'An account\'s record proven against a header\'s state_root (absent: a proof of absence).'),
   FinalityProof: object({
     height, final_height: { ...height, description: 'The node\'s last final height.' },
     headers: list({ $ref: '#/components/schemas/Header' }),

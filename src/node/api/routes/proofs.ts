@@ -75,7 +75,7 @@ const heightOf = (text: string | undefined): bigint | undefined => (text === und
 export const proofRoutes: RouteModule = (app, { chain }) => {
   app.get<{ Params: { id: string }; Querystring: { height?: string } }>('/v1/proofs/accounts/:id', {
     schema: { summary: 'An account\'s record with its state proof and the header it is proven against (absent: a proof of absence)', tags: ['proofs'], params: params.account, querystring: query.proofHeight },
-    config: { openapi: { responses: { 200: ref('StateProof'), 400: ref('Error'), 404: ref('Error') } } },
+    config: { openapi: { responses: { 200: ref('AccountProof'), 400: ref('Error'), 404: ref('Error'), 410: ref('Error') } } },
   }, async (req) => {
     const given = req.params.id.toLowerCase();
     const id = SYSTEM_ACCOUNT_IDS[given as SystemAccountName] ?? given;
@@ -84,7 +84,7 @@ export const proofRoutes: RouteModule = (app, { chain }) => {
 
   app.get<{ Querystring: { key: string; height?: string } }>('/v1/proofs/state', {
     schema: { summary: 'The value of any state key with its proof and the header it is proven against', tags: ['proofs'], querystring: query.stateProof },
-    config: { openapi: { responses: { 200: ref('StateProof'), 400: ref('Error'), 404: ref('Error') } } },
+    config: { openapi: { responses: { 200: ref('StateProof'), 400: ref('Error'), 404: ref('Error'), 410: ref('Error') } } },
   }, async (req) => {
     return proofJson(chain, Uint8Array.from(Buffer.from(req.query.key, 'hex')), heightOf(req.query.height));
   });
