@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { checkHeader } from '../../src/chain/block-import.ts';
 import { decodeBlock } from '../../src/chain/codec/block.ts';
 import { IMPORT_WINDOW } from '../../src/chain/import-in-order.ts';
-import { stateRoot } from '../../src/chain/codec/state.ts';
+import { bytesEqual } from '../../src/chain/codec/msgpack.ts';
 import { toTxInput } from '../../src/chain/codec/tx.ts';
 import { produceBlock } from '../../src/chain/block-production.ts';
 import { PublicKeyCache } from '../../src/chain/verify/key-cache.ts';
@@ -24,19 +24,19 @@ import { type BenchContext, MB, add, fmt, importRun, rate } from './suites.ts';
 export async function benchBigBlock(ctx: BenchContext): Promise<void> {
   const { sizes, log } = ctx;
   const n = sizes.bigBlockTxs;
-  const f = fixture(sizes.senders);
+  const f = await fixture(sizes.senders);
   log(`big block: ${n} transfers`);
   const txs = signTransfers(f, n, new Map());
-  const parent = { header: f.genesis.header, hash: f.genesis.hash, state: f.genesis.state };
+  const { parent } = f;
   const proposer = { publicKey: VALIDATOR.hex, secretKey: VALIDATOR.secretKey };
   let bytes: Uint8Array = new Uint8Array(0);
   add(ctx, {
     id: 'block.build',
     label: `build a ${n.toLocaleString('en-US')}-transfer block (apply, state root, seal)`,
     unit: 'ms',
-    summary: await repeat(sizes.runs, () => {
+    summary: await repeat(sizes.runs, async () => {
       const start = nowMs();
-      const produced = produceBlock(parent, f.config.params, 1n, proposer, txs);
+      const produced = await produceBlock(parent, f.config.params, 1n, proposer, txs);
       const ms = nowMs() - start;
       if (produced.block.txs.length !== n) throw new Error('the block left transfers out');
       bytes = produced.block.bytes;
@@ -109,7 +109,7 @@ export async function benchBigBlock(ctx: BenchContext): Promise<void> {
 /** The stages of importing one block, one after the other, each timed. */
 async function benchShares(ctx: BenchContext, f: Fixture, bytes: Uint8Array): Promise<void> {
   const { sizes } = ctx;
-  const parent = { header: f.genesis.header, hash: f.genesis.hash, state: f.genesis.state };
+  const { parent } = f;
   const params = parent.state.get(META_PARAMS) as ChainParams;
   const validators = parent.state.get(META_VALIDATORS) as readonly Validator[];
   const stages: Record<string, number[]> = { decode: [], 'verify (pool)': [], apply: [], 'state root': [], 'LevelDB commit': [] };
@@ -128,12 +128,13 @@ async function benchShares(ctx: BenchContext, f: Fixture, bytes: Uint8Array): Pr
       checkHeader(block, parent, params, validators, block.header.slot);
       const outcome = applyBlock(parent.state, { height: block.header.height, timestampMs: block.header.timestampMs }, block.txs.map(toTxInput));
       const t3 = nowMs();
-      const root = stateRoot(parent.header.stateRoot, outcome.writes);
+      const tree = await node.store.tree.updateFor(block.header.height, outcome.writes);
+      if (!bytesEqual(tree.root.hash, block.header.stateRoot)) throw new Error('the state root differs from the block\'s');
       const t4 = nowMs();
       const undo = new Map([...outcome.writes.keys()].map((key) => [key, parent.state.get(key) ?? null]));
       await node.store.commitBlock({
-        height: block.header.height, hash: block.hash, blockBytes: block.bytes, stateRoot: root,
-        writes: outcome.writes, undo, events: outcome.events, txHashes: block.txs.map((t) => t.hash),
+        height: block.header.height, hash: block.hash, blockBytes: block.bytes, stateRoot: tree.root.hash,
+        writes: outcome.writes, undo, events: outcome.events, txHashes: block.txs.map((t) => t.hash), tree,
       });
       const t5 = nowMs();
       for (const c of checks) cache.verify(c.publicKey, c.message, c.signature);
@@ -161,10 +162,10 @@ async function benchShares(ctx: BenchContext, f: Fixture, bytes: Uint8Array): Pr
 
 export async function benchSync(ctx: BenchContext): Promise<void> {
   const { sizes, log } = ctx;
-  const f = fixture(sizes.senders);
+  const f = await fixture(sizes.senders);
   log(`sync: replay ${sizes.emptyBlocks} empty blocks and ${sizes.fullBlocks} blocks of ${sizes.bigBlockTxs} transfers into a fresh node`);
   for (const kind of ['empty', 'full'] as const) {
-    const chain = kind === 'empty' ? buildChain(f, sizes.emptyBlocks, 0) : buildChain(f, sizes.fullBlocks, sizes.bigBlockTxs);
+    const chain = kind === 'empty' ? await buildChain(f, sizes.emptyBlocks, 0) : await buildChain(f, sizes.fullBlocks, sizes.bigBlockTxs);
     const commits: number[] = [];
     const p99s: number[] = [];
     const p50s: number[] = [];

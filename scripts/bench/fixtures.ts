@@ -11,7 +11,9 @@ import { produceBlock } from '../../src/chain/block-production.ts';
 import { Chain } from '../../src/chain/chain.ts';
 import { type SignedTx, signTx } from '../../src/chain/codec/tx.ts';
 import { type KeyPair, keyPairFromSeed, toHex } from '../../src/chain/crypto.ts';
-import { type Genesis, buildGenesis } from '../../src/chain/genesis-block.ts';
+import { type Genesis, genesisParent } from '../../src/chain/genesis-block.ts';
+import type { ParentInfo } from '../../src/chain/block-import.ts';
+import { BranchNodeReader } from '../../src/chain/chain-tree.ts';
 import { ChainStore } from '../../src/chain/store/chain-store.ts';
 import type { SignatureVerifier } from '../../src/chain/verify/pool.ts';
 import { type GenesisConfig, MemoryState, defaultGenesis, walletIdFromPublicKey } from '../../src/tokenomics/index.ts';
@@ -43,11 +45,13 @@ const REWARD_WALLET = benchKey(3, 0).wallet;
 export interface Fixture {
   readonly config: GenesisConfig;
   readonly genesis: Genesis;
+  /** The genesis as block 1's parent, its state tree in memory. */
+  readonly parent: ParentInfo;
   readonly senders: readonly BenchKey[];
 }
 
 /** A genesis whose validators' share is split among `senderCount` funded senders. */
-export function fixture(senderCount: number): Fixture {
+export async function fixture(senderCount: number): Promise<Fixture> {
   const senders = Array.from({ length: senderCount }, (_, i) => benchKey(10, i));
   const base = defaultGenesis({
     chainId: CHAIN_ID,
@@ -63,7 +67,8 @@ export function fixture(senderCount: number): Fixture {
     ...senders.map((s, i) => ({ account: s.wallet, amount: i === 0 ? share + (pot - share * BigInt(senderCount)) : share })),
   ];
   const config: GenesisConfig = { ...base, distribution };
-  return { config, genesis: buildGenesis(config), senders };
+  const { genesis, parent } = await genesisParent(config);
+  return { config, genesis, parent, senders };
 }
 
 /**
@@ -91,20 +96,23 @@ export interface BuiltChain {
 }
 
 /** Blocks 1..`blockCount` with `txsPerBlock` transfers each, built on an in-memory state. */
-export function buildChain(f: Fixture, blockCount: number, txsPerBlock: number): BuiltChain {
+export async function buildChain(f: Fixture, blockCount: number, txsPerBlock: number): Promise<BuiltChain> {
   const state = new MemoryState(f.genesis.state.sortedEntries());
-  let parent = { header: f.genesis.header, hash: f.genesis.hash, state };
+  // The blocks' tree nodes, over the genesis tree's.
+  const nodes = new BranchNodeReader(f.parent.tree.reader);
+  let parent: ParentInfo = { ...f.parent, state, tree: { reader: nodes, root: f.parent.tree.root } };
   const nonces = new Map<string, bigint>();
   const blocks: Uint8Array[] = [];
   let txCount = 0;
   for (let height = 1; height <= blockCount; height++) {
     const txs = signTransfers(f, txsPerBlock, nonces);
-    const produced = produceBlock(parent, f.config.params, BigInt(height), { publicKey: VALIDATOR.hex, secretKey: VALIDATOR.secretKey }, txs);
+    const produced = await produceBlock(parent, f.config.params, BigInt(height), { publicKey: VALIDATOR.hex, secretKey: VALIDATOR.secretKey }, txs);
     if (produced.block.txs.length !== txsPerBlock) throw new Error(`Block ${height} took ${produced.block.txs.length} of ${txsPerBlock} transfers.`);
     state.commit(produced.outcome.writes);
     blocks.push(produced.block.bytes);
     txCount += produced.block.txs.length;
-    parent = { header: produced.block.header, hash: produced.block.hash, state };
+    nodes.add(produced.outcome.tree);
+    parent = { header: produced.block.header, hash: produced.block.hash, state, tree: { reader: nodes, root: produced.outcome.tree.root } };
   }
   return { fixture: f, blocks, txCount };
 }

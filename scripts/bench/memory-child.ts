@@ -19,8 +19,8 @@ import { createHash } from 'node:crypto';
 import { pino } from 'pino';
 import { produceBlock } from '../../src/chain/block-production.ts';
 import { Chain } from '../../src/chain/chain.ts';
-import { stateRoot } from '../../src/chain/codec/state.ts';
 import { ChainStore } from '../../src/chain/store/chain-store.ts';
+import { sealBlock } from '../../src/chain/codec/block.ts';
 import { ACCOUNT_PREFIX, type Account, type GenesisConfig, type WriteSet, defaultGenesis } from '../../src/tokenomics/index.ts';
 import { AUTHORITY, GENESIS_TIME, VALIDATOR, fixture } from './fixtures.ts';
 
@@ -67,20 +67,23 @@ const logger = pino({ level: 'silent' });
 
 /** Block 1 (empty, valid) committed with `accounts` funded wallets added to its state writes. */
 async function createState(accounts: number, dir: string): Promise<void> {
-  const f = fixture(4);
+  const f = await fixture(4);
   const store = await ChainStore.open(dir);
   const chain = await Chain.open({ store, genesis: f.config, logger, verifyThreads: 0 });
-  const parent = { header: chain.head.header, hash: chain.head.hash, state: chain.state };
-  const produced = produceBlock(parent, f.config.params, 1n, { publicKey: VALIDATOR.hex, secretKey: VALIDATOR.secretKey }, []);
+  const parent = chain.headParent();
+  const produced = await produceBlock(parent, f.config.params, 1n, { publicKey: VALIDATOR.hex, secretKey: VALIDATOR.secretKey }, []);
   const writes: WriteSet = new Map(produced.outcome.writes);
   for (let i = 0; i < accounts; i++) {
     const account: Account = { balance: 1_000_000n + BigInt(i), staked: 0n, unbonding: [], pendingRewards: 0n, nonce: BigInt(i % 10) };
     writes.set(`${ACCOUNT_PREFIX}${walletId(i)}`, account);
   }
   await chain.close();
+  // The block is resealed with the root of the state it stores, so the chain opens it (its tree root is checked at open).
+  const tree = await store.tree.updateFor(1n, writes);
+  const block = sealBlock({ ...produced.block.header, stateRoot: tree.root.hash }, produced.block.txs, VALIDATOR.secretKey);
   await store.commitBlock({
-    height: 1n, hash: produced.block.hash, blockBytes: produced.block.bytes, stateRoot: stateRoot(parent.header.stateRoot, writes),
-    writes, undo: new Map(), events: [], txHashes: [],
+    height: 1n, hash: block.hash, blockBytes: block.bytes, stateRoot: tree.root.hash,
+    writes, undo: new Map(), events: [], txHashes: [], tree,
   });
   await store.close();
 }
@@ -97,7 +100,7 @@ async function main(): Promise<void> {
   const start = performance.now();
   if (mode === 'create-state') await createState(accounts, dir);
   const store = await ChainStore.open(dir);
-  let genesis: GenesisConfig | null = mode.endsWith('genesis') ? genesisWithAccounts(accounts) : fixture(4).config;
+  let genesis: GenesisConfig | null = mode.endsWith('genesis') ? genesisWithAccounts(accounts) : (await fixture(4)).config;
   const rssAtOpenBytes = process.memoryUsage.rss();
   const chain = await Chain.open({ store, genesis, logger, verifyThreads: 0 });
   const openMs = performance.now() - start;

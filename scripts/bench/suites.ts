@@ -268,9 +268,9 @@ export async function importRun(f: Fixture, chain: BuiltChain, options: { pool: 
 
 export async function benchImport(ctx: BenchContext): Promise<void> {
   const { sizes, log } = ctx;
-  const f = fixture(sizes.senders);
+  const f = await fixture(sizes.senders);
   log(`import: ${sizes.importBlocks} blocks x ${sizes.importTxsPerBlock} signed transfers from ${sizes.senders} senders (decode, verify, apply, root, LevelDB commit)`);
-  const chain = buildChain(f, sizes.importBlocks, sizes.importTxsPerBlock);
+  const chain = await buildChain(f, sizes.importBlocks, sizes.importTxsPerBlock);
   const baseline = signedMessages(Math.max(16, Math.floor(sizes.verifySigs / 3)), sizes.verifyKeys).checks;
   const p50s: number[] = [];
   const p99s: number[] = [];

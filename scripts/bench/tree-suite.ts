@@ -3,7 +3,7 @@
  * update of a 10,000-transfer block (20,000 changed keys), proof size, proof generation and light
  * verification. The same-run baseline is raw one-shot SHA-256 of a 65-byte node preimage, the cost
  * the tree pays per node hash. Nodes live in the in-memory node store here; the LevelDB figures
- * come with phase 2 (wiring into block commit).
+ * come from a child process (tree-level-child.ts); the tree inside block import is in block-suites.ts.
  */
 import { runJsonChild } from './json-child.ts';
 import { hash } from 'node:crypto';

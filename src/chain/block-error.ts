@@ -20,6 +20,7 @@ export const BlockErrorCode = {
   BelowFinality: ChainErrorCode.BelowFinality,
   Equivocation: ChainErrorCode.Equivocation,
   WrongChainId: ChainErrorCode.WrongChainId,
+  WrongProtocolVersion: ChainErrorCode.WrongProtocolVersion,
   WrongProposer: ChainErrorCode.WrongProposer,
   InvalidSignature: ChainErrorCode.InvalidSignature,
   BadTxRoot: ChainErrorCode.BadTxRoot,
@@ -37,6 +38,7 @@ export type BlockErrorType =
   | { readonly code: typeof BlockErrorCode.BelowFinality; readonly ancestorHeight: bigint; readonly finalizedHeight: bigint }
   | { readonly code: typeof BlockErrorCode.Equivocation; readonly slot: bigint; readonly proposer: string; readonly firstHash: string }
   | { readonly code: typeof BlockErrorCode.WrongChainId; readonly chainId: string; readonly expected: string }
+  | { readonly code: typeof BlockErrorCode.WrongProtocolVersion; readonly version: bigint; readonly expected: bigint }
   | { readonly code: typeof BlockErrorCode.WrongProposer; readonly slot: bigint; readonly proposer: string; readonly expected: string }
   | { readonly code: typeof BlockErrorCode.InvalidSignature; readonly height: bigint }
   | { readonly code: typeof BlockErrorCode.BadTxRoot; readonly height: bigint }

@@ -1,26 +1,32 @@
 /**
  * Full block validation (docs/protocol.md §3.3): parent, slot, timestamp, proposer, signature, size bounds,
  * every transaction (signature, chain id, then the token economy in order), tx_root and
- * state_root. Returns the block's state writes and events, committing nothing.
+ * state_root. Returns the block's state writes, events and state tree update, committing nothing.
  */
 import { type BlockOutcome, type ChainParams, type StateView, type Validator, ErrorCode, META_PARAMS, applyBlock, isTokenError, validatorsAt } from '../tokenomics/index.ts';
 import { BlockError, BlockErrorCode } from './block-error.ts';
 import { type Block, type BlockHeader, txRoot } from './codec/block.ts';
 import { bytesEqual } from './codec/msgpack.ts';
-import { stateRoot } from './codec/state.ts';
+import { type ParentTree, updateTree } from './chain-tree.ts';
+import type { TreeUpdate } from './state-tree/index.ts';
 import { toTxInput } from './codec/tx.ts';
 import { verifySignature } from './crypto.ts';
 import { proposerFor, slotStartMs } from './poa.ts';
+import { PROTOCOL_VERSION } from './protocol-version.ts';
 import { type SignatureResults, verifyTxWith } from './verify/tx-signatures.ts';
 
 export interface ParentInfo {
   readonly header: BlockHeader;
   readonly hash: Uint8Array;
   readonly state: StateView;
+  /** The parent's state tree (docs/protocol.md §18): the block's update is made on it. */
+  readonly tree: ParentTree;
 }
 
 export interface ImportedBlock extends BlockOutcome {
   readonly stateRoot: Uint8Array;
+  /** The block's state tree update: its root is `stateRoot`, its nodes go in the block's batch. */
+  readonly tree: TreeUpdate;
 }
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
@@ -35,6 +41,12 @@ export function checkHeader(block: Block, parent: ParentInfo, params: ChainParam
   const invalid = (rule: string, message: string): never => {
     throw new BlockError({ code: BlockErrorCode.InvalidBlock, height: h.height, rule }, message);
   };
+  if (h.protocolVersion !== BigInt(PROTOCOL_VERSION)) {
+    throw new BlockError(
+      { code: BlockErrorCode.WrongProtocolVersion, version: h.protocolVersion, expected: BigInt(PROTOCOL_VERSION) },
+      `Block ${h.height} was made by protocol version ${h.protocolVersion}; this node runs version ${PROTOCOL_VERSION}.`,
+    );
+  }
   if (h.chainId !== params.chainId) invalid('chainId', `Block for chain "${h.chainId}", this is "${params.chainId}".`);
   if (!bytesEqual(h.parentHash, parent.hash)) throw new BlockError({ code: BlockErrorCode.UnknownParent, parentHash: hex(h.parentHash) }, `Block ${h.height} does not build on the given parent.`);
   if (h.height !== parent.header.height + 1n) invalid('height', `Block height ${h.height} does not follow its parent's ${parent.header.height}.`);
@@ -82,7 +94,7 @@ export interface ImportOptions {
   readonly beforeExecution?: () => void;
 }
 
-export function importBlock(block: Block, parent: ParentInfo, currentSlot: bigint, options: ImportOptions = {}): ImportedBlock {
+export async function importBlock(block: Block, parent: ParentInfo, currentSlot: bigint, options: ImportOptions = {}): Promise<ImportedBlock> {
   const params = parent.state.get(META_PARAMS) as ChainParams;
   // The set in force at this height on this block's own branch (docs/protocol.md §17.7).
   const validators = validatorsAt(parent.state, block.header.height);
@@ -96,11 +108,12 @@ export function importBlock(block: Block, parent: ParentInfo, currentSlot: bigin
   } catch (err) {
     throw txFailure(block, err);
   }
-  const root = stateRoot(parent.header.stateRoot, outcome.writes);
-  if (!bytesEqual(root, block.header.stateRoot)) {
+  // docs/protocol.md §7: the state_root is the root of the tree over the whole state after the block.
+  const tree = await updateTree(parent.tree, block.header.height, outcome.writes);
+  if (!bytesEqual(tree.root.hash, block.header.stateRoot)) {
     throw new BlockError({ code: BlockErrorCode.BadStateRoot, height: block.header.height }, `The state_root of block ${block.header.height} does not match the state after it.`);
   }
-  return { ...outcome, stateRoot: root };
+  return { ...outcome, stateRoot: tree.root.hash, tree };
 }
 
 /**

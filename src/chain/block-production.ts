@@ -15,11 +15,12 @@ import {
   isTokenError,
 } from '../tokenomics/index.ts';
 import { type Block, type BlockHeader, sealBlock, txRoot } from './codec/block.ts';
-import { stateRoot } from './codec/state.ts';
+import { updateTree } from './chain-tree.ts';
 import { type SignedTx, toTxInput } from './codec/tx.ts';
 import type { ImportedBlock, ParentInfo } from './block-import.ts';
 import { ChainError, ChainErrorCode } from './errors.ts';
 import { slotStartMs } from './poa.ts';
+import { PROTOCOL_VERSION } from './protocol-version.ts';
 
 export interface RejectedTx {
   readonly tx: SignedTx;
@@ -35,13 +36,13 @@ export interface ProducedBlock {
 /** Room for the header, signature and framing inside max_block_bytes. */
 const BLOCK_OVERHEAD_BYTES = 512;
 
-export function produceBlock(
+export async function produceBlock(
   parent: ParentInfo,
   params: ChainParams,
   slot: bigint,
   proposer: { publicKey: string; secretKey: Uint8Array },
   candidates: Iterable<SignedTx>,
-): ProducedBlock {
+): Promise<ProducedBlock> {
   const height = parent.header.height + 1n;
   const position = { height, timestampMs: slotStartMs(slot, params) };
   const execution = openBlock(parent, position);
@@ -71,8 +72,10 @@ export function produceBlock(
     rejected.push(rescued.rejected);
     outcome = rescued.outcome;
   }
-  const root = stateRoot(parent.header.stateRoot, outcome.writes);
+  const tree = await updateTree(parent.tree, height, outcome.writes);
+  const root = tree.root.hash;
   const header: BlockHeader = {
+    protocolVersion: BigInt(PROTOCOL_VERSION),
     chainId: params.chainId,
     height,
     slot,
@@ -82,7 +85,7 @@ export function produceBlock(
     txRoot: txRoot(included),
     stateRoot: root,
   };
-  return { block: sealBlock(header, included, proposer.secretKey), outcome: { ...outcome, stateRoot: root }, rejected };
+  return { block: sealBlock(header, included, proposer.secretKey), outcome: { ...outcome, stateRoot: root, tree }, rejected };
 }
 
 /** The block's system steps; if they throw, no block can be built on this state: this node's own bug. */

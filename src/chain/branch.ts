@@ -15,6 +15,7 @@ import type { SignedTx } from './codec/tx.ts';
 import { toHex } from './crypto.ts';
 import { ChainError, ChainErrorCode } from './errors.ts';
 import type { KnownHeader, RecentHeaders } from './recent-headers.ts';
+import { BranchNodeReader, type ParentTree } from './chain-tree.ts';
 
 /** What a branch needs from the store: side blocks' bodies, old canonical hashes, undo records. */
 export interface BranchStore {
@@ -71,22 +72,26 @@ export async function stateAtAncestor(head: StateView, headHeight: bigint, ances
 }
 
 /**
- * Applies `blocks` in order on `view` (the ancestor's state, moved along): `importOne` validates
- * each on its parent. Throws the first block's error; `view` then holds a partial branch, so the
- * caller drops it.
+ * Applies `blocks` in order on `view` (the ancestor's state, moved along) and on the ancestor's
+ * stored tree (each block's new nodes read from memory by the next, chain-tree.ts): `importOne`
+ * validates each on its parent. Throws the first block's error; `view` then holds a partial
+ * branch, so the caller drops it.
  */
 export async function replayBranch(
   ancestor: KnownHeader,
   view: Overlay,
+  ancestorTree: ParentTree,
   blocks: readonly Block[],
   importOne: (block: Block, parent: ParentInfo) => Promise<ImportedBlock>,
 ): Promise<BranchPart[]> {
-  let parent: ParentInfo = { header: ancestor.header, hash: ancestor.hash, state: view };
+  const reader = new BranchNodeReader(ancestorTree.reader);
+  let parent: ParentInfo = { header: ancestor.header, hash: ancestor.hash, state: view, tree: { reader, root: ancestorTree.root } };
   const parts: BranchPart[] = [];
   for (const block of blocks) {
     const imported = await importOne(block, parent);
     parts.push({ block, imported, undo: view.commit(imported.writes) });
-    parent = { header: block.header, hash: block.hash, state: view };
+    reader.add(imported.tree);
+    parent = { header: block.header, hash: block.hash, state: view, tree: { reader, root: imported.tree.root } };
   }
   return parts;
 }

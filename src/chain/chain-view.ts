@@ -11,6 +11,7 @@ import type { EventEmitter } from 'node:events';
 import type { ChainParams, StateView, TokenEvent, Validator } from '../tokenomics/index.ts';
 import type { ChainEvents, ChainHead, Equivocation, SubmitResult, TxStatus } from './chain.ts';
 import type { Block } from './codec/block.ts';
+import type { StateProofAnswer } from './chain-tree.ts';
 import type { SignedTx } from './codec/tx.ts';
 import type { HistoryOptions, HistoryPage } from './store/chain-store.ts';
 import type { HistoryKind } from './store/history-index.ts';
@@ -47,7 +48,15 @@ export interface ChainView {
   eventsAt(kind: HistoryKind, height: bigint): Promise<TokenEvent[]>;
   /** The state keys the canonical block at `height` wrote (null: no such block, or genesis). */
   keysWrittenAt(height: bigint): Promise<string[] | null>;
+  /**
+   * The value of one state key (its bytes, docs/protocol.md §8) at a canonical height (default: the
+   * last final one) with its proof against that block (docs/protocol.md §18.4, §19). Errors: UnknownHeight above the
+   * head, HeightNotRetained below chain-tree.ts oldestProvable or for a tree this node does not keep.
+   */
+  proveState(keyBytes: Uint8Array, height?: bigint): Promise<StateProofAnswer>;
 }
+
+export type { StateProofAnswer } from './chain-tree.ts';
 
 /** POST /v1/txs and /v1/txs/batch: the only ways the API adds to the chain. */
 export interface TxIntake {

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { type ChainParams, type GenesisConfig, type MemoryState, Overlay, type TokenEvent, type Validator, META_VALIDATORS, validatorsAt } from '../tokenomics/index.ts';
 import { BlockError, BlockErrorCode } from './block-error.ts';
 import { produceBlock } from './block-production.ts';
-import type { ImportOptions, ImportedBlock } from './block-import.ts';
+import type { ImportOptions, ImportedBlock, ParentInfo } from './block-import.ts';
 import { type BranchPart, findBranch, replayBranch, returningTxs, stateAtAncestor } from './branch.ts';
 import { type Block, type BlockHeader, decodeBlock } from './codec/block.ts';
 import { bytesEqual } from './codec/msgpack.ts';
@@ -27,6 +27,8 @@ import { type ValidatorSchedule, validatorSchedule } from './validator-schedule.
 import { type SignatureVerifier, VerifyPool } from './verify/pool.ts';
 import { importWithSignatures, startTxSignatureChecks } from './verify/block-signatures.ts';
 import type { SignatureResults } from './verify/tx-signatures.ts';
+import { type StateProofAnswer, oldestProvable, proveStateAt } from './chain-tree.ts';
+import type { TreeRoot } from './state-tree/index.ts';
 
 export type { Equivocation } from './seen-proposals.ts';
 export type { SubmitResult } from './tx-intake.ts';
@@ -91,6 +93,8 @@ export class Chain {
   readonly events = new EventEmitter<ChainEvents>();
   private committed: MemoryState;
   private headBlock: ChainHead;
+  /** The head's state tree root (docs/protocol.md §18), read at open, moved by each commit. */
+  private treeRoot: TreeRoot;
   private queue: Promise<unknown> = Promise.resolve();
   /** When the running queued change began: a block's processing time is measured from its turn. */
   private taskStartedMs = 0;
@@ -104,7 +108,7 @@ export class Chain {
   private readonly verifier: SignatureVerifier;
   private readonly ownsVerifier: boolean;
 
-  private constructor(options: ChainOptions, state: MemoryState, head: ChainHead) {
+  private constructor(options: ChainOptions, state: MemoryState, head: ChainHead, treeRoot: TreeRoot) {
     this.params = options.genesis.params;
     this.store = options.store;
     this.logger = options.logger;
@@ -117,6 +121,7 @@ export class Chain {
       });
     this.committed = state;
     this.headBlock = head;
+    this.treeRoot = treeRoot;
     this.mempool = new Mempool({ chainId: this.params.chainId, ...(options.mempoolLimits ?? DEFAULT_MEMPOOL_LIMITS) }, this.headView());
     this.seen = new SeenProposals({ maxSeen: RECENT_HEADERS_KEPT * 4, maxEvidence: EVIDENCE_KEPT }, this.logger);
     this.intake = new TxIntake({
@@ -146,7 +151,13 @@ export class Chain {
     if (headBytes === null) throw new ChainError(ChainErrorCode.StoreCorrupt, 'The head block is missing from the store.');
     const headBlock = decodeBlock(headBytes);
     const state = fresh ?? (await store.loadState());
-    const chain = new Chain(options, state, { header: headBlock.header, hash: headBlock.hash });
+    const treeRoot = await store.tree.rootAt(headBlock.header.height);
+    if (treeRoot === null) throw new ChainError(ChainErrorCode.StoreCorrupt, `The state tree root of the head block ${headBlock.header.height} is missing from the store.`);
+    // The tree's root and the head are written in one batch: a crash at any moment leaves them equal.
+    if (!bytesEqual(treeRoot.hash, headBlock.header.stateRoot)) {
+      throw new ChainError(ChainErrorCode.StoreCorrupt, `The stored state tree root ${toHex(treeRoot.hash)} is not the head block's state_root ${toHex(headBlock.header.stateRoot)}.`);
+    }
+    const chain = new Chain(options, state, { header: headBlock.header, hash: headBlock.hash }, treeRoot);
     await chain.loadRecentHeaders();
     if (store.historyIndexBuiltEvents > 0) logger.info({ events: store.historyIndexBuiltEvents }, 'history index built for a data dir of an older node');
     if (store.droppedJournalEntries > 0) logger.warn({ dropped: store.droppedJournalEntries }, 'dropped undecodable mempool journal entries');
@@ -219,7 +230,7 @@ export class Chain {
       if (known) throw new BlockError({ code: BlockErrorCode.KnownBlock, hash: toHex(block.hash) }, `Block ${toHex(block.hash)} is already known.`);
       const checks: BlockChecks = { proposerSignatureVerified: hints.proposerSignatureVerified === true, beforeExecution: () => this.seen.check(block) };
       if (bytesEqual(block.header.parentHash, this.headBlock.hash)) {
-        const imported = await importWithSignatures(block, this.parentInfo(), currentSlot, signatures, checks);
+        const imported = await importWithSignatures(block, this.headParent(), currentSlot, signatures, checks);
         this.seen.remember(block);
         await this.commit(block, imported, 'imported');
         return { imported, outcome: 'extended' as const };
@@ -254,9 +265,11 @@ export class Chain {
       );
     }
     const view = await stateAtAncestor(this.committed, this.headBlock.header.height, ancestorHeight, this.store);
+    const ancestorRoot = await this.store.tree.rootAt(ancestorHeight);
+    if (ancestorRoot === null) throw new ChainError(ChainErrorCode.StoreCorrupt, `The state tree root of block ${ancestorHeight} is missing from the store.`);
     const blocks = [...branch.blocks, block];
     const pending = blocks.map((b) => (b === block ? signatures : this.checkSignatures(b)));
-    const parts = await replayBranch(branch.ancestor, view, blocks, (b, parent) =>
+    const parts = await replayBranch(branch.ancestor, view, { reader: this.store.tree.reader, root: ancestorRoot }, blocks, (b, parent) =>
       importWithSignatures(b, parent, currentSlot, pending[blocks.indexOf(b)]!, b === block ? checks : {}),
     );
     const imported = parts.at(-1)!.imported;
@@ -282,11 +295,13 @@ export class Chain {
       abandoned: abandoned.map((b) => ({ height: b.header.height, txHashes: b.txs.map((t) => t.hash) })),
       blocks: parts.map((p) => ({
         height: p.block.header.height, hash: p.block.hash, blockBytes: p.block.bytes, undo: p.undo, events: p.imported.events, txHashes: p.block.txs.map((t) => t.hash),
+        tree: p.imported.tree,
       })),
       writes: view.writes,
       head: { height: tip.block.header.height, hash: tip.block.hash, stateRoot: tip.imported.stateRoot },
     });
     this.committed.commit(view.writes);
+    this.treeRoot = tip.imported.tree.root;
     this.headBlock = { header: tip.block.header, hash: tip.block.hash };
     this.recent.switchTo(ancestorHeight, parts.map((p) => ({ header: p.block.header, hash: p.block.hash })));
     this.updateFinality();
@@ -302,6 +317,26 @@ export class Chain {
     const processMs = performance.now() - this.taskStartedMs;
     for (const p of parts) this.events.emit('block', p.block, p.imported, 'imported', processMs);
     return { imported: tip.imported, outcome: 'reorged', depth: abandoned.length };
+  }
+
+  /**
+   * The proof of one state key at a canonical height (default: the last final one) against that
+   * block (docs/protocol.md §18.4). In the queue, so no block commits while it reads.
+   */
+  proveState(keyBytes: Uint8Array, height?: bigint): Promise<StateProofAnswer> {
+    return this.exclusive(() =>
+      proveStateAt(
+        {
+          reader: this.store.tree.reader,
+          rootAt: (h) => this.store.tree.rootAt(h),
+          headerAt: async (h) => this.recent.canonicalAt(h) ?? (await this.blockAt(h)),
+          undoRecord: (h) => this.store.undoRecord(h),
+        },
+        { state: this.committed, height: this.headBlock.header.height, oldestProvable: oldestProvable(this.headBlock.header.height, this.finalized) },
+        keyBytes,
+        height ?? this.finalized,
+      ),
+    );
   }
 
   private async loadRecentHeaders(): Promise<void> {
@@ -322,7 +357,7 @@ export class Chain {
   produce(slot: bigint, proposer: { publicKey: string; secretKey: Uint8Array }): Promise<Block> {
     return this.exclusive(async () => {
       this.checkOwnSlot(slot, proposer.publicKey);
-      const produced = produceBlock(this.parentInfo(), this.params, slot, proposer, this.mempool.pending());
+      const produced = await produceBlock(this.headParent(), this.params, slot, proposer, this.mempool.pending());
       this.intake.recordDropped(produced.rejected);
       this.seen.check(produced.block);
       this.seen.remember(produced.block);
@@ -384,8 +419,9 @@ export class Chain {
     return this.store.history(kind, options);
   }
 
-  private parentInfo(): { header: BlockHeader; hash: Uint8Array; state: MemoryState } {
-    return { header: this.headBlock.header, hash: this.headBlock.hash, state: this.committed };
+  /** The head as the parent of the next block: its header, state and state tree (tools and tests build blocks on it too). */
+  headParent(): ParentInfo & { readonly state: MemoryState } {
+    return { header: this.headBlock.header, hash: this.headBlock.hash, state: this.committed, tree: { reader: this.store.tree.reader, root: this.treeRoot } };
   }
 
   private headView(): { state: MemoryState; height: bigint; timestampMs: bigint } {
@@ -400,11 +436,13 @@ export class Chain {
     // by the intake's restore at the next start, as an included tx).
     const hashes = block.txs.map((t) => toHex(t.hash));
     const journaled = this.mempool.size === 0 ? [] : block.txs.filter((_, i) => this.mempool.has(hashes[i]!)).map((t) => t.hash);
+    const { tree } = imported;
     await this.store.commitBlock({
       height: block.header.height, hash: block.hash, blockBytes: block.bytes, stateRoot: imported.stateRoot,
-      writes: imported.writes, undo, events: imported.events, txHashes: block.txs.map((t) => t.hash), journaled,
+      writes: imported.writes, undo, events: imported.events, txHashes: block.txs.map((t) => t.hash), journaled, tree,
     });
     this.committed.commit(imported.writes);
+    this.treeRoot = tree.root;
     this.headBlock = { header: block.header, hash: block.hash };
     this.recent.extend({ header: block.header, hash: block.hash });
     this.updateFinality();

@@ -28,6 +28,12 @@ export const ChainErrorCode = {
   UnsafePermissions: 'UnsafePermissions',
   /** The system steps of the next block fail on this node's state (this node's own bug): production halts. */
   BlockStepsFailed: 'BlockStepsFailed',
+  /** A block header of another protocol version (docs/protocol.md §3.1, §12): computed by other rules. */
+  WrongProtocolVersion: 'WrongProtocolVersion',
+  /** A height above the head (or below 0): no block there to prove anything against. */
+  UnknownHeight: 'UnknownHeight',
+  /** A height whose state tree this node no longer (or never) kept: pruned, or a data dir without the tree. */
+  HeightNotRetained: 'HeightNotRetained',
 } as const;
 
 export type ChainErrorCode = (typeof ChainErrorCode)[keyof typeof ChainErrorCode];

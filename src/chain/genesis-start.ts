@@ -24,7 +24,7 @@ export interface WrittenGenesis {
 export async function writeGenesis(store: ChainStore, config: GenesisConfig): Promise<WrittenGenesis> {
   const batch = store.genesisBatch();
   try {
-    const { state, head } = stageGenesis(batch, config);
+    const { state, head } = await stageGenesis(batch, config);
     await batch.commit(head);
     return { state, hash: head.hash };
   } catch (err) {
@@ -37,13 +37,14 @@ export async function writeGenesis(store: ChainStore, config: GenesisConfig): Pr
  * Builds the genesis into `batch`. Apart from the state, what it builds (the write set, the
  * events) is garbage once this returns, before the batch is written.
  */
-function stageGenesis(batch: GenesisBatch, config: GenesisConfig): { state: MemoryState; head: GenesisHead } {
-  const genesis = buildGenesis(config, { onEvents: (events) => batch.events(events) });
+async function stageGenesis(batch: GenesisBatch, config: GenesisConfig): Promise<{ state: MemoryState; head: GenesisHead }> {
+  // The tree's nodes go into the batch in chunks as they are made: a million-key genesis never holds them all in JS.
+  const genesis = await buildGenesis(config, { onEvents: (events) => batch.events(events), onTreeNodes: (puts) => batch.treeNodes(puts) });
   batch.state(genesis.writes);
   const block = assembleBlock(genesis.header, [], ZERO_SIGNATURE);
   return {
     state: genesis.state,
-    head: { hash: genesis.hash, blockBytes: block.bytes, stateRoot: genesis.stateRoot, fingerprint: genesisFingerprint(config) },
+    head: { hash: genesis.hash, blockBytes: block.bytes, stateRoot: genesis.stateRoot, treeRoot: genesis.tree, fingerprint: genesisFingerprint(config) },
   };
 }
 
@@ -68,7 +69,7 @@ export async function checkGenesis(store: ChainStore, config: GenesisConfig): Pr
     return;
   }
   // Only the hash is needed: the events are dropped as they are made.
-  const { hash } = buildGenesis(config, { onEvents: () => undefined });
+  const { hash } = await buildGenesis(config, { onEvents: () => undefined });
   if (storedHash === null || !bytesEqual(storedHash, hash)) {
     throw new ChainError(
       ChainErrorCode.InvalidConfig,

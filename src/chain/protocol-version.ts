@@ -10,9 +10,10 @@
  * 3: governance (docs/protocol.md §17): meta:params gained the gov_* record, new ops
  * (submit-proposal, deposit, vote, set-validators), new state keys, the `stakers` recipient type,
  * the `veto` burn reason and `voters` distributions; stake changes settle lazy rewards.
- * The block header does not carry it yet.
+ * 4: the state_root is the root of the authenticated state tree over every state key (§7, §18),
+ * not a hash chain over each block's writes; the block header carries the version first (§3.1).
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** What a data dir written before the version was recorded was made by. */
 export const UNRECORDED_PROTOCOL_VERSION = 1;

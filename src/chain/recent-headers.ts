@@ -47,6 +47,12 @@ export class RecentHeaders {
     this.know(block);
   }
 
+  /** The canonical block at `height` when it is in the window (else ask the store). */
+  canonicalAt(height: bigint): KnownHeader | undefined {
+    const first = this.canonical[0];
+    return first === undefined || height < first.header.height ? undefined : this.canonical[Number(height - first.header.height)];
+  }
+
   get(hash: Uint8Array): KnownHeader | undefined {
     return this.byHash.get(toHex(hash));
   }
@@ -58,7 +64,7 @@ export class RecentHeaders {
   isCanonical(height: bigint, hash: Uint8Array): boolean | undefined {
     const first = this.canonical[0];
     if (first === undefined || height < first.header.height) return undefined;
-    const entry = this.canonical[Number(height - first.header.height)];
+    const entry = this.canonicalAt(height);
     return entry !== undefined && bytesEqual(entry.hash, hash);
   }
 

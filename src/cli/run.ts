@@ -15,6 +15,7 @@ import { registerStake } from './stake/commands.ts';
 import { registerMarket } from './market/commands.ts';
 import { registerValidators } from './validators/commands.ts';
 import { registerGov } from './gov/index.ts';
+import { registerLight } from './light/commands.ts';
 import { parseCount } from './values.ts';
 
 function buildProgram(io: CliIo): Command {
@@ -73,6 +74,7 @@ function buildProgram(io: CliIo): Command {
   registerValidators(program, io);
   registerGov(program, io);
   registerKeys(program, io);
+  registerLight(program, io);
   return program;
 }
 

@@ -13,6 +13,30 @@ export const LightErrorCode = {
   LeafNotOnPath: 'LeafNotOnPath',
   /** The proof, key and value hash to another root than the trusted one. */
   RootMismatch: 'RootMismatch',
+  /** No answer from the node at all (connection refused, DNS, timeout). */
+  NodeUnreachable: 'NodeUnreachable',
+  /** The node answered with an error status (its code and sentence are in the message). */
+  NodeRefused: 'NodeRefused',
+  /** The node's answer is not in the API's form (a field missing, not hex, not a number). */
+  MalformedAnswer: 'MalformedAnswer',
+  /** A header of another protocol version than the one this client reads. */
+  WrongProtocolVersion: 'WrongProtocolVersion',
+  /** A header names another chain than the trusted genesis. */
+  WrongChain: 'WrongChain',
+  /** A header's hash is not the hash of its fields' canonical encoding (docs/protocol.md §3.1). */
+  HeaderHashMismatch: 'HeaderHashMismatch',
+  /** A header does not follow the one before it: parent hash, height +1, a later slot. */
+  BrokenParentLink: 'BrokenParentLink',
+  /** A header's timestamp is not genesis_time_ms + slot × block_time_ms (§3.3). */
+  WrongTimestamp: 'WrongTimestamp',
+  /** A header's proposer is not validators[slot mod n] of the trusted genesis (§3.3). */
+  WrongProposer: 'WrongProposer',
+  /** A header's signature is not its proposer's ed25519 signature of its hash (§5). */
+  BadSignature: 'BadSignature',
+  /** The headers on top come from 2/3 of the validators or fewer: the block is not proven final. */
+  NotFinal: 'NotFinal',
+  /** The proven header is not the first header of the finality proof (another block, or height). */
+  HeaderNotFinalized: 'HeaderNotFinalized',
 } as const;
 
 export type LightErrorCode = (typeof LightErrorCode)[keyof typeof LightErrorCode];

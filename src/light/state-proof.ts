@@ -1,5 +1,5 @@
 /**
- * State proofs (docs/protocol.md §18.4-13.5): the encoding, byte for byte, and the verification of
+ * State proofs (docs/protocol.md §18.4-18.5): the encoding, byte for byte, and the verification of
  * a key's value, or of its absence, against a trusted state root. Pure and portable: no node:
  * import, so it runs in a browser as well as in Node.
  */

@@ -12,11 +12,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { importBlock } from '../../src/chain/block-import.ts';
+import { type ParentInfo, importBlock } from '../../src/chain/block-import.ts';
+import { BranchNodeReader } from '../../src/chain/chain-tree.ts';
 import { decodeBlock } from '../../src/chain/codec/block.ts';
 import { signTx } from '../../src/chain/codec/tx.ts';
 import { toHex } from '../../src/chain/crypto.ts';
-import { buildGenesis } from '../../src/chain/genesis-block.ts';
+import { genesisParent } from '../../src/chain/genesis-block.ts';
 import { ChainStore } from '../../src/chain/store/chain-store.ts';
 import { readKeyFile } from '../../src/node/key-files.ts';
 import { devSetup } from '../../src/node/dev-setup.ts';
@@ -120,17 +121,21 @@ describe('SIGKILL during load', () => {
 
     // replay the whole stored chain from genesis: every block valid, same roots, same final state
     const { genesis: config } = devSetup(dataDir, null, 0n);
-    const genesis = buildGenesis(config);
+    const { genesis, parent: genesisParentInfo } = await genesisParent(config);
     const store = await ChainStore.open(join(dataDir, 'chain'));
     try {
       const stored = (await store.head())!;
+      // The tree the kill left: its stored root at the head is the head's state_root (Chain.open checks it too).
+      expect(toHex((await store.tree.rootAt(stored.height))!.hash)).toBe(toHex(stored.stateRoot));
       const replayed = genesis.state.clone();
-      let parent = { header: genesis.header, hash: genesis.hash };
+      const nodes = new BranchNodeReader(genesisParentInfo.tree.reader);
+      let parent: ParentInfo = { ...genesisParentInfo, state: replayed, tree: { reader: nodes, root: genesis.tree } };
       for (let h = 1n; h <= stored.height; h++) {
         const block = decodeBlock((await store.blockByHeight(h))!);
-        const imported = importBlock(block, { ...parent, state: replayed }, block.header.slot);
+        const imported = await importBlock(block, parent, block.header.slot);
         replayed.commit(imported.writes);
-        parent = { header: block.header, hash: block.hash };
+        nodes.add(imported.tree);
+        parent = { header: block.header, hash: block.hash, state: replayed, tree: { reader: nodes, root: imported.tree.root } };
       }
       expect(toHex(parent.header.stateRoot)).toBe(toHex(stored.stateRoot));
       expect((await store.loadState()).sortedEntries()).toEqual(replayed.sortedEntries());

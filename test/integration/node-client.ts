@@ -8,8 +8,14 @@ export interface ApiReply<T = Record<string, unknown>> {
   readonly body: T;
 }
 
+/**
+ * A node that accepts a connection and never answers (as one whose start hung did) fails the
+ * request instead of hanging it, so a waitFor names what it waited for.
+ */
+const REQUEST_TIMEOUT_MS = 15_000;
+
 export async function api<T = Record<string, unknown>>(base: string, path: string, init?: RequestInit): Promise<ApiReply<T>> {
-  const res = await fetch(`${base}${path}`, init);
+  const res = await fetch(`${base}${path}`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), ...init });
   const text = await res.text();
   return { status: res.status, body: (text.length > 0 ? JSON.parse(text) : null) as T };
 }

@@ -1,6 +1,6 @@
 /**
- * Blocks (docs/protocol.md §3): header `[chain_id, height, slot, parent_hash, timestamp_ms, proposer,
- * tx_root, state_root]`, block hash = SHA-256 of the header encoding, tx_root = SHA-256 of the
+ * Blocks (docs/protocol.md §3.1, §7): header `[protocol_version, chain_id, height, slot,
+ * parent_hash, timestamp_ms, proposer, tx_root, state_root]`, block hash = SHA-256 of the header encoding, tx_root = SHA-256 of the
  * concatenated tx hashes; a block travels as `[header, [signed tx...], signature]`.
  */
 import { sha256, sha256OfAll, signMessage } from '../crypto.ts';
@@ -9,18 +9,13 @@ import { CanonicalReader } from './canonical-reader.ts';
 import { pack, packArrayHeader } from './msgpack.ts';
 import { bin, hexBin, record, str, u64 } from './schema.ts';
 import { type SignedTx, readSignedTx } from './tx.ts';
+import type { LightHeader } from '../../light/header.ts';
 
-export interface BlockHeader {
-  readonly chainId: string;
-  readonly height: bigint;
-  readonly slot: bigint;
-  readonly parentHash: Uint8Array;
-  readonly timestampMs: bigint;
-  /** Hex of the proposer's raw ed25519 public key. */
-  readonly proposer: string;
-  readonly txRoot: Uint8Array;
-  readonly stateRoot: Uint8Array;
-}
+/**
+ * A block header (docs/protocol.md §3.1): one definition for the node and the light client, which
+ * may not import the node's code (it runs in a browser), so the node takes the light client's.
+ */
+export type BlockHeader = LightHeader;
 
 export interface Block {
   readonly header: BlockHeader;
@@ -35,6 +30,7 @@ export interface Block {
 export const MAX_BLOCK_WIRE_BYTES = 16 * 1024 * 1024;
 
 const headerCodec = record<BlockHeader>({
+  protocolVersion: u64,
   chainId: str(64),
   height: u64,
   slot: u64,

@@ -1,9 +1,7 @@
 /**
- * State values as canonical msgpack (for LevelDB and the state root), one codec per key prefix, and
- * the state root of docs/protocol.md §7: SHA-256(parent_root || encoding of [[key, value]...]) over the keys a
- * block wrote, sorted by key bytes, deletions as nil.
+ * State values as canonical msgpack (docs/protocol.md §8), one codec per key prefix: what LevelDB
+ * stores and what the state tree hashes (the state_root, §7 and §18: chain-tree.ts).
  */
-import { createHash } from 'node:crypto';
 import {
   type Account,
   type Allocation,
@@ -49,7 +47,7 @@ import {
 } from '../../tokenomics/index.ts';
 import { bigUint, pendingValidatorsCodec, proposalCodec, proposalIdsCodec, stakingCodec, validatorsCodec, voteCodec } from './gov.ts';
 import { malformed } from '../errors.ts';
-import { pack, packArrayHeader, unpack } from './msgpack.ts';
+import { pack, unpack } from './msgpack.ts';
 import { type Codec, bool, hexBin, list, nullable, oneOf, record, str, u64, uuid } from './schema.ts';
 
 // Each list is read up to the largest bound a genesis may choose (docs/protocol.md §9): the state
@@ -210,27 +208,3 @@ export function decodeStateValue(key: string, bytes: Uint8Array): StateValue {
 }
 
 export const stateKeyBytes = (key: string): Uint8Array => Buffer.from(key, 'ascii');
-
-/** Entries packed per slice: one pack() a slice is fast, and a million keys (a genesis) never share one buffer. */
-const ROOT_SLICE = 4_096;
-
-/**
- * SHA-256(parent_root || pack([[key bytes, value | nil]...])) with keys sorted by their bytes. Hashed
- * a slice at a time: msgpack writes an array as its header followed by its items, so the whole
- * list's header and then each slice's items are exactly the bytes of the one big encoding.
- */
-export function stateRoot(parentRoot: Uint8Array, writes: WriteSet): Uint8Array {
-  // State keys are ASCII, so string order is byte order.
-  const keys = [...writes.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const hash = createHash('sha256').update(parentRoot).update(packArrayHeader(keys.length));
-  for (let at = 0; at < keys.length; at += ROOT_SLICE) {
-    const slice = keys.slice(at, at + ROOT_SLICE).map((key) => {
-      const value = writes.get(key) ?? null;
-      return [stateKeyBytes(key), value === null ? null : codecFor(key).enc(value)];
-    });
-    hash.update(pack(slice).subarray(packArrayHeader(slice.length).length));
-  }
-  return hash.digest();
-}
-
-export const GENESIS_PARENT_ROOT = new Uint8Array(32);

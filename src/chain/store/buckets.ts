@@ -44,6 +44,12 @@ export const Bucket = {
    * store whose index is complete (a data dir of an older node gets it built once at open).
    */
   HISTORY_INDEX: 11,
+  /** State tree nodes (docs/protocol.md §18.6): node key (version ‖ depth ‖ path) -> encoded node. */
+  TREE_NODE: 12,
+  /** State tree stale records: version u64 BE -> the node keys that version stopped using (for pruning). */
+  TREE_STALE: 13,
+  /** height (8-byte BE) -> pack([root hash, root ref | nil]) of the canonical block's state tree. */
+  TREE_ROOT: 14,
 } as const;
 
 export type Bucket = (typeof Bucket)[keyof typeof Bucket];

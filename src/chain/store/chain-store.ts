@@ -17,6 +17,7 @@ import { type HistoryOptions, type HistoryPage, HistoryStore } from './history-s
 import { type BatchOp, type Db, type EntityCodec, Repository, storeFailure } from './repository.ts';
 import type { BlockPart, BranchCommit, CommitInput, GenesisBatch, StoredHead, TxLocation } from './store-types.ts';
 import { ascii, rawBytes, schemaCodec, undoCodec } from './store-codecs.ts';
+import { TreeStore } from './tree-store.ts';
 
 export type { BlockPart, BranchCommit, CommitInput, GenesisBatch, GenesisHead, StoredHead, TxLocation } from './store-types.ts';
 export type { HistoryKind } from './history-index.ts';
@@ -64,6 +65,8 @@ export class ChainStore {
   private readonly undo: Repository<bigint, WriteSet>;
   /** The mint/burn/distribution events and their filter index (history-store.ts). */
   private readonly historyStore: HistoryStore;
+  /** The state tree's nodes and per-height roots (tree-store.ts). */
+  readonly tree: TreeStore;
   /** Events the open indexed because the data dir was written by a node without the index (0: none). */
   historyIndexBuiltEvents = 0;
   private readonly pendingEntry: EntityCodec<Uint8Array, PendingEntry>;
@@ -92,6 +95,7 @@ export class ChainStore {
     this.txs = new Repository(db, 'tx location', Bucket.TX, schemaCodec(hashKey, 'tx location', txLocationCodec));
     this.undo = new Repository(db, 'undo record', Bucket.UNDO, undoCodec);
     this.historyStore = new HistoryStore(db);
+    this.tree = new TreeStore(db);
     this.pendingEntry = schemaCodec(hashKey, 'pending tx', pendingCodec);
     this.pending = new Repository(db, 'pending tx', Bucket.PENDING, this.pendingEntry);
     this.pendingRaw = new Repository(db, 'pending tx', Bucket.PENDING, rawBytes(hashKey));
@@ -169,10 +173,12 @@ export class ChainStore {
     return {
       events: (events) => encoded(() => events.forEach((event) => putEvent(event).forEach(add))),
       state: (writes) => encoded(() => writes.forEach((value, key) => add(value === null ? this.state.del(key) : this.state.put(key, value)))),
+      treeNodes: (puts) => this.tree.genesisOps(puts).forEach(add),
       commit: async (head) => {
         encoded(() => {
           const ops: BatchOp[] = [];
           this.blockOps({ height: 0n, hash: head.hash, blockBytes: head.blockBytes, undo: new Map(), events: [], txHashes: [] }, ops);
+          ops.push(this.tree.genesisRootOp(head.treeRoot));
           ops.push(this.meta.put('head', { height: 0n, hash: head.hash, stateRoot: head.stateRoot }));
           if (head.fingerprint !== null) ops.push(this.genesisConfig.put('fingerprint', head.fingerprint));
           ops.push(this.protocol.put('version', BigInt(PROTOCOL_VERSION)));
@@ -213,17 +219,23 @@ export class ChainStore {
         ops.push(this.canonical.del(old.height));
         ops.push(this.undo.del(old.height));
       }
+      // Before the branch's own tree puts: they reuse these versions (heights).
+      await this.tree.revertOps(old.height, newHeights.has(old.height), ops);
       for (const hash of old.txHashes) ops.push(this.txs.del(hash));
       await this.historyStore.abandonOps(old.height, ops);
     }
     try {
-      for (const block of input.blocks) this.blockOps(block, ops);
+      for (const block of input.blocks) {
+        this.blockOps(block, ops);
+        this.tree.commitOps(block.height, block.tree, ops);
+      }
       for (const [key, value] of input.writes) ops.push(value === null ? this.state.del(key) : this.state.put(key, value));
       ops.push(this.meta.put('head', { height: input.head.height, hash: input.head.hash, stateRoot: input.head.stateRoot }));
     } catch (err) {
       throw unencodable(input.head.height, err);
     }
     await this.write(ops, `commit block ${input.head.height}`);
+    this.tree.written(input.blocks.map((b) => b.tree));
   }
 
   /** Keeps a valid block that is not (yet) on the canonical chain, so its branch can win later. */
@@ -232,7 +244,7 @@ export class ChainStore {
   }
 
   /** One canonical block's entries (everything of commitBlock except the state and the head). */
-  private blockOps(input: BlockPart, ops: BatchOp[]): void {
+  private blockOps(input: Omit<BlockPart, 'tree'>, ops: BatchOp[]): void {
     ops.push(this.blocks.put(input.hash, input.blockBytes));
     ops.push(this.canonical.put(input.height, input.hash));
     ops.push(this.undo.put(input.height, input.undo));

@@ -4,6 +4,7 @@
  * import the store.
  */
 import type { TokenEvent, WriteSet } from '../../tokenomics/index.ts';
+import type { NodePut, TreeRoot, TreeUpdate } from '../state-tree/index.ts';
 
 export interface StoredHead {
   readonly height: bigint;
@@ -28,6 +29,8 @@ export interface CommitInput {
    * a delete per tx is a LevelDB write per tx for nothing.
    */
   readonly journaled?: readonly Uint8Array[];
+  /** The block's state tree update (docs/protocol.md §18.6): its nodes and root go in the same batch. */
+  readonly tree: TreeUpdate;
 }
 
 /** What a canonical block adds to the store besides the state. */
@@ -48,6 +51,8 @@ export interface GenesisHead {
   readonly hash: Uint8Array;
   readonly blockBytes: Uint8Array;
   readonly stateRoot: Uint8Array;
+  /** The root of the genesis state tree, whose nodes `treeNodes` added. */
+  readonly treeRoot: TreeRoot;
   /** See genesis-fingerprint.ts; null (a config it cannot encode) stores none. */
   readonly fingerprint: Uint8Array | null;
 }
@@ -63,6 +68,8 @@ export interface GenesisBatch {
   events(events: readonly TokenEvent[]): void;
   /** Adds the genesis state. */
   state(writes: WriteSet): void;
+  /** Adds one chunk of the genesis state tree's nodes (the bulk build hands them out as it goes). */
+  treeNodes(puts: NodePut[]): void;
   /** Adds the block, its index, the head and the fingerprint, and writes everything at once. */
   commit(head: GenesisHead): Promise<void>;
   /** Drops everything added (the genesis could not be built). */

@@ -42,7 +42,7 @@ export async function importWithSignatures(
   let imported: ImportedBlock | undefined;
   let failure: { error: unknown } | undefined;
   try {
-    imported = importBlock(block, parent, currentSlot, { ...checks, signaturesVerified: true });
+    imported = await importBlock(block, parent, currentSlot, { ...checks, signaturesVerified: true });
   } catch (error) {
     failure = { error };
   }

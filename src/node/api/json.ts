@@ -1,5 +1,5 @@
 /** JSON views of state and blocks for the API: amounts as decimal strings, bytes as hex. */
-import type { Block } from '../../chain/codec/block.ts';
+import type { Block, BlockHeader } from '../../chain/codec/block.ts';
 import {
   type Account,
   type Allocation,
@@ -34,6 +34,11 @@ export function blockJson(block: Block, events?: BlockEvents): unknown {
     txs: block.txs.map((t) => ({ hash: t.hash, ...t.tx, signature: t.signature })),
     ...(events === undefined ? {} : { events: eventsJson(events) }),
   });
+}
+
+/** A header with its signature and hash: what a light client checks (docs/protocol.md §3.1). */
+export function headerJson(header: BlockHeader, signature: Uint8Array, hash: Uint8Array): unknown {
+  return plain({ hash, ...header, signature });
 }
 
 export function statsJson(stats: SupplyStats): unknown {

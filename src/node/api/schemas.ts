@@ -109,6 +109,20 @@ export const query = {
   mints: historyQuery(MINT_REASONS, 'Only mints with this reason.', 'the recipient, or the pool minted into'),
   burns: historyQuery(BURN_REASONS, 'Only burns with this reason.', 'the burner'),
   distributions: historyQuery([...RECIPIENT_TYPES, 'auto-replenish', 'voters'], 'Only payouts to this recipient type.', 'the recipient or pool credited'),
+  proofHeight: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { height: { ...height, description: 'Prove at this height (default: the last final height).' } },
+  },
+  stateProof: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['key'],
+    properties: {
+      key: { type: 'string', pattern: '^([0-9a-fA-F]{2}){1,256}$', description: 'The state key\'s bytes (docs/protocol.md §8.1), hex.' },
+      height: { ...height, description: 'Prove at this height (default: the last final height).' },
+    },
+  },
   projection: {
     type: 'object',
     additionalProperties: false,
@@ -124,6 +138,14 @@ export const query = {
 // ---- responses (OpenAPI components) ---------------------------------------------------------
 
 const validator = object({ public_key: hex(32, 'The validator\'s ed25519 key.'), reward_wallet: uuid }, 'A validator of the set in force at the head.');
+/** What a state proof answer holds (docs/protocol.md §19). */
+const stateProofFields: Record<string, JsonSchema> = {
+  key: { type: 'string', description: 'The state key (ASCII).' }, height,
+  value: nullable({ type: 'object', description: 'The value decoded (null: absent, or a key of no known kind).' }),
+  value_hex: nullable({ type: 'string', description: 'The value\'s canonical bytes (docs/protocol.md §8), hex; null: absent.' }),
+  proof: { type: 'string', description: 'The proof of presence or absence (docs/protocol.md §18.4), hex.' },
+  header: { $ref: '#/components/schemas/Header' },
+};
 
 export const components: Record<string, JsonSchema> = {
   Error: object({ code: { type: 'string' }, message: { type: 'string' } }, 'Every error: a stable code and a sentence.'),
@@ -195,8 +217,9 @@ export const components: Record<string, JsonSchema> = {
   Block: {
     type: 'object',
     properties: {
-      hash: hex(32, 'Block hash.'), chain_id: { type: 'string' }, height, slot, parent_hash: hex(32, 'Parent hash.'), timestamp_ms: timestampMs,
-      proposer: hex(32, 'Proposer public key.'), tx_root: hex(32, 'tx root.'), state_root: hex(32, 'State root.'), signature: hex(64, 'Proposer signature.'),
+      hash: hex(32, 'Block hash.'), protocol_version: { ...height, description: 'The protocol version the block was made by (docs/protocol.md §3.1, §12).' },
+      chain_id: { type: 'string' }, height, slot, parent_hash: hex(32, 'Parent hash.'), timestamp_ms: timestampMs,
+      proposer: hex(32, 'Proposer public key.'), tx_root: hex(32, 'tx root.'), state_root: hex(32, 'State root: the state tree\'s root (docs/protocol.md §7, §18).'), signature: hex(64, 'Proposer signature.'),
       txs: list({ $ref: '#/components/schemas/SignedTx' }),
       events: { $ref: '#/components/schemas/BlockEvents' },
     },
@@ -209,6 +232,17 @@ export const components: Record<string, JsonSchema> = {
     },
     signature: hex(64, 'The ed25519 signature of the tx hash.'),
   }, 'A signed transaction (docs/protocol.md §2.2), decoded.'),
+  Header: object({
+    hash: hex(32, 'Block hash: SHA-256 of the header encoding (docs/protocol.md §3.1).'), protocol_version: { ...height, description: 'The protocol version the block was made by (docs/protocol.md §12).' }, chain_id: { type: 'string' }, height, slot: height,
+    parent_hash: hex(32, 'Parent hash.'), timestamp_ms: height, proposer: hex(32, 'Proposer public key.'), tx_root: hex(32, 'tx root.'),
+    state_root: hex(32, 'State root: the state tree\'s root (docs/protocol.md §7, §18).'), signature: hex(64, 'The proposer\'s ed25519 signature of the hash.'),
+  }, 'A block header with its signature and hash.'),
+  StateProof: object(stateProofFields, 'A state value proven against a header\'s state_root; check the header with GET /v1/light/finality.'),
+  AccountProof: object({ id: { ...uuid, description: 'The account (a system account\'s name resolved to its id).' }, ...stateProofFields }, 'An account\'s record proven against a header\'s state_root (absent: a proof of absence).'),
+  FinalityProof: object({
+    height, final_height: { ...height, description: 'The node\'s last final height.' },
+    headers: list({ $ref: '#/components/schemas/Header' }),
+  }, 'The headers from a block up to the first above which blocks from more than 2/3 of the validators are built (docs/protocol.md §19).'),
   BlockEvents: object({
     mints: list({ $ref: '#/components/schemas/MintEvent' }),
     burns: list({ $ref: '#/components/schemas/BurnEvent' }),

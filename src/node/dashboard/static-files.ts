@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadLightModules } from './light-modules.ts';
 
 export interface StaticFile {
   readonly type: string;
@@ -30,6 +31,7 @@ const OWN: Record<string, string> = {
   'charts.js': JS,
   'panels.js': JS,
   'governance.js': JS,
+  'verify.js': JS,
 };
 
 const VENDOR: Record<string, string> = {
@@ -42,5 +44,6 @@ export function loadStaticFiles(): Map<string, StaticFile> {
   const files = new Map<string, StaticFile>();
   for (const [name, type] of Object.entries(OWN)) files.set(name, { type, body: readFileSync(join(ASSETS_DIR, name)) });
   for (const [name, type] of Object.entries(VENDOR)) files.set(`vendor/${name}`, { type, body: readFileSync(join(UPLOT_DIST, name)) });
+  for (const [name, body] of loadLightModules()) files.set(name, { type: JS, body });
   return files;
 }

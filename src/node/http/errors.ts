@@ -8,6 +8,8 @@ const STATUS: Record<string, number> = {
   [ChainErrorCode.DuplicateTx]: 409,
   [ChainErrorCode.TxTooLarge]: 413,
   [ChainErrorCode.FutureSlot]: 409,
+  [ChainErrorCode.UnknownHeight]: 404,
+  [ChainErrorCode.HeightNotRetained]: 410,
   [ErrorCode.InvalidNonce]: 409,
   [ErrorCode.UnknownPool]: 404,
   [ErrorCode.UnknownListing]: 404,

@@ -22,6 +22,8 @@ let dev: DevNode;
 let doc: OpenApiDoc;
 /** Concrete values for the path parameters of the document's routes. */
 const values = new Map<string, string>();
+/** Query strings for the routes that require one. */
+const queries = new Map<string, string>([['/v1/proofs/state', `?key=${Buffer.from('meta:supply', 'ascii').toString('hex')}`]]);
 const checked = new Set<string>();
 
 async function check(method: string, path: string, url: string, init?: RequestInit): Promise<void> {
@@ -57,6 +59,7 @@ beforeAll(async () => {
   await submit(devKey, 4n, { type: 'vote', proposalId, option: 'yes' });
   values.set('/v1/proposals/{id}', proposalId);
   values.set('/v1/accounts/{id}', devKey.walletId);
+  values.set('/v1/proofs/accounts/{id}', devKey.walletId);
   values.set('/v1/pools/{id}', String((await api<{ id: string }[]>(dev.url, '/v1/pools')).body[0]!.id));
   values.set('/v1/listings/{id}', listingId);
   values.set('/v1/purchases/{id}', IdSource.forTx(purchase).id('purchase'));
@@ -105,7 +108,7 @@ describe('the OpenAPI document', () => {
           const value = values.get(path);
           expect(value, `no test value for ${path}`).toBeDefined();
           return value!;
-        });
+        }) + (queries.get(path) ?? '');
         await check(method, path, url, method === 'post' ? { method: 'POST' } : undefined);
       }
     }

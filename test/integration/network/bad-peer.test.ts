@@ -27,6 +27,7 @@ import { protocolNames } from '../../../src/node/network/protocols.ts';
 import type { DchatNode } from '../../../src/node/node.ts';
 import { waitFor } from '../node-client.ts';
 import { TestNet, height, rawPeer, waitForSameHead } from './harness.ts';
+import { PROTOCOL_VERSION } from '../../../src/chain/protocol-version.ts';
 
 const MAX_BLOCK_BYTES = 128 * 1024;
 let net: TestNet;
@@ -43,6 +44,7 @@ function forgedBlock(node: DchatNode, proposer: string, signer: Uint8Array | nul
   const head = node.chain.head.header;
   const slot = head.slot + 1n;
   const header: BlockHeader = {
+    protocolVersion: BigInt(PROTOCOL_VERSION),
     chainId: node.chain.params.chainId,
     height: head.height + 1n,
     slot,
@@ -178,7 +180,7 @@ describe('a hostile peer', () => {
       const parent = (await a.chain.blockAt(request.startHeight - 1n))!;
       const slot = parent.header.slot + 1n;
       const header: BlockHeader = {
-        chainId: a.chain.params.chainId, height: request.startHeight, slot, parentHash: parent.hash,
+        protocolVersion: BigInt(PROTOCOL_VERSION), chainId: a.chain.params.chainId, height: request.startHeight, slot, parentHash: parent.hash,
         timestampMs: slotStartMs(slot, a.chain.params), proposer: proposerFor(slot, a.chain.validators()).publicKey,
         txRoot: new Uint8Array(32), stateRoot: new Uint8Array(32),
       };

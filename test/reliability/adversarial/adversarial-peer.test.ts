@@ -97,10 +97,9 @@ async function compromisedSlotNow(): Promise<bigint> {
 }
 
 /** A valid block by the compromised validator for `slot` on node a's head, with `txs` offered. */
-function validBlock(slot: bigint, txs: SignedTx[]): Block {
+async function validBlock(slot: bigint, txs: SignedTx[]): Promise<Block> {
   const { chain } = net.node('a');
-  const parent = { header: chain.head.header, hash: chain.head.hash, state: chain.state };
-  return produceBlock(parent, chain.params, slot, { publicKey: compromised.publicKeyHex, secretKey: compromised.secretKey }, txs).block;
+  return (await produceBlock(chain.headParent(), chain.params, slot, { publicKey: compromised.publicKeyHex, secretKey: compromised.secretKey }, txs)).block;
 }
 
 function rejectReasons(node: string, since: number): string[] {
@@ -134,12 +133,12 @@ describe('an adversarial peer against two honest validators', () => {
     const future = nowSlot() + 6n;
     let futureSlot = future;
     while (proposerFor(futureSlot, a.chain.validators()).publicKey !== compromised.publicKeyHex) futureSlot++;
-    const futureBlock = validBlock(futureSlot, []);
+    const futureBlock = await validBlock(futureSlot, []);
     await bad.services.pubsub.publish(names().blocksTopic, futureBlock.bytes);
 
     // In the compromised validator's slot: a block with a wrong state root, validly signed.
     const slot = await compromisedSlotNow();
-    const good = validBlock(slot, []);
+    const good = await validBlock(slot, []);
     const badRoot = sealBlock({ ...good.header, stateRoot: randomBytes(32) }, good.txs, compromised.secretKey);
     const rogue = generateKeyPair();
     const wrongProposer = sealBlock({ ...good.header, proposer: toHex(rogue.publicKey) }, [], rogue.secretKey);
@@ -167,8 +166,8 @@ describe('an adversarial peer against two honest validators', () => {
     const since = logs.length;
     const wallet = readKeyFile(net.layout.nodes[2]!.walletKeyFile);
     const slot = await compromisedSlotNow();
-    const first = validBlock(slot, []);
-    const second = validBlock(slot, [transferFrom(wallet, await nextNonce(wallet))]);
+    const first = await validBlock(slot, []);
+    const second = await validBlock(slot, [transferFrom(wallet, await nextNonce(wallet))]);
     expect(second.txs).toHaveLength(1);
     expect(toHex(first.hash)).not.toBe(toHex(second.hash));
     await evil.services.pubsub.publish(names().blocksTopic, first.bytes);
@@ -217,7 +216,7 @@ describe('an adversarial peer against two honest validators', () => {
     expect(api).toEqual(['DuplicateTx', 'DuplicateTx']);
     // 3. Inside a block of the compromised validator, correctly rooted and signed: an invalid block.
     const slot = await compromisedSlotNow();
-    const header = validBlock(slot, []).header;
+    const { header } = await validBlock(slot, []);
     const replayBlock = sealBlock({ ...header, txRoot: txRoot([tx]) }, [tx], compromised.secretKey);
     await replayer.services.pubsub.publish(names().blocksTopic, replayBlock.bytes);
     await waitUntil('the replaying block rejected by both', async () => rejectReasons('a', since).includes('InvalidBlock') && rejectReasons('b', since).includes('InvalidBlock'), 10_000);

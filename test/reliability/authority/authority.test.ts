@@ -182,7 +182,7 @@ describe('who may sign what (docs/protocol.md §13.7)', () => {
     const { chain } = rich;
     const slot = chain.head.header.slot + 1n;
     const v = VALIDATORS[Number(slot % 3n)]!;
-    const empty = produceBlock({ header: chain.head.header, hash: chain.head.hash, state: chain.state }, chain.params, slot, { publicKey: v.hex, secretKey: v.secretKey }, []).block;
+    const empty = (await produceBlock(chain.headParent(), chain.params, slot, { publicKey: v.hex, secretKey: v.secretKey }, [])).block;
     const invalid: string[] = [];
     for (const type of OPERATION_TYPES.filter((t) => WHO[t] !== 'own')) {
       const tx = signAs(OUTSIDER, privileged(type));

@@ -24,7 +24,7 @@ import { type FuzzStats, fuzzInput, newStats, randomValue, record, refuse } from
 
 const PER_ROUTE = Math.max(100, Math.floor(envCount('DCHAT_FUZZ_CASES', 2_000) / 10));
 const seed = Rng.fromEnv('DCHAT_FUZZ_SEED', 1).seed;
-const TYPED_CODES = new Set<string>([...Object.values(ChainErrorCode), ...Object.values(ErrorCode), 'NotFound', 'BadRequest', 'NotDevMode']);
+const TYPED_CODES = new Set<string>([...Object.values(ChainErrorCode), ...Object.values(ErrorCode), 'NotFound', 'BadRequest', 'NotDevMode', 'NotFinal']);
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'] as const;
 
 interface Route {

@@ -23,6 +23,7 @@ import { envCount, writeReport } from '../support/report.ts';
 import { type RichChain, VALIDATORS, openRichChain } from '../support/rich-chain.ts';
 import { Rng } from '../support/rng.ts';
 import { type FuzzStats, fuzzInput, mutateBytes, newStats, randomBytes, record, runFuzz } from './fuzz-lib.ts';
+import { PROTOCOL_VERSION } from '../../../src/chain/protocol-version.ts';
 
 const CASES = envCount('DCHAT_FUZZ_CASES', 2_000);
 const base = Rng.fromEnv('DCHAT_FUZZ_SEED', 1);
@@ -74,7 +75,7 @@ describe(`decoders under fuzz (${CASES} cases each)`, () => {
     const sealed = Array.from({ length: 12 }, (_, i) => {
       const v = VALIDATORS[i % 3]!;
       const header: BlockHeader = {
-        chainId: FIXTURE_CHAIN, height: BigInt(i + 1), slot: BigInt(i + 1), parentHash: rng.bytes(32), timestampMs: 1_767_225_600_000n + BigInt(i) * 1_000n,
+        protocolVersion: BigInt(PROTOCOL_VERSION), chainId: FIXTURE_CHAIN, height: BigInt(i + 1), slot: BigInt(i + 1), parentHash: rng.bytes(32), timestampMs: 1_767_225_600_000n + BigInt(i) * 1_000n,
         proposer: v.hex, txRoot: rng.bytes(32), stateRoot: rng.bytes(32),
       };
       return sealBlock(header, signedTxs.slice(i % 5, (i % 5) + (i % 4)), v.secretKey).bytes;

@@ -109,7 +109,7 @@ async function fuzzTopic(kind: 'blocks' | 'txs', corpus: Uint8Array[], rng: Rng)
 describe(`gossip validators under fuzz (${CASES} messages per topic)`, () => {
   it('block topic: every message gets a verdict, garbage is never imported, the chain is unchanged', async () => {
     const { chain } = rich;
-    const parent = { header: chain.head.header, hash: chain.head.hash, state: chain.state };
+    const parent = chain.headParent();
     const slot = chain.head.header.slot + 1n;
     const v = VALIDATORS[Number(slot % 3n)]!;
     const key = { publicKey: v.hex, secretKey: v.secretKey };
@@ -117,7 +117,7 @@ describe(`gossip validators under fuzz (${CASES} messages per topic)`, () => {
       rich.sign(DEV, { type: 'transfer', to: USER.wallet, amount: 1_000n }),
       rich.sign(USER, { type: 'burn', amount: 5n, reason: 'voluntary', account: null }),
     ];
-    const next = [produceBlock(parent, chain.params, slot, key, []).block, produceBlock(parent, chain.params, slot, key, pending).block];
+    const next = [(await produceBlock(parent, chain.params, slot, key, [])).block, (await produceBlock(parent, chain.params, slot, key, pending)).block];
     expect(next[1]!.txs).toHaveLength(2);
     expect(toHex(chain.head.header.stateRoot)).toBe(toHex(parent.header.stateRoot));
     const stats = await fuzzTopic('blocks', [...rich.blocks.map((b) => b.bytes), ...next.map((b) => b.bytes)], new Rng(seed + 101));

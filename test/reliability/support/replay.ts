@@ -4,11 +4,12 @@
  * stored state equals the replayed state key by key, and the full invariants of docs/protocol.md §13.8 hold.
  */
 import { join } from 'node:path';
-import { importBlock } from '../../../src/chain/block-import.ts';
+import { type ParentInfo, importBlock } from '../../../src/chain/block-import.ts';
+import { BranchNodeReader } from '../../../src/chain/chain-tree.ts';
 import { decodeBlock } from '../../../src/chain/codec/block.ts';
 import { encodeStateValue } from '../../../src/chain/codec/state.ts';
 import { toHex } from '../../../src/chain/crypto.ts';
-import { buildGenesis } from '../../../src/chain/genesis-block.ts';
+import { genesisParent } from '../../../src/chain/genesis-block.ts';
 import { ChainStore } from '../../../src/chain/store/chain-store.ts';
 import { type GenesisConfig, checkStateInvariants } from '../../../src/tokenomics/index.ts';
 
@@ -22,13 +23,17 @@ export interface ReplayResult {
 }
 
 export async function replayStoredChain(dataDir: string, config: GenesisConfig): Promise<ReplayResult> {
-  const genesis = buildGenesis(config);
+  const { genesis, parent: genesisParentInfo } = await genesisParent(config);
   const store = await ChainStore.open(join(dataDir, 'chain'));
   try {
     const stored = await store.head();
     if (stored === null) throw new Error(`${dataDir}: no head`);
+    const treeRoot = await store.tree.rootAt(stored.height);
+    if (treeRoot === null || toHex(treeRoot.hash) !== toHex(stored.stateRoot)) throw new Error(`${dataDir}: the stored state tree root is not the head's state_root`);
     const replayed = genesis.state.clone();
-    let parent = { header: genesis.header, hash: genesis.hash };
+    // The replay's own tree, in memory from the genesis one: each block's state_root is recomputed.
+    const nodes = new BranchNodeReader(genesisParentInfo.tree.reader);
+    let parent: ParentInfo = { ...genesisParentInfo, state: replayed, tree: { reader: nodes, root: genesis.tree } };
     let txs = 0;
     const hashes: string[] = [];
     for (let h = 1n; h <= stored.height; h++) {
@@ -36,11 +41,12 @@ export async function replayStoredChain(dataDir: string, config: GenesisConfig):
       if (bytes === null) throw new Error(`${dataDir}: no block at height ${h} below the head ${stored.height}`);
       const block = decodeBlock(bytes);
       if (toHex(block.header.parentHash) !== toHex(parent.hash)) throw new Error(`${dataDir}: block ${h} does not link to block ${h - 1n}`);
-      const imported = importBlock(block, { ...parent, state: replayed }, block.header.slot);
+      const imported = await importBlock(block, parent, block.header.slot);
       replayed.commit(imported.writes);
+      nodes.add(imported.tree);
       txs += block.txs.length;
       hashes.push(toHex(block.hash));
-      parent = { header: block.header, hash: block.hash };
+      parent = { header: block.header, hash: block.hash, state: replayed, tree: { reader: nodes, root: imported.tree.root } };
     }
     if (toHex(parent.hash) !== toHex(stored.hash)) throw new Error(`${dataDir}: the stored head ${toHex(stored.hash)} is not the replayed ${toHex(parent.hash)}`);
     if (toHex(parent.header.stateRoot) !== toHex(stored.stateRoot)) throw new Error(`${dataDir}: stored state root differs from the replayed one`);

@@ -1,6 +1,7 @@
 /** Real keys, a real genesis and signed transactions for chain-layer tests. */
 import { type KeyPair, keyPairFromSeed, toHex } from '../../../src/chain/crypto.ts';
-import { type Genesis, buildGenesis } from '../../../src/chain/genesis-block.ts';
+import { type Genesis, genesisParent } from '../../../src/chain/genesis-block.ts';
+import type { ParentInfo } from '../../../src/chain/block-import.ts';
 import { type SignedTx, signTx } from '../../../src/chain/codec/tx.ts';
 import { type GenesisConfig, type Operation, defaultGenesis, walletIdFromPublicKey } from '../../../src/tokenomics/index.ts';
 
@@ -32,8 +33,9 @@ export function testGenesisConfig(validatorCount = 1, overrides: Partial<Genesis
   });
 }
 
-export function testGenesis(validatorCount = 1): Genesis {
-  return buildGenesis(testGenesisConfig(validatorCount));
+/** The test genesis, and block 1's parent on it (its state tree in memory). */
+export function testGenesis(validatorCount = 1): Promise<{ genesis: Genesis; parent: ParentInfo }> {
+  return genesisParent(testGenesisConfig(validatorCount));
 }
 
 export function signed(key: NamedKey, nonce: bigint, op: Operation, chainId = 'dchat-test'): SignedTx {

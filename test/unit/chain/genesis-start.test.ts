@@ -71,7 +71,7 @@ async function start(dir: string, genesis: GenesisConfig): Promise<{ head: strin
 /** A data dir as an older node left it: the genesis block committed without a fingerprint. */
 async function olderNodeDir(genesis: GenesisConfig): Promise<string> {
   const dir = tempDir();
-  const built = buildGenesis(genesis);
+  const built = await buildGenesis(genesis);
   const store = await ChainStore.open(dir);
   await store.commitBlock({
     height: 0n,
@@ -82,6 +82,7 @@ async function olderNodeDir(genesis: GenesisConfig): Promise<string> {
     undo: new Map(),
     events: built.events,
     txHashes: [],
+    tree: await store.tree.updateFor(0n, built.writes),
   });
   await store.close();
   builds.mockClear();
@@ -111,9 +112,10 @@ async function refusal(dir: string, genesis: GenesisConfig): Promise<{ code: str
   throw new Error('expected the chain to be refused');
 }
 
+const config = withWallets(5_000);
+const genesisHash = toHex((await buildGenesis(config)).hash);
+
 describe('Chain.open and the genesis', () => {
-  const config = withWallets(5_000);
-  const genesisHash = toHex(buildGenesis(config).hash);
 
   it('writes the genesis once, with the fingerprint of its config, and keeps the built state (equal to the stored one)', async () => {
     const dir = tempDir();
@@ -133,7 +135,7 @@ describe('Chain.open and the genesis', () => {
   it('stores every genesis event, numbered in order across the slices they are staged in', async () => {
     const dir = tempDir();
     await start(dir, config);
-    const expected = buildGenesis(config).events.filter((e) => e.kind === 'mint');
+    const expected = (await buildGenesis(config)).events.filter((e) => e.kind === 'mint');
     expect(expected.length).toBeGreaterThan(5_000);
     const store = await ChainStore.open(dir);
     try {
@@ -159,7 +161,7 @@ describe('Chain.open and the genesis', () => {
     const { code, message } = await refusal(dir, other);
     expect(code).toBe(ChainErrorCode.InvalidConfig);
     expect(message).toContain(genesisHash);
-    expect(message).toContain(toHex(buildGenesis(other).hash));
+    expect(message).toContain(toHex((await buildGenesis(other)).hash));
   });
 
   it('still refuses a genesis that breaks an invariant when the fingerprint matches', async () => {

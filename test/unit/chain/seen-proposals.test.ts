@@ -13,13 +13,12 @@ import { createLogger } from '../../../src/node/logger.ts';
 import { type ChainParams, META_PARAMS } from '../../../src/tokenomics/index.ts';
 import { DEV, USER, VALIDATORS, signed, testGenesis } from './chain-fixture.ts';
 
-const genesis = testGenesis(1);
+const { genesis, parent } = await testGenesis(1);
 const params = genesis.state.get(META_PARAMS) as ChainParams;
-const parent = { header: genesis.header, hash: genesis.hash, state: genesis.state };
 const proposer = { publicKey: VALIDATORS[0]!.hex, secretKey: VALIDATORS[0]!.secretKey };
-const empty = produceBlock(parent, params, 1n, proposer, []).block;
-const other = produceBlock(parent, params, 1n, proposer, [signed(DEV, 0n, { type: 'transfer', to: USER.wallet, amount: 5n })]).block;
-const nextSlot = produceBlock(parent, params, 2n, proposer, []).block;
+const empty = (await produceBlock(parent, params, 1n, proposer, [])).block;
+const other = (await produceBlock(parent, params, 1n, proposer, [signed(DEV, 0n, { type: 'transfer', to: USER.wallet, amount: 5n })])).block;
+const nextSlot = (await produceBlock(parent, params, 2n, proposer, [])).block;
 
 function seen(): SeenProposals {
   return new SeenProposals({ maxSeen: 8, maxEvidence: 8 }, createLogger('silent', false));

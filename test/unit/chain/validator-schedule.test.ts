@@ -91,8 +91,7 @@ describe('a validator set change through an activation height (docs/protocol.md 
     let slot = x.head.header.slot + 1n;
     while (proposerFor(slot, OLD_SET).publicKey === proposerFor(slot, NEW_SET).publicKey) slot++;
     const oldProposer = VALIDATORS.find((k) => k.hex === proposerFor(slot, OLD_SET).publicKey)!;
-    const parent = { header: x.head.header, hash: x.head.hash, state: x.state };
-    const stale = produceBlock(parent, x.params, slot, { publicKey: oldProposer.hex, secretKey: oldProposer.secretKey }, []).block;
+    const stale = (await produceBlock(x.headParent(), x.params, slot, { publicKey: oldProposer.hex, secretKey: oldProposer.secretKey }, [])).block;
     await expect(x.importBlock(stale, FAR)).rejects.toMatchObject({ code: BlockErrorCode.WrongProposer, type: { expected: proposerFor(slot, NEW_SET).publicKey } });
     // The chain never builds such a block either.
     await expect(x.produce(slot, { publicKey: oldProposer.hex, secretKey: oldProposer.secretKey })).rejects.toMatchObject({ code: ChainErrorCode.WrongProposer });

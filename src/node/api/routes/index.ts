@@ -9,6 +9,7 @@ import { marketplaceRoutes } from './marketplace.ts';
 import { poolRoutes } from './pools.ts';
 import { projectionRoutes } from './projection.ts';
 import { proposalRoutes } from './proposals.ts';
+import { proofRoutes } from './proofs.ts';
 import type { RouteModule } from './route.ts';
 import { scheduleRoutes } from './schedules.ts';
 import { statsRoutes } from './stats.ts';
@@ -28,4 +29,5 @@ export const V1_ROUTES: readonly RouteModule[] = [
   devRoutes,
   marketplaceRoutes,
   proposalRoutes,
+  proofRoutes,
 ];

@@ -22,8 +22,9 @@ import { unpack } from '../../../../src/chain/codec/msgpack.ts';
 import { type SignedTx, signTx, verifyTx } from '../../../../src/chain/codec/tx.ts';
 import { verifySignature } from '../../../../src/chain/crypto.ts';
 import { ChainError, ChainErrorCode } from '../../../../src/chain/errors.ts';
-import { buildGenesis, ZERO_SIGNATURE } from '../../../../src/chain/genesis-block.ts';
+import { ZERO_SIGNATURE, genesisParent } from '../../../../src/chain/genesis-block.ts';
 import { slotStartMs } from '../../../../src/chain/poa.ts';
+import { PROTOCOL_VERSION } from '../../../../src/chain/protocol-version.ts';
 import { type ChainParams, type Validator, META_PARAMS, META_VALIDATORS, defaultGenesis } from '../../../../src/tokenomics/index.ts';
 import { CHAIN_ID, OTHER, SAMPLES, SIGNER, chainErrorCode, expectCanonicalBlock, flipByte, hex, keyFromSeed } from './codec-fixture.ts';
 
@@ -38,6 +39,7 @@ const TXS: SignedTx[] = [
 
 function headerFor(txs: readonly SignedTx[], change: Partial<BlockHeader> = {}): BlockHeader {
   return {
+    protocolVersion: BigInt(PROTOCOL_VERSION),
     chainId: CHAIN_ID,
     height: 12n,
     slot: 15n,
@@ -111,7 +113,7 @@ describe.each([0, 1, 3])('a block with %i txs', (count) => {
     expect(bytes).toBe(`93${hex(encodeHeader(block.header))}${txList}c440${hex(block.signature)}`);
     const raw = unpack(block.bytes, 'test') as unknown[];
     expect(raw).toHaveLength(3);
-    expect(raw[0]).toHaveLength(8);
+    expect(raw[0]).toHaveLength(9); // protocol_version first (docs/protocol.md §3.1)
     expect(raw[1]).toHaveLength(count);
   });
 
@@ -192,8 +194,8 @@ describe('the transaction-count bound', () => {
     expect(decodeBlock(seal([]).bytes, 0).txs).toHaveLength(0);
   });
 
-  it('block validation refuses more txs than the genesis max_block_txs (InvalidBlock)', () => {
-    const genesis = buildGenesis(
+  it('block validation refuses more txs than the genesis max_block_txs (InvalidBlock)', async () => {
+    const { genesis, parent } = await genesisParent(
       defaultGenesis({
         chainId: CHAIN_ID,
         genesisTimeMs: 1_767_225_600_000n,
@@ -204,7 +206,6 @@ describe('the transaction-count bound', () => {
     );
     const params = genesis.state.get(META_PARAMS) as ChainParams;
     const validators = genesis.state.get(META_VALIDATORS) as readonly Validator[];
-    const parent = { header: genesis.header, hash: genesis.hash, state: genesis.state };
     const build = (txs: readonly SignedTx[]): Block =>
       seal(txs, { height: 1n, slot: 1n, parentHash: genesis.hash, timestampMs: slotStartMs(1n, params) });
     expect(() => checkHeader(build(TXS.slice(0, 2)), parent, params, validators, 1n)).not.toThrow();

@@ -6,10 +6,13 @@
  * mint, burn and distribution events from those blocks round-trip too.
  */
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeEvent, encodeEvent } from '../../../../src/chain/codec/events.ts';
 import { pack, unpack } from '../../../../src/chain/codec/msgpack.ts';
-import { GENESIS_PARENT_ROOT, decodeStateValue, encodeStateValue, stateKeyBytes, stateRoot } from '../../../../src/chain/codec/state.ts';
+import { decodeStateValue, encodeStateValue, stateKeyBytes } from '../../../../src/chain/codec/state.ts';
+import { treeWrites } from '../../../../src/chain/chain-tree.ts';
+import { EMPTY_ROOT, MemoryNodeStore, type TreeRoot, applyWrites, buildTree } from '../../../../src/chain/state-tree/index.ts';
+import { referenceRoot } from '../state-tree/tree-fixture.ts';
 import { ChainErrorCode } from '../../../../src/chain/errors.ts';
 import {
   type Allocation,
@@ -58,15 +61,11 @@ interface Step {
   readonly outcome: BlockOutcome;
   /** The committed state after the block (a snapshot). */
   readonly state: MemoryState;
-  readonly parentRoot: Uint8Array;
-  readonly root: Uint8Array;
 }
 
 const genesis = buildGenesisState(config);
-const genesisRoot = stateRoot(GENESIS_PARENT_ROOT, genesis.writes);
 const steps: Step[] = [];
 let state = genesis.state.clone();
-let root = genesisRoot;
 const nonces = new Map<string, bigint>();
 
 function block(makeTxs: (s: MemoryState) => [{ hex: string }, Operation][]): Step {
@@ -79,10 +78,9 @@ function block(makeTxs: (s: MemoryState) => [{ hex: string }, Operation][]): Ste
   const outcome = applyBlock(state, { height, timestampMs: GENESIS_TIME + height * 6_000n }, txs);
   const next = state.clone();
   next.commit(outcome.writes);
-  const step: Step = { height, outcome, state: next, parentRoot: root, root: stateRoot(root, outcome.writes) };
+  const step: Step = { height, outcome, state: next };
   steps.push(step);
   state = next;
-  root = step.root;
   return step;
 }
 
@@ -192,14 +190,9 @@ function perturb(value: unknown): unknown {
   return undefined;
 }
 
-/** The docs/protocol.md §7 formula, written out: SHA-256(parent || pack([[key bytes, value | nil]...] sorted)). */
-function rootByHand(parent: Uint8Array, writes: WriteSet): string {
-  const keys = [...writes.keys()].sort((a, b) => Buffer.compare(Buffer.from(a, 'ascii'), Buffer.from(b, 'ascii')));
-  const entries = keys.map((key) => {
-    const value = writes.get(key) ?? null;
-    return [Buffer.from(key, 'ascii'), value === null ? null : unpack(encodeStateValue(key, value), 'test')];
-  });
-  return createHash('sha256').update(parent).update(pack(entries)).digest('hex');
+/** The whole state's (key bytes, encoded value) pairs: the set the state root is the root of (docs/protocol.md §7, §18.3). */
+function stateSet(st: MemoryState): Map<string, Uint8Array> {
+  return new Map(st.sortedEntries().map(([key, value]) => [Buffer.from(stateKeyBytes(key)).toString('latin1'), encodeStateValue(key, value)]));
 }
 
 /** A deterministic shuffle. */
@@ -283,65 +276,63 @@ describe('state keys named like Object.prototype members', () => {
   });
 });
 
-describe('the state root', () => {
-  it('genesis: all genesis keys hashed from 32 zero bytes', () => {
-    expect(hex(GENESIS_PARENT_ROOT)).toBe('00'.repeat(32));
-    expect([...genesis.writes.keys()].sort()).toEqual(genesis.state.sortedEntries().map(([k]) => k));
-    expect(hex(genesisRoot)).toBe(rootByHand(new Uint8Array(32), new Map(genesis.state.sortedEntries())));
-  });
+describe('the state root (the tree over the whole state, docs/protocol.md §7, §18)', () => {
+  // Block by block, as the chain builds it: each block's writes applied on the tree of the block before.
+  const nodes = new MemoryNodeStore();
+  const trees: { parent: TreeRoot; root: TreeRoot }[] = [];
+  let genesisRoot: TreeRoot = EMPTY_ROOT;
+  const update = async (parent: TreeRoot, height: bigint, writes: WriteSet): Promise<TreeRoot> => (await applyWrites(nodes, parent, height, treeWrites(writes))).root;
 
-  it.each(steps.map((s) => [s.height, s] as const))('block %s: SHA-256(parent || pack(sorted [[key, value | nil]...]))', (_h, step) => {
-    expect(hex(step.root)).toBe(rootByHand(step.parentRoot, step.outcome.writes));
-  });
-
-  it('does not depend on the write set insertion order', () => {
+  beforeAll(async () => {
+    genesisRoot = await buildTree(0n, treeWrites(genesis.writes), (puts) => nodes.apply({ version: 0n, root: EMPTY_ROOT, puts, stale: [] }));
+    let parent = genesisRoot;
     for (const step of steps) {
+      const written = await applyWrites(nodes, parent, step.height, treeWrites(step.outcome.writes));
+      nodes.apply(written);
+      trees.push({ parent, root: written.root });
+      parent = written.root;
+    }
+  });
+
+  it('genesis: the root of every genesis key and its encoded value, by the definition', () => {
+    expect([...genesis.writes.keys()].sort()).toEqual(genesis.state.sortedEntries().map(([k]) => k));
+    expect(hex(genesisRoot.hash)).toBe(hex(referenceRoot(stateSet(genesis.state))));
+  });
+
+  it('after each block: the root of the whole state then, by the definition (not of the block\'s writes alone)', () => {
+    steps.forEach((step, i) => expect(hex(trees[i]!.root.hash), `block ${step.height}`).toBe(hex(referenceRoot(stateSet(step.state)))));
+  });
+
+  it('does not depend on the write set insertion order', async () => {
+    for (const [i, step] of steps.entries()) {
       const entries = [...step.outcome.writes];
-      for (const order of [[...entries].reverse(), shuffled(entries, 1), shuffled(entries, 2), shuffled(entries, 3)]) {
-        expect(hex(stateRoot(step.parentRoot, new Map(order)))).toBe(hex(step.root));
+      for (const order of [[...entries].reverse(), shuffled(entries, 1), shuffled(entries, 2)]) {
+        expect(hex((await update(trees[i]!.parent, step.height, new Map(order))).hash)).toBe(hex(trees[i]!.root.hash));
       }
     }
   });
 
-  it('sorts by key bytes, not by insertion order', () => {
-    const writes: WriteSet = new Map([
-      ['meta:head', { height: 1n, timestampMs: 2n }],
-      [`account:${DEV.wallet}`, null],
-    ]);
-    const sortedPack = pack([
-      [stateKeyBytes(`account:${DEV.wallet}`), null],
-      [stateKeyBytes('meta:head'), [1n, 2n]],
-    ]);
-    expect(hex(stateRoot(GENESIS_PARENT_ROOT, writes))).toBe(createHash('sha256').update(GENESIS_PARENT_ROOT).update(sortedPack).digest('hex'));
-  });
-
-  it('changes when any single written value changes, is deleted, or the parent root changes', () => {
+  it('changes when any single written value changes or is deleted', async () => {
     let checked = 0;
-    for (const step of steps) {
-      const base = hex(step.root);
+    for (const [i, step] of steps.entries()) {
+      const base = hex(trees[i]!.root.hash);
+      const { parent } = trees[i]!;
       for (const [key, value] of step.outcome.writes) {
-        if (value !== null) {
-          // An empty id list (meta:relays after the last deregistration) gains an id instead.
-          const changed = perturb(value) ?? (Array.isArray(value) && value.length === 0 ? [DEV.wallet] : undefined);
-          expect(changed, `no way to perturb ${key}`).toBeDefined();
-          const altered = new Map(step.outcome.writes).set(key, changed as StateValue);
-          expect(hex(stateRoot(step.parentRoot, altered)), key).not.toBe(base);
-          expect(hex(stateRoot(step.parentRoot, new Map(step.outcome.writes).set(key, null))), key).not.toBe(base);
-          checked++;
-        }
-        const without = new Map(step.outcome.writes);
-        without.delete(key);
-        expect(hex(stateRoot(step.parentRoot, without)), key).not.toBe(base);
+        if (value === null) continue;
+        // An empty id list (meta:relays after the last deregistration) gains an id instead.
+        const changed = perturb(value) ?? (Array.isArray(value) && value.length === 0 ? [DEV.wallet] : undefined);
+        expect(changed, `no way to perturb ${key}`).toBeDefined();
+        expect(hex((await update(parent, step.height, new Map(step.outcome.writes).set(key, changed as StateValue))).hash), key).not.toBe(base);
+        expect(hex((await update(parent, step.height, new Map(step.outcome.writes).set(key, null))).hash), key).not.toBe(base);
+        checked++;
       }
-      const otherParent = Uint8Array.from(step.parentRoot);
-      otherParent[31] = (otherParent[31] ?? 0) ^ 1;
-      expect(hex(stateRoot(otherParent, step.outcome.writes))).not.toBe(base);
     }
     expect(checked).toBeGreaterThan(50);
   });
 
-  it('of an empty write set is SHA-256(parent || 0x90)', () => {
-    expect(hex(stateRoot(GENESIS_PARENT_ROOT, new Map()))).toBe(createHash('sha256').update(new Uint8Array(32)).update(Uint8Array.of(0x90)).digest('hex'));
+  it('of an empty write set is the parent\'s root, and the empty state\'s is 32 zero bytes', async () => {
+    expect(hex((await update(trees[0]!.root, 99n, new Map())).hash)).toBe(hex(trees[0]!.root.hash));
+    expect(hex(EMPTY_ROOT.hash)).toBe('00'.repeat(32));
   });
 });
 

@@ -15,11 +15,26 @@
  * changed. The tx vectors did not move. New: `meta:params` with the list bounds of §9 (the genesis
  * params gained max_unbonding_entries, max_relays, max_pools, max_schedules,
  * max_deadlines_per_height) and a deadline entry.
+ *
+ * Protocol version 3 (governance, docs/protocol.md §17) moved only `meta:params` (a 17th field, the
+ * governance record).
+ *
+ * Protocol version 4 moved the state root and the header on purpose: the state_root is now the root of
+ * the state tree over the whole state (docs/protocol.md §7, §18), so the vector is the root of the
+ * state reached by applying the same writes to the empty state (the account and the supply; the two
+ * deletions find nothing), cross-checked against §18.3's definition by hand; the header encoding
+ * gained protocol_version first (§3.1: a fixarray of 9 starting with 0x04), so its encoding, hash and
+ * signature moved. New: a proof of presence (the account) and a proof of absence (a deleted deadline
+ * key, whose walk ends at the other leaf), checked against §18.4-18.5 by hand. The tx vectors did not
+ * move.
  */
 import { createHash, createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { type BlockHeader, decodeBlock, encodeHeader, headerHash, sealBlock, txRoot } from '../../../../src/chain/codec/block.ts';
-import { decodeStateValue, encodeStateValue, stateKeyBytes, stateRoot } from '../../../../src/chain/codec/state.ts';
+import { decodeStateValue, encodeStateValue, stateKeyBytes } from '../../../../src/chain/codec/state.ts';
+import { treeWrites } from '../../../../src/chain/chain-tree.ts';
+import { EMPTY_ROOT, MemoryNodeStore, applyWrites, proveKey } from '../../../../src/chain/state-tree/index.ts';
+import { encodeStateProof, verifyStateProof } from '../../../../src/light/index.ts';
 import { type UnsignedTx, decodeSignedTx, encodeUnsignedTx, signTx, verifyTx } from '../../../../src/chain/codec/tx.ts';
 import { keyPairFromSeed, signMessage, toHex, verifySignature } from '../../../../src/chain/crypto.ts';
 import { type StateValue, DCHAT_NAMESPACE, walletIdFromPublicKey } from '../../../../src/tokenomics/index.ts';
@@ -38,15 +53,23 @@ const V = {
       '4afae641e896e0736c1bcfe74d15727404a17b91f56477fb3b0ff69c3dc58b114c5fa52e387894e5376d3f9bfad8194bc6643e3dd54ad3fd6f313bb3b3d8490b',
   },
   txRoot: 'be1c35b20cc8277ad7cd8ec080d58f2f0be8b7cf50c8fd7c8ec09a1dc03122df',
-  // Protocol version 2: was d452bd44...f43ddd1 with the deadline list key `deadline:<h>`.
-  stateRoot: 'e6e2b02fa3bfaacc944df0c004f4e42adff7e9ffd0d0770d73703bd247486e7e',
+  // Protocol version 4: the state tree's root (was e6e2b02f...486e7e, the version 2 and 3 hash chain on parent 0x11 x 32).
+  stateRoot: '3e2f7b82f8e8feba967fc188093039a8190c7a1323e749c2249e185c2aeacb10',
+  proofs: {
+    /** Protocol version 4: the account is present: end 1, depth 1, bitmap 0x80, the supply's leaf as the one sibling. */
+    account: '010001801c01256583564a07f36374816dcf0a0cdfd1bffcaa2f744592a5d061cf022197',
+    /** Protocol version 4: the deleted deadline key is absent: end 2, depth 1, the account's leaf (path, value hash) where its path leads, then the sibling. */
+    deadline:
+      '02000180d84fc76bbed1e03ef494c1f30fbfed6af00d0c05cfaabc55c42dd5b6d4111c8b0c1bba4245ed3ba49202cc18aa05bb22e42da3f8d9dd49a3b34ce28a2bdc9b7d1c01256583564a07f36374816dcf0a0cdfd1bffcaa2f744592a5d061cf022197',
+  },
   header: {
+    // Protocol version 4: [4, ...] first, and the new state root (versions 2 and 3: 98aa6463...486e7e).
     encoding:
-      '98aa64636861742d746573742a2dc420ababababababababababababababababababababababababababababababababcf0000019b76dec6b0c42079b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664c420be1c35b20cc8277ad7cd8ec080d58f2f0be8b7cf50c8fd7c8ec09a1dc03122dfc420e6e2b02fa3bfaacc944df0c004f4e42adff7e9ffd0d0770d73703bd247486e7e',
-    // Protocol version 2: the header's layout is unchanged; these moved only with its state root.
-    hash: '595908df711995d10632618929558ed80d762e7fbec1594bac08a0572db8256d',
+      '9904aa64636861742d746573742a2dc420ababababababababababababababababababababababababababababababababcf0000019b76dec6b0c42079b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664c420be1c35b20cc8277ad7cd8ec080d58f2f0be8b7cf50c8fd7c8ec09a1dc03122dfc4203e2f7b82f8e8feba967fc188093039a8190c7a1323e749c2249e185c2aeacb10',
+    // Protocol version 4: moved with the encoding (versions 2 and 3: 595908df...db8256d, 588f2ece...1c480c).
+    hash: 'd23baa7d0e038dde4f0803137981e01efa263cef1a57472521ad609d70403ae4',
     signature:
-      '588f2ece076d8571668d13bae3ecc293a35f6029a336f20fa845e1168216a10e501a8f03de566351a90f3157ec1b185e68246e95bda84c47f92376659d1c480c',
+      '1b8caf346d60dfc3f432ffa1f85cff8d40d2114fb2fab96f710886dd64bdf7f23b7b97b83618af84da3817ad561c379a6fa2951a3bf8ebfc8d0428d2649f8003',
   },
   /**
    * Protocol version 3: the default genesis params of docs/protocol.md §8.2, §9 and the governance section for chain
@@ -64,7 +87,6 @@ const V = {
 const TO = '6ba7b810-9dad-11d1-80b4-00c04fd430c8';
 const TX: UnsignedTx = { chainId: 'dchat-test', signer: SIGNER.hex, nonce: 7n, op: { type: 'transfer', to: TO, amount: 1_000n } };
 
-const PARENT_ROOT = new Uint8Array(32).fill(0x11);
 const ACCOUNT_KEY = `account:${V.walletId}`;
 const DEADLINE_KEY = 'deadline:00000000000000000042:0000000000';
 const DEADLINE_COUNT_KEY = 'deadline-count:00000000000000000042';
@@ -80,6 +102,7 @@ const WRITES = new Map<string, StateValue | null>([
 
 const TIMESTAMP = 1_767_225_600_000n + 45n * 6_000n;
 const header = (): BlockHeader => ({
+  protocolVersion: 4n,
   chainId: 'dchat-test',
   height: 42n,
   slot: 45n,
@@ -238,24 +261,56 @@ describe('the transfer tx (chain dchat-test, nonce 7, 1000 tokens)', () => {
   });
 });
 
-describe('the state root (parent 0x11 x 32; an account, the supply, a height\'s deadline keys deleted)', () => {
-  it('has the pinned value', () => {
-    expect(hex(stateRoot(PARENT_ROOT, WRITES))).toBe(V.stateRoot);
+describe('the state root (the writes applied to the empty state: an account, the supply, two deletions of absent keys)', () => {
+  it('has the pinned value', async () => {
+    expect(hex((await applyWrites(new MemoryNodeStore(), EMPTY_ROOT, 42n, treeWrites(WRITES))).root.hash)).toBe(V.stateRoot);
   });
 
-  it('= SHA-256(parent || [[key, value]...] sorted by key bytes, deletion as nil), by hand', () => {
+  it('= docs/protocol.md §18.2-18.3 by hand: the two leaves under the internal nodes down to the first bit their paths differ', () => {
     expect(hex(stateKeyBytes(ACCOUNT_KEY))).toBe(Buffer.from(ACCOUNT_KEY, 'ascii').toString('hex'));
-    const key = (k: string) => Uint8Array.from(Buffer.from(k, 'ascii'));
-    // "account:" < "deadline-count:" < "deadline:" < "meta:supply" in byte order ("-" is 0x2d, ":" 0x3a).
-    const entries = mp([
-      [key(ACCOUNT_KEY), [997_500n, 0n, [[500n, 100_842n]], 0n, 8n]],
-      [key(DEADLINE_COUNT_KEY), null],
-      [key(DEADLINE_KEY), null],
-      [key('meta:supply'), [100_000_002_500n, 2_500n, 5_000_000_000n, 17n]],
-    ]);
-    expect(entries.slice(0, 2)).toBe('94');
-    expect(entries).toContain('cf000000174876f1c4'); // total_minted 100,000,002,500 as uint 64
-    expect(nodeSha256(PARENT_ROOT, hexBytes(entries))).toBe(V.stateRoot);
+    const account = mp([997_500n, 0n, [[500n, 100_842n]], 0n, 8n]);
+    const supply = mp([100_000_002_500n, 2_500n, 5_000_000_000n, 17n]);
+    expect(supply).toContain('cf000000174876f1c4'); // total_minted 100,000,002,500 as uint 64
+    const leaves = [
+      { path: hexBytes(nodeSha256(Buffer.from(ACCOUNT_KEY, 'ascii'))), value: hexBytes(account) },
+      { path: hexBytes(nodeSha256(Buffer.from('meta:supply', 'ascii'))), value: hexBytes(supply) },
+    ].map((l) => ({ ...l, hash: hexBytes(nodeSha256(Uint8Array.of(0x00), l.path, hexBytes(nodeSha256(l.value)))) }));
+    const bit = (path: Uint8Array, d: number): number => (path[d >> 3]! >> (7 - (d & 7))) & 1;
+    let depth = 0;
+    while (bit(leaves[0]!.path, depth) === bit(leaves[1]!.path, depth)) depth++;
+    const [left, right] = bit(leaves[0]!.path, depth) === 0 ? [leaves[0]!, leaves[1]!] : [leaves[1]!, leaves[0]!];
+    let node = hexBytes(nodeSha256(Uint8Array.of(0x01), left.hash, right.hash));
+    // Above the split, each level has the pair on one side and an empty subtree (32 zero bytes) on the other.
+    for (let d = depth - 1; d >= 0; d--) {
+      const empty = new Uint8Array(32);
+      node = hexBytes(bit(leaves[0]!.path, d) === 0 ? nodeSha256(Uint8Array.of(0x01), node, empty) : nodeSha256(Uint8Array.of(0x01), empty, node));
+    }
+    expect(hex(node)).toBe(V.stateRoot);
+  });
+
+  it('proves the account present and the deleted deadline key absent with the pinned bytes, as docs/protocol.md §18.4 lays them out by hand', async () => {
+    const store = new MemoryNodeStore();
+    const update = await applyWrites(store, EMPTY_ROOT, 42n, treeWrites(WRITES));
+    store.apply(update);
+    const proof = async (key: string): Promise<string> => hex(encodeStateProof((await proveKey(store, update.root, stateKeyBytes(key))).proof));
+    expect(await proof(ACCOUNT_KEY)).toBe(V.proofs.account);
+    expect(await proof(DEADLINE_KEY)).toBe(V.proofs.deadline);
+    const accountPath = nodeSha256(Buffer.from(ACCOUNT_KEY, 'ascii'));
+    const accountValueHash = nodeSha256(encodeStateValue(ACCOUNT_KEY, ACCOUNT));
+    const supplyLeaf = nodeSha256(Uint8Array.of(0x00), hexBytes(nodeSha256(Buffer.from('meta:supply', 'ascii'))), hexBytes(nodeSha256(encodeStateValue('meta:supply', SUPPLY))));
+    // end, depth 1 (u16 BE), bitmap with level 0 set, [the other leaf's path and value hash], the sibling.
+    expect(V.proofs.account).toBe(`01000180${supplyLeaf}`);
+    expect(V.proofs.deadline).toBe(`02000180${accountPath}${accountValueHash}${supplyLeaf}`);
+  });
+
+  it('the light verifier accepts the pinned proofs under the pinned root and refuses them for another value', () => {
+    const root = hexBytes(V.stateRoot);
+    const account = encodeStateValue(ACCOUNT_KEY, ACCOUNT);
+    verifyStateProof({ root, key: stateKeyBytes(ACCOUNT_KEY), value: account, proof: hexBytes(V.proofs.account) });
+    verifyStateProof({ root, key: stateKeyBytes(DEADLINE_KEY), value: null, proof: hexBytes(V.proofs.deadline) });
+    const richer = encodeStateValue(ACCOUNT_KEY, { ...(ACCOUNT as object), balance: 997_501n } as StateValue);
+    expect(() => verifyStateProof({ root, key: stateKeyBytes(ACCOUNT_KEY), value: richer, proof: hexBytes(V.proofs.account) })).toThrow(/root/i);
+    expect(() => verifyStateProof({ root, key: stateKeyBytes(DEADLINE_KEY), value: account, proof: hexBytes(V.proofs.deadline) })).toThrow();
   });
 });
 
@@ -304,11 +359,12 @@ describe('the header (height 42, slot 45)', () => {
     expect(nodeEd25519Verify(V.publicKey, hexBytes(V.header.hash), V.header.signature)).toBe(true);
   });
 
-  it('hand-decodes as docs/protocol.md §1–3 [chain_id, height, slot, parent_hash, timestamp_ms, proposer, tx_root, state_root]', () => {
+  it('hand-decodes as docs/protocol.md §3.1 [protocol_version, chain_id, height, slot, parent_hash, timestamp_ms, proposer, tx_root, state_root]', () => {
     const b = hexBytes(V.header.encoding);
     let at = 0;
     const take = (n: number): string => hex(b.subarray(at, (at += n)));
-    expect(take(1)).toBe('98'); // fixarray of 8
+    expect(take(1)).toBe('99'); // fixarray of 9
+    expect(take(1)).toBe('04'); // protocol version 4
     expect(take(11)).toBe(`aa${Buffer.from('dchat-test').toString('hex')}`);
     expect(take(1)).toBe('2a'); // height 42
     expect(take(1)).toBe('2d'); // slot 45
@@ -319,7 +375,7 @@ describe('the header (height 42, slot 45)', () => {
     expect(take(34)).toBe(`c420${V.txRoot}`);
     expect(take(34)).toBe(`c420${V.stateRoot}`);
     expect(at).toBe(b.length);
-    const spec = mp(['dchat-test', 42n, 45n, new Uint8Array(32).fill(0xab), TIMESTAMP, hexBytes(V.publicKey), hexBytes(V.txRoot), hexBytes(V.stateRoot)]);
+    const spec = mp([4n, 'dchat-test', 42n, 45n, new Uint8Array(32).fill(0xab), TIMESTAMP, hexBytes(V.publicKey), hexBytes(V.txRoot), hexBytes(V.stateRoot)]);
     expect(V.header.encoding).toBe(spec);
   });
 });

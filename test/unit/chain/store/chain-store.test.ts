@@ -4,7 +4,6 @@ import path from 'node:path';
 import { Level } from 'level';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pack } from '../../../../src/chain/codec/msgpack.ts';
-import { GENESIS_PARENT_ROOT, stateRoot } from '../../../../src/chain/codec/state.ts';
 import { sha256 } from '../../../../src/chain/crypto.ts';
 import { ChainErrorCode } from '../../../../src/chain/errors.ts';
 import { Bucket, bucketKey } from '../../../../src/chain/store/buckets.ts';
@@ -73,21 +72,21 @@ interface Built {
 async function buildChain(store: ChainStore, blocks = BLOCK_TXS.length): Promise<Built> {
   const genesis = buildGenesisState(config);
   const state = genesis.state.clone();
-  let root = stateRoot(GENESIS_PARENT_ROOT, genesis.writes);
   const commits: CommitInput[] = [];
-  const commit = async (input: Omit<CommitInput, 'hash' | 'blockBytes'>) => {
+  // The state root each block stores is its state tree's (docs/protocol.md §7).
+  const commit = async (input: Omit<CommitInput, 'hash' | 'blockBytes' | 'tree' | 'stateRoot'>) => {
     const blockBytes = pack([Number(input.height)]);
-    const full = { ...input, blockBytes, hash: sha256(blockBytes) };
+    const tree = await store.tree.updateFor(input.height, input.writes);
+    const full = { ...input, blockBytes, hash: sha256(blockBytes), tree, stateRoot: tree.root.hash };
     await store.commitBlock(full);
     commits.push(full);
   };
-  await commit({ height: 0n, stateRoot: root, writes: genesis.writes, undo: new Map(), events: genesis.events, txHashes: [] });
+  await commit({ height: 0n, writes: genesis.writes, undo: new Map(), events: genesis.events, txHashes: [] });
   for (const [i, txs] of BLOCK_TXS.slice(0, blocks).entries()) {
     const height = BigInt(i + 1);
     const outcome = applyBlock(state, { height, timestampMs: GENESIS_TIME + height * 6_000n }, txs);
     const undo = state.commit(outcome.writes);
-    root = stateRoot(root, outcome.writes);
-    await commit({ height, stateRoot: root, writes: outcome.writes, undo, events: outcome.events, txHashes: txs.map((t) => Buffer.from(t.hash, 'hex')) });
+    await commit({ height, writes: outcome.writes, undo, events: outcome.events, txHashes: txs.map((t) => Buffer.from(t.hash, 'hex')) });
   }
   return { state, genesisState: genesis.state, commits };
 }
@@ -225,14 +224,14 @@ describe('ChainStore', () => {
       expect((await store.loadPending()).map((x) => [...x])).toEqual([[1, 2, 3], [4, 5], [6]]);
       await store.commitBlock({
         height: 1n, hash: sha256(Uint8Array.of(1)), blockBytes: Uint8Array.of(1), stateRoot: new Uint8Array(32),
-        writes: new Map(), undo: new Map(), events: [], txHashes: [a],
+        writes: new Map(), undo: new Map(), events: [], txHashes: [a], tree: await store.tree.updateFor(1n, new Map()),
       });
       expect((await store.loadPending()).map((x) => [...x])).toEqual([[4, 5], [6]]);
       // With `journaled`, only the entries named go: b is included but the caller says it was not
       // journaled, c is not in the block at all.
       await store.commitBlock({
         height: 2n, hash: sha256(Uint8Array.of(2)), blockBytes: Uint8Array.of(2), stateRoot: new Uint8Array(32),
-        writes: new Map(), undo: new Map(), events: [], txHashes: [b], journaled: [],
+        writes: new Map(), undo: new Map(), events: [], txHashes: [b], journaled: [], tree: await store.tree.updateFor(2n, new Map()),
       });
       expect((await store.loadPending()).map((x) => [...x])).toEqual([[4, 5], [6]]);
       expect(await store.txLocation(b)).toEqual({ height: 2n, index: 0 });
@@ -249,16 +248,17 @@ describe('ChainStore', () => {
     const dir = tempDir();
     const built = await withStore(dir, (store) => buildChain(store, 1));
     const account = built.state.get(accountKey(USER_WALLET))!;
-    const bad = (writes: CommitInput['writes']): CommitInput => ({
+    // The tree update is one of no writes: the value that cannot be encoded is the state's.
+    const bad = async (store: ChainStore, writes: CommitInput['writes']): Promise<CommitInput> => ({
       height: 2n, hash: sha256(Uint8Array.of(2)), blockBytes: Uint8Array.of(2), stateRoot: new Uint8Array(32),
-      writes, undo: new Map(), events: built.commits[1]!.events, txHashes: [Buffer.from('03'.repeat(32), 'hex')],
+      writes, undo: new Map(), events: built.commits[1]!.events, txHashes: [Buffer.from('03'.repeat(32), 'hex')], tree: await store.tree.updateFor(2n, new Map()),
     });
     await withStore(dir, async (store) => {
       await store.putPending(Buffer.from('03'.repeat(32), 'hex'), Uint8Array.of(9));
       // A key no codec knows, after a good write.
-      await expect(store.commitBlock(bad(new Map([[accountKey(USER_WALLET), account], ['bogus:key', account]])))).rejects.toMatchObject({ code: ChainErrorCode.MalformedBytes });
+      await expect(store.commitBlock(await bad(store, new Map([[accountKey(USER_WALLET), account], ['bogus:key', account]])))).rejects.toMatchObject({ code: ChainErrorCode.MalformedBytes });
       // A value of the wrong shape (the codec itself throws a TypeError): still a typed error.
-      await expect(store.commitBlock(bad(new Map([[accountKey(USER_WALLET), { ...(account as Account), unbonding: undefined } as never]])))).rejects.toMatchObject({ code: ChainErrorCode.MalformedBytes });
+      await expect(store.commitBlock(await bad(store, new Map([[accountKey(USER_WALLET), { ...(account as Account), unbonding: undefined } as never]])))).rejects.toMatchObject({ code: ChainErrorCode.MalformedBytes });
     });
     await withStore(dir, async (store) => {
       expect((await store.head())?.height).toBe(1n);

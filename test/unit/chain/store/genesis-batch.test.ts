@@ -14,6 +14,8 @@ import { pack } from '../../../../src/chain/codec/msgpack.ts';
 import { PROTOCOL_VERSION } from '../../../../src/chain/protocol-version.ts';
 import { ChainStore } from '../../../../src/chain/store/chain-store.ts';
 import { testGenesisConfig } from '../chain-fixture.ts';
+import { treeWrites } from '../../../../src/chain/chain-tree.ts';
+import { EMPTY_ROOT, buildTree } from '../../../../src/chain/state-tree/index.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -42,7 +44,7 @@ async function rawEntries(dir: string): Promise<[string, string][]> {
   return out;
 }
 
-const genesis = buildGenesis(testGenesisConfig(3));
+const genesis = await buildGenesis(testGenesisConfig(3));
 const blockBytes = assembleBlock(genesis.header, [], ZERO_SIGNATURE).bytes;
 const FINGERPRINT = new Uint8Array(32).fill(5);
 const fingerprintKey = Buffer.from(bucketKey(Bucket.META, META_GENESIS_CONFIG_KEY)).toString('hex');
@@ -51,14 +53,18 @@ const protocolVersionKey = Buffer.from(bucketKey(Bucket.META, META_PROTOCOL_VERS
 describe('ChainStore.genesisBatch', () => {
   it('writes what commitBlock writes for genesis, plus the fingerprint and the protocol version', async () => {
     const viaCommit = await withStore((store) =>
-      store.commitBlock({ height: 0n, hash: genesis.hash, blockBytes, stateRoot: genesis.stateRoot, writes: genesis.writes, undo: new Map(), events: genesis.events, txHashes: [] }),
+      store.tree.updateFor(0n, genesis.writes).then((tree) =>
+        store.commitBlock({ height: 0n, hash: genesis.hash, blockBytes, stateRoot: genesis.stateRoot, writes: genesis.writes, undo: new Map(), events: genesis.events, txHashes: [], tree }),
+      ),
     );
     const viaBatch = await withStore(async (store) => {
       const batch = store.genesisBatch();
       // In slices, as the genesis build hands them over.
       for (let at = 0; at < genesis.events.length; at += 2) batch.events(genesis.events.slice(at, at + 2));
       batch.state(genesis.writes);
-      await batch.commit({ hash: genesis.hash, blockBytes, stateRoot: genesis.stateRoot, fingerprint: FINGERPRINT });
+      // The bulk build in small chunks: the same nodes as the block-by-block update of the commit above.
+      const treeRoot = await buildTree(0n, treeWrites(genesis.writes), (puts) => batch.treeNodes(puts), 7);
+      await batch.commit({ hash: genesis.hash, blockBytes, stateRoot: genesis.stateRoot, treeRoot, fingerprint: FINGERPRINT });
       expect(Buffer.from((await store.genesisFingerprint())!)).toEqual(Buffer.from(FINGERPRINT));
       expect((await store.head())?.height).toBe(0n);
     });
@@ -74,7 +80,7 @@ describe('ChainStore.genesisBatch', () => {
     const dir = await withStore(async (store) => {
       const batch = store.genesisBatch();
       batch.state(genesis.writes);
-      await batch.commit({ hash: genesis.hash, blockBytes, stateRoot: genesis.stateRoot, fingerprint: null });
+      await batch.commit({ hash: genesis.hash, blockBytes, stateRoot: genesis.stateRoot, treeRoot: EMPTY_ROOT, fingerprint: null });
       expect(await store.genesisFingerprint()).toBeNull();
     });
     expect((await rawEntries(dir)).some(([key]) => key === fingerprintKey)).toBe(false);

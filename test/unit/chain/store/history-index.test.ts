@@ -44,7 +44,7 @@ const blockHash = (height: bigint, branch = 0): Uint8Array => sha256(Buffer.from
 async function commit(store: ChainStore, height: bigint, events: TokenEvent[], branch = 0): Promise<void> {
   await store.commitBlock({
     height, hash: blockHash(height, branch), blockBytes: Buffer.from(`${branch}:${height}`), stateRoot: new Uint8Array(32),
-    writes: new Map(), undo: new Map(), events, txHashes: [],
+    writes: new Map(), undo: new Map(), events, txHashes: [], tree: await store.tree.updateFor(height, new Map()),
   });
 }
 
@@ -179,7 +179,7 @@ describe('history filter index', () => {
     const branchEvents = [mint(11n, 0, 'airdrop', BOB)];
     await reopened.commitBranch({
       abandoned: [{ height: 11n, txHashes: [] }, { height: 12n, txHashes: [] }],
-      blocks: [{ height: 11n, hash: blockHash(11n, 1), blockBytes: Buffer.from('1:11'), undo: new Map(), events: branchEvents, txHashes: [] }],
+      blocks: [{ height: 11n, hash: blockHash(11n, 1), blockBytes: Buffer.from('1:11'), undo: new Map(), events: branchEvents, txHashes: [], tree: await reopened.tree.updateFor(11n, new Map()) }],
       writes: new Map(),
       head: { height: 11n, hash: blockHash(11n, 1), stateRoot: new Uint8Array(32) },
     });

@@ -50,16 +50,15 @@ function forged(tx: SignedTx): SignedTx {
 }
 
 /** Block 1 on genesis with these txs: the producer does not check signatures, so forged ones stay in. */
-function blockWith(chain: Chain, txs: SignedTx[]) {
-  const parent = { header: chain.head.header, hash: chain.head.hash, state: chain.state };
-  return produceBlock(parent, chain.params, 1n, proposer, txs).block;
+async function blockWith(chain: Chain, txs: SignedTx[]) {
+  return (await produceBlock(chain.headParent(), chain.params, 1n, proposer, txs)).block;
 }
 
 describe('tx signatures on the verify pool', () => {
   it('imports a block of many transfers and reaches the producer\'s state root', async () => {
     const chain = await openChain(2);
     const txs = Array.from({ length: 300 }, (_, i) => transfer(BigInt(i)));
-    const block = blockWith(chain, txs);
+    const block = await blockWith(chain, txs);
     const result = await chain.importBlock(block, FAR);
     expect(result.outcome).toBe('extended');
     expect(result.imported.stateRoot).toEqual(block.header.stateRoot);
@@ -70,7 +69,7 @@ describe('tx signatures on the verify pool', () => {
     it(`refuses a forged tx signature with InvalidSignature and commits nothing (${threads} threads)`, async () => {
       const chain = await openChain(threads);
       const txs = [transfer(0n), forged(transfer(1n)), transfer(2n)];
-      expect(await codeOf(chain.importBlock(blockWith(chain, txs), FAR))).toBe(ChainErrorCode.InvalidSignature);
+      expect(await codeOf(chain.importBlock(await blockWith(chain, txs), FAR))).toBe(ChainErrorCode.InvalidSignature);
       expect(chain.head.header.height).toBe(0n);
     });
   }
@@ -80,12 +79,11 @@ describe('tx signatures on the verify pool', () => {
     // tx 0 is unaffordable (fails when applied); tx 1 is forged (fails the stateless checks, which come first).
     const txs = [transfer(0n, 10n ** 18n), forged(transfer(1n))];
     // Sealed by hand: the producer would leave the unaffordable tx out.
-    const header = { ...blockWith(chain, []).header, txRoot: txRoot(txs) };
+    const header = { ...(await blockWith(chain, [])).header, txRoot: txRoot(txs) };
     const block = sealBlock(header, txs, proposer.secretKey);
-    const parent = { header: chain.head.header, hash: chain.head.hash, state: chain.state };
-    const plain = (() => {
+    const plain = await (async () => {
       try {
-        importBlock(block, parent, FAR);
+        await importBlock(block, chain.headParent(), FAR);
       } catch (err) {
         return (err as { code: string }).code;
       }
@@ -100,8 +98,8 @@ describe('tx signatures on the verify pool', () => {
 
   it('header errors still come first', async () => {
     const chain = await openChain(2);
-    const block = blockWith(chain, [forged(transfer(0n))]);
-    const wrongProposer = produceBlock({ header: chain.head.header, hash: chain.head.hash, state: chain.state }, chain.params, 1n, { publicKey: VALIDATORS[1]!.hex, secretKey: VALIDATORS[1]!.secretKey }, [forged(transfer(0n))]).block;
+    const block = await blockWith(chain, [forged(transfer(0n))]);
+    const wrongProposer = (await produceBlock(chain.headParent(), chain.params, 1n, { publicKey: VALIDATORS[1]!.hex, secretKey: VALIDATORS[1]!.secretKey }, [forged(transfer(0n))])).block;
     expect(await codeOf(chain.importBlock(wrongProposer, FAR))).toBe(ChainErrorCode.WrongProposer);
     expect(await codeOf(chain.importBlock(block, FAR))).toBe(ChainErrorCode.InvalidSignature);
   });
@@ -162,12 +160,12 @@ describe('tx signatures on the verify pool', () => {
     // A tx A holds, but with another signature over the same hash, is checked: a forged one is refused.
     const c = await openChain(0);
     await c.submitTx(transfer(0n).bytes);
-    const header = { ...blockWith(c, []).header, txRoot: txRoot([forged(transfer(0n))]) };
+    const header = { ...(await blockWith(c, [])).header, txRoot: txRoot([forged(transfer(0n))]) };
     expect(await codeOf(c.importBlock(sealBlock(header, [forged(transfer(0n))], proposer.secretKey), FAR))).toBe(ChainErrorCode.InvalidSignature);
   });
 
-  it('a mempool told a signature is verified still checks the chain id', () => {
-    const genesis = testGenesis();
+  it('a mempool told a signature is verified still checks the chain id', async () => {
+    const { genesis } = await testGenesis();
     const mempool = new Mempool({ chainId: 'dchat-test', maxTxs: 10, maxPerSender: 10 }, { state: genesis.state, height: 0n, timestampMs: genesis.header.timestampMs });
     const other = signed(DEV, 0n, { type: 'transfer', to: USER.wallet, amount: 10n }, 'elsewhere');
     expect(() => mempool.add(other, { signatureVerified: true })).toThrow(expect.objectContaining({ code: ChainErrorCode.WrongChainId }));

@@ -82,26 +82,26 @@ describe('gossip block verdicts', () => {
 
 describe('gossip checks the proposer against the schedule of the head (docs/protocol.md §14.2)', () => {
   /** The block of `slot` on `chain`'s head, signed by the validator at `offset` past the slot's own (0: the right one). */
-  const blockOn = (chain: Chain, slot: bigint, offset: number): Block => {
+  const blockOn = async (chain: Chain, slot: bigint, offset: number): Promise<Block> => {
     const validators = chain.validatorsFor(chain.head.header.height + 1n);
     const own = validators.indexOf(proposerFor(slot, validators));
     const key = VALIDATORS.find((k) => k.hex === validators[(own + offset) % validators.length]!.publicKey)!;
-    return produceBlock({ header: chain.head.header, hash: chain.head.hash, state: chain.state }, chain.params, slot, { publicKey: key.hex, secretKey: key.secretKey }, []).block;
+    return (await produceBlock(chain.headParent(), chain.params, slot, { publicKey: key.hex, secretKey: key.secretKey }, [])).block;
   };
 
   it('rejects a block on the head by the wrong proposer, and ignores one off the head without blaming its sender', async () => {
     const genesis = await temp.open(3);
     const chain = await temp.open(3);
-    const b1 = blockOn(chain, 1n, 0);
+    const b1 = (await blockOn(chain, 1n, 0));
     await chain.importBlock(b1, FAR);
     const { validate, rejected, gossip } = gossipOn(chain);
-    expect(await validate(PEER, { data: blockOn(chain, 2n, 1).bytes })).toBe(TopicValidatorResult.Reject);
+    expect(await validate(PEER, { data: (await blockOn(chain, 2n, 1)).bytes })).toBe(TopicValidatorResult.Reject);
     expect(rejected).toEqual([PEER.toString()]);
     // On genesis, beside b1: the head's schedule need not be that branch's, so no verdict on it.
-    expect(await validate(PEER, { data: blockOn(genesis, 4n, 1).bytes })).toBe(TopicValidatorResult.Ignore);
+    expect(await validate(PEER, { data: (await blockOn(genesis, 4n, 1)).bytes })).toBe(TopicValidatorResult.Ignore);
     expect(rejected).toEqual([PEER.toString()]);
     // The right proposer off the head is imported as a side block.
-    const side = blockOn(genesis, 5n, 0);
+    const side = (await blockOn(genesis, 5n, 0));
     expect(await validate(PEER, { data: side.bytes })).toBe(TopicValidatorResult.Accept);
     expect(await chain.hasBlock(side.hash)).toBe(true);
     expect(gossip.counts.blocks).toEqual({ accept: 1, ignore: 1, reject: 1 });
