@@ -7,14 +7,14 @@
  * them all on Ctrl-C. A directory that already holds a testnet is started again as it is.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateKeyPair } from '../chain/crypto.ts';
 import { ChainError, ChainErrorCode } from '../chain/errors.ts';
-import { readKeyFile, writeKeyFile } from '../node/key-files.ts';
+import { readKeyFile } from '../node/key-files.ts';
 import { loadOrCreateP2pKey, p2pKeyPath, peerIdOf } from '../node/network/p2p-key.ts';
-import { type ChainParams, defaultGenesis, genesisToJson, parseGenesisJson } from '../tokenomics/index.ts';
+import { type ChainParams, parseGenesisJson } from '../tokenomics/index.ts';
+import { wholeNumber, writeGenesisAndKeys } from './testnet-genesis.ts';
 
 export interface TestnetOptions {
   readonly dir: string;
@@ -74,23 +74,11 @@ export async function writeTestnet(options: TestnetOptions): Promise<TestnetLayo
     }
     chainId = genesis.params.chainId;
   } else {
-    for (let i = 0; i < options.nodes; i++) {
-      writeKeyFile(validatorKeyFile(i), generateKeyPair(), `validator ${i}`);
-      writeKeyFile(walletKeyFile(i), generateKeyPair(), `reward wallet of validator ${i}`);
-    }
-    writeKeyFile(authorityKeyFile, generateKeyPair(), 'authority');
     chainId = options.chainId ?? `dchat-testnet-${options.genesisTimeMs}`;
-    const genesis = defaultGenesis({
-      chainId,
-      genesisTimeMs: options.genesisTimeMs,
-      validators: Array.from({ length: options.nodes }, (_, i) => ({
-        publicKey: readKeyFile(validatorKeyFile(i)).publicKeyHex,
-        rewardWallet: readKeyFile(walletKeyFile(i)).walletId,
-      })),
-      authority: [readKeyFile(authorityKeyFile).publicKeyHex],
-      params: { blockTimeMs: options.blockTimeMs, ...options.params },
-    });
-    writeFileSync(genesisFile, `${JSON.stringify(genesisToJson(genesis), null, 2)}\n`, { mode: 0o644 });
+    writeGenesisAndKeys(
+      { genesisFile, authorityKeyFile, validatorKeyFile, walletKeyFile },
+      { validators: options.nodes, chainId, genesisTimeMs: options.genesisTimeMs, blockTimeMs: options.blockTimeMs, ...(options.params === undefined ? {} : { params: options.params }) },
+    );
   }
   const nodes: TestnetNode[] = [];
   for (let i = 0; i < options.nodes; i++) {
@@ -131,18 +119,12 @@ export function startArgs(layout: TestnetLayout, node: TestnetNode, logLevel: st
 }
 
 export interface TestnetFlags {
-  nodes: string;
+  nodes?: string;
   dir?: string;
   blockTime?: string;
   baseApiPort?: string;
   baseP2pPort?: string;
   logLevel?: string;
-}
-
-function wholeNumber(text: string | undefined, fallback: number, name: string): number {
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text)) throw new ChainError(ChainErrorCode.InvalidConfig, `${name} expects a whole number, got "${text}".`);
-  return Number(text);
 }
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), 'main.ts');

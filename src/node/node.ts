@@ -107,7 +107,7 @@ export class DchatNode {
    * stops what had started, in reverse, before the error reaches the caller.
    */
   static async init(config: NodeConfig, overrides: NodeOverrides = {}): Promise<DchatNode> {
-    const logger = overrides.logger ?? createLogger(config.logLevel);
+    const logger = overrides.logger ?? createLogger(config.logLevel, config.logFormat === null ? undefined : config.logFormat === 'pretty');
     const closers = new Closers(logger, overrides.onPartStarted);
     try {
       return await DchatNode.start(config, overrides, logger, closers);
