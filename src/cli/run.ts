@@ -17,9 +17,11 @@ import { registerMarket } from './market/commands.ts';
 import { registerValidators } from './validators/commands.ts';
 import { registerGov } from './gov/index.ts';
 import { parseCount } from './values.ts';
+import { DCHAT_VERSION } from '../node/version.ts';
 
 function buildProgram(io: CliIo): Command {
   const program = new Command('dchat').description('dchat node: the token economy of the dchat chat network');
+  program.version(DCHAT_VERSION, '-V, --version', 'print the dchat version');
   // Set before any subcommand exists: subcommands copy these settings when created.
   program.exitOverride();
   program.configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => undefined });
