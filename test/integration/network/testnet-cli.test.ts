@@ -56,16 +56,9 @@ describe('dchat testnet', () => {
   it('runs two validators that agree, and stops them all on SIGINT', async () => {
     apiBase = await freeRange(2);
     p2pBase = await freeRange(2);
-    let output = '';
-    child = spawn('scripts/testnet', ['--nodes', '2', '--dir', dir, '--block-time', '500', '--base-api-port', String(apiBase), '--base-p2p-port', String(p2pBase)], {
-      stdio: ['ignore', 'pipe', 'pipe'], detached: true,
-    });
-    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
-
+    const run = runTestnet();
     const urls = [0, 1].map((i) => `http://127.0.0.1:${apiBase + i}`);
-    await waitFor('the node list', async () => urls.every((u) => output.includes(`${u}/v1`)), 20_000);
+    await waitFor('the node list', async () => urls.every((u) => run.output().includes(`${u}/v1`)), 20_000);
     for (const file of ['authority.json', 'node0/keys/validator.json', 'node0/keys/wallet.json', 'node1/keys/validator.json', 'node0/p2p-key']) {
       expect(statSync(join(dir, file)).mode & 0o777).toBe(0o600);
     }
@@ -76,13 +69,14 @@ describe('dchat testnet', () => {
     const peers = await api<{ peer_id: string }[]>(urls[0]!, '/v1/peers');
     expect(peers.body).toHaveLength(1);
 
-    child.kill('SIGINT');
-    expect(await exited).toBe(0);
+    child!.kill('SIGINT');
+    expect(await run.exited).toBe(0);
     child = null;
     for (const url of urls) {
       await expect(fetch(`${url}/v1/node`)).rejects.toThrow();
     }
-    expect(output).toContain('all nodes stopped.');
+    expect(run.output()).toContain('all nodes stopped.');
+    expect(run.output()).toContain('validators, new chain');
   });
 
   it('resumes the chain in the dir at its height, restarts a killed node, and stops the restarted one on SIGINT', async () => {
