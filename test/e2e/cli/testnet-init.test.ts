@@ -1,19 +1,21 @@
 /**
  * `dchat testnet init` writes one bundle per host (genesis, validator key, wallet key, p2p key,
  * config.json with its announce address and the others as bootstrap), keeps the authority key out
- * of every bundle, refuses a host list that does not fit and an --out that holds a network; a
- * bundle's config starts a node as it is. `dchat keys new --validator` writes a 0600 validator key
+ * of every bundle, refuses a host list that does not fit and an --out that holds a network; two
+ * bundles' configs, as they are, start validators that find each other by /dns4 and agree. `dchat keys new --validator` writes a 0600 validator key
  * file and never overwrites one.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { toHex } from '../../../src/chain/crypto.ts';
 import { EXIT_CODES } from '../../../src/cli/errors.ts';
 import { loadConfig } from '../../../src/node/config.ts';
 import { readKeyFile } from '../../../src/node/key-files.ts';
 import { createLogger } from '../../../src/node/logger.ts';
 import { DchatNode } from '../../../src/node/node.ts';
 import { parseGenesisJson } from '../../../src/tokenomics/index.ts';
+import { waitFor } from '../../integration/node-client.ts';
 import { cli, removeTempDirs, tempDir } from './harness.ts';
 
 afterAll(removeTempDirs);
@@ -60,17 +62,21 @@ describe('dchat testnet init', () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it("a one-host bundle's config starts a validator that produces", async () => {
+  it('two bundles on one host named by DNS (localhost) start from their configs, connect through /dns4 bootstrap and agree', async () => {
     const out = join(tempDir('dchat-init-start-'), 'net');
-    expect((await cli(['testnet', 'init', '--nodes', '1', '--hosts', '127.0.0.1', '--out', out, '--block-time', '200'])).code).toBe(0);
-    const config = loadConfig({ config: join(out, 'node0/config.json'), api_port: 0, p2p_port: 0, p2p_host: '127.0.0.1', log_level: 'silent' }, {});
-    const node = await DchatNode.init(config, { logger: createLogger('silent', false) });
+    const p2pPort = 30_000 + Math.floor(Math.random() * 20_000);
+    const init = await cli(['testnet', 'init', '--nodes', '2', '--hosts', 'localhost,localhost', '--out', out, '--block-time', '200', '--p2p-port', String(p2pPort)]);
+    expect(init.code, init.stderr).toBe(0);
+    const logger = createLogger('silent', false);
+    const nodes = await Promise.all([0, 1].map((i) => DchatNode.init(loadConfig({ config: join(out, `node${i}/config.json`), api_port: 0, log_level: 'silent' }, {}), { logger })));
     try {
-      await new Promise<void>((resolve) => node.chain.events.once('block', () => resolve()));
-      expect(node.chain.head.header.height).toBeGreaterThanOrEqual(1n);
-      expect(node.info().validator).toBe(true);
+      await waitFor('both validators on one head past height 3, as peers', async () => {
+        const [a, b] = nodes.map((n) => n.chain.head);
+        return nodes.every((n) => n.network!.peers().length === 1) && a!.header.height >= 3n && toHex(a!.hash) === toHex(b!.hash);
+      }, 30_000);
+      expect(nodes.map((n) => n.info().validator)).toEqual([true, true]);
     } finally {
-      await node.close();
+      await Promise.all(nodes.map((n) => n.close()));
     }
   });
 });
