@@ -50,6 +50,8 @@ export interface ChainEvents {
   block: [block: Block, imported: ImportedBlock, origin: 'produced' | 'imported', processMs: number];
   /** A transaction entered the mempool (from the API or a peer). */
   tx: [tx: SignedTx];
+  /** The head moved to another branch, abandoning `depth` blocks (emitted before the new branch's 'block' events). */
+  reorg: [depth: number];
 }
 
 /** What the caller already checked about a block (gossip validates at the edge): not checked again. */
@@ -315,6 +317,7 @@ export class Chain {
       'reorg: switched to a better branch',
     );
     const processMs = performance.now() - this.taskStartedMs;
+    this.events.emit('reorg', abandoned.length);
     for (const p of parts) this.events.emit('block', p.block, p.imported, 'imported', processMs);
     return { imported: tip.imported, outcome: 'reorged', depth: abandoned.length };
   }

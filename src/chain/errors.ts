@@ -18,6 +18,8 @@ export const ChainErrorCode = {
   BadStateRoot: 'BadStateRoot',
   BadTxRoot: 'BadTxRoot',
   InvalidConfig: 'InvalidConfig',
+  /** A config file or flag set holding a key the node does not know (a typo would otherwise be ignored). */
+  UnknownConfigKey: 'UnknownConfigKey',
   StoreCorrupt: 'StoreCorrupt',
   KnownBlock: 'KnownBlock',
   BelowFinality: 'BelowFinality',

@@ -10,6 +10,7 @@ import { registerKeys } from './keys/commands.ts';
 import { SIMULATION_DEFAULTS, simulate } from './simulate.ts';
 import { start } from './start.ts';
 import { type TestnetFlags, testnet } from './testnet.ts';
+import { type TestnetInitFlags, testnetInit } from './testnet-init.ts';
 import { registerToken } from './token/index.ts';
 import { registerStake } from './stake/commands.ts';
 import { registerMarket } from './market/commands.ts';
@@ -17,9 +18,11 @@ import { registerValidators } from './validators/commands.ts';
 import { registerGov } from './gov/index.ts';
 import { registerLight } from './light/commands.ts';
 import { parseCount } from './values.ts';
+import { DCHAT_VERSION } from '../node/version.ts';
 
 function buildProgram(io: CliIo): Command {
   const program = new Command('dchat').description('dchat node: the token economy of the dchat chat network');
+  program.version(DCHAT_VERSION, '-V, --version', 'print the dchat version');
   // Set before any subcommand exists: subcommands copy these settings when created.
   program.exitOverride();
   program.configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => undefined });
@@ -38,6 +41,7 @@ function buildProgram(io: CliIo): Command {
     .option('--p2p-host <address>', 'libp2p listen address (default 0.0.0.0)')
     .option('--announce <multiaddr...>', 'addresses peers should dial instead of the listen address')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
+    .option('--log-format <format>', 'json (one object a line) or pretty (default: pretty on a terminal, else json)')
     .option('--genesis <file>', 'the genesis file (default <data-dir>/genesis.json)')
     .option('--validator-key <file>', 'this validator key file (default <data-dir>/keys/validator.json)')
     .action(start);
@@ -57,16 +61,29 @@ function buildProgram(io: CliIo): Command {
       });
     });
 
-  program
+  const testnetCommand = program
     .command('testnet')
     .description('run N validator nodes on this machine (one genesis, keys and a data dir per node under --dir)')
-    .requiredOption('--nodes <n>', 'number of validator nodes')
+    // `testnet init` has its own --nodes: this command's options stop at a subcommand's name.
+    .enablePositionalOptions()
+    .option('--nodes <n>', 'number of validator nodes (default 3)')
     .option('--dir <dir>', 'where the genesis, keys and node data live (default ./testnet)')
     .option('--block-time <ms>', 'block time of a new testnet in ms (default 2000)')
     .option('--base-api-port <port>', 'API port of node 0; node i uses port + i (default 7545)')
     .option('--base-p2p-port <port>', 'p2p port of node 0; node i uses port + i (default 7600)')
     .option('--log-level <level>', 'log level of the nodes (default warn)')
     .action((opts: TestnetFlags) => testnet(opts, (line) => io.stdout(`${line}\n`)));
+  testnetCommand
+    .command('init')
+    .description('write the files of a network across machines: per host a bundle (genesis, validator key, p2p key, config.json)')
+    .requiredOption('--nodes <n>', 'number of validators')
+    .requiredOption('--hosts <h1,h2,...>', 'one IP address or DNS name per validator, as the other hosts reach it')
+    .requiredOption('--out <dir>', 'where to write (a directory that holds no network yet)')
+    .option('--p2p-port <port>', 'p2p port on each host; a host named twice uses the next one (default 7600)')
+    .option('--api-port <port>', 'API port on each host, on loopback (default 7545)')
+    .option('--block-time <ms>', 'block time in ms (default 6000)')
+    .option('--chain-id <id>', 'chain id (default dchat-testnet-<genesis time>)')
+    .action(async (opts: TestnetInitFlags) => { await testnetInit(opts, (line) => io.stdout(`${line}\n`)); });
 
   registerToken(program, io);
   registerStake(program, io);
@@ -75,6 +92,8 @@ function buildProgram(io: CliIo): Command {
   registerGov(program, io);
   registerKeys(program, io);
   registerLight(program, io);
+  // After the subcommands exist, so only the program's own options are positional (`testnet init --nodes`).
+  program.enablePositionalOptions();
   return program;
 }
 

@@ -18,6 +18,7 @@ export interface StartFlags {
   p2pHost?: string;
   announce?: string[];
   logLevel?: string;
+  logFormat?: string;
   genesis?: string;
   validatorKey?: string;
 }
@@ -35,6 +36,7 @@ export async function start(flags: StartFlags): Promise<void> {
     p2p_host: flags.p2pHost,
     p2p_announce: flags.announce,
     log_level: flags.logLevel,
+    log_format: flags.logFormat,
     genesis_file: flags.genesis,
     validator_key_file: flags.validatorKey,
   };

@@ -3,18 +3,20 @@
  * validators (the default template; each validator's rewards go to a wallet of its own, whose key
  * is written beside it), one authority key, and per node its keys and p2p key; then it starts N
  * `dchat start` processes on consecutive API and p2p ports, every node bootstrapping from node 0
- * (and node 0 from node 1, so that any node can be restarted), prints where each API is, and stops
- * them all on Ctrl-C. A directory that already holds a testnet is started again as it is.
+ * (and node 0 from node 1, so that any node can be restarted), prints where each API is and how
+ * to start a node by hand, restarts a node that dies, and stops them all on Ctrl-C. A directory
+ * that already holds a testnet is resumed as it is, and the banner says so with its height.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateKeyPair } from '../chain/crypto.ts';
 import { ChainError, ChainErrorCode } from '../chain/errors.ts';
-import { readKeyFile, writeKeyFile } from '../node/key-files.ts';
+import { ChainStore } from '../chain/store/chain-store.ts';
+import { readKeyFile } from '../node/key-files.ts';
 import { loadOrCreateP2pKey, p2pKeyPath, peerIdOf } from '../node/network/p2p-key.ts';
-import { type ChainParams, defaultGenesis, genesisToJson, parseGenesisJson } from '../tokenomics/index.ts';
+import { type ChainParams, parseGenesisJson } from '../tokenomics/index.ts';
+import { wholeNumber, writeGenesisAndKeys } from './testnet-genesis.ts';
+import { NodeSupervisor } from './testnet-supervisor.ts';
 
 export interface TestnetOptions {
   readonly dir: string;
@@ -74,23 +76,11 @@ export async function writeTestnet(options: TestnetOptions): Promise<TestnetLayo
     }
     chainId = genesis.params.chainId;
   } else {
-    for (let i = 0; i < options.nodes; i++) {
-      writeKeyFile(validatorKeyFile(i), generateKeyPair(), `validator ${i}`);
-      writeKeyFile(walletKeyFile(i), generateKeyPair(), `reward wallet of validator ${i}`);
-    }
-    writeKeyFile(authorityKeyFile, generateKeyPair(), 'authority');
     chainId = options.chainId ?? `dchat-testnet-${options.genesisTimeMs}`;
-    const genesis = defaultGenesis({
-      chainId,
-      genesisTimeMs: options.genesisTimeMs,
-      validators: Array.from({ length: options.nodes }, (_, i) => ({
-        publicKey: readKeyFile(validatorKeyFile(i)).publicKeyHex,
-        rewardWallet: readKeyFile(walletKeyFile(i)).walletId,
-      })),
-      authority: [readKeyFile(authorityKeyFile).publicKeyHex],
-      params: { blockTimeMs: options.blockTimeMs, ...options.params },
-    });
-    writeFileSync(genesisFile, `${JSON.stringify(genesisToJson(genesis), null, 2)}\n`, { mode: 0o644 });
+    writeGenesisAndKeys(
+      { genesisFile, authorityKeyFile, validatorKeyFile, walletKeyFile },
+      { validators: options.nodes, chainId, genesisTimeMs: options.genesisTimeMs, blockTimeMs: options.blockTimeMs, ...(options.params === undefined ? {} : { params: options.params }) },
+    );
   }
   const nodes: TestnetNode[] = [];
   for (let i = 0; i < options.nodes; i++) {
@@ -131,7 +121,7 @@ export function startArgs(layout: TestnetLayout, node: TestnetNode, logLevel: st
 }
 
 export interface TestnetFlags {
-  nodes: string;
+  nodes?: string;
   dir?: string;
   blockTime?: string;
   baseApiPort?: string;
@@ -139,19 +129,34 @@ export interface TestnetFlags {
   logLevel?: string;
 }
 
-function wholeNumber(text: string | undefined, fallback: number, name: string): number {
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text)) throw new ChainError(ChainErrorCode.InvalidConfig, `${name} expects a whole number, got "${text}".`);
-  return Number(text);
+const MAIN = join(dirname(fileURLToPath(import.meta.url)), 'main.ts');
+const BIN = join(dirname(fileURLToPath(import.meta.url)), '../../bin/dchat');
+
+/** The highest head among the nodes' stores (read before any node starts, so no lock is held). */
+async function storedHeight(layout: TestnetLayout): Promise<bigint> {
+  let height = 0n;
+  for (const node of layout.nodes) {
+    const dir = join(node.dataDir, 'chain');
+    if (!existsSync(dir)) continue;
+    const store = await ChainStore.open(dir);
+    try {
+      const head = await store.head();
+      if (head !== null && head.height > height) height = head.height;
+    } finally {
+      await store.close();
+    }
+  }
+  return height;
 }
 
-const MAIN = join(dirname(fileURLToPath(import.meta.url)), 'main.ts');
-const STOP_GRACE_MS = 10_000;
+const quote = (arg: string): string => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`);
 
-/** Runs the testnet until SIGINT/SIGTERM, then stops every node and waits for them. */
+/** Runs the testnet until SIGINT/SIGTERM (restarting a node that dies: testnet-supervisor.ts), then stops every node and waits for them. */
 export async function testnet(flags: TestnetFlags, write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<void> {
+  const dir = resolve(flags.dir ?? './testnet');
+  const resuming = existsSync(join(dir, 'genesis.json'));
   const layout = await writeTestnet({
-    dir: flags.dir ?? './testnet',
+    dir,
     nodes: wholeNumber(flags.nodes, 3, '--nodes'),
     blockTimeMs: BigInt(wholeNumber(flags.blockTime, 2_000, '--block-time')),
     genesisTimeMs: BigInt(Date.now()),
@@ -159,44 +164,33 @@ export async function testnet(flags: TestnetFlags, write: (line: string) => void
     baseP2pPort: wholeNumber(flags.baseP2pPort, 7600, '--base-p2p-port'),
   });
   const logLevel = flags.logLevel ?? 'warn';
-  const children: ChildProcess[] = [];
-  let stopping = false;
+  const height = resuming ? await storedHeight(layout) : 0n;
+  const supervisor = new NodeSupervisor(write);
+  const handRestart = (node: TestnetNode): string => [BIN, ...startArgs(layout, node, logLevel)].map(quote).join(' ');
   for (const node of layout.nodes) {
-    const child = spawn(process.execPath, [MAIN, ...startArgs(layout, node, logLevel)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const prefix = (chunk: Buffer): string => chunk.toString().split('\n').filter((l) => l.length > 0).map((l) => `[node${node.index}] ${l}`).join('\n');
-    child.stdout?.on('data', (chunk: Buffer) => write(prefix(chunk)));
-    child.stderr?.on('data', (chunk: Buffer) => write(prefix(chunk)));
-    child.on('exit', (code, signal) => {
-      if (!stopping) write(`[node${node.index}] exited (${signal ?? `code ${code}`})`);
-    });
-    children.push(child);
+    supervisor.start({ name: `node${node.index}`, command: [process.execPath, MAIN, ...startArgs(layout, node, logLevel)], handRestart: handRestart(node) });
   }
   write('');
-  write(`  dchat testnet: ${layout.nodes.length} validators, chain ${layout.chainId}`);
+  if (resuming) write(`  dchat testnet: resuming the chain in ${layout.dir} at height ${height} (${layout.nodes.length} validators, chain ${layout.chainId}); a new chain needs another --dir`);
+  else write(`  dchat testnet: ${layout.nodes.length} validators, new chain ${layout.chainId}`);
   write(`  Directory:  ${layout.dir} (genesis.json, authority.json, node<i>/)`);
   for (const node of layout.nodes) {
-    write(`  node${node.index}  API http://127.0.0.1:${node.apiPort}/v1   p2p ${node.multiaddr}`);
+    write(`  node${node.index}  API http://127.0.0.1:${node.apiPort}/v1   p2p ${node.multiaddr}   pid ${supervisor.pid(`node${node.index}`)}`);
     write(`         reward wallet ${node.walletId} (key ${node.walletKeyFile})`);
   }
+  write('  A node that dies is restarted here. To run one by hand, stop this testnet first (or it restarts the node itself), e.g.:');
+  write(`    ${handRestart(layout.nodes[layout.nodes.length - 1]!)}`);
   write('  Ctrl-C stops every node.');
   write('');
 
   await new Promise<void>((resolveDone) => {
+    let stopping = false;
     const stop = (signal: NodeJS.Signals): void => {
       if (stopping) return;
       stopping = true;
-      write(`stopping ${children.length} nodes (${signal})...`);
-      const exits = children.map((child) => new Promise<void>((done) => {
-        if (child.exitCode !== null || child.signalCode !== null) return done();
-        const kill = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-        child.once('exit', () => {
-          clearTimeout(kill);
-          done();
-        });
-        child.kill('SIGTERM');
-      }));
-      void Promise.all(exits).then(() => {
-        write('all nodes stopped.');
+      write(`stopping the nodes (${signal})...`);
+      void supervisor.stopAll().then((count) => {
+        write(`all nodes stopped. (${count} were running.)`);
         resolveDone();
       });
     };

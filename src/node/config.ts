@@ -1,15 +1,18 @@
 /**
  * Node configuration: config/default.json, then a config file (--config), then DCHAT_* environment
  * variables, then command-line flags; later wins. Every value is checked, and a bad one stops the
- * node with a sentence naming it.
+ * node with a sentence naming it. A key no layer knows is refused by name (config-keys.ts), and a
+ * relative path in a config file is taken from the file's own directory, so a host bundle of
+ * `dchat testnet init` works wherever it is copied.
  */
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ChainError, ChainErrorCode } from '../chain/errors.ts';
 import { DEFAULT_SHARED_ADDRESS_BAN_THRESHOLD } from './network/address-bans.ts';
 import { type ApiLimits, DEFAULT_API_LIMITS } from './api/limits.ts';
+import { checkConfigKeys } from './config-keys.ts';
 
 export interface NodeConfig {
   readonly dataDir: string;
@@ -17,6 +20,8 @@ export interface NodeConfig {
   readonly apiPort: number;
   readonly p2pPort: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** json: one JSON object a line (for a log collector); pretty: coloured lines; null: pretty on a terminal, else json. */
+  readonly logFormat: LogFormat | null;
   readonly dev: boolean;
   /** Dev mode only: block time of a newly generated dev genesis. */
   readonly blockTimeMs: bigint | null;
@@ -40,6 +45,10 @@ export interface NodeConfig {
 export type RawSettings = Record<string, unknown>;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+/** Keys holding paths: relative ones in a config file are resolved from the file's directory. */
+const PATH_KEYS = ['data_dir', 'genesis_file', 'validator_key_file'] as const;
 const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 function bad(name: string, problem: string): never {
@@ -63,6 +72,7 @@ const ENV: Record<string, string> = {
   DCHAT_API_PORT: 'api_port',
   DCHAT_P2P_PORT: 'p2p_port',
   DCHAT_LOG_LEVEL: 'log_level',
+  DCHAT_LOG_FORMAT: 'log_format',
   DCHAT_BLOCK_TIME: 'block_time_ms',
   DCHAT_GENESIS_FILE: 'genesis_file',
   DCHAT_VALIDATOR_KEY_FILE: 'validator_key_file',
@@ -92,11 +102,23 @@ export function expandHome(path: string): string {
   return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : resolve(path);
 }
 
+/** A config file's settings: its keys checked, its relative paths made absolute from its directory. */
+function fileLayer(path: string): RawSettings {
+  const file = readJson(path, '--config');
+  checkConfigKeys(file, path);
+  for (const key of PATH_KEYS) {
+    const value = file[key];
+    if (typeof value === 'string' && value.length > 0 && !value.startsWith('~') && !isAbsolute(value)) file[key] = resolve(dirname(path), value);
+  }
+  return file;
+}
+
 /** Builds the config from the layers; `flags` are the command-line values given (snake_case). */
 export function loadConfig(flags: RawSettings, env: NodeJS.ProcessEnv = process.env): NodeConfig {
   const defaults = readJson(join(PROJECT_ROOT, 'config/default.json'), 'config/default.json');
   const configPath = (flags.config ?? env.DCHAT_CONFIG) as string | undefined;
-  const file = configPath === undefined ? {} : readJson(expandHome(configPath), '--config');
+  const file = configPath === undefined ? {} : fileLayer(expandHome(configPath));
+  checkConfigKeys(flags, 'flags', ['config']);
   const fromEnv: RawSettings = {};
   for (const [variable, key] of Object.entries(ENV)) if (env[variable] !== undefined) fromEnv[key] = env[variable];
   const merged: RawSettings = { ...defaults, ...file, ...fromEnv };
@@ -104,6 +126,8 @@ export function loadConfig(flags: RawSettings, env: NodeJS.ProcessEnv = process.
 
   const logLevel = merged.log_level;
   if (typeof logLevel !== 'string' || !(LOG_LEVELS as readonly string[]).includes(logLevel)) bad('log_level', `expected one of ${LOG_LEVELS.join(', ')}.`);
+  const logFormat = merged.log_format ?? null;
+  if (logFormat !== null && !(LOG_FORMATS as readonly unknown[]).includes(logFormat)) bad('log_format', `expected ${LOG_FORMATS.join(' or ')}.`);
   const apiHost = merged.api_host;
   if (typeof apiHost !== 'string' || apiHost.length === 0) bad('api_host', 'expected a host name or address.');
   const blockTime = merged.block_time_ms;
@@ -126,6 +150,7 @@ export function loadConfig(flags: RawSettings, env: NodeJS.ProcessEnv = process.
     apiPort: port(merged.api_port, 'api_port'),
     p2pPort: port(merged.p2p_port, 'p2p_port'),
     logLevel: logLevel as NodeConfig['logLevel'],
+    logFormat: logFormat as LogFormat | null,
     dev: merged.dev === true,
     blockTimeMs,
     genesisFile: optionalPath(merged.genesis_file, 'genesis_file'),

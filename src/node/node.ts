@@ -26,6 +26,7 @@ import { secureDataDir } from './files/secure-data-dir.ts';
 import { type NodeKey, readKeyFile } from './key-files.ts';
 import { Closers, type NodePart } from './lifecycle.ts';
 import { createLogger } from './logger.ts';
+import { DCHAT_VERSION } from './version.ts';
 import { Network } from './network/network.ts';
 import { type SlotClock, systemSlotClock } from './slot-clock.ts';
 
@@ -107,7 +108,7 @@ export class DchatNode {
    * stops what had started, in reverse, before the error reaches the caller.
    */
   static async init(config: NodeConfig, overrides: NodeOverrides = {}): Promise<DchatNode> {
-    const logger = overrides.logger ?? createLogger(config.logLevel);
+    const logger = overrides.logger ?? createLogger(config.logLevel, config.logFormat === null ? undefined : config.logFormat === 'pretty');
     const closers = new Closers(logger, overrides.onPartStarted);
     try {
       return await DchatNode.start(config, overrides, logger, closers);
@@ -132,6 +133,7 @@ export class DchatNode {
     const clock = overrides.clock?.(genesis) ?? systemSlotClock(genesis.params);
     // Metrics and the dashboard feed subscribe to the chain before the producer starts: no block is missed.
     const metrics = createMetrics({ processMetrics: true });
+    metrics.buildInfo.set({ version: DCHAT_VERSION }, 1);
     await closers.started('metrics', watchChain(metrics, { chain: view, nowMs: () => clock.nowMs() }));
     const dashboard = new DashboardFeed(view, logger.child({ module: 'dashboard' }));
     dashboard.start();
@@ -144,11 +146,15 @@ export class DchatNode {
           dataDir: config.dataDir, host: config.p2pHost, port: config.p2pPort, announce: config.p2pAnnounce, bootstrap: config.bootstrap,
           sharedAddressBanThreshold: config.p2pSharedAddressBanThreshold,
         },
-        { chain, clock, logger: logger.child({ module: 'network' }), onPeerCount: (count) => metrics.setPeers(count) },
+        { chain, clock, logger: logger.child({ module: 'network' }), onPeerCount: (count) => metrics.setPeers(count), onPeerBan: () => metrics.peerBans.inc() },
       );
       network = started;
+      const stopLag = metrics.onScrape(() => {
+        const sync = started.syncStatus();
+        metrics.syncLag.set(Math.max(0, Number(sync.targetHeight - chain.head.header.height)));
+      });
       // Its peer timers, sync and gossip stop with it.
-      await closers.started('network', () => started.close());
+      await closers.started('network', () => { stopLag(); return started.close(); });
     }
     // Any node with a validator key runs a producer: it produces while its key is in the set in
     // force and follows otherwise, so a key that joins or leaves the set (docs/protocol.md §17.7)

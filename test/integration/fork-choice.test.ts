@@ -13,6 +13,8 @@ import { ChainStore } from '../../src/chain/store/chain-store.ts';
 import { createLogger } from '../../src/node/logger.ts';
 import { DEV, USER, VALIDATORS, signed, testGenesisConfig } from '../unit/chain/chain-fixture.ts';
 import { codeOfAsync as codeOf } from '../support/error-code.ts';
+import { watchChain } from '../../src/node/metrics/chain-metrics.ts';
+import { createMetrics } from '../../src/node/metrics/metrics.ts';
 
 const dirs: string[] = [];
 const chains: Chain[] = [];
@@ -38,6 +40,8 @@ describe('fork choice and reorg', () => {
   it('switches to a longer branch: state reverts to the ancestor exactly, abandoned txs return to the mempool', async () => {
     const a = await openChain(); // follows branch X first
     const b = await openChain(); // builds branch Y
+    const metrics = createMetrics();
+    const unwatch = watchChain(metrics, { chain: a, nowMs: () => 0n });
     const transfer = signed(DEV, 0n, { type: 'transfer', to: USER.wallet, amount: 1_000n });
     await a.submitTx(transfer.bytes);
     const x1 = await a.produce(1n, key(1)); // slot 1 -> validators[1]
@@ -57,6 +61,11 @@ describe('fork choice and reorg', () => {
     expect(third.outcome).toBe(second.outcome === 'reorged' ? 'extended' : 'reorged');
 
     expect(toHex(a.head.hash)).toBe(toHex(b.head.hash));
+    // One reorg, abandoning x1 and x2 (whichever of y2, y3 made it), in the metrics.
+    const scraped = await metrics.scrape();
+    unwatch();
+    expect(scraped).toMatch(/^dchat_reorgs_total 1$/m);
+    expect(scraped).toMatch(/^dchat_reorg_depth_blocks_sum 2$/m);
     expect(toHex(a.head.header.stateRoot)).toBe(toHex(b.head.header.stateRoot));
     expect(a.state.sortedEntries()).toEqual(b.state.sortedEntries());
     expect((await a.store.loadState()).sortedEntries()).toEqual(b.state.sortedEntries());

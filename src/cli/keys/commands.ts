@@ -13,6 +13,7 @@ import type { CliIo } from '../io.ts';
 import { type KeyInfo, Keystore, checkKeyName } from '../keystore/keystore.ts';
 import { askPassphrase, newPassphrase } from '../keystore/passphrase.ts';
 import { type SeedFlags, readSeed } from './seed-input.ts';
+import { newValidatorKeyFile } from './validator-key.ts';
 import { fields, grid, section } from '../table.ts';
 
 interface KeyFlags {
@@ -47,9 +48,22 @@ function print(io: CliIo, flags: KeyFlags, json: unknown, lines: readonly string
 export function registerKeys(program: Command, io: CliIo): void {
   const keys = program.command('keys').description('wallet keys in the encrypted keystore (passphrase from a prompt or DCHAT_KEYSTORE_PASSPHRASE)');
 
-  keyCommand(keys, 'new', 'generate an ed25519 key')
-    .requiredOption('--name <name>', 'a name for the key')
-    .action(async (flags: KeyFlags & { name: string }) => {
+  keyCommand(keys, 'new', 'generate an ed25519 key (with --validator: a validator key file, not a keystore key)')
+    .option('--name <name>', 'a name for the key (required without --validator)')
+    .option('--validator', 'write a validator key file (plain JSON, 0600) for `dchat start --validator-key`')
+    .option('--out <file>', 'with --validator: where (default <data-dir>/keys/validator.json)')
+    .action(async (flags: KeyFlags & { name?: string; validator?: boolean; out?: string }) => {
+      if (flags.validator === true) {
+        const key = newValidatorKeyFile(flags.out ?? join(dataDirOf(io, flags.dataDir), 'keys/validator.json'));
+        print(io, flags, { public_key: key.publicKeyHex, wallet_id: key.walletId, file: key.file }, [
+          ...section('🔑 New validator key'),
+          ...fields([['Public Key', key.publicKeyHex], ['File', key.file]]),
+          'Give the public key to whoever writes the genesis (or the validator-set proposal); keep the file on the validator only.',
+        ]);
+        return;
+      }
+      if (flags.out !== undefined) throw usageError('UsageError', '--out is for --validator only: a keystore key lives in <data-dir>/keystore.');
+      if (flags.name === undefined) throw usageError('UsageError', 'keys new needs --name <name> (or --validator for a validator key file).');
       const name = checkKeyName(flags.name);
       const store = keystoreOf(io, flags);
       if (store.has(name)) throw new CliError('keystore', 'KeyExists', `A key named "${name}" already exists in ${store.dir}.`);

@@ -173,6 +173,7 @@ export const components: Record<string, JsonSchema> = {
       p2p_addresses: list({ type: 'string', description: 'A multiaddr this node listens on.' }),
       dev_wallet: { ...uuid, description: 'Dev nodes only: the funded dev wallet.' },
       protocol_version: { type: 'integer', description: 'What this node computes and speaks (docs/protocol.md §12).' },
+      version: { type: 'string', description: 'The dchat software version (package.json; `dchat --version`).' },
     },
   },
   Stats: object({

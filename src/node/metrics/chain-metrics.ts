@@ -19,6 +19,7 @@ export function watchChain(metrics: NodeMetrics, deps: ChainMetricsDeps): () => 
   const readSupply = (): void => {
     const stats = supplyStats(chain.state);
     metrics.headHeight.set(Number(chain.head.header.height));
+    metrics.finalizedHeight.set(Number(chain.finalizedHeight));
     metrics.totalMinted.set(Number(stats.totalMinted));
     metrics.totalBurned.set(Number(stats.totalBurned));
     metrics.totalSupply.set(Number(stats.circulatingSupply));
@@ -39,14 +40,20 @@ export function watchChain(metrics: NodeMetrics, deps: ChainMetricsDeps): () => 
     readSupply();
   };
   const onTx = (): void => metrics.txsAccepted.inc();
+  const onReorg = (depth: number): void => {
+    metrics.reorgs.inc();
+    metrics.reorgDepth.observe(depth);
+  };
 
   readSupply();
   chain.events.on('block', onBlock);
   chain.events.on('tx', onTx);
+  chain.events.on('reorg', onReorg);
   const stopScrape = metrics.onScrape(readSupply);
   return () => {
     chain.events.off('block', onBlock);
     chain.events.off('tx', onTx);
+    chain.events.off('reorg', onReorg);
     stopScrape();
   };
 }

@@ -38,6 +38,17 @@ export interface NodeMetrics {
   readonly missedOwnSlots: Counter;
   /** Block productions that failed in a row (0 after a produced block). */
   readonly failedProductions: Gauge;
+  /** The highest final block (docs/protocol.md finality): never reverted. */
+  readonly finalizedHeight: Gauge;
+  /** Blocks between our head and the best head peers report (0 when caught up or alone). */
+  readonly syncLag: Gauge;
+  /** Head switches to another branch, and how many blocks each abandoned. */
+  readonly reorgs: Counter;
+  readonly reorgDepth: Histogram;
+  /** Peers banned (each new ban; renewals of a ban in force not counted). */
+  readonly peerBans: Counter;
+  /** Always 1, labelled with the software version: which build answers. */
+  readonly buildInfo: Gauge<'version'>;
   /** For the network: the number of connected peers. */
   setPeers(count: number): void;
   /** Registers a function run before every scrape (figures cheaper to read than to track). */
@@ -55,6 +66,8 @@ const TXS_BUCKETS = [0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000];
 const DELAY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10];
 /** A block's processing: an empty block takes well under a millisecond, 10,000 transfers about one second. */
 const PROCESS_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5];
+/** Reorg depths: one block is the common race; anything deep is an incident. */
+const REORG_BUCKETS = [1, 2, 3, 5, 10, 20, 50, 100];
 
 export function createMetrics(options: MetricsOptions = {}): NodeMetrics {
   const registry = new Registry();
@@ -103,6 +116,12 @@ export function createMetrics(options: MetricsOptions = {}): NodeMetrics {
     apiRefused: new Counter({ name: 'dchat_api_refused_total', help: 'API requests and connections refused by the API limits, by code and bound.', labelNames: ['code', 'bound'], registers }),
     missedOwnSlots: new Counter({ name: 'dchat_missed_own_slots_total', help: "Own slots that ended without this validator's block (production failed).", registers }),
     failedProductions: new Gauge({ name: 'dchat_failed_productions', help: 'Block productions that failed in a row; 0 after a produced block.', registers }),
+    finalizedHeight: new Gauge({ name: 'dchat_finalized_height', help: 'Height of the highest final block (never reverted).', registers }),
+    syncLag: new Gauge({ name: 'dchat_sync_lag_blocks', help: 'Blocks between the head and the best head peers report; 0 when caught up or without peers.', registers }),
+    reorgs: new Counter({ name: 'dchat_reorgs_total', help: 'Head switches to another branch since the node started.', registers }),
+    reorgDepth: new Histogram({ name: 'dchat_reorg_depth_blocks', help: 'Blocks abandoned by each reorg.', buckets: REORG_BUCKETS, registers }),
+    peerBans: new Counter({ name: 'dchat_peer_bans_total', help: 'Peers banned since the node started.', registers }),
+    buildInfo: new Gauge({ name: 'dchat_build_info', help: 'Always 1; the version label is the dchat software version.', labelNames: ['version'], registers }),
     setPeers: (count) => peers.set(count),
     onScrape(collect) {
       collectors.add(collect);

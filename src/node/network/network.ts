@@ -48,6 +48,8 @@ export interface NetworkDeps {
   readonly logger: Logger;
   /** Told the number of connected peers whenever it changes (metrics). */
   readonly onPeerCount?: (count: number) => void;
+  /** Called on each new peer ban (metrics). */
+  readonly onPeerBan?: () => void;
 }
 
 /** A penalty that bans at once: a peer of another chain (another genesis) has nothing for us. */
@@ -146,7 +148,7 @@ export class Network {
         bootstrap: options.bootstrap, targetPeers: options.targetPeers ?? 16, tickMs: 1_000, banMs: 10 * 60_000, dialTimeoutMs: 5_000,
         sharedAddressBanThreshold: options.sharedAddressBanThreshold,
       },
-      { host, logger, nowMs: () => Number(clock.nowMs()) },
+      { host, logger, nowMs: () => Number(clock.nowMs()), ...(deps.onPeerBan === undefined ? {} : { onBan: deps.onPeerBan }) },
     );
     const network = new Network(options, deps, { host, peerManager, genesisHash: genesis.hash, names });
     await network.open();

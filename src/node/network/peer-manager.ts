@@ -36,6 +36,8 @@ export interface PeerManagerDeps {
   readonly logger: Logger;
   /** The node clock's time in ms (bans and penalty decay). */
   readonly nowMs: () => number;
+  /** Told of each new ban (not of a ban renewed while in force): the `dchat_peer_bans_total` metric. */
+  readonly onBan?: () => void;
 }
 
 export interface PeerView {
@@ -71,6 +73,7 @@ export class PeerManager {
   private readonly host: P2pHost;
   private readonly logger: Logger;
   private readonly nowMs: () => number;
+  private readonly onBan: () => void;
   private readonly redials: Redial[];
   private readonly bans = new Map<string, number>();
   private readonly blocked = new Set<string>();
@@ -90,6 +93,7 @@ export class PeerManager {
     this.host = deps.host;
     this.logger = deps.logger;
     this.nowMs = deps.nowMs;
+    this.onBan = deps.onBan ?? (() => undefined);
     this.addressBans = new AddressBans({ sharedThreshold: options.sharedAddressBanThreshold ?? DEFAULT_SHARED_ADDRESS_BAN_THRESHOLD }, deps.nowMs);
     this.redials = options.bootstrap.map((text) => {
       let address: Multiaddr;
@@ -249,7 +253,10 @@ export class PeerManager {
     this.bans.set(peerId, until);
     const from = this.host.getConnections().filter((c) => c.remotePeer.toString() === peerId).map((c) => c.remoteAddr);
     const refused = this.addressBans.ban(peerId, from, until);
-    if (fresh) this.logger.warn({ peer: peerId, reason, banMs: this.options.banMs, addresses: from.map(String) }, 'banned a peer');
+    if (fresh) {
+      this.logger.warn({ peer: peerId, reason, banMs: this.options.banMs, addresses: from.map(String) }, 'banned a peer');
+      this.onBan();
+    }
     if (refused.length > 0) this.logger.warn({ peer: peerId, ips: refused, banMs: this.options.banMs }, 'refusing connections from the addresses of banned peers');
     void this.hangUp(peerId);
   }

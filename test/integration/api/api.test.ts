@@ -12,6 +12,7 @@ import { PROTOCOL_VERSION } from '../../../src/chain/protocol-version.ts';
 import { buildApi } from '../../../src/node/api/server.ts';
 import { type NodeKey, readKeyFile } from '../../../src/node/key-files.ts';
 import { createLogger } from '../../../src/node/logger.ts';
+import { DCHAT_VERSION } from '../../../src/node/version.ts';
 import { IdSource, type Operation, SYSTEM_ACCOUNT_IDS } from '../../../src/tokenomics/index.ts';
 import { type DevNode, startDevNode } from '../../e2e/cli/harness.ts';
 import { api, postTx, waitFor } from '../node-client.ts';
@@ -67,10 +68,11 @@ describe('HTTP API (docs/protocol.md §16)', () => {
     expect(body.annual_provision).toBe('5000000000');
   });
 
-  it('GET /v1/node: the protocol version this node computes and speaks (docs/protocol.md §12)', async () => {
+  it('GET /v1/node: the protocol version this node computes and speaks (docs/protocol.md §12), and the software version', async () => {
     const { status, body } = await api(base, '/v1/node');
     expect(status).toBe(200);
     expect(body.protocol_version).toBe(PROTOCOL_VERSION);
+    expect(body.version).toBe(DCHAT_VERSION);
     expect(body.chain_id).toBe('dchat-dev');
   });
 
