@@ -6,10 +6,23 @@
 
 const U64_LIMIT = 1n << 64n;
 const utf8 = new TextEncoder();
+/** A grown scratch buffer is kept up to this size; a bigger one (a rare huge value) is let go. */
+const SCRATCH_KEPT_BYTES = 1 << 20;
+
+/**
+ * One scratch buffer for every write: encoding is synchronous and never nests, and a fresh
+ * zero-filled array and DataView per call cost twice the encoding of a tx itself.
+ */
+let scratch = new Uint8Array(4096);
+let scratchView = new DataView(scratch.buffer);
+
+function stringHeaderBytes(length: number): number {
+  return length < 32 ? 1 : length < 0x100 ? 2 : length < 0x10000 ? 3 : 5;
+}
 
 class Writer {
-  private buf = new Uint8Array(256);
-  private view = new DataView(this.buf.buffer);
+  private buf = scratch;
+  private view = scratchView;
   length = 0;
 
   private room(n: number): void {
@@ -18,6 +31,10 @@ class Writer {
     next.set(this.buf.subarray(0, this.length));
     this.buf = next;
     this.view = new DataView(next.buffer);
+    if (next.length <= SCRATCH_KEPT_BYTES) {
+      scratch = next;
+      scratchView = this.view;
+    }
   }
 
   byte(b: number): void {
@@ -91,9 +108,16 @@ class Writer {
         return;
       }
     }
-    const encoded = utf8.encode(v);
-    this.head(0xa0, 0xd9, 0xda, 0xdb, encoded.length, 32);
-    this.bytes(encoded);
+    // Encoded in place after room for the header of the longest possible encoding (3 bytes per
+    // UTF-16 unit), then moved back when the real length takes a shorter header.
+    const reserved = stringHeaderBytes(v.length * 3);
+    this.room(reserved + v.length * 3);
+    const start = this.length;
+    const { written } = utf8.encodeInto(v, this.buf.subarray(start + reserved));
+    const header = stringHeaderBytes(written);
+    if (header !== reserved) this.buf.copyWithin(start + header, start + reserved, start + reserved + written);
+    this.head(0xa0, 0xd9, 0xda, 0xdb, written, 32);
+    this.length += written;
   }
 
   bytes(data: Uint8Array): void {
