@@ -174,7 +174,13 @@ export class DchatClient {
     const signed = await this.sign(key, op, options.nonce);
     const accepted = await this.submit(signed);
     if (options.wait === false) return { signed, status: { hash: accepted.hash, status: 'pending' } };
-    return { signed, status: await this.waitForInclusion(signed.hash, options) };
+    try {
+      return { signed, status: await this.waitForInclusion(signed.hash, options) };
+    } catch (err) {
+      // Dropped after admission: the wallet's next tx takes the node's nonce again, not one after this.
+      if ((err as { kind?: string }).kind === 'refused') this.nextNonces.delete(signed.walletId);
+      throw err;
+    }
   }
 
   /** GET /v1/events (§16.1): events as they happen, resumed across drops. */

@@ -34,29 +34,39 @@ const RESUMABLE_ENDS = new Set(['SlowConsumer', 'NodeStopping']);
 const RETRIED_CODES = new Set(['RateLimited', 'Overloaded']);
 
 export async function* subscribe(http: NodeHttp, topics: readonly Topic[], options: SubscribeOptions = {}): AsyncGenerator<StreamEvent> {
-  const signal = options.signal ?? new AbortController().signal;
+  // Its own controller, so a consumer that breaks out of the loop closes the connection too.
+  const own = new AbortController();
+  const stop = (): void => own.abort();
+  options.signal?.addEventListener('abort', stop, { once: true });
+  if (options.signal?.aborted) own.abort();
+  const signal = own.signal;
   let lastId = options.lastEventId ?? null;
   const path = `/v1/events?topics=${encodeURIComponent(topics.join(','))}`;
-  while (!signal.aborted) {
-    try {
-      const res = await http.open(path, { accept: 'text/event-stream', ...(lastId === null ? {} : { 'last-event-id': lastId }) }, signal);
-      for await (const message of readSse(res.body!)) {
-        const data = JSON.parse(message.data) as Json;
-        if (message.event === 'end') {
-          const code = String(data.code);
-          if (!RESUMABLE_ENDS.has(code)) throw new DchatClientError('refused', code, String(data.message));
-          break;
+  try {
+    while (!signal.aborted) {
+      try {
+        const res = await http.open(path, { accept: 'text/event-stream', ...(lastId === null ? {} : { 'last-event-id': lastId }) }, signal);
+        for await (const message of readSse(res.body!)) {
+          const data = JSON.parse(message.data) as Json;
+          if (message.event === 'end') {
+            const code = String(data.code);
+            if (!RESUMABLE_ENDS.has(code)) throw new DchatClientError('refused', code, String(data.message));
+            break;
+          }
+          if (message.id !== null) lastId = message.id;
+          yield { type: message.event, id: message.id, data };
         }
-        if (message.id !== null) lastId = message.id;
-        yield { type: message.event, id: message.id, data };
+      } catch (err) {
+        if (signal.aborted) return;
+        const retried = err instanceof DchatClientError ? err.kind === 'unreachable' || RETRIED_CODES.has(err.code) : isNetworkDrop(err);
+        if (!retried) throw err;
       }
-    } catch (err) {
-      if (signal.aborted) return;
-      const retried = err instanceof DchatClientError ? err.kind === 'unreachable' || RETRIED_CODES.has(err.code) : isNetworkDrop(err);
-      if (!retried) throw err;
+      if (options.reconnect === false || signal.aborted) return;
+      await pause(options.retryMs ?? 500, signal);
     }
-    if (options.reconnect === false || signal.aborted) return;
-    await pause(options.retryMs ?? 500, signal);
+  } finally {
+    options.signal?.removeEventListener('abort', stop);
+    own.abort();
   }
 }
 

@@ -65,6 +65,7 @@ export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator
     }
     yield* parser.push(`${decoder.decode()}\n\n`);
   } finally {
-    reader.releaseLock();
+    // Cancelled, not just released: a consumer that stops early closes the body.
+    await reader.cancel().catch(() => undefined);
   }
 }

@@ -74,6 +74,25 @@ describe('subscribe', () => {
     expect(node.calls[1]!.url).toBe('http://node.test/v1/events?topics=blocks');
   });
 
+  it('closes the stream when the consumer stops early', async () => {
+    let cancelled = false;
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('event: hello\ndata: {"height":"1"}\n\n'));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const node = scripted(() => new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } }));
+    const client = new DchatClient({ baseUrl: 'http://node.test', fetch: node.fetch });
+    for await (const event of client.subscribe(['txs'])) {
+      expect(event.type).toBe('hello');
+      break;
+    }
+    expect(cancelled).toBe(true);
+  });
+
   it('ends with the node’s code for a refusal that no retry mends', async () => {
     const node = scripted(() => json(410, { code: 'ResumeTooOld', message: 'The resume point is too old.' }));
     const client = new DchatClient({ baseUrl: 'http://node.test', fetch: node.fetch });
