@@ -25,16 +25,26 @@ export function formatUuid(bytes: Uint8Array): string {
   return String.fromCharCode.apply(null, codes);
 }
 
+/** Code arrays reused per output length for short hex (keys, hashes): no allocation per call. */
+const SHORT_HEX_BYTES = 64;
+const shortCodes = new Map<number, number[]>();
+
 /** Bytes as lowercase hex, built flat the same way. */
 export function bytesToHex(bytes: Uint8Array): string {
-  const out = new Array<number>(bytes.length * 2);
+  const length = bytes.length * 2;
+  let out = bytes.length <= SHORT_HEX_BYTES ? shortCodes.get(length) : undefined;
+  if (out === undefined) {
+    out = new Array<number>(length);
+    if (bytes.length <= SHORT_HEX_BYTES) shortCodes.set(length, out);
+  }
   for (let i = 0; i < bytes.length; i++) {
     out[2 * i] = HEX_DIGITS[bytes[i]! >> 4]!;
     out[2 * i + 1] = HEX_DIGITS[bytes[i]! & 0x0f]!;
   }
+  if (length <= 2 * SHORT_HEX_BYTES) return String.fromCharCode.apply(null, out);
   // Chunks keep the argument list far below any engine's limit.
   let text = '';
-  for (let i = 0; i < out.length; i += 8192) text += String.fromCharCode.apply(null, out.slice(i, i + 8192));
+  for (let i = 0; i < length; i += 8192) text += String.fromCharCode.apply(null, out.slice(i, i + 8192));
   return text;
 }
 
