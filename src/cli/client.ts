@@ -1,56 +1,49 @@
 /**
- * The CLI's HTTP client of the node API. Two failures matter to a user and get their own exit
- * codes: no node answered (unreachable), or the node answered with an error `{ code, message }`
- * (refused). Bodies stay JSON with amounts as strings; views turn them into bigint.
+ * The CLI's client of the node API is the SDK's (src/client): one client, not two. This wrapper
+ * only turns the SDK's errors into the CLI's exit codes: no node answered (unreachable), the node
+ * answered with an error `{ code, message }` (refused), its own fault or a body that is no JSON
+ * (failure), or waiting ran out (timeout). Bodies stay JSON with amounts as strings; views turn
+ * them into bigint.
  */
-import { CliError } from './errors.ts';
+import { DchatClient, DchatClientError, type Json } from '../client/index.ts';
+import { CliError, type ErrorKind } from './errors.ts';
 import type { CliIo } from './io.ts';
 
-export type Json = Record<string, unknown>;
+export type { Json };
 
-const REQUEST_TIMEOUT_MS = 15_000;
+const EXIT_KINDS: Record<DchatClientError['kind'], ErrorKind> = {
+  unreachable: 'unreachable',
+  'bad-response': 'failure',
+  refused: 'refused',
+  'node-fault': 'failure',
+  timeout: 'timeout',
+};
 
 export class NodeClient {
   readonly baseUrl: string;
-  private readonly io: CliIo;
+  readonly sdk: DchatClient;
 
   constructor(baseUrl: string, io: CliIo) {
     this.baseUrl = baseUrl;
-    this.io = io;
+    this.sdk = new DchatClient({ baseUrl, fetch: io.fetch });
   }
 
   get<T = Json>(path: string): Promise<T> {
-    return this.request<T>(path, { method: 'GET' });
+    return this.call(() => this.sdk.http.get<T>(path));
   }
 
   post<T = Json>(path: string, body?: Uint8Array): Promise<T> {
-    return this.request<T>(path, {
-      method: 'POST',
-      ...(body === undefined ? {} : { headers: { 'content-type': 'application/msgpack' }, body: Buffer.from(body) }),
-    });
+    return this.call(() => this.sdk.http.post<T>(path, body));
   }
 
-  private async request<T>(path: string, init: RequestInit): Promise<T> {
-    let res: Response;
+  /** Runs an SDK call, its failure as the CliError of the matching exit code. */
+  async call<T>(run: () => Promise<T>): Promise<T> {
     try {
-      res = await this.io.fetch(`${this.baseUrl}${path}`, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      return await run();
     } catch (err) {
-      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-      throw new CliError('unreachable', 'NodeUnreachable', `No dchat node answered at ${this.baseUrl} (${cause}). Is it running? Set --node or DCHAT_NODE.`);
+      if (!(err instanceof DchatClientError)) throw err;
+      const hint = err.kind === 'unreachable' ? ' Is it running? Set --node or DCHAT_NODE.' : '';
+      throw new CliError(EXIT_KINDS[err.kind], err.code, `${err.message}${hint}`);
     }
-    const text = await res.text();
-    let body: unknown;
-    try {
-      body = text.length === 0 ? null : JSON.parse(text);
-    } catch {
-      throw new CliError('failure', 'BadResponse', `${this.baseUrl}${path} answered ${res.status} with a body that is not JSON; is --node a dchat node?`);
-    }
-    if (!res.ok) {
-      const error = body as { code?: unknown; message?: unknown } | null;
-      const code = typeof error?.code === 'string' ? error.code : `Http${res.status}`;
-      const message = typeof error?.message === 'string' ? error.message : `The node answered ${res.status} to ${path}.`;
-      throw new CliError(res.status >= 500 && res.status !== 501 && res.status !== 503 ? 'failure' : 'refused', code, message);
-    }
-    return body as T;
   }
 }

@@ -2,9 +2,10 @@
  * Deterministic identities (docs/protocol.md §6): wallet ids from public keys, system account ids, and the ids of
  * everything the chain creates. All are UUIDv5 under one namespace, never random.
  */
+import { DCHAT_NAMESPACE } from './id-namespace.ts';
 import { uuidBytes, uuidV5 } from './uuid-v5.ts';
 
-export const DCHAT_NAMESPACE = 'a0f04fc7-460a-489f-a322-b1ec63ed746b';
+export { DCHAT_NAMESPACE };
 const NAMESPACE_BYTES = uuidBytes(DCHAT_NAMESPACE);
 
 /** A UUID in its canonical lowercase text form. */

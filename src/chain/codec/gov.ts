@@ -2,25 +2,23 @@
  * Governance on the wire and in state (docs/protocol.md §17.8): the payloads of submit-proposal,
  * deposit, vote and set-validators, and the proposal, vote, staking and pending-validator records.
  */
-import {
-  type Deposit,
-  MAX_ACTIVE_PROPOSALS_LIMIT,
-  MAX_DEPOSITORS,
-  MAX_VALIDATORS,
-  PROPOSAL_KINDS,
-  PROPOSAL_STATUSES,
-  type PendingValidators,
-  type Proposal,
-  type ProposalContent,
-  type ProposalKind,
-  type StakingState,
-  type Tally,
-  type Validator,
-  type Vote,
-  VOTE_OPTIONS,
-  type SubmitProposalOp,
-  MAX_AUTHORITY_KEYS,
+import type {
+  Deposit,
+  PendingValidators,
+  Proposal,
+  ProposalContent,
+  ProposalKind,
+  StakingState,
+  Tally,
+  Validator,
+  Vote,
+  SubmitProposalOp,
 } from '../../tokenomics/index.ts';
+// Values from their own files, not the index: the client SDK encodes these payloads without the rest of the token economy.
+import { MAX_ACTIVE_PROPOSALS_LIMIT, MAX_DEPOSITORS } from '../../tokenomics/gov/params.ts';
+import { PROPOSAL_KINDS, PROPOSAL_STATUSES, VOTE_OPTIONS } from '../../tokenomics/gov/records.ts';
+import { MAX_AUTHORITY_KEYS, MAX_VALIDATORS } from '../../tokenomics/params.ts';
+import { bytesToHex, hexToBytes } from '../../tokenomics/uuid-text.ts';
 import { malformed } from '../errors.ts';
 import { type Codec, bin, describeRaw, hexBin, list, nullable, oneOf, record, str, u64, uuid } from './schema.ts';
 
@@ -36,13 +34,13 @@ export const bigUint: Codec<bigint> = {
   enc(v) {
     if (v < 0n || v >= 1n << BigInt(BIG_UINT_BYTES * 8)) throw new RangeError(`${v} is outside the 256-bit accumulator range.`);
     const hex = v === 0n ? '' : v.toString(16);
-    return Buffer.from(hex.length % 2 === 1 ? `0${hex}` : hex, 'hex');
+    return hexToBytes(hex.length % 2 === 1 ? `0${hex}` : hex);
   },
   dec(raw, path) {
     const b = bytes.dec(raw, path);
     if (b.length > BIG_UINT_BYTES) malformed(path, `more than ${BIG_UINT_BYTES} bytes.`);
     if (b.length > 0 && b[0] === 0) malformed(path, 'a leading zero byte (not canonical).');
-    return b.length === 0 ? 0n : BigInt(`0x${Buffer.from(b).toString('hex')}`);
+    return b.length === 0 ? 0n : BigInt(`0x${bytesToHex(b)}`);
   },
 };
 

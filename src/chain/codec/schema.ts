@@ -3,8 +3,8 @@
  * field order, never maps) and how to be read back from untrusted decoded data, naming the path of
  * the first thing that is wrong.
  */
-import { U64_MAX } from '../../tokenomics/index.ts';
-import { formatUuid } from '../../tokenomics/uuid-v5.ts';
+import { U64_MAX } from '../../tokenomics/amount.ts';
+import { bytesToHex, formatUuid, hexToBytes } from '../../tokenomics/uuid-text.ts';
 import { malformed } from '../errors.ts';
 
 /** A short, never-throwing description of an untrusted decoded value for error messages. */
@@ -76,8 +76,8 @@ export function bin(length?: number): Codec<Uint8Array> {
 export function hexBin(length: number): Codec<string> {
   const inner = bin(length);
   return {
-    enc: (v) => Buffer.from(v, 'hex'),
-    dec: (raw, path) => Buffer.from(inner.dec(raw, path)).toString('hex'),
+    enc: (v) => hexToBytes(v),
+    dec: (raw, path) => bytesToHex(inner.dec(raw, path)),
   };
 }
 
@@ -85,7 +85,7 @@ const uuidBin = bin(16);
 
 /** A UUID as its 16 raw bytes. */
 export const uuid: Codec<string> = {
-  enc: (v) => Buffer.from(v.replace(/-/g, ''), 'hex'),
+  enc: (v) => hexToBytes(v.replace(/-/g, '')),
   dec: (raw, path) => formatUuid(uuidBin.dec(raw, path)),
 };
 

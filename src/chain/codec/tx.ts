@@ -1,63 +1,16 @@
 /**
- * Transactions on the wire (docs/protocol.md §2): unsigned `[chain_id, type, signer_public_key, nonce, payload]`,
- * payload an array in the field order of its operation; signed `[unsigned, signature]`. The tx hash
- * is SHA-256 of the unsigned encoding; the signature (ed25519 over that hash) is not part of it.
+ * Transactions on the wire (docs/protocol.md §2), encoded by tx-encoding.ts: the tx hash is SHA-256
+ * of the unsigned encoding; the signature (ed25519 over that hash) is not part of it. Here: hashing,
+ * signing, decoding untrusted bytes and the stateless checks.
  */
 import type { Operation, OperationType, TxInput } from '../../tokenomics/index.ts';
 import { sha256, signMessage, toHex, verifySignature } from '../crypto.ts';
 import { ChainError, ChainErrorCode, malformed } from '../errors.ts';
 import { CanonicalReader } from './canonical-reader.ts';
-import { pack } from './msgpack.ts';
-import { GOV_PAYLOADS, scheduleFields } from './gov.ts';
-import { type Codec, bin, describeRaw, hexBin, list, nullable, record, str, u64, uuid } from './schema.ts';
+import { type Codec, bin, describeRaw, u64 } from './schema.ts';
+import { MAX_TX_BYTES, PAYLOADS, type UnsignedTx, chainIdCodec, encodeSignedTx, encodeUnsignedTx, signerCodec } from './tx-encoding.ts';
 
-export const MAX_TX_BYTES = 64 * 1024;
-const reason = str(64);
-
-/** Payload codecs per operation type, fields in the order of docs/protocol.md §2.4 (the type tag travels apart). */
-const PAYLOADS: { [T in OperationType]: Codec<Omit<Extract<Operation, { type: T }>, 'type'>> } = {
-  transfer: record({ to: uuid, amount: u64 }),
-  burn: record({ amount: u64, reason, account: nullable(uuid) }),
-  'claim-rewards': record({}),
-  mint: record({ amount: u64, reason, recipient: nullable(uuid) }),
-  'transfer-from-system': record({ fromAccount: uuid, to: uuid, amount: u64 }),
-  'create-pool': record({
-    name: str(256),
-    initialAmount: u64,
-    operator: nullable(uuid),
-    autoReplenish: nullable(record({ below: u64, upTo: u64 })),
-  }),
-  'replenish-pool': record({ poolId: uuid, amount: u64 }),
-  allocate: record({ poolId: uuid, amount: u64, recipient: uuid, expiresInBlocks: nullable(u64) }),
-  'release-allocation': record({ poolId: uuid, allocationId: uuid }),
-  'cancel-allocation': record({ poolId: uuid, allocationId: uuid }),
-  'create-schedule': record(scheduleFields),
-  'cancel-schedule': record({ scheduleId: uuid }),
-  'set-authority': record({ keys: list(hexBin(32), 64) }),
-  stake: record({ amount: u64 }),
-  unstake: record({ amount: u64 }),
-  'register-relay': record({}),
-  'deregister-relay': record({}),
-  slash: record({ account: uuid, amount: u64 }),
-  'create-listing': record({ title: str(256), price: u64, quantity: u64 }),
-  'cancel-listing': record({ listingId: uuid }),
-  buy: record({ listingId: uuid, quantity: u64 }),
-  confirm: record({ purchaseId: uuid }),
-  refund: record({ purchaseId: uuid }),
-  dispute: record({ purchaseId: uuid }),
-  'resolve-dispute': record({ purchaseId: uuid, refundBps: u64 }),
-  ...GOV_PAYLOADS,
-};
-
-export const OPERATION_TYPES = Object.keys(PAYLOADS) as OperationType[];
-
-export interface UnsignedTx {
-  readonly chainId: string;
-  /** Hex of the signer's raw 32-byte ed25519 public key. */
-  readonly signer: string;
-  readonly nonce: bigint;
-  readonly op: Operation;
-}
+export { MAX_TX_BYTES, OPERATION_TYPES, type UnsignedTx, encodeSignedTx, encodeUnsignedTx } from './tx-encoding.ts';
 
 export interface SignedTx {
   readonly tx: UnsignedTx;
@@ -68,25 +21,8 @@ export interface SignedTx {
   readonly bytes: Uint8Array;
 }
 
-const chainIdCodec = str(64);
-const signerCodec = hexBin(32);
-
-function unsignedData(tx: UnsignedTx): unknown[] {
-  const payload = PAYLOADS[tx.op.type] as Codec<unknown>;
-  return [tx.chainId, tx.op.type, signerCodec.enc(tx.signer), u64.enc(tx.nonce), payload.enc(tx.op)];
-}
-
-export function encodeUnsignedTx(tx: UnsignedTx): Uint8Array {
-  return pack(unsignedData(tx));
-}
-
 export function txHash(tx: UnsignedTx): Uint8Array {
   return sha256(encodeUnsignedTx(tx));
-}
-
-/** The canonical signed encoding, from the values alone. */
-export function encodeSignedTx(tx: UnsignedTx, signature: Uint8Array): Uint8Array {
-  return pack([unsignedData(tx), signature]);
 }
 
 export function signTx(tx: UnsignedTx, secretKey: Uint8Array): SignedTx {
