@@ -10,13 +10,26 @@ export type Json = Record<string, unknown>;
 
 const REQUEST_TIMEOUT_MS = 15_000;
 
+/** The header every node response carries (docs/protocol.md §16). */
+const CHAIN_ID_HEADER = 'x-dchat-chain-id';
+
 export class NodeClient {
   readonly baseUrl: string;
+  /** Where baseUrl came from, for the unreachable sentence ("--node", "<dir>/api-url", ...). */
+  readonly source: string;
+  /** The chain id the node named in its last answer (null before any answer, or from a node that names none). */
+  chainId: string | null = null;
   private readonly io: CliIo;
 
-  constructor(baseUrl: string, io: CliIo) {
+  constructor(baseUrl: string, io: CliIo, source = '--node') {
     this.baseUrl = baseUrl;
     this.io = io;
+    this.source = source;
+  }
+
+  /** The line a table starts with: which node answered and on which chain. */
+  answeredBy(): string {
+    return `Node: ${this.baseUrl}${this.chainId === null ? '' : `  Chain: ${this.chainId}`}`;
   }
 
   get<T = Json>(path: string): Promise<T> {
@@ -36,8 +49,9 @@ export class NodeClient {
       res = await this.io.fetch(`${this.baseUrl}${path}`, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     } catch (err) {
       const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-      throw new CliError('unreachable', 'NodeUnreachable', `No dchat node answered at ${this.baseUrl} (${cause}). Is it running? Set --node or DCHAT_NODE.`);
+      throw new CliError('unreachable', 'NodeUnreachable', `No dchat node answered at ${this.baseUrl} (${cause}; from ${this.source}). Is it running? Set --node or DCHAT_NODE.`);
     }
+    this.chainId = res.headers.get(CHAIN_ID_HEADER) ?? this.chainId;
     const text = await res.text();
     let body: unknown;
     try {
