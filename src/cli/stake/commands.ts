@@ -3,14 +3,15 @@
  * authority's slash, and a status view of an account's stake and the relay set (docs/protocol.md §13.4).
  */
 import type { Command } from 'commander';
+import { type AccountFlags, accountOf, accountOption } from '../account-flag.ts';
 import type { Json } from '../client.ts';
-import { type CommonFlags, makeContext } from '../context.ts';
+import { makeContext } from '../context.ts';
 import { formatTokens } from '../format.ts';
 import type { CliIo } from '../io.ts';
 import { fields, grid, rows, section } from '../table.ts';
 import { type TxFlags, big, queryCommand, sum, txCommand } from '../token/command.ts';
 import { simpleTxAction } from '../tx/command-action.ts';
-import { parseAccount, parseAmount } from '../values.ts';
+import { parseAmount } from '../values.ts';
 
 export function registerStake(program: Command, io: CliIo): void {
   const stake = program.command('stake').description('staking, unbonding, relays and slashing (a client of the node API)');
@@ -38,20 +39,18 @@ export function registerStake(program: Command, io: CliIo): void {
   txCommand(stake, 'deregister-relay', 'stop being a relay', 'own')
     .action(simpleTxAction<TxFlags>(io, { signer: 'none', op: () => ({ type: 'deregister-relay' }), title: 'Relay deregistered' }));
 
-  txCommand(stake, 'slash', 'authority: burn from an account\'s stake, then its unbonding entries (newest first)', 'authority')
-    .requiredOption('--account <id>', 'the slashed wallet')
+  accountOption(txCommand(stake, 'slash', 'authority: burn from an account\'s stake, then its unbonding entries (newest first)', 'authority'), 'the slashed account')
     .requiredOption('--amount <tokens>', 'tokens to burn')
-    .action(simpleTxAction<TxFlags & { account: string; amount: string }>(io, {
+    .action(simpleTxAction<TxFlags & AccountFlags & { amount: string }>(io, {
       signer: 'authority',
-      op: (f) => ({ type: 'slash', account: parseAccount('--account', f.account), amount: parseAmount('--amount', f.amount) }),
+      op: (f) => ({ type: 'slash', account: accountOf(io, f, 'the slashed account'), amount: parseAmount('--amount', f.amount) }),
       title: 'Slashed',
       lines: (events) => rows([['Burned (slash)', formatTokens(sum(events.burns, 'slash')), 'tokens']], 34),
     }));
 
-  queryCommand(stake, 'status', 'an account\'s stake and unbonding entries, and the registered relays')
-    .requiredOption('--user-id <id>', 'wallet UUID or system account name')
-    .action(async (flags: CommonFlags & { userId: string }) => {
-      const id = parseAccount('--user-id', flags.userId);
+  accountOption(queryCommand(stake, 'status', 'an account\'s stake and unbonding entries, and the registered relays'), 'the account')
+    .action(async (flags: AccountFlags) => {
+      const id = accountOf(io, flags, 'the account');
       const ctx = makeContext(io, flags);
       const account = await ctx.client.get<Json & { unbonding: Json[] }>(`/v1/accounts/${id}`);
       const relays = await ctx.client.get<Json[]>('/v1/relays');

@@ -1,8 +1,9 @@
 /** Supply commands: stats, mint, burn, mint-history, burn-history, process-inflation, projection. */
 import type { Command } from 'commander';
+import { type AccountFlags, accountOf, accountOption } from '../account-flag.ts';
 import { type BurnReason, PROTOCOL_MINT_REASONS, SYSTEM_ACCOUNT_IDS, isSystemAccount } from '../../tokenomics/index.ts';
 import type { Json } from '../client.ts';
-import { type CommonFlags, type Context, makeContext } from '../context.ts';
+import { type CommonFlags, type Context, keyNames, makeContext } from '../context.ts';
 import { CliError, usageError } from '../errors.ts';
 import { formatBps, formatRate, formatTime, formatTokens } from '../format.ts';
 import type { CliIo } from '../io.ts';
@@ -94,7 +95,7 @@ export function registerSupply(token: Command, io: CliIo): void {
   txCommand(token, 'mint', 'authority: create tokens (block-reward, relay-reward, marketplace, airdrop, governance)', 'authority')
     .requiredOption('--amount <tokens>', 'tokens to mint')
     .requiredOption('--reason <reason>', 'mint reason')
-    .option('--recipient <id>', 'wallet UUID or system account (default treasury)')
+    .option('--recipient <id>', 'wallet UUID, key name or system account (default treasury)')
     .action(txAction(io, {
       signer: 'authority',
       op: (flags: TxFlags & { amount: string; reason: string; recipient?: string }) => {
@@ -103,7 +104,7 @@ export function registerSupply(token: Command, io: CliIo): void {
         if (PROTOCOL_MINT_REASONS.has(reason)) {
           throw usageError('InvalidReason', `Mint reason "${reason}" is the protocol's own: genesis mints happen only at genesis and inflation only per block.`);
         }
-        const recipient = flags.recipient === undefined ? SYSTEM_ACCOUNT_IDS.treasury : parseAccount('--recipient', flags.recipient);
+        const recipient = flags.recipient === undefined ? SYSTEM_ACCOUNT_IDS.treasury : parseAccount('--recipient', flags.recipient, keyNames(io, flags));
         return { type: 'mint', amount, reason, recipient } as const;
       },
       outcome: ({ op: { amount, reason, recipient } }) => ({
@@ -113,16 +114,12 @@ export function registerSupply(token: Command, io: CliIo): void {
       }),
     }));
 
-  txCommand(token, 'burn', 'destroy tokens: a wallet its own (voluntary), the authority a system account (deflation, fee)', 'own')
-    .option('--user-id <id>', 'the account to burn from: wallet UUID or system account name')
-    .option('--account <id>', 'same as --user-id')
+  accountOption(txCommand(token, 'burn', 'destroy tokens: a wallet its own (voluntary), the authority a system account (deflation, fee)', 'own'), 'the account to burn from')
     .requiredOption('--amount <tokens>', 'tokens to burn')
     .option('--reason <reason>', 'voluntary (a wallet), deflation or fee (a system account)')
     .action(txAction(io, {
-      parse: (flags: TxFlags & { userId?: string; account?: string; amount: string; reason?: string }) => {
-        const given = flags.userId ?? flags.account;
-        if (given === undefined) throw usageError('MissingOption', 'Name the account to burn from with --user-id (or --account).');
-        const account = parseAccount(flags.userId === undefined ? '--account' : '--user-id', given);
+      parse: (flags: TxFlags & AccountFlags & { amount: string; reason?: string }) => {
+        const account = accountOf(io, flags, 'the account to burn from');
         const amount = parseAmount('--amount', flags.amount);
         const system = isSystemAccount(account);
         const reason: BurnReason = flags.reason === undefined ? (system ? 'deflation' : 'voluntary') : parseBurnReasonFlag(flags.reason);
