@@ -38,8 +38,10 @@ describe('dchat token (against a dev node)', () => {
     const human = await token(['stats']);
     expect(human.code, human.stderr).toBe(0);
     const lines = human.stdout.split('\n');
-    expect(lines[0]).toBe('💰 Token Supply Statistics');
-    expect(lines[1]).toBe('='.repeat(60));
+    // First the node that answered and its chain, then the seed's table.
+    expect(lines[0]).toBe(`Node: ${dev.url}  Chain: ${dev.node.chain.params.chainId}`);
+    expect(lines[1]).toBe('💰 Token Supply Statistics');
+    expect(lines[2]).toBe('='.repeat(60));
     expect(human.stdout).toContain('📊 Economics');
     expect(human.stdout).toContain('🏪 Marketplace Liquidity');
     expect(human.stdout).toMatch(/^Max Supply: +1,000,000,000,000 tokens \(10\.00% issued\)$/m);
@@ -136,7 +138,7 @@ describe('dchat token (against a dev node)', () => {
     const rules = list.stdout.split('\n').filter((l) => /^=+$/.test(l));
     expect(rules).toHaveLength(2);
     // The rules span the table: as wide as its widest row.
-    expect(rules[0]!.length).toBe(Math.max(...list.stdout.split('\n').slice(2).filter((l) => !/^=+$/.test(l)).map((l) => l.length)));
+    expect(rules[0]!.length).toBe(Math.max(...list.stdout.split('\n').slice(3).filter((l) => !/^=+$/.test(l)).map((l) => l.length)));
 
     const replenished = await token(['replenish-pool', '--pool-id', pool.pool_id, '--amount', '10000000', '--json']);
     expect(replenished.json<Json & { pool: Json }>().pool).toMatchObject({ total: '60000000', available: '60000000' });
