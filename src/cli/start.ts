@@ -4,6 +4,7 @@
  */
 import { loadConfig, type RawSettings } from '../node/config.ts';
 import { DchatNode } from '../node/node.ts';
+import { ignoredP2pFlags } from './ignored-flags.ts';
 import { watchSync } from './sync-progress.ts';
 
 export interface StartFlags {
@@ -39,6 +40,8 @@ export async function start(flags: StartFlags): Promise<void> {
     validator_key_file: flags.validatorKey,
   };
   const config = loadConfig(raw);
+  const ignored = ignoredP2pFlags(flags, config);
+  if (ignored !== null) process.stderr.write(`${ignored}\n`);
   const node = await DchatNode.init(config);
   if (node.dev !== null) {
     const lines = [

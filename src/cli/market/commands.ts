@@ -5,23 +5,18 @@
 import type { Command } from 'commander';
 import { IdSource, applyBps } from '../../tokenomics/index.ts';
 import type { Json } from '../client.ts';
-import { type CommonFlags, type Context, keyNames, makeContext } from '../context.ts';
+import { type CommonFlags, keyNames, makeContext } from '../context.ts';
 import { usageError } from '../errors.ts';
 import { formatTokens } from '../format.ts';
 import type { CliIo } from '../io.ts';
 import { fields, grid, rows } from '../table.ts';
 import { type TxFlags, accountLabel, big, queryCommand, sum, txCommand } from '../token/command.ts';
-import { simpleTxAction, txAction } from '../tx/command-action.ts';
+import { readAfter, simpleTxAction, txAction } from '../tx/command-action.ts';
 import type { TxResult } from '../tx/submit.ts';
 import { parseAccount, parseAmount, parseCount, parseUuid } from '../values.ts';
 
 const LISTING_STATUSES = ['active', 'sold-out', 'cancelled'];
 const PURCHASE_STATUSES = ['escrowed', 'confirmed', 'refunded', 'disputed', 'resolved', 'timed-out'];
-
-/** The record a transaction touched, once its block is in (a --no-wait submission has none yet). */
-async function recordAfter(ctx: Context, result: TxResult, path: string): Promise<Json | null> {
-  return result.status === 'included' ? ctx.client.get<Json>(path) : null;
-}
 
 /**
  * What the escrow paid whom: the seller's share reaches the seller less the transaction fee
@@ -50,7 +45,7 @@ function buyerAction(io: CliIo, type: 'confirm' | 'dispute', title: string) {
     signer: 'none',
     op: (f: TxFlags & { purchaseId: string }) => ({ type, purchaseId: parseUuid('--purchase-id', f.purchaseId) }) as const,
     outcome: async ({ ctx, signer, op, result }) => {
-      const purchase = await recordAfter(ctx, result, `/v1/purchases/${op.purchaseId}`);
+      const purchase = await readAfter(ctx, result, `/v1/purchases/${op.purchaseId}`);
       const sellerShare = purchase === null ? null : big(purchase.amount);
       return {
         title,
@@ -165,7 +160,7 @@ export function registerMarket(program: Command, io: CliIo): void {
       outcome: async ({ ctx, signer, op, result }) => {
         // docs/protocol.md §6.3: the purchase is the first id this transaction makes (the fee comes after it).
         const purchaseId = IdSource.forTx(result.hash).id('purchase');
-        const purchase = await recordAfter(ctx, result, `/v1/purchases/${purchaseId}`);
+        const purchase = await readAfter(ctx, result, `/v1/purchases/${purchaseId}`);
         return {
           title: 'Bought (in escrow)',
           details: { signer: signer.walletId, op: op.type, purchase_id: purchaseId, listing_id: op.listingId, purchase },
@@ -208,7 +203,7 @@ export function registerMarket(program: Command, io: CliIo): void {
       op: (f: TxFlags & { purchaseId: string; refundBps: string }) =>
         ({ type: 'resolve-dispute', purchaseId: parseUuid('--purchase-id', f.purchaseId), refundBps: parseCount('--refund-bps', f.refundBps, 0n, 10_000n) }) as const,
       outcome: async ({ ctx, signer, op, result }) => {
-        const purchase = await recordAfter(ctx, result, `/v1/purchases/${op.purchaseId}`);
+        const purchase = await readAfter(ctx, result, `/v1/purchases/${op.purchaseId}`);
         // §13.5: refund_bps of the escrow back to the buyer (rounded down), the rest to the seller.
         const sellerShare = purchase === null ? null : big(purchase.amount) - applyBps(big(purchase.amount), op.refundBps);
         return {

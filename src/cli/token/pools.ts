@@ -13,7 +13,7 @@ import { usageError } from '../errors.ts';
 import { formatTokens } from '../format.ts';
 import type { CliIo } from '../io.ts';
 import { fields, grid, rows, section } from '../table.ts';
-import { type Outcome, txAction } from '../tx/command-action.ts';
+import { type Outcome, readAfter, txAction } from '../tx/command-action.ts';
 import type { TxResult } from '../tx/submit.ts';
 import { parseAccount, parseAmount, parseCount, parseUuid } from '../values.ts';
 import { type TxFlags, accountLabel, big, queryCommand, sum, txCommand } from './command.ts';
@@ -40,8 +40,8 @@ function poolLines(pool: Json): string[] {
 type PoolJson = Json & { allocations: Json[] };
 
 /** After a pool-changing tx: the pool as it now stands (read once the tx is in a block). */
-async function poolAfter(ctx: Context, result: TxResult, poolId: string): Promise<PoolJson | null> {
-  return result.status === 'included' ? ctx.client.get<PoolJson>(`/v1/pools/${poolId}`) : null;
+function poolAfter(ctx: Context, result: TxResult, poolId: string): Promise<PoolJson | null> {
+  return readAfter<PoolJson>(ctx, result, `/v1/pools/${poolId}`);
 }
 
 function poolOutcome(title: string, pool: PoolJson | null, details: Record<string, unknown>, extra: string[] = []): Outcome {

@@ -138,10 +138,15 @@ export function registerSupply(token: Command, io: CliIo): void {
           throw usageError('Unauthorized', `A wallet burns only its own tokens: key "${signer.name}" is wallet ${signer.walletId}, not ${account}.`);
         }
       },
-      outcome: ({ parsed: { account, amount, reason } }) => ({
+      // What was asked to burn and the signer's min fee, apart: "Burned: 501" for --amount 500 misleads.
+      outcome: ({ parsed: { account, amount, reason }, result }) => ({
         title: 'Burn included',
-        details: { account, amount: amount.toString(), reason },
-        lines: (events) => [...rows([['Burned', formatTokens(sum(events.burns)), 'tokens']], 34), `Reason: ${reason}`, `Account: ${accountLabel(account)}`],
+        details: { account, amount: amount.toString(), reason, fee_burned: sum(result.events.burns, 'fee').toString() },
+        lines: (events) => [
+          ...rows([['Burned', formatTokens(sum(events.burns, reason)), 'tokens'], ['Fee Burned', formatTokens(sum(events.burns, 'fee')), 'tokens']], 34),
+          `Reason: ${reason}`,
+          `Account: ${accountLabel(account)}`,
+        ],
       }),
     }));
 

@@ -104,15 +104,25 @@ describe('dchat market', () => {
 describe('dchat stake', () => {
   it('stake, unstake, status, relay registration, slash', async () => {
     expect((await run(['stake', 'stake', '--from', 'dev', '--amount', '150000'])).code).toBe(0);
-    expect((await run(['stake', 'unstake', '--from', 'dev', '--amount', '20000'])).code).toBe(0);
+    const unstaked = await run(['stake', 'unstake', '--from', 'dev', '--amount', '20000']);
+    expect(unstaked.code, unstaked.stderr).toBe(0);
+    // More than a hash: what unbonds, when it returns, and what stays staked.
+    expect(unstaked.stdout).toMatch(/^Unstaked: +20,000 tokens$/m);
+    expect(unstaked.stdout).toMatch(/^Returns at: +block [\d,]+$/m);
+    expect(unstaked.stdout).toMatch(/^Still Staked: +130,000 tokens$/m);
     const status = await run(['stake', 'status', '--user-id', devWallet]);
     expect(status.stdout).toMatch(/^Staked: +130,000 tokens$/m);
     expect(status.stdout).toMatch(/^Unbonding: +20,000 tokens$/m);
     expect(status.stdout).toContain('not registered');
-    expect((await run(['stake', 'register-relay', '--from', 'dev'])).code).toBe(0);
+    const registered = await run(['stake', 'register-relay', '--from', 'dev']);
+    expect(registered.code, registered.stderr).toBe(0);
+    expect(registered.stdout).toMatch(new RegExp(`^Relay: +${devWallet}$`, 'm'));
+    expect(registered.stdout).toMatch(/^Shares Payouts: +yes$/m);
+    expect(registered.stdout).toMatch(/^Staked: +130,000 tokens$/m);
     const relays = (await run(['stake', 'status', '--user-id', devWallet, '--json'])).json<{ relay: Json }>();
     expect(relays.relay).toMatchObject({ id: devWallet, staked: '130000', eligible: true });
-    const slashed = await run(['stake', 'slash', '--account', devWallet, '--amount', '140000', '--json']);
+    // --user-id as stake status takes it (--account stays its alias: the burn test uses it).
+    const slashed = await run(['stake', 'slash', '--user-id', 'dev', '--amount', '140000', '--json']);
     expect(slashed.code, slashed.stderr).toBe(0);
     const after = (await run(['stake', 'status', '--user-id', devWallet, '--json'])).json<{ account: Json; relay: Json }>();
     expect(after.account).toMatchObject({ staked: '0', unbonding_total: '10000' });
