@@ -6,6 +6,16 @@ export function formatTokens(amount: bigint): string {
   return negative ? `-${grouped}` : grouped;
 }
 
+/**
+ * A sentence with its numbers grouped as the tables print them ("holds 12,500 tokens but
+ * 1,000,000 are needed"): node refusals and the CLI's own. Only a standalone run of 4+ digits
+ * is grouped, never one inside an id, a hash, a URL, a path, a decimal or a date, nor a port or
+ * a value quoted as it was typed.
+ */
+export function groupNumbers(sentence: string): string {
+  return sentence.replace(/(?<![\w.:/#"-])(?<!port )\d{4,}(?![\w/:"-]|\.\d)/g, (digits) => formatTokens(BigInt(digits)));
+}
+
 /** Basis points as a percentage with two decimals, e.g. 1000n -> "10.00%". */
 export function formatBps(bps: bigint): string {
   const whole = bps / 100n;
