@@ -5,7 +5,7 @@ import { type BurnReason, PROTOCOL_MINT_REASONS, SYSTEM_ACCOUNT_IDS, isSystemAcc
 import type { Json } from '../client.ts';
 import { type CommonFlags, type Context, keyNames, makeContext } from '../context.ts';
 import { CliError, usageError } from '../errors.ts';
-import { formatBps, formatRate, formatTime, formatTokens } from '../format.ts';
+import { describeBlockSpan, formatBps, formatRate, formatTime, formatTokens } from '../format.ts';
 import type { CliIo } from '../io.ts';
 import { grid, rows, section } from '../table.ts';
 import { txAction } from '../tx/command-action.ts';
@@ -188,8 +188,11 @@ export function registerSupply(token: Command, io: CliIo): void {
       const points = parseCount('--points', flags.points, 1n, 1000n);
       const ctx = makeContext(io, flags);
       const p = await ctx.client.get<Json & { points: Json[] }>(`/v1/projection?${span}&burn_per_block=${burn}&points=${points}`);
+      const node = await ctx.client.get<Json>('/v1/node');
+      const blocks = big(p.to_height) - big(p.from_height);
       ctx.print(p, [
-        `📈 Supply Projection from block ${String(p.from_height)} (burning ${formatTokens(burn)} per block)`,
+        `📈 Supply Projection from block ${formatTokens(big(p.from_height))} (burning ${formatTokens(burn)} per block)`,
+        `Span: ${describeBlockSpan(blocks, big(p.blocks_per_year), big(node.block_time_ms))}`,
         ...grid(
           [{ header: 'Block', align: 'right' }, { header: 'Total Supply', align: 'right' }, { header: 'Minted', align: 'right' }, { header: 'Burned', align: 'right' }, { header: 'Reserve', align: 'right' }],
           p.points.map((pt) => [formatTokens(big(pt.height)), formatTokens(big(pt.total_supply)), formatTokens(big(pt.minted)), formatTokens(big(pt.burned)), formatTokens(big(pt.reserve))]),

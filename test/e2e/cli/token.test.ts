@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../../src/cli/errors.ts';
+import { formatDuration, formatTokens } from '../../../src/cli/format.ts';
 import { SYSTEM_ACCOUNT_IDS } from '../../../src/tokenomics/index.ts';
 import { type DevNode, cli, closedPort, startDevNode } from './harness.ts';
 
@@ -222,7 +223,10 @@ describe('dchat token (against a dev node)', () => {
     expect(points.map((p) => p.blocks_ahead)).toEqual(['250', '500', '750', '1000']);
     expect(points.at(-1)).toMatchObject({ burned: '10000' });
     const table = await token(['projection', '--years', '2']);
-    expect(table.stdout).toMatch(/^📈 Supply Projection from block \d+/m);
+    expect(table.stdout).toMatch(/^📈 Supply Projection from block [\d,]+/m);
+    // A year is the protocol's inflation year (blocks_per_year blocks), its wall-clock length beside it.
+    const { blocksPerYear, blockTimeMs } = dev.node.chain.params;
+    expect(table.stdout).toContain(`Span: 2 inflation years = ${formatTokens(2n * blocksPerYear)} blocks, about ${formatDuration(2n * blocksPerYear * blockTimeMs)} at ${blockTimeMs} ms blocks`);
   });
 
   it('refusals by the node: exit 3 with its code; no node: exit 4', async () => {

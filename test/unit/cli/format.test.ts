@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupNumbers } from '../../../src/cli/format.ts';
+import { describeBlockSpan, formatDuration, groupNumbers } from '../../../src/cli/format.ts';
 import { describeError, CliError } from '../../../src/cli/errors.ts';
 
 describe('numbers in sentences', () => {
@@ -27,5 +27,22 @@ describe('numbers in sentences', () => {
     const described = describeError(new CliError('refused', 'InsufficientBalance', 'Account a holds 12500 tokens but 20000 are needed.'));
     expect(described.line).toBe('error InsufficientBalance: Account a holds 12,500 tokens but 20,000 are needed.');
     expect(described.message).toBe('Account a holds 12,500 tokens but 20,000 are needed.');
+  });
+});
+
+describe('one meaning of "year"', () => {
+  it('a span of blocks in inflation years, with its wall-clock length at the block time', () => {
+    // The case: blocks_per_year 5,256,000 at 2 s blocks is about 121.6 days, not a calendar year.
+    expect(describeBlockSpan(5_256_000n, 5_256_000n, 2_000n)).toBe('1 inflation year = 5,256,000 blocks, about 121.6 days at 2,000 ms blocks');
+    expect(describeBlockSpan(52_560_000n, 5_256_000n, 6_000n)).toBe('10 inflation years = 52,560,000 blocks, about 9.9 calendar years at 6,000 ms blocks');
+    // Not a whole number of inflation years: blocks only.
+    expect(describeBlockSpan(1_000n, 5_256_000n, 250n)).toBe('1,000 blocks, about 4 min at 250 ms blocks');
+  });
+
+  it('durations', () => {
+    expect(formatDuration(90_000n)).toBe('1 min');
+    expect(formatDuration(108_000_000n)).toBe('30.0 hours');
+    expect(formatDuration(31_536_000_000n)).toBe('365.0 days');
+    expect(formatDuration(3n * 31_557_600_000n)).toBe('3.0 calendar years');
   });
 });
