@@ -3,7 +3,7 @@
 // /v1/stats/series `routes`, so the page never asks for a route that is not there.
 import { getJson, listOf } from './api.js';
 import { Chart } from './charts.js';
-import { amount, count, toNumber } from './format.js';
+import { amount, count, duration, toNumber } from './format.js';
 import { refreshGovernance } from './governance.js';
 import { renderBlocks, renderHeader, renderKpis, renderPeers, renderPools, renderSchedules, renderTxs } from './panels.js';
 
@@ -104,12 +104,15 @@ async function refreshProjection(series, node) {
     return;
   }
   const blockTime = Number(node.block_time_ms ?? 1000);
-  const blocks = Math.max(1, Math.floor(Number(document.getElementById('projection-horizon').value) / blockTime));
+  // "years:N" is N inflation years of blocks_per_year blocks (docs/protocol.md §13.1), the node's
+  // own meaning of a year; "ms:T" is wall-clock time at the block time.
+  const [unit, value] = document.getElementById('projection-horizon').value.split(':');
+  const span = unit === 'years' ? `years=${Number(value)}` : `blocks=${Math.max(1, Math.floor(Number(value) / blockTime))}`;
   const burn = recentBurn(series);
   state.projectedBurn = burn;
   state.projectedAt = state.tick;
   try {
-    const body = await getJson(`/v1/projection?blocks=${blocks}&burn_per_block=${burn}&points=120`);
+    const body = await getJson(`/v1/projection?${span}&burn_per_block=${burn}&points=120`);
     const pts = projectionPoints(body);
     if (pts.length < 2) {
       note.textContent = 'The projection route answered in a form this page does not read.';
@@ -118,7 +121,9 @@ async function refreshProjection(series, node) {
     }
     const start = Number(series.points.at(-1)?.timestamp_ms ?? Date.now()) / 1000;
     charts.projection.set([pts.map((p) => start + (p[0] * blockTime) / 1000), pts.map((p) => p[1]), pts.map((p) => p[2])]);
-    note.textContent = `Next ${count(blocks)} blocks at ${amount(burn)} burned per block (the recent rate), under the current parameters and schedules.`;
+    const blocks = Number(body.to_height) - Number(body.from_height);
+    const years = unit === 'years' ? `${count(value)} inflation year${Number(value) === 1 ? '' : 's'} = ` : '';
+    note.textContent = `Next ${years}${count(blocks)} blocks (about ${duration(blocks * blockTime)} at ${count(blockTime)} ms blocks) at ${amount(burn)} burned per block (the recent rate), under the current parameters and schedules.`;
   } catch (err) {
     note.textContent = `GET /v1/projection: ${err.message}`;
     charts.projection.message('projection unavailable');
