@@ -42,6 +42,7 @@ interface Layout {
   innerWidth: number;
   cutKpis: string[];
   spilledTables: string[];
+  burnLegend: string[];
 }
 
 describe('dashboard layout', () => {
@@ -57,6 +58,7 @@ describe('dashboard layout', () => {
     await page.goto(`${node.apiUrl}/`);
     await waitFor('the peers to show', async () => (await page.locator('#peers li').count()) === 2);
     await waitFor('a head height on the page', async () => /\d/.test(await page.locator('[data-kpi="head"] .value').innerText()));
+    await waitFor('the burn chart to have data', async () => page.locator('#chart-burn .chart-empty').isHidden());
     // A string: the test is compiled without the DOM's types, the page runs it with them.
     const layout = await page.evaluate<Layout>(`({
       scrollWidth: document.documentElement.scrollWidth,
@@ -66,11 +68,15 @@ describe('dashboard layout', () => {
         const card = t.closest('.card').getBoundingClientRect();
         return t.getBoundingClientRect().right > card.right + 1;
       }).map((t) => t.id || t.closest('.card').querySelector('h2')?.textContent || '?'),
+      burnLegend: [...document.querySelectorAll('#chart-burn .u-legend .u-series')].map((e) => e.innerText.replace(/\\s+/g, ' ').trim()),
     })`);
     await page.screenshot({ path: join(ARTIFACTS, `dashboard-${width}px.png`), fullPage: true });
     await page.close();
     expect(layout.scrollWidth).toBeLessThanOrEqual(layout.innerWidth);
     expect(layout.cutKpis).toEqual([]);
     expect(layout.spilledTables).toEqual([]);
+    // The burn chart is burned per block alone, and its legend reads a figure (0 when nothing burned), never "–".
+    expect(layout.burnLegend).toHaveLength(2);
+    expect(layout.burnLegend[1]).toMatch(/^Burned \/ block:? ?[\d,.]+$/);
   });
 });

@@ -17,16 +17,17 @@ const BURN_WINDOW = 100;
 const charts = {
   supply: new Chart(document.getElementById('chart-supply'), {
     series: [
-      { label: 'Supply', color: '#2563eb', scale: 'tokens', fill: 'rgba(37, 99, 235, .08)' },
-      { label: 'Total minted', color: '#16a34a', scale: 'tokens' },
+      { label: 'Supply', color: '#2563eb', scale: 'tokens', fill: 'rgba(37, 99, 235, .08)', width: 4 },
+      // Supply is minted less burned: while little is burned the two lines coincide, so minted is
+      // drawn thin and dashed over the wide supply line, and both stay visible.
+      { label: 'Total minted', color: '#16a34a', scale: 'tokens', dash: [6, 4] },
       { label: 'Total burned', color: '#dc2626', scale: 'burned' },
     ],
   }),
+  // Burned in each block (averaged over the blocks a point covers), on its own: the cumulative
+  // total is the supply chart's, and beside it these bars were too small to see.
   burn: new Chart(document.getElementById('chart-burn'), {
-    series: [
-      { label: 'Burned / block', color: '#dc2626', scale: 'rate', bars: true, fill: 'rgba(220, 38, 38, .55)' },
-      { label: 'Total burned', color: '#7c3aed', scale: 'total' },
-    ],
+    series: [{ label: 'Burned / block', color: '#dc2626', scale: 'rate', bars: true, fill: 'rgba(220, 38, 38, .55)' }],
   }),
   projection: new Chart(document.getElementById('chart-projection'), {
     longRange: true,
@@ -51,7 +52,8 @@ function drawSeries(series) {
   const pts = series.points;
   const xs = pts.map((p) => Number(p.timestamp_ms) / 1000);
   charts.supply.set([xs, pts.map((p) => toNumber(p.supply)), pts.map((p) => toNumber(p.total_minted)), pts.map((p) => toNumber(p.total_burned))]);
-  charts.burn.set([xs, pts.map((p) => (p.burned === '0' ? null : Number(p.burned) / Math.max(1, p.blocks))), pts.map((p) => toNumber(p.total_burned))]);
+  // A block that burned nothing is a 0, not a gap: the legend then reads 0, never "–".
+  charts.burn.set([xs, pts.map((p) => Number(p.burned) / Math.max(1, Number(p.blocks)))]);
   const first = pts[0];
   const last = pts.at(-1);
   const backfill = series.backfill.state === 'done' ? `, ${count(series.backfill.blocks)} read back from the store at start` : series.backfill.state === 'running' ? ', reading older blocks from the store…' : '';
