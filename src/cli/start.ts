@@ -53,6 +53,8 @@ export async function start(flags: StartFlags): Promise<void> {
       `  Its key:      ${node.dev.devKeyFile}`,
       `  Authority:    ${node.dev.authorityKeyFile}`,
       `  Data dir:     ${config.dataDir}`,
+      // The CLI finds this node from its data dir (<data-dir>/api-url): no --node needed.
+      `  CLI:          bin/dchat token stats --data-dir ${config.dataDir}`,
       `  Block time:   ${node.chain.params.blockTimeMs} ms`,
       '',
     ];
