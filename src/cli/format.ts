@@ -55,6 +55,11 @@ export function describeBlockSpan(blocks: bigint, blocksPerYear: bigint, blockTi
   return `${inYears}${formatTokens(blocks)} blocks, about ${formatDuration(blocks * blockTimeMs)} at ${formatTokens(blockTimeMs)} ms blocks`;
 }
 
+/** A height as sentences say it: "block 1,234,567". */
+export function atBlock(height: bigint | string | number): string {
+  return `block ${formatTokens(BigInt(height))}`;
+}
+
 /** A block timestamp (ms since the epoch) as UTC, to the second. */
 export function formatTime(ms: bigint): string {
   return new Date(Number(ms)).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');

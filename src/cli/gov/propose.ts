@@ -8,7 +8,7 @@ import { CHANGEABLE_PARAMS, IdSource, type ProposalContent, type SubmitProposalO
 import type { Json } from '../client.ts';
 import { keyNames } from '../context.ts';
 import { usageError } from '../errors.ts';
-import { formatTokens } from '../format.ts';
+import { atBlock, formatTokens } from '../format.ts';
 import type { CliIo } from '../io.ts';
 import { fields, rows } from '../table.ts';
 import { type TxFlags, big, txCommand } from '../token/command.ts';
@@ -119,7 +119,7 @@ export function registerPropose(gov: Command, io: CliIo): void {
             details: { proposal_id: proposalId, proposal },
             lines: () => [
               ...fields([['Proposal ID', proposalId], ['Kind', op.kind], ['Title', op.title], ['Status', String(proposal?.status ?? '-')],
-                ['Deadline', proposal?.deadline === undefined || proposal.deadline === null ? '-' : `block ${String(proposal.deadline)}`]]),
+                ['Deadline', proposal?.deadline === undefined || proposal.deadline === null ? '-' : atBlock(String(proposal.deadline))]]),
               ...rows([['Deposited', formatTokens(proposal === null ? op.deposit : big(proposal.deposited)), 'tokens']], 34),
             ],
           };

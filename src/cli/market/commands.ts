@@ -7,7 +7,7 @@ import { IdSource, applyBps } from '../../tokenomics/index.ts';
 import type { Json } from '../client.ts';
 import { type CommonFlags, keyNames, makeContext } from '../context.ts';
 import { usageError } from '../errors.ts';
-import { formatTokens } from '../format.ts';
+import { atBlock, formatTokens } from '../format.ts';
 import type { CliIo } from '../io.ts';
 import { fields, grid, rows } from '../table.ts';
 import { type TxFlags, accountLabel, big, queryCommand, sum, txCommand } from '../token/command.ts';
@@ -92,7 +92,7 @@ export function registerMarket(program: Command, io: CliIo): void {
       ctx.print(p, [
         `🧾 Purchase ${id}: ${String(p.status)}`,
         `Buyer: ${accountLabel(p.buyer)}  Seller: ${accountLabel(p.seller)}  Listing: ${String(p.listing_id)}`,
-        ...rows([['Quantity', String(p.quantity)], ['Amount', formatTokens(big(p.amount)), 'tokens'], ['Escrow Deadline', `block ${String(p.deadline)}`]], 34),
+        ...rows([['Quantity', String(p.quantity)], ['Amount', formatTokens(big(p.amount)), 'tokens'], ['Escrow Deadline', atBlock(String(p.deadline))]], 34),
       ]);
     });
 
@@ -169,7 +169,7 @@ export function registerMarket(program: Command, io: CliIo): void {
             ...rows([
               ['Quantity', formatTokens(op.quantity)],
               ['In Escrow', purchase === null ? '-' : formatTokens(big(purchase.amount)), 'tokens'],
-              ['Escrow Deadline', purchase === null ? '-' : `block ${formatTokens(big(purchase.deadline))}`],
+              ['Escrow Deadline', purchase === null ? '-' : atBlock(String(purchase.deadline))],
               ['Fee Burned', formatTokens(sum(events.burns)), 'tokens'],
             ], 34),
             `Next: \`dchat market confirm --purchase-id ${purchaseId}\` once delivered, or \`dchat market dispute --purchase-id ${purchaseId}\`.`,

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { type AccountFlags, accountOf, accountOption } from '../account-flag.ts';
 import type { Json } from '../client.ts';
 import { makeContext } from '../context.ts';
-import { formatTokens } from '../format.ts';
+import { atBlock, formatTokens } from '../format.ts';
 import type { CliIo } from '../io.ts';
 import { fields, grid, rows, section } from '../table.ts';
 import { type TxFlags, big, queryCommand, sum, txCommand } from '../token/command.ts';
@@ -41,7 +41,7 @@ export function registerStake(program: Command, io: CliIo): void {
           details: { signer: signer.walletId, op: op.type, amount: op.amount.toString(), returns_at: entry?.deadline ?? null, account },
           lines: (events) => rows([
             ['Unstaked', formatTokens(op.amount), 'tokens'],
-            ['Returns at', entry === undefined ? '-' : `block ${formatTokens(big(entry.deadline))}`],
+            ['Returns at', entry === undefined ? '-' : atBlock(String(entry.deadline))],
             ['Still Staked', account === null ? '-' : formatTokens(big(account.staked)), 'tokens'],
             ['Unbonding', account === null ? '-' : formatTokens(big(account.unbonding_total)), 'tokens'],
             ['Fee Burned', formatTokens(sum(events.burns)), 'tokens'],

@@ -3,6 +3,7 @@
  * that sign, --from, --data-dir, --no-wait, --timeout), and how a transaction's outcome is printed.
  */
 import type { Command } from 'commander';
+import { atBlock } from '../format.ts';
 import type { Json } from '../client.ts';
 import type { CommonFlags, Context } from '../context.ts';
 import { SYSTEM_ACCOUNTS, SYSTEM_ACCOUNT_IDS } from '../../tokenomics/index.ts';
@@ -66,7 +67,7 @@ export function printOutcome(
     return;
   }
   ctx.print(json, [
-    ...section(`✅ ${outcome.title} (block ${result.height})`),
+    ...section(`✅ ${outcome.title} (${atBlock(result.height ?? 0n)})`),
     ...(outcome.lines?.(result.events) ?? []),
     `Tx Hash: ${result.hash}`,
   ]);

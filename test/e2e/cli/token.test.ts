@@ -63,7 +63,7 @@ describe('dchat token (against a dev node)', () => {
     const to = randomUUID();
     const human = await token(['transfer', '--from', 'dev', '--to', to, '--amount', '1000']);
     expect(human.code, human.stderr).toBe(0);
-    expect(human.stdout).toMatch(/^✅ Transfer included \(block \d+\)$/m);
+    expect(human.stdout).toMatch(/^✅ Transfer included \(block [\d,]+\)$/m);
     expect(human.stdout).toMatch(/^Amount: +1,000 tokens$/m);
     expect(human.stdout).toMatch(/^Fee Burned: +10 tokens$/m);
     expect(human.stdout).toMatch(/^Delivered: +990 tokens$/m);
