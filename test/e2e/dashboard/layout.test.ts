@@ -59,6 +59,9 @@ describe('dashboard layout', () => {
     await waitFor('the peers to show', async () => (await page.locator('#peers li').count()) === 2);
     await waitFor('a head height on the page', async () => /\d/.test(await page.locator('[data-kpi="head"] .value').innerText()));
     await waitFor('the burn chart to have data', async () => page.locator('#chart-burn .chart-empty').isHidden());
+    // One meaning of a year: the projection spans blocks_per_year blocks, its wall-clock length beside it.
+    const perYear = node.chain.params.blocksPerYear.toLocaleString('en-US');
+    await waitFor('the projection note', async () => (await page.locator('#projection-note').innerText()).startsWith(`Next 1 inflation year = ${perYear} blocks (about `));
     // A string: the test is compiled without the DOM's types, the page runs it with them.
     const layout = await page.evaluate<Layout>(`({
       scrollWidth: document.documentElement.scrollWidth,
