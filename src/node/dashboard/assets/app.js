@@ -17,10 +17,10 @@ const BURN_WINDOW = 100;
 const charts = {
   supply: new Chart(document.getElementById('chart-supply'), {
     series: [
-      { label: 'Supply', color: '#2563eb', scale: 'tokens', fill: 'rgba(37, 99, 235, .08)', width: 4 },
+      { label: 'Supply', color: 'rgba(37, 99, 235, .45)', scale: 'tokens', fill: 'rgba(37, 99, 235, .08)', width: 7 },
       // Supply is minted less burned: while little is burned the two lines coincide, so minted is
       // drawn thin and dashed over the wide supply line, and both stay visible.
-      { label: 'Total minted', color: '#16a34a', scale: 'tokens', dash: [6, 4] },
+      { label: 'Total minted', color: '#15803d', scale: 'tokens', dash: [8, 6] },
       { label: 'Total burned', color: '#dc2626', scale: 'burned' },
     ],
   }),
