@@ -4,12 +4,13 @@
  * value stops the command before anything else happens.
  */
 import { join } from 'node:path';
+import { API_URL_FILE, readApiUrl } from '../node/files/api-url-file.ts';
 import { type ModeChange, describeModeChange } from '../node/files/private-mode.ts';
 import { NodeClient } from './client.ts';
 import { usageError } from './errors.ts';
 import type { CliIo } from './io.ts';
 import { Keystore } from './keystore/keystore.ts';
-import { parseNodeUrl } from './values.ts';
+import { type KeyNames, parseNodeUrl } from './values.ts';
 
 export const DEFAULT_NODE = 'http://127.0.0.1:7545';
 
@@ -24,7 +25,7 @@ export interface Context {
   readonly json: boolean;
   readonly client: NodeClient;
   readonly keystore: Keystore;
-  /** Prints `json` under --json, else the human lines. */
+  /** Prints `json` under --json, else the human lines after a line naming the node and chain that answered. */
   print(json: unknown, lines: readonly string[]): void;
 }
 
@@ -46,15 +47,35 @@ export function noteModeChange(io: CliIo): (change: ModeChange) => void {
   return (change) => io.stderr(`note: ${describeModeChange(change)}.\n`);
 }
 
+/**
+ * Which node: --node, else DCHAT_NODE, else the URL a node running in the data dir left there
+ * (<data-dir>/api-url), else the default; with where it came from, for the unreachable sentence.
+ */
+function nodeOf(io: CliIo, flags: CommonFlags): { url: string; source: string } {
+  if (flags.node !== undefined) return { url: flags.node, source: '--node' };
+  if (io.env.DCHAT_NODE !== undefined) return { url: io.env.DCHAT_NODE, source: 'DCHAT_NODE' };
+  const dir = dataDirOf(io, flags.dataDir);
+  const left = readApiUrl(dir);
+  if (left !== undefined) return { url: left, source: join(dir, API_URL_FILE) };
+  return { url: DEFAULT_NODE, source: `the default; no node runs in ${dir}` };
+}
+
+/** Key names as accounts (--to, --user-id, ...), as --from takes them: the keystore is read only when a name is given. */
+export function keyNames(io: CliIo, flags: CommonFlags): KeyNames {
+  return (name) => new Keystore(join(dataDirOf(io, flags.dataDir), 'keystore'), noteModeChange(io)).list().find((k) => k.name === name)?.walletId;
+}
+
 export function makeContext(io: CliIo, flags: CommonFlags): Context {
   const json = flags.json === true;
+  const node = nodeOf(io, flags);
+  const client = new NodeClient(parseNodeUrl(node.url), io, node.source);
   return {
     io,
     json,
-    client: new NodeClient(parseNodeUrl(flags.node ?? io.env.DCHAT_NODE ?? DEFAULT_NODE), io),
+    client,
     keystore: new Keystore(join(dataDirOf(io, flags.dataDir), 'keystore'), noteModeChange(io)),
     print(value, lines) {
-      io.stdout(json ? `${JSON.stringify(value, null, 2)}\n` : `${lines.join('\n')}\n`);
+      io.stdout(json ? `${JSON.stringify(value, null, 2)}\n` : `${[client.answeredBy(), ...lines].join('\n')}\n`);
     },
   };
 }

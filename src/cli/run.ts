@@ -4,7 +4,7 @@
  * streams; tests call it in-process with their own.
  */
 import { Command, CommanderError } from 'commander';
-import { describeError, EXIT_CODES } from './errors.ts';
+import { describeError, errorJson, EXIT_CODES } from './errors.ts';
 import type { CliIo } from './io.ts';
 import { registerKeys } from './keys/commands.ts';
 import { SIMULATION_DEFAULTS, simulate } from './simulate.ts';
@@ -98,23 +98,31 @@ function buildProgram(io: CliIo): Command {
 }
 
 /** Commander's own refusals (unknown option, missing value, ...) are usage errors, exit 2. */
-function commanderExit(err: CommanderError, io: CliIo): number {
+function commanderExit(err: CommanderError, io: CliIo, json: boolean): number {
   if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT_CODES.ok;
   if (err.code !== 'commander.help' && err.code !== 'commander.executeSubCommandAsync') {
-    io.stderr(`error UsageError: ${err.message.replace(/^error: /, '')} (see --help)\n`);
+    const message = `${err.message.replace(/^error: /, '')} (see --help)`;
+    io.stderr(`error UsageError: ${message}\n`);
+    if (json) io.stdout(errorJson('UsageError', message, EXIT_CODES.usage));
   }
   return EXIT_CODES.usage;
 }
 
+/**
+ * Every failure is `error <Code>: <sentence>` on stderr; under --json it is also
+ * `{"error": {code, message, exit_code}}` on stdout, where the script reads its answer.
+ */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const program = buildProgram(io);
+  const json = argv.includes('--json');
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT_CODES.ok;
   } catch (err) {
-    if (err instanceof CommanderError) return commanderExit(err, io);
-    const { line, exitCode } = describeError(err);
+    if (err instanceof CommanderError) return commanderExit(err, io, json);
+    const { line, exitCode, code, message } = describeError(err);
     io.stderr(`${line}\n`);
+    if (json) io.stdout(errorJson(code, message, exitCode));
     return exitCode;
   }
 }

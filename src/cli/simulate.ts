@@ -15,7 +15,7 @@ import {
   walletIdFromPublicKey,
 } from '../tokenomics/index.ts';
 import { usageError } from './errors.ts';
-import { formatBps, formatTokens } from './format.ts';
+import { describeBlockSpan, formatBps, formatTokens } from './format.ts';
 import { widest } from './table.ts';
 
 export interface SimulationOptions {
@@ -111,7 +111,7 @@ export function simulate(options: SimulationOptions): SimulationResult {
   checkStateInvariants(state);
   const widths = header.map((h, i) => widest(h.length, rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
-  options.write(`dchat token economy: ${formatTokens(options.blocks)} blocks of the default genesis, deterministic`);
+  options.write(`dchat token economy: ${describeBlockSpan(options.blocks, config.params.blocksPerYear, config.params.blockTimeMs)}, of the default genesis, deterministic`);
   options.write(line(header));
   options.write('='.repeat(line(header).length));
   for (const row of rows) options.write(line(row));

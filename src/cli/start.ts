@@ -4,6 +4,7 @@
  */
 import { loadConfig, type RawSettings } from '../node/config.ts';
 import { DchatNode } from '../node/node.ts';
+import { ignoredP2pFlags } from './ignored-flags.ts';
 import { watchSync } from './sync-progress.ts';
 
 export interface StartFlags {
@@ -41,6 +42,8 @@ export async function start(flags: StartFlags): Promise<void> {
     validator_key_file: flags.validatorKey,
   };
   const config = loadConfig(raw);
+  const ignored = ignoredP2pFlags(flags, config);
+  if (ignored !== null) process.stderr.write(`${ignored}\n`);
   const node = await DchatNode.init(config);
   if (node.dev !== null) {
     const lines = [
@@ -52,6 +55,8 @@ export async function start(flags: StartFlags): Promise<void> {
       `  Its key:      ${node.dev.devKeyFile}`,
       `  Authority:    ${node.dev.authorityKeyFile}`,
       `  Data dir:     ${config.dataDir}`,
+      // The CLI finds this node from its data dir (<data-dir>/api-url): no --node needed.
+      `  CLI:          bin/dchat token stats --data-dir ${config.dataDir}`,
       `  Block time:   ${node.chain.params.blockTimeMs} ms`,
       '',
     ];

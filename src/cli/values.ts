@@ -60,12 +60,21 @@ export function systemAccountByName(text: string): Uuid | undefined {
   return SYSTEM_ACCOUNT_IDS[text.trim().toLowerCase() as SystemAccountName];
 }
 
-/** An account: a wallet UUID or a system account name (treasury, dev-fund, airdrop, relay-fund, reserve). */
-export function parseAccount(flag: string, text: string): Uuid {
+/** A key name to its wallet id, from the keystore (undefined: no such key); see `keyNames` in context.ts. */
+export type KeyNames = (name: string) => Uuid | undefined;
+
+/**
+ * An account: a wallet UUID, a system account name (treasury, dev-fund, airdrop, relay-fund,
+ * reserve), or the name of a key in the keystore when `keys` is given, as --from takes it.
+ */
+export function parseAccount(flag: string, text: string, keys?: KeyNames): Uuid {
   const system = systemAccountByName(text);
   if (system !== undefined) return system;
   if (isUuid(text.trim().toLowerCase())) return text.trim().toLowerCase();
-  throw usageError('InvalidAccount', `${flag} "${text}" is neither a wallet UUID nor a system account (${SYSTEM_ACCOUNTS.join(', ')}).`);
+  const named = keys?.(text.trim());
+  if (named !== undefined) return named;
+  const orKey = keys === undefined ? '' : ' nor the name of a key in the keystore (`dchat keys list`)';
+  throw usageError('InvalidAccount', `${flag} "${text}" is neither a wallet UUID nor a system account (${SYSTEM_ACCOUNTS.join(', ')})${orKey}.`);
 }
 
 /** Runs a tokenomics parser and turns its refusal into a usage error with the same code and sentence. */
@@ -82,7 +91,10 @@ export const parseMintReasonFlag = (text: string): MintReason => asUsage(() => p
 export const parseBurnReasonFlag = (text: string): BurnReason => asUsage(() => parseBurnReason(text));
 export const parseRecipientTypeFlag = (text: string): RecipientType => asUsage(() => parseRecipientType(text));
 
-/** The node's base URL (http or https, no trailing slash). */
+/**
+ * The node's base URL (http or https, no trailing slash). The banner's `…/v1` is the same node:
+ * the API paths carry /v1 themselves, so a trailing /v1 is dropped.
+ */
 export function parseNodeUrl(text: string): string {
   let url: URL;
   try {
@@ -93,5 +105,5 @@ export function parseNodeUrl(text: string): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw usageError('InvalidNodeUrl', `--node "${text}" must be an http:// or https:// URL.`);
   }
-  return url.toString().replace(/\/+$/, '');
+  return url.toString().replace(/\/+$/, '').replace(/\/v1$/, '');
 }

@@ -21,6 +21,7 @@ import { type NodeMetrics, createMetrics } from './metrics/metrics.ts';
 import { BlockProducer } from './block-producer.ts';
 import type { NodeConfig } from './config.ts';
 import { devSetup } from './dev-setup.ts';
+import { dialableApiUrl, writeApiUrl } from './files/api-url-file.ts';
 import { describeModeChange } from './files/private-mode.ts';
 import { secureDataDir } from './files/secure-data-dir.ts';
 import { type NodeKey, readKeyFile } from './key-files.ts';
@@ -175,6 +176,9 @@ export class DchatNode {
     const address = api.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.apiPort;
     node.apiAddress = `http://${config.apiHost.includes(':') ? `[${config.apiHost}]` : config.apiHost}:${port}`;
+    // Removed first on shutdown: a stopping node stops answering at once.
+    const removeApiUrl = writeApiUrl(config.dataDir, dialableApiUrl(config.apiHost, port));
+    await closers.started('api-url', async () => removeApiUrl());
     if (!isLoopbackHost(config.apiHost)) {
       logger.warn({ api: node.apiAddress }, 'the API listens beyond loopback: anyone who can reach this address may use it (rate limits apply; /v1/dev/* stays loopback-only)');
     }

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { PROPOSAL_STATUSES, VOTE_OPTIONS, type VoteOption } from '../../tokenomics/index.ts';
 import type { Json } from '../client.ts';
-import { type CommonFlags, makeContext } from '../context.ts';
+import { type CommonFlags, keyNames, makeContext } from '../context.ts';
 import { usageError } from '../errors.ts';
 import { formatTokens } from '../format.ts';
 import type { CliIo } from '../io.ts';
@@ -60,13 +60,13 @@ export function registerGov(program: Command, io: CliIo): void {
 
   queryCommand(gov, 'list', 'proposals, newest first, with their running tallies')
     .option('--status <status>', `only ${STATUS_FILTERS.join(', ')} (open: deposit or voting)`)
-    .option('--proposer <id>', 'only this wallet\'s proposals')
+    .option('--proposer <id>', 'only this wallet\'s proposals (UUID or key name)')
     .option('--limit <n>', 'at most this many', '100')
     .action(async (flags: CommonFlags & { status?: string; proposer?: string; limit: string }) => {
       if (flags.status !== undefined && !STATUS_FILTERS.includes(flags.status)) throw usageError('InvalidStatus', `--status must be one of ${STATUS_FILTERS.join(', ')}.`);
       const query = new URLSearchParams({ limit: String(parseCount('--limit', flags.limit, 1n, 1000n)) });
       if (flags.status !== undefined) query.set('status', flags.status);
-      if (flags.proposer !== undefined) query.set('proposer', parseAccount('--proposer', flags.proposer));
+      if (flags.proposer !== undefined) query.set('proposer', parseAccount('--proposer', flags.proposer, keyNames(io, flags)));
       const ctx = makeContext(io, flags);
       const proposals = await ctx.client.get<Json[]>(`/v1/proposals?${query}`);
       ctx.print(proposals, [`🏛️  Proposals (${proposals.length}):`, ...proposalTable(proposals)]);

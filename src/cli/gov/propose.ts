@@ -6,14 +6,15 @@
 import type { Command } from 'commander';
 import { CHANGEABLE_PARAMS, IdSource, type ProposalContent, type SubmitProposalOp, isPublicKeyHex } from '../../tokenomics/index.ts';
 import type { Json } from '../client.ts';
+import { keyNames } from '../context.ts';
 import { usageError } from '../errors.ts';
-import { formatTokens } from '../format.ts';
+import { atBlock, formatTokens } from '../format.ts';
 import type { CliIo } from '../io.ts';
 import { fields, rows } from '../table.ts';
 import { type TxFlags, big, txCommand } from '../token/command.ts';
 import { type ScheduleFlags, parseScheduleFlags, scheduleOptions } from '../token/schedules.ts';
 import { txAction } from '../tx/command-action.ts';
-import { parseAccount, parseAmount, parseCount, parseUuid } from '../values.ts';
+import { type KeyNames, parseAccount, parseAmount, parseCount, parseUuid } from '../values.ts';
 
 interface ProposeFlags extends TxFlags {
   title: string;
@@ -26,7 +27,8 @@ interface KindSpec {
   readonly kind: ProposalContent['kind'];
   readonly description: string;
   readonly options: (command: Command) => Command;
-  readonly payload: (flags: Flags) => ProposalContent['payload'];
+  /** `keys` reads key names as accounts (--to), as --from takes them. */
+  readonly payload: (flags: Flags, keys: KeyNames) => ProposalContent['payload'];
 }
 
 const text = (flags: Flags, name: string): string => flags[name] as string;
@@ -50,8 +52,8 @@ const KINDS: readonly KindSpec[] = [
   {
     kind: 'treasury-spend',
     description: 'pay from treasury, dev-fund, airdrop or relay-fund (fee rule)',
-    options: (c) => c.option('--from-account <name>', 'treasury, dev-fund, airdrop or relay-fund', 'treasury').requiredOption('--to <id>', 'the recipient wallet').requiredOption('--amount <tokens>', 'tokens to pay'),
-    payload: (f) => ({ fromAccount: parseAccount('--from-account', text(f, 'fromAccount')), to: parseAccount('--to', text(f, 'to')), amount: parseAmount('--amount', text(f, 'amount')) }),
+    options: (c) => c.option('--from-account <name>', 'treasury, dev-fund, airdrop or relay-fund', 'treasury').requiredOption('--to <id>', 'the recipient: wallet UUID or key name').requiredOption('--amount <tokens>', 'tokens to pay'),
+    payload: (f, keys) => ({ fromAccount: parseAccount('--from-account', text(f, 'fromAccount')), to: parseAccount('--to', text(f, 'to'), keys), amount: parseAmount('--amount', text(f, 'amount')) }),
   },
   {
     kind: 'param-change',
@@ -108,7 +110,7 @@ export function registerPropose(gov: Command, io: CliIo): void {
       .requiredOption('--deposit <tokens>', 'the first deposit; voting opens once deposits reach gov_min_deposit')
       .action(txAction<Flags, SubmitProposalOp>(io, {
         signer: 'none',
-        op: (f) => ({ type: 'submit-proposal', kind: spec.kind, payload: spec.payload(f), title: f.title, deposit: parseAmount('--deposit', f.deposit) }) as SubmitProposalOp,
+        op: (f) => ({ type: 'submit-proposal', kind: spec.kind, payload: spec.payload(f, keyNames(io, f)), title: f.title, deposit: parseAmount('--deposit', f.deposit) }) as SubmitProposalOp,
         outcome: async ({ ctx, result, op }) => {
           const proposalId = IdSource.forTx(result.hash).id('proposal');
           const proposal = result.status === 'included' ? await ctx.client.get<Json>(`/v1/proposals/${proposalId}`) : null;
@@ -117,7 +119,7 @@ export function registerPropose(gov: Command, io: CliIo): void {
             details: { proposal_id: proposalId, proposal },
             lines: () => [
               ...fields([['Proposal ID', proposalId], ['Kind', op.kind], ['Title', op.title], ['Status', String(proposal?.status ?? '-')],
-                ['Deadline', proposal?.deadline === undefined || proposal.deadline === null ? '-' : `block ${String(proposal.deadline)}`]]),
+                ['Deadline', proposal?.deadline === undefined || proposal.deadline === null ? '-' : atBlock(String(proposal.deadline))]]),
               ...rows([['Deposited', formatTokens(proposal === null ? op.deposit : big(proposal.deposited)), 'tokens']], 34),
             ],
           };

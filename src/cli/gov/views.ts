@@ -3,7 +3,7 @@
  * of many, the fields of one, and its running tally against the quorum, veto and threshold rules.
  */
 import type { Json } from '../client.ts';
-import { formatBps, formatTokens } from '../format.ts';
+import { atBlock, formatBps, formatTokens } from '../format.ts';
 import { fields, grid, rows, section } from '../table.ts';
 import { accountLabel, big } from '../token/command.ts';
 
@@ -47,7 +47,7 @@ export function tallyLines(p: Json): string[] {
       ['Veto', formatTokens(veto), `(${formatBps(share(veto, turnout))} of turnout; vetoes above ${formatBps(big(t.veto_bps))})`],
       ['Turnout', formatTokens(turnout), `of ${formatTokens(total)} staked (quorum ${formatTokens(big(t.quorum_turnout))})`],
     ], 34),
-    ...fields([['Outcome Now', orDash(t.outcome_now)], ['Deadline', p.deadline === null ? `closed at block ${orDash(p.closed_height)}` : `block ${String(p.deadline)}`]]),
+    ...fields([['Outcome Now', orDash(t.outcome_now)], ['Deadline', p.deadline === null ? `closed at block ${orDash(p.closed_height)}` : atBlock(String(p.deadline))]]),
   ];
 }
 
@@ -56,7 +56,7 @@ export function proposalLines(p: Json & { votes: Json[]; deposits: Json[] }): st
     ...section(`📜 ${String(p.title)}`),
     ...fields([
       ['Proposal ID', String(p.id)], ['Kind', String(p.kind)], ['Status', String(p.status)], ['Proposer', accountLabel(p.proposer)],
-      ['Created', `block ${String(p.created_height)}`], ['Deposit End', `block ${String(p.deposit_end)}`], ['Voting End', p.voting_end === null ? '-' : `block ${String(p.voting_end)}`],
+      ['Created', atBlock(String(p.created_height))], ['Deposit End', atBlock(String(p.deposit_end))], ['Voting End', p.voting_end === null ? '-' : atBlock(String(p.voting_end))],
       ...payloadLines(p.payload as Json),
     ]),
     ...rows([

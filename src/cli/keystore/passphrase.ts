@@ -11,9 +11,21 @@ function unavailable(): CliError {
   return new CliError('keystore', 'PassphraseRequired', `The keystore needs a passphrase: run on a terminal, or set ${PASSPHRASE_ENV}.`);
 }
 
+/**
+ * The variable's value, if set. Set but empty is a mistake (a passphrase is never empty, and an
+ * unset variable is what asks for the prompt): said as such, not as a wrong passphrase.
+ */
+function fromEnvironment(io: CliIo): string | undefined {
+  const value = io.env[PASSPHRASE_ENV];
+  if (value !== undefined && value.length === 0) {
+    throw new CliError('keystore', 'EmptyPassphrase', `${PASSPHRASE_ENV} is set but empty, and a keystore passphrase never is: set it to the passphrase, or unset it to be asked on a terminal.`);
+  }
+  return value;
+}
+
 /** The passphrase that unlocks an existing key. */
 export async function askPassphrase(io: CliIo, keyName: string): Promise<string> {
-  const fromEnv = io.env[PASSPHRASE_ENV];
+  const fromEnv = fromEnvironment(io);
   if (fromEnv !== undefined) return fromEnv;
   if (!io.stdinIsTTY) throw unavailable();
   return io.prompt(`Passphrase for key "${keyName}": `);
@@ -21,7 +33,7 @@ export async function askPassphrase(io: CliIo, keyName: string): Promise<string>
 
 /** A passphrase for a new key: typed twice on a terminal, never empty. */
 export async function newPassphrase(io: CliIo, keyName: string): Promise<string> {
-  const fromEnv = io.env[PASSPHRASE_ENV];
+  const fromEnv = fromEnvironment(io);
   let passphrase: string;
   if (fromEnv !== undefined) {
     passphrase = fromEnv;

@@ -3,14 +3,17 @@
  * authority's slash, and a status view of an account's stake and the relay set (docs/protocol.md §13.4).
  */
 import type { Command } from 'commander';
+import { type AccountFlags, accountOf, accountOption } from '../account-flag.ts';
 import type { Json } from '../client.ts';
-import { type CommonFlags, makeContext } from '../context.ts';
-import { formatTokens } from '../format.ts';
+import { makeContext } from '../context.ts';
+import { atBlock, formatTokens } from '../format.ts';
 import type { CliIo } from '../io.ts';
 import { fields, grid, rows, section } from '../table.ts';
 import { type TxFlags, big, queryCommand, sum, txCommand } from '../token/command.ts';
-import { simpleTxAction } from '../tx/command-action.ts';
-import { parseAccount, parseAmount } from '../values.ts';
+import { readAfter, simpleTxAction, txAction } from '../tx/command-action.ts';
+import { parseAmount } from '../values.ts';
+
+type AccountJson = Json & { unbonding: Json[] };
 
 export function registerStake(program: Command, io: CliIo): void {
   const stake = program.command('stake').description('staking, unbonding, relays and slashing (a client of the node API)');
@@ -26,34 +29,62 @@ export function registerStake(program: Command, io: CliIo): void {
 
   txCommand(stake, 'unstake', 'start unbonding staked tokens; they return to the balance after unbonding_blocks', 'own')
     .requiredOption('--amount <tokens>', 'tokens to unstake')
-    .action(simpleTxAction<TxFlags & { amount: string }>(io, {
+    .action(txAction(io, {
       signer: 'none',
-      op: (f) => ({ type: 'unstake', amount: parseAmount('--amount', f.amount) }),
-      title: 'Unbonding started',
+      op: (f: TxFlags & { amount: string }) => ({ type: 'unstake', amount: parseAmount('--amount', f.amount) }) as const,
+      outcome: async ({ ctx, signer, op, result }) => {
+        const account = await readAfter<AccountJson>(ctx, result, `/v1/accounts/${signer.walletId}`);
+        // The entry this unstake made is the newest: unbonding entries are kept in the order they start.
+        const entry = account?.unbonding.at(-1);
+        return {
+          title: 'Unbonding started',
+          details: { signer: signer.walletId, op: op.type, amount: op.amount.toString(), returns_at: entry?.deadline ?? null, account },
+          lines: (events) => rows([
+            ['Unstaked', formatTokens(op.amount), 'tokens'],
+            ['Returns at', entry === undefined ? '-' : atBlock(String(entry.deadline))],
+            ['Still Staked', account === null ? '-' : formatTokens(big(account.staked)), 'tokens'],
+            ['Unbonding', account === null ? '-' : formatTokens(big(account.unbonding_total)), 'tokens'],
+            ['Fee Burned', formatTokens(sum(events.burns)), 'tokens'],
+          ], 34),
+        };
+      },
     }));
 
   txCommand(stake, 'register-relay', 'register the signing wallet as a relay (needs relay_min_stake staked)', 'own')
-    .action(simpleTxAction<TxFlags>(io, { signer: 'none', op: () => ({ type: 'register-relay' }), title: 'Relay registered' }));
+    .action(txAction(io, {
+      signer: 'none',
+      op: (_f: TxFlags) => ({ type: 'register-relay' }) as const,
+      outcome: async ({ ctx, signer, op, result }) => {
+        const account = await readAfter<AccountJson>(ctx, result, `/v1/accounts/${signer.walletId}`);
+        const relay = (await readAfter<Json[]>(ctx, result, '/v1/relays?limit=1000'))?.find((r) => r.id === signer.walletId) ?? null;
+        return {
+          title: 'Relay registered',
+          details: { signer: signer.walletId, op: op.type, relay },
+          lines: (events) => [
+            ...fields([['Relay', signer.walletId], ['Shares Payouts', relay === null ? '-' : relay.eligible === true ? 'yes' : 'no: staked below relay_min_stake']]),
+            ...rows([['Staked', account === null ? '-' : formatTokens(big(account.staked)), 'tokens'], ['Fee Burned', formatTokens(sum(events.burns)), 'tokens']], 34),
+          ],
+        };
+      },
+    }));
 
   txCommand(stake, 'deregister-relay', 'stop being a relay', 'own')
     .action(simpleTxAction<TxFlags>(io, { signer: 'none', op: () => ({ type: 'deregister-relay' }), title: 'Relay deregistered' }));
 
-  txCommand(stake, 'slash', 'authority: burn from an account\'s stake, then its unbonding entries (newest first)', 'authority')
-    .requiredOption('--account <id>', 'the slashed wallet')
+  accountOption(txCommand(stake, 'slash', 'authority: burn from an account\'s stake, then its unbonding entries (newest first)', 'authority'), 'the slashed account')
     .requiredOption('--amount <tokens>', 'tokens to burn')
-    .action(simpleTxAction<TxFlags & { account: string; amount: string }>(io, {
+    .action(simpleTxAction<TxFlags & AccountFlags & { amount: string }>(io, {
       signer: 'authority',
-      op: (f) => ({ type: 'slash', account: parseAccount('--account', f.account), amount: parseAmount('--amount', f.amount) }),
+      op: (f) => ({ type: 'slash', account: accountOf(io, f, 'the slashed account'), amount: parseAmount('--amount', f.amount) }),
       title: 'Slashed',
       lines: (events) => rows([['Burned (slash)', formatTokens(sum(events.burns, 'slash')), 'tokens']], 34),
     }));
 
-  queryCommand(stake, 'status', 'an account\'s stake and unbonding entries, and the registered relays')
-    .requiredOption('--user-id <id>', 'wallet UUID or system account name')
-    .action(async (flags: CommonFlags & { userId: string }) => {
-      const id = parseAccount('--user-id', flags.userId);
+  accountOption(queryCommand(stake, 'status', 'an account\'s stake and unbonding entries, and the registered relays'), 'the account')
+    .action(async (flags: AccountFlags) => {
+      const id = accountOf(io, flags, 'the account');
       const ctx = makeContext(io, flags);
-      const account = await ctx.client.get<Json & { unbonding: Json[] }>(`/v1/accounts/${id}`);
+      const account = await ctx.client.get<AccountJson>(`/v1/accounts/${id}`);
       const relays = await ctx.client.get<Json[]>('/v1/relays');
       const relay = relays.find((r) => r.id === id);
       ctx.print({ account, relay: relay ?? null }, [

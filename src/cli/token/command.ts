@@ -3,6 +3,7 @@
  * that sign, --from, --data-dir, --no-wait, --timeout), and how a transaction's outcome is printed.
  */
 import type { Command } from 'commander';
+import { atBlock } from '../format.ts';
 import type { Json } from '../client.ts';
 import type { CommonFlags, Context } from '../context.ts';
 import { SYSTEM_ACCOUNTS, SYSTEM_ACCOUNT_IDS } from '../../tokenomics/index.ts';
@@ -20,15 +21,15 @@ export function queryCommand(parent: Command, name: string, description: string)
   return parent
     .command(name)
     .description(description)
-    .option('--node <url>', 'node API URL (default $DCHAT_NODE or http://127.0.0.1:7545)')
-    .option('--json', 'print JSON instead of a table');
+    .option('--node <url>', 'node API URL, with or without /v1 (default $DCHAT_NODE, else the API URL a node left in --data-dir, else http://127.0.0.1:7545)')
+    .option('--data-dir <dir>', 'the keystore (<dir>/keystore: key names as accounts) and the API URL of a node run there (default $DCHAT_DATA_DIR or ~/.dchat)')
+    .option('--json', 'print JSON instead of a table (errors too)');
 }
 
 export function txCommand(parent: Command, name: string, description: string, signer: 'authority' | 'own'): Command {
   const from = signer === 'authority' ? 'signing key: name or wallet id (default: the key named "authority")' : 'signing key: name or wallet id in the keystore';
   return queryCommand(parent, name, description)
     .option('--from <key>', from)
-    .option('--data-dir <dir>', 'where the keystore lives: <dir>/keystore (default $DCHAT_DATA_DIR or ~/.dchat)')
     .option('--no-wait', 'print the tx hash once the node accepts it; do not wait for its block')
     .option('--timeout <seconds>', 'how long to wait for inclusion', '60');
 }
@@ -66,7 +67,7 @@ export function printOutcome(
     return;
   }
   ctx.print(json, [
-    ...section(`✅ ${outcome.title} (block ${result.height})`),
+    ...section(`✅ ${outcome.title} (${atBlock(result.height ?? 0n)})`),
     ...(outcome.lines?.(result.events) ?? []),
     `Tx Hash: ${result.hash}`,
   ]);

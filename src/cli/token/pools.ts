@@ -8,12 +8,12 @@ import type { Command } from 'commander';
 import { IdSource } from '../../tokenomics/index.ts';
 import { MAX_POOL_NAME_LENGTH } from '../../tokenomics/ops/pools.ts';
 import type { Json } from '../client.ts';
-import { type CommonFlags, type Context, makeContext } from '../context.ts';
+import { type CommonFlags, type Context, keyNames, makeContext } from '../context.ts';
 import { usageError } from '../errors.ts';
 import { formatTokens } from '../format.ts';
 import type { CliIo } from '../io.ts';
 import { fields, grid, rows, section } from '../table.ts';
-import { type Outcome, txAction } from '../tx/command-action.ts';
+import { type Outcome, readAfter, txAction } from '../tx/command-action.ts';
 import type { TxResult } from '../tx/submit.ts';
 import { parseAccount, parseAmount, parseCount, parseUuid } from '../values.ts';
 import { type TxFlags, accountLabel, big, queryCommand, sum, txCommand } from './command.ts';
@@ -40,8 +40,8 @@ function poolLines(pool: Json): string[] {
 type PoolJson = Json & { allocations: Json[] };
 
 /** After a pool-changing tx: the pool as it now stands (read once the tx is in a block). */
-async function poolAfter(ctx: Context, result: TxResult, poolId: string): Promise<PoolJson | null> {
-  return result.status === 'included' ? ctx.client.get<PoolJson>(`/v1/pools/${poolId}`) : null;
+function poolAfter(ctx: Context, result: TxResult, poolId: string): Promise<PoolJson | null> {
+  return readAfter<PoolJson>(ctx, result, `/v1/pools/${poolId}`);
 }
 
 function poolOutcome(title: string, pool: PoolJson | null, details: Record<string, unknown>, extra: string[] = []): Outcome {
@@ -53,7 +53,7 @@ export function registerPools(token: Command, io: CliIo): void {
   txCommand(token, 'create-pool', 'authority: create a marketplace liquidity pool, minting its initial tokens', 'authority')
     .requiredOption('--name <name>', `pool name (1-${MAX_POOL_NAME_LENGTH} characters)`)
     .requiredOption('--initial-amount <tokens>', 'tokens minted into the pool (reason marketplace-liquidity)')
-    .option('--operator <id>', 'a wallet that may allocate and release in this pool')
+    .option('--operator <id>', 'a wallet (UUID or key name) that may allocate and release in this pool')
     .option('--auto-replenish-below <tokens>', 'top the pool up from the reserve when available falls below this')
     .option('--auto-replenish-up-to <tokens>', '... up to this many available tokens')
     .action(txAction(io, {
@@ -62,7 +62,7 @@ export function registerPools(token: Command, io: CliIo): void {
         const name = flags.name.trim();
         if (name.length === 0 || name.length > MAX_POOL_NAME_LENGTH) throw usageError('InvalidParameter', `--name must have 1 to ${MAX_POOL_NAME_LENGTH} characters.`);
         const initialAmount = parseAmount('--initial-amount', flags.initialAmount, 0n);
-        const operator = flags.operator === undefined ? null : parseAccount('--operator', flags.operator);
+        const operator = flags.operator === undefined ? null : parseAccount('--operator', flags.operator, keyNames(io, flags));
         if ((flags.autoReplenishBelow === undefined) !== (flags.autoReplenishUpTo === undefined)) {
           throw usageError('InvalidParameter', 'Give both --auto-replenish-below and --auto-replenish-up-to, or neither.');
         }
@@ -128,7 +128,7 @@ export function registerPools(token: Command, io: CliIo): void {
   txCommand(token, 'allocate', 'authority or pool operator: reserve pool tokens for a pending sale', 'authority')
     .requiredOption('--pool-id <uuid>', 'the pool')
     .requiredOption('--amount <tokens>', 'tokens to reserve')
-    .requiredOption('--recipient <id>', 'who receives them on release')
+    .requiredOption('--recipient <id>', 'who receives them on release: wallet UUID, key name or system account')
     .option('--expires-in-blocks <n>', 'lifetime in blocks (default 100,800)')
     .action(txAction(io, {
       signer: 'authority',
@@ -136,7 +136,7 @@ export function registerPools(token: Command, io: CliIo): void {
         type: 'allocate',
         poolId: parseUuid('--pool-id', flags.poolId),
         amount: parseAmount('--amount', flags.amount),
-        recipient: parseAccount('--recipient', flags.recipient),
+        recipient: parseAccount('--recipient', flags.recipient, keyNames(io, flags)),
         expiresInBlocks: flags.expiresInBlocks === undefined ? null : parseCount('--expires-in-blocks', flags.expiresInBlocks),
       }) as const,
       outcome: async ({ ctx, op: { poolId, amount, recipient }, result }) => {

@@ -1,10 +1,11 @@
 /** Supply commands: stats, mint, burn, mint-history, burn-history, process-inflation, projection. */
 import type { Command } from 'commander';
+import { type AccountFlags, accountOf, accountOption } from '../account-flag.ts';
 import { type BurnReason, PROTOCOL_MINT_REASONS, SYSTEM_ACCOUNT_IDS, isSystemAccount } from '../../tokenomics/index.ts';
 import type { Json } from '../client.ts';
-import { type CommonFlags, type Context, makeContext } from '../context.ts';
+import { type CommonFlags, type Context, keyNames, makeContext } from '../context.ts';
 import { CliError, usageError } from '../errors.ts';
-import { formatBps, formatRate, formatTime, formatTokens } from '../format.ts';
+import { describeBlockSpan, formatBps, formatRate, formatTime, formatTokens } from '../format.ts';
 import type { CliIo } from '../io.ts';
 import { grid, rows, section } from '../table.ts';
 import { txAction } from '../tx/command-action.ts';
@@ -94,7 +95,7 @@ export function registerSupply(token: Command, io: CliIo): void {
   txCommand(token, 'mint', 'authority: create tokens (block-reward, relay-reward, marketplace, airdrop, governance)', 'authority')
     .requiredOption('--amount <tokens>', 'tokens to mint')
     .requiredOption('--reason <reason>', 'mint reason')
-    .option('--recipient <id>', 'wallet UUID or system account (default treasury)')
+    .option('--recipient <id>', 'wallet UUID, key name or system account (default treasury)')
     .action(txAction(io, {
       signer: 'authority',
       op: (flags: TxFlags & { amount: string; reason: string; recipient?: string }) => {
@@ -103,7 +104,7 @@ export function registerSupply(token: Command, io: CliIo): void {
         if (PROTOCOL_MINT_REASONS.has(reason)) {
           throw usageError('InvalidReason', `Mint reason "${reason}" is the protocol's own: genesis mints happen only at genesis and inflation only per block.`);
         }
-        const recipient = flags.recipient === undefined ? SYSTEM_ACCOUNT_IDS.treasury : parseAccount('--recipient', flags.recipient);
+        const recipient = flags.recipient === undefined ? SYSTEM_ACCOUNT_IDS.treasury : parseAccount('--recipient', flags.recipient, keyNames(io, flags));
         return { type: 'mint', amount, reason, recipient } as const;
       },
       outcome: ({ op: { amount, reason, recipient } }) => ({
@@ -113,16 +114,12 @@ export function registerSupply(token: Command, io: CliIo): void {
       }),
     }));
 
-  txCommand(token, 'burn', 'destroy tokens: a wallet its own (voluntary), the authority a system account (deflation, fee)', 'own')
-    .option('--user-id <id>', 'the account to burn from: wallet UUID or system account name')
-    .option('--account <id>', 'same as --user-id')
+  accountOption(txCommand(token, 'burn', 'destroy tokens: a wallet its own (voluntary), the authority a system account (deflation, fee)', 'own'), 'the account to burn from')
     .requiredOption('--amount <tokens>', 'tokens to burn')
     .option('--reason <reason>', 'voluntary (a wallet), deflation or fee (a system account)')
     .action(txAction(io, {
-      parse: (flags: TxFlags & { userId?: string; account?: string; amount: string; reason?: string }) => {
-        const given = flags.userId ?? flags.account;
-        if (given === undefined) throw usageError('MissingOption', 'Name the account to burn from with --user-id (or --account).');
-        const account = parseAccount(flags.userId === undefined ? '--account' : '--user-id', given);
+      parse: (flags: TxFlags & AccountFlags & { amount: string; reason?: string }) => {
+        const account = accountOf(io, flags, 'the account to burn from');
         const amount = parseAmount('--amount', flags.amount);
         const system = isSystemAccount(account);
         const reason: BurnReason = flags.reason === undefined ? (system ? 'deflation' : 'voluntary') : parseBurnReasonFlag(flags.reason);
@@ -141,10 +138,15 @@ export function registerSupply(token: Command, io: CliIo): void {
           throw usageError('Unauthorized', `A wallet burns only its own tokens: key "${signer.name}" is wallet ${signer.walletId}, not ${account}.`);
         }
       },
-      outcome: ({ parsed: { account, amount, reason } }) => ({
+      // What was asked to burn and the signer's min fee, apart: "Burned: 501" for --amount 500 misleads.
+      outcome: ({ parsed: { account, amount, reason }, result }) => ({
         title: 'Burn included',
-        details: { account, amount: amount.toString(), reason },
-        lines: (events) => [...rows([['Burned', formatTokens(sum(events.burns)), 'tokens']], 34), `Reason: ${reason}`, `Account: ${accountLabel(account)}`],
+        details: { account, amount: amount.toString(), reason, fee_burned: sum(result.events.burns, 'fee').toString() },
+        lines: (events) => [
+          ...rows([['Burned', formatTokens(sum(events.burns, reason)), 'tokens'], ['Fee Burned', formatTokens(sum(events.burns, 'fee')), 'tokens']], 34),
+          `Reason: ${reason}`,
+          `Account: ${accountLabel(account)}`,
+        ],
       }),
     }));
 
@@ -186,8 +188,11 @@ export function registerSupply(token: Command, io: CliIo): void {
       const points = parseCount('--points', flags.points, 1n, 1000n);
       const ctx = makeContext(io, flags);
       const p = await ctx.client.get<Json & { points: Json[] }>(`/v1/projection?${span}&burn_per_block=${burn}&points=${points}`);
+      const node = await ctx.client.get<Json>('/v1/node');
+      const blocks = big(p.to_height) - big(p.from_height);
       ctx.print(p, [
-        `📈 Supply Projection from block ${String(p.from_height)} (burning ${formatTokens(burn)} per block)`,
+        `📈 Supply Projection from block ${formatTokens(big(p.from_height))} (burning ${formatTokens(burn)} per block)`,
+        `Span: ${describeBlockSpan(blocks, big(p.blocks_per_year), big(node.block_time_ms))}`,
         ...grid(
           [{ header: 'Block', align: 'right' }, { header: 'Total Supply', align: 'right' }, { header: 'Minted', align: 'right' }, { header: 'Burned', align: 'right' }, { header: 'Reserve', align: 'right' }],
           p.points.map((pt) => [formatTokens(big(pt.height)), formatTokens(big(pt.total_supply)), formatTokens(big(pt.minted)), formatTokens(big(pt.burned)), formatTokens(big(pt.reserve))]),

@@ -1,7 +1,8 @@
 /** Wallet commands: balance, transfer, transfer-from-system, claim-rewards. */
 import type { Command } from 'commander';
+import { type AccountFlags, accountOf, accountOption } from '../account-flag.ts';
 import { isSystemAccount } from '../../tokenomics/index.ts';
-import { type CommonFlags, makeContext } from '../context.ts';
+import { keyNames, makeContext } from '../context.ts';
 import { usageError } from '../errors.ts';
 import { formatTokens } from '../format.ts';
 import type { CliIo } from '../io.ts';
@@ -43,10 +44,9 @@ function transferOutcome(title: string, amount: bigint, from: string, to: string
 }
 
 export function registerWallet(token: Command, io: CliIo): void {
-  queryCommand(token, 'balance', 'show an account: balance, staked, unbonding, pending rewards, total assets')
-    .requiredOption('--user-id <id>', 'wallet UUID or system account name')
-    .action(async (flags: CommonFlags & { userId: string }) => {
-      const id = parseAccount('--user-id', flags.userId);
+  accountOption(queryCommand(token, 'balance', 'show an account: balance, staked, unbonding, pending rewards, total assets'), 'the account')
+    .action(async (flags: AccountFlags) => {
+      const id = accountOf(io, flags, 'the account');
       const ctx = makeContext(io, flags);
       const a = await ctx.client.get<AccountJson>(`/v1/accounts/${id}`);
       ctx.print(a, [
@@ -64,24 +64,24 @@ export function registerWallet(token: Command, io: CliIo): void {
     });
 
   txCommand(token, 'transfer', 'send tokens from a keystore wallet; the fee (burn rate, at least min_fee) is burned', 'own')
-    .requiredOption('--to <id>', 'recipient: wallet UUID or system account name')
+    .requiredOption('--to <id>', 'recipient: wallet UUID, key name or system account name')
     .requiredOption('--amount <tokens>', 'tokens the sender pays (the recipient gets this less the fee)')
     .action(txAction(io, {
       signer: 'none',
-      op: (flags: TxFlags & { to: string; amount: string }) => ({ type: 'transfer', to: parseAccount('--to', flags.to), amount: parseAmount('--amount', flags.amount) }) as const,
+      op: (flags: TxFlags & { to: string; amount: string }) => ({ type: 'transfer', to: parseAccount('--to', flags.to, keyNames(io, flags)), amount: parseAmount('--amount', flags.amount) }) as const,
       outcome: ({ signer, op, result }) => transferOutcome('Transfer included', op.amount, signer.walletId, op.to, result),
     }));
 
   txCommand(token, 'transfer-from-system', 'authority: move tokens out of a system account (fee rule applies)', 'authority')
     .requiredOption('--account <name>', 'the system account to pay from (treasury, dev-fund, airdrop, relay-fund, reserve)')
-    .requiredOption('--to <id>', 'recipient: wallet UUID or system account name')
+    .requiredOption('--to <id>', 'recipient: wallet UUID, key name or system account name')
     .requiredOption('--amount <tokens>', 'tokens taken from the system account')
     .action(txAction(io, {
       signer: 'authority',
       op: (flags: TxFlags & { account: string; to: string; amount: string }) => {
         const fromAccount = parseAccount('--account', flags.account);
         if (!isSystemAccount(fromAccount)) throw usageError('InvalidAccount', `--account must be a system account, not the wallet ${fromAccount}.`);
-        return { type: 'transfer-from-system', fromAccount, to: parseAccount('--to', flags.to), amount: parseAmount('--amount', flags.amount) } as const;
+        return { type: 'transfer-from-system', fromAccount, to: parseAccount('--to', flags.to, keyNames(io, flags)), amount: parseAmount('--amount', flags.amount) } as const;
       },
       outcome: ({ op, result }) => transferOutcome('System transfer included', op.amount, op.fromAccount, op.to, result),
     }));

@@ -64,6 +64,11 @@ export function txAction<F extends TxFlags, O extends Operation, B = undefined, 
   };
 }
 
+/** A record the transaction touched, read once its block is in (null for a --no-wait submission, which has none yet). */
+export async function readAfter<T = Record<string, unknown>>(ctx: Context, result: TxResult, path: string): Promise<T | null> {
+  return result.status === 'included' ? ctx.client.get<T>(path) : null;
+}
+
 export interface SimpleTx<F> {
   readonly signer: SignerDefault;
   readonly op: (flags: F) => Operation;

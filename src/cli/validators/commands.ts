@@ -6,6 +6,7 @@
  * may wait a few blocks for inclusion and still be in time.
  */
 import type { Command } from 'commander';
+import { atBlock } from '../format.ts';
 import type { Json } from '../client.ts';
 import { type CommonFlags, type Context, makeContext } from '../context.ts';
 import type { CliIo } from '../io.ts';
@@ -61,12 +62,12 @@ export function registerValidators(program: Command, io: CliIo): void {
       const node = await ctx.client.get<NodeSchedule>('/v1/node');
       const pending = node.pending_validators;
       ctx.print({ head_height: node.head_height, validators: node.validators, pending_validators: pending }, [
-        ...section(`🛡️  Validators in force (block ${node.head_height})`),
+        ...section(`🛡️  Validators in force (${atBlock(String(node.head_height))})`),
         ...validatorTable(node.validators),
         '',
         ...(pending === null
           ? ['No validator set change is pending.']
-          : [...section(`⏳ Pending set, in force from block ${pending.activation_height}`), ...validatorTable(pending.validators)]),
+          : [...section(`⏳ Pending set, in force from ${atBlock(String(pending.activation_height))}`), ...validatorTable(pending.validators)]),
       ]);
     });
 

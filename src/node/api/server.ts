@@ -31,6 +31,9 @@ declare module 'fastify' {
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
+/** The chain id of the node that answered, on every API response. */
+export const CHAIN_ID_HEADER = 'x-dchat-chain-id';
+
 /** The limiter's counts as dchat_api_refused_total, brought up to date at each scrape. */
 function reportRefusals(metrics: NodeMetrics, limiter: ClientLimiter): () => void {
   const bounds = [['rateLimited', 'RateLimited', 'client'], ['overloaded', 'Overloaded', 'node'], ['connectionsRefused', 'Overloaded', 'connections']] as const;
@@ -75,6 +78,11 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   app.decorate('events', events);
   // Before the server closes: open streams would otherwise hold it open.
   app.addHook('preClose', async () => events.close());
+
+  // Every answer names its chain (docs/protocol.md §16), so a client can say which chain it spoke to.
+  app.addHook('onRequest', async (_req, reply) => {
+    void reply.header(CHAIN_ID_HEADER, chain.params.chainId);
+  });
 
   for (const type of ['application/msgpack', 'application/octet-stream']) {
     app.addContentTypeParser(type, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));

@@ -79,6 +79,13 @@ describe('dchat keys', () => {
     const none = await cli(['keys', 'export', 'carol', '--data-dir', dataDir], { env: { DCHAT_KEYSTORE_PASSPHRASE: undefined } });
     expect(none.code).toBe(EXIT_CODES.keystore);
     expect(none.stderr).toMatch(/^error PassphraseRequired: .*DCHAT_KEYSTORE_PASSPHRASE/);
+
+    // Set but empty is its own mistake, said as such (not WrongPassphrase), for unlocking and for a new key.
+    for (const args of [['keys', 'export', 'carol'], ['keys', 'new', '--name', 'dave']]) {
+      const empty = await cli([...args, '--data-dir', dataDir], { env: { DCHAT_KEYSTORE_PASSPHRASE: '' } });
+      expect(empty.code).toBe(EXIT_CODES.keystore);
+      expect(empty.stderr).toBe('error EmptyPassphrase: DCHAT_KEYSTORE_PASSPHRASE is set but empty, and a keystore passphrase never is: set it to the passphrase, or unset it to be asked on a terminal.\n');
+    }
   });
 
   it('prompts on a terminal: twice for a new key (refusing a mismatch), once to unlock', async () => {

@@ -38,9 +38,12 @@ describe('dchat market', () => {
     const listed = await run(['market', 'create-listing', '--from', 'dev', '--title', 'Sticker pack', '--price', '400', '--quantity', '3']);
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout).toContain('✅ Listing created');
+    const listingId = /^Listing ID: +(\S+)$/m.exec(listed.stdout)?.[1];
     const listings = (await run(['market', 'listings', '--status', 'active', '--json'])).json<Json[]>();
     const listing = listings.find((l) => l.title === 'Sticker pack')!;
-    expect(listing).toMatchObject({ price: '400', quantity: '3', seller: devWallet });
+    expect(listing).toMatchObject({ id: listingId, price: '400', quantity: '3', seller: devWallet });
+    // The listing's seller by key name, as --from takes it.
+    expect((await run(['market', 'listings', '--seller', 'dev', '--json'])).json<Json[]>().map((l) => l.id)).toContain(listingId);
     const table = await run(['market', 'listings']);
     expect(table.stdout).toMatch(/Sticker pack +400 tokens +3 +0 +active/);
 
@@ -51,6 +54,14 @@ describe('dchat market', () => {
     const escrow = dev.node.chain.state.keysWithPrefix('purchase:').map((k) => k.slice('purchase:'.length));
     expect(escrow).toHaveLength(1);
     const purchaseId = escrow[0]!;
+    // buy names the purchase it made, and the purchase as it stands in escrow.
+    expect(bought.json<Json>()).toMatchObject({ purchase_id: purchaseId, listing_id: listing.id, purchase: { amount: '800', status: 'escrowed', buyer: authorityWallet } });
+    // The buyer's and the seller's purchases, by key name.
+    const byBuyer = (await run(['market', 'purchases', '--buyer', 'authority', '--json'])).json<Json[]>();
+    expect(byBuyer.map((p) => p.id)).toEqual([purchaseId]);
+    expect((await run(['market', 'purchases', '--seller', 'authority', '--json'])).json<Json[]>()).toEqual([]);
+    const purchaseTable = await run(['market', 'purchases', '--seller', devWallet, '--status', 'escrowed']);
+    expect(purchaseTable.stdout).toMatch(new RegExp(`^${purchaseId} +escrowed +2 +800 tokens +[\\d,]+ +${authorityWallet} +${devWallet} +${String(listing.id)}$`, 'm'));
     expect((await run(['market', 'purchase', '--purchase-id', purchaseId, '--json'])).json<Json>()).toMatchObject({ amount: '800', status: 'escrowed' });
 
     const before = BigInt((await run(['token', 'balance', '--user-id', devWallet, '--json'])).json<{ balance: string }>().balance);
@@ -58,6 +69,7 @@ describe('dchat market', () => {
     expect(confirmed.code, confirmed.stderr).toBe(0);
     const burns = (confirmed.json<{ events: { burns: Json[] } }>().events.burns).map((b) => [b.amount, b.reason]);
     expect(burns).toEqual([['8', 'transaction-fee'], ['1', 'fee']]);
+    expect(confirmed.json<Json>()).toMatchObject({ purchase_id: purchaseId, seller_received: '792', purchase: { status: 'confirmed' } });
     const after = BigInt((await run(['token', 'balance', '--user-id', devWallet, '--json'])).json<{ balance: string }>().balance);
     expect(after - before).toBe(792n);
     const again = await run(['market', 'confirm', '--from', 'authority', '--purchase-id', purchaseId]);
@@ -68,14 +80,20 @@ describe('dchat market', () => {
   it('a dispute is split by the authority', async () => {
     await run(['market', 'create-listing', '--from', 'dev', '--title', 'Theme', '--price', '1000', '--quantity', '1']);
     const listing = (await run(['market', 'listings', '--status', 'active', '--json'])).json<Json[]>().find((l) => l.title === 'Theme')!;
-    expect((await run(['market', 'buy', '--from', 'authority', '--listing-id', String(listing.id)])).code).toBe(0);
+    const bought = await run(['market', 'buy', '--from', 'authority', '--listing-id', String(listing.id)]);
+    expect(bought.code, bought.stderr).toBe(0);
     const purchaseId = dev.node.chain.state
       .keysWithPrefix('purchase:')
       .map((k) => dev.node.chain.state.get(k) as unknown as { id: string; listingId: string })
       .find((p) => p.listingId === listing.id)!.id;
+    // The table names the purchase and what comes next, so the buyer can finish it from the CLI.
+    expect(bought.stdout).toMatch(new RegExp(`^Purchase ID: +${purchaseId}$`, 'm'));
+    expect(bought.stdout).toMatch(/^In Escrow: +1,000 tokens$/m);
+    expect(bought.stdout).toContain(`dchat market confirm --purchase-id ${purchaseId}`);
     expect((await run(['market', 'dispute', '--from', 'authority', '--purchase-id', purchaseId])).code).toBe(0);
     const resolved = await run(['market', 'resolve-dispute', '--purchase-id', purchaseId, '--refund-bps', '2500', '--json']);
     expect(resolved.code, resolved.stderr).toBe(0);
+    expect(resolved.json<Json>()).toMatchObject({ purchase_id: purchaseId, seller_received: '742' });
     expect((await run(['market', 'purchase', '--purchase-id', purchaseId, '--json'])).json<Json>()).toMatchObject({ status: 'resolved' });
     const burns = resolved.json<{ events: { burns: Json[] } }>().events.burns.map((b) => [b.amount, b.reason]);
     // 750 to the seller, 1 % burned rounded up (7.5 -> 8, docs/protocol.md §10); the authority pays no fee
@@ -86,15 +104,25 @@ describe('dchat market', () => {
 describe('dchat stake', () => {
   it('stake, unstake, status, relay registration, slash', async () => {
     expect((await run(['stake', 'stake', '--from', 'dev', '--amount', '150000'])).code).toBe(0);
-    expect((await run(['stake', 'unstake', '--from', 'dev', '--amount', '20000'])).code).toBe(0);
+    const unstaked = await run(['stake', 'unstake', '--from', 'dev', '--amount', '20000']);
+    expect(unstaked.code, unstaked.stderr).toBe(0);
+    // More than a hash: what unbonds, when it returns, and what stays staked.
+    expect(unstaked.stdout).toMatch(/^Unstaked: +20,000 tokens$/m);
+    expect(unstaked.stdout).toMatch(/^Returns at: +block [\d,]+$/m);
+    expect(unstaked.stdout).toMatch(/^Still Staked: +130,000 tokens$/m);
     const status = await run(['stake', 'status', '--user-id', devWallet]);
     expect(status.stdout).toMatch(/^Staked: +130,000 tokens$/m);
     expect(status.stdout).toMatch(/^Unbonding: +20,000 tokens$/m);
     expect(status.stdout).toContain('not registered');
-    expect((await run(['stake', 'register-relay', '--from', 'dev'])).code).toBe(0);
+    const registered = await run(['stake', 'register-relay', '--from', 'dev']);
+    expect(registered.code, registered.stderr).toBe(0);
+    expect(registered.stdout).toMatch(new RegExp(`^Relay: +${devWallet}$`, 'm'));
+    expect(registered.stdout).toMatch(/^Shares Payouts: +yes$/m);
+    expect(registered.stdout).toMatch(/^Staked: +130,000 tokens$/m);
     const relays = (await run(['stake', 'status', '--user-id', devWallet, '--json'])).json<{ relay: Json }>();
     expect(relays.relay).toMatchObject({ id: devWallet, staked: '130000', eligible: true });
-    const slashed = await run(['stake', 'slash', '--account', devWallet, '--amount', '140000', '--json']);
+    // --user-id as stake status takes it (--account stays its alias: the burn test uses it).
+    const slashed = await run(['stake', 'slash', '--user-id', 'dev', '--amount', '140000', '--json']);
     expect(slashed.code, slashed.stderr).toBe(0);
     const after = (await run(['stake', 'status', '--user-id', devWallet, '--json'])).json<{ account: Json; relay: Json }>();
     expect(after.account).toMatchObject({ staked: '0', unbonding_total: '10000' });

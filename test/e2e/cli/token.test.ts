@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../../src/cli/errors.ts';
+import { formatDuration, formatTokens } from '../../../src/cli/format.ts';
 import { SYSTEM_ACCOUNT_IDS } from '../../../src/tokenomics/index.ts';
 import { type DevNode, cli, closedPort, startDevNode } from './harness.ts';
 
@@ -38,8 +39,10 @@ describe('dchat token (against a dev node)', () => {
     const human = await token(['stats']);
     expect(human.code, human.stderr).toBe(0);
     const lines = human.stdout.split('\n');
-    expect(lines[0]).toBe('💰 Token Supply Statistics');
-    expect(lines[1]).toBe('='.repeat(60));
+    // First the node that answered and its chain, then the seed's table.
+    expect(lines[0]).toBe(`Node: ${dev.url}  Chain: ${dev.node.chain.params.chainId}`);
+    expect(lines[1]).toBe('💰 Token Supply Statistics');
+    expect(lines[2]).toBe('='.repeat(60));
     expect(human.stdout).toContain('📊 Economics');
     expect(human.stdout).toContain('🏪 Marketplace Liquidity');
     expect(human.stdout).toMatch(/^Max Supply: +1,000,000,000,000 tokens \(10\.00% issued\)$/m);
@@ -60,7 +63,7 @@ describe('dchat token (against a dev node)', () => {
     const to = randomUUID();
     const human = await token(['transfer', '--from', 'dev', '--to', to, '--amount', '1000']);
     expect(human.code, human.stderr).toBe(0);
-    expect(human.stdout).toMatch(/^✅ Transfer included \(block \d+\)$/m);
+    expect(human.stdout).toMatch(/^✅ Transfer included \(block [\d,]+\)$/m);
     expect(human.stdout).toMatch(/^Amount: +1,000 tokens$/m);
     expect(human.stdout).toMatch(/^Fee Burned: +10 tokens$/m);
     expect(human.stdout).toMatch(/^Delivered: +990 tokens$/m);
@@ -115,7 +118,9 @@ describe('dchat token (against a dev node)', () => {
 
     const own = await token(['burn', '--account', devWallet, '--amount', '100']);
     expect(own.code, own.stderr).toBe(0);
-    expect(own.stdout).toMatch(/^Burned: +101 tokens$/m); // 100 voluntary + the min fee of 1
+    // What was burned and the min fee apart, not "Burned: 101".
+    expect(own.stdout).toMatch(/^Burned: +100 tokens$/m);
+    expect(own.stdout).toMatch(/^Fee Burned: +1 tokens$/m);
     const history = await token(['burn-history', '--limit', '1', '--reason', 'voluntary', '--json']);
     expect(history.json<Json[]>()).toEqual([expect.objectContaining({ amount: '100', reason: 'voluntary', burner: devWallet })]);
     const table = await token(['burn-history', '--limit', '2']);
@@ -136,7 +141,7 @@ describe('dchat token (against a dev node)', () => {
     const rules = list.stdout.split('\n').filter((l) => /^=+$/.test(l));
     expect(rules).toHaveLength(2);
     // The rules span the table: as wide as its widest row.
-    expect(rules[0]!.length).toBe(Math.max(...list.stdout.split('\n').slice(2).filter((l) => !/^=+$/.test(l)).map((l) => l.length)));
+    expect(rules[0]!.length).toBe(Math.max(...list.stdout.split('\n').slice(3).filter((l) => !/^=+$/.test(l)).map((l) => l.length)));
 
     const replenished = await token(['replenish-pool', '--pool-id', pool.pool_id, '--amount', '10000000', '--json']);
     expect(replenished.json<Json & { pool: Json }>().pool).toMatchObject({ total: '60000000', available: '60000000' });
@@ -218,7 +223,10 @@ describe('dchat token (against a dev node)', () => {
     expect(points.map((p) => p.blocks_ahead)).toEqual(['250', '500', '750', '1000']);
     expect(points.at(-1)).toMatchObject({ burned: '10000' });
     const table = await token(['projection', '--years', '2']);
-    expect(table.stdout).toMatch(/^📈 Supply Projection from block \d+/m);
+    expect(table.stdout).toMatch(/^📈 Supply Projection from block [\d,]+/m);
+    // A year is the protocol's inflation year (blocks_per_year blocks), its wall-clock length beside it.
+    const { blocksPerYear, blockTimeMs } = dev.node.chain.params;
+    expect(table.stdout).toContain(`Span: 2 inflation years = ${formatTokens(2n * blocksPerYear)} blocks, about ${formatDuration(2n * blocksPerYear * blockTimeMs)} at ${blockTimeMs} ms blocks`);
   });
 
   it('refusals by the node: exit 3 with its code; no node: exit 4', async () => {

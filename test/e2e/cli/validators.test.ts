@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../../src/cli/errors.ts';
+import { formatTokens } from '../../../src/cli/format.ts';
 import { ACTIVATION_MARGIN } from '../../../src/cli/validators/commands.ts';
 import { generateKeyPair, toHex } from '../../../src/chain/crypto.ts';
 import { type DevNode, cli, startDevNode } from './harness.ts';
@@ -85,6 +86,6 @@ describe('dchat validators', () => {
     expect(activation).toBeLessThanOrEqual(BigInt(out.height) + 3n + ACTIVATION_MARGIN);
     const pending = (await run(['validators', 'list', '--json'])).json<Listed>().pending_validators;
     expect(pending).toEqual({ validators: [...before.validators, joined], activation_height: out.activation_height });
-    expect((await run(['validators', 'list'])).stdout).toContain(`Pending set, in force from block ${out.activation_height}`);
+    expect((await run(['validators', 'list'])).stdout).toContain(`Pending set, in force from block ${formatTokens(BigInt(out.activation_height))}`);
   });
 });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { keyPairFromSeed, toHex } from '../../../src/chain/crypto.ts';
 import { EXIT_CODES } from '../../../src/cli/errors.ts';
+import { formatTokens } from '../../../src/cli/format.ts';
 import { SEED_INPUT_MAX_BYTES } from '../../../src/cli/keys/seed-input.ts';
 import { walletIdFromPublicKey } from '../../../src/tokenomics/index.ts';
 import { cli, removeTempDirs, tempDir } from '../../e2e/cli/harness.ts';
@@ -74,8 +75,8 @@ describe('dchat keys import: the seed off the command line', () => {
       [[], undefined, 'MissingOption', 'Give exactly one of --seed-file <path>, --seed-stdin or --file <path>.'],
       [['--seed-file', file, '--seed-stdin'], SEED, 'MissingOption', 'Give exactly one of'],
       [['--seed-stdin'], secretish, 'InvalidSeed', 'The seed from stdin must be 64 hex characters'],
-      [['--seed-stdin'], ''.padEnd(SEED_INPUT_MAX_BYTES + 1, 'a'), 'InvalidSeed', `Cannot read the seed from stdin: it holds more than ${SEED_INPUT_MAX_BYTES} bytes.`],
-      [['--seed-file', big], undefined, 'InvalidSeed', `more than the ${SEED_INPUT_MAX_BYTES} such a file may hold`],
+      [['--seed-stdin'], ''.padEnd(SEED_INPUT_MAX_BYTES + 1, 'a'), 'InvalidSeed', `Cannot read the seed from stdin: it holds more than ${formatTokens(BigInt(SEED_INPUT_MAX_BYTES))} bytes.`],
+      [['--seed-file', big], undefined, 'InvalidSeed', `more than the ${formatTokens(BigInt(SEED_INPUT_MAX_BYTES))} such a file may hold`],
       [['--seed-file', join(dir, 'missing.txt')], undefined, 'InvalidSeed', 'Cannot read the seed file'],
       [['--seed-file', '/dev/zero'], undefined, 'InvalidSeed', 'not a regular file'],
     ];

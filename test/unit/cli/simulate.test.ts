@@ -32,5 +32,7 @@ describe('dchat simulate', () => {
     const paid = (2n * provision) / blocks < 10_000_000n ? (2n * provision) / blocks : 10_000_000n;
     expect(result.reserve).toBe(provision - paid);
     expect(lines.at(-1)).toMatch(/invariants .* hold/);
+    // The span is said in inflation years (blocks_per_year blocks) with its wall-clock length.
+    expect(lines[0]).toMatch(/^dchat token economy: 1 inflation year = 2,000 blocks, about .+ at [\d,]+ ms blocks, of the default genesis/);
   });
 });

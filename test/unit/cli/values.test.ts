@@ -40,6 +40,14 @@ describe('CLI value parsers', () => {
     expect(parseAccount('--to', 'relay-fund')).toBe(SYSTEM_ACCOUNT_IDS['relay-fund']);
     expect(parseAccount('--to', '550E8400-E29B-41D4-A716-446655440000')).toBe('550e8400-e29b-41d4-a716-446655440000');
     expect(refusal(() => parseAccount('--to', 'bob'))).toMatchObject({ code: 'InvalidAccount' });
+    // With the keystore's names: a key name is its wallet; system names and UUIDs still come first.
+    const keys = (name: string): string | undefined => (name === 'bob' ? '6f1c3b52-7d4e-4c3a-9b1a-2f5e8d7c6b5a' : undefined);
+    expect(parseAccount('--to', 'bob', keys)).toBe('6f1c3b52-7d4e-4c3a-9b1a-2f5e8d7c6b5a');
+    expect(parseAccount('--to', 'treasury', keys)).toBe(SYSTEM_ACCOUNT_IDS.treasury);
+    expect(refusal(() => parseAccount('--to', 'carol', keys))).toMatchObject({
+      code: 'InvalidAccount',
+      message: expect.stringContaining('nor the name of a key in the keystore'),
+    });
     expect(refusal(() => parseUuid('--pool-id', 'treasury'))).toMatchObject({ code: 'InvalidId' });
   });
 
@@ -52,15 +60,19 @@ describe('CLI value parsers', () => {
     expect(refusal(() => parseRecipientTypeFlag('miners'))).toMatchObject({ kind: 'usage', message: expect.stringContaining('dev-fund') });
   });
 
-  it('node URLs: http(s) only, trailing slash dropped', () => {
+  it('node URLs: http(s) only, trailing slash dropped, the banner\'s /v1 accepted', () => {
     expect(parseNodeUrl('http://127.0.0.1:7545/')).toBe('http://127.0.0.1:7545');
+    expect(parseNodeUrl('http://127.0.0.1:7545/v1')).toBe('http://127.0.0.1:7545');
+    expect(parseNodeUrl('http://127.0.0.1:7545/v1/')).toBe('http://127.0.0.1:7545');
+    // A node behind a path prefix keeps it.
+    expect(parseNodeUrl('https://example.org/dchat/v1')).toBe('https://example.org/dchat');
     expect(refusal(() => parseNodeUrl('127.0.0.1:7545'))).toMatchObject({ code: 'InvalidNodeUrl' });
     expect(refusal(() => parseNodeUrl('ftp://x'))).toMatchObject({ code: 'InvalidNodeUrl' });
   });
 
   it('every error kind has its own exit code, mapped in one place', () => {
     expect(EXIT_CODES).toEqual({ ok: 0, failure: 1, usage: 2, refused: 3, unreachable: 4, keystore: 5, timeout: 6 });
-    expect(describeError(new CliError('refused', 'InsufficientBalance', 'Not enough.'))).toEqual({ line: 'error InsufficientBalance: Not enough.', exitCode: 3 });
-    expect(describeError(Object.assign(new Error('boom'), { code: 'InvalidConfig' }))).toEqual({ line: 'error InvalidConfig: boom', exitCode: 1 });
+    expect(describeError(new CliError('refused', 'InsufficientBalance', 'Not enough.'))).toEqual({ line: 'error InsufficientBalance: Not enough.', exitCode: 3, code: 'InsufficientBalance', message: 'Not enough.' });
+    expect(describeError(Object.assign(new Error('boom'), { code: 'InvalidConfig' }))).toEqual({ line: 'error InvalidConfig: boom', exitCode: 1, code: 'InvalidConfig', message: 'boom' });
   });
 });

@@ -6,7 +6,7 @@
 // /v1/stats/series `routes`, so the page never asks for a route that is not there.
 import { getJson, listOf } from './api.js';
 import { Chart } from './charts.js';
-import { amount, count, toNumber } from './format.js';
+import { amount, count, duration, toNumber } from './format.js';
 import { refreshGovernance } from './governance.js';
 import { renderBlocks, renderHeader, renderKpis, renderPeers, renderPools, renderSchedules, renderTxs } from './panels.js';
 
@@ -21,16 +21,17 @@ const BURN_WINDOW = 100;
 const charts = {
   supply: new Chart(document.getElementById('chart-supply'), {
     series: [
-      { label: 'Supply', color: '#2563eb', scale: 'tokens', fill: 'rgba(37, 99, 235, .08)' },
-      { label: 'Total minted', color: '#16a34a', scale: 'tokens' },
+      { label: 'Supply', color: 'rgba(37, 99, 235, .45)', scale: 'tokens', fill: 'rgba(37, 99, 235, .08)', width: 7 },
+      // Supply is minted less burned: while little is burned the two lines coincide, so minted is
+      // drawn thin and dashed over the wide supply line, and both stay visible.
+      { label: 'Total minted', color: '#15803d', scale: 'tokens', dash: [8, 6] },
       { label: 'Total burned', color: '#dc2626', scale: 'burned' },
     ],
   }),
+  // Burned in each block (averaged over the blocks a point covers), on its own: the cumulative
+  // total is the supply chart's, and beside it these bars were too small to see.
   burn: new Chart(document.getElementById('chart-burn'), {
-    series: [
-      { label: 'Burned / block', color: '#dc2626', scale: 'rate', bars: true, fill: 'rgba(220, 38, 38, .55)' },
-      { label: 'Total burned', color: '#7c3aed', scale: 'total' },
-    ],
+    series: [{ label: 'Burned / block', color: '#dc2626', scale: 'rate', bars: true, fill: 'rgba(220, 38, 38, .55)' }],
   }),
   projection: new Chart(document.getElementById('chart-projection'), {
     longRange: true,
@@ -55,7 +56,8 @@ function drawSeries(series) {
   const pts = series.points;
   const xs = pts.map((p) => Number(p.timestamp_ms) / 1000);
   charts.supply.set([xs, pts.map((p) => toNumber(p.supply)), pts.map((p) => toNumber(p.total_minted)), pts.map((p) => toNumber(p.total_burned))]);
-  charts.burn.set([xs, pts.map((p) => (p.burned === '0' ? null : Number(p.burned) / Math.max(1, p.blocks))), pts.map((p) => toNumber(p.total_burned))]);
+  // A block that burned nothing is a 0, not a gap: the legend then reads 0, never "–".
+  charts.burn.set([xs, pts.map((p) => Number(p.burned) / Math.max(1, Number(p.blocks)))]);
   const first = pts[0];
   const last = pts.at(-1);
   const backfill = series.backfill.state === 'done' ? `, ${count(series.backfill.blocks)} read back from the store at start` : series.backfill.state === 'running' ? ', reading older blocks from the store…' : '';
@@ -108,12 +110,15 @@ async function refreshProjection(series, node) {
     return;
   }
   const blockTime = Number(node.block_time_ms ?? 1000);
-  const blocks = Math.max(1, Math.floor(Number(document.getElementById('projection-horizon').value) / blockTime));
+  // "years:N" is N inflation years of blocks_per_year blocks (docs/protocol.md §13.1), the node's
+  // own meaning of a year; "ms:T" is wall-clock time at the block time.
+  const [unit, value] = document.getElementById('projection-horizon').value.split(':');
+  const span = unit === 'years' ? `years=${Number(value)}` : `blocks=${Math.max(1, Math.floor(Number(value) / blockTime))}`;
   const burn = recentBurn(series);
   state.projectedBurn = burn;
   state.projectedAt = state.tick;
   try {
-    const body = await getJson(`/v1/projection?blocks=${blocks}&burn_per_block=${burn}&points=120`);
+    const body = await getJson(`/v1/projection?${span}&burn_per_block=${burn}&points=120`);
     const pts = projectionPoints(body);
     if (pts.length < 2) {
       note.textContent = 'The projection route answered in a form this page does not read.';
@@ -122,7 +127,9 @@ async function refreshProjection(series, node) {
     }
     const start = Number(series.points.at(-1)?.timestamp_ms ?? Date.now()) / 1000;
     charts.projection.set([pts.map((p) => start + (p[0] * blockTime) / 1000), pts.map((p) => p[1]), pts.map((p) => p[2])]);
-    note.textContent = `Next ${count(blocks)} blocks at ${amount(burn)} burned per block (the recent rate), under the current parameters and schedules.`;
+    const blocks = Number(body.to_height) - Number(body.from_height);
+    const years = unit === 'years' ? `${count(value)} inflation year${Number(value) === 1 ? '' : 's'} = ` : '';
+    note.textContent = `Next ${years}${count(blocks)} blocks (about ${duration(blocks * blockTime)} at ${count(blockTime)} ms blocks) at ${amount(burn)} burned per block (the recent rate), under the current parameters and schedules.`;
   } catch (err) {
     note.textContent = `GET /v1/projection: ${err.message}`;
     charts.projection.message('projection unavailable');

@@ -51,7 +51,7 @@ const dateFormat = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 's
 
 /**
  * @param {HTMLElement} box  element that receives the chart
- * @param {{ time?: boolean, longRange?: boolean, xLabel?: string, series: { label: string, color: string, scale?: string, bars?: boolean, fill?: string }[] }} spec
+ * @param {{ time?: boolean, longRange?: boolean, xLabel?: string, series: { label: string, color: string, scale?: string, bars?: boolean, fill?: string, width?: number, dash?: number[] }[] }} spec
  */
 export class Chart {
   constructor(box, spec) {
@@ -81,8 +81,9 @@ export class Chart {
           label: s.label,
           scale: s.scale ?? 'y',
           stroke: s.color,
-          width: 2,
+          width: s.width ?? 2,
           fill: s.fill,
+          ...(s.dash ? { dash: s.dash } : {}),
           points: { show: false },
           value: legendValue,
           ...(s.bars ? { paths: uPlot.paths.bars({ size: [0.9, 24] }), fill: s.fill ?? s.color } : {}),

@@ -24,6 +24,15 @@ export function count(n) {
   return group.format(Number(n));
 }
 
+/** A wall-clock span, roughly (as the CLI says it): "45 min", "30.0 hours", "121.6 days", "3.3 calendar years". */
+export function duration(ms) {
+  const tenths = (unit) => (Math.floor((ms * 10) / unit) / 10).toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  if (ms < 3_600_000) return `${count(Math.floor(ms / 60_000))} min`;
+  if (ms < 2 * 86_400_000) return `${tenths(3_600_000)} hours`;
+  if (ms < 2 * 31_557_600_000) return `${tenths(86_400_000)} days`;
+  return `${tenths(31_557_600_000)} calendar years`;
+}
+
 /** For charts only: a float is fine for drawing, never for showing a figure. */
 export function toNumber(text) {
   return text === null || text === undefined ? null : Number(text);

@@ -46,7 +46,7 @@ export function renderKpis(node, stats, series) {
   setKpi('head', count(node.head_height), `${shortHash(node.head_hash, 12)}${head ? ` · ${age(head.timestamp_ms)}` : ''}`);
   const max = stats.max_supply === null || stats.max_supply === undefined ? 'uncapped' : `${bps(stats.issued_bps)} of ${amount(stats.max_supply)} max`;
   setKpi('supply', amount(stats.circulating_supply), max);
-  setKpi('minted', amount(stats.total_minted), `inflation ${bps(stats.inflation_rate_bps)} a year`);
+  setKpi('minted', amount(stats.total_minted), `inflation ${bps(stats.inflation_rate_bps)} per inflation year`);
   setKpi('burned', amount(stats.total_burned), `fee burn ${bps(stats.burn_rate_bps)} of a transfer`);
   const rate = series?.burn_rate;
   if (rate) setKpi('burn-rate', `${decimal(rate.burned_per_block)} / block`, `${decimal(rate.burned_per_minute)} / min over ${count(rate.window_blocks)} blocks`);
