@@ -61,7 +61,8 @@ describe('dchat light balance', () => {
     const lied = await cli(['light', 'balance', '--user-id', ALICE, '--genesis', genesisFile, '--node', liar.url, '--json']);
     expect(lied.code).toBe(EXIT_CODES.refused);
     expect(lied.stderr).toMatch(/^error RootMismatch: Verification failed: /);
-    expect(lied.stdout).toBe('');
+    // With --json the refusal is JSON on stdout too (issue 18), and no balance is printed.
+    expect(JSON.parse(lied.stdout)).toEqual({ error: { code: 'RootMismatch', message: expect.stringMatching(/^Verification failed: /), exit_code: EXIT_CODES.refused } });
     expect(liar.lies()).toBeGreaterThan(0);
   });
 
