@@ -1,7 +1,7 @@
 /**
  * `npm run bench:load` (issue 17 item 4): a 3-validator loopback testnet, K funded wallets, and
- * signed transfers sent over HTTP (single and batch) at rising rates until inclusion stops keeping
- * up. One run prints, per step: submitted, accepted and included tx/s, submit → included latency
+ * signed transfers sent over HTTP through the client SDK (single and batch) at rising rates until
+ * inclusion stops keeping up. One run prints, per step: submitted, accepted and included tx/s, submit → included latency
  * p50/p99 (from the event stream), block fullness, missed slots, each node's CPU and RSS, and the
  * ratio of included tx/s × nodes (every node verifies every tx) to the raw single-core ed25519
  * verify rate measured in the same run, before the nodes start.
@@ -13,10 +13,10 @@
  * --smoke: 1 s blocks, 3 s at 50 tx/s, 20 wallets (what `npm test` runs: the path works, no figures).
  */
 import { parseArgs } from 'node:util';
-import { toHex } from '../src/chain/crypto.ts';
+import { DchatClient } from '../src/client/index.ts';
 import { readKeyFile } from '../src/node/key-files.ts';
 import { type Cluster, missedSlots, sampleProcess, startCluster } from './load/cluster.ts';
-import { Inclusion, type StepResult, type Wallet, fund, makeWallet, runStep, sign } from './load/driver.ts';
+import { Inclusion, type StepResult, fund, makeWallet, runStep, sign, walletFromSeed } from './load/driver.ts';
 import { percentile } from './bench/stats.ts';
 import { baselineNow, signedMessages } from './bench/suites.ts';
 
@@ -69,31 +69,31 @@ const cluster: Cluster = await startCluster({ nodes: NODES, blockTimeMs, maxBloc
 const rows: Row[] = [];
 try {
   const urls = cluster.nodes.map((n) => n.url);
+  const clients = urls.map((baseUrl) => new DchatClient({ baseUrl }));
   const chainId = cluster.layout.chainId;
-  const authorityKey = readKeyFile(cluster.layout.authorityKeyFile);
-  const authority: Wallet = { ...authorityKey, nonce: 0n };
-  const wallets = Array.from({ length: walletCount }, () => makeWallet());
-  const inclusion = await Inclusion.open(urls[0]!);
-  await fund(urls[0]!, chainId, authority, wallets, 10_000_000n, inclusion);
+  const authority = await walletFromSeed(readKeyFile(cluster.layout.authorityKeyFile).secretKey);
+  const wallets = await Promise.all(Array.from({ length: walletCount }, () => makeWallet()));
+  const inclusion = Inclusion.open(clients[0]!);
+  await fund(clients[0]!, chainId, authority, wallets, 10_000_000n, inclusion);
   log(`funded ${wallets.length} wallets`);
-  const sink = makeWallet().walletId;
+  const sink = (await makeWallet()).walletId;
   stepping: for (const mode of modes) {
     for (const rate of rates) {
       const count = rate * seconds;
-      const txs = Array.from({ length: count }, (_, i) => {
+      const txs = await Promise.all(Array.from({ length: count }, async (_, i) => {
         const w = i % wallets.length;
-        return { tx: sign(chainId, wallets[w]!, { type: 'transfer', to: sink, amount: 1_000n }), wallet: w };
-      });
+        return { tx: await sign(chainId, wallets[w]!, { type: 'transfer', to: sink, amount: 1_000n }), wallet: w };
+      }));
       const before = cluster.nodes.map((n) => sampleProcess(n.process.pid!));
       const missedBefore = (await Promise.all(urls.map(missedSlots))).reduce((a, b) => a + b, 0);
       const blocksBefore = inclusion.blocks.length;
       const startedMs = performance.now();
-      const step = await runStep({ urls, txs, rate, seconds, mode, batchSize: Number(values['batch-size']), lanes: Number(values['in-flight']), drainMs: 4 * blockTimeMs, inclusion });
+      const step = await runStep({ clients, txs, rate, seconds, mode, batchSize: Number(values['batch-size']), lanes: Number(values['in-flight']), drainMs: 4 * blockTimeMs, inclusion });
       // Sustained rate: the step's txs included by the end of its window plus one block (the block
       // that closes the window), over the window; the drain after it only completes the latencies.
       const windowEnd = startedMs + seconds * 1000 + blockTimeMs;
       let inWindow = 0;
-      for (const t of txs) if ((inclusion.seenAt.get(toHex(t.tx.hash)) ?? Number.POSITIVE_INFINITY) <= windowEnd) inWindow++;
+      for (const t of txs) if ((inclusion.seenAt.get(t.tx.hash) ?? Number.POSITIVE_INFINITY) <= windowEnd) inWindow++;
       const wallSeconds = (performance.now() - startedMs) / 1000;
       const after = cluster.nodes.map((n) => sampleProcess(n.process.pid!));
       const missed = (await Promise.all(urls.map(missedSlots))).reduce((a, b) => a + b, 0) - missedBefore;

@@ -1,82 +1,76 @@
 /**
- * The load bench's client: wallets funded by the authority, transfers signed ahead of each step,
- * then sent over HTTP at a fixed rate (single POST /v1/txs or batches of POST /v1/txs/batch, spread
- * over the nodes, keep-alive, a bounded number of requests in flight), their inclusion timed from
- * one node's GET /v1/events stream (the `tx` events), as a chat app would see them.
+ * The load bench's client, a chat app's: everything goes through the client SDK (src/client, issue
+ * 17 item 1) as an app would use it: WebCrypto keys, signed transactions, POST /v1/txs and
+ * /v1/txs/batch, and the GET /v1/events stream whose `tx` events time each inclusion. Wallets are
+ * funded by the authority; transfers are signed ahead of each step, then sent at a fixed rate.
  */
-import { signTx, type SignedTx } from '../../src/chain/codec/tx.ts';
-import { pack } from '../../src/chain/codec/msgpack.ts';
-import { generateKeyPair, toHex } from '../../src/chain/crypto.ts';
-import { SYSTEM_ACCOUNT_IDS, walletIdFromPublicKey } from '../../src/tokenomics/index.ts';
+import { type ClientKey, DchatClient, type SignedTransaction, generateKey, keyFromSeed, signTransaction, subscribe } from '../../src/client/index.ts';
+import { SYSTEM_ACCOUNT_IDS } from '../../src/tokenomics/index.ts';
 import type { Operation } from '../../src/tokenomics/index.ts';
 
 export interface Wallet {
-  readonly publicKeyHex: string;
-  readonly secretKey: Uint8Array;
+  readonly key: ClientKey;
   readonly walletId: string;
   nonce: bigint;
 }
 
-export function makeWallet(pair = generateKeyPair()): Wallet {
-  const publicKeyHex = toHex(pair.publicKey);
-  return { publicKeyHex, secretKey: pair.secretKey, walletId: walletIdFromPublicKey(publicKeyHex), nonce: 0n };
+export async function makeWallet(key?: ClientKey): Promise<Wallet> {
+  const k = key ?? (await generateKey());
+  return { key: k, walletId: k.walletId, nonce: 0n };
 }
 
-export function sign(chainId: string, wallet: Wallet, op: Operation): SignedTx {
-  return signTx({ chainId, signer: wallet.publicKeyHex, nonce: wallet.nonce++, op }, wallet.secretKey);
+/** A wallet of a key file's 32-byte seed (the testnet's authority). */
+export async function walletFromSeed(seed: Uint8Array): Promise<Wallet> {
+  return makeWallet(await keyFromSeed(Buffer.from(seed).toString('hex')));
 }
 
-interface BatchAnswer {
-  readonly accepted: number;
-  readonly results: readonly { readonly code?: string; readonly message?: string }[];
+export function sign(chainId: string, wallet: Wallet, op: Operation): Promise<SignedTransaction> {
+  return signTransaction(wallet.key, { chainId, nonce: wallet.nonce++, op });
 }
 
-async function sendBatch(url: string, txs: readonly SignedTx[]): Promise<BatchAnswer> {
-  const res = await fetch(`${url}/v1/txs/batch`, { method: 'POST', headers: { 'content-type': 'application/msgpack' }, body: Buffer.from(pack(txs.map((t) => t.bytes))) });
-  if (!res.ok) return { accepted: 0, results: [{ code: `Http${res.status}`, message: await res.text() }] };
-  return (await res.json()) as BatchAnswer;
+/** POSTs a batch through the SDK; returns how many the node accepted (a refused request: none). */
+export async function postBatch(client: DchatClient, txs: readonly SignedTransaction[]): Promise<number> {
+  try {
+    return (await client.submitBatch(txs)).filter((r) => r.status === 'pending').length;
+  } catch {
+    return 0;
+  }
 }
 
-/** POSTs a batch; returns how many the node accepted. */
-export async function postBatch(url: string, txs: readonly SignedTx[]): Promise<number> {
-  return (await sendBatch(url, txs)).accepted;
-}
-
-export async function postOne(url: string, tx: SignedTx): Promise<number> {
-  const res = await fetch(`${url}/v1/txs`, { method: 'POST', headers: { 'content-type': 'application/msgpack' }, body: Buffer.from(tx.bytes) });
-  await res.arrayBuffer();
-  return res.status === 202 ? 1 : 0;
+export async function postOne(client: DchatClient, tx: SignedTransaction): Promise<number> {
+  try {
+    await client.submit(tx);
+    return 1;
+  } catch {
+    return 0;
+  }
 }
 
 /**
  * Funds every wallet from the treasury with the authority's `transfer-from-system`, in parts the
  * mempool takes from one sender (its per-sender bound, 256 by default), each waited for.
  */
-export async function fund(url: string, chainId: string, authority: Wallet, wallets: readonly Wallet[], amount: bigint, inclusion: Inclusion): Promise<void> {
+export async function fund(client: DchatClient, chainId: string, authority: Wallet, wallets: readonly Wallet[], amount: bigint, inclusion: Inclusion): Promise<void> {
   const PART = 250;
   for (let i = 0; i < wallets.length; i += PART) {
-    const part = wallets.slice(i, i + PART).map((w) => sign(chainId, authority, { type: 'transfer-from-system', fromAccount: SYSTEM_ACCOUNT_IDS.treasury, to: w.walletId, amount }));
-    const answer = await sendBatch(url, part);
-    if (answer.accepted !== part.length) {
-      const why = answer.results.find((r) => r.code !== undefined);
-      throw new Error(`funding: the node accepted ${answer.accepted} of ${part.length} (${why?.code}: ${why?.message})`);
-    }
-    await inclusion.waitFor(part.map((t) => toHex(t.hash)), 120_000);
+    const part = await Promise.all(wallets.slice(i, i + PART).map((w) => sign(chainId, authority, { type: 'transfer-from-system', fromAccount: SYSTEM_ACCOUNT_IDS.treasury, to: w.walletId, amount })));
+    const results = await client.submitBatch(part);
+    const refused = results.find((r) => r.status !== 'pending');
+    if (refused !== undefined) throw new Error(`funding: the node refused a tx (${refused.code}: ${refused.message})`);
+    await inclusion.waitFor(part.map((t) => t.hash), 120_000);
   }
 }
 
-/** Included tx hashes and when they were seen, from a node's event stream; and the blocks' sizes. */
+/** Included tx hashes and when they were seen, from the SDK's subscription to a node's event stream; and the blocks' sizes. */
 export class Inclusion {
   readonly seenAt = new Map<string, number>();
   readonly blocks: { height: bigint; txs: number; atMs: number }[] = [];
   private readonly controller = new AbortController();
   private waiters = new Set<() => void>();
 
-  static async open(url: string): Promise<Inclusion> {
+  static open(client: DchatClient): Inclusion {
     const inclusion = new Inclusion();
-    const res = await fetch(`${url}/v1/events?topics=blocks,txs`, { signal: inclusion.controller.signal });
-    if (!res.ok || res.body === null) throw new Error(`GET /v1/events answered ${res.status}`);
-    void inclusion.read(res.body as unknown as AsyncIterable<Uint8Array>);
+    void inclusion.read(client);
     return inclusion;
   }
 
@@ -101,26 +95,12 @@ export class Inclusion {
     });
   }
 
-  private async read(body: AsyncIterable<Uint8Array>): Promise<void> {
-    const decoder = new TextDecoder();
-    let text = '';
+  private async read(client: DchatClient): Promise<void> {
     try {
-      for await (const chunk of body) {
-        text += decoder.decode(chunk, { stream: true });
-        let end: number;
+      for await (const event of subscribe(client.http, ['blocks', 'txs'], { signal: this.controller.signal })) {
         const now = performance.now();
-        while ((end = text.indexOf('\n\n')) >= 0) {
-          const event = text.slice(0, end);
-          text = text.slice(end + 2);
-          const type = /^event: (.*)$/m.exec(event)?.[1];
-          const data = /^data: (.*)$/m.exec(event)?.[1];
-          if (data === undefined) continue;
-          if (type === 'tx') this.seenAt.set((JSON.parse(data) as { hash: string }).hash, now);
-          else if (type === 'block') {
-            const b = JSON.parse(data) as { height: string; txs: number };
-            this.blocks.push({ height: BigInt(b.height), txs: b.txs, atMs: now });
-          }
-        }
+        if (event.type === 'tx') this.seenAt.set(String(event.data.hash), now);
+        else if (event.type === 'block') this.blocks.push({ height: BigInt(String(event.data.height)), txs: Number(event.data.txs), atMs: now });
         for (const wake of this.waiters) wake();
       }
     } catch {
@@ -142,7 +122,7 @@ export interface StepResult {
 
 /** A signed tx and the wallet that signed it (its index: which lane sends it). */
 export interface WalletTx {
-  readonly tx: SignedTx;
+  readonly tx: SignedTransaction;
   readonly wallet: number;
 }
 
@@ -154,16 +134,16 @@ export interface WalletTx {
  * sent. Then waits up to `drainMs` for the inclusions.
  */
 export async function runStep(options: {
-  urls: readonly string[]; txs: readonly WalletTx[]; rate: number; seconds: number; mode: 'single' | 'batch'; batchSize: number; lanes: number; drainMs: number; inclusion: Inclusion;
+  clients: readonly DchatClient[]; txs: readonly WalletTx[]; rate: number; seconds: number; mode: 'single' | 'batch'; batchSize: number; lanes: number; drainMs: number; inclusion: Inclusion;
 }): Promise<StepResult> {
-  const { urls, txs, rate, seconds, mode, inclusion } = options;
+  const { clients, txs, rate, seconds, mode, inclusion } = options;
   const sentAt = new Map<string, number>();
   let accepted = 0;
   let producing = true;
-  const queues: SignedTx[][] = Array.from({ length: options.lanes }, () => []);
+  const queues: SignedTransaction[][] = Array.from({ length: options.lanes }, () => []);
   const wake: ((() => void) | null)[] = queues.map(() => null);
   const lane = async (index: number): Promise<void> => {
-    const url = urls[index % urls.length]!;
+    const client = clients[index % clients.length]!;
     const queue = queues[index]!;
     for (;;) {
       if (queue.length === 0) {
@@ -175,10 +155,10 @@ export async function runStep(options: {
       }
       const part = queue.splice(0, mode === 'batch' ? options.batchSize : 1);
       const now = performance.now();
-      for (const t of part) sentAt.set(toHex(t.hash), now);
+      for (const t of part) sentAt.set(t.hash, now);
       try {
         // Awaited first: `accepted += await ...` would read `accepted` before the await and lose the other lanes' counts.
-        const n = mode === 'batch' ? await postBatch(url, part) : await postOne(url, part[0]!);
+        const n = mode === 'batch' ? await postBatch(client, part) : await postOne(client, part[0]!);
         accepted += n;
       } catch {
         // counted as not accepted
