@@ -1,4 +1,5 @@
 /** A small Server-Sent Events client for tests: reads a GET /v1/events stream and waits on its events. */
+import { readSse } from '../../src/client/index.ts';
 export interface SseEvent {
   readonly type: string;
   readonly id: string | null;
@@ -15,22 +16,6 @@ export interface SseStream {
   close(): void;
 }
 
-function parse(block: string): SseEvent | null {
-  let type = 'message';
-  let id: string | null = null;
-  const data: string[] = [];
-  for (const line of block.split('\n')) {
-    if (line.startsWith(':') || line === '') continue;
-    const at = line.indexOf(':');
-    const field = at < 0 ? line : line.slice(0, at);
-    const value = at < 0 ? '' : line.slice(at + 1).replace(/^ /, '');
-    if (field === 'event') type = value;
-    else if (field === 'id') id = value;
-    else if (field === 'data') data.push(value);
-  }
-  return data.length === 0 ? null : { type, id, data: JSON.parse(data.join('\n')) as Record<string, unknown> };
-}
-
 export async function openSse(url: string, headers: Record<string, string> = {}): Promise<SseStream> {
   const controller = new AbortController();
   const res = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: controller.signal });
@@ -38,17 +23,10 @@ export async function openSse(url: string, headers: Record<string, string> = {})
   const waiters = new Set<() => void>();
   if (res.ok && res.body !== null) {
     void (async () => {
-      const decoder = new TextDecoder();
-      let buffered = '';
       try {
-        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-          buffered += decoder.decode(chunk, { stream: true });
-          let end: number;
-          while ((end = buffered.indexOf('\n\n')) >= 0) {
-            const event = parse(buffered.slice(0, end));
-            buffered = buffered.slice(end + 2);
-            if (event !== null) events.push(event);
-          }
+        // The SDK's SSE reader (src/client/sse.ts): one parser of the format, not two.
+        for await (const m of readSse(res.body!)) {
+          events.push({ type: m.event, id: m.id, data: JSON.parse(m.data) as Record<string, unknown> });
           for (const wake of waiters) wake();
         }
       } catch {

@@ -11,7 +11,7 @@ import { toHex } from '../../chain/crypto.ts';
 import { walletIdFromPublicKey } from '../../tokenomics/index.ts';
 import { ApiError } from '../http/errors.ts';
 import { plain } from '../http/plain.ts';
-import { BlockDigest } from './block-digest.ts';
+import { BlockDigest, type StreamEvent } from './block-digest.ts';
 import { EventStream, type StreamLimits } from './event-stream.ts';
 import type { Topics } from './topics.ts';
 
@@ -50,11 +50,15 @@ export class EventHub {
     for (const stream of this.streams) stream.deliverBlock(digest);
   };
   private readonly onTx = (...[tx]: ChainEvents['tx']): void => {
-    let data: unknown = null;
+    let event: StreamEvent | null = null;
     for (const stream of this.streams) {
       if (!stream.topics.txs) continue;
-      data ??= plain({ hash: toHex(tx.hash), type: tx.tx.op.type, from: walletIdFromPublicKey(tx.tx.signer), nonce: tx.tx.nonce, height: this.chain.head.header.height, status: 'pending' });
-      stream.deliverLive({ type: 'tx-pending', id: null, height: this.chain.head.header.height, data });
+      // Built once, for the first stream that wants it.
+      if (event === null) {
+        const height = this.chain.head.header.height;
+        event = { type: 'tx-pending', id: null, height, data: plain({ hash: toHex(tx.hash), type: tx.tx.op.type, from: walletIdFromPublicKey(tx.tx.signer), nonce: tx.tx.nonce, height, status: 'pending' }) };
+      }
+      stream.deliverLive(event);
     }
   };
 

@@ -125,7 +125,11 @@ describe('GET /v1/events (docs/protocol.md §16.1)', () => {
       const [h, i] = e.id.split(':').map((p) => BigInt(p)) as [bigint, bigint];
       return (h > seenHeight || (h === seenHeight && i > seenIndex)) && h <= endHeight;
     };
+    // The account event is the last of its block's events for these topics: by then the block is whole.
+    await steady.next((e) => e.type === 'account' && e.data.height === endHeight.toString(), 'the last block\'s account event');
     const missed = steady.events.filter(after);
+    // Events arrive one at a time: wait until the resumed stream has had as many as were missed.
+    await waitFor('the whole replay', async () => resumed.events.filter(after).length >= missed.length);
     const replayed = resumed.events.filter(after);
     expect(missed.length).toBeGreaterThan(0);
     expect(replayed).toEqual(missed);

@@ -9,11 +9,13 @@ import { params, ref } from '../schemas.ts';
 import { blockEvents } from './block-events.ts';
 import type { RouteModule } from './route.ts';
 
+const isHex = (v: unknown): v is string => typeof v === 'string' && /^([0-9a-f]{2})+$/i.test(v);
+
 /** A signed tx from the body: raw msgpack (application/msgpack or octet-stream) or JSON { "tx": "<hex>" }. */
 function txBytes(body: unknown): Uint8Array {
   if (body instanceof Uint8Array) return body;
   const hex = (body as { tx?: unknown } | null)?.tx;
-  if (typeof hex !== 'string' || !/^([0-9a-f]{2})+$/i.test(hex)) {
+  if (!isHex(hex)) {
     throw new ApiError('BadRequest', 'Send the signed tx as msgpack bytes (Content-Type: application/msgpack) or JSON {"tx": "<hex of the msgpack bytes>"}.');
   }
   return Buffer.from(hex, 'hex');
@@ -21,8 +23,6 @@ function txBytes(body: unknown): Uint8Array {
 
 /** Txs one batch may carry (its bytes are bounded by the API's body limit too). */
 export const MAX_BATCH_TXS = 1_000;
-
-const isHex = (v: unknown): v is string => typeof v === 'string' && /^([0-9a-f]{2})+$/i.test(v);
 
 /** The signed txs of a batch: a msgpack array of byte strings, or JSON { "txs": ["<hex>", ...] }. */
 function batchBytes(body: unknown): Uint8Array[] {
