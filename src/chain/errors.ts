@@ -36,6 +36,8 @@ export const ChainErrorCode = {
   UnknownHeight: 'UnknownHeight',
   /** A height whose state tree this node no longer (or never) kept: pruned, or a data dir without the tree. */
   HeightNotRetained: 'HeightNotRetained',
+  /** A snapshot manifest or chunk (docs/protocol.md §20) that is malformed or does not match the state root it claims. */
+  InvalidSnapshot: 'InvalidSnapshot',
 } as const;
 
 export type ChainErrorCode = (typeof ChainErrorCode)[keyof typeof ChainErrorCode];
