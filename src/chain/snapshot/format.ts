@@ -5,6 +5,7 @@
  * chunk each. The manifest names each subtree's root (kind and hash), so it can be checked against
  * H's state_root alone, and every chunk against its manifest entry the moment it arrives.
  */
+import { pathBit } from '../../light/tree-rules.ts';
 import { ChainError, ChainErrorCode } from '../errors.ts';
 
 export const SNAPSHOT_FORMAT = 1;
@@ -61,7 +62,7 @@ export function depthFor(keys: number, targetKeys: number): number {
 /** The chunk a path belongs to: its first `depth` bits as a number. */
 export function chunkIndexOf(path: Uint8Array, depth: number): number {
   let index = 0;
-  for (let d = 0; d < depth; d++) index = index * 2 + ((path[d >> 3]! >> (7 - (d & 7))) & 1);
+  for (let d = 0; d < depth; d++) index = index * 2 + pathBit(path, d);
   return index;
 }
 

@@ -5,34 +5,22 @@
  * subtree holding one pair is that pair's leaf wherever it sits, so a leaf beside an empty
  * sibling moves up unchanged.
  */
-import { EMPTY_HASH, internalHash, leafHash, pathBit } from '../../light/tree-rules.ts';
+import { EMPTY_HASH, internalHash, leafHash } from '../../light/tree-rules.ts';
 import { fastSha256 } from '../state-tree/hash.ts';
+import { type Leaf, splitAt } from '../state-tree/update.ts';
 import { RefKind, type SubtreeRef } from './format.ts';
 
 export const EMPTY_REF: SubtreeRef = { kind: RefKind.Empty, hash: EMPTY_HASH };
 
-/** A pair as the tree sees it: its path and the hash of its value. */
-export interface HashedLeaf {
-  readonly path: Uint8Array;
-  readonly valueHash: Uint8Array;
-}
-
 /** root(S, depth) of `leaves` (sorted by path, strictly ascending, all sharing the first `depth` bits). */
-export function subtreeRoot(leaves: readonly HashedLeaf[], depth: number): SubtreeRef {
+export function subtreeRoot(leaves: readonly Leaf[], depth: number): SubtreeRef {
   return rootOf(leaves, 0, leaves.length, depth);
 }
 
-function rootOf(leaves: readonly HashedLeaf[], lo: number, hi: number, depth: number): SubtreeRef {
+function rootOf(leaves: readonly Leaf[], lo: number, hi: number, depth: number): SubtreeRef {
   if (hi === lo) return EMPTY_REF;
-  if (hi - lo === 1) return { kind: RefKind.Leaf, hash: leafHash(fastSha256, leaves[lo]!.path, leaves[lo]!.valueHash) };
-  // Sorted paths: those with bit `depth` = 0 come first; find the first with 1.
-  let a = lo;
-  let b = hi;
-  while (a < b) {
-    const mid = (a + b) >> 1;
-    if (pathBit(leaves[mid]!.path, depth) === 0) a = mid + 1;
-    else b = mid;
-  }
+  if (hi - lo === 1) return { kind: RefKind.Leaf, hash: leafHash(fastSha256, leaves[lo]!.keyHash, leaves[lo]!.valueHash) };
+  const a = splitAt(leaves, lo, hi, depth);
   const left = rootOf(leaves, lo, a, depth + 1);
   const right = rootOf(leaves, a, hi, depth + 1);
   return { kind: RefKind.Internal, hash: internalHash(fastSha256, left.hash, right.hash) };

@@ -3,19 +3,18 @@
  * manifest against the trusted header of its height, then each chunk against its manifest entry
  * as it arrives, so a forged chunk is caught at that chunk and nothing of it is kept.
  */
-import { hash } from 'node:crypto';
-import { equalBytes } from '../../light/tree-rules.ts';
+import { EMPTY_HASH, equalBytes } from '../../light/tree-rules.ts';
 import { toHex } from '../crypto.ts';
 import { MAX_CHUNK_BYTES, type SnapshotManifest, type StatePair, RefKind, chunkIndexOf, decodeChunk, invalidSnapshot } from './format.ts';
-import { type HashedLeaf, rootFromSubtrees, subtreeRoot } from './subtree-root.ts';
+import { fastSha256 as sha } from '../state-tree/hash.ts';
+import type { Leaf } from '../state-tree/update.ts';
+import { rootFromSubtrees, subtreeRoot } from './subtree-root.ts';
 
 export interface TrustedBlock {
   readonly height: bigint;
   readonly hash: Uint8Array;
   readonly stateRoot: Uint8Array;
 }
-
-const sha = (data: Uint8Array): Uint8Array => hash('sha256', data, 'buffer');
 
 /** The manifest is of `trusted`'s block and its subtree roots combine to that block's state_root. */
 export function verifyManifest(manifest: SnapshotManifest, trusted: TrustedBlock): void {
@@ -25,7 +24,7 @@ export function verifyManifest(manifest: SnapshotManifest, trusted: TrustedBlock
   if (!equalBytes(manifest.stateRoot, trusted.stateRoot)) invalidSnapshot(`The manifest's state root is not block ${trusted.height}'s state_root.`);
   manifest.chunks.forEach((chunk, i) => {
     const consistent =
-      chunk.kind === RefKind.Empty ? chunk.entries === 0 && chunk.hash.every((b) => b === 0) : chunk.kind === RefKind.Leaf ? chunk.entries === 1 : chunk.entries >= 2;
+      chunk.kind === RefKind.Empty ? chunk.entries === 0 && equalBytes(chunk.hash, EMPTY_HASH) : chunk.kind === RefKind.Leaf ? chunk.entries === 1 : chunk.entries >= 2;
     if (!consistent) invalidSnapshot(`Manifest chunk ${i} claims ${chunk.entries} pairs for a subtree of kind ${chunk.kind}.`);
   });
   const root = rootFromSubtrees(manifest.chunks);
@@ -44,13 +43,13 @@ export function verifyChunk(manifest: SnapshotManifest, index: number, bytes: Ui
   if (info === undefined) invalidSnapshot(`The snapshot has no chunk ${index}.`);
   if (bytes.length > MAX_CHUNK_BYTES) invalidSnapshot(`Chunk ${index} is ${bytes.length} bytes, over ${MAX_CHUNK_BYTES}.`);
   const pairs = decodeChunk(bytes);
-  const leaves: HashedLeaf[] = [];
+  const leaves: Leaf[] = [];
   for (const pair of pairs) {
     const path = sha(pair.key);
     const previous = leaves.at(-1);
-    if (previous !== undefined && Buffer.compare(previous.path, path) >= 0) invalidSnapshot(`Chunk ${index}'s pairs are not in strict path order.`);
+    if (previous !== undefined && Buffer.compare(previous.keyHash, path) >= 0) invalidSnapshot(`Chunk ${index}'s pairs are not in strict path order.`);
     if (chunkIndexOf(path, manifest.depth) !== index) invalidSnapshot(`Chunk ${index} holds a key of another chunk.`);
-    leaves.push({ path, valueHash: sha(pair.value) });
+    leaves.push({ keyHash: path, valueHash: sha(pair.value) });
   }
   const root = subtreeRoot(leaves, manifest.depth);
   if (!equalBytes(root.hash, info.hash)) invalidSnapshot(`Chunk ${index}'s pairs do not hash to the manifest's subtree root.`);

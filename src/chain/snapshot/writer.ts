@@ -5,12 +5,10 @@
  * hashed to its subtree root and handed to `writeChunk`. The caller yields to the event loop
  * between pairs (`pause`), so block production goes on while a large state is cut.
  */
-import { hash } from 'node:crypto';
+import { fastSha256 as sha } from '../state-tree/hash.ts';
 import type { TrustedBlock } from './verify.ts';
 import { type ChunkInfo, MAX_CHUNK_BYTES, type SnapshotManifest, type StatePair, chunkIndexOf, encodeChunk } from './format.ts';
 import { subtreeRoot } from './subtree-root.ts';
-
-const sha = (data: Uint8Array): Uint8Array => hash('sha256', data, 'buffer');
 
 /** A growing byte buffer (doubling): `path ‖ key length u16 ‖ key ‖ value length u32 ‖ value` per pair. */
 class PairBuffer {
@@ -78,7 +76,7 @@ export async function writeSnapshot(pairs: AsyncIterable<StatePair>, options: Sn
     const sorted = buffers[i]!.takeSorted();
     const bytes = encodeChunk(sorted.map((s) => s.pair));
     if (bytes.length > MAX_CHUNK_BYTES) throw new RangeError(`Snapshot chunk ${i} would be ${bytes.length} bytes (over ${MAX_CHUNK_BYTES}): cut the state deeper.`);
-    const root = subtreeRoot(sorted.map((s) => ({ path: s.path, valueHash: sha(s.pair.value) })), depth);
+    const root = subtreeRoot(sorted.map((s) => ({ keyHash: s.path, valueHash: sha(s.pair.value) })), depth);
     await options.writeChunk(i, bytes);
     chunks.push({ ...root, entries: sorted.length, bytes: bytes.length });
     await pause();

@@ -47,7 +47,7 @@ function childPath(path: Uint8Array, depth: number, bit: number): Uint8Array {
 }
 
 /** First index in [lo, hi) whose path has bit `depth` set; the range is sorted and shares the first `depth` bits. */
-function splitAt(items: readonly { readonly keyHash: Uint8Array }[], lo: number, hi: number, depth: number): number {
+export function splitAt(items: readonly { readonly keyHash: Uint8Array }[], lo: number, hi: number, depth: number): number {
   let a = lo;
   let b = hi;
   while (a < b) {
