@@ -12,8 +12,10 @@
  * the `veto` burn reason and `voters` distributions; stake changes settle lazy rewards.
  * 4: the state_root is the root of the authenticated state tree over every state key (§7, §18),
  * not a hash chain over each block's writes; the block header carries the version first (§3.1).
+ * 5: a pending validator set is locked within the finality depth of its activation
+ * (`ValidatorSetLocked`, §17.7), so a light client can follow validator set changes (§19.1).
  */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 /** What a data dir written before the version was recorded was made by. */
 export const UNRECORDED_PROTOCOL_VERSION = 1;

@@ -39,6 +39,8 @@ export const ErrorCode = {
   ProposalClosed: 'ProposalClosed',
   TooManyProposals: 'TooManyProposals',
   TooManyDepositors: 'TooManyDepositors',
+  /** A pending validator set is within the finality depth of its activation and can no longer be replaced (docs/protocol.md §17.7). */
+  ValidatorSetLocked: 'ValidatorSetLocked',
   /** A transaction failed with an error that is not a token rule (e.g. a RangeError): it is refused, never fatal. */
   TxFailed: 'TxFailed',
 } as const;

@@ -38,9 +38,22 @@ export function validateValidatorSet(validators: readonly Validator[], authority
   return validators.map((v) => ({ publicKey: v.publicKey, rewardWallet: v.rewardWallet }));
 }
 
-/** Stores the set to take effect at `activationHeight`; a newer pending set replaces an older one. */
+/**
+ * Stores the set to take effect at `activationHeight`; a newer pending set replaces an older one,
+ * but only while the older one's activation is more than the finality depth away (§17.7): from
+ * the block `activation − delay` on, the pending set is locked, so the state of that block, once
+ * final under the old set, tells a light client exactly which set takes over (§19.1).
+ */
 export function scheduleValidatorSet(l: Ledger, validators: readonly Validator[], activationHeight: bigint): void {
-  const earliest = l.position.height + validatorSetDelay(l.validators().length);
+  const delay = validatorSetDelay(l.validators().length);
+  const earliest = l.position.height + delay;
+  const pending = pendingValidators(l);
+  if (pending !== null && pending.activationHeight < earliest) {
+    throw new TokenError(
+      ErrorCode.ValidatorSetLocked,
+      `The pending validator set activates at height ${pending.activationHeight}, within ${delay} blocks of this one (${l.position.height}): it can no longer be replaced.`,
+    );
+  }
   if (activationHeight < earliest) {
     refuse(`activation_height ${activationHeight} is too soon: at least ${earliest} (this block + 2 × validators + 1).`);
   }

@@ -63,6 +63,13 @@ const scenarios: Record<ErrorCode, () => string> = {
     chain.block(others.slice(0, 31).map((n) => chain.tx(n, { type: 'deposit', proposalId, amount: 1n })));
     return txErrorCode(() => chain.run(others[31]!, { type: 'deposit', proposalId, amount: 1n }));
   },
+  ValidatorSetLocked: () => {
+    // One validator: the finality depth is 3; a pending set activating 3 blocks after the next is locked at once.
+    const chain = funded();
+    const validators = [{ publicKey: 'ab'.repeat(32), rewardWallet: walletOf('v') }];
+    chain.run(AUTHORITY, { type: 'set-validators', validators, activationHeight: chain.height + 1n + 3n });
+    return txErrorCode(() => chain.run(AUTHORITY, { type: 'set-validators', validators, activationHeight: chain.height + 10n }));
+  },
   InsufficientBalance: () => txErrorCode(() => funded().run('alice', { type: 'transfer', to: walletOf('bob'), amount: 5_000n })),
   InvalidAmount: () => txErrorCode(() => funded().run('alice', { type: 'transfer', to: walletOf('bob'), amount: 0n })),
   AmountOverflow: () => txErrorCode(() => funded().run('alice', { type: 'transfer', to: walletOf('bob'), amount: 1n << 64n })),

@@ -139,4 +139,25 @@ describe('the authority set-validators (docs/protocol.md §17.7, PoA without a v
     expect(validatorsAt(before, inclusion + 4n)).toHaveLength(2);
     expect(validatorsAt(before, inclusion + 5n)).toEqual(next);
   });
+
+  it('replaces a pending set only while its activation is more than 2n + 1 blocks away; from then on it is locked (§17.7)', () => {
+    const c = chain({ validators: ['v1', 'v2'] });
+    const set = (name: string): Validator[] => [{ publicKey: keyOf(name), rewardWallet: walletOf(`${name}-rewards`) }];
+    const op = (name: string, activationHeight: bigint) => ({ type: 'set-validators', validators: set(name), activationHeight }) as const;
+    // Two validators in force: the finality depth is 5. A set activating at inclusion + 7 may be replaced
+    // in the next two blocks (the last one being activation − 5) and not later.
+    const activation = c.height + 1n + 7n;
+    c.run(AUTHORITY, op('v3', activation));
+    c.run(AUTHORITY, op('v4', activation));
+    expect(c.height).toBe(activation - 6n);
+    c.run(AUTHORITY, op('v5', activation));
+    expect(c.height).toBe(activation - 5n);
+    expect(txErrorCode(() => c.run(AUTHORITY, op('v6', activation + 100n)))).toBe(ErrorCode.ValidatorSetLocked);
+    expect(txErrorCode(() => c.run(AUTHORITY, op('v6', activation)))).toBe(ErrorCode.ValidatorSetLocked);
+    while (c.height < activation) c.block();
+    expect(c.state.get('meta:validators')).toEqual(set('v5'));
+    // Once the set is in force there is no pending set, and a new one may be scheduled.
+    c.run(AUTHORITY, op('v6', c.height + 1n + 3n));
+    expect((c.state.get('meta:pending-validators') as { validators: Validator[] }).validators).toEqual(set('v6'));
+  });
 });

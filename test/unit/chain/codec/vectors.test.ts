@@ -27,6 +27,10 @@
  * signature moved. New: a proof of presence (the account) and a proof of absence (a deleted deadline
  * key, whose walk ends at the other leaf), checked against §18.4-18.5 by hand. The tx vectors did not
  * move.
+ *
+ * Protocol version 5 (the validator set lock, docs/protocol.md §17.7) changes which txs are valid,
+ * not any encoding: only the header vector moved, by its first field (0x04 -> 0x05), so its hash and
+ * signature moved with it. The state root, the proofs and the tx vectors did not move.
  */
 import { createHash, createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -63,13 +67,14 @@ const V = {
       '02000180d84fc76bbed1e03ef494c1f30fbfed6af00d0c05cfaabc55c42dd5b6d4111c8b0c1bba4245ed3ba49202cc18aa05bb22e42da3f8d9dd49a3b34ce28a2bdc9b7d1c01256583564a07f36374816dcf0a0cdfd1bffcaa2f744592a5d061cf022197',
   },
   header: {
-    // Protocol version 4: [4, ...] first, and the new state root (versions 2 and 3: 98aa6463...486e7e).
+    // Protocol version 5: [5, ...] first (version 4: 9904aa64...aeacb10, the same fields after the version).
     encoding:
-      '9904aa64636861742d746573742a2dc420ababababababababababababababababababababababababababababababababcf0000019b76dec6b0c42079b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664c420be1c35b20cc8277ad7cd8ec080d58f2f0be8b7cf50c8fd7c8ec09a1dc03122dfc4203e2f7b82f8e8feba967fc188093039a8190c7a1323e749c2249e185c2aeacb10',
-    // Protocol version 4: moved with the encoding (versions 2 and 3: 595908df...db8256d, 588f2ece...1c480c).
-    hash: 'd23baa7d0e038dde4f0803137981e01efa263cef1a57472521ad609d70403ae4',
+      '9905aa64636861742d746573742a2dc420ababababababababababababababababababababababababababababababababcf0000019b76dec6b0c42079b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664c420be1c35b20cc8277ad7cd8ec080d58f2f0be8b7cf50c8fd7c8ec09a1dc03122dfc4203e2f7b82f8e8feba967fc188093039a8190c7a1323e749c2249e185c2aeacb10',
+    // Protocol version 5: moved with the version byte (version 4: d23baa7d...70403ae4, 1b8caf34...649f8003;
+    // versions 2 and 3: 595908df...db8256d, 588f2ece...1c480c).
+    hash: '32a7e2f028e887e47b52e5cf58f80cd4986358b0ad7a3c6c15c960d3ff36f517',
     signature:
-      '1b8caf346d60dfc3f432ffa1f85cff8d40d2114fb2fab96f710886dd64bdf7f23b7b97b83618af84da3817ad561c379a6fa2951a3bf8ebfc8d0428d2649f8003',
+      '792c98db2dddf794be6d91934930f07b475d71221bc47961528eb91ba29879837ff1f3c534723a27706ae54f430c92cd85929c28d41b9f1fd2192b4e07e45a04',
   },
   /**
    * Protocol version 3: the default genesis params of docs/protocol.md §8.2, §9 and the governance section for chain
@@ -102,7 +107,7 @@ const WRITES = new Map<string, StateValue | null>([
 
 const TIMESTAMP = 1_767_225_600_000n + 45n * 6_000n;
 const header = (): BlockHeader => ({
-  protocolVersion: 4n,
+  protocolVersion: 5n,
   chainId: 'dchat-test',
   height: 42n,
   slot: 45n,
@@ -364,7 +369,7 @@ describe('the header (height 42, slot 45)', () => {
     let at = 0;
     const take = (n: number): string => hex(b.subarray(at, (at += n)));
     expect(take(1)).toBe('99'); // fixarray of 9
-    expect(take(1)).toBe('04'); // protocol version 4
+    expect(take(1)).toBe('05'); // protocol version 5
     expect(take(11)).toBe(`aa${Buffer.from('dchat-test').toString('hex')}`);
     expect(take(1)).toBe('2a'); // height 42
     expect(take(1)).toBe('2d'); // slot 45
@@ -375,7 +380,7 @@ describe('the header (height 42, slot 45)', () => {
     expect(take(34)).toBe(`c420${V.txRoot}`);
     expect(take(34)).toBe(`c420${V.stateRoot}`);
     expect(at).toBe(b.length);
-    const spec = mp([4n, 'dchat-test', 42n, 45n, new Uint8Array(32).fill(0xab), TIMESTAMP, hexBytes(V.publicKey), hexBytes(V.txRoot), hexBytes(V.stateRoot)]);
+    const spec = mp([5n, 'dchat-test', 42n, 45n, new Uint8Array(32).fill(0xab), TIMESTAMP, hexBytes(V.publicKey), hexBytes(V.txRoot), hexBytes(V.stateRoot)]);
     expect(V.header.encoding).toBe(spec);
   });
 });

@@ -5,12 +5,12 @@ import { protocolNames } from '../../../../src/node/network/protocols.ts';
 
 describe('protocolNames', () => {
   it('ends every topic and protocol with the protocol version, so nodes of other versions never exchange blocks or txs', () => {
-    expect(PROTOCOL_VERSION).toBe(4);
+    expect(PROTOCOL_VERSION).toBe(5);
     expect(protocolNames('dchat-dev')).toEqual({
-      blocksTopic: '/dchat/dchat-dev/blocks/4',
-      txsTopic: '/dchat/dchat-dev/txs/4',
-      status: '/dchat/dchat-dev/status/4',
-      blocksByRange: '/dchat/dchat-dev/blocks-by-range/4',
+      blocksTopic: '/dchat/dchat-dev/blocks/5',
+      txsTopic: '/dchat/dchat-dev/txs/5',
+      status: '/dchat/dchat-dev/status/5',
+      blocksByRange: '/dchat/dchat-dev/blocks-by-range/5',
     });
   });
 });
