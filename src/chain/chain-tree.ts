@@ -120,6 +120,21 @@ export async function proveStateAt(sources: ProofSources, head: { state: StateVi
   return { height, header: block.header, blockHash: block.hash, value, proof: encodeStateProof(proof) };
 }
 
+/**
+ * The proof that `keyBytes` holds `value` (encoded, null: absent) at canonical `height`, for a value
+ * the caller already knows (a validator set from the set log, docs/protocol.md §19.1): no undo walk,
+ * so any height whose tree is retained can be proven. A value the tree does not hold is damage.
+ */
+export async function proveValueAt(sources: Pick<ProofSources, 'reader' | 'rootAt'>, keyBytes: Uint8Array, value: Uint8Array | null, height: bigint): Promise<Uint8Array> {
+  const root = await sources.rootAt(height);
+  if (root === null) throw new ChainError(ChainErrorCode.HeightNotRetained, `The state tree of height ${height} is not retained by this node.`);
+  const { proof, valueHash } = await proveKey(sources.reader, root, keyBytes);
+  if (!sameHash(value, valueHash)) {
+    throw new ChainError(ChainErrorCode.StoreCorrupt, `The state tree of height ${height} does not hold the expected value of key "${Buffer.from(keyBytes).toString('latin1')}".`);
+  }
+  return encodeStateProof(proof);
+}
+
 function encoded(key: string, value: StateValue | null | undefined): Uint8Array | null {
   return value === null || value === undefined ? null : encodeStateValue(key, value);
 }

@@ -13,7 +13,7 @@ import type { ChainEvents, ChainHead, Equivocation, SubmitResult, TxStatus } fro
 import type { Block } from './codec/block.ts';
 import type { StateProofAnswer } from './chain-tree.ts';
 import type { SignedTx } from './codec/tx.ts';
-import type { HistoryOptions, HistoryPage } from './store/chain-store.ts';
+import type { HistoryOptions, HistoryPage, ValidatorSetChange } from './store/chain-store.ts';
 import type { HistoryKind } from './store/history-index.ts';
 
 /** The committed state, read-only: single keys and prefix scans (no `commit`). */
@@ -54,6 +54,12 @@ export interface ChainView {
    * head, HeightNotRetained below chain-tree.ts oldestProvable or for a tree this node does not keep.
    */
   proveState(keyBytes: Uint8Array, height?: bigint): Promise<StateProofAnswer>;
+  /** The proof of a value the caller knows at a canonical height whose tree is retained (HeightNotRetained otherwise). */
+  proveValueAt(keyBytes: Uint8Array, value: Uint8Array | null, height: bigint): Promise<Uint8Array>;
+  /** The validator sets put in force above `after` (activation heights ascending), at most `limit` (docs/protocol.md §19.1). */
+  validatorSetChanges(after: bigint, limit: number): Promise<ValidatorSetChange[]>;
+  /** The set in force for the canonical block at `height` (≤ the head). */
+  validatorSetAt(height: bigint): Promise<ValidatorSetChange>;
 }
 
 export type { StateProofAnswer } from './chain-tree.ts';

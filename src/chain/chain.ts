@@ -21,13 +21,13 @@ import { DEFAULT_MEMPOOL_LIMITS, Mempool } from './mempool.ts';
 import { proposerFor } from './poa.ts';
 import { RecentHeaders } from './recent-headers.ts';
 import { type Equivocation, SeenProposals } from './seen-proposals.ts';
-import { ChainStore, type HistoryOptions, type HistoryPage } from './store/chain-store.ts';
+import { ChainStore, type HistoryOptions, type HistoryPage, type ValidatorSetChange } from './store/chain-store.ts';
 import { type SubmitResult, TxIntake, type TxSubmission } from './tx-intake.ts';
 import { type ValidatorSchedule, validatorSchedule } from './validator-schedule.ts';
 import { type SignatureVerifier, VerifyPool } from './verify/pool.ts';
 import { importWithSignatures, startTxSignatureChecks } from './verify/block-signatures.ts';
 import type { SignatureResults } from './verify/tx-signatures.ts';
-import { type StateProofAnswer, oldestProvable, proveStateAt } from './chain-tree.ts';
+import { type StateProofAnswer, oldestProvable, proveStateAt, proveValueAt } from './chain-tree.ts';
 import type { TreeRoot } from './state-tree/index.ts';
 
 export type { Equivocation } from './seen-proposals.ts';
@@ -296,7 +296,7 @@ export class Chain {
     await this.store.commitBranch({
       abandoned: abandoned.map((b) => ({ height: b.header.height, txHashes: b.txs.map((t) => t.hash) })),
       blocks: parts.map((p) => ({
-        height: p.block.header.height, hash: p.block.hash, blockBytes: p.block.bytes, undo: p.undo, events: p.imported.events, txHashes: p.block.txs.map((t) => t.hash),
+        height: p.block.header.height, hash: p.block.hash, blockBytes: p.block.bytes, writes: p.imported.writes, undo: p.undo, events: p.imported.events, txHashes: p.block.txs.map((t) => t.hash),
         tree: p.imported.tree,
       })),
       writes: view.writes,
@@ -340,6 +340,23 @@ export class Chain {
         height ?? this.finalized,
       ),
     );
+  }
+
+  /** The proof that `keyBytes` holds the known `value` at canonical `height` (chain-tree.ts proveValueAt), in the queue. */
+  proveValueAt(keyBytes: Uint8Array, value: Uint8Array | null, height: bigint): Promise<Uint8Array> {
+    return this.exclusive(() => proveValueAt({ reader: this.store.tree.reader, rootAt: (h) => this.store.tree.rootAt(h) }, keyBytes, value, height));
+  }
+
+  /** The validator sets the canonical chain put in force above `after`, ascending, at most `limit` (docs/protocol.md §19.1). */
+  validatorSetChanges(after: bigint, limit: number): Promise<ValidatorSetChange[]> {
+    return this.store.validatorSets.changesAfter(after, limit);
+  }
+
+  /** The validator set in force for the canonical block at `height` (≤ the head), with its activation height. */
+  async validatorSetAt(height: bigint): Promise<ValidatorSetChange> {
+    const change = await this.store.validatorSets.inForceAt(height);
+    if (change === null) throw new ChainError(ChainErrorCode.StoreCorrupt, 'The validator set log holds no entry, not even the genesis set.');
+    return change;
   }
 
   private async loadRecentHeaders(): Promise<void> {

@@ -29,12 +29,14 @@ export const LightErrorCode = {
   BrokenParentLink: 'BrokenParentLink',
   /** A header's timestamp is not genesis_time_ms + slot × block_time_ms (§3.3). */
   WrongTimestamp: 'WrongTimestamp',
-  /** A header's proposer is not validators[slot mod n] of the trusted genesis (§3.3). */
+  /** A header's proposer is not validators[slot mod n] of the set in force at its height (§3.3, §19.1). */
   WrongProposer: 'WrongProposer',
   /** A header's signature is not its proposer's ed25519 signature of its hash (§5). */
   BadSignature: 'BadSignature',
   /** The headers on top come from 2/3 of the validators or fewer: the block is not proven final. */
   NotFinal: 'NotFinal',
+  /** A validator set change is not anchored where §19.1 puts it, or its value is not the set it claims. */
+  BadValidatorSetChange: 'BadValidatorSetChange',
   /** The proven header is not the first header of the finality proof (another block, or height). */
   HeaderNotFinalized: 'HeaderNotFinalized',
 } as const;

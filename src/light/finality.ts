@@ -10,10 +10,11 @@ import { verifyEd25519 } from './ed25519.ts';
 import { LIGHT_PROTOCOL_VERSION, type SignedLightHeader, lightHeaderHash } from './header.ts';
 import { hexToBytes } from './hex.ts';
 import { equalBytes } from './tree-rules.ts';
+import { LightValidatorSets } from './validator-sets.ts';
 
 /**
- * What the light client trusts, from the genesis file. The validator set is the genesis one: a
- * client of a chain whose authority has changed (set-authority) needs a newer trusted set.
+ * What the light client trusts, from the genesis file: the chain, its slot timing and the first
+ * validator set; later sets are learned from the chain itself (validator-sets.ts, §19.1).
  */
 export interface TrustedGenesis {
   readonly chainId: string;
@@ -27,7 +28,7 @@ const fail = (code: LightErrorCode, message: string): never => {
   throw new LightError(code, message);
 };
 
-async function checkHeader(genesis: TrustedGenesis, signed: SignedLightHeader, previous: SignedLightHeader | undefined): Promise<void> {
+async function checkHeader(genesis: TrustedGenesis, sets: LightValidatorSets, signed: SignedLightHeader, previous: SignedLightHeader | undefined): Promise<void> {
   const { header } = signed;
   const at = `the header at height ${header.height}`;
   if (header.protocolVersion !== LIGHT_PROTOCOL_VERSION) {
@@ -44,7 +45,8 @@ async function checkHeader(genesis: TrustedGenesis, signed: SignedLightHeader, p
   if (header.timestampMs !== genesis.genesisTimeMs + header.slot * genesis.blockTimeMs) {
     fail(LightErrorCode.WrongTimestamp, `${at} has timestamp ${header.timestampMs}, not the start of its slot ${header.slot}.`);
   }
-  const expected = genesis.validators[Number(header.slot % BigInt(genesis.validators.length))]!;
+  const { keys } = sets.at(header.height);
+  const expected = keys[Number(header.slot % BigInt(keys.length))]!;
   if (header.proposer !== expected) fail(LightErrorCode.WrongProposer, `${at} is proposed by ${header.proposer}; slot ${header.slot} belongs to ${expected}.`);
   if (!(await verifyEd25519(hexToBytes(header.proposer, 'proposer', 32), signed.hash, signed.signature))) {
     fail(LightErrorCode.BadSignature, `${at} does not carry its proposer's signature.`);
@@ -52,20 +54,20 @@ async function checkHeader(genesis: TrustedGenesis, signed: SignedLightHeader, p
 }
 
 /**
- * Checks that `headers[0]` is final: every header valid and linked to the one before, and the
- * headers above the first from more than 2/3 of the validators. Returns the first header, now
- * trusted; throws a LightError naming the failed check otherwise.
+ * Checks that `headers[0]` is final: every header valid and linked to the one before, its proposer
+ * the slot's owner in the set in force at its height (`sets`, the genesis set alone by default),
+ * and the headers above the first from more than 2/3 of the set in force at the last header,
+ * counting only its members (§14.2, as full nodes count). Returns the first header, now trusted;
+ * throws a LightError naming the failed check otherwise.
  */
-export async function verifyFinality(genesis: TrustedGenesis, headers: readonly SignedLightHeader[]): Promise<SignedLightHeader> {
-  if (genesis.validators.length === 0) fail(LightErrorCode.MalformedAnswer, 'The trusted genesis lists no validators.');
+export async function verifyFinality(genesis: TrustedGenesis, headers: readonly SignedLightHeader[], sets = new LightValidatorSets(genesis.validators)): Promise<SignedLightHeader> {
   const first = headers[0] ?? fail(LightErrorCode.NotFinal, 'The finality proof holds no header.');
-  const proposers = new Set<string>();
-  for (let i = 0; i < headers.length; i++) {
-    await checkHeader(genesis, headers[i]!, headers[i - 1]);
-    if (i > 0) proposers.add(headers[i]!.header.proposer);
-  }
-  if (proposers.size * 3 <= genesis.validators.length * 2) {
-    fail(LightErrorCode.NotFinal, `Blocks from ${proposers.size} of ${genesis.validators.length} validators are built on height ${first.header.height}; more than 2/3 are needed.`);
+  for (let i = 0; i < headers.length; i++) await checkHeader(genesis, sets, headers[i]!, headers[i - 1]);
+  const last = headers.at(-1)!.header.height;
+  const counted = sets.at(last).keys.length;
+  const proposers = new Set(headers.slice(1).map((h) => h.header.proposer).filter((key) => sets.isMember(last, key)));
+  if (proposers.size * 3 <= counted * 2) {
+    fail(LightErrorCode.NotFinal, `Blocks from ${proposers.size} of ${counted} validators are built on height ${first.header.height}; more than 2/3 are needed.`);
   }
   return first;
 }

@@ -40,7 +40,8 @@ export function lightHeaderHash(h: LightHeader): Uint8Array {
   return sha256(encodeLightHeader(h));
 }
 
-const u64 = (value: unknown, field: string): bigint => {
+/** A u64 of the API's JSON (a decimal string); MalformedAnswer naming `field` otherwise. */
+export const u64FromJson = (value: unknown, field: string): bigint => {
   if (typeof value !== 'string' || !/^[0-9]{1,20}$/.test(value) || BigInt(value) >= 1n << 64n) {
     throw new LightError(LightErrorCode.MalformedAnswer, `The answer's ${field} is not a u64 decimal string.`);
   }
@@ -53,12 +54,12 @@ export function signedHeaderFromJson(json: unknown): SignedLightHeader {
   const j = json as Record<string, unknown>;
   if (typeof j.chain_id !== 'string') throw new LightError(LightErrorCode.MalformedAnswer, 'The answer\'s header chain_id is not a string.');
   const header: LightHeader = {
-    protocolVersion: u64(j.protocol_version, 'header protocol_version'),
+    protocolVersion: u64FromJson(j.protocol_version, 'header protocol_version'),
     chainId: j.chain_id,
-    height: u64(j.height, 'header height'),
-    slot: u64(j.slot, 'header slot'),
+    height: u64FromJson(j.height, 'header height'),
+    slot: u64FromJson(j.slot, 'header slot'),
     parentHash: hexToBytes(j.parent_hash, 'header parent_hash', 32),
-    timestampMs: u64(j.timestamp_ms, 'header timestamp_ms'),
+    timestampMs: u64FromJson(j.timestamp_ms, 'header timestamp_ms'),
     proposer: bytesToHex(hexToBytes(j.proposer, 'header proposer', 32)),
     txRoot: hexToBytes(j.tx_root, 'header tx_root', 32),
     stateRoot: hexToBytes(j.state_root, 'header state_root', 32),

@@ -10,3 +10,12 @@ export { type FetchLike, type LightClientOptions, type VerifiedAccount, type Ver
 export { verifyEd25519 } from './ed25519.ts';
 export { bytesToHex, hexToBytes } from './hex.ts';
 export { trustedGenesisFromJson } from './genesis.ts';
+export {
+  type LightValidatorEpoch,
+  type ValidatorSetChangeProof,
+  LightValidatorSets,
+  decodePendingValidators,
+  validatorSetChangeFromJson,
+  validatorSetDelay,
+  verifyValidatorSetChange,
+} from './validator-sets.ts';

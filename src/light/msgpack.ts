@@ -1,6 +1,6 @@
 /**
  * The few canonical msgpack forms the light client needs (docs/protocol.md §1.1): writing a block
- * header (u64, str, bin, array) and reading an account record (u64, array). Its own small copy of
+ * header (u64, str, bin, array) and reading an account record and a validator set (u64, array, bin). Its own small copy of
  * the node's codec (src/chain/codec) because that one is built on Buffer; a test checks both write
  * the same header bytes.
  */
@@ -82,6 +82,20 @@ export class MsgpackReader {
     let n = 0n;
     for (let i = 0; i < width; i++) n = (n << 8n) | BigInt(this.take(1));
     return n;
+  }
+
+  /** A binary (bin 8/16/32) of exactly `length` bytes. */
+  bin(length: number): Uint8Array {
+    const marker = this.take(1);
+    const widths: Record<number, number> = { 0xc4: 1, 0xc5: 2, 0xc6: 4 };
+    const width = widths[marker];
+    if (width === undefined) this.fail(`marker 0x${marker.toString(16)} is not a binary`);
+    const size = this.take(width);
+    if (size !== length) this.fail(`a binary of ${size} bytes where ${length} belong`);
+    if (this.at + size > this.bytes.length) this.fail('it ends early');
+    const out = this.bytes.slice(this.at, this.at + size);
+    this.at += size;
+    return out;
   }
 
   arrayHeader(): number {

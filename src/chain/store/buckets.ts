@@ -50,6 +50,13 @@ export const Bucket = {
   TREE_STALE: 13,
   /** height (8-byte BE) -> pack([root hash, root ref | nil]) of the canonical block's state tree. */
   TREE_ROOT: 14,
+  /**
+   * activation height (8-byte BE) -> pack([the set's encoded `meta:validators` value, the previous
+   * set's size]): every validator set the canonical chain put in force, genesis's at height 0
+   * (validator-set-log.ts). Written and reverted with the block that activated it; light clients
+   * are served the changes from it (docs/protocol.md §19.1).
+   */
+  VALIDATOR_SETS: 15,
 } as const;
 
 export type Bucket = (typeof Bucket)[keyof typeof Bucket];

@@ -18,9 +18,11 @@ import { type BatchOp, type Db, type EntityCodec, Repository, storeFailure } fro
 import type { BlockPart, BranchCommit, CommitInput, GenesisBatch, StoredHead, TxLocation } from './store-types.ts';
 import { ascii, rawBytes, schemaCodec, undoCodec } from './store-codecs.ts';
 import { TreeStore } from './tree-store.ts';
+import { ValidatorSetLog } from './validator-set-log.ts';
 
 export type { BlockPart, BranchCommit, CommitInput, GenesisBatch, GenesisHead, StoredHead, TxLocation } from './store-types.ts';
 export type { HistoryKind } from './history-index.ts';
+export type { ValidatorSetChange } from './validator-set-log.ts';
 export type { HistoryOptions, HistoryPage, HistoryPosition } from './history-store.ts';
 
 const headCodec = record<StoredHead>({ height: u64, hash: bin(32), stateRoot: bin(32) });
@@ -67,6 +69,8 @@ export class ChainStore {
   private readonly historyStore: HistoryStore;
   /** The state tree's nodes and per-height roots (tree-store.ts). */
   readonly tree: TreeStore;
+  /** Every validator set the canonical chain put in force (validator-set-log.ts). */
+  readonly validatorSets: ValidatorSetLog;
   /** Events the open indexed because the data dir was written by a node without the index (0: none). */
   historyIndexBuiltEvents = 0;
   private readonly pendingEntry: EntityCodec<Uint8Array, PendingEntry>;
@@ -96,6 +100,7 @@ export class ChainStore {
     this.undo = new Repository(db, 'undo record', Bucket.UNDO, undoCodec);
     this.historyStore = new HistoryStore(db);
     this.tree = new TreeStore(db);
+    this.validatorSets = new ValidatorSetLog(db);
     this.pendingEntry = schemaCodec(hashKey, 'pending tx', pendingCodec);
     this.pending = new Repository(db, 'pending tx', Bucket.PENDING, this.pendingEntry);
     this.pendingRaw = new Repository(db, 'pending tx', Bucket.PENDING, rawBytes(hashKey));
@@ -172,12 +177,18 @@ export class ChainStore {
     const putEvent = this.historyStore.eventPuts(0n);
     return {
       events: (events) => encoded(() => events.forEach((event) => putEvent(event).forEach(add))),
-      state: (writes) => encoded(() => writes.forEach((value, key) => add(value === null ? this.state.del(key) : this.state.put(key, value)))),
+      state: (writes) =>
+        encoded(() => {
+          writes.forEach((value, key) => add(value === null ? this.state.del(key) : this.state.put(key, value)));
+          const ops: BatchOp[] = [];
+          this.validatorSets.blockOps(0n, writes, new Map(), ops);
+          ops.forEach(add);
+        }),
       treeNodes: (puts) => this.tree.genesisOps(puts).forEach(add),
       commit: async (head) => {
         encoded(() => {
           const ops: BatchOp[] = [];
-          this.blockOps({ height: 0n, hash: head.hash, blockBytes: head.blockBytes, undo: new Map(), events: [], txHashes: [] }, ops);
+          this.blockOps({ height: 0n, hash: head.hash, blockBytes: head.blockBytes, writes: new Map(), undo: new Map(), events: [], txHashes: [] }, ops);
           ops.push(this.tree.genesisRootOp(head.treeRoot));
           ops.push(this.meta.put('head', { height: 0n, hash: head.hash, stateRoot: head.stateRoot }));
           if (head.fingerprint !== null) ops.push(this.genesisConfig.put('fingerprint', head.fingerprint));
@@ -222,6 +233,7 @@ export class ChainStore {
       // Before the branch's own tree puts: they reuse these versions (heights).
       await this.tree.revertOps(old.height, newHeights.has(old.height), ops);
       for (const hash of old.txHashes) ops.push(this.txs.del(hash));
+      ops.push(this.validatorSets.abandonOp(old.height));
       await this.historyStore.abandonOps(old.height, ops);
     }
     try {
@@ -254,6 +266,7 @@ export class ChainStore {
     for (const hash of input.journaled ?? input.txHashes) ops.push(this.pending.del(hash));
     const putEvent = this.historyStore.eventPuts(input.height);
     for (const event of input.events) ops.push(...putEvent(event));
+    this.validatorSets.blockOps(input.height, input.writes, input.undo, ops);
   }
 
   /** The whole committed state; a value that does not decode is StoreCorrupt naming its key. */

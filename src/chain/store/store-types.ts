@@ -33,8 +33,8 @@ export interface CommitInput {
   readonly tree: TreeUpdate;
 }
 
-/** What a canonical block adds to the store besides the state. */
-export type BlockPart = Omit<CommitInput, 'writes' | 'stateRoot'>;
+/** What a canonical block adds to the store besides the state (its own `writes` only feed its indexes). */
+export type BlockPart = Omit<CommitInput, 'stateRoot'>;
 
 export interface BranchCommit {
   /** Canonical blocks above the common ancestor that the new branch replaces. */

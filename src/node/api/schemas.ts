@@ -114,6 +114,14 @@ export const query = {
     additionalProperties: false,
     properties: { height: { ...height, description: 'Prove at this height (default: the last final height).' } },
   },
+  validatorSets: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      after: { ...height, description: 'Only sets activated above this height (default 0: every change after genesis).' },
+      limit: { type: 'integer', minimum: 1, maximum: 16, default: 16, description: 'Changes per answer (at most 16).' },
+    },
+  },
   stateProof: {
     type: 'object',
     additionalProperties: false,
@@ -244,6 +252,17 @@ export const components: Record<string, JsonSchema> = {
     height, final_height: { ...height, description: 'The node\'s last final height.' },
     headers: list({ $ref: '#/components/schemas/Header' }),
   }, 'The headers from a block up to the first above which blocks from more than 2/3 of the validators are built (docs/protocol.md §19).'),
+  ValidatorSetChanges: object({
+    changes: list(object({
+      activation_height: { ...height, description: 'The first block the set proposes.' },
+      anchor_height: { ...height, description: 'activation_height − (2n + 1), n the previous set\'s size: the block whose state fixes the set (docs/protocol.md §19.1).' },
+      validators: list(validator),
+      pending_value_hex: { type: 'string', description: 'The canonical bytes of meta:pending-validators in the anchor\'s state (docs/protocol.md §17.8), hex.' },
+      proof: { type: 'string', description: 'Its proof under the anchor\'s state_root (docs/protocol.md §18.4), hex.' },
+      headers: list({ $ref: '#/components/schemas/Header' }),
+    })),
+    next_after: nullable({ ...height, description: 'Ask again with after= this to read on; null: no more changes.' }),
+  }, 'Validator sets put in force, oldest first, each with the headers that make its anchor final under the previous set (docs/protocol.md §19.1).'),
   BlockEvents: object({
     mints: list({ $ref: '#/components/schemas/MintEvent' }),
     burns: list({ $ref: '#/components/schemas/BurnEvent' }),

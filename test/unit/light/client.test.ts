@@ -85,7 +85,11 @@ describe('light client', () => {
       ...headerFields.map((f) => ({ answer: 'proof' as const, at: ['header', f] })),
       ...Array.from({ length: headerCount }, (_, i) => headerFields.map((f) => ({ answer: 'finality' as const, at: ['headers', i, f] }))).flat(),
     ];
-    const served = (answers: typeof honest): FetchLike => async (target) => ({ ok: true, status: 200, json: async () => (target.includes('/v1/light/finality') ? answers.finality : answers.proof) });
+    // This chain keeps its genesis set: the honest answer about later sets is an empty list.
+    const noChanges = (await (await fetch(`${url}/v1/light/validator-sets`)).json()) as Json;
+    expect(noChanges).toEqual({ changes: [], next_after: null });
+    const answerFor = (answers: typeof honest, target: string): Json => (target.includes('/v1/light/finality') ? answers.finality : target.includes('/v1/light/validator-sets') ? noChanges : answers.proof);
+    const served = (answers: typeof honest): FetchLike => async (target) => ({ ok: true, status: 200, json: async () => answerFor(answers, target) });
     // Unchanged, the same answers verify: every refusal below is the flip's.
     expect((await verifiedAccount({ genesis: GENESIS, node: url, fetch: served(honest) }, ALICE)).account.balance).toBe(chain.balanceAt(ALICE, chain.view.finalizedHeight));
     await fc.assert(

@@ -9,6 +9,7 @@ import { marketplaceRoutes } from './marketplace.ts';
 import { poolRoutes } from './pools.ts';
 import { projectionRoutes } from './projection.ts';
 import { proposalRoutes } from './proposals.ts';
+import { lightRoutes } from './light.ts';
 import { proofRoutes } from './proofs.ts';
 import type { RouteModule } from './route.ts';
 import { scheduleRoutes } from './schedules.ts';
@@ -30,4 +31,5 @@ export const V1_ROUTES: readonly RouteModule[] = [
   marketplaceRoutes,
   proposalRoutes,
   proofRoutes,
+  lightRoutes,
 ];

@@ -179,7 +179,7 @@ describe('history filter index', () => {
     const branchEvents = [mint(11n, 0, 'airdrop', BOB)];
     await reopened.commitBranch({
       abandoned: [{ height: 11n, txHashes: [] }, { height: 12n, txHashes: [] }],
-      blocks: [{ height: 11n, hash: blockHash(11n, 1), blockBytes: Buffer.from('1:11'), undo: new Map(), events: branchEvents, txHashes: [], tree: await reopened.tree.updateFor(11n, new Map()) }],
+      blocks: [{ height: 11n, hash: blockHash(11n, 1), blockBytes: Buffer.from('1:11'), writes: new Map(), undo: new Map(), events: branchEvents, txHashes: [], tree: await reopened.tree.updateFor(11n, new Map()) }],
       writes: new Map(),
       head: { height: 11n, hash: blockHash(11n, 1), stateRoot: new Uint8Array(32) },
     });
