@@ -9,6 +9,7 @@
  * (never before, and without a restart), a removed one stops producing and keeps following, and
  * blocks keep becoming final under each set.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Logger, pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +18,7 @@ import { generateKeyPair, toHex } from '../../../src/chain/crypto.ts';
 import { proposerFor } from '../../../src/chain/poa.ts';
 import { type NodeKey, readKeyFile, writeKeyFile } from '../../../src/node/key-files.ts';
 import type { DchatNode } from '../../../src/node/node.ts';
+import { LightValidatorSets, trustedGenesisFromJson, verifiedAccount } from '../../../src/light/index.ts';
 import { DEV_GOV_PARAMS, type Operation, type Proposal, PROPOSAL_PREFIX, walletIdFromPublicKey } from '../../../src/tokenomics/index.ts';
 import { cli } from '../../e2e/cli/harness.ts';
 import { api, postTx, waitFor } from '../node-client.ts';
@@ -96,6 +98,9 @@ async function send(key: NodeKey & { nonce?: bigint }, op: Operation): Promise<v
   await waitFor(`${op.type} included`, async () => (await api<{ status: string }>(net.node('v0').apiUrl, `/v1/txs/${toHex(tx.hash)}`)).body.status === 'included');
 }
 
+/** Every activation height of the run, in order (the light client must learn each). */
+const activations: bigint[] = [];
+
 describe('a validator set change on a running network of three validators and a follower', () => {
   let genesisSet: { public_key: string; reward_wallet: string }[];
   let activation: bigint;
@@ -114,6 +119,7 @@ describe('a validator set change on a running network of three validators and a 
   it('adds the fourth validator at the activation height: it produces from there on, and all nodes stay on one chain', async () => {
     const added = [...genesisSet, { public_key: joiner.publicKeyHex, reward_wallet: joinerWallet }];
     activation = await scheduleSet(added);
+    activations.push(activation);
     // Included on v0; each node shows the pending set once the block reaches it (before the activation).
     for (const node of allNodes()) {
       const pending = await waitFor('the pending set on every node', async () => (await info(node)).pending_validators, 10_000);
@@ -144,6 +150,7 @@ describe('a validator set change on a running network of three validators and a 
     const removedKey = genesisSet[2]!.public_key;
     const remaining = [genesisSet[0]!, genesisSet[1]!, { public_key: joiner.publicKeyHex, reward_wallet: joinerWallet }];
     const removal = await scheduleSet(remaining);
+    activations.push(removal);
     expect(removal).toBeGreaterThan(activation);
     const top = await waitForSameHead(allNodes(), Number(removal) + 8, 60_000);
     await expectOneChain(top);
@@ -179,6 +186,7 @@ describe('a validator set change on a running network of three validators and a 
     const pending = await waitFor('the pending set', async () => (await info(net.node('v3'))).pending_validators, 10_000);
     expect(pending.validators.map((v) => v.public_key)).toEqual(proposed.map((v) => v.public_key));
     const activation = BigInt(pending.activation_height);
+    activations.push(activation);
     const top = await waitForSameHead(allNodes(), Number(activation) + 8, 60_000);
     await expectOneChain(top);
     const after = await canonicalBlocks(v0, Number(activation), top);
@@ -194,4 +202,19 @@ describe('a validator set change on a running network of three validators and a 
     expect(logs.filter((l) => l.level >= 50)).toEqual([]);
     expect(logs.filter((l) => l.msg === 'rejected an invalid gossip message')).toEqual([]);
   }, 120_000);
+
+  it('a light client that trusts only the genesis file learns all three sets and verifies a stake past them on every node', async () => {
+    const genesis = trustedGenesisFromJson(JSON.parse(readFileSync(net.layout.genesisFile, 'utf8')));
+    const voter = readKeyFile(net.layout.nodes[0]!.walletKeyFile);
+    const last = activations.at(-1)!;
+    await waitFor('a final block past the last activation on every node', async () => allNodes().every((n) => n.chain.finalizedHeight > last), 30_000);
+    for (const node of allNodes()) {
+      const sets = new LightValidatorSets(genesis.validators);
+      const verified = await verifiedAccount({ genesis, node: node.apiUrl, validatorSets: sets }, walletIdFromPublicKey(voter.publicKeyHex));
+      expect(verified.height).toBeGreaterThan(last);
+      expect(verified.account.staked).toBe(1_000_000n);
+      expect(sets.all().map((e) => e.from)).toEqual([0n, ...activations]);
+      expect(sets.last.keys).toEqual(allNodes()[0]!.chain.validators().map((v) => v.publicKey));
+    }
+  }, 60_000);
 });
