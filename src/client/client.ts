@@ -10,6 +10,8 @@ import { type HttpOptions, type Json, NodeHttp, type Page } from './http.ts';
 import { InclusionWatcher, type TxStatusJson } from './inclusion.ts';
 import type { ClientKey } from './keys.ts';
 import { type SignedTransaction, signTransaction } from './sign.ts';
+import { VerifiedReads } from './verified.ts';
+import type { LightValidatorEpoch, TrustedGenesis } from '../light/index.ts';
 
 export type Query = Readonly<Record<string, string | number | bigint | boolean | undefined>>;
 
@@ -181,6 +183,15 @@ export class DchatClient {
       if ((err as { kind?: string }).kind === 'refused') this.nextNonces.delete(signed.walletId);
       throw err;
     }
+  }
+
+  /**
+   * Verified reads against `genesis` (the chain's genesis file, `trustedGenesisFromJson`): answers
+   * checked by the light client (§19), refused with a LightError naming the failed check. Pass the
+   * epochs an earlier run stored (`reads.sets.all().slice(1)`) to skip re-checking known set changes.
+   */
+  verified(genesis: TrustedGenesis, learned?: readonly LightValidatorEpoch[]): VerifiedReads {
+    return new VerifiedReads(this.http, genesis, learned);
   }
 
   /** GET /v1/events (§16.1): events as they happen, resumed across drops. */

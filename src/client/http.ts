@@ -36,6 +36,11 @@ export class NodeHttp {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
+  /** A GET of an absolute URL on the client's fetch, answered as is (the light client reads its own answers). */
+  fetchUrl(url: string): Promise<Response> {
+    return this.fetchImpl(url);
+  }
+
   async get<T = Json>(path: string): Promise<T> {
     return (await this.request<T>(path, { method: 'GET' })).body;
   }

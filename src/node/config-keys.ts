@@ -15,7 +15,7 @@ export const SECTION_KEYS: Readonly<Record<string, readonly string[]>> = {
   mempool: ['max_txs', 'max_per_sender'],
   api: [
     'max_connections', 'max_in_flight', 'loop_budget_ms', 'client_max_in_flight', 'client_rate_per_second', 'client_burst',
-    'exempt_clients', 'headers_timeout_ms', 'request_timeout_ms', 'idle_timeout_ms', 'keep_alive_timeout_ms',
+    'exempt_clients', 'cors_origins', 'headers_timeout_ms', 'request_timeout_ms', 'idle_timeout_ms', 'keep_alive_timeout_ms',
   ],
 };
 

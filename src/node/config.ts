@@ -165,12 +165,16 @@ export function loadConfig(flags: RawSettings, env: NodeJS.ProcessEnv = process.
   };
 }
 
-/** `api.max_connections` ... `api.keep_alive_timeout_ms`: whole numbers >= 1; `api.exempt_clients` a list of addresses. */
+/** `api.max_connections` ... `api.keep_alive_timeout_ms`: whole numbers >= 1; `api.exempt_clients` a list of addresses; `api.cors_origins` a list of origins. */
 function apiLimits(raw: RawSettings): ApiLimits {
   const d = DEFAULT_API_LIMITS;
   const n = (key: string, fallback: number): number => count(raw[key] ?? fallback, `api.${key}`);
   const exempt = raw.exempt_clients ?? d.exemptClients;
   if (!Array.isArray(exempt) || exempt.some((a) => typeof a !== 'string')) bad('api.exempt_clients', 'expected a list of client IP addresses.');
+  const cors = raw.cors_origins ?? d.corsOrigins;
+  if (!Array.isArray(cors) || cors.some((o) => typeof o !== 'string' || !(o === '*' || /^https?:\/\/[^/\s]+$/.test(o)))) {
+    bad('api.cors_origins', 'expected a list of origins such as "https://chat.example.org" (scheme and host, no path), or ["*"].');
+  }
   // node:http refuses a headers timeout longer than the whole request's.
   if (n('headers_timeout_ms', d.headersTimeoutMs) > n('request_timeout_ms', d.requestTimeoutMs)) bad('api.headers_timeout_ms', 'must be at most api.request_timeout_ms.');
   return {
@@ -181,6 +185,7 @@ function apiLimits(raw: RawSettings): ApiLimits {
     clientRatePerSecond: n('client_rate_per_second', d.clientRatePerSecond),
     clientBurst: n('client_burst', d.clientBurst),
     exemptClients: exempt as string[],
+    corsOrigins: cors as string[],
     headersTimeoutMs: n('headers_timeout_ms', d.headersTimeoutMs),
     requestTimeoutMs: n('request_timeout_ms', d.requestTimeoutMs),
     idleTimeoutMs: n('idle_timeout_ms', d.idleTimeoutMs),

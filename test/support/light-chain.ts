@@ -17,6 +17,7 @@ import { type KeyPair, keyPairFromSeed, toHex } from '../../src/chain/crypto.ts'
 import { finalizedHeight } from '../../src/chain/fork-choice.ts';
 import { PROTOCOL_VERSION } from '../../src/chain/protocol-version.ts';
 import { EMPTY_ROOT, MemoryNodeStore, type TreeRoot, applyWrites, proveKey } from '../../src/chain/state-tree/index.ts';
+import type { ApiLimits } from '../../src/node/api/limits.ts';
 import { buildApi } from '../../src/node/api/server.ts';
 import { createLogger } from '../../src/node/logger.ts';
 import { encodeStateProof, type TrustedGenesis } from '../../src/light/index.ts';
@@ -122,8 +123,9 @@ export async function buildLightChain(heights = 12, change?: SetSwitch): Promise
 }
 
 /** The node's API over the light chain, listening on a loopback port. */
-export async function serveLightChain(chain: LightChain): Promise<{ app: FastifyInstance; url: string }> {
+export async function serveLightChain(chain: LightChain, limits?: ApiLimits): Promise<{ app: FastifyInstance; url: string }> {
   const app = buildApi({
+    ...(limits === undefined ? {} : { limits }),
     chain: chain.view,
     txs: { submitTx: async () => { throw new Error('read-only'); }, submitTxs: async () => { throw new Error('read-only'); } },
     logger: createLogger('silent', false),

@@ -43,6 +43,11 @@ export interface ApiLimits {
   readonly idleTimeoutMs: number;
   /** An idle keep-alive connection is closed after this. */
   readonly keepAliveTimeoutMs: number;
+  /**
+   * Web origins whose pages may call the API (CORS, cors.ts): none by default, so only the node's
+   * own dashboard and non-browser clients do; `["*"]` opens it to any page.
+   */
+  readonly corsOrigins: readonly string[];
 }
 
 /** Defaults for a public node (config/default.json carries the same figures). */
@@ -54,6 +59,7 @@ export const DEFAULT_API_LIMITS: ApiLimits = {
   clientRatePerSecond: 20,
   clientBurst: 40,
   exemptClients: ['127.0.0.1', '::1', '::ffff:127.0.0.1'],
+  corsOrigins: [],
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   idleTimeoutMs: 30_000,

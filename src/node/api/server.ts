@@ -9,6 +9,7 @@ import { CollectionIndex } from './collection-index.ts';
 import type { ApiDeps } from './deps.ts';
 import { ApiError, toApiError, validationError } from '../http/errors.ts';
 import { EventHub } from '../events/event-hub.ts';
+import { registerCors } from './cors.ts';
 import { ClientLimiter, DEFAULT_API_LIMITS, limitedServerFactory } from './limits.ts';
 import { trackRoutes } from './openapi.ts';
 import { V1_ROUTES } from './routes/index.ts';
@@ -67,6 +68,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   // First, so that every route registered after it (ours and other files') is in /v1/openapi.json.
   const routes = trackRoutes(app);
   app.decorate('limiter', limiter);
+  registerCors(app, limits.corsOrigins);
   if (deps.metrics) {
     const stop = reportRefusals(deps.metrics, limiter);
     app.addHook('onClose', async () => stop());

@@ -38,6 +38,8 @@ export const eventRoutes: RouteModule = (app) => {
     const header = req.headers['last-event-id'];
     const resumeAt = parseLastEventId(typeof header === 'string' ? header : req.query.last_event_id);
     const client = req.raw.socket.remoteAddress ?? 'unknown';
+    // The stream is written on the raw response: carry over what the hooks set (the chain id, CORS).
+    for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) reply.raw.setHeader(name, value);
     app.events.open(req.raw, reply.raw, topics, resumeAt, app.limiter.isExempt(client));
     // Only now, once the stream is open (a refusal above is an ordinary JSON answer).
     reply.hijack();
