@@ -66,7 +66,12 @@ export class Inclusion {
   readonly seenAt = new Map<string, number>();
   readonly blocks: { height: bigint; txs: number; atMs: number }[] = [];
   private readonly controller = new AbortController();
-  private waiters = new Set<() => void>();
+  /**
+   * What each waiter still misses: an inclusion removes its hash from each, so an event costs
+   * O(waiters), not O(hashes waited for). (Re-checking every waited hash on every event made the
+   * bench's own process stall for seconds on big blocks, which it then measured as latency.)
+   */
+  private readonly waiters = new Set<{ missing: Set<string>; done: () => void }>();
 
   static open(client: DchatClient): Inclusion {
     const inclusion = new Inclusion();
@@ -80,18 +85,21 @@ export class Inclusion {
 
   waitFor(hashes: readonly string[], timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      const check = (): void => {
-        if (!hashes.every((h) => this.seenAt.has(h))) return;
-        this.waiters.delete(check);
-        clearTimeout(timer);
-        resolve();
+      const missing = new Set(hashes.filter((h) => !this.seenAt.has(h)));
+      if (missing.size === 0) return resolve();
+      const waiter = {
+        missing,
+        done: () => {
+          this.waiters.delete(waiter);
+          clearTimeout(timer);
+          resolve();
+        },
       };
       const timer = setTimeout(() => {
-        this.waiters.delete(check);
-        reject(new Error(`${hashes.filter((h) => !this.seenAt.has(h)).length} of ${hashes.length} txs not included after ${timeoutMs} ms`));
+        this.waiters.delete(waiter);
+        reject(new Error(`${missing.size} of ${hashes.length} txs not included after ${timeoutMs} ms`));
       }, timeoutMs);
-      this.waiters.add(check);
-      check();
+      this.waiters.add(waiter);
     });
   }
 
@@ -99,13 +107,17 @@ export class Inclusion {
     try {
       for await (const event of subscribe(client.http, ['blocks', 'txs'], { signal: this.controller.signal })) {
         const now = performance.now();
-        if (event.type === 'tx') this.seenAt.set(String(event.data.hash), now);
+        if (event.type === 'tx') this.included(String(event.data.hash), now);
         else if (event.type === 'block') this.blocks.push({ height: BigInt(String(event.data.height)), txs: Number(event.data.txs), atMs: now });
-        for (const wake of this.waiters) wake();
       }
     } catch {
       // closed
     }
+  }
+
+  private included(hash: string, now: number): void {
+    this.seenAt.set(hash, now);
+    for (const waiter of this.waiters) if (waiter.missing.delete(hash) && waiter.missing.size === 0) waiter.done();
   }
 }
 
