@@ -39,55 +39,94 @@ export interface TxIntakeDeps {
 
 const isTyped = (err: unknown): boolean => isTokenError(err) || err instanceof ChainError;
 
+/** Single submissions gathered into one admission at most (a gossip burst is cut into parts of this). */
+const MAX_GATHERED = 1_000;
+
+interface Gathered {
+  readonly submission: TxSubmission;
+  readonly resolve: (tx: SignedTx) => void;
+  readonly reject: (err: unknown) => void;
+}
+
 export class TxIntake {
   readonly rejected = new RejectedTxs();
   private readonly deps: TxIntakeDeps;
+  /** The last admission in line: admissions run in arrival order (a sender's nonces arrive in order). */
+  private admissions: Promise<unknown> = Promise.resolve();
+  /** Single submissions of this turn of the event loop, admitted together at its end. */
+  private gathered: Gathered[] = [];
 
   constructor(deps: TxIntakeDeps) {
     this.deps = deps;
   }
 
-  /** One transaction: the tx once pending, or its typed error. */
-  async submitOne(submission: TxSubmission): Promise<SignedTx> {
-    const [result] = await this.submit([submission]);
-    if (!result!.ok) throw result!.error;
-    return result!.tx;
+  /**
+   * One transaction: the tx once pending, or its typed error. Those that arrive in the same turn
+   * of the event loop (gossiped txs come hundreds a second, each on its own) are admitted as one
+   * batch: one queue turn, one signature round on the pool, one store read and one journal write
+   * for all of them, instead of one each.
+   */
+  submitOne(submission: TxSubmission): Promise<SignedTx> {
+    return new Promise((resolve, reject) => {
+      this.gathered.push({ submission, resolve, reject });
+      if (this.gathered.length >= MAX_GATHERED) this.flushGathered();
+      else if (this.gathered.length === 1) setImmediate(() => this.flushGathered());
+    });
+  }
+
+  private flushGathered(): void {
+    const batch = this.gathered;
+    if (batch.length === 0) return;
+    this.gathered = [];
+    this.submit(batch.map((g) => g.submission)).then(
+      (results) => results.forEach((r, i) => (r.ok ? batch[i]!.resolve(r.tx) : batch[i]!.reject(r.error))),
+      (err: unknown) => batch.forEach((g) => g.reject(err)),
+    );
   }
 
   /**
    * Transactions in order, in one turn of the queue, their signatures checked together on the
    * pool: one answer per transaction (the tx, or its typed error). An untyped error (a store
-   * failure) rejects the whole call.
+   * failure) rejects the whole call. Admissions keep their arrival order, but the chain's queue
+   * (block import and production) is entered only once the pool has checked the signatures, so a
+   * block never waits behind a pool round trip.
    */
   submit(submissions: readonly TxSubmission[]): Promise<SubmitResult[]> {
     const decoded = submissions.map(decodeOnce);
     const txs = decoded.flatMap((d) => (d.ok ? [d.tx] : []));
     const signatures = verifyTxSignatures(this.deps.verifier, txs);
-    return this.deps.exclusive(async () => {
-      const verified = await signatures;
-      const locations = await this.deps.store.txLocations(txs.map((tx) => tx.hash));
-      const accepted: SignedTx[] = [];
-      let next = 0;
-      const results = decoded.map((d): SubmitResult => {
-        if (!d.ok) return d;
-        const i = next++;
-        try {
-          this.admit(d.tx, verified[i] === 1, locations[i] !== null);
-          accepted.push(d.tx);
-          return d;
-        } catch (error) {
-          if (!isTyped(error)) throw error;
-          return { ok: false, error, tx: d.tx };
-        }
-      });
-      // Journaled together in one write, numbered in the order of acceptance.
-      await this.deps.store.putPendingAll(accepted);
-      for (const tx of accepted) {
-        this.rejected.forget(toHex(tx.hash));
-        this.deps.announce(tx);
+    const turn = this.admissions.then(() => signatures).then((verified) => this.deps.exclusive(() => this.admitAll(decoded, txs, verified)));
+    this.admissions = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    return turn;
+  }
+
+  /** In the chain's queue: each decoded tx checked and admitted in order, the accepted journaled together, then announced. */
+  private async admitAll(decoded: readonly SubmitResult[], txs: readonly SignedTx[], verified: Awaited<ReturnType<typeof verifyTxSignatures>>): Promise<SubmitResult[]> {
+    const locations = await this.deps.store.txLocations(txs.map((tx) => tx.hash));
+    const accepted: SignedTx[] = [];
+    let next = 0;
+    const results = decoded.map((d): SubmitResult => {
+      if (!d.ok) return d;
+      const i = next++;
+      try {
+        this.admit(d.tx, verified[i] === 1, locations[i] !== null);
+        accepted.push(d.tx);
+        return d;
+      } catch (error) {
+        if (!isTyped(error)) throw error;
+        return { ok: false, error, tx: d.tx };
       }
-      return results;
     });
+    // Journaled together in one write, numbered in the order of acceptance.
+    await this.deps.store.putPendingAll(accepted);
+    for (const tx of accepted) {
+      this.rejected.forget(toHex(tx.hash));
+      this.deps.announce(tx);
+    }
+    return results;
   }
 
   /** Re-admits journaled transactions in the order they were accepted (one sender's tx may fund another's). */
