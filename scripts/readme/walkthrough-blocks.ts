@@ -11,7 +11,7 @@ export interface WalkthroughStep {
   readonly index: number;
   /** The block's text, without its fences. */
   readonly script: string;
-  /** Its first line, to name the step in the report. */
+  /** The paragraph just before the block (else the block's first line), to name the step in the report. */
   readonly title: string;
 }
 
@@ -25,9 +25,12 @@ export function walkthroughSteps(readme: string): WalkthroughStep[] {
   if (start < 0 || end < start) throw new WalkthroughError(`README.md has no walkthrough section: mark it with ${WALKTHROUGH_START} and ${WALKTHROUGH_END}.`);
   const section = readme.slice(start + WALKTHROUGH_START.length, end);
   const steps: WalkthroughStep[] = [];
+  let prose = 0;
   for (const match of section.matchAll(/^```sh\n([\s\S]*?)^```$/gm)) {
     const script = match[1]!;
-    steps.push({ index: steps.length + 1, script, title: script.split('\n')[0]!.trim() });
+    const paragraphs = section.slice(prose, match.index).split(/\n\s*\n/).map((p) => p.trim().replace(/\s+/g, ' ')).filter((p) => p.length > 0);
+    prose = match.index + match[0].length;
+    steps.push({ index: steps.length + 1, script, title: (paragraphs.at(-1) ?? script.split('\n')[0]!).replace(/:$/, '') });
   }
   if (steps.length === 0) throw new WalkthroughError('The README walkthrough section holds no ```sh block.');
   return steps;
