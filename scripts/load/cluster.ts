@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeNodeConfigs } from '../../src/cli/testnet-node-config.ts';
 import { type TestnetLayout, startArgs, writeTestnet } from '../../src/cli/testnet.ts';
 
 const MAIN = join(import.meta.dirname, '../../src/cli/main.ts');
@@ -67,9 +68,10 @@ export async function startCluster(options: { nodes: number; blockTimeMs: number
     dir, nodes: options.nodes, blockTimeMs: BigInt(options.blockTimeMs), genesisTimeMs: BigInt(Date.now()),
     baseApiPort: options.basePort, baseP2pPort: options.basePort + 100, params: { maxBlockTxs: options.maxBlockTxs },
   });
+  writeNodeConfigs(layout.nodes, 'warn');
   const nodes = layout.nodes.map((node) => {
     const profile = options.cpuProfileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir];
-    const child = spawn(process.execPath, [...profile, MAIN, ...startArgs(layout, node, 'warn')], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, [...profile, MAIN, ...startArgs(node)], { stdio: ['ignore', 'ignore', 'inherit'] });
     return { url: `http://127.0.0.1:${node.apiPort}`, process: child };
   });
   const stop = async (): Promise<void> => {

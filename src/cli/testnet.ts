@@ -2,9 +2,9 @@
  * `dchat testnet --nodes N`: N validator nodes on this machine. It writes one genesis with N
  * validators (the default template; each validator's rewards go to a wallet of its own, whose key
  * is written beside it), one authority key, and per node its keys and p2p key; then it starts N
- * `dchat start` processes on consecutive API and p2p ports, every node bootstrapping from node 0
- * (and node 0 from node 1, so that any node can be restarted), prints where each API is and how
- * to start a node by hand, restarts a node that dies, and stops them all on Ctrl-C. A directory
+ * `dchat start --data-dir node<i>` processes on consecutive API and p2p ports, each with its
+ * settings in its data dir's config.json (testnet-node-config.ts: a plain restart finds its peers),
+ * prints where each API is and how to start a node by hand, restarts a node that dies, and stops them all on Ctrl-C. A directory
  * that already holds a testnet is resumed as it is, and the banner says so with its height.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { readKeyFile } from '../node/key-files.ts';
 import { loadOrCreateP2pKey, p2pKeyPath, peerIdOf } from '../node/network/p2p-key.ts';
 import { type ChainParams, parseGenesisJson } from '../tokenomics/index.ts';
 import { wholeNumber, writeGenesisAndKeys } from './testnet-genesis.ts';
+import { writeNodeConfigs } from './testnet-node-config.ts';
 import { NodeSupervisor } from './testnet-supervisor.ts';
 
 export interface TestnetOptions {
@@ -103,21 +104,9 @@ export async function writeTestnet(options: TestnetOptions): Promise<TestnetLayo
   return { dir, chainId, genesisFile, authorityKeyFile, nodes };
 }
 
-/** The `dchat start` arguments of one testnet node. */
-export function startArgs(layout: TestnetLayout, node: TestnetNode, logLevel: string): string[] {
-  const first = layout.nodes[0]!;
-  const bootstrap = node.index === 0 ? layout.nodes.slice(1, 2).map((n) => n.multiaddr) : [first.multiaddr];
-  return [
-    'start',
-    '--genesis', layout.genesisFile,
-    '--validator-key', node.validatorKeyFile,
-    '--data-dir', node.dataDir,
-    '--api-port', String(node.apiPort),
-    '--p2p-port', String(node.p2pPort),
-    '--p2p-host', '127.0.0.1',
-    '--log-level', logLevel,
-    ...(bootstrap.length > 0 ? ['--bootstrap', ...bootstrap] : []),
-  ];
+/** The `dchat start` arguments of one testnet node: the rest is in its config.json (testnet-node-config.ts, written first). */
+export function startArgs(node: TestnetNode): string[] {
+  return ['start', '--data-dir', node.dataDir];
 }
 
 export interface TestnetFlags {
@@ -165,10 +154,11 @@ export async function testnet(flags: TestnetFlags, write: (line: string) => void
   });
   const logLevel = flags.logLevel ?? 'warn';
   const height = resuming ? await storedHeight(layout) : 0n;
+  writeNodeConfigs(layout.nodes, logLevel);
   const supervisor = new NodeSupervisor(write);
-  const handRestart = (node: TestnetNode): string => [BIN, ...startArgs(layout, node, logLevel)].map(quote).join(' ');
+  const handRestart = (node: TestnetNode): string => [BIN, ...startArgs(node)].map(quote).join(' ');
   for (const node of layout.nodes) {
-    supervisor.start({ name: `node${node.index}`, command: [process.execPath, MAIN, ...startArgs(layout, node, logLevel)], handRestart: handRestart(node) });
+    supervisor.start({ name: `node${node.index}`, command: [process.execPath, MAIN, ...startArgs(node)], handRestart: handRestart(node) });
   }
   write('');
   if (resuming) write(`  dchat testnet: resuming the chain in ${layout.dir} at height ${height} (${layout.nodes.length} validators, chain ${layout.chainId}); a new chain needs another --dir`);
@@ -180,6 +170,7 @@ export async function testnet(flags: TestnetFlags, write: (line: string) => void
   }
   write('  A node that dies is restarted here. To run one by hand, stop this testnet first (or it restarts the node itself), e.g.:');
   write(`    ${handRestart(layout.nodes[layout.nodes.length - 1]!)}`);
+  write('  (each node<i>/config.json holds that node\'s genesis, key, ports and peers).');
   write('  Ctrl-C stops every node.');
   write('');
 

@@ -1,11 +1,13 @@
 /**
- * Node configuration: config/default.json, then a config file (--config), then DCHAT_* environment
- * variables, then command-line flags; later wins. Every value is checked, and a bad one stops the
+ * Node configuration: config/default.json, then a config file (--config, else the data dir's own
+ * config.json if it has one), then DCHAT_* environment variables, then command-line flags; later
+ * wins. The data dir's file is what lets `dchat start --data-dir <dir>` restart a node of
+ * `dchat testnet` (or a host bundle) with its genesis, key, ports and peers. Every value is checked, and a bad one stops the
  * node with a sentence naming it. A key no layer knows is refused by name (config-keys.ts), and a
  * relative path in a config file is taken from the file's own directory, so a host bundle of
  * `dchat testnet init` works wherever it is copied.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -113,11 +115,24 @@ function fileLayer(path: string): RawSettings {
   return file;
 }
 
+/** The config file in a data dir, read when no --config is given. */
+export const DATA_DIR_CONFIG_FILE = 'config.json';
+
+/** `--config` (or DCHAT_CONFIG), else `<data dir>/config.json` if it exists (the data dir as flags, env or defaults give it). */
+function configFilePath(flags: RawSettings, env: NodeJS.ProcessEnv, defaults: RawSettings): string | null {
+  const explicit = (flags.config ?? env.DCHAT_CONFIG) as string | undefined;
+  if (explicit !== undefined) return expandHome(explicit);
+  const dataDir = flags.data_dir ?? env.DCHAT_DATA_DIR ?? defaults.data_dir;
+  if (typeof dataDir !== 'string' || dataDir.length === 0) return null;
+  const path = join(expandHome(dataDir), DATA_DIR_CONFIG_FILE);
+  return existsSync(path) ? path : null;
+}
+
 /** Builds the config from the layers; `flags` are the command-line values given (snake_case). */
 export function loadConfig(flags: RawSettings, env: NodeJS.ProcessEnv = process.env): NodeConfig {
   const defaults = readJson(join(PROJECT_ROOT, 'config/default.json'), 'config/default.json');
-  const configPath = (flags.config ?? env.DCHAT_CONFIG) as string | undefined;
-  const file = configPath === undefined ? {} : fileLayer(expandHome(configPath));
+  const configPath = configFilePath(flags, env, defaults);
+  const file = configPath === null ? {} : fileLayer(configPath);
   checkConfigKeys(flags, 'flags', ['config']);
   const fromEnv: RawSettings = {};
   for (const [variable, key] of Object.entries(ENV)) if (env[variable] !== undefined) fromEnv[key] = env[variable];

@@ -1,8 +1,12 @@
 /**
- * `dchat testnet` as a user runs it (through scripts/testnet): two validator processes with their
- * keys (0600), one genesis, the APIs printed; both nodes reach one head; Ctrl-C (SIGINT) stops
+ * `dchat testnet` as a user runs it (through scripts/testnet): three validator processes with
+ * their keys (0600), one genesis, the APIs printed; all nodes reach one head; Ctrl-C (SIGINT) stops
  * every node and the command exits 0. Run again on the same dir it says it resumes the chain at its
- * height, restarts a SIGKILLed node itself, and Ctrl-C stops the restarted one too.
+ * height, restarts a SIGKILLed node itself with the plain command it prints (`dchat start --data-dir
+ * <node dir>`: the dir's config.json holds the node's peers), and Ctrl-C stops the restarted one too.
+ * The victim is node2, which no other node bootstraps from: without its own peers it would build
+ * alone on its stale head. It syncs before it produces: its first block after the restart builds on
+ * the network's head, and no node reorgs from the kill on.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -10,6 +14,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readKeyFile } from '../../../src/node/key-files.ts';
 import { api, waitFor } from '../node-client.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dchat-testnet-cli-'));
@@ -38,12 +43,22 @@ async function freeRange(count: number): Promise<number> {
   }
 }
 
+/** dchat_reorgs_total of a node (since it started). */
+async function reorgs(url: string): Promise<number> {
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+  return Number(/^dchat_reorgs_total (\d+)$/m.exec(metrics)?.[1]);
+}
+
+const NODES = 3;
+const VICTIM = NODES - 1;
 let apiBase = 0;
 let p2pBase = 0;
 
+const nodeUrls = (): string[] => Array.from({ length: NODES }, (_, i) => `http://127.0.0.1:${apiBase + i}`);
+
 function runTestnet(): { output: () => string; exited: Promise<number | null> } {
   let output = '';
-  child = spawn('scripts/testnet', ['--nodes', '2', '--dir', dir, '--block-time', '500', '--base-api-port', String(apiBase), '--base-p2p-port', String(p2pBase)], {
+  child = spawn('scripts/testnet', ['--nodes', String(NODES), '--dir', dir, '--block-time', '500', '--base-api-port', String(apiBase), '--base-p2p-port', String(p2pBase)], {
     stdio: ['ignore', 'pipe', 'pipe'], detached: true,
   });
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
@@ -53,21 +68,21 @@ function runTestnet(): { output: () => string; exited: Promise<number | null> } 
 }
 
 describe('dchat testnet', () => {
-  it('runs two validators that agree, and stops them all on SIGINT', async () => {
-    apiBase = await freeRange(2);
-    p2pBase = await freeRange(2);
+  it('runs three validators that agree, and stops them all on SIGINT', async () => {
+    apiBase = await freeRange(NODES);
+    p2pBase = await freeRange(NODES);
     const run = runTestnet();
-    const urls = [0, 1].map((i) => `http://127.0.0.1:${apiBase + i}`);
+    const urls = nodeUrls();
     await waitFor('the node list', async () => urls.every((u) => run.output().includes(`${u}/v1`)), 20_000);
     for (const file of ['authority.json', 'node0/keys/validator.json', 'node0/keys/wallet.json', 'node1/keys/validator.json', 'node0/p2p-key']) {
       expect(statSync(join(dir, file)).mode & 0o777).toBe(0o600);
     }
-    await waitFor('both nodes on one head past height 4', async () => {
+    await waitFor('all nodes on one head past height 4', async () => {
       const heads = await Promise.all(urls.map((u) => api<{ height: string; hash: string }>(u, '/v1/blocks/head')));
-      return heads.every((h) => h.status === 200 && Number(h.body.height) >= 4) && heads[0]!.body.hash === heads[1]!.body.hash;
+      return heads.every((h) => h.status === 200 && Number(h.body.height) >= 4 && h.body.hash === heads[0]!.body.hash);
     }, 30_000);
     const peers = await api<{ peer_id: string }[]>(urls[0]!, '/v1/peers');
-    expect(peers.body).toHaveLength(1);
+    expect(peers.body).toHaveLength(NODES - 1);
 
     child!.kill('SIGINT');
     expect(await run.exited).toBe(0);
@@ -81,23 +96,40 @@ describe('dchat testnet', () => {
 
   it('resumes the chain in the dir at its height, restarts a killed node, and stops the restarted one on SIGINT', async () => {
     const run = runTestnet();
-    const urls = [0, 1].map((i) => `http://127.0.0.1:${apiBase + i}`);
+    const urls = nodeUrls();
+    const victimUrl = urls[VICTIM]!;
+    const name = `node${VICTIM}`;
     await waitFor('the node list', async () => run.output().includes(`pid`) && urls.every((u) => run.output().includes(`${u}/v1`)), 20_000);
     const resumed = /resuming the chain in (\S+) at height (\d+)/.exec(run.output());
     expect(resumed?.[1]).toBe(dir);
     expect(Number(resumed?.[2])).toBeGreaterThanOrEqual(4);
     expect(run.output()).not.toContain('validators, new chain');
-    expect(run.output()).toMatch(/bin\/dchat start --genesis \S+genesis\.json --validator-key \S+node1\/keys\/validator\.json --data-dir \S+node1 /);
-    const pid = Number(/node1 .* pid (\d+)/.exec(run.output())?.[1]);
-    await waitFor('node1 answering', async () => (await api(urls[1]!, '/v1/node').catch(() => ({ status: 0 }))).status === 200, 20_000);
+    expect(run.output()).toContain(`bin/dchat start --data-dir ${join(dir, name)}\n`);
+    const pid = Number(new RegExp(`${name} .* pid (\\d+)`).exec(run.output())?.[1]);
+    await waitFor('every node answering', async () => (await Promise.all(urls.map((u) => api(u, '/v1/node')))).every((r) => r.status === 200), 20_000);
+    const reorgsBefore = await Promise.all(urls.slice(0, VICTIM).map(reorgs));
     process.kill(pid, 'SIGKILL');
-    await waitFor('node1 restarted', async () => run.output().includes('[node1] restarted (pid'), 20_000);
-    const newPid = Number(/\[node1\] restarted \(pid (\d+)\)/.exec(run.output())?.[1]);
+    await waitFor('the victim restarted', async () => run.output().includes(`[${name}] restarted (pid`), 20_000);
+    const newPid = Number(new RegExp(`\\[${name}\\] restarted \\(pid (\\d+)\\)`).exec(run.output())?.[1]);
     expect(newPid).not.toBe(pid);
-    await waitFor('the restarted node1 past the resumed height', async () => {
-      const head = await api<{ height: string }>(urls[1]!, '/v1/blocks/head').catch(() => null);
-      return head !== null && head.status === 200 && Number(head.body.height) > Number(resumed?.[2]);
+    // The others went on meanwhile: the network's head when the victim came back is at least this.
+    const networkHead = Number((await api<{ height: string }>(urls[0]!, '/v1/blocks/head')).body.height);
+    const proposer = readKeyFile(join(dir, name, 'keys/validator.json')).publicKeyHex;
+    type BlockReply = { height: string; hash: string; parent_hash: string; proposer: string };
+    const first = await waitFor('the victim producing again after its restart', async () => {
+      const head = Number((await api<{ height: string }>(victimUrl, '/v1/blocks/head')).body.height);
+      for (let h = networkHead + 1; h <= head; h++) {
+        const block = (await api<BlockReply>(victimUrl, `/v1/blocks/${h}`)).body;
+        if (block.proposer === proposer) return block;
+      }
+      return null;
     }, 30_000);
+    const parent = (await api<BlockReply>(urls[0]!, `/v1/blocks/${Number(first.height) - 1}`)).body;
+    expect(first.parent_hash).toBe(parent.hash);
+    await waitFor('node0 holding the victim\'s block', async () => (await api<BlockReply>(urls[0]!, `/v1/blocks/${first.height}`)).body.hash === first.hash, 10_000);
+    // No reorg on any node from the kill on (the victim's counter began at its restart).
+    for (let i = 0; i < VICTIM; i++) expect(await reorgs(urls[i]!)).toBe(reorgsBefore[i]);
+    expect(await reorgs(victimUrl)).toBe(0);
 
     child!.kill('SIGINT');
     expect(await run.exited).toBe(0);

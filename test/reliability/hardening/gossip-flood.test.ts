@@ -12,9 +12,9 @@
  * 2. oversized frames (a gossip RPC over the frame limit, requests and a status answer over the
  *    req/resp limit): one log line per peer per window, a penalty per frame: the first does not
  *    ban, more do;
- * 3. a sustained flood of well-signed txs from keys that hold nothing (2,000 a second, up to
- *    DCHAT_FLOOD_TXS: 3,000 in CI; `node scripts/reliability/run.ts flood` prepares 20,000): the
- *    flooder is throttled (dropped unread) and then banned and cut off; the txs the node decoded and
+ * 3. a sustained flood of well-signed txs from keys that hold nothing (2,000 a second, DCHAT_FLOOD_TXS
+ *    prepared: 3,000 in CI; `node scripts/reliability/run.ts flood` prepares 20,000; then fresh ones
+ *    until the node cuts it off, so the ban never races the machine's load): the flooder is throttled (dropped unread) and then banned and cut off; the txs the node decoded and
  *    verified for it stay within the budget (capacity + refill x seconds), a fraction of what it
  *    sent; blocks keep coming;
  * 4. the flooder comes back with a fresh key from the same address: refused at connect, nothing it
@@ -78,13 +78,25 @@ async function publishAll(peer: P2pHost, txs: readonly Uint8Array[]): Promise<vo
   for (const bytes of txs) await peer.services.pubsub.publish(txsTopic(), bytes).catch(() => undefined);
 }
 
-/** A sustained flood, as an attacker who wants to cost CPU sends it: 50 txs every 25 ms until all are sent or `target` cut it off. */
-async function flood(peer: P2pHost, target: DchatNode, txs: readonly Uint8Array[]): Promise<number> {
+/** Txs a flood sends at most (its prepared ones, then fresh ones): far past any ban, so a flood that is never cut off fails the test instead of looping. */
+const FLOOD_CAP = 20 * Math.max(FLOOD_TXS, DEFAULT_TX_BUDGET.capacity + DEFAULT_TX_BUDGET.banAfterFailures);
+
+/**
+ * A sustained flood, as an attacker who wants to cost CPU sends it: 50 txs every 25 ms until
+ * `target` cuts it off. The prepared txs go first; once they run out, fresh ones (a key that holds
+ * nothing, to new recipients) follow, so the flood lasts until the ban however slowly the node
+ * works through it (a loaded machine validates fewer txs a second, and the streak that bans grows
+ * with the txs it refuses, not with the clock).
+ */
+async function flood(peer: P2pHost, target: DchatNode, prepared: readonly Uint8Array[]): Promise<number> {
+  const spare = generateKeyPair();
+  const fresh = (): Uint8Array => transfer({ publicKeyHex: toHex(spare.publicKey), secretKey: spare.secretKey }, 0n, 5n).bytes;
   let sent = 0;
   const cut = (): boolean => !peer.getConnections().some((c) => c.remotePeer.toString() === target.network!.peerId);
-  while (sent < txs.length && !cut()) {
-    await publishAll(peer, txs.slice(sent, sent + 50));
-    sent = Math.min(txs.length, sent + 50);
+  while (sent < FLOOD_CAP && !cut()) {
+    const batch = sent < prepared.length ? prepared.slice(sent, sent + 50) : Array.from({ length: 50 }, fresh);
+    await publishAll(peer, batch);
+    sent += batch.length;
     await sleep(25);
   }
   return sent;
@@ -190,6 +202,7 @@ describe('gossip costs the sender', () => {
     const heightBefore = height(a());
     const started = Date.now();
     const sent = await flood(flooder, a(), txs);
+    expect(sent, 'the flood was cut off before its cap').toBeLessThan(FLOOD_CAP);
     await waitUntil('the flooder banned', async () => a().network!.isBanned(id), 30_000);
     await waitUntil('the flooder disconnected', async () => !connectedTo(a(), flooder), 10_000);
     const seconds = (Date.now() - started) / 1_000;

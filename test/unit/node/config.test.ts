@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -33,6 +33,18 @@ describe('node config layers', () => {
     expect(fromEnv).toMatchObject({ apiPort: 9000, p2pPort: 8001, logLevel: 'warn' });
     const fromFlags = loadConfig({ config: file, api_port: '9500', block_time_ms: '250', dev: true }, { DCHAT_API_PORT: '9000' });
     expect(fromFlags).toMatchObject({ apiPort: 9500, blockTimeMs: 250n, dev: true });
+  });
+
+  it('a data dir with a config.json: read when no --config is given (paths from its own dir), never over --config or flags', () => {
+    const dataDir = join(dir, 'node-dir');
+    mkdirSync(dataDir);
+    writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ data_dir: '.', genesis_file: '../genesis.json', api_port: 8100, bootstrap: ['/ip4/127.0.0.1/tcp/8200/p2p/x'] }));
+    expect(loadConfig({ data_dir: dataDir }, {})).toMatchObject({ dataDir, genesisFile: join(dir, 'genesis.json'), apiPort: 8100, bootstrap: ['/ip4/127.0.0.1/tcp/8200/p2p/x'] });
+    expect(loadConfig({}, { DCHAT_DATA_DIR: dataDir }).apiPort).toBe(8100);
+    expect(loadConfig({ data_dir: dataDir, api_port: '8300' }, {}).apiPort).toBe(8300);
+    const other = join(dir, 'other.json');
+    writeFileSync(other, JSON.stringify({ p2p_port: 8400 }));
+    expect(loadConfig({ data_dir: dataDir, config: other }, {})).toMatchObject({ apiPort: 7545, p2pPort: 8400, bootstrap: [] });
   });
 
   it('refuses bad values with a sentence naming the setting', () => {
