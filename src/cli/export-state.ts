@@ -9,10 +9,11 @@ import { toHex } from '../chain/crypto.ts';
 import { ChainError, ChainErrorCode } from '../chain/errors.ts';
 import { exportState } from '../chain/export-state.ts';
 import { ChainStore } from '../chain/store/chain-store.ts';
-import { type Validator, genesisToJson, isPublicKeyHex } from '../tokenomics/index.ts';
+import { genesisToJson } from '../tokenomics/index.ts';
 import { usageError } from './errors.ts';
 import { formatTokens } from './format.ts';
-import { parseCount, parseUuid } from './values.ts';
+import { parsePublicKey, readValidatorSet } from './validators/validator-input.ts';
+import { parseCount } from './values.ts';
 
 export interface ExportStateFlags {
   dataDir: string;
@@ -31,26 +32,13 @@ function parseTime(text: string): bigint {
   return BigInt(ms);
 }
 
-function parseKey(flag: string, text: string): string {
-  const key = text.trim().toLowerCase();
-  if (!isPublicKeyHex(key)) throw usageError('InvalidParameter', `${flag} "${text}" is not a 32-byte hex ed25519 public key.`);
-  return key;
-}
-
-/** `--validator <public key>=<reward wallet>`, once per validator. */
-function parseValidator(text: string): Validator {
-  const [key, wallet, ...rest] = text.split('=');
-  if (wallet === undefined || rest.length > 0) throw usageError('InvalidParameter', `--validator "${text}" is not <public key hex>=<reward wallet uuid>.`);
-  return { publicKey: parseKey('--validator', key!), rewardWallet: parseUuid('--validator', wallet) };
-}
-
 export async function exportStateCommand(flags: ExportStateFlags, write: (text: string) => void): Promise<void> {
   const options = {
     ...(flags.height === undefined ? {} : { height: parseCount('--height', flags.height, 0n) }),
     chainId: flags.chainId,
     genesisTimeMs: parseTime(flags.genesisTime),
-    ...(flags.validator === undefined ? {} : { validators: flags.validator.map(parseValidator) }),
-    ...(flags.authority === undefined ? {} : { authority: flags.authority.flatMap((t) => t.split(',')).map((k) => parseKey('--authority', k)) }),
+    ...(flags.validator === undefined ? {} : { validators: readValidatorSet({ validator: flags.validator }) }),
+    ...(flags.authority === undefined ? {} : { authority: flags.authority.flatMap((t) => t.split(',')).map((k) => parsePublicKey('--authority', k)) }),
   };
   const dir = join(flags.dataDir, 'chain');
   // ChainStore.open would make an empty store where there is none: a typo must not pass for an empty chain.

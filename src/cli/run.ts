@@ -55,7 +55,7 @@ function buildProgram(io: CliIo): Command {
     .requiredOption('--chain-id <id>', "the new chain's id (must differ from the old one)")
     .requiredOption('--genesis-time <time>', "the new chain's genesis time (ISO 8601, or ms since 1970)")
     .requiredOption('--out <file>', 'the genesis file to write (must not exist)')
-    .option('--validator <key=wallet...>', "the new chain's validators, <public key hex>=<reward wallet> (default: the exported set)")
+    .option('--validator <key:wallet...>', "the new chain's validators, each <public key hex>:<reward wallet uuid> (default: the exported set)")
     .option('--authority <keys...>', "the new chain's authority keys (default: the exported ones)")
     .option('--json', 'print the summary as JSON')
     .action(async (opts: ExportStateFlags) => { await exportStateCommand(opts, io.stdout); });
