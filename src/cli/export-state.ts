@@ -9,7 +9,7 @@ import { toHex } from '../chain/crypto.ts';
 import { ChainError, ChainErrorCode } from '../chain/errors.ts';
 import { exportState } from '../chain/export-state.ts';
 import { ChainStore } from '../chain/store/chain-store.ts';
-import { genesisToJson } from '../tokenomics/index.ts';
+import { type GenesisConfig, genesisToJson } from '../tokenomics/index.ts';
 import { usageError } from './errors.ts';
 import { formatTokens } from './format.ts';
 import { parsePublicKey, readValidatorSet } from './validators/validator-input.ts';
@@ -28,8 +28,15 @@ export interface ExportStateFlags {
 
 function parseTime(text: string): bigint {
   const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
-  if (!Number.isSafeInteger(ms) || ms < 0) throw usageError('InvalidParameter', `--genesis-time "${text}" is not an ISO 8601 time or milliseconds since 1970.`);
+  if (!Number.isSafeInteger(ms) || ms < 0) throw usageError('InvalidParameter', `--genesis-time "${text}" is neither a time such as 2026-12-01T12:00:00Z nor Unix milliseconds.`);
   return BigInt(ms);
+}
+
+/** The genesis as JSON, its state pairs one a line (a million accounts stay a file one can grep and diff). */
+function genesisFileText(config: GenesisConfig): string {
+  const { initial_state: pairs, ...fields } = genesisToJson(config);
+  const head = JSON.stringify(fields, null, 2).replace(/\n}$/, '');
+  return `${head},\n  "initial_state": [\n${(pairs as unknown[]).map((pair) => `    ${JSON.stringify(pair)}`).join(',\n')}\n  ]\n}\n`;
 }
 
 export async function exportStateCommand(flags: ExportStateFlags, write: (text: string) => void): Promise<void> {
@@ -51,7 +58,7 @@ export async function exportStateCommand(flags: ExportStateFlags, write: (text: 
   } finally {
     await store.close();
   }
-  writeFileSync(flags.out, `${JSON.stringify(genesisToJson(exported.genesis), null, 2)}\n`, { mode: 0o644, flag: 'wx' });
+  writeFileSync(flags.out, genesisFileText(exported.genesis), { mode: 0o644, flag: 'wx' });
   const summary = {
     out: flags.out,
     chain_id: exported.genesis.params.chainId,

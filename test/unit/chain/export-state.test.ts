@@ -3,9 +3,9 @@
  * head for one validator), any stored height on request, checked against that block's state_root;
  * a chain opened on the export starts at that height and produces on with an overridden validator
  * set; a height the data dir does not hold, the old chain id and an override the genesis rules
- * refuse are typed errors, and the CLI refuses a dir with no chain data without creating one.
+ * refuse are typed errors.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,6 @@ import { toHex } from '../../../src/chain/crypto.ts';
 import { ChainErrorCode } from '../../../src/chain/errors.ts';
 import { exportState } from '../../../src/chain/export-state.ts';
 import { ChainStore } from '../../../src/chain/store/chain-store.ts';
-import { exportStateCommand } from '../../../src/cli/export-state.ts';
 import { createLogger } from '../../../src/node/logger.ts';
 import { ErrorCode, META_VALIDATORS } from '../../../src/tokenomics/index.ts';
 import { codeOfAsync } from '../../support/error-code.ts';
@@ -99,14 +98,5 @@ describe('exportState', async () => {
     expect(await codeOfAsync(exportState(store, { ...NEXT, chainId: 'dchat-test' }))).toBe(ChainErrorCode.InvalidConfig);
     // A validator key that is also the authority's.
     expect(await codeOfAsync(exportState(store, { ...NEXT, validators: [{ publicKey: AUTHORITY_KEY.hex, rewardWallet: DEV.wallet }] }))).toBe(ErrorCode.InvalidGenesis);
-  });
-});
-
-describe('dchat export-state', () => {
-  it('refuses a data dir without chain data and creates none', async () => {
-    const dir = join(tempDir(), 'missing');
-    const flags = { dataDir: dir, chainId: 'x', genesisTime: '2026-12-01T00:00:00Z', out: join(tempDir(), 'g.json') };
-    expect(await codeOfAsync(exportStateCommand(flags, () => undefined))).toBe(ChainErrorCode.InvalidConfig);
-    expect(existsSync(dir)).toBe(false);
   });
 });
