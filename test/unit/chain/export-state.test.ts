@@ -87,6 +87,12 @@ describe('exportState', async () => {
       // Nonce 1 is spent now, on the new chain as nonce 0 was on the old.
       expect(await codeOfAsync(next.submitTx(signed(DEV, 1n, { type: 'transfer', to: AUTHORITY_KEY.wallet, amount: 1n }, 'dchat-next')))).toBe(ErrorCode.InvalidNonce);
       expect(await codeOfAsync(next.submitTx(signed(DEV, 0n, { type: 'transfer', to: AUTHORITY_KEY.wallet, amount: 1n }, 'dchat-next')))).toBe(ErrorCode.InvalidNonce);
+      // Exported in turn: nothing below its genesis is held; the genesis is final, and so is block 6 once 7 is on it.
+      await next.idle();
+      expect(await codeOfAsync(exportState(next.store, { ...NEXT, chainId: 'dchat-third', height: 4n }))).toBe(ChainErrorCode.HeightNotRetained);
+      expect((await exportState(next.store, { ...NEXT, chainId: 'dchat-third' })).height).toBe(5n);
+      await next.produce(2n, proposer(1));
+      expect((await exportState(next.store, { ...NEXT, chainId: 'dchat-third' })).height).toBe(6n);
     } finally {
       await next.close();
       await next.store.close();
