@@ -4,7 +4,8 @@
  * exported at its head; a node started with `--genesis <export>` answers the API exactly as the
  * old node did at that height (accounts, stakes, listings, purchases, proposals, supply), its
  * genesis state_root is the root over the file's pairs, and, restarted on the wall clock, it goes
- * on producing: the old nonces continue and the proposal ends at the height it was due.
+ * on producing: the old nonces continue, the proposal ends at the height it was due, and a light
+ * client trusting the new genesis file verifies an exported balance.
  *
  * Both nodes first run on a clock that stands at their head's slot, so no block is made but those
  * the test asks for: what the API shows is the state at a known height, not a moving one.
@@ -20,6 +21,7 @@ import { buildTree } from '../../src/chain/state-tree/index.ts';
 import { ChainStore } from '../../src/chain/store/chain-store.ts';
 import { encodeStateValue } from '../../src/chain/codec/state.ts';
 import { run } from '../../src/cli/run.ts';
+import { trustedGenesisFromJson, verifiedAccount } from '../../src/light/index.ts';
 import { loadConfig } from '../../src/node/config.ts';
 import { createLogger } from '../../src/node/logger.ts';
 import { DchatNode } from '../../src/node/node.ts';
@@ -211,5 +213,10 @@ describe('export-state and a chain started from the export', () => {
     const ends = BigInt((before[`/v1/proposals/${proposal}`] as { voting_end: string }).voting_end);
     await waitFor('the proposal decided', async () => c.chain.head.header.height > ends);
     expect((await api<{ status: string }>(c.apiUrl, `/v1/proposals/${proposal}`)).body.status).toBe('passed');
+
+    // A light client trusting only the new genesis file verifies the exported balance at the genesis height.
+    const trusted = trustedGenesisFromJson(JSON.parse(readFileSync(out, 'utf8')));
+    const light = await verifiedAccount({ genesis: trusted, node: c.apiUrl }, buyer.walletId, height);
+    expect(light.account.balance).toBe(BigInt((before[`/v1/accounts/${buyer.walletId}`] as { balance: string }).balance));
   });
 });
