@@ -15,12 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signTx } from '../../src/chain/codec/tx.ts';
-import { stateKeyBytes } from '../../src/chain/codec/state.ts';
+import { encodeStateValue, stateKeyBytes } from '../../src/chain/codec/state.ts';
 import { generateKeyPair, toHex } from '../../src/chain/crypto.ts';
 import { buildTree } from '../../src/chain/state-tree/index.ts';
 import { ChainStore } from '../../src/chain/store/chain-store.ts';
-import { encodeStateValue } from '../../src/chain/codec/state.ts';
-import { run } from '../../src/cli/run.ts';
 import { trustedGenesisFromJson, verifiedAccount } from '../../src/light/index.ts';
 import { loadConfig } from '../../src/node/config.ts';
 import { createLogger } from '../../src/node/logger.ts';
@@ -28,6 +26,7 @@ import { DchatNode } from '../../src/node/node.ts';
 import type { SlotClock } from '../../src/node/slot-clock.ts';
 import { devSetup } from '../../src/node/dev-setup.ts';
 import { DEV_GOV_PARAMS, type GenesisConfig, IdSource, type Operation, SYSTEM_ACCOUNT_IDS, parseGenesisJson, walletIdFromPublicKey } from '../../src/tokenomics/index.ts';
+import { cli } from '../e2e/cli/harness.ts';
 import { api, postTx, waitFor } from './node-client.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'dchat-export-'));
@@ -106,14 +105,6 @@ async function answers(base: string, paths: readonly string[]): Promise<Record<s
   return Object.fromEntries(await Promise.all(paths.map(async (path) => [path, (await api(base, path)).body] as const)));
 }
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io = { stdout: (t: string) => { out += t; }, stderr: (t: string) => { err += t; }, env: {}, stderrIsTTY: false, stdinIsTTY: false, prompt: () => Promise.resolve(''), readStdin: () => Promise.resolve(''), fetch, homeDir: root };
-  const code = await run(args, io);
-  return { code, out, err };
-}
-
 const signerOf = (key: { publicKeyHex: string; secretKey: Uint8Array; walletId: string }): Signer => ({ ...key, nonce: 0n });
 
 /** What the API says about the state: compared across the two chains at the exported height. */
@@ -163,12 +154,12 @@ describe('export-state and a chain started from the export', () => {
     const flags = ['--data-dir', oldDir, '--chain-id', 'dchat-next', '--genesis-time', new Date().toISOString(), '--out', out];
     const locked = await cli(['export-state', ...flags, '--height', String(height)]);
     expect(locked.code).not.toBe(0);
-    expect(locked.err).toContain('error InvalidConfig:');
+    expect(locked.stderr).toContain('error InvalidConfig:');
     await stop(a);
 
     const exported = await cli(['export-state', ...flags, '--height', String(height), '--json']);
-    expect(exported.code, exported.err).toBe(0);
-    const summary = JSON.parse(exported.out) as Record<string, string>;
+    expect(exported.code, exported.stderr).toBe(0);
+    const summary = exported.json<Record<string, string>>();
     expect(summary.exported_height).toBe(String(height));
     expect(summary.exported_state_root).toBe(toHex(exportedHead.header.stateRoot));
     const genesis = parseGenesisJson(JSON.parse(readFileSync(out, 'utf8')));
