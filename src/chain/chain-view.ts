@@ -30,6 +30,8 @@ export interface MempoolView {
 
 export interface ChainView {
   readonly params: ChainParams;
+  /** 0, or where a chain from an exported state begins (docs/protocol.md §14.3). */
+  readonly genesisHeight: bigint;
   /** The canonical head; a new object after each block, so read it once per answer. */
   readonly head: ChainHead;
   /** The state at the head. */

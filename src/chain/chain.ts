@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { type ChainParams, type GenesisConfig, type MemoryState, Overlay, type TokenEvent, type Validator, META_VALIDATORS, validatorsAt } from '../tokenomics/index.ts';
+import { type ChainParams, type GenesisConfig, type MemoryState, Overlay, type TokenEvent, type Validator, META_VALIDATORS, genesisHeightOf, validatorsAt } from '../tokenomics/index.ts';
 import { BlockError, BlockErrorCode } from './block-error.ts';
 import { produceBlock } from './block-production.ts';
 import type { ImportOptions, ImportedBlock, ParentInfo } from './block-import.ts';
@@ -89,6 +89,8 @@ export interface ChainOptions {
 
 export class Chain {
   readonly params: ChainParams;
+  /** 0, or where a chain from an exported state begins (docs/protocol.md §14.3): no block below it. */
+  readonly genesisHeight: bigint;
   readonly store: ChainStore;
   readonly mempool: Mempool;
   private readonly logger: Logger;
@@ -102,7 +104,7 @@ export class Chain {
   private taskStartedMs = 0;
   /** Headers of the recent blocks (canonical for finality, and side ones), so known-block checks stay in memory. */
   private readonly recent = new RecentHeaders(RECENT_HEADERS_KEPT);
-  private finalized = 0n;
+  private finalized: bigint;
   /** The first block per (slot, proposer), checked before a block is executed (equivocation). */
   private readonly seen: SeenProposals;
   private readonly intake: TxIntake;
@@ -112,6 +114,9 @@ export class Chain {
 
   private constructor(options: ChainOptions, state: MemoryState, head: ChainHead, treeRoot: TreeRoot) {
     this.params = options.genesis.params;
+    this.genesisHeight = genesisHeightOf(options.genesis);
+    // The genesis block is final by definition: finality counts up from it.
+    this.finalized = this.genesisHeight;
     this.store = options.store;
     this.logger = options.logger;
     this.ownsVerifier = options.verifier === undefined;
@@ -361,7 +366,8 @@ export class Chain {
 
   private async loadRecentHeaders(): Promise<void> {
     const head = this.headBlock.header.height;
-    const from = head > BigInt(RECENT_HEADERS_KEPT) ? head - BigInt(RECENT_HEADERS_KEPT) : 1n;
+    const first = this.genesisHeight + 1n;
+    const from = head - first > BigInt(RECENT_HEADERS_KEPT) ? head - BigInt(RECENT_HEADERS_KEPT) : first;
     for (let h = from; h <= head; h++) {
       const block = await this.blockAt(h);
       if (block !== null) this.recent.extend({ header: block.header, hash: block.hash });

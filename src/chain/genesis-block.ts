@@ -4,11 +4,13 @@
  * bulk-built, and its hash is every node's first parent, so two nodes with different genesis files
  * can never share a chain.
  */
-import { type GenesisBuildOptions, type GenesisConfig, type GenesisResult, buildGenesisState } from '../tokenomics/index.ts';
+import { type GenesisBuildOptions, type GenesisConfig, type GenesisResult, buildGenesisState, genesisHeightOf, validateGenesis } from '../tokenomics/index.ts';
 import type { ParentInfo } from './block-import.ts';
 import type { BlockHeader } from './codec/block.ts';
 import { headerHash, txRoot } from './codec/block.ts';
 import { treeWrites } from './chain-tree.ts';
+import { stateKeyBytes } from './codec/state.ts';
+import { importGenesisState } from './genesis-import.ts';
 import { PROTOCOL_VERSION } from './protocol-version.ts';
 import { MemoryNodeStore, type NodePut, type TreeRoot, buildTree } from './state-tree/index.ts';
 
@@ -31,13 +33,15 @@ export const ZERO_SIGNATURE = new Uint8Array(64);
 /** The genesis of `config`. A change that gives another block for one config must bump GENESIS_RULES_VERSION. */
 export async function buildGenesis(config: GenesisConfig, options: GenesisTreeOptions = {}): Promise<Genesis> {
   const { onTreeNodes, ...stateOptions } = options;
-  const result = buildGenesisState(config, stateOptions);
+  const height = genesisHeightOf(config);
+  const { result, pairs } = genesisState(config, stateOptions);
   // Every genesis key, a million for a million funded accounts: the bulk build hands its nodes out in chunks.
-  const tree = await buildTree(0n, treeWrites(result.writes), onTreeNodes ?? (() => undefined));
+  // The tree's version is the block's height, as for every block (docs/protocol.md §18.6).
+  const tree = await buildTree(height, pairs, onTreeNodes ?? (() => undefined));
   const header: BlockHeader = {
     protocolVersion: BigInt(PROTOCOL_VERSION),
     chainId: config.params.chainId,
-    height: 0n,
+    height,
     slot: 0n,
     parentHash: new Uint8Array(32),
     timestampMs: config.params.genesisTimeMs,
@@ -48,9 +52,25 @@ export async function buildGenesis(config: GenesisConfig, options: GenesisTreeOp
   return { ...result, header, hash: headerHash(header), stateRoot: tree.hash, tree };
 }
 
+/**
+ * The genesis state and the pairs its tree is built over: built from the config, or, for a genesis
+ * from an exported state (docs/protocol.md §14.3), decoded from the file's pairs, whose bytes the
+ * tree then hashes as they are (so the root is the root over the file's pairs).
+ */
+function genesisState(config: GenesisConfig, options: GenesisBuildOptions): { result: GenesisResult; pairs: Iterable<readonly [Uint8Array, Uint8Array | null]> } {
+  if (config.initialState === undefined) {
+    const result = buildGenesisState(config, options);
+    return { result, pairs: treeWrites(result.writes) };
+  }
+  validateGenesis(config);
+  const { state, writes } = importGenesisState(config);
+  return { result: { state, writes, events: [] }, pairs: config.initialState.pairs.map(([key, value]) => [stateKeyBytes(key), value] as const) };
+}
+
 /** The genesis with its tree in memory, as the parent of block 1: for tools and tests that build blocks without a store. */
 export async function genesisParent(config: GenesisConfig): Promise<{ genesis: Genesis; parent: ParentInfo }> {
   const nodes = new MemoryNodeStore();
-  const genesis = await buildGenesis(config, { onTreeNodes: (puts) => nodes.apply({ version: 0n, root: { hash: new Uint8Array(32), ref: null }, puts, stale: [] }) });
+  const version = genesisHeightOf(config);
+  const genesis = await buildGenesis(config, { onTreeNodes: (puts) => nodes.apply({ version, root: { hash: new Uint8Array(32), ref: null }, puts, stale: [] }) });
   return { genesis, parent: { header: genesis.header, hash: genesis.hash, state: genesis.state, tree: { reader: nodes, root: genesis.tree } } };
 }

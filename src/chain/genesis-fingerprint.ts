@@ -9,10 +9,10 @@
  * are unambiguous, and no buffer of a million entries is ever built.
  */
 import { type Hash, createHash } from 'node:crypto';
-import { type AutoReplenish, type GenesisConfig, type GenesisPool, type GenesisSchedule, META_PARAMS, type Validator } from '../tokenomics/index.ts';
+import { type AutoReplenish, type GenesisConfig, type GenesisPool, type GenesisSchedule, type InitialState, META_PARAMS, type Validator } from '../tokenomics/index.ts';
 import { encodeStateValue } from './codec/state.ts';
 import { pack } from './codec/msgpack.ts';
-import { list, nullable, record, str, u64 } from './codec/schema.ts';
+import { bin, list, nullable, record, str, u64 } from './codec/schema.ts';
 import { PROTOCOL_VERSION } from './protocol-version.ts';
 
 /**
@@ -46,6 +46,8 @@ const schedules = list(
   ANY,
 );
 
+const statePair = record<{ key: string; value: Uint8Array }>({ key: text, value: bin() });
+
 /** One hashing step per config field, in this order; a new GenesisConfig field fails to compile here. */
 const PARTS: { readonly [K in keyof GenesisConfig]: (value: GenesisConfig[K], hash: Hash) => void } = {
   // The params as the state stores them (meta:params): strings and u64s only.
@@ -60,6 +62,14 @@ const PARTS: { readonly [K in keyof GenesisConfig]: (value: GenesisConfig[K], ha
   },
   pools: (value, hash) => hash.update(pack(pools.enc([...value]))),
   schedules: (value, hash) => hash.update(pack(schedules.enc([...value]))),
+  // Nothing for a genesis without one, so the fingerprints of those configs are what they were.
+  initialState(value: InitialState | undefined, hash) {
+    if (value === undefined) return;
+    hash.update(pack(['initial_state', u64.enc(value.initialHeight), value.pairs.length]));
+    for (let at = 0; at < value.pairs.length; at += DISTRIBUTION_CHUNK) {
+      hash.update(pack(value.pairs.slice(at, at + DISTRIBUTION_CHUNK).map(([key, v]) => statePair.enc({ key, value: v }))));
+    }
+  },
 };
 
 /**

@@ -5,7 +5,7 @@
  * without building anything; otherwise (another config, or a data dir of an older node) the genesis
  * is built and its hash compared with the stored one, as before fingerprints existed.
  */
-import { type GenesisConfig, type MemoryState, validateGenesis } from '../tokenomics/index.ts';
+import { type GenesisConfig, type MemoryState, genesisHeightOf, validateGenesis } from '../tokenomics/index.ts';
 import { assembleBlock } from './codec/block.ts';
 import { bytesEqual } from './codec/msgpack.ts';
 import { toHex } from './crypto.ts';
@@ -22,7 +22,7 @@ export interface WrittenGenesis {
 
 /** Builds the genesis into an empty store (one atomic batch) and returns its state. */
 export async function writeGenesis(store: ChainStore, config: GenesisConfig): Promise<WrittenGenesis> {
-  const batch = store.genesisBatch();
+  const batch = store.genesisBatch(genesisHeightOf(config));
   try {
     const { state, head } = await stageGenesis(batch, config);
     await batch.commit(head);
@@ -53,7 +53,7 @@ async function stageGenesis(batch: GenesisBatch, config: GenesisConfig): Promise
  * protocol version made (docs/protocol.md §12): its state was computed by other rules.
  */
 export async function checkGenesis(store: ChainStore, config: GenesisConfig): Promise<void> {
-  const storedHash = await store.hashAtHeight(0n);
+  const storedHash = await store.hashAtHeight(genesisHeightOf(config));
   const version = (await store.protocolVersion()) ?? UNRECORDED_PROTOCOL_VERSION;
   if (storedHash !== null && version !== PROTOCOL_VERSION) {
     throw new ChainError(

@@ -9,6 +9,7 @@ import type { CliIo } from './io.ts';
 import { registerKeys } from './keys/commands.ts';
 import { SIMULATION_DEFAULTS, simulate } from './simulate.ts';
 import { start } from './start.ts';
+import { type ExportStateFlags, exportStateCommand } from './export-state.ts';
 import { type TestnetFlags, testnet } from './testnet.ts';
 import { type TestnetInitFlags, testnetInit } from './testnet-init.ts';
 import { registerToken } from './token/index.ts';
@@ -45,6 +46,19 @@ function buildProgram(io: CliIo): Command {
     .option('--genesis <file>', 'the genesis file (default <data-dir>/genesis.json)')
     .option('--validator-key <file>', 'this validator key file (default <data-dir>/keys/validator.json)')
     .action(start);
+
+  program
+    .command('export-state')
+    .description("write a stopped node's state at a height as the genesis of a new chain that continues it")
+    .requiredOption('--data-dir <dir>', 'the data dir of a stopped node')
+    .option('--height <h>', 'the height to export (default: the last final block)')
+    .requiredOption('--chain-id <id>', "the new chain's id (must differ from the old one)")
+    .requiredOption('--genesis-time <time>', "the new chain's genesis time (ISO 8601, or ms since 1970)")
+    .requiredOption('--out <file>', 'the genesis file to write (must not exist)')
+    .option('--validator <key:wallet...>', "the new chain's validators, each <public key hex>:<reward wallet uuid> (default: the exported set)")
+    .option('--authority <keys...>', "the new chain's authority keys (default: the exported ones)")
+    .option('--json', 'print the summary as JSON')
+    .action(async (opts: ExportStateFlags) => { await exportStateCommand(opts, io.stdout); });
 
   program
     .command('simulate')

@@ -41,7 +41,8 @@ async function checkHeader(genesis: TrustedGenesis, sets: LightValidatorSets, si
     if (!linked) fail(LightErrorCode.BrokenParentLink, `${at} does not build on the header at height ${previous.header.height}.`);
   }
   // The genesis block (§3.5) is nobody's: no slot owner, no signature; the blocks on top vouch for it.
-  if (header.height === 0n && previous === undefined) return;
+  // It is the only block at slot 0, at height 0 or, from an exported state, above (§14.3).
+  if (header.slot === 0n && previous === undefined) return;
   if (header.timestampMs !== genesis.genesisTimeMs + header.slot * genesis.blockTimeMs) {
     fail(LightErrorCode.WrongTimestamp, `${at} has timestamp ${header.timestampMs}, not the start of its slot ${header.slot}.`);
   }

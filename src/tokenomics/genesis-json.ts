@@ -4,7 +4,7 @@
  * anything malformed; `genesisToJson` writes the same format back, so the two round-trip.
  */
 import { ErrorCode, TokenError } from './errors.ts';
-import type { GenesisConfig, GenesisPool, GenesisSchedule } from './genesis.ts';
+import type { GenesisConfig, GenesisPool, GenesisSchedule, InitialState } from './genesis.ts';
 import { SYSTEM_ACCOUNTS, SYSTEM_ACCOUNT_IDS, type SystemAccountName, type Uuid } from './ids.ts';
 import { DEFAULT_PARAMS } from './params.ts';
 import { GOV_PARAM_NAMES, type GovParams, defaultGovFor } from './gov/params.ts';
@@ -65,6 +65,26 @@ function govParams(param: (key: string, fallback: bigint) => bigint): GovParams 
   return Object.fromEntries(keys.map((key) => [key, param(GOV_PARAM_NAMES[key], defaults[key])])) as unknown as GovParams;
 }
 
+/** `initial_state` as `[key, value hex]` pairs (docs/protocol.md §14.3); the values stay bytes here. */
+function initialState(root: JsonObject): InitialState | null {
+  const pairs = root.initial_state;
+  if (pairs === undefined || pairs === null) {
+    if (root.initial_height !== undefined && root.initial_height !== null) invalid('initial_height', 'is only allowed with an initial_state.');
+    return null;
+  }
+  return {
+    initialHeight: integer(root.initial_height, 'initial_height'),
+    pairs: array(pairs, 'initial_state').map((p, i) => {
+      const field = `initial_state[${i}]`;
+      const pair = array(p, field);
+      if (pair.length !== 2) invalid(field, 'must be a [key, value hex] pair.');
+      const value = string(pair[1], `${field}[1]`);
+      if (!/^(?:[0-9a-f]{2})+$/.test(value)) invalid(`${field}[1]`, 'must be the value\'s bytes as lowercase hex.');
+      return [string(pair[0], `${field}[0]`), Uint8Array.from(Buffer.from(value, 'hex'))] as const;
+    }),
+  };
+}
+
 export function parseGenesisJson(input: unknown): GenesisConfig {
   const root = object(input, '(root)');
   const supply = object(root.supply, 'supply');
@@ -94,6 +114,7 @@ export function parseGenesisJson(input: unknown): GenesisConfig {
       poolId: optional(schedule, 'pool_id', string, null, field),
     };
   });
+  const imported = initialState(root);
   return {
     params: {
       chainId: string(root.chain_id, 'chain_id'),
@@ -133,6 +154,7 @@ export function parseGenesisJson(input: unknown): GenesisConfig {
     }),
     pools,
     schedules,
+    ...(imported === null ? {} : { initialState: imported }),
   };
 }
 
@@ -182,5 +204,12 @@ export function genesisToJson(config: GenesisConfig): JsonObject {
       duration_blocks: text(s.durationBlocks),
       pool_id: s.poolId,
     })),
+    // Only in a genesis from an exported state: every other genesis file keeps its bytes.
+    ...(config.initialState === undefined
+      ? {}
+      : {
+          initial_height: text(config.initialState.initialHeight),
+          initial_state: config.initialState.pairs.map(([key, value]) => [key, Buffer.from(value).toString('hex')]),
+        }),
   };
 }

@@ -31,6 +31,17 @@ export interface GenesisPool {
 /** A schedule opened at genesis: the fields of create-schedule (a null pool_id = the first genesis pool). */
 export type GenesisSchedule = Omit<CreateScheduleOp, 'type'>;
 
+/**
+ * A genesis from an exported state (docs/protocol.md §14.3): the whole state, pair by pair, in
+ * place of the distribution, pools and schedules; the chain continues at `initialHeight`.
+ */
+export interface InitialState {
+  /** The first block's height; the genesis block stands at `initialHeight - 1`. */
+  readonly initialHeight: bigint;
+  /** Every state pair, keys ascending in byte order, each value its canonical §8 bytes. */
+  readonly pairs: readonly (readonly [key: string, value: Uint8Array])[];
+}
+
 export interface GenesisConfig {
   readonly params: ChainParams;
   readonly validators: readonly Validator[];
@@ -38,6 +49,13 @@ export interface GenesisConfig {
   readonly distribution: readonly { readonly account: Uuid; readonly amount: bigint }[];
   readonly pools: readonly GenesisPool[];
   readonly schedules: readonly GenesisSchedule[];
+  /** Absent for a genesis of a new economy; see InitialState. */
+  readonly initialState?: InitialState;
+}
+
+/** The height of the genesis block: 0, or one below an exported state's initial height (docs/protocol.md §14.3). */
+export function genesisHeightOf(config: GenesisConfig): bigint {
+  return config.initialState === undefined ? 0n : config.initialState.initialHeight - 1n;
 }
 
 export interface GenesisResult {
@@ -124,6 +142,10 @@ export function validateGenesis(config: GenesisConfig): void {
   const validatorKeys = new Set(config.validators.map((v) => v.publicKey));
   if (config.authority.some((key) => validatorKeys.has(key))) invalid('authority', 'a validator key may not also be an authority key.');
 
+  if (config.initialState !== undefined) {
+    validateInitialState(config);
+    return;
+  }
   let allocated = 0n;
   config.distribution.forEach((d, i) => {
     if (!isUuid(d.account)) invalid(`distribution[${i}].account`, 'is not a UUID or system account name.');
@@ -140,12 +162,34 @@ export function validateGenesis(config: GenesisConfig): void {
 }
 
 /**
+ * The checks of docs/protocol.md §14.3 that need no decoding: the state replaces the distribution,
+ * pools and schedules, and its keys are ascending without repeats. The chain layer decodes the values.
+ */
+function validateInitialState(config: GenesisConfig): void {
+  const { initialHeight, pairs } = config.initialState!;
+  requireRange('initial_height', initialHeight, 1n);
+  for (const field of ['distribution', 'pools', 'schedules'] as const) {
+    if (config[field].length > 0) invalid(field, 'must be empty in a genesis with an initial_state: the state holds every balance, pool and schedule.');
+  }
+  if (pairs.length === 0) invalid('initial_state', 'is empty.');
+  let previous: Buffer | null = null;
+  pairs.forEach(([key], i) => {
+    if (typeof key !== 'string' || !/^[\x21-\x7e]{1,256}$/.test(key)) invalid(`initial_state[${i}]`, 'the key must be 1 to 256 printable ASCII characters.');
+    const bytes = Buffer.from(key, 'ascii');
+    if (previous !== null && Buffer.compare(previous, bytes) >= 0) invalid(`initial_state[${i}]`, `the key "${key}" is not above the one before it: keys must be ascending in byte order, each once.`);
+    previous = bytes;
+  });
+}
+
+/**
  * Builds the height-0 state. Errors in pools or schedules name their genesis field. A change here
  * that gives another genesis for the same config must bump GENESIS_RULES_VERSION
  * (chain/genesis-fingerprint.ts), or nodes restarting on an existing data dir would not notice it.
  */
 export function buildGenesisState(config: GenesisConfig, options: GenesisBuildOptions = {}): GenesisResult {
   validateGenesis(config);
+  // An exported state's values are decoded by the chain's codec, which this pure package does not hold.
+  if (config.initialState !== undefined) invalid('initial_state', 'a genesis from an exported state is built by the chain (importGenesisState), not here.');
   const l = new Ledger(new MemoryState(), { height: 0n, timestampMs: config.params.genesisTimeMs }, IdSource.forBlock(0n));
   const { onEvents } = options;
   const drain = (): void => {

@@ -160,8 +160,11 @@ export class ChainStore {
     return this.write([this.genesisConfig.put('fingerprint', fingerprint)], 'record the genesis fingerprint');
   }
 
-  /** Starts the genesis block's batch (see GenesisBatch); the store must be empty. */
-  genesisBatch(): GenesisBatch {
+  /**
+   * Starts the genesis block's batch (see GenesisBatch); the store must be empty. `height` is 0 but
+   * for a genesis from an exported state (docs/protocol.md §14.3), whose block continues the heights.
+   */
+  genesisBatch(height = 0n): GenesisBatch {
     const batch = this.db.batch();
     const add = (op: BatchOp): void => {
       if (op.type === 'put') batch.put(op.key, op.value);
@@ -171,26 +174,28 @@ export class ChainStore {
       try {
         stage();
       } catch (err) {
-        throw unencodable(0n, err);
+        throw unencodable(height, err);
       }
     };
-    const putEvent = this.historyStore.eventPuts(0n);
+    const putEvent = this.historyStore.eventPuts(height);
     return {
       events: (events) => encoded(() => events.forEach((event) => putEvent(event).forEach(add))),
       state: (writes) =>
         encoded(() => {
           writes.forEach((value, key) => add(value === null ? this.state.del(key) : this.state.put(key, value)));
           const ops: BatchOp[] = [];
-          this.validatorSets.blockOps(0n, writes, new Map(), ops);
+          this.validatorSets.blockOps(height, writes, new Map(), ops);
           ops.forEach(add);
         }),
-      treeNodes: (puts) => this.tree.genesisOps(puts).forEach(add),
+      treeNodes: (puts) => this.tree.genesisOps(height, puts).forEach(add),
       commit: async (head) => {
         encoded(() => {
           const ops: BatchOp[] = [];
-          this.blockOps({ height: 0n, hash: head.hash, blockBytes: head.blockBytes, writes: new Map(), undo: new Map(), events: [], txHashes: [] }, ops);
-          ops.push(this.tree.genesisRootOp(head.treeRoot));
-          ops.push(this.meta.put('head', { height: 0n, hash: head.hash, stateRoot: head.stateRoot }));
+          this.blockOps({ height, hash: head.hash, blockBytes: head.blockBytes, writes: new Map(), undo: new Map(), events: [], txHashes: [] }, ops);
+          // Genesis starts the history wherever it stands (blockOps marks it only at height 0).
+          if (height !== 0n) ops.push(this.historyStore.markerPut());
+          ops.push(this.tree.genesisRootOp(height, head.treeRoot));
+          ops.push(this.meta.put('head', { height, hash: head.hash, stateRoot: head.stateRoot }));
           if (head.fingerprint !== null) ops.push(this.genesisConfig.put('fingerprint', head.fingerprint));
           ops.push(this.protocol.put('version', BigInt(PROTOCOL_VERSION)));
           ops.forEach(add);

@@ -59,13 +59,13 @@ export class TreeStore {
     ops.push(this.roots.put(height, update.root));
   }
 
-  /** One chunk of the genesis bulk build (all version 0, nothing stale). */
-  genesisOps(puts: NodePut[]): BatchOp[] {
-    return this.nodes.commitOps({ version: 0n, root: EMPTY_ROOT, puts, stale: [] });
+  /** One chunk of the genesis bulk build (all of the genesis block's version, nothing stale). */
+  genesisOps(height: bigint, puts: NodePut[]): BatchOp[] {
+    return this.nodes.commitOps({ version: height, root: EMPTY_ROOT, puts, stale: [] });
   }
 
-  genesisRootOp(root: TreeRoot): BatchOp {
-    return this.roots.put(0n, root);
+  genesisRootOp(height: bigint, root: TreeRoot): BatchOp {
+    return this.roots.put(height, root);
   }
 
   /**

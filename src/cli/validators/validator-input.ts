@@ -13,7 +13,7 @@ import { parseUuid } from '../values.ts';
 /** A validator file of 10,000 entries is about 1.1 MB of JSON. */
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
-function parsePublicKey(where: string, text: string): string {
+export function parsePublicKey(where: string, text: string): string {
   const key = text.trim().toLowerCase();
   if (!isPublicKeyHex(key)) throw usageError('InvalidValidator', `${where}: "${text}" is not a 32-byte ed25519 public key in hex (64 characters).`);
   return key;

@@ -129,7 +129,7 @@ export class Network {
     const { chain, clock, logger } = deps;
     const names = protocolNames(chain.params.chainId);
     const privateKey = await loadOrCreateP2pKey(p2pKeyPath(options.dataDir));
-    const genesis = await chain.blockAt(0n);
+    const genesis = await chain.blockAt(chain.genesisHeight);
     if (genesis === null) throw new ChainError(ChainErrorCode.StoreCorrupt, 'The chain has no genesis block.');
     let peerManager: PeerManager | null = null;
     const ip = options.host.includes(':') ? 'ip6' : 'ip4';

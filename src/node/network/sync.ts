@@ -227,12 +227,14 @@ export class SyncManager {
       }
       const first = blocks[0]!;
       if (!(await chain.hasBlock(first.header.parentHash))) {
-        if (start <= 1n || backtracked >= MAX_BACKTRACK_BATCHES) {
+        // No block below the one after genesis (docs/protocol.md §14.3: a chain may begin above 0).
+        const first = chain.genesisHeight + 1n;
+        if (start <= first || backtracked >= MAX_BACKTRACK_BATCHES) {
           logger.warn({ peer: peer.toString(), start: String(start) }, 'sync: no common ancestor with this peer within reach');
           return false;
         }
         backtracked++;
-        start = start > BigInt(MAX_RANGE_COUNT) ? start - BigInt(MAX_RANGE_COUNT) : 1n;
+        start = start - first > BigInt(MAX_RANGE_COUNT) ? start - BigInt(MAX_RANGE_COUNT) : first;
         continue;
       }
       // A few blocks in flight: the pool verifies the next blocks while this one applies and commits.

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { codeOfAsync } from '../../support/error-code.ts';
-import { type Block, type BlockHeader, encodeHeader, sealBlock } from '../../../src/chain/codec/block.ts';
+import { type Block, type BlockHeader, assembleBlock, encodeHeader, sealBlock } from '../../../src/chain/codec/block.ts';
 import { toHex } from '../../../src/chain/crypto.ts';
 import { PROTOCOL_VERSION } from '../../../src/chain/protocol-version.ts';
 import { LIGHT_PROTOCOL_VERSION, LightErrorCode, type SignedLightHeader, encodeLightHeader, verifyFinality } from '../../../src/light/index.ts';
@@ -38,6 +38,20 @@ describe('finality proofs', () => {
   it('accepts a block with blocks of 3 of 4 validators on top, and the genesis block likewise', async () => {
     expect((await verifyFinality(GENESIS, proofFrom(5, 4))).header.height).toBe(5n);
     expect((await verifyFinality(GENESIS, proofFrom(0, 4))).header.height).toBe(0n);
+  });
+
+  it('accepts the genesis block of a chain from an exported state (slot 0 above height 0, docs/protocol.md §14.3) likewise', async () => {
+    const genesisHeader: BlockHeader = { ...blocks[0]!.header, height: 40n };
+    const genesis = signed(assembleBlock(genesisHeader, [], new Uint8Array(64)));
+    const proof: SignedLightHeader[] = [genesis];
+    for (let slot = 1n; slot <= 3n; slot++) {
+      const prev = proof.at(-1)!;
+      proof.push(reseal({ ...blocks[Number(slot)]!.header, height: 40n + slot, parentHash: prev.hash }));
+    }
+    expect((await verifyFinality(GENESIS, proof)).header.height).toBe(40n);
+    // Only a slot-0 header is nobody's: the same header at slot 1 must be its slot owner's.
+    const unsigned = signed(assembleBlock({ ...genesisHeader, slot: 1n, timestampMs: GENESIS.genesisTimeMs + GENESIS.blockTimeMs }, [], new Uint8Array(64)));
+    expect(await codeOfAsync(verifyFinality(GENESIS, [unsigned, ...proof.slice(1)]))).toBe(LightErrorCode.WrongProposer);
   });
 
   it('refuses too few distinct proposers on top', async () => {

@@ -131,7 +131,10 @@ async function changeJson(chain: ChainView, change: ValidatorSetChange): Promise
   };
 }
 
-async function validatorSetsJson(chain: ChainView, after: bigint, limit: number): Promise<unknown> {
+async function validatorSetsJson(chain: ChainView, asked: bigint, limit: number): Promise<unknown> {
+  // The genesis set is the trusted one, not a change: its log entry (at the genesis height, 0 or
+  // above for a chain from an exported state, §14.3) has no anchor below it.
+  const after = asked < chain.genesisHeight ? chain.genesisHeight : asked;
   const changes = after >= chain.head.header.height ? [] : await chain.validatorSetChanges(after, limit);
   const full = changes.length === limit;
   return {
