@@ -24,6 +24,7 @@ import { OncePerWindow } from './once-per-window.ts';
 import type { ProtocolNames } from './protocols.ts';
 import { DEFAULT_TX_BUDGET, type PeerTxCounts, TxBudget, type TxBudgetOptions, txOutcome } from './tx-budget.ts';
 import { type Classified, Verdict, classifyError, toTopicValidatorResult } from './verdict.ts';
+import { type Account, ErrorCode, accountKey, isTokenError, walletIdFromPublicKey } from '../../tokenomics/index.ts';
 
 export interface GossipDeps {
   readonly pubsub: Pubsub;
@@ -55,6 +56,8 @@ export class Gossip {
   private readonly deps: GossipDeps;
   /** Hashes of gossip txs being submitted now, so the mempool's 'tx' event does not publish them again. */
   private readonly fromGossip = new Set<string>();
+  /** Refusals of txs whose nonce is ahead of the sender's next one: we missed an earlier tx, the relay did nothing wrong. */
+  private readonly nonceGaps = new WeakSet<object>();
   readonly counts: Record<GossipKind, VerdictCounts> = {
     blocks: { accept: 0, ignore: 0, reject: 0 },
     txs: { accept: 0, ignore: 0, reject: 0 },
@@ -134,7 +137,11 @@ export class Gossip {
 
   private settleTx(from: PeerId, error: unknown): void {
     const peer = from.toString();
-    if (this.budget.settle(peer, txOutcome(error, this.deps.isBehind?.() ?? false))) this.deps.onTxFlood?.(from, this.budget.counts(peer));
+    // A nonce gap means we dropped or missed the sender's earlier tx (a throttled burst, a lost
+    // message): the txs after it fail here until a block brings it, through no fault of the relay.
+    const gap = typeof error === 'object' && error !== null && this.nonceGaps.has(error);
+    const outcome = gap ? 'excused' : txOutcome(error, this.deps.isBehind?.() ?? false);
+    if (this.budget.settle(peer, outcome)) this.deps.onTxFlood?.(from, this.budget.counts(peer));
   }
 
   private async validateBlock(from: PeerId, data: Uint8Array): Promise<Classified> {
@@ -178,10 +185,19 @@ export class Gossip {
     this.fromGossip.add(hash);
     try {
       await this.deps.chain.submitTx(tx);
+    } catch (err) {
+      if (isTokenError(err, ErrorCode.InvalidNonce) && tx.tx.nonce > this.nextNonce(walletIdFromPublicKey(tx.tx.signer))) this.nonceGaps.add(err as object);
+      throw err;
     } finally {
       this.fromGossip.delete(hash);
     }
     return { verdict: Verdict.Accept, reason: 'ok' };
+  }
+
+  /** The sender's next nonce here: its account's, past its pending txs. */
+  private nextNonce(wallet: string): bigint {
+    const account = this.deps.chain.state.get(accountKey(wallet)) as Account | undefined;
+    return (account?.nonce ?? 0n) + BigInt(this.deps.chain.mempool.pendingOf(wallet));
   }
 
   // Chain events are emitted inside the chain's commit: these listeners must not throw or block.

@@ -26,17 +26,21 @@ export class RateLimiter {
     this.nowMs = nowMs;
   }
 
-  /** Takes `cost` units from the peer's bucket; false (and nothing taken) when it holds fewer. */
-  take(peer: string, cost: number): boolean {
+  /**
+   * Takes `cost` units from the peer's bucket; false (and nothing taken) when it holds fewer.
+   * `capacity` (default: the limiter's) is this peer's bucket size, for limits that grow with a
+   * peer's record (tx-budget.ts).
+   */
+  take(peer: string, cost: number, capacity = this.options.capacity): boolean {
     const now = this.nowMs();
     let bucket = this.buckets.get(peer);
     if (bucket === undefined) {
-      bucket = { tokens: this.options.capacity, updatedMs: now };
+      bucket = { tokens: capacity, updatedMs: now };
     } else {
       // Re-insert so the map stays ordered by last use (for eviction).
       this.buckets.delete(peer);
       const refill = (Math.max(0, now - bucket.updatedMs) / 1000) * this.options.refillPerSecond;
-      bucket.tokens = Math.min(this.options.capacity, bucket.tokens + refill);
+      bucket.tokens = Math.min(capacity, bucket.tokens + refill);
       bucket.updatedMs = now;
     }
     this.buckets.set(peer, bucket);
@@ -47,8 +51,8 @@ export class RateLimiter {
   }
 
   /** Gives back units taken for work that turned out free (never above capacity; a forgotten peer is full anyway). */
-  refund(peer: string, cost: number): void {
+  refund(peer: string, cost: number, capacity = this.options.capacity): void {
     const bucket = this.buckets.get(peer);
-    if (bucket !== undefined) bucket.tokens = Math.min(this.options.capacity, bucket.tokens + cost);
+    if (bucket !== undefined) bucket.tokens = Math.min(capacity, bucket.tokens + cost);
   }
 }

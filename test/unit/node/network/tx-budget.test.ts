@@ -23,7 +23,8 @@ describe('txOutcome', () => {
     expect(txOutcome(undefined, false)).toBe('accepted');
     expect(txOutcome(balance, false)).toBe('failed');
     expect(txOutcome(new TokenError(TokenErrorCode.InvalidNonce, 'used'), false)).toBe('failed');
-    expect(txOutcome(new ChainError(ChainErrorCode.DuplicateTx, 'seen'), false)).toBe('failed');
+    // A copy of a pending or included tx: honest relays race (it arrives after the block that has it).
+    expect(txOutcome(new ChainError(ChainErrorCode.DuplicateTx, 'seen'), false)).toBe('excused');
     expect(txOutcome(balance, true)).toBe('excused');
     expect(txOutcome(new ChainError(ChainErrorCode.DuplicateTx, 'seen'), true)).toBe('excused');
   });
@@ -80,6 +81,23 @@ describe('TxBudget', () => {
     expect(admissions.filter((a) => a === 'throttled')).toHaveLength(100 - OPTIONS.capacity);
     for (let i = 0; i < OPTIONS.capacity; i++) expect(txs.settle(PEER, 'accepted')).toBe(false);
     expect(txs.admit(PEER)).toBe('validate');
+  });
+
+  it('a relay earns room in flight by its ACCEPTed txs (up to earnedCapacity); a peer that never sent a valid tx does not', () => {
+    const clock = { now: 1_000_000 };
+    const txs = new TxBudget({ ...OPTIONS, earnedCapacity: 20 }, () => clock.now);
+    const relay = 'relay';
+    // 30 valid txs, one at a time: the relay earns 20 units (the cap), not 30.
+    for (let i = 0; i < 30; i++) {
+      expect(txs.admit(relay)).toBe('validate');
+      txs.settle(relay, 'accepted');
+    }
+    // A burst while our queue is busy (nothing settles): 8 + 20 in flight before the first drop.
+    const burst = Array.from({ length: 40 }, () => txs.admit(relay));
+    expect(burst.filter((a) => a === 'validate')).toHaveLength(OPTIONS.capacity + 20);
+    // A flooder's burst gets the base bucket only.
+    const flood = Array.from({ length: 40 }, () => txs.admit('flooder'));
+    expect(flood.filter((a) => a === 'validate')).toHaveLength(OPTIONS.capacity);
   });
 
   it('never throttles nor bans an honest relay: valid txs give their unit back and reset the streak', () => {
