@@ -41,6 +41,8 @@ export interface NodeConfig {
   readonly p2pSharedAddressBanThreshold: number;
   /** The API's client, connection and timeout bounds (config `api`, snake_case keys). */
   readonly api: ApiLimits;
+  /** State snapshots for joining nodes (docs/protocol.md §20): every `interval` heights (0: none), the newest `keep` kept. */
+  readonly snapshots: { readonly interval: number; readonly keep: number };
 }
 
 /** Raw settings as they come from files, env and flags (snake_case keys). */
@@ -92,6 +94,11 @@ function count(value: unknown, name: string): number {
   const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) bad(name, `expected a whole number of at least 1, got ${JSON.stringify(value)}.`);
   return n;
+}
+
+/** A whole number of at least 0 (0 turns the feature off). */
+function whole(value: unknown, name: string): number {
+  return value === 0 || value === '0' ? 0 : count(value, name);
 }
 
 function optionalPath(value: unknown, name: string): string | null {
@@ -177,6 +184,10 @@ export function loadConfig(flags: RawSettings, env: NodeJS.ProcessEnv = process.
     mempool: { maxTxs: count(mempool.max_txs ?? 50_000, 'mempool.max_txs'), maxPerSender: count(mempool.max_per_sender ?? 256, 'mempool.max_per_sender') },
     p2pSharedAddressBanThreshold: count(merged.p2p_shared_address_ban_threshold ?? DEFAULT_SHARED_ADDRESS_BAN_THRESHOLD, 'p2p_shared_address_ban_threshold'),
     api: apiLimits((merged.api ?? {}) as RawSettings),
+    snapshots: {
+      interval: whole(merged.snapshot_interval ?? 1_000, 'snapshot_interval'),
+      keep: count(merged.snapshot_keep ?? 2, 'snapshot_keep'),
+    },
   };
 }
 

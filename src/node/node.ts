@@ -19,6 +19,7 @@ import { DashboardFeed } from './dashboard/feed.ts';
 import { watchChain } from './metrics/chain-metrics.ts';
 import { type NodeMetrics, createMetrics } from './metrics/metrics.ts';
 import { BlockProducer } from './block-producer.ts';
+import { SnapshotTaker } from './snapshots/snapshot-taker.ts';
 import type { NodeConfig } from './config.ts';
 import { devSetup } from './dev-setup.ts';
 import { dialableApiUrl, writeApiUrl } from './files/api-url-file.ts';
@@ -88,12 +89,16 @@ export class DchatNode {
   private readonly producer: BlockProducer | null;
   /** The libp2p network (null when it is off: dev mode). */
   readonly network: Network | null;
+  /** The state snapshots it takes for joining nodes (docs/protocol.md §20). */
+  readonly snapshots: SnapshotTaker;
   private readonly closers: Closers;
   private apiAddress = '';
 
   private constructor(parts: {
     config: NodeConfig; chain: Chain; logger: Logger; dev: DevInfo | null; producer: BlockProducer | null; metrics: NodeMetrics; network: Network | null; closers: Closers;
+    snapshots: SnapshotTaker;
   }) {
+    this.snapshots = parts.snapshots;
     this.config = parts.config;
     this.chain = parts.chain;
     this.logger = parts.logger;
@@ -129,6 +134,10 @@ export class DchatNode {
     const chain = await Chain.open({ store, genesis, logger: logger.child({ module: 'chain' }), mempoolLimits: config.mempool });
     // Waits for a block commit in flight: a shutdown never cuts one.
     await closers.started('chain', async () => { await chain.idle(); await chain.close(); });
+    // State snapshots for joining nodes: subscribed before anything produces or imports a block.
+    const snapshots = new SnapshotTaker(chain, config.dataDir, config.snapshots, logger.child({ module: 'snapshots' }));
+    await snapshots.start();
+    await closers.started('snapshots', () => snapshots.close());
     // Readers get the read-only view; only the network, the producer and POST /v1/txs change the chain.
     const view: ChainView = chain;
     const clock = overrides.clock?.(genesis) ?? systemSlotClock(genesis.params);
@@ -161,7 +170,7 @@ export class DchatNode {
     // force and follows otherwise, so a key that joins or leaves the set (docs/protocol.md §17.7)
     // needs no restart.
     const producer = validatorKey === null ? null : new BlockProducer(chain, clock, validatorKey, logger.child({ module: 'producer' }), metrics);
-    const node: DchatNode = new DchatNode({ config, chain, logger, dev, producer, metrics, network, closers });
+    const node: DchatNode = new DchatNode({ config, chain, logger, dev, producer, metrics, network, closers, snapshots });
     const api = buildApi({
       chain: view, txs: chain, producer, dev: config.dev, logger: logger.child({ module: 'api' }),
       nodeInfo: () => node.info(), metrics, dashboard, network, limits: config.api,

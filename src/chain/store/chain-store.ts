@@ -11,7 +11,7 @@ import { bin, record, u64 } from '../codec/schema.ts';
 import { decodeStateValue, encodeStateValue, stateKeyBytes } from '../codec/state.ts';
 import { ChainError, ChainErrorCode, malformed } from '../errors.ts';
 import { PROTOCOL_VERSION } from '../protocol-version.ts';
-import { Bucket, META_GENESIS_CONFIG_KEY, META_HEAD_KEY, META_PROTOCOL_VERSION_KEY, heightBytes, isU64 } from './buckets.ts';
+import { Bucket, META_GENESIS_CONFIG_KEY, META_HEAD_KEY, META_PROTOCOL_VERSION_KEY, bucketRange, heightBytes, isU64 } from './buckets.ts';
 import type { HistoryKind } from './history-index.ts';
 import { type HistoryOptions, type HistoryPage, HistoryStore } from './history-store.ts';
 import { type BatchOp, type Db, type EntityCodec, Repository, storeFailure } from './repository.ts';
@@ -279,6 +279,32 @@ export class ChainStore {
     const entries: [string, StateValue][] = [];
     for await (const [key, value] of this.state.entries()) entries.push([ascii(key), value]);
     return new MemoryState(entries);
+  }
+
+  /**
+   * The committed state's pairs as stored (key bytes, the value's §8 bytes: what the state tree
+   * hashes), read from the LevelDB snapshot taken by this call, before it returns: later commits do
+   * not show (a state snapshot, docs/protocol.md §20, is cut from it while blocks go on).
+   */
+  statePairsNow(): AsyncIterable<{ key: Uint8Array; value: Uint8Array }> {
+    // Created here, not on the first read: a classic-level iterator reads the db as it was when made.
+    const iterator = this.db.iterator(bucketRange(Bucket.STATE));
+    return (async function* pairs() {
+      try {
+        while (true) {
+          let entry: [Uint8Array, Uint8Array] | undefined;
+          try {
+            entry = (await iterator.next()) as [Uint8Array, Uint8Array] | undefined;
+          } catch (err) {
+            throw storeFailure('read the state for a snapshot', err);
+          }
+          if (entry === undefined) return;
+          yield { key: entry[0].subarray(1), value: entry[1] };
+        }
+      } finally {
+        await iterator.close().catch(() => undefined);
+      }
+    })();
   }
 
   async blockByHeight(height: bigint): Promise<Uint8Array | null> {
