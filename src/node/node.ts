@@ -154,7 +154,7 @@ export class DchatNode {
       const started = await Network.start(
         {
           dataDir: config.dataDir, host: config.p2pHost, port: config.p2pPort, announce: config.p2pAnnounce, bootstrap: config.bootstrap,
-          sharedAddressBanThreshold: config.p2pSharedAddressBanThreshold,
+          sharedAddressBanThreshold: config.p2pSharedAddressBanThreshold, snapshots,
         },
         { chain, clock, logger: logger.child({ module: 'network' }), onPeerCount: (count) => metrics.setPeers(count), onPeerBan: () => metrics.peerBans.inc() },
       );

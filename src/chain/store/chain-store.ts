@@ -11,7 +11,7 @@ import { bin, record, u64 } from '../codec/schema.ts';
 import { decodeStateValue, encodeStateValue, stateKeyBytes } from '../codec/state.ts';
 import { ChainError, ChainErrorCode, malformed } from '../errors.ts';
 import { PROTOCOL_VERSION } from '../protocol-version.ts';
-import { Bucket, META_GENESIS_CONFIG_KEY, META_HEAD_KEY, META_PROTOCOL_VERSION_KEY, bucketRange, heightBytes, isU64 } from './buckets.ts';
+import { Bucket, META_GENESIS_CONFIG_KEY, META_HEAD_KEY, META_PROTOCOL_VERSION_KEY, heightBytes, isU64 } from './buckets.ts';
 import type { HistoryKind } from './history-index.ts';
 import { type HistoryOptions, type HistoryPage, HistoryStore } from './history-store.ts';
 import { type BatchOp, type Db, type EntityCodec, Repository, storeFailure } from './repository.ts';
@@ -49,6 +49,10 @@ function unencodable(height: bigint, err: unknown): ChainError {
   return new ChainError(ChainErrorCode.MalformedBytes, `Block ${height} cannot be encoded for the store: ${detail}`, { cause: err });
 }
 
+async function* asPairs(entries: AsyncGenerator<[Uint8Array, Uint8Array]>): AsyncGenerator<{ key: Uint8Array; value: Uint8Array }> {
+  for await (const [key, value] of entries) yield { key, value };
+}
+
 /**
  * Compacting an empty key range (no key starts with byte 0) makes LevelDB flush its memtable to a
  * table file first, and compacts nothing.
@@ -63,6 +67,8 @@ export class ChainStore {
   private readonly blocks: Repository<Uint8Array, Uint8Array>;
   private readonly canonical: Repository<bigint, Uint8Array>;
   private readonly state: Repository<string, StateValue>;
+  /** The same bucket undecoded: a snapshot's pairs are the stored bytes. */
+  private readonly stateRaw: Repository<string, Uint8Array>;
   private readonly txs: Repository<Uint8Array, TxLocation>;
   private readonly undo: Repository<bigint, WriteSet>;
   /** The mint/burn/distribution events and their filter index (history-store.ts). */
@@ -96,6 +102,7 @@ export class ChainStore {
       decode: (bytes, key) => decodeStateValue(ascii(key), bytes),
       describe: (key) => `key "${ascii(key)}"`,
     });
+    this.stateRaw = new Repository(db, 'state', Bucket.STATE, rawBytes(stateKeyBytes));
     this.txs = new Repository(db, 'tx location', Bucket.TX, schemaCodec(hashKey, 'tx location', txLocationCodec));
     this.undo = new Repository(db, 'undo record', Bucket.UNDO, undoCodec);
     this.historyStore = new HistoryStore(db);
@@ -286,25 +293,9 @@ export class ChainStore {
    * hashes), read from the LevelDB snapshot taken by this call, before it returns: later commits do
    * not show (a state snapshot, docs/protocol.md §20, is cut from it while blocks go on).
    */
-  statePairsNow(): AsyncIterable<{ key: Uint8Array; value: Uint8Array }> {
-    // Created here, not on the first read: a classic-level iterator reads the db as it was when made.
-    const iterator = this.db.iterator(bucketRange(Bucket.STATE));
-    return (async function* pairs() {
-      try {
-        while (true) {
-          let entry: [Uint8Array, Uint8Array] | undefined;
-          try {
-            entry = (await iterator.next()) as [Uint8Array, Uint8Array] | undefined;
-          } catch (err) {
-            throw storeFailure('read the state for a snapshot', err);
-          }
-          if (entry === undefined) return;
-          yield { key: entry[0].subarray(1), value: entry[1] };
-        }
-      } finally {
-        await iterator.close().catch(() => undefined);
-      }
-    })();
+  statePairsNow(): AsyncGenerator<{ key: Uint8Array; value: Uint8Array }> {
+    // entries() makes its LevelDB iterator now; only the reading is left for later.
+    return asPairs(this.stateRaw.entries());
   }
 
   async blockByHeight(height: bigint): Promise<Uint8Array | null> {

@@ -88,17 +88,22 @@ export class Repository<K, V> {
 
   /**
    * Entries in key order (or reversed), as [key bytes after the bucket byte, value]. `gte`/`lt`
-   * bound the key bytes after the bucket byte; without them the whole bucket is read. Stopping
-   * early (break) closes the LevelDB iterator.
+   * bound the key bytes after the bucket byte; without them the whole bucket is read. The LevelDB
+   * iterator is made by this call, not on the first read, so the entries are the store as it was
+   * at the call (classic-level iterators read from an implicit snapshot taken when made). Stopping
+   * early (break) closes it.
    */
-  async *entries(options: { gte?: Uint8Array; lt?: Uint8Array; reverse?: boolean } = {}): AsyncGenerator<[Uint8Array, V]> {
+  entries(options: { gte?: Uint8Array; lt?: Uint8Array; reverse?: boolean } = {}): AsyncGenerator<[Uint8Array, V]> {
     const range = {
       gte: bucketKey(this.bucket, options.gte ?? new Uint8Array()),
       // Without an upper bound the range ends where the next bucket starts.
       lt: options.lt === undefined ? Uint8Array.of(this.bucket + 1) : bucketKey(this.bucket, options.lt),
       reverse: options.reverse ?? false,
     };
-    const iterator = this.db.iterator(range);
+    return this.read(this.db.iterator(range));
+  }
+
+  private async *read(iterator: ReturnType<Db['iterator']>): AsyncGenerator<[Uint8Array, V]> {
     try {
       while (true) {
         let entry: [Uint8Array, Uint8Array] | undefined;

@@ -14,6 +14,8 @@ export const NetworkErrorCode = {
   RateLimited: 'RateLimited',
   /** The peer reported an error of its own. */
   ServerError: 'ServerError',
+  /** The peer does not hold what was asked (a snapshot or one of its chunks). */
+  NotFound: 'NotFound',
   /** No answer in time, or the stream could not be opened. */
   Unreachable: 'Unreachable',
   InvalidConfig: 'InvalidConfig',

@@ -8,6 +8,10 @@
  * - blocks-by-range: the request is `[start_height, count]`; the answer is a header
  *   `[code, message, block_count]` and then `block_count` frames, each a canonical block.
  *
+ * - snapshot-manifest and snapshot-chunk (docs/protocol.md §20): the request is `[height, index]`
+ *   (height 0: the newest final snapshot; the index only for a chunk); the answer is the header with
+ *   `block_count` 0 or 1 and then that one frame: the manifest (§20.2) or the chunk's bytes.
+ *
  * Every frame travels length-prefixed with a maximum length, and every decode is bounded.
  */
 import { pack, unpack } from '../../chain/codec/msgpack.ts';
@@ -36,6 +40,8 @@ export const ResponseCode = {
   BadRequest: 'bad-request',
   RateLimited: 'rate-limited',
   ServerError: 'server-error',
+  /** No such snapshot or chunk here. */
+  NotFound: 'not-found',
 } as const;
 
 export type ResponseCode = (typeof ResponseCode)[keyof typeof ResponseCode];
@@ -56,6 +62,14 @@ const statusCodec = record<Status>({
 
 const rangeCodec = record<RangeRequest>({ startHeight: u64, count: u64 });
 
+export interface SnapshotRequest {
+  /** 0: the newest final snapshot. */
+  readonly height: bigint;
+  readonly index: bigint;
+}
+
+const snapshotRequestCodec = record<SnapshotRequest>({ height: u64, index: u64 });
+
 const headerCodec = record<ResponseHeader>({
   code: oneOf(Object.values(ResponseCode)),
   message: str(512),
@@ -68,3 +82,5 @@ export const encodeRangeRequest = (request: RangeRequest): Uint8Array => pack(ra
 export const decodeRangeRequest = (bytes: Uint8Array): RangeRequest => rangeCodec.dec(unpack(bytes, 'range request'), 'range request');
 export const encodeResponseHeader = (header: ResponseHeader): Uint8Array => pack(headerCodec.enc(header));
 export const decodeResponseHeader = (bytes: Uint8Array): ResponseHeader => headerCodec.dec(unpack(bytes, 'response header'), 'response header');
+export const encodeSnapshotRequest = (request: SnapshotRequest): Uint8Array => pack(snapshotRequestCodec.enc(request));
+export const decodeSnapshotRequest = (bytes: Uint8Array): SnapshotRequest => snapshotRequestCodec.dec(unpack(bytes, 'snapshot request'), 'snapshot request');

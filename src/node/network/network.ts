@@ -20,7 +20,8 @@ import { loadOrCreateP2pKey, p2pKeyPath } from './p2p-key.ts';
 import { PeerManager, type PeerView } from './peer-manager.ts';
 import { type ProtocolNames, protocolNames } from './protocols.ts';
 import { RateLimiter } from './rate-limiter.ts';
-import { ReqResp } from './req-resp.ts';
+import { ReqResp, type SnapshotSource } from './req-resp.ts';
+import type { SnapshotManifest } from '../../chain/snapshot/format.ts';
 import { SyncManager, type SyncStatus } from './sync.ts';
 import type { PeerTxCounts, TxBudgetOptions } from './tx-budget.ts';
 import { listenFailure } from '../listen-error.ts';
@@ -40,6 +41,8 @@ export interface NetworkOptions {
   readonly sharedAddressBanThreshold?: number;
   /** What a peer's gossiped txs may cost (tx-budget.ts; default DEFAULT_TX_BUDGET). */
   readonly txBudget?: TxBudgetOptions;
+  /** The final state snapshots this node serves (docs/protocol.md §20), if any. */
+  readonly snapshots?: SnapshotSource | null;
 }
 
 export interface NetworkDeps {
@@ -96,7 +99,10 @@ export class Network {
         limits: {
           status: new RateLimiter({ capacity: 10, refillPerSecond: 2 }, nowMs),
           blocks: new RateLimiter({ capacity: 1_024, refillPerSecond: 256 }, nowMs),
+          // A chunk costs 4: 64 chunks at once, 16 a second after (~2,048 pairs each).
+          snapshots: new RateLimiter({ capacity: 256, refillPerSecond: 64 }, nowMs),
         },
+        snapshots: options.snapshots ?? null,
         onOversizedFrame: (peer, protocol, limit) => this.oversized.report(peer, protocol, limit),
       },
     );
@@ -212,6 +218,16 @@ export class Network {
    * bootstrap peers (it is the first node), else once a peer has answered and we hold its head, or
    * after `readyTimeoutMs` with no answer (the node then goes on alone, and syncs when peers come).
    */
+  /** The manifest of `peer`'s final state snapshot at `height` (null: its newest); a state sync checks it (§20.3). */
+  snapshotManifest(peer: PeerId, height: bigint | null): Promise<SnapshotManifest> {
+    return this.reqResp.snapshotManifest(peer, height);
+  }
+
+  /** Chunk `index` of `peer`'s snapshot at `height`, unchecked. */
+  snapshotChunk(peer: PeerId, height: bigint, index: number): Promise<Uint8Array> {
+    return this.reqResp.snapshotChunk(peer, height, index);
+  }
+
   async whenReady(): Promise<void> {
     if (this.options.bootstrap.length === 0) return;
     const timeoutMs = this.options.readyTimeoutMs ?? 10_000;

@@ -11,6 +11,9 @@ export interface ProtocolNames {
   readonly txsTopic: string;
   readonly status: string;
   readonly blocksByRange: string;
+  /** A final state snapshot's manifest (docs/protocol.md §20), and one of its chunks. */
+  readonly snapshotManifest: string;
+  readonly snapshotChunk: string;
 }
 
 export function protocolNames(chainId: string): ProtocolNames {
@@ -20,5 +23,7 @@ export function protocolNames(chainId: string): ProtocolNames {
     txsTopic: `/dchat/${id}/txs/${PROTOCOL_VERSION}`,
     status: `/dchat/${id}/status/${PROTOCOL_VERSION}`,
     blocksByRange: `/dchat/${id}/blocks-by-range/${PROTOCOL_VERSION}`,
+    snapshotManifest: `/dchat/${id}/snapshot-manifest/${PROTOCOL_VERSION}`,
+    snapshotChunk: `/dchat/${id}/snapshot-chunk/${PROTOCOL_VERSION}`,
   };
 }

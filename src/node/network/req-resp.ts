@@ -1,7 +1,9 @@
 /**
  * Request/response protocols over libp2p streams, one stream per request:
  * - status: exchange heads (and a few peer addresses) with a peer;
- * - blocks-by-range: fetch up to MAX_RANGE_COUNT canonical blocks from a height.
+ * - blocks-by-range: fetch up to MAX_RANGE_COUNT canonical blocks from a height;
+ * - snapshot-manifest, snapshot-chunk: a final state snapshot's manifest and chunks
+ *   (docs/protocol.md §20); the requester checks them (src/chain/snapshot/verify.ts).
  * Every frame is length-prefixed with a maximum, every read has a timeout, and requests are rate
  * limited per peer before any work is done. Server errors are answered or the stream is aborted;
  * client errors are NetworkErrors with a code, so the sync manager can tell a slow peer (Unreachable)
@@ -21,14 +23,18 @@ import {
   MAX_REQUEST_BYTES,
   type RangeRequest,
   ResponseCode,
+  type SnapshotRequest,
   type Status,
   decodeRangeRequest,
   decodeResponseHeader,
+  decodeSnapshotRequest,
   decodeStatus,
   encodeRangeRequest,
   encodeResponseHeader,
+  encodeSnapshotRequest,
   encodeStatus,
 } from './messages.ts';
+import { MAX_CHUNK_BYTES, MAX_MANIFEST_BYTES, type SnapshotManifest, decodeManifest } from '../../chain/snapshot/format.ts';
 import type { ProtocolNames } from './protocols.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 
@@ -48,9 +54,17 @@ export interface ReqRespDeps {
   readonly localStatus: () => Status;
   /** A peer told us its status (as requester or responder). */
   readonly onStatus: (peer: PeerId, status: Status) => void;
-  readonly limits: { readonly status: RateLimiter; readonly blocks: RateLimiter };
+  readonly limits: { readonly status: RateLimiter; readonly blocks: RateLimiter; readonly snapshots: RateLimiter };
+  /** The node's final state snapshots (src/node/snapshots/), or none. */
+  readonly snapshots?: SnapshotSource | null;
   /** A peer sent a frame over the limit of `protocol` (logged and penalized by oversized-frames.ts). */
   readonly onOversizedFrame?: (peer: PeerId, protocol: string, limitBytes: number) => void;
+}
+
+/** Where served snapshots come from: a manifest's bytes (height null: the newest) and a chunk's; null: not here. */
+export interface SnapshotSource {
+  manifest(height: bigint | null): Promise<{ height: bigint; bytes: Uint8Array } | null>;
+  chunk(height: bigint, index: number): Promise<Uint8Array | null>;
 }
 
 const STREAM_LIMITS = { maxInboundStreams: 8, maxOutboundStreams: 8 };
@@ -68,11 +82,13 @@ export class ReqResp {
     const { host, names } = this.deps;
     await host.handle(names.status, ({ stream, connection }) => this.serve('status', stream, connection, () => this.serveStatus(stream, connection)), STREAM_LIMITS);
     await host.handle(names.blocksByRange, ({ stream, connection }) => this.serve('blocks-by-range', stream, connection, () => this.serveRange(stream, connection)), STREAM_LIMITS);
+    await host.handle(names.snapshotManifest, ({ stream, connection }) => this.serve('snapshot-manifest', stream, connection, () => this.serveSnapshot('manifest', stream, connection)), STREAM_LIMITS);
+    await host.handle(names.snapshotChunk, ({ stream, connection }) => this.serve('snapshot-chunk', stream, connection, () => this.serveSnapshot('chunk', stream, connection)), STREAM_LIMITS);
   }
 
   async stop(): Promise<void> {
     const { host, names } = this.deps;
-    await host.unhandle([names.status, names.blocksByRange]);
+    await host.unhandle([names.status, names.blocksByRange, names.snapshotManifest, names.snapshotChunk]);
   }
 
   /** Sends our status to `peer` and returns theirs. */
@@ -112,8 +128,31 @@ export class ReqResp {
     });
   }
 
+  /** The manifest of `peer`'s final snapshot at `height` (null: its newest), decoded (§20.2); check it with verifyManifest. */
+  async snapshotManifest(peer: PeerId, height: bigint | null): Promise<SnapshotManifest> {
+    const bytes = await this.snapshotPart(peer, this.deps.names.snapshotManifest, { height: height ?? 0n, index: 0n }, MAX_MANIFEST_BYTES);
+    return decode(() => decodeManifest(bytes));
+  }
+
+  /** Chunk `index` of `peer`'s snapshot at `height`, as sent; check it with verifyChunk before use. */
+  snapshotChunk(peer: PeerId, height: bigint, index: number): Promise<Uint8Array> {
+    return this.snapshotPart(peer, this.deps.names.snapshotChunk, { height, index: BigInt(index) }, MAX_CHUNK_BYTES);
+  }
+
+  private snapshotPart(peer: PeerId, protocol: string, request: SnapshotRequest, maxBytes: number): Promise<Uint8Array> {
+    return this.request(peer, protocol, async (lp, signal) => {
+      await lp.write(encodeSnapshotRequest(request), { signal });
+      const header = await decode(async () => decodeResponseHeader((await lp.read({ signal })).subarray()));
+      if (header.code === ResponseCode.RateLimited) throw new NetworkError(NetworkErrorCode.RateLimited, `Peer ${peer} rate limited us: ${header.message}`);
+      if (header.code === ResponseCode.NotFound) throw new NetworkError(NetworkErrorCode.NotFound, `Peer ${peer} has no such snapshot part: ${header.message}`);
+      if (header.code !== ResponseCode.Ok) throw new NetworkError(NetworkErrorCode.ServerError, `Peer ${peer} answered ${header.code}: ${header.message}`);
+      if (header.count !== 1n) throw new NetworkError(NetworkErrorCode.BadResponse, `Peer ${peer} announced ${header.count} frames for one snapshot part.`);
+      return (await lp.read({ signal })).subarray();
+    }, maxBytes + 1024);
+  }
+
   /** Opens a stream, runs `exchange` under the request timeout, and always closes the stream. */
-  private async request<T>(peer: PeerId, protocol: string, exchange: (lp: Lp, signal: AbortSignal) => Promise<T>): Promise<T> {
+  private async request<T>(peer: PeerId, protocol: string, exchange: (lp: Lp, signal: AbortSignal) => Promise<T>, maxDataLength = this.options.maxBlockBytes + 1024): Promise<T> {
     const signal = AbortSignal.timeout(this.options.requestTimeoutMs);
     let stream: Stream;
     try {
@@ -121,7 +160,6 @@ export class ReqResp {
     } catch (err) {
       throw new NetworkError(NetworkErrorCode.Unreachable, `Could not open ${protocol} to ${peer}: ${(err as Error).message}`, { cause: err });
     }
-    const maxDataLength = this.options.maxBlockBytes + 1024;
     const lp = lpStream(stream, { maxDataLength });
     try {
       const result = await exchange(lp, signal);
@@ -160,18 +198,27 @@ export class ReqResp {
     this.deps.onStatus(peer, theirs);
   }
 
-  private async serveRange(stream: Stream, connection: Connection): Promise<void> {
-    const peer = connection.remotePeer.toString();
+  /**
+   * A server's first steps: the stream framed (requests are at most MAX_REQUEST_BYTES), its one
+   * request read and decoded; an undecodable one is answered BadRequest here (request null).
+   */
+  private async readRequest<R>(stream: Stream, decodeRequest: (bytes: Uint8Array) => R): Promise<{ request: R | null; lp: Lp; signal: AbortSignal; answer: Answer }> {
     const signal = AbortSignal.timeout(this.options.requestTimeoutMs);
     const lp = lpStream(stream, { maxDataLength: MAX_REQUEST_BYTES });
-    const answer = (code: ResponseCode, message: string, count = 0n): Promise<void> => lp.write(encodeResponseHeader({ code, message, count }), { signal });
-    let request: RangeRequest;
+    const answer: Answer = (code, message, count = 0n) => lp.write(encodeResponseHeader({ code, message, count }), { signal });
     try {
-      request = decodeRangeRequest((await lp.read({ signal })).subarray());
+      return { request: decodeRequest((await lp.read({ signal })).subarray()), lp, signal, answer };
     } catch (err) {
       if (!(err instanceof ChainError)) throw err;
-      return answer(ResponseCode.BadRequest, err.message);
+      await answer(ResponseCode.BadRequest, err.message);
+      return { request: null, lp, signal, answer };
     }
+  }
+
+  private async serveRange(stream: Stream, connection: Connection): Promise<void> {
+    const peer = connection.remotePeer.toString();
+    const { request, lp, signal, answer } = await this.readRequest(stream, decodeRangeRequest);
+    if (request === null) return;
     if (request.count < 1n || request.count > BigInt(MAX_RANGE_COUNT)) return answer(ResponseCode.BadRequest, `count must be 1 to ${MAX_RANGE_COUNT}.`);
     // The cost is what we would read from the store: the number of blocks asked for.
     if (!this.deps.limits.blocks.take(peer, Number(request.count))) return answer(ResponseCode.RateLimited, 'too many blocks requested; slow down.');
@@ -188,9 +235,25 @@ export class ReqResp {
     await answer(ResponseCode.Ok, '', BigInt(blocks.length));
     for (const block of blocks) await lp.write(block.bytes, { signal });
   }
+
+  /** A manifest or chunk request: rate limited per peer (a chunk costs 4 units, a manifest 1), then read from the snapshot folder. */
+  private async serveSnapshot(part: 'manifest' | 'chunk', stream: Stream, connection: Connection): Promise<void> {
+    const peer = connection.remotePeer.toString();
+    const { request, lp, signal, answer } = await this.readRequest(stream, decodeSnapshotRequest);
+    if (request === null) return;
+    if (!this.deps.limits.snapshots.take(peer, part === 'chunk' ? 4 : 1)) return answer(ResponseCode.RateLimited, 'too many snapshot requests; slow down.');
+    const source = this.deps.snapshots ?? null;
+    let bytes: Uint8Array | null = null;
+    if (source !== null && part === 'manifest') bytes = (await source.manifest(request.height === 0n ? null : request.height))?.bytes ?? null;
+    else if (source !== null && request.index <= 0xffff_ffffn) bytes = await source.chunk(request.height, Number(request.index));
+    if (bytes === null) return answer(ResponseCode.NotFound, `no snapshot ${part} for height ${request.height}${part === 'chunk' ? `, index ${request.index}` : ''}.`);
+    await answer(ResponseCode.Ok, '', 1n);
+    await lp.write(bytes, { signal });
+  }
 }
 
 type Lp = ReturnType<typeof lpStream<Stream>>;
+type Answer = (code: ResponseCode, message: string, count?: bigint) => Promise<void>;
 
 /** Runs a decode; a peer's malformed bytes become BadResponse (ChainError MalformedBytes underneath). */
 async function decode<T>(read: () => Promise<T> | T): Promise<T> {

@@ -8,7 +8,7 @@
  * newest `keep` are kept. One snapshot is cut at a time; a height that comes while one is still
  * being cut is skipped (and logged).
  */
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Chain } from '../../chain/chain.ts';
@@ -16,6 +16,7 @@ import type { Block } from '../../chain/codec/block.ts';
 import { toHex } from '../../chain/crypto.ts';
 import { depthFor, encodeManifest } from '../../chain/snapshot/format.ts';
 import { writeSnapshot } from '../../chain/snapshot/writer.ts';
+import type { SnapshotSource } from '../network/req-resp.ts';
 
 export interface SnapshotOptions {
   /** Every this many heights (0: none). */
@@ -37,7 +38,7 @@ interface Pending {
   readonly dir: string;
 }
 
-export class SnapshotTaker {
+export class SnapshotTaker implements SnapshotSource {
   private readonly chain: Chain;
   private readonly root: string;
   private readonly options: SnapshotOptions;
@@ -73,6 +74,19 @@ export class SnapshotTaker {
   async heights(): Promise<bigint[]> {
     const names = await readdir(this.root).catch(() => [] as string[]);
     return names.filter((n) => /^\d+$/.test(n)).map(BigInt).sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
+  }
+
+  /** The manifest of the final snapshot at `height` (null: the newest), served to peers (§20). */
+  async manifest(height: bigint | null): Promise<{ height: bigint; bytes: Uint8Array } | null> {
+    const at = height ?? (await this.heights())[0];
+    if (at === undefined) return null;
+    const bytes = await readFile(join(this.root, String(at), MANIFEST_FILE)).catch(() => null);
+    return bytes === null ? null : { height: at, bytes };
+  }
+
+  /** Chunk `index` of the final snapshot at `height`, as written. */
+  async chunk(height: bigint, index: number): Promise<Uint8Array | null> {
+    return readFile(join(this.root, String(height), chunkFile(index))).catch(() => null);
   }
 
   /** Idle once no snapshot is being cut (tests). */

@@ -56,7 +56,7 @@ function localStatus(): Status {
 }
 
 function reqResp(h: P2pHost, logger: pino.Logger, onStatus: () => void = () => undefined): ReqResp {
-  const limits = { status: new RateLimiter({ capacity: 1e9, refillPerSecond: 1e9 }, Date.now), blocks: new RateLimiter({ capacity: 1e12, refillPerSecond: 1e12 }, Date.now) };
+  const limits = { status: new RateLimiter({ capacity: 1e9, refillPerSecond: 1e9 }, Date.now), blocks: new RateLimiter({ capacity: 1e12, refillPerSecond: 1e12 }, Date.now), snapshots: new RateLimiter({ capacity: 1e9, refillPerSecond: 1e9 }, Date.now) };
   return new ReqResp(
     { requestTimeoutMs: 1_000, maxBlockBytes: Number(rich.chain.params.maxBlockBytes) },
     { host: h, chain: rich.chain, names: protocolNames(rich.chain.params.chainId), logger, localStatus, onStatus, limits },

@@ -11,6 +11,8 @@ describe('protocolNames', () => {
       txsTopic: '/dchat/dchat-dev/txs/5',
       status: '/dchat/dchat-dev/status/5',
       blocksByRange: '/dchat/dchat-dev/blocks-by-range/5',
+      snapshotManifest: '/dchat/dchat-dev/snapshot-manifest/5',
+      snapshotChunk: '/dchat/dchat-dev/snapshot-chunk/5',
     });
   });
 });
