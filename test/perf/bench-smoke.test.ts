@@ -58,6 +58,10 @@ const EXPECTED = [
   'tree.level.prove',
   'tree.level.rss',
   'tree.level.disk',
+  'snapshot.hash.raw',
+  'snapshot.cut',
+  'snapshot.loop-delay',
+  'snapshot.check',
 ];
 
 describe('npm run bench -- --short (smoke)', () => {
