@@ -173,7 +173,7 @@ export class DchatNode {
     const node: DchatNode = new DchatNode({ config, chain, logger, dev, producer, metrics, network, closers, snapshots });
     const api = buildApi({
       chain: view, txs: chain, producer, dev: config.dev, logger: logger.child({ module: 'api' }),
-      nodeInfo: () => node.info(), metrics, dashboard, network, limits: config.api,
+      nodeInfo: () => node.info(), metrics, dashboard, network, limits: config.api, snapshots,
     });
     await closers.started('api', () => api.close());
     await releaseApiPort();

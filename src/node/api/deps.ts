@@ -10,6 +10,7 @@ import type { NodeMetrics } from '../metrics/metrics.ts';
 import type { NetworkView } from '../network/api-routes.ts';
 import type { EventLimits } from '../events/event-hub.ts';
 import type { ApiLimits } from './limits.ts';
+import type { SnapshotSource } from '../network/req-resp.ts';
 
 export interface ApiDeps {
   readonly chain: ChainView;
@@ -30,4 +31,6 @@ export interface ApiDeps {
   readonly limits?: ApiLimits;
   /** Caps and buffers of the event streams (default: DEFAULT_EVENT_LIMITS). */
   readonly eventLimits?: EventLimits;
+  /** GET /v1/snapshots: the node's final state snapshots (none when absent). */
+  readonly snapshots?: SnapshotSource | null;
 }

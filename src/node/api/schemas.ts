@@ -252,6 +252,13 @@ export const components: Record<string, JsonSchema> = {
     height, final_height: { ...height, description: 'The node\'s last final height.' },
     headers: list({ $ref: '#/components/schemas/Header' }),
   }, 'The headers from a block up to the first above which blocks from more than 2/3 of the validators are built (docs/protocol.md §19).'),
+  Snapshots: object({
+    snapshots: list(object({
+      height, block_hash: hex(32, 'The snapshot block\'s hash.'), state_root: hex(32, 'Its state_root, which the chunks combine to.'),
+      depth: { type: 'integer', minimum: 0, maximum: 16, description: 'The chunks are the state tree\'s 2^depth subtrees (docs/protocol.md §20.2).' },
+      chunks: { type: 'integer' }, pairs: u64('State pairs in all chunks'), bytes: u64('Bytes of all chunks'),
+    })),
+  }, 'The final state snapshots this node holds and serves (docs/protocol.md §20), newest first.'),
   ValidatorSetChanges: object({
     changes: list(object({
       activation_height: { ...height, description: 'The first block the set proposes.' },

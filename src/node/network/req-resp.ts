@@ -63,6 +63,8 @@ export interface ReqRespDeps {
 
 /** Where served snapshots come from: a manifest's bytes (height null: the newest) and a chunk's; null: not here. */
 export interface SnapshotSource {
+  /** Heights of the final snapshots held, newest first. */
+  heights(): Promise<bigint[]>;
   manifest(height: bigint | null): Promise<{ height: bigint; bytes: Uint8Array } | null>;
   chunk(height: bigint, index: number): Promise<Uint8Array | null>;
 }

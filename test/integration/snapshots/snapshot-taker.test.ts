@@ -3,7 +3,8 @@
  * §20): a dev node with `snapshot_interval` 4 and `snapshot_keep` 2 writes `snapshots/<H>/` for each
  * 4th height once it is final, whose manifest checks against that block's header and whose every
  * chunk checks against the manifest, and whose pairs are exactly the state of H (the tree root over
- * them is H's state_root, though blocks went on while it was cut); only the newest two stay.
+ * them is H's state_root, though blocks went on while it was cut); only the newest two stay, and
+ * GET /v1/snapshots lists them.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,7 @@ import { loadConfig } from '../../../src/node/config.ts';
 import { createLogger } from '../../../src/node/logger.ts';
 import { DchatNode } from '../../../src/node/node.ts';
 import { MANIFEST_FILE, chunkFile } from '../../../src/node/snapshots/snapshot-taker.ts';
-import { waitFor } from '../node-client.ts';
+import { api, waitFor } from '../node-client.ts';
 
 let node: DchatNode;
 let dataDir = '';
@@ -51,5 +52,10 @@ describe('state snapshots of a running node', () => {
       expect(pairs).toBe(manifest.chunks.reduce((n, c) => n + c.entries, 0));
       expect(pairs).toBeGreaterThan(10);
     }
+    // GET /v1/snapshots lists them as their manifests state them, newest first.
+    const listed = (await api<{ snapshots: { height: string; state_root: string; pairs: string; chunks: number }[] }>(node.apiUrl, '/v1/snapshots')).body.snapshots;
+    const shown = listed.filter((s) => heights.includes(BigInt(s.height)));
+    expect(shown.map((s) => BigInt(s.height))).toEqual(heights);
+    for (const s of shown) expect(s.state_root).toBe(Buffer.from((await node.chain.blockAt(BigInt(s.height)))!.header.stateRoot).toString('hex'));
   }, 40_000);
 });

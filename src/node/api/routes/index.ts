@@ -13,6 +13,7 @@ import { lightRoutes } from './light.ts';
 import { proofRoutes } from './proofs.ts';
 import type { RouteModule } from './route.ts';
 import { scheduleRoutes } from './schedules.ts';
+import { snapshotRoutes } from './snapshots.ts';
 import { statsRoutes } from './stats.ts';
 import { txRoutes } from './txs.ts';
 
@@ -32,4 +33,5 @@ export const V1_ROUTES: readonly RouteModule[] = [
   proposalRoutes,
   proofRoutes,
   lightRoutes,
+  snapshotRoutes,
 ];
