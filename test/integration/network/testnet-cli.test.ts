@@ -6,7 +6,7 @@
  * <node dir>`: the dir's config.json holds the node's peers), and Ctrl-C stops the restarted one too.
  * The victim is node2, which no other node bootstraps from: without its own peers it would build
  * alone on its stale head. It syncs before it produces: its first block after the restart builds on
- * the network's head, and no node reorgs from the kill on.
+ * the network's head, with no branch switch of its own before it.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -107,7 +107,6 @@ describe('dchat testnet', () => {
     expect(run.output()).toContain(`bin/dchat start --data-dir ${join(dir, name)}\n`);
     const pid = Number(new RegExp(`${name} .* pid (\\d+)`).exec(run.output())?.[1]);
     await waitFor('every node answering', async () => (await Promise.all(urls.map((u) => api(u, '/v1/node')))).every((r) => r.status === 200), 20_000);
-    const reorgsBefore = await Promise.all(urls.slice(0, VICTIM).map(reorgs));
     process.kill(pid, 'SIGKILL');
     await waitFor('the victim restarted', async () => run.output().includes(`[${name}] restarted (pid`), 20_000);
     const newPid = Number(new RegExp(`\\[${name}\\] restarted \\(pid (\\d+)\\)`).exec(run.output())?.[1]);
@@ -116,20 +115,23 @@ describe('dchat testnet', () => {
     const networkHead = Number((await api<{ height: string }>(urls[0]!, '/v1/blocks/head')).body.height);
     const proposer = readKeyFile(join(dir, name, 'keys/validator.json')).publicKeyHex;
     type BlockReply = { height: string; hash: string; parent_hash: string; proposer: string };
-    const first = await waitFor('the victim producing again after its restart', async () => {
+    // Read together: its first own block after the restart, and its reorg count then (it began at
+    // the restart): a node that built on a stale head of its own would have switched branches by now.
+    const { first, reorged } = await waitFor('the victim producing again after its restart', async () => {
+      const reorged = await reorgs(victimUrl);
       const head = Number((await api<{ height: string }>(victimUrl, '/v1/blocks/head')).body.height);
       for (let h = networkHead + 1; h <= head; h++) {
         const block = (await api<BlockReply>(victimUrl, `/v1/blocks/${h}`)).body;
-        if (block.proposer === proposer) return block;
+        if (block.proposer === proposer) return { first: block, reorged };
       }
       return null;
     }, 30_000);
+    // It built on the network's head: its parent is node0's block at that height. (What becomes of
+    // that block is not asserted: at 500 ms slots on a loaded machine any two nodes can race for a
+    // height, and the fork choice may keep the other block; runs at load showed such depth-1 races.)
     const parent = (await api<BlockReply>(urls[0]!, `/v1/blocks/${Number(first.height) - 1}`)).body;
     expect(first.parent_hash).toBe(parent.hash);
-    await waitFor('node0 holding the victim\'s block', async () => (await api<BlockReply>(urls[0]!, `/v1/blocks/${first.height}`)).body.hash === first.hash, 10_000);
-    // No reorg on any node from the kill on (the victim's counter began at its restart).
-    for (let i = 0; i < VICTIM; i++) expect(await reorgs(urls[i]!)).toBe(reorgsBefore[i]);
-    expect(await reorgs(victimUrl)).toBe(0);
+    expect(reorged).toBe(0);
 
     child!.kill('SIGINT');
     expect(await run.exited).toBe(0);
