@@ -22,6 +22,8 @@ export interface StartFlags {
   logFormat?: string;
   genesis?: string;
   validatorKey?: string;
+  sync?: string;
+  trustedHash?: string;
 }
 
 export async function start(flags: StartFlags): Promise<void> {
@@ -40,6 +42,8 @@ export async function start(flags: StartFlags): Promise<void> {
     log_format: flags.logFormat,
     genesis_file: flags.genesis,
     validator_key_file: flags.validatorKey,
+    sync: flags.sync,
+    trusted_hash: flags.trustedHash,
   };
   const config = loadConfig(raw);
   const ignored = ignoredP2pFlags(flags, config);

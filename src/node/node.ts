@@ -20,6 +20,7 @@ import { watchChain } from './metrics/chain-metrics.ts';
 import { type NodeMetrics, createMetrics } from './metrics/metrics.ts';
 import { BlockProducer } from './block-producer.ts';
 import { SnapshotTaker } from './snapshots/snapshot-taker.ts';
+import { trustedGenesisOf } from './statesync/trusted-block.ts';
 import type { NodeConfig } from './config.ts';
 import { devSetup } from './dev-setup.ts';
 import { dialableApiUrl, writeApiUrl } from './files/api-url-file.ts';
@@ -155,6 +156,10 @@ export class DchatNode {
         {
           dataDir: config.dataDir, host: config.p2pHost, port: config.p2pPort, announce: config.p2pAnnounce, bootstrap: config.bootstrap,
           sharedAddressBanThreshold: config.p2pSharedAddressBanThreshold, snapshots,
+          // A node with peers to ask and a chain still at genesis restores a snapshot first (docs/protocol.md §20.5).
+          stateSync: config.sync === 'snapshot' && config.bootstrap.length > 0
+            ? { dataDir: config.dataDir, genesis: trustedGenesisOf(genesis), trustedHash: config.trustedHash === null ? null : Buffer.from(config.trustedHash, 'hex') }
+            : null,
         },
         { chain, clock, logger: logger.child({ module: 'network' }), onPeerCount: (count) => metrics.setPeers(count), onPeerBan: () => metrics.peerBans.inc() },
       );

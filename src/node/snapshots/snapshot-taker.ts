@@ -23,10 +23,14 @@ export interface SnapshotOptions {
   readonly interval: number;
   /** Final snapshots kept (the oldest are deleted). */
   readonly keep: number;
+  /**
+   * About this many state pairs per chunk (§20.2; default 2,048). Nodes with the same value cut
+   * identical snapshots of a height, so a joining node fetches one snapshot from all of them.
+   */
+  readonly pairsPerChunk?: number;
 }
 
-/** About this many state pairs per chunk (§20.2). */
-const PAIRS_PER_CHUNK = 2_048;
+export const DEFAULT_PAIRS_PER_CHUNK = 2_048;
 
 export const MANIFEST_FILE = 'manifest.bin';
 export const chunkFile = (index: number): string => `chunk-${index}.bin`;
@@ -126,7 +130,7 @@ export class SnapshotTaker implements SnapshotSource {
     await mkdir(pending.dir, { recursive: true, mode: 0o700 });
     const manifest = await writeSnapshot(pairs, {
       block: { height: block.header.height, hash: block.hash, stateRoot: block.header.stateRoot },
-      depth: depthFor(keys, PAIRS_PER_CHUNK),
+      depth: depthFor(keys, this.options.pairsPerChunk ?? DEFAULT_PAIRS_PER_CHUNK),
       pause: () => new Promise((resolve) => setImmediate(resolve)),
       writeChunk: (index, bytes) => writeFile(join(pending.dir, chunkFile(index)), bytes),
     });
