@@ -46,11 +46,12 @@ const SYNC_DOC = {
     blocks_synced: { type: 'number', description: 'blocks imported by sync since start' },
     phase: { type: 'string', enum: ['snapshot', 'blocks', 'idle'], description: 'snapshot: restoring a state snapshot (docs/protocol.md §20.5); blocks: range sync' },
     snapshot: {
-      type: ['object', 'null'],
+      type: 'object',
+      nullable: true,
       description: 'the state sync of this run, if any',
       properties: {
         step: { type: 'string', enum: ['discovering', 'chunks', 'installing', 'done', 'failed'] },
-        height: { type: ['string', 'null'] },
+        height: { type: 'string', nullable: true },
         chunks_done: { type: 'number' },
         chunks_total: { type: 'number' },
         chunks_per_second: { type: 'number' },

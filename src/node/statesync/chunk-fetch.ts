@@ -2,8 +2,9 @@
  * Fetching a snapshot's chunks from several peers at once (docs/protocol.md §20.5). Each peer
  * serving the chosen manifest gets a few requests in flight; every chunk is checked against the
  * manifest the moment it arrives. A chunk that fails the check is proof of a lie: its peer is
- * penalized (banned) and dropped, and the chunk is asked of another peer. A peer that lacks the
- * snapshot or stops answering is dropped after a few failures; one that rate limits us waits. The
+ * penalized (banned) and dropped, and the chunk is asked of another peer. A peer that no longer
+ * holds the snapshot is dropped at once, one that stops answering after a few failures; one that
+ * rate limits us waits. The
  * fetch ends when every chunk is held, or fails typed once no peer is left.
  */
 import type { PeerId } from '@libp2p/interface';
@@ -74,8 +75,12 @@ export async function fetchChunks(manifest: SnapshotManifest, needed: readonly n
       } catch (err) {
         queue.push(index);
         if (err instanceof ChainError && (err.code === ChainErrorCode.InvalidSnapshot || err.code === ChainErrorCode.MalformedBytes)) {
+          // Its other requests in flight may fail too: one penalty (a ban) is enough.
+          if (!server.dropped) deps.penalize(server.peer, `served a forged snapshot chunk ${index} of height ${manifest.height}: ${err.message}`);
           server.dropped = true;
-          deps.penalize(server.peer, `served a forged snapshot chunk ${index} of height ${manifest.height}: ${err.message}`);
+        } else if (isNetworkError(err, NetworkErrorCode.NotFound)) {
+          // It no longer holds the snapshot (a newer one replaced it): nothing more to ask it.
+          server.dropped = true;
         } else if (isNetworkError(err, NetworkErrorCode.RateLimited)) {
           await sleep(backoffMs);
         } else if (isNetworkError(err) || err instanceof ChainError) {
