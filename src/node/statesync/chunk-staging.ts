@@ -5,12 +5,23 @@
  * checked again against the manifest before reuse (a disk can rot), and the folder is removed once
  * the state is installed, or when another snapshot is chosen.
  */
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toHex } from '../../chain/crypto.ts';
 import { RefKind, type SnapshotManifest, type StatePair } from '../../chain/snapshot/format.ts';
 import { verifyChunk } from '../../chain/snapshot/verify.ts';
 import { CodedError } from '../../tokenomics/errors.ts';
+
+/** The snapshot an interrupted restore was fetching: its height and block hash prefix, from its folder's name. */
+export function stagedSnapshot(dataDir: string): { height: bigint; hashPrefix: string } | null {
+  const root = join(dataDir, 'statesync');
+  if (!existsSync(root)) return null;
+  for (const name of readdirSync(root)) {
+    const match = /^(\d{1,20})-([0-9a-f]{16})$/.exec(name);
+    if (match !== null) return { height: BigInt(match[1]!), hashPrefix: match[2]! };
+  }
+  return null;
+}
 
 export class ChunkStaging {
   readonly dir: string;

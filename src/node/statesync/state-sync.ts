@@ -21,7 +21,7 @@ import { ChainErrorCode } from '../../chain/errors.ts';
 import { CodedError } from '../../tokenomics/errors.ts';
 import { NetworkErrorCode, isNetworkError } from '../network/errors.ts';
 import { MAX_RANGE_COUNT, type RangeRequest } from '../network/messages.ts';
-import { ChunkStaging } from './chunk-staging.ts';
+import { ChunkStaging, stagedSnapshot } from './chunk-staging.ts';
 import { fetchChunks } from './chunk-fetch.ts';
 import { StateSyncError, StateSyncErrorCode } from './errors.ts';
 import { trustBlock } from './trusted-block.ts';
@@ -55,6 +55,8 @@ export interface StateSyncProgress {
   readonly height: bigint | null;
   readonly chunksDone: number;
   readonly chunksTotal: number;
+  /** Chunks found staged on disk by an earlier, interrupted restore and reused. */
+  readonly chunksReused: number;
   readonly chunksPerSecond: number;
   readonly bytes: number;
 }
@@ -68,8 +70,8 @@ export class StateSync {
   private readonly deps: StateSyncDeps;
   private readonly options: StateSyncOptions;
   private stopped = false;
-  private state: { phase: StateSyncProgress['phase']; height: bigint | null; done: number; total: number; bytes: number; startedMs: number } = {
-    phase: 'discovering', height: null, done: 0, total: 0, bytes: 0, startedMs: 0,
+  private state: { phase: StateSyncProgress['phase']; height: bigint | null; done: number; total: number; reused: number; bytes: number; startedMs: number } = {
+    phase: 'discovering', height: null, done: 0, total: 0, reused: 0, bytes: 0, startedMs: 0,
   };
 
   constructor(deps: StateSyncDeps, options: StateSyncOptions) {
@@ -78,9 +80,9 @@ export class StateSync {
   }
 
   progress(): StateSyncProgress {
-    const { phase, height, done, total, bytes, startedMs } = this.state;
+    const { phase, height, done, total, reused, bytes, startedMs } = this.state;
     const seconds = Math.max(0.001, (this.deps.nowMs() - startedMs) / 1000);
-    return { phase, height, chunksDone: done, chunksTotal: total, chunksPerSecond: phase === 'chunks' ? Math.round((done / seconds) * 10) / 10 : 0, bytes };
+    return { phase, height, chunksDone: done, chunksTotal: total, chunksReused: reused, chunksPerSecond: phase === 'chunks' ? Math.round(((done - reused) / seconds) * 10) / 10 : 0, bytes };
   }
 
   stop(): void {
@@ -122,17 +124,26 @@ export class StateSync {
     const deadline = this.deps.nowMs() + (this.options.discoverMs ?? 10_000);
     const offers = new Map<string, Offer>();
     const asked = new Set<string>();
+    // An interrupted restore's snapshot is asked for too, and preferred: its staged chunks are reused.
+    const staged = stagedSnapshot(this.options.dataDir);
+    const heights: (bigint | null)[] = staged === null ? [null] : [null, staged.height];
     while (!this.stopped) {
       const fresh = this.deps.peers().filter((p) => !asked.has(p.toString()));
       await Promise.all(fresh.map(async (peer) => {
         try {
-          const manifest = await this.deps.manifest(peer, null);
+          for (const height of heights) {
+            const manifest = await this.deps.manifest(peer, height).catch((err: unknown) => {
+              // Only the newest is required of a peer; the staged one may be gone.
+              if (height !== null && isNetworkError(err, NetworkErrorCode.NotFound)) return null;
+              throw err;
+            });
+            if (manifest === null || manifest.height <= chain.head.header.height) continue;
+            const key = toHex(encodeManifest(manifest));
+            const offer = offers.get(key) ?? { manifest, peers: [] };
+            if (!offer.peers.some((p) => p.toString() === peer.toString())) offer.peers.push(peer);
+            offers.set(key, offer);
+          }
           asked.add(peer.toString());
-          if (manifest.height <= chain.head.header.height) return;
-          const key = toHex(encodeManifest(manifest));
-          const offer = offers.get(key) ?? { manifest, peers: [] };
-          offer.peers.push(peer);
-          offers.set(key, offer);
         } catch (err) {
           if (!(err instanceof CodedError)) throw err;
           // A peer that has none says so; one not ready yet (unreachable, rate limited) is asked again.
@@ -149,7 +160,11 @@ export class StateSync {
       await sleep(250);
     }
     if (offers.size === 0) throw new StateSyncError(StateSyncErrorCode.NoSnapshot, `No peer offered a state snapshot above height ${chain.head.header.height} (${asked.size} answered).`);
-    return [...offers.values()].sort((a, b) => (a.manifest.height === b.manifest.height ? b.peers.length - a.peers.length : a.manifest.height > b.manifest.height ? -1 : 1));
+    const resumes = (o: Offer): boolean => staged !== null && o.manifest.height === staged.height && toHex(o.manifest.blockHash).startsWith(staged.hashPrefix);
+    return [...offers.values()].sort((a, b) => {
+      if (resumes(a) !== resumes(b)) return resumes(a) ? -1 : 1;
+      return a.manifest.height === b.manifest.height ? b.peers.length - a.peers.length : a.manifest.height > b.manifest.height ? -1 : 1;
+    });
   }
 
   /** The offer's block, fetched with the blocks on top and trusted (trusted-block.ts), with the manifest checked against it; null if not. */
@@ -185,7 +200,7 @@ export class StateSync {
     const held = staging.verifiedOnDisk();
     const needed = manifest.chunks.map((c, i) => (c.kind === RefKind.Empty || held.has(i) ? -1 : i)).filter((i) => i >= 0);
     const total = manifest.chunks.filter((c) => c.kind !== RefKind.Empty).length;
-    this.state = { phase: 'chunks', height: manifest.height, done: total - needed.length, total, bytes: 0, startedMs: this.deps.nowMs() };
+    this.state = { phase: 'chunks', height: manifest.height, done: total - needed.length, total, reused: total - needed.length, bytes: 0, startedMs: this.deps.nowMs() };
     this.deps.logger.info({ height: String(manifest.height), chunks: total, reused: total - needed.length, peers: offer.peers.length }, 'state sync: fetching snapshot');
     await fetchChunks(manifest, needed, offer.peers, {
       fetch: (peer, index) => this.deps.chunk(peer, manifest.height, index),

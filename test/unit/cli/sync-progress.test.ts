@@ -13,10 +13,10 @@ describe('sync progress bar', () => {
   it('shows the snapshot restore while the state sync runs: chunks done / total and their rate', () => {
     const restoring: SyncStatus = {
       ...status(0n, 5_000n), phase: 'snapshot',
-      snapshot: { phase: 'chunks', height: 4_000n, chunksDone: 128, chunksTotal: 512, chunksPerSecond: 42.5, bytes: 1_000 },
+      snapshot: { phase: 'chunks', height: 4_000n, chunksDone: 128, chunksTotal: 512, chunksReused: 0, chunksPerSecond: 42.5, bytes: 1_000 },
     };
     expect(renderSyncBar(restoring)).toBe(`⏳ State sync [${'█'.repeat(7)}${'░'.repeat(23)}] snapshot 4000: 128/512 chunks (chunks) 42.5 chunks/s`);
-    const looking: SyncStatus = { ...restoring, snapshot: { phase: 'discovering', height: null, chunksDone: 0, chunksTotal: 0, chunksPerSecond: 0, bytes: 0 } };
+    const looking: SyncStatus = { ...restoring, snapshot: { phase: 'discovering', height: null, chunksDone: 0, chunksTotal: 0, chunksReused: 0, chunksPerSecond: 0, bytes: 0 } };
     expect(renderSyncBar(looking)).toContain('looking for a snapshot');
   });
 
