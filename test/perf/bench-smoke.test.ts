@@ -62,6 +62,8 @@ const EXPECTED = [
   'snapshot.cut',
   'snapshot.loop-delay',
   'snapshot.check',
+  'statesync.replay',
+  'statesync.snapshot',
 ];
 
 describe('npm run bench -- --short (smoke)', () => {
