@@ -99,7 +99,10 @@ export class SnapshotTaker implements SnapshotSource {
   }
 
   private blockCommitted(block: Block): void {
-    void this.settleWaiting().catch((err: unknown) => this.logger.warn({ err }, 'could not finish a state snapshot'));
+    // Only once the oldest cut snapshot's block is final is there anything to settle.
+    if (this.waiting.length > 0 && this.waiting[0]!.height <= this.chain.finalizedHeight) {
+      void this.settleWaiting().catch((err: unknown) => this.logger.warn({ err }, 'could not finish a state snapshot'));
+    }
     const height = block.header.height;
     // Only the head's state is readable now: a reorg's inner blocks are committed with their tip.
     if (height === 0n || height % BigInt(this.options.interval) !== 0n || toHex(this.chain.head.hash) !== toHex(block.hash)) return;
