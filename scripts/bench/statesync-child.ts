@@ -10,6 +10,7 @@
  *   one batch) and stands on that block; bytes are the manifest, chunks and the blocks of its proof.
  * Prints one JSON line: ms, peak RSS, bytes that would cross the network, and the head reached.
  */
+import { peakRssBytes } from './json-child.ts';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,7 +69,7 @@ if (mode === 'replay') {
 }
 const ms = performance.now() - started;
 const report: JoinReport = {
-  mode, ms, peakRssBytes: process.resourceUsage().maxRSS * 1024, bytes,
+  mode, ms, peakRssBytes: peakRssBytes(), bytes,
   headHeight: String(chain.head.header.height), headHash: toHex(chain.head.hash),
 };
 await chain.close();
