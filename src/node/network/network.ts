@@ -139,7 +139,8 @@ export class Network {
         blocks: (peer, request) => this.reqResp.blocksByRange(peer, request),
         ban: (peer, reason) => this.peerManager.penalize(peer, PENALTY_OTHER_CHAIN, reason),
       },
-      stateSync,
+      // No longer than the wait for a first peer that block production allows.
+      { ...stateSync, discoverMs: stateSync.discoverMs ?? options.readyTimeoutMs ?? 10_000 },
     );
     const maxMessageBytes = gossipFrameLimit(maxBlockBytes);
     watchGossipFrames(this.host.services.pubsub, (peer) => this.oversized.report(peer, 'gossip', maxMessageBytes));
