@@ -95,6 +95,11 @@ export class Chain {
   readonly params: ChainParams;
   /** 0, or where a chain from an exported state begins (docs/protocol.md §14.3): no block below it. */
   readonly genesisHeight: bigint;
+  /**
+   * The lowest height whose block this node holds above which it can follow any branch: the
+   * genesis height, or the snapshot's block of a node restored from a snapshot (docs/protocol.md §20.5).
+   */
+  private base: bigint;
   readonly store: ChainStore;
   readonly mempool: Mempool;
   private readonly logger: Logger;
@@ -119,6 +124,7 @@ export class Chain {
   private constructor(options: ChainOptions, state: MemoryState, head: ChainHead, treeRoot: TreeRoot) {
     this.params = options.genesis.params;
     this.genesisHeight = genesisHeightOf(options.genesis);
+    this.base = this.genesisHeight;
     // The genesis block is final by definition: finality counts up from it.
     this.finalized = this.genesisHeight;
     this.store = options.store;
@@ -172,6 +178,7 @@ export class Chain {
     // A node restored from a snapshot holds no block below it; the snapshot's block was final (§20.5).
     const earliest = await store.earliestHeight();
     if (earliest !== null && earliest > chain.finalized) chain.finalized = earliest;
+    if (earliest !== null && earliest > chain.base) chain.base = earliest;
     await chain.loadRecentHeaders();
     if (store.historyIndexBuiltEvents > 0) logger.info({ events: store.historyIndexBuiltEvents }, 'history index built for a data dir of an older node');
     if (store.droppedJournalEntries > 0) logger.warn({ dropped: store.droppedJournalEntries }, 'dropped undecodable mempool journal entries');
@@ -182,6 +189,11 @@ export class Chain {
 
   get head(): ChainHead {
     return this.headBlock;
+  }
+
+  /** The genesis height, or the snapshot block a restored node began at: no block below it is held (docs/protocol.md §20.5). */
+  get baseHeight(): bigint {
+    return this.base;
   }
 
   get state(): MemoryState {
@@ -359,6 +371,7 @@ export class Chain {
       this.headBlock = { header: block.header, hash: block.hash };
       this.recent.switchTo(-1n, [{ header: block.header, hash: block.hash }]);
       this.finalized = height;
+      this.base = height;
       this.intake.recordDropped(this.mempool.reset(this.headView()));
       this.logger.info({ height: String(height), hash: toHex(block.hash).slice(0, 16), stateRoot: toHex(block.header.stateRoot).slice(0, 16), keys: pairs.length }, 'state snapshot installed');
       this.events.emit('restored', height);

@@ -244,8 +244,9 @@ export class SyncManager {
       }
       const first = blocks[0]!;
       if (!(await chain.hasBlock(first.header.parentHash))) {
-        // No block below the one after genesis (docs/protocol.md §14.3: a chain may begin above 0).
-        const first = chain.genesisHeight + 1n;
+        // No block below the one after our base: genesis (docs/protocol.md §14.3: a chain may begin
+        // above 0) or the snapshot a restored node began at (§20.5), whose block is final.
+        const first = chain.baseHeight + 1n;
         if (start <= first || backtracked >= MAX_BACKTRACK_BATCHES) {
           logger.warn({ peer: peer.toString(), start: String(start) }, 'sync: no common ancestor with this peer within reach');
           return false;

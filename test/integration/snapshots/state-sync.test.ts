@@ -76,12 +76,16 @@ describe('snapshot state sync', () => {
 
     // After the snapshot, range sync and gossip: the joiner imports every later block and agrees.
     const target = v0.chain.head.header.height + 10n;
+    let behind = '';
     await waitFor('the joiner past the validators\' head of the restore, on their chain', async () => {
       const h = joiner.chain.head.header.height;
+      behind = `joiner at ${h}, v0 at ${v0.chain.head.header.height}, peers ${JSON.stringify(joiner.network!.peers().map((p) => [p.peerId.slice(-6), p.score]))}, banned by v0: ${v0.network!.isBanned(joiner.network!.peerId)}, sync ${JSON.stringify(joiner.network!.syncStatus(), (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`;
       if (h < target) return undefined;
       const ours = await v0.chain.blockAt(h);
       return ours !== null && toHex(ours.hash) === toHex(joiner.chain.head.hash) && toHex(ours.header.stateRoot) === toHex(joiner.chain.head.header.stateRoot);
-    }, 60_000);
+    }, 60_000).catch((err: Error) => {
+      throw new Error(`${err.message}: ${behind}`);
+    });
     // Its state is the validators' state, key for key.
     const at = joiner.chain.head.header.height;
     await waitFor('v0 past the compared height', async () => v0.chain.head.header.height > at + 2n, 20_000);

@@ -68,6 +68,8 @@ describe('adoptSnapshot', () => {
     expect(restored).toEqual([height]);
     expect(chain.head.header.height).toBe(height);
     expect(chain.finalizedHeight).toBe(height);
+    // Range sync backtracks no lower than this: nothing below it is held.
+    expect(chain.baseHeight).toBe(height);
     expect(toHex(chain.head.header.stateRoot)).toBe(toHex(snapshotBlock.header.stateRoot));
     expect(await chain.store.earliestHeight()).toBe(height);
     expect(await chain.blockAt(height - 1n)).toBeNull();
@@ -86,6 +88,7 @@ describe('adoptSnapshot', () => {
     const reopened = await freshChain(dir);
     expect(toHex(reopened.head.hash)).toBe(toHex(source.chain.head.hash));
     expect(reopened.finalizedHeight).toBeGreaterThanOrEqual(height);
+    expect(reopened.baseHeight).toBe(height);
     expect(reopened.state.get(`account:${USER.wallet}`)).toEqual(source.chain.state.get(`account:${USER.wallet}`));
     await closeChain(reopened);
   });
