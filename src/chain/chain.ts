@@ -191,9 +191,17 @@ export class Chain {
     return this.headBlock;
   }
 
-  /** The genesis height, or the snapshot block a restored node began at: no block below it is held (docs/protocol.md §20.5). */
+  /**
+   * The earliest block held besides genesis: the genesis height, the snapshot block a restored
+   * node began at (docs/protocol.md §20.5), or the first block pruning kept (§20.6).
+   */
   get baseHeight(): bigint {
     return this.base;
+  }
+
+  /** Pruning removed the blocks below `height` (src/node/pruning/): they are no longer served. */
+  advanceBase(height: bigint): void {
+    if (height > this.base) this.base = height;
   }
 
   get state(): MemoryState {

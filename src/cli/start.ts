@@ -24,6 +24,7 @@ export interface StartFlags {
   validatorKey?: string;
   sync?: string;
   trustedHash?: string;
+  prune?: string;
 }
 
 export async function start(flags: StartFlags): Promise<void> {
@@ -44,6 +45,7 @@ export async function start(flags: StartFlags): Promise<void> {
     validator_key_file: flags.validatorKey,
     sync: flags.sync,
     trusted_hash: flags.trustedHash,
+    prune: flags.prune,
   };
   const config = loadConfig(raw);
   const ignored = ignoredP2pFlags(flags, config);

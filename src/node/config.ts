@@ -51,6 +51,8 @@ export interface NodeConfig {
   readonly sync: 'snapshot' | 'full';
   /** A block hash trusted for a snapshot restore instead of the finality check (hex, 32 bytes), or null. */
   readonly trustedHash: string | null;
+  /** Blocks kept below the head by pruning (docs/protocol.md §20.6), or null: archive (keep every block). */
+  readonly pruneKeep: number | null;
 }
 
 /** Raw settings as they come from files, env and flags (snake_case keys). */
@@ -61,6 +63,8 @@ export const LOG_FORMATS = ['json', 'pretty'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 /** Keys holding paths: relative ones in a config file are resolved from the file's directory. */
 const PATH_KEYS = ['data_dir', 'genesis_file', 'validator_key_file'] as const;
+/** The fewest blocks a pruning node keeps (docs/protocol.md §20.6). */
+export const MIN_PRUNE_KEEP = 100;
 const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 function bad(name: string, problem: string): never {
@@ -199,12 +203,21 @@ export function loadConfig(flags: RawSettings, env: NodeJS.ProcessEnv = process.
     },
     sync: syncMode(merged.sync ?? 'snapshot'),
     trustedHash: trustedHash(merged.trusted_hash ?? null),
+    pruneKeep: prune(merged.prune ?? 'archive'),
   };
 }
 
 function syncMode(value: unknown): NodeConfig['sync'] {
   if (value !== 'snapshot' && value !== 'full') bad('sync (--sync)', 'expected snapshot or full.');
   return value;
+}
+
+/** `archive`, or the number of recent blocks to keep (at least MIN_PRUNE_KEEP: finality and reorgs stay far inside it). */
+function prune(value: unknown): number | null {
+  if (value === 'archive') return null;
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < MIN_PRUNE_KEEP) bad('prune (--prune)', `expected archive or a number of blocks to keep, at least ${MIN_PRUNE_KEEP}.`);
+  return n;
 }
 
 function trustedHash(value: unknown): string | null {

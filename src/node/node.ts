@@ -21,6 +21,7 @@ import { type NodeMetrics, createMetrics } from './metrics/metrics.ts';
 import { BlockProducer } from './block-producer.ts';
 import { SnapshotTaker } from './snapshots/snapshot-taker.ts';
 import { trustedGenesisOf } from './statesync/trusted-block.ts';
+import { Pruner } from './pruning/pruner.ts';
 import type { NodeConfig } from './config.ts';
 import { devSetup } from './dev-setup.ts';
 import { dialableApiUrl, writeApiUrl } from './files/api-url-file.ts';
@@ -139,6 +140,10 @@ export class DchatNode {
     const snapshots = new SnapshotTaker(chain, config.dataDir, config.snapshots, logger.child({ module: 'snapshots' }));
     await snapshots.start();
     await closers.started('snapshots', () => snapshots.close());
+    // Pruning (docs/protocol.md §20.6): none in archive mode, the part is registered either way.
+    const pruner = config.pruneKeep === null ? null : new Pruner(chain, config.pruneKeep, logger.child({ module: 'pruner' }));
+    pruner?.start();
+    await closers.started('pruner', async () => pruner?.close());
     // Readers get the read-only view; only the network, the producer and POST /v1/txs change the chain.
     const view: ChainView = chain;
     const clock = overrides.clock?.(genesis) ?? systemSlotClock(genesis.params);
@@ -226,6 +231,8 @@ export class DchatNode {
       halted: this.producer?.haltReason ?? null,
       haltedDetail: this.producer?.halt ?? null,
       // The set in force at the head, and the next one with its activation height (docs/protocol.md §17.7).
+      // The earliest block held besides genesis (a restored or pruning node's; docs/protocol.md §20.5–20.6).
+      earliestHeight: this.chain.baseHeight,
       validators: schedule.inForce,
       pendingValidators: schedule.pending,
       peerId: this.network?.peerId ?? null,

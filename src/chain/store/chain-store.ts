@@ -175,6 +175,20 @@ export class ChainStore {
   }
 
   /**
+   * Prunes the canonical block at `height` (docs/protocol.md §20.6) in ONE batch: its body,
+   * canonical index entry, undo record, tx index entries and history events with their index, and
+   * META `earliest-height` moves to the height above. The caller prunes heights in order and only
+   * below the last final block, so no reorg ever needs what is gone.
+   */
+  async pruneBlock(height: bigint, hash: Uint8Array, txHashes: readonly Uint8Array[]): Promise<void> {
+    const ops: BatchOp[] = [this.blocks.del(hash), this.canonical.del(height), this.undo.del(height)];
+    for (const tx of txHashes) ops.push(this.txs.del(tx));
+    await this.historyStore.abandonOps(height, ops);
+    ops.push(this.earliest.put('height', height + 1n));
+    await this.write(ops, `prune block ${height}`);
+  }
+
+  /**
    * Replaces the genesis-only state with a verified state snapshot (docs/protocol.md §20.5) in ONE
    * atomic batch: the old state's keys are deleted, the snapshot's pairs put, the state tree built
    * at the snapshot's height, and the snapshot's block becomes the head and the earliest block. A
