@@ -14,7 +14,8 @@ import type { SlotClock } from '../slot-clock.ts';
 import { NetworkError, NetworkErrorCode } from './errors.ts';
 import { Gossip, type GossipKind, type VerdictCounts } from './gossip.ts';
 import { type P2pHost, createHost } from './host.ts';
-import type { Status } from './messages.ts';
+import type { RangeRequest, Status } from './messages.ts';
+import type { Block } from '../../chain/codec/block.ts';
 import { OversizedFrames, watchGossipFrames } from './oversized-frames.ts';
 import { loadOrCreateP2pKey, p2pKeyPath } from './p2p-key.ts';
 import { PeerManager, type PeerView } from './peer-manager.ts';
@@ -260,6 +261,11 @@ export class Network {
    * bootstrap peers (it is the first node), else once a peer has answered and we hold its head, or
    * after `readyTimeoutMs` with no answer (the node then goes on alone, and syncs when peers come).
    */
+  /** Canonical blocks of `peer` from a height (range sync's request; tools and tests). */
+  blocksByRange(peer: PeerId, request: RangeRequest): Promise<Block[]> {
+    return this.reqResp.blocksByRange(peer, request);
+  }
+
   /** The manifest of `peer`'s final state snapshot at `height` (null: its newest); a state sync checks it (§20.3). */
   snapshotManifest(peer: PeerId, height: bigint | null): Promise<SnapshotManifest> {
     return this.reqResp.snapshotManifest(peer, height);
