@@ -399,7 +399,8 @@ export class Chain {
           headerAt: async (h) => this.recent.canonicalAt(h) ?? (await this.blockAt(h)),
           undoRecord: (h) => this.store.undoRecord(h),
         },
-        { state: this.committed, height: this.headBlock.header.height, oldestProvable: oldestProvable(this.headBlock.header.height, this.finalized) },
+        // Nothing below the base is held (pruned, or before a restored snapshot): its headers and undo records are gone.
+        { state: this.committed, height: this.headBlock.header.height, oldestProvable: maxHeight(oldestProvable(this.headBlock.header.height, this.finalized), this.base) },
         keyBytes,
         height ?? this.finalized,
       ),
@@ -555,6 +556,8 @@ export class Chain {
     return undo === null ? null : [...undo.keys()];
   }
 }
+
+const maxHeight = (a: bigint, b: bigint): bigint => (a > b ? a : b);
 
 /** What block-import.ts is told: the proposer signature hint, and the seen-proposals check before execution. */
 type BlockChecks = Pick<ImportOptions, 'proposerSignatureVerified' | 'beforeExecution'>;
