@@ -1,5 +1,6 @@
 /** GET /v1/blocks/head and /v1/blocks/{height}: blocks with their transactions and events. */
 import type { ChainView } from '../../../chain/chain-view.ts';
+import type { Block } from '../../../chain/codec/block.ts';
 import { ApiError } from '../../http/errors.ts';
 import { ChainError, ChainErrorCode } from '../../../chain/errors.ts';
 import { blockJson } from '../json.ts';
@@ -7,13 +8,18 @@ import { params, ref } from '../schemas.ts';
 import { blockEvents } from './block-events.ts';
 import type { RouteModule } from './route.ts';
 
-export async function blockWithEvents(chain: ChainView, height: bigint): Promise<unknown> {
+/** The canonical block at `height`, or the typed reason there is none: Pruned below the base (docs/protocol.md §20.6), else NotFound. */
+export async function blockOrThrow(chain: ChainView, height: bigint): Promise<Block> {
   const block = await chain.blockAt(height);
-  if (block === null && height > chain.genesisHeight && height < chain.baseHeight) {
+  if (block !== null) return block;
+  if (height > chain.genesisHeight && height < chain.baseHeight) {
     throw new ChainError(ChainErrorCode.Pruned, `Block ${height} is not held here: this node keeps blocks from height ${chain.baseHeight} (pruned or restored from a snapshot); ask an archive node.`);
   }
-  if (block === null) throw new ApiError('NotFound', `No block at height ${height}; the head is at ${chain.head.header.height}.`);
-  return blockJson(block, await blockEvents(chain, height));
+  throw new ApiError('NotFound', `No block at height ${height}; the head is at ${chain.head.header.height}.`);
+}
+
+export async function blockWithEvents(chain: ChainView, height: bigint): Promise<unknown> {
+  return blockJson(await blockOrThrow(chain, height), await blockEvents(chain, height));
 }
 
 export const blockRoutes: RouteModule = (app, { chain }) => {

@@ -4,6 +4,7 @@
  * let the client check each against the set before it (§19.1). Each answer reads at most a
  * bounded number of headers (the set sizes plus a slack), never more as the chain grows.
  */
+import { blockOrThrow } from './blocks.ts';
 import type { ChainView } from '../../../chain/chain-view.ts';
 import type { Block } from '../../../chain/codec/block.ts';
 import { encodeStateValue } from '../../../chain/codec/state.ts';
@@ -20,11 +21,6 @@ export const FINALITY_SLACK = 64;
 /** Validator set changes per answer at most (each carries up to 2n headers). */
 export const MAX_CHANGES_PER_PAGE = 16;
 
-export async function blockOrThrow(chain: ChainView, height: bigint): Promise<Block> {
-  const block = await chain.blockAt(height);
-  if (block === null) throw new ApiError('NotFound', `No block at height ${height}; the head is at ${chain.head.header.height}.`);
-  return block;
-}
 
 const signedHeaderJson = (block: Block): unknown => headerJson(block.header, block.signature, block.hash);
 

@@ -10,7 +10,7 @@ import { toHex } from '../../../chain/crypto.ts';
 import { SYSTEM_ACCOUNT_IDS, type SystemAccountName, accountKey } from '../../../tokenomics/index.ts';
 import { plain } from '../../http/plain.ts';
 import { headerJson } from '../json.ts';
-import { blockOrThrow } from './light.ts';
+import { blockOrThrow } from './blocks.ts';
 import { params, query, ref } from '../schemas.ts';
 import type { RouteModule } from './route.ts';
 
