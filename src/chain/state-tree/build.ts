@@ -8,7 +8,7 @@
 import { ChainError, ChainErrorCode } from '../errors.ts';
 import { EMPTY_HASH, pathBit } from '../../light/tree-rules.ts';
 import type { TreeRoot } from './node-store.ts';
-import { type Leaf, type Sub, Writer, hashWrites } from './update.ts';
+import { type Leaf, type Sub, Writer, hashWrites, ownedRoot } from './update.ts';
 
 const SPLIT_DEPTH = 8;
 
@@ -52,7 +52,7 @@ export async function buildTree(version: bigint, writes: Iterable<readonly [Uint
   }
   const ref = writer.place(subs[0]!, 0);
   await flush(0);
-  return { hash: ref?.hash ?? EMPTY_HASH, ref };
+  return ownedRoot(ref);
 }
 
 /** The first SPLIT_DEPTH bits of a path as a number. */

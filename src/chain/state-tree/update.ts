@@ -275,5 +275,16 @@ export async function applyWrites(store: NodeReader, root: TreeRoot, version: bi
   if (changes.length === 0) return { version, root, puts: [], stale: [] };
   const path = changes[0]!.keyHash;
   const ref = writer.place(writer.update(root.ref, fetched, 0, path, changes, 0, changes.length), 0);
-  return { version, root: { hash: ref?.hash ?? EMPTY_HASH, ref }, puts: writer.puts, stale: writer.stale };
+  return { version, root: ownedRoot(ref), puts: writer.puts, stale: writer.stale };
+}
+
+/**
+ * The root with its hash copied out of the update's slab: a root outlives its update (the chain's
+ * head, block headers kept by RecentHeaders and SeenProposals), and a slab view would keep the
+ * whole 1 MiB chunk alive with it: a producing validator held ~1 MiB per block it remembered.
+ */
+export function ownedRoot(ref: ChildRef | null): TreeRoot {
+  if (ref === null) return { hash: EMPTY_HASH, ref: null };
+  const hash = Uint8Array.from(ref.hash);
+  return { hash, ref: { ...ref, hash } };
 }
