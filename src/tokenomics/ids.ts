@@ -82,6 +82,16 @@ export class IdSource {
   }
 
   id(kind: CreatedKind): Uuid {
-    return uuidV5(`${kind}:${this.prefix}:${this.next++}`, NAMESPACE_BYTES);
+    return createdId(kind, this.prefix, this.next++);
   }
 }
+
+/**
+ * The `index`-th id handed out for the tx whose hash is `origin` (hex), or for block `origin`'s
+ * system steps: what IdSource.forTx(origin) or IdSource.forBlock(origin) gives on its index-th call.
+ */
+export function createdIdAt(kind: CreatedKind, origin: string | bigint, index: number): Uuid {
+  return createdId(kind, typeof origin === 'bigint' ? `block:${origin}` : origin, index);
+}
+
+const createdId = (kind: CreatedKind, prefix: string, index: number): Uuid => uuidV5(`${kind}:${prefix}:${index}`, NAMESPACE_BYTES);

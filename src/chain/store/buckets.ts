@@ -24,7 +24,7 @@ export const Bucket = {
   STATE: 4,
   /** tx hash -> pack([height, index within the block]). */
   TX: 5,
-  /** height (8-byte BE) ++ index among the block's mint events (4-byte BE) -> encodeEvent. */
+  /** height (8-byte BE) ++ index among the block's mint events (4-byte BE) -> the event's record (event-records.ts). */
   MINT: 6,
   /** Same layout as MINT, for burn events. */
   BURN: 7,
