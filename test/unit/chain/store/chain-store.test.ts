@@ -6,7 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { pack } from '../../../../src/chain/codec/msgpack.ts';
 import { sha256 } from '../../../../src/chain/crypto.ts';
 import { ChainErrorCode } from '../../../../src/chain/errors.ts';
-import { Bucket, bucketKey } from '../../../../src/chain/store/buckets.ts';
+import { encodeEvent } from '../../../../src/chain/codec/events.ts';
+import { Bucket, bucketKey, heightBytes, indexBytes } from '../../../../src/chain/store/buckets.ts';
+import { COMPACT_EVENT_RECORD } from '../../../../src/chain/store/event-records.ts';
 import { ChainStore, type CommitInput } from '../../../../src/chain/store/chain-store.ts';
 import {
   type Account,
@@ -49,6 +51,8 @@ const BLOCK_TXS: TxInput[][] = [
   [],
   [tx(5, AUTHORITY, 3n, { type: 'mint', amount: 1_234n, reason: 'airdrop', recipient: null })],
 ];
+
+const HISTORY_BUCKET = { mint: Bucket.MINT, burn: Bucket.BURN, distribution: Bucket.DISTRIBUTION } as const;
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -178,6 +182,30 @@ describe('ChainStore', () => {
       expect(await store.history('mint', { limit: 100, beforeHeight: 1n })).toEqual(genesisMints);
       expect(await store.history('mint', { limit: 100, beforeHeight: 0n })).toEqual([]);
       expect(await store.history('mint', { limit: 0 })).toEqual([]);
+    });
+  });
+
+  it('serves history whose records an older node wrote (canonical event encoding) alongside its own', async () => {
+    const dir = tempDir();
+    const { commits } = await withStore(dir, (store) => buildChain(store));
+    // The events of blocks 0..2 rewritten as a node before the compact records stored them.
+    const db = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view' });
+    await db.open();
+    let rewritten = 0;
+    for (const c of commits.filter((commit) => commit.height <= 2n)) {
+      const next = { mint: 0, burn: 0, distribution: 0 };
+      for (const event of c.events) {
+        const key = bucketKey(HISTORY_BUCKET[event.kind], heightBytes(c.height), indexBytes(next[event.kind]++));
+        expect((await db.get(key))?.[0]).toBe(COMPACT_EVENT_RECORD);
+        await db.put(key, encodeEvent(event));
+        rewritten++;
+      }
+    }
+    await db.close();
+    expect(rewritten).toBeGreaterThan(3);
+    await withStore(dir, async (store) => {
+      for (const kind of ['mint', 'burn', 'distribution'] as const) expect(await store.history(kind, { limit: 1_000 })).toEqual(expectedHistory(commits, kind));
+      expect(await store.history('burn', { limit: 100, reason: 'deflation' })).toMatchObject([{ amount: 700n, height: 2n }]);
     });
   });
 
