@@ -3,7 +3,7 @@
  * encoded nodes (the upper levels are read by every block); writes are never made here: a block's
  * commit, its revert and pruning each come back as batch operations for the chain store to put into
  * the block's one atomic batch. Two buckets, chosen by the store that owns the database:
- *   node bucket:  nodeKey (version ‖ depth ‖ path) -> encoded node
+ *   node bucket:  nodeKey (version ‖ depth ‖ path) -> encoded node (internal nodes stored compactly: node-record.ts)
  *   stale bucket: version u64 BE -> the node keys that version made stale, each as length u8 ‖ key
  */
 import { ChainError, ChainErrorCode } from '../errors.ts';
@@ -11,6 +11,7 @@ import { type BatchOp, type Db, storeFailure } from '../store/repository.ts';
 import { type Bucket, bucketKey } from '../store/buckets.ts';
 import { versionPrefix } from './node.ts';
 import { NodeCache } from './node-cache.ts';
+import { loadedNode, storedNode } from './node-record.ts';
 import type { NodeReader, TreeUpdate } from './node-store.ts';
 
 export interface LevelNodeStoreOptions {
@@ -52,7 +53,8 @@ export class LevelNodeStore implements NodeReader {
       throw storeFailure('read state tree nodes', err);
     }
     missing.forEach((i, j) => {
-      const bytes = found[j];
+      const stored = found[j];
+      const bytes = stored === undefined ? undefined : loadedNode(keys[i]!, stored);
       out[i] = bytes;
       if (bytes !== undefined) this.remember(keys[i]!, bytes);
     });
@@ -65,7 +67,7 @@ export class LevelNodeStore implements NodeReader {
 
   /** A version's commit: its nodes and its stale record, for the block's batch. */
   commitOps(update: TreeUpdate): BatchOp[] {
-    const ops: BatchOp[] = update.puts.map(({ key, value }) => ({ type: 'put', key: bucketKey(this.nodeBucket, key), value }));
+    const ops: BatchOp[] = update.puts.map(({ key, value }) => ({ type: 'put', key: bucketKey(this.nodeBucket, key), value: storedNode(key, value) }));
     if (update.stale.length > 0) ops.push({ type: 'put', key: bucketKey(this.staleBucket, versionPrefix(update.version)), value: encodeKeyList(update.stale) });
     return ops;
   }

@@ -1,0 +1,114 @@
+/**
+ * How LevelDB stores an internal node (docs/protocol.md §18.6): leaner than the fixed 83-byte
+ * layout the tree code reads (node.ts), which is what every node is turned back into on its way
+ * out of LevelDB, so nothing above the node store sees the difference and no hash moves.
+ *
+ * A child's version is never above its parent's (the version that wrote the parent, in the
+ * parent's key): most children were written by the same block or one shortly before, so the
+ * version is stored as the difference, a LEB128 varint of one or two bytes instead of 8:
+ *
+ *   0x02 ‖ left tag | right tag << 2 ‖ for each non-empty child: varint(parent - child version) ‖ hash
+ *
+ * 68 bytes instead of 83 for an internal node with both children. Leaves (0x00 ‖ two hashes) and
+ * internal nodes written by an older node (0x01 ‖ ...) are stored and read as they are.
+ */
+import { ChainError, ChainErrorCode } from '../errors.ts';
+import { HASH_BYTES } from '../../light/tree-rules.ts';
+import { INTERNAL_BYTES, nodeKeyVersion, readU64, writeU64 } from './node.ts';
+
+/** The first byte of an internal node stored compactly (0x00: leaf, 0x01: the fixed layout). */
+export const COMPACT_INTERNAL = 2;
+const FIXED_INTERNAL = 1;
+/** tag u8 ‖ version u64 ‖ hash, as in node.ts. */
+const REF_BYTES = 1 + 8 + HASH_BYTES;
+
+const corrupt = (problem: string): never => {
+  throw new ChainError(ChainErrorCode.StoreCorrupt, `A stored state tree node is corrupt: ${problem}`);
+};
+
+/** The record to store for node `value` under node key `key` (values other than full internal nodes unchanged). */
+export function storedNode(key: Uint8Array, value: Uint8Array): Uint8Array {
+  if (value[0] !== FIXED_INTERNAL || value.length !== INTERNAL_BYTES) return value;
+  const version = nodeKeyVersion(key);
+  const deltas: (bigint | null)[] = [];
+  let length = 2;
+  for (let side = 0; side < 2; side++) {
+    const at = 1 + side * REF_BYTES;
+    if (value[at] === 0) {
+      deltas.push(null);
+      continue;
+    }
+    const delta = version - readU64(value, at + 1);
+    // A child newer than its parent is no tree this code writes: keep such a record as it came.
+    if (delta < 0n) return value;
+    deltas.push(delta);
+    length += varintLength(delta) + HASH_BYTES;
+  }
+  // Versions far apart (a difference above 2^49) would not be shorter: the fixed layout then.
+  if (length >= INTERNAL_BYTES) return value;
+  const out = new Uint8Array(length);
+  out[0] = COMPACT_INTERNAL;
+  out[1] = value[1]! | (value[1 + REF_BYTES]! << 2);
+  let at = 2;
+  deltas.forEach((delta, side) => {
+    if (delta === null) return;
+    at = writeVarint(out, at, delta);
+    const hashAt = 1 + side * REF_BYTES + 9;
+    out.set(value.subarray(hashAt, hashAt + HASH_BYTES), at);
+    at += HASH_BYTES;
+  });
+  return out;
+}
+
+/** The fixed layout (node.ts) of the record stored under node key `key` (records in that layout come back as they are). */
+export function loadedNode(key: Uint8Array, stored: Uint8Array): Uint8Array {
+  if (stored[0] !== COMPACT_INTERNAL) return stored;
+  if (stored.length < 2) corrupt('a compact internal node is cut short.');
+  const version = nodeKeyVersion(key);
+  const out = new Uint8Array(INTERNAL_BYTES);
+  out[0] = FIXED_INTERNAL;
+  const tags = stored[1]!;
+  if (tags > 0b1010 || (tags & 3) === 3 || tags >> 2 === 3) corrupt(`child tags ${tags}.`);
+  let at = 2;
+  for (let side = 0; side < 2; side++) {
+    const tag = (tags >> (side * 2)) & 3;
+    if (tag === 0) continue;
+    const [delta, next] = readVarint(stored, at);
+    if (delta > version) corrupt('a child newer than its parent.');
+    if (next + HASH_BYTES > stored.length) corrupt('a compact internal node is cut short.');
+    const ref = 1 + side * REF_BYTES;
+    out[ref] = tag;
+    writeU64(out, ref + 1, version - delta);
+    out.set(stored.subarray(next, next + HASH_BYTES), ref + 9);
+    at = next + HASH_BYTES;
+  }
+  if (at !== stored.length) corrupt(`${stored.length - at} bytes after a compact internal node.`);
+  return out;
+}
+
+function varintLength(value: bigint): number {
+  let length = 1;
+  for (let v = value >> 7n; v > 0n; v >>= 7n) length++;
+  return length;
+}
+
+function writeVarint(out: Uint8Array, at: number, value: bigint): number {
+  let v = value;
+  while (v >= 0x80n) {
+    out[at++] = Number(v & 0x7fn) | 0x80;
+    v >>= 7n;
+  }
+  out[at++] = Number(v);
+  return at;
+}
+
+function readVarint(bytes: Uint8Array, from: number): [bigint, number] {
+  let value = 0n;
+  let shift = 0n;
+  for (let at = from; at < bytes.length && shift < 70n; at++, shift += 7n) {
+    const byte = bytes[at]!;
+    value |= BigInt(byte & 0x7f) << shift;
+    if (byte < 0x80) return [value, at + 1];
+  }
+  return corrupt('a version difference is cut short.');
+}
