@@ -15,6 +15,7 @@
 import { ChainError, ChainErrorCode } from '../errors.ts';
 import { HASH_BYTES } from '../../light/tree-rules.ts';
 import { INTERNAL_BYTES, nodeKeyVersion, readU64, writeU64 } from './node.ts';
+import { readVarint, varintLength, writeVarint } from './varint.ts';
 
 /** The first byte of an internal node stored compactly (0x00: leaf, 0x01: the fixed layout). */
 export const COMPACT_INTERNAL = 2;
@@ -73,7 +74,7 @@ export function loadedNode(key: Uint8Array, stored: Uint8Array): Uint8Array {
   for (let side = 0; side < 2; side++) {
     const tag = (tags >> (side * 2)) & 3;
     if (tag === 0) continue;
-    const [delta, next] = readVarint(stored, at);
+    const [delta, next] = readVarint(stored, at, corrupt);
     if (delta > version) corrupt('a child newer than its parent.');
     if (next + HASH_BYTES > stored.length) corrupt('a compact internal node is cut short.');
     const ref = 1 + side * REF_BYTES;
@@ -84,31 +85,4 @@ export function loadedNode(key: Uint8Array, stored: Uint8Array): Uint8Array {
   }
   if (at !== stored.length) corrupt(`${stored.length - at} bytes after a compact internal node.`);
   return out;
-}
-
-function varintLength(value: bigint): number {
-  let length = 1;
-  for (let v = value >> 7n; v > 0n; v >>= 7n) length++;
-  return length;
-}
-
-function writeVarint(out: Uint8Array, at: number, value: bigint): number {
-  let v = value;
-  while (v >= 0x80n) {
-    out[at++] = Number(v & 0x7fn) | 0x80;
-    v >>= 7n;
-  }
-  out[at++] = Number(v);
-  return at;
-}
-
-function readVarint(bytes: Uint8Array, from: number): [bigint, number] {
-  let value = 0n;
-  let shift = 0n;
-  for (let at = from; at < bytes.length && shift < 70n; at++, shift += 7n) {
-    const byte = bytes[at]!;
-    value |= BigInt(byte & 0x7f) << shift;
-    if (byte < 0x80) return [value, at + 1];
-  }
-  return corrupt('a version difference is cut short.');
 }
