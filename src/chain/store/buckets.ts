@@ -91,6 +91,12 @@ export function heightBytes(height: bigint): Uint8Array {
   return out;
 }
 
+/** The height a key starts with (heightBytes), read back. */
+export function keyHeight(key: Uint8Array): bigint {
+  if (key.length < 8) malformed('key', `${key.length} bytes, too short for a height.`);
+  return Buffer.from(key.buffer, key.byteOffset, key.length).readBigUInt64BE(0);
+}
+
 /** An index within a block as 4-byte big-endian (a block holds far fewer than 2^32 events). */
 export function indexBytes(index: number): Uint8Array {
   if (!Number.isInteger(index) || index < 0 || index > 0xffff_ffff) malformed('index', `${index} is outside u32.`);

@@ -6,7 +6,7 @@
  */
 import { type TokenEvent, U64_MAX } from '../../tokenomics/index.ts';
 import { ChainError, ChainErrorCode, malformed } from '../errors.ts';
-import { Bucket, META_HISTORY_INDEX_KEY, bucketKey, heightBytes, indexBytes, isU64 } from './buckets.ts';
+import { Bucket, META_HISTORY_INDEX_KEY, bucketKey, heightBytes, indexBytes, isU64, keyHeight } from './buckets.ts';
 import { type HistoryFilter, type HistoryKind, filterPrefix, indexKeys, positionOf, prefixEnd, reasonOf } from './history-index.ts';
 import { decodeEventRecord, encodeEventRecord } from './event-records.ts';
 import { type BatchOp, type Db, type EntityCodec, Repository } from './repository.ts';
@@ -41,12 +41,6 @@ const EMPTY = new Uint8Array(0);
 const INDEX_BUILD_BATCH = 10_000;
 
 const eventKey = ({ height, index }: HistoryPosition): Uint8Array => Buffer.concat([heightBytes(height), indexBytes(index)]);
-
-/** The block height an event key (height ‖ index) starts with. */
-function keyHeight(key: Uint8Array): bigint {
-  if (key.length !== 12) malformed('event key', `${key.length} bytes, not 12.`);
-  return Buffer.from(key.buffer, key.byteOffset, key.length).readBigUInt64BE(0);
-}
 
 function eventCodec(kind: HistoryKind): EntityCodec<HistoryPosition, TokenEvent> {
   return {
