@@ -1,10 +1,10 @@
 /**
- * How the history buckets store an event: leaner than its canonical msgpack (codec/events.ts), as
- * the store may lay out its own records (only blocks, state values and the tree's hashes are
- * consensus, docs/protocol.md §18.6). Two fields are mostly implied by where the record sits:
+ * How the history buckets store an event (docs/protocol.md §11): leaner than its canonical msgpack
+ * (codec/events.ts), as history is no part of consensus. Two fields are mostly implied by where
+ * the record sits:
  *   - `height` is the block height in the record's key: stored as nil when it is that height;
  *   - `id` is the UUIDv5 the tx (or the block's system steps) handed out on its n-th call
- *     (IdSource, docs/protocol.md §6): stored as n when that re-derives it, else as its 16 bytes.
+ *     (IdSource, docs/protocol.md §6.3): stored as n when that re-derives it, else as its 16 bytes.
  * That saves 16 incompressible bytes and the height per event, i.e. per transfer (its fee burn).
  *
  *   record: 0x01 ‖ msgpack [kind, n | id bytes, ...the kind's other fields, height | nil, ...]
