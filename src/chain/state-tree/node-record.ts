@@ -14,8 +14,8 @@
  */
 import { ChainError, ChainErrorCode } from '../errors.ts';
 import { HASH_BYTES } from '../../light/tree-rules.ts';
-import { INTERNAL_BYTES, nodeKeyVersion, readU64, writeU64 } from './node.ts';
-import { readVarint, varintLength, writeVarint } from './varint.ts';
+import { INTERNAL_BYTES } from './node.ts';
+import { readVarint, safeU64At, varintLength, writeSafeU64, writeVarint } from './varint.ts';
 
 /** The first byte of an internal node stored compactly (0x00: leaf, 0x01: the fixed layout). */
 export const COMPACT_INTERNAL = 2;
@@ -30,34 +30,36 @@ const corrupt = (problem: string): never => {
 /** The record to store for node `value` under node key `key` (values other than full internal nodes unchanged). */
 export function storedNode(key: Uint8Array, value: Uint8Array): Uint8Array {
   if (value[0] !== FIXED_INTERNAL || value.length !== INTERNAL_BYTES) return value;
-  const version = nodeKeyVersion(key);
-  const deltas: (bigint | null)[] = [];
+  // Versions past 2^53 (no real chain's heights) keep the fixed layout.
+  const version = safeU64At(key, 0);
+  if (version < 0) return value;
+  let leftDelta = -1;
+  let rightDelta = -1;
   let length = 2;
   for (let side = 0; side < 2; side++) {
     const at = 1 + side * REF_BYTES;
-    if (value[at] === 0) {
-      deltas.push(null);
-      continue;
-    }
-    const delta = version - readU64(value, at + 1);
+    if (value[at] === 0) continue;
+    const child = safeU64At(value, at + 1);
     // A child newer than its parent is no tree this code writes: keep such a record as it came.
-    if (delta < 0n) return value;
-    deltas.push(delta);
+    if (child < 0 || child > version) return value;
+    const delta = version - child;
+    if (side === 0) leftDelta = delta;
+    else rightDelta = delta;
     length += varintLength(delta) + HASH_BYTES;
   }
-  // Versions far apart (a difference above 2^49) would not be shorter: the fixed layout then.
-  if (length >= INTERNAL_BYTES) return value;
   const out = new Uint8Array(length);
   out[0] = COMPACT_INTERNAL;
   out[1] = value[1]! | (value[1 + REF_BYTES]! << 2);
   let at = 2;
-  deltas.forEach((delta, side) => {
-    if (delta === null) return;
-    at = writeVarint(out, at, delta);
-    const hashAt = 1 + side * REF_BYTES + 9;
-    out.set(value.subarray(hashAt, hashAt + HASH_BYTES), at);
+  if (leftDelta >= 0) {
+    at = writeVarint(out, at, leftDelta);
+    out.set(value.subarray(1 + 9, 1 + 9 + HASH_BYTES), at);
     at += HASH_BYTES;
-  });
+  }
+  if (rightDelta >= 0) {
+    at = writeVarint(out, at, rightDelta);
+    out.set(value.subarray(1 + REF_BYTES + 9, 1 + REF_BYTES + 9 + HASH_BYTES), at);
+  }
   return out;
 }
 
@@ -65,7 +67,8 @@ export function storedNode(key: Uint8Array, value: Uint8Array): Uint8Array {
 export function loadedNode(key: Uint8Array, stored: Uint8Array): Uint8Array {
   if (stored[0] !== COMPACT_INTERNAL) return stored;
   if (stored.length < 2) corrupt('a compact internal node is cut short.');
-  const version = nodeKeyVersion(key);
+  const version = safeU64At(key, 0);
+  if (version < 0) corrupt('a compact internal node of a version past 2^53.');
   const out = new Uint8Array(INTERNAL_BYTES);
   out[0] = FIXED_INTERNAL;
   const tags = stored[1]!;
@@ -79,7 +82,7 @@ export function loadedNode(key: Uint8Array, stored: Uint8Array): Uint8Array {
     if (next + HASH_BYTES > stored.length) corrupt('a compact internal node is cut short.');
     const ref = 1 + side * REF_BYTES;
     out[ref] = tag;
-    writeU64(out, ref + 1, version - delta);
+    writeSafeU64(out, ref + 1, version - delta);
     out.set(stored.subarray(next, next + HASH_BYTES), ref + 9);
     at = next + HASH_BYTES;
   }

@@ -33,7 +33,7 @@ const TWO_32 = 2 ** 32;
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** u64 big-endian by hand: a DataView per node key is an allocation per node, and BigInt shifts allocate too (versions are heights, far below 2^53). */
-export function writeU64(out: Uint8Array, at: number, value: bigint): void {
+function writeU64(out: Uint8Array, at: number, value: bigint): void {
   let hi: number;
   let lo: number;
   if (value <= MAX_SAFE) {

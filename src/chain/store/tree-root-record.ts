@@ -17,12 +17,13 @@ const refCodec = nullable(record({ kind: oneOf(['leaf', 'internal'] as const), v
 const legacyCodec = record<TreeRoot>({ hash: bin(32), ref: refCodec });
 const KIND = { leaf: 1, internal: 2 } as const;
 const HASH_BYTES = 32;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 export function encodeTreeRoot(root: TreeRoot, height: bigint): Uint8Array {
   const { ref } = root;
   // A root ref of another hash, or newer than its block, is no tree this code writes: the old layout keeps it whole.
-  if (root.hash.length !== HASH_BYTES || (ref !== null && (ref.version > height || Buffer.compare(ref.hash, root.hash) !== 0))) return pack(legacyCodec.enc(root));
-  const delta = ref === null ? null : height - ref.version;
+  if (root.hash.length !== HASH_BYTES || (ref !== null && (ref.version > height || height - ref.version > MAX_SAFE || Buffer.compare(ref.hash, root.hash) !== 0))) return pack(legacyCodec.enc(root));
+  const delta = ref === null ? null : Number(height - ref.version);
   const out = new Uint8Array(1 + (delta === null ? 0 : varintLength(delta)) + HASH_BYTES);
   out[0] = ref === null ? 0 : KIND[ref.kind];
   const at = delta === null ? 1 : writeVarint(out, 1, delta);
@@ -35,7 +36,7 @@ export function decodeTreeRoot(bytes: Uint8Array, height: bigint): TreeRoot {
   if (kind !== 0 && kind !== KIND.leaf && kind !== KIND.internal) return legacyCodec.dec(unpack(bytes, 'state tree root'), 'state tree root');
   const [delta, at] = kind === 0 ? [null, 1] : readVarint(bytes, 1, (problem) => malformed('state tree root', problem));
   if (bytes.length !== at + HASH_BYTES) malformed('state tree root', `${bytes.length} bytes.`);
-  if (delta !== null && delta > height) malformed('state tree root', 'a root newer than its block.');
+  if (delta !== null && BigInt(delta) > height) malformed('state tree root', 'a root newer than its block.');
   const hash = bytes.slice(at);
-  return { hash, ref: delta === null ? null : { kind: kind === KIND.leaf ? 'leaf' : 'internal', version: height - delta, hash } };
+  return { hash, ref: delta === null ? null : { kind: kind === KIND.leaf ? 'leaf' : 'internal', version: height - BigInt(delta), hash } };
 }
