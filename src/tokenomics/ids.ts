@@ -94,4 +94,26 @@ export function createdIdAt(kind: CreatedKind, origin: string | bigint, index: n
   return createdId(kind, typeof origin === 'bigint' ? `block:${origin}` : origin, index);
 }
 
-const createdId = (kind: CreatedKind, prefix: string, index: number): Uuid => uuidV5(`${kind}:${prefix}:${index}`, NAMESPACE_BYTES);
+/**
+ * The ids made most recently, each with what made it: the store writes a block's events right after
+ * executing it and finds each id's call number here (knownIdIndex) instead of hashing again.
+ */
+const RECENT_IDS = 32_768;
+const recentIds = new Map<Uuid, { readonly kind: CreatedKind; readonly prefix: string; readonly index: number }>();
+
+function createdId(kind: CreatedKind, prefix: string, index: number): Uuid {
+  const id = uuidV5(`${kind}:${prefix}:${index}`, NAMESPACE_BYTES);
+  if (recentIds.size >= RECENT_IDS) recentIds.delete(recentIds.keys().next().value!);
+  recentIds.set(id, { kind, prefix, index });
+  return id;
+}
+
+/**
+ * The call number n at which `origin` (a tx hash, or a block height) made `id` of `kind`, if that
+ * was among the ids made recently in this process; null when unknown (the id may still be one).
+ */
+export function knownIdIndex(kind: CreatedKind, origin: string | bigint, id: Uuid): number | null {
+  const made = recentIds.get(id);
+  const prefix = typeof origin === 'bigint' ? `block:${origin}` : origin;
+  return made !== undefined && made.kind === kind && made.prefix === prefix ? made.index : null;
+}

@@ -12,7 +12,7 @@
  * A record of an older node is the event's canonical msgpack, an array: its first byte is a
  * fixarray header (0x90..0x9f), never 0x01, so both read back and old data dirs open unchanged.
  */
-import { type CreatedKind, type TokenEvent, createdIdAt } from '../../tokenomics/index.ts';
+import { type CreatedKind, type TokenEvent, createdIdAt, knownIdIndex } from '../../tokenomics/index.ts';
 import { EVENT_FIELDS, decodeEvent } from '../codec/events.ts';
 import { pack, unpack } from '../codec/msgpack.ts';
 import { type Codec, nullable, record, u64, uuid } from '../codec/schema.ts';
@@ -42,6 +42,9 @@ const STORED: Record<TokenEvent['kind'], Codec<unknown>> = { mint: stored(EVENT_
 let last: { origin: string | bigint; index: number } | null = null;
 
 function idIndex(kind: CreatedKind, id: string, origin: string | bigint): number | null {
+  // The block was executed just before its commit, in this process: its ids are known.
+  const known = knownIdIndex(kind, origin, id);
+  if (known !== null) return known;
   const tries: number[] = [];
   if (last !== null && last.origin === origin) for (let i = 1; i <= AHEAD; i++) tries.push(last.index + i);
   for (let i = 0; i < SMALL_INDICES; i++) tries.push(i);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeEvent } from '../../../../src/chain/codec/events.ts';
 import { COMPACT_EVENT_RECORD, decodeEventRecord, encodeEventRecord } from '../../../../src/chain/store/event-records.ts';
-import { type BurnEvent, type DistributionEvent, type MintEvent, type TokenEvent, createdIdAt, systemAccountId } from '../../../../src/tokenomics/index.ts';
+import { type BurnEvent, type DistributionEvent, type MintEvent, type TokenEvent, createdIdAt, knownIdIndex, systemAccountId } from '../../../../src/tokenomics/index.ts';
 import { ChainErrorCode } from '../../../../src/chain/errors.ts';
 import { codeOf } from '../../../support/error-code.ts';
 
@@ -13,6 +13,12 @@ const burn: BurnEvent = { kind: 'burn', id: createdIdAt('burn', TX, 2), amount: 
 const payout: DistributionEvent = { kind: 'distribution', id: createdIdAt('distribution', 7n, 40), scheduleId: null, recipientType: 'treasury', recipient: ACCOUNT, amount: 5n, height: 7n, timestampMs: 1_767_225_607_000n, txHash: null };
 
 describe('event records of the history buckets', () => {
+  it('know the call number of an id made recently, for its own kind and source only', () => {
+    expect(knownIdIndex('burn', TX, burn.id)).toBe(2);
+    expect(knownIdIndex('mint', TX, burn.id)).toBeNull();
+    expect(knownIdIndex('burn', 7n, burn.id)).toBeNull();
+  });
+
   it('read back every kind exactly, smaller than the canonical encoding when the id and height are implied', () => {
     for (const event of [mint, burn] as TokenEvent[]) {
       const bytes = encodeEventRecord(event, 7n);
@@ -29,8 +35,11 @@ describe('event records of the history buckets', () => {
     expect(decodeEventRecord(encodeEventRecord(payout, 8n), 8n)).toEqual(payout);
   });
 
-  it('find a run of ids of one source in order beyond the first calls (genesis mints)', () => {
+  it('find the call number by hashing when the id was not made recently in this process (a run of genesis mints)', () => {
     const run = Array.from({ length: 40 }, (_, i): MintEvent => ({ ...mint, id: createdIdAt('mint', 0n, i), height: 0n }));
+    // Ids made since push these out of the recently made ones (ids.ts keeps 32,768).
+    for (let i = 0; i < 32_768; i++) createdIdAt('pool', 1n, i);
+    expect(knownIdIndex('mint', 0n, run[0]!.id)).toBeNull();
     const records = run.map((event) => encodeEventRecord(event, 0n));
     records.forEach((bytes, i) => expect(decodeEventRecord(bytes, 0n)).toEqual(run[i]));
     expect(Math.max(...records.map((bytes) => bytes.length))).toBeLessThanOrEqual(encodeEvent(run[39]!).length - 16);
