@@ -15,6 +15,7 @@
 import { ChainError, ChainErrorCode } from '../errors.ts';
 import { HASH_BYTES } from '../../light/tree-rules.ts';
 import { INTERNAL_BYTES } from './node.ts';
+import { Slab } from './slab.ts';
 import { readVarint, safeU64At, varintLength, writeSafeU64, writeVarint } from './varint.ts';
 
 /** The first byte of an internal node stored compactly (0x00: leaf, 0x01: the fixed layout). */
@@ -22,6 +23,9 @@ export const COMPACT_INTERNAL = 2;
 const FIXED_INTERNAL = 1;
 /** tag u8 ‖ version u64 ‖ hash, as in node.ts. */
 const REF_BYTES = 1 + 8 + HASH_BYTES;
+
+/** Records are 68 or 83 bytes: allocated alone, each would live off the V8 heap (slab.ts). LevelDB copies what a batch puts. */
+const slab = new Slab();
 
 const corrupt = (problem: string): never => {
   throw new ChainError(ChainErrorCode.StoreCorrupt, `A stored state tree node is corrupt: ${problem}`);
@@ -47,18 +51,19 @@ export function storedNode(key: Uint8Array, value: Uint8Array): Uint8Array {
     else rightDelta = delta;
     length += varintLength(delta) + HASH_BYTES;
   }
-  const out = new Uint8Array(length);
+  const out = slab.alloc(length);
   out[0] = COMPACT_INTERNAL;
   out[1] = value[1]! | (value[1 + REF_BYTES]! << 2);
   let at = 2;
+  // Byte loops, not subarray + set: a view is an allocation, and a block's commit stores every node it wrote.
   if (leftDelta >= 0) {
     at = writeVarint(out, at, leftDelta);
-    out.set(value.subarray(1 + 9, 1 + 9 + HASH_BYTES), at);
+    for (let i = 0; i < HASH_BYTES; i++) out[at + i] = value[1 + 9 + i]!;
     at += HASH_BYTES;
   }
   if (rightDelta >= 0) {
     at = writeVarint(out, at, rightDelta);
-    out.set(value.subarray(1 + REF_BYTES + 9, 1 + REF_BYTES + 9 + HASH_BYTES), at);
+    for (let i = 0; i < HASH_BYTES; i++) out[at + i] = value[1 + REF_BYTES + 9 + i]!;
   }
   return out;
 }
@@ -69,7 +74,7 @@ export function loadedNode(key: Uint8Array, stored: Uint8Array): Uint8Array {
   if (stored.length < 2) corrupt('a compact internal node is cut short.');
   const version = safeU64At(key, 0);
   if (version < 0) corrupt('a compact internal node of a version past 2^53.');
-  const out = new Uint8Array(INTERNAL_BYTES);
+  const out = slab.alloc(INTERNAL_BYTES);
   out[0] = FIXED_INTERNAL;
   const tags = stored[1]!;
   if (tags > 0b1010 || (tags & 3) === 3 || tags >> 2 === 3) corrupt(`child tags ${tags}.`);
@@ -83,7 +88,7 @@ export function loadedNode(key: Uint8Array, stored: Uint8Array): Uint8Array {
     const ref = 1 + side * REF_BYTES;
     out[ref] = tag;
     writeSafeU64(out, ref + 1, version - delta);
-    out.set(stored.subarray(next, next + HASH_BYTES), ref + 9);
+    for (let i = 0; i < HASH_BYTES; i++) out[ref + 9 + i] = stored[next + i]!;
     at = next + HASH_BYTES;
   }
   if (at !== stored.length) corrupt(`${stored.length - at} bytes after a compact internal node.`);

@@ -38,8 +38,8 @@ export function encodeStaleList(version: bigint, keys: readonly Uint8Array[]): U
   for (const key of keys) {
     at = writeVarint(out, at, recordVersion - safeU64At(key, 0));
     at = writeVarint(out, at, depthOf(key));
-    out.set(key.subarray(VERSION_BYTES + DEPTH_BYTES), at);
-    at += key.length - VERSION_BYTES - DEPTH_BYTES;
+    // A byte loop, not subarray + set: a view is an allocation per key.
+    for (let i = VERSION_BYTES + DEPTH_BYTES; i < key.length; i++) out[at++] = key[i]!;
   }
   return out;
 }
