@@ -7,7 +7,13 @@ import { pack } from '../../../../src/chain/codec/msgpack.ts';
 import { sha256 } from '../../../../src/chain/crypto.ts';
 import { ChainErrorCode } from '../../../../src/chain/errors.ts';
 import { encodeEvent } from '../../../../src/chain/codec/events.ts';
-import { Bucket, bucketKey, heightBytes, indexBytes } from '../../../../src/chain/store/buckets.ts';
+import { stateKeyBytes } from '../../../../src/chain/codec/state.ts';
+import { proveKeys } from '../../../../src/chain/state-tree/index.ts';
+import { loadedNode } from '../../../../src/chain/state-tree/node-record.ts';
+import { decodeStaleList, legacyList } from '../../../../src/chain/state-tree/stale-list.ts';
+import { Bucket, bucketKey, bucketRange, heightBytes, indexBytes, keyHeight } from '../../../../src/chain/store/buckets.ts';
+import { decodeTreeRoot } from '../../../../src/chain/store/tree-root-record.ts';
+import { encodeStateProof } from '../../../../src/light/index.ts';
 import { COMPACT_EVENT_RECORD } from '../../../../src/chain/store/event-records.ts';
 import { ChainStore, type CommitInput } from '../../../../src/chain/store/chain-store.ts';
 import {
@@ -207,6 +213,50 @@ describe('ChainStore', () => {
       for (const kind of ['mint', 'burn', 'distribution'] as const) expect(await store.history(kind, { limit: 1_000 })).toEqual(expectedHistory(commits, kind));
       expect(await store.history('burn', { limit: 100, reason: 'deflation' })).toMatchObject([{ amount: 700n, height: 2n }]);
     });
+  });
+
+  it('opens a data dir whose tree records an older node wrote: same roots, proofs and next update as with compact ones', async () => {
+    const compact = tempDir();
+    const legacy = tempDir();
+    const { commits, state } = await withStore(compact, (store) => buildChain(store));
+    await withStore(legacy, (store) => buildChain(store));
+    // Every tree node, stale and root record of the second dir rewritten in the layouts before the compact ones.
+    const db = new Level<Uint8Array, Uint8Array>(legacy, { keyEncoding: 'view', valueEncoding: 'view' });
+    await db.open();
+    const rewritten = { nodes: 0, stale: 0, roots: 0 };
+    for await (const [key, value] of db.iterator(bucketRange(Bucket.TREE_NODE))) {
+      const fixed = loadedNode(key.subarray(1), value);
+      if (fixed !== value) rewritten.nodes++;
+      await db.put(key, Uint8Array.from(fixed));
+    }
+    for await (const [key, value] of db.iterator(bucketRange(Bucket.TREE_STALE))) {
+      await db.put(key, legacyList(decodeStaleList(keyHeight(key.subarray(1)), value)));
+      rewritten.stale++;
+    }
+    for await (const [key, value] of db.iterator(bucketRange(Bucket.TREE_ROOT))) {
+      const root = decodeTreeRoot(value, keyHeight(key.subarray(1)));
+      await db.put(key, pack([root.hash, root.ref === null ? null : [root.ref.kind, root.ref.version, root.ref.hash]]));
+      rewritten.roots++;
+    }
+    await db.close();
+    expect(rewritten.nodes).toBeGreaterThan(10);
+    expect(rewritten.stale).toBeGreaterThan(0);
+    expect(rewritten.roots).toBe(commits.length);
+
+    const head = commits.at(-1)!;
+    const keys = [accountKey(USER_WALLET), 'meta:supply', 'account:absent'].map(stateKeyBytes);
+    const next: CommitInput['writes'] = new Map([[accountKey(USER_WALLET), { ...(state.get(accountKey(USER_WALLET)) as Account), balance: 1n }]]);
+    const seen = await Promise.all([compact, legacy].map((dir) =>
+      withStore(dir, async (store) => {
+        const roots = await Promise.all(commits.map(async (c) => Buffer.from((await store.tree.rootAt(c.height))!.hash).toString('hex')));
+        const root = (await store.tree.rootAt(head.height))!;
+        const proofs = (await proveKeys(store.tree.reader, root, keys)).map((p) => Buffer.from(encodeStateProof(p.proof)).toString('hex'));
+        const update = await store.tree.updateFor(head.height + 1n, next);
+        return { roots, proofs, next: Buffer.from(update.root.hash).toString('hex') };
+      }),
+    ));
+    expect(seen[0]!.roots).toEqual(commits.map((c) => Buffer.from(c.stateRoot).toString('hex')));
+    expect(seen[1]).toEqual(seen[0]);
   });
 
   it('indexes every included tx by hash', async () => {
