@@ -82,7 +82,11 @@ export class IdSource {
   }
 
   id(kind: CreatedKind): Uuid {
-    return createdId(kind, this.prefix, this.next++);
+    const index = this.next++;
+    const id = createdId(kind, this.prefix, index);
+    if (recentIds.size >= RECENT_IDS) recentIds.delete(recentIds.keys().next().value!);
+    recentIds.set(id, { kind, prefix: this.prefix, index });
+    return id;
   }
 }
 
@@ -95,18 +99,14 @@ export function createdIdAt(kind: CreatedKind, origin: string | bigint, index: n
 }
 
 /**
- * The ids made most recently, each with what made it: the store writes a block's events right after
- * executing it and finds each id's call number here (knownIdIndex) instead of hashing again.
+ * The ids IdSource made most recently, each with what made it: the store writes a block's events
+ * right after executing it and finds each id's call number here (knownIdIndex) instead of hashing
+ * again. Ids only derived again (createdIdAt, e.g. as history is read) are not added.
  */
 const RECENT_IDS = 32_768;
 const recentIds = new Map<Uuid, { readonly kind: CreatedKind; readonly prefix: string; readonly index: number }>();
 
-function createdId(kind: CreatedKind, prefix: string, index: number): Uuid {
-  const id = uuidV5(`${kind}:${prefix}:${index}`, NAMESPACE_BYTES);
-  if (recentIds.size >= RECENT_IDS) recentIds.delete(recentIds.keys().next().value!);
-  recentIds.set(id, { kind, prefix, index });
-  return id;
-}
+const createdId = (kind: CreatedKind, prefix: string, index: number): Uuid => uuidV5(`${kind}:${prefix}:${index}`, NAMESPACE_BYTES);
 
 /**
  * The call number n at which `origin` (a tx hash, or a block height) made `id` of `kind`, if that
