@@ -3,6 +3,7 @@
  * stdout line: memory figures are measured in a process of their own, so its RSS is the suite's alone.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 export function runJsonChild<R>(script: string, args: readonly string[], label: string): Promise<R> {
   return new Promise((resolve, reject) => {
@@ -18,4 +19,19 @@ export function runJsonChild<R>(script: string, args: readonly string[], label: 
       else resolve(JSON.parse(line) as R);
     });
   });
+}
+
+/**
+ * This process's peak RSS. Linux's getrusage maxrss (process.resourceUsage) carries the parent's
+ * high-water mark across fork and exec, so a child spawned by a big bench process would report the
+ * parent's peak; VmHWM in /proc/self/status is this process image's own. Elsewhere: maxrss.
+ */
+export function peakRssBytes(): number {
+  try {
+    const kb = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    if (kb !== undefined) return Number(kb) * 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS * 1024;
 }

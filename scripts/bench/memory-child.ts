@@ -15,6 +15,7 @@
  * Each prints one JSON line after garbage collection: RSS, heap, peak RSS, the RSS when Chain.open
  * began (node itself and the genesis config) and the time to open.
  */
+import { peakRssBytes } from './json-child.ts';
 import { createHash } from 'node:crypto';
 import { pino } from 'pino';
 import { produceBlock } from '../../src/chain/block-production.ts';
@@ -119,7 +120,7 @@ async function main(): Promise<void> {
     rssBytes: memory.rss,
     heapUsedBytes: memory.heapUsed,
     externalBytes: memory.external,
-    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    peakRssBytes: peakRssBytes(),
     rssAtOpenBytes,
   };
   process.stdout.write(`${JSON.stringify(report)}\n`);

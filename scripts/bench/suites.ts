@@ -26,6 +26,8 @@ export interface Sizes {
   readonly emptyBlocks: number;
   readonly fullBlocks: number;
   readonly accounts: number;
+  /** Blocks of the state sync bench's source chain (whose transfers create `accounts` wallets). */
+  readonly statesyncBlocks: number;
   readonly runs: number;
   readonly heavyRuns: number;
   /** API clients, and seconds of each idle and loaded window, of the block-cadence-under-API-load figures. */
@@ -44,6 +46,7 @@ export const FULL: Sizes = {
   emptyBlocks: 2_000,
   fullBlocks: 3,
   accounts: 1_000_000,
+  statesyncBlocks: 20_000,
   runs: 5,
   heavyRuns: 3,
   apiClients: 200,
@@ -61,6 +64,7 @@ export const SHORT: Sizes = {
   emptyBlocks: 20,
   fullBlocks: 2,
   accounts: 2_000,
+  statesyncBlocks: 100,
   runs: 2,
   heavyRuns: 1,
   apiClients: 10,

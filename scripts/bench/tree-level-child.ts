@@ -9,6 +9,7 @@
  * `runs` blocks of `changed` keys each, applyWrites through the LevelNodeStore's bounded cache and
  * its commitOps written as one batch, then proofs. Each prints one JSON line (TreeLevelReport).
  */
+import { peakRssBytes } from './json-child.ts';
 import { readFile, writeFile } from 'node:fs/promises';
 import { Level } from 'level';
 import { EMPTY_ROOT, LevelNodeStore, type TreeRoot, applyWrites, buildTree, proveKeys } from '../../src/chain/state-tree/index.ts';
@@ -88,7 +89,7 @@ async function main(): Promise<void> {
     const buildMs = performance.now() - start;
     await db.close();
     await writeFile(rootFile(dir), JSON.stringify({ hash: Buffer.from(root.hash).toString('hex'), kind: root.ref?.kind ?? null }));
-    const report: TreeBuildReport = { buildMs, buildNodes, buildChunks, buildPeakRssBytes: process.resourceUsage().maxRSS * 1024, diskBytes: await dirBytes(dir) };
+    const report: TreeBuildReport = { buildMs, buildNodes, buildChunks, buildPeakRssBytes: peakRssBytes(), diskBytes: await dirBytes(dir) };
     console.log(JSON.stringify(report));
     return;
   }
@@ -142,7 +143,7 @@ async function main(): Promise<void> {
   const report: TreeLevelReport = {
     updateMs, commitMs, updateCpuMs,
     bytesPerChangedKey: bytes / (changed * runs), nodesPerChangedKey: nodes / (changed * runs), proofsPerSecond,
-    rssBytes: memory.rss, rssAfterProofsBytes, heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal, rssAnonBytes: split.anon, rssFileBytes: split.file, externalBytes: memory.external, peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    rssBytes: memory.rss, rssAfterProofsBytes, heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal, rssAnonBytes: split.anon, rssFileBytes: split.file, externalBytes: memory.external, peakRssBytes: peakRssBytes(),
     diskBytes: 0, cacheNodes, cacheBytes,
   };
   await db.close();

@@ -9,6 +9,7 @@
  *   node scripts/reliability/run.ts flood     [--txs N]
  *   node scripts/reliability/run.ts hardening [--clients N] [--seconds N] [--block-ms MS] [--sockets N]
  *   node scripts/reliability/run.ts unbonding [--entries N] [--block-txs N]
+ *   node scripts/reliability/run.ts statesync [--height N] [--block-ms MS]
  *
  * Each sets the suite's environment (DCHAT_CRASH_ITERATIONS, DCHAT_FUZZ_CASES, ...; the same
  * variables work when set directly), runs its test files with vitest, then prints the figures the
@@ -72,6 +73,13 @@ const SUITES: Record<string, Suite> = {
     // One unstake per block: the list grows by one entry a block (unstakes of a block share one).
     defaults: { DCHAT_UNBONDING_ENTRIES: '20000', DCHAT_UNBONDING_BLOCK_TXS: '2' },
     reports: ['unbonding-attack'],
+  },
+  statesync: {
+    // Issue 15: a node joins a chain of thousands of blocks by snapshot despite a forging peer.
+    files: ['test/integration/snapshots/state-sync.test.ts'],
+    flags: { '--height': 'DCHAT_STATESYNC_HEIGHT', '--block-ms': 'DCHAT_STATESYNC_BLOCK_MS' },
+    defaults: { DCHAT_STATESYNC_HEIGHT: '3000', DCHAT_STATESYNC_BLOCK_MS: '60' },
+    reports: ['state-sync'],
   },
 };
 
@@ -155,6 +163,9 @@ function summary(report: string, r: Record<string, unknown>): string {
   }
   if (report === 'hardening-half-open') {
     return `half-open sockets: ${n(r.sockets)} idle sockets on a cap of ${n(r.cap)}: ${n(r.refusedTyped)} answered 503 Overloaded, all closed by the server in ${n(r.allClosedMs)} ms, ${n(r.heightGain)} blocks meanwhile`;
+  }
+  if (report === 'state-sync') {
+    return `state sync: joined at snapshot ${n(r.snapshotHeight)} of a chain at ${n(r.chainHeight)} (${n(r.chunks)} chunks, ${n(r.stateKeys)} state keys) in ${n(r.restoreMs)} ms, forger banned ${String(r.forgerBanned)}, then followed to ${n(r.followedTo)} in step with the validators`;
   }
   if (report === 'unbonding-attack') {
     return `unbonding attack: ${n(r.unstakesAttempted)} unstakes from one wallet in ${n(r.blocks)} blocks (all produced), ${n(r.unbondingEntries)} entries reached, refused ${JSON.stringify(r.refusedByCode)}, left out by the producer ${JSON.stringify(r.droppedByProducerByCode)}, ${n(r.honestTransfersIncluded)} honest transfers included; block median ${n(r.blockMsMedian)} ms, max ${n(r.blockMsMax)} ms`;

@@ -32,6 +32,8 @@ export interface ChainView {
   readonly params: ChainParams;
   /** 0, or where a chain from an exported state begins (docs/protocol.md §14.3). */
   readonly genesisHeight: bigint;
+  /** The earliest block held besides genesis (a restored node's snapshot block, or the first kept by pruning; docs/protocol.md §20.5–20.6). */
+  readonly baseHeight: bigint;
   /** The canonical head; a new object after each block, so read it once per answer. */
   readonly head: ChainHead;
   /** The state at the head. */

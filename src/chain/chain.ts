@@ -15,6 +15,7 @@ import { bytesEqual } from './codec/msgpack.ts';
 import type { SignedTx } from './codec/tx.ts';
 import { toHex } from './crypto.ts';
 import { ChainError, ChainErrorCode } from './errors.ts';
+import { decodeStateValue, encodeStateValue } from './codec/state.ts';
 import { checkGenesis, writeGenesis } from './genesis-start.ts';
 import { finalizedHeight, isBetterHead } from './fork-choice.ts';
 import { DEFAULT_MEMPOOL_LIMITS, Mempool } from './mempool.ts';
@@ -52,6 +53,8 @@ export interface ChainEvents {
   tx: [tx: SignedTx];
   /** The head moved to another branch, abandoning `depth` blocks (emitted before the new branch's 'block' events). */
   reorg: [depth: number];
+  /** A state snapshot replaced the genesis state (docs/protocol.md §20.5): the head jumped to `height`. */
+  restored: [height: bigint];
 }
 
 /** What the caller already checked about a block (gossip validates at the edge): not checked again. */
@@ -73,6 +76,7 @@ export interface ImportResult {
 }
 
 const RECENT_HEADERS_KEPT = 2_048;
+const VALIDATORS_KEY_BYTES = new TextEncoder().encode(META_VALIDATORS);
 /** Equivocations kept as evidence (docs/protocol.md §9): one per (slot, proposer), the newest this many. */
 const EVIDENCE_KEPT = 1_024;
 
@@ -91,6 +95,11 @@ export class Chain {
   readonly params: ChainParams;
   /** 0, or where a chain from an exported state begins (docs/protocol.md §14.3): no block below it. */
   readonly genesisHeight: bigint;
+  /**
+   * The lowest height whose block this node holds above which it can follow any branch: the
+   * genesis height, or the snapshot's block of a node restored from a snapshot (docs/protocol.md §20.5).
+   */
+  private base: bigint;
   readonly store: ChainStore;
   readonly mempool: Mempool;
   private readonly logger: Logger;
@@ -115,6 +124,7 @@ export class Chain {
   private constructor(options: ChainOptions, state: MemoryState, head: ChainHead, treeRoot: TreeRoot) {
     this.params = options.genesis.params;
     this.genesisHeight = genesisHeightOf(options.genesis);
+    this.base = this.genesisHeight;
     // The genesis block is final by definition: finality counts up from it.
     this.finalized = this.genesisHeight;
     this.store = options.store;
@@ -165,6 +175,10 @@ export class Chain {
       throw new ChainError(ChainErrorCode.StoreCorrupt, `The stored state tree root ${toHex(treeRoot.hash)} is not the head block's state_root ${toHex(headBlock.header.stateRoot)}.`);
     }
     const chain = new Chain(options, state, { header: headBlock.header, hash: headBlock.hash }, treeRoot);
+    // A node restored from a snapshot holds no block below it; the snapshot's block was final (§20.5).
+    const earliest = await store.earliestHeight();
+    if (earliest !== null && earliest > chain.finalized) chain.finalized = earliest;
+    if (earliest !== null && earliest > chain.base) chain.base = earliest;
     await chain.loadRecentHeaders();
     if (store.historyIndexBuiltEvents > 0) logger.info({ events: store.historyIndexBuiltEvents }, 'history index built for a data dir of an older node');
     if (store.droppedJournalEntries > 0) logger.warn({ dropped: store.droppedJournalEntries }, 'dropped undecodable mempool journal entries');
@@ -175,6 +189,19 @@ export class Chain {
 
   get head(): ChainHead {
     return this.headBlock;
+  }
+
+  /**
+   * The earliest block held besides genesis: the genesis height, the snapshot block a restored
+   * node began at (docs/protocol.md §20.5), or the first block pruning kept (§20.6).
+   */
+  get baseHeight(): bigint {
+    return this.base;
+  }
+
+  /** Pruning removed the blocks below `height` (src/node/pruning/): they are no longer served. */
+  advanceBase(height: bigint): void {
+    if (height > this.base) this.base = height;
   }
 
   get state(): MemoryState {
@@ -325,6 +352,38 @@ export class Chain {
     this.events.emit('reorg', abandoned.length);
     for (const p of parts) this.events.emit('block', p.block, p.imported, 'imported', processMs);
     return { imported: tip.imported, outcome: 'reorged', depth: abandoned.length };
+  }
+
+  /**
+   * Replaces the genesis state with a verified state snapshot of the final block `block`
+   * (docs/protocol.md §20.5): one atomic store batch (ChainStore.installSnapshot), then memory
+   * moves to it as after a commit. Only a chain still at its genesis block takes one (a typed
+   * InvalidSnapshot otherwise); range sync then goes on from the block after it.
+   */
+  adoptSnapshot(block: Block, pairs: readonly { readonly key: Uint8Array; readonly value: Uint8Array }[]): Promise<void> {
+    return this.exclusive(async () => {
+      const height = block.header.height;
+      if (this.headBlock.header.height !== this.genesisHeight) {
+        throw new ChainError(ChainErrorCode.InvalidSnapshot, `A state snapshot is installed only on a chain at its genesis block; this one is at height ${this.headBlock.header.height}.`);
+      }
+      if (height <= this.genesisHeight) throw new ChainError(ChainErrorCode.InvalidSnapshot, `A snapshot of block ${height} is not above the genesis block ${this.genesisHeight}.`);
+      const genesisSet = encodeStateValue(META_VALIDATORS, this.validators());
+      const setPair = pairs.find((p) => bytesEqual(p.key, VALIDATORS_KEY_BYTES));
+      if (setPair === undefined) throw new ChainError(ChainErrorCode.InvalidSnapshot, `The snapshot of block ${height} holds no ${META_VALIDATORS}.`);
+      const validators = bytesEqual(setPair.value, genesisSet) ? null : { key: META_VALIDATORS, value: decodeStateValue(META_VALIDATORS, setPair.value) };
+      await this.store.installSnapshot({ block: { height, hash: block.hash, blockBytes: block.bytes, stateRoot: block.header.stateRoot }, pairs, validators });
+      const root = await this.store.tree.rootAt(height);
+      if (root === null) throw new ChainError(ChainErrorCode.StoreCorrupt, `The state tree root of the restored block ${height} is missing from the store.`);
+      this.committed = await this.store.loadState();
+      this.treeRoot = root;
+      this.headBlock = { header: block.header, hash: block.hash };
+      this.recent.switchTo(-1n, [{ header: block.header, hash: block.hash }]);
+      this.finalized = height;
+      this.base = height;
+      this.intake.recordDropped(this.mempool.reset(this.headView()));
+      this.logger.info({ height: String(height), hash: toHex(block.hash).slice(0, 16), stateRoot: toHex(block.header.stateRoot).slice(0, 16), keys: pairs.length }, 'state snapshot installed');
+      this.events.emit('restored', height);
+    });
   }
 
   /**

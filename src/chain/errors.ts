@@ -36,6 +36,8 @@ export const ChainErrorCode = {
   UnknownHeight: 'UnknownHeight',
   /** A height whose state tree this node no longer (or never) kept: pruned, or a data dir without the tree. */
   HeightNotRetained: 'HeightNotRetained',
+  /** The block (its body, undo record, tx index and events) at that height was pruned (docs/protocol.md §20.6). */
+  Pruned: 'Pruned',
   /** A snapshot manifest or chunk (docs/protocol.md §20) that is malformed or does not match the state root it claims. */
   InvalidSnapshot: 'InvalidSnapshot',
 } as const;

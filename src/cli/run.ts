@@ -45,6 +45,9 @@ function buildProgram(io: CliIo): Command {
     .option('--log-format <format>', 'json (one object a line) or pretty (default: pretty on a terminal, else json)')
     .option('--genesis <file>', 'the genesis file (default <data-dir>/genesis.json)')
     .option('--validator-key <file>', 'this validator key file (default <data-dir>/keys/validator.json)')
+    .option('--sync <mode>', 'snapshot (default: an empty data dir restores a peer\'s verified state snapshot, then syncs blocks) or full (replay from genesis)')
+    .option('--prune <blocks>', 'keep only the most recent <blocks> blocks (at least 100; bodies, undo records, tx index, history) or archive (default: keep all)')
+    .option('--trusted-hash <hash>', 'a block hash you trust at or up to 64 blocks above the snapshot (GET /v1/snapshots of a node you trust); needed when the validator set changed since genesis')
     .action(start);
 
   program

@@ -22,6 +22,9 @@ export interface StartFlags {
   logFormat?: string;
   genesis?: string;
   validatorKey?: string;
+  sync?: string;
+  trustedHash?: string;
+  prune?: string;
 }
 
 export async function start(flags: StartFlags): Promise<void> {
@@ -40,6 +43,9 @@ export async function start(flags: StartFlags): Promise<void> {
     log_format: flags.logFormat,
     genesis_file: flags.genesis,
     validator_key_file: flags.validatorKey,
+    sync: flags.sync,
+    trusted_hash: flags.trustedHash,
+    prune: flags.prune,
   };
   const config = loadConfig(raw);
   const ignored = ignoredP2pFlags(flags, config);

@@ -9,6 +9,13 @@ const WIDTH = 30;
 const FRAME_MS = 250;
 
 export function renderSyncBar(status: SyncStatus): string {
+  const snapshot = status.phase === 'snapshot' ? status.snapshot : null;
+  if (snapshot !== null && snapshot !== undefined) {
+    const total = Math.max(1, snapshot.chunksTotal);
+    const done = Math.min(WIDTH, Math.floor((snapshot.chunksDone * WIDTH) / total));
+    const at = snapshot.height === null ? 'looking for a snapshot' : `snapshot ${snapshot.height}: ${snapshot.chunksDone}/${snapshot.chunksTotal} chunks`;
+    return `⏳ State sync [${'█'.repeat(done)}${'░'.repeat(WIDTH - done)}] ${at} (${snapshot.phase}) ${snapshot.chunksPerSecond.toFixed(1)} chunks/s`;
+  }
   const target = status.targetHeight > 0n ? status.targetHeight : 1n;
   const done = status.headHeight >= target ? WIDTH : Number((status.headHeight * BigInt(WIDTH)) / target);
   const percent = status.headHeight >= target ? 100 : Number((status.headHeight * 100n) / target);

@@ -8,7 +8,7 @@ import { ChainError, ChainErrorCode } from '../chain/errors.ts';
 export const TOP_LEVEL_KEYS = [
   'data_dir', 'api_host', 'api_port', 'p2p_port', 'log_level', 'log_format', 'dev', 'block_time_ms', 'genesis_file',
   'validator_key_file', 'bootstrap', 'p2p_enabled', 'p2p_host', 'p2p_announce', 'mempool', 'p2p_shared_address_ban_threshold', 'api',
-  'snapshot_interval', 'snapshot_keep',
+  'snapshot_interval', 'snapshot_keep', 'snapshot_chunk_pairs', 'sync', 'trusted_hash', 'prune',
 ] as const;
 
 /** Sections whose own keys are checked too. */

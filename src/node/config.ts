@@ -15,6 +15,7 @@ import { ChainError, ChainErrorCode } from '../chain/errors.ts';
 import { DEFAULT_SHARED_ADDRESS_BAN_THRESHOLD } from './network/address-bans.ts';
 import { type ApiLimits, DEFAULT_API_LIMITS } from './api/limits.ts';
 import { checkConfigKeys } from './config-keys.ts';
+import { DEFAULT_PAIRS_PER_CHUNK } from './snapshots/snapshot-taker.ts';
 
 export interface NodeConfig {
   readonly dataDir: string;
@@ -42,7 +43,16 @@ export interface NodeConfig {
   /** The API's client, connection and timeout bounds (config `api`, snake_case keys). */
   readonly api: ApiLimits;
   /** State snapshots for joining nodes (docs/protocol.md §20): every `interval` heights (0: none), the newest `keep` kept. */
-  readonly snapshots: { readonly interval: number; readonly keep: number };
+  readonly snapshots: { readonly interval: number; readonly keep: number; readonly pairsPerChunk: number };
+  /**
+   * How a node whose chain is at its genesis catches up (docs/protocol.md §20.5): `snapshot`
+   * restores a peer's state snapshot when one is offered (else replays), `full` replays every block.
+   */
+  readonly sync: 'snapshot' | 'full';
+  /** A block hash trusted for a snapshot restore instead of the finality check (hex, 32 bytes), or null. */
+  readonly trustedHash: string | null;
+  /** Blocks kept below the head by pruning (docs/protocol.md §20.6), or null: archive (keep every block). */
+  readonly pruneKeep: number | null;
 }
 
 /** Raw settings as they come from files, env and flags (snake_case keys). */
@@ -53,6 +63,8 @@ export const LOG_FORMATS = ['json', 'pretty'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 /** Keys holding paths: relative ones in a config file are resolved from the file's directory. */
 const PATH_KEYS = ['data_dir', 'genesis_file', 'validator_key_file'] as const;
+/** The fewest blocks a pruning node keeps (docs/protocol.md §20.6). */
+export const MIN_PRUNE_KEEP = 100;
 const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 function bad(name: string, problem: string): never {
@@ -187,8 +199,31 @@ export function loadConfig(flags: RawSettings, env: NodeJS.ProcessEnv = process.
     snapshots: {
       interval: whole(merged.snapshot_interval ?? 1_000, 'snapshot_interval'),
       keep: count(merged.snapshot_keep ?? 2, 'snapshot_keep'),
+      pairsPerChunk: count(merged.snapshot_chunk_pairs ?? DEFAULT_PAIRS_PER_CHUNK, 'snapshot_chunk_pairs'),
     },
+    sync: syncMode(merged.sync ?? 'snapshot'),
+    trustedHash: trustedHash(merged.trusted_hash ?? null),
+    pruneKeep: prune(merged.prune ?? 'archive'),
   };
+}
+
+function syncMode(value: unknown): NodeConfig['sync'] {
+  if (value !== 'snapshot' && value !== 'full') bad('sync (--sync)', 'expected snapshot or full.');
+  return value;
+}
+
+/** `archive`, or the number of recent blocks to keep (at least MIN_PRUNE_KEEP: finality and reorgs stay far inside it). */
+function prune(value: unknown): number | null {
+  if (value === 'archive') return null;
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < MIN_PRUNE_KEEP) bad('prune (--prune)', `expected archive or a number of blocks to keep, at least ${MIN_PRUNE_KEEP}.`);
+  return n;
+}
+
+function trustedHash(value: unknown): string | null {
+  if (value === null || value === '') return null;
+  if (typeof value !== 'string' || !/^[0-9a-fA-F]{64}$/.test(value)) bad('trusted_hash (--trusted-hash)', 'expected a block hash: 64 hex digits.');
+  return value.toLowerCase();
 }
 
 /** `api.max_connections` ... `api.keep_alive_timeout_ms`: whole numbers >= 1; `api.exempt_clients` a list of addresses; `api.cors_origins` a list of origins. */

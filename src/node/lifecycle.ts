@@ -8,7 +8,7 @@
 import type { Logger } from 'pino';
 
 /** The node's parts in the order they start (and, reversed, stop). */
-export const NODE_PARTS = ['api-port', 'store', 'chain', 'snapshots', 'metrics', 'dashboard', 'network', 'api', 'api-url', 'producer'] as const;
+export const NODE_PARTS = ['api-port', 'store', 'chain', 'snapshots', 'pruner', 'metrics', 'dashboard', 'network', 'api', 'api-url', 'producer'] as const;
 export type NodePart = (typeof NODE_PARTS)[number];
 
 export class Closers {

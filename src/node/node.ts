@@ -20,6 +20,8 @@ import { watchChain } from './metrics/chain-metrics.ts';
 import { type NodeMetrics, createMetrics } from './metrics/metrics.ts';
 import { BlockProducer } from './block-producer.ts';
 import { SnapshotTaker } from './snapshots/snapshot-taker.ts';
+import { trustedGenesisOf } from './statesync/trusted-block.ts';
+import { Pruner } from './pruning/pruner.ts';
 import type { NodeConfig } from './config.ts';
 import { devSetup } from './dev-setup.ts';
 import { dialableApiUrl, writeApiUrl } from './files/api-url-file.ts';
@@ -138,6 +140,10 @@ export class DchatNode {
     const snapshots = new SnapshotTaker(chain, config.dataDir, config.snapshots, logger.child({ module: 'snapshots' }));
     await snapshots.start();
     await closers.started('snapshots', () => snapshots.close());
+    // Pruning (docs/protocol.md §20.6): none in archive mode, the part is registered either way.
+    const pruner = config.pruneKeep === null ? null : new Pruner(chain, config.pruneKeep, logger.child({ module: 'pruner' }));
+    pruner?.start();
+    await closers.started('pruner', async () => pruner?.close());
     // Readers get the read-only view; only the network, the producer and POST /v1/txs change the chain.
     const view: ChainView = chain;
     const clock = overrides.clock?.(genesis) ?? systemSlotClock(genesis.params);
@@ -155,6 +161,10 @@ export class DchatNode {
         {
           dataDir: config.dataDir, host: config.p2pHost, port: config.p2pPort, announce: config.p2pAnnounce, bootstrap: config.bootstrap,
           sharedAddressBanThreshold: config.p2pSharedAddressBanThreshold, snapshots,
+          // A node with peers to ask and a chain still at genesis restores a snapshot first (docs/protocol.md §20.5).
+          stateSync: config.sync === 'snapshot' && config.bootstrap.length > 0
+            ? { dataDir: config.dataDir, genesis: trustedGenesisOf(genesis), trustedHash: config.trustedHash === null ? null : Buffer.from(config.trustedHash, 'hex') }
+            : null,
         },
         { chain, clock, logger: logger.child({ module: 'network' }), onPeerCount: (count) => metrics.setPeers(count), onPeerBan: () => metrics.peerBans.inc() },
       );
@@ -221,6 +231,8 @@ export class DchatNode {
       halted: this.producer?.haltReason ?? null,
       haltedDetail: this.producer?.halt ?? null,
       // The set in force at the head, and the next one with its activation height (docs/protocol.md §17.7).
+      // The earliest block held besides genesis (a restored or pruning node's; docs/protocol.md §20.5–20.6).
+      earliestHeight: this.chain.baseHeight,
       validators: schedule.inForce,
       pendingValidators: schedule.pending,
       peerId: this.network?.peerId ?? null,

@@ -62,6 +62,8 @@ const EXPECTED = [
   'snapshot.cut',
   'snapshot.loop-delay',
   'snapshot.check',
+  'statesync.replay',
+  'statesync.snapshot',
   'disk.per-empty-block',
   'disk.per-transfer',
 ];

@@ -115,3 +115,8 @@ export const META_GENESIS_CONFIG_KEY: Uint8Array = Buffer.from('genesis-config',
 export const META_PROTOCOL_VERSION_KEY: Uint8Array = Buffer.from('protocol-version', 'ascii');
 /** META key (after the bucket byte) marking that the history index covers every stored event. */
 export const META_HISTORY_INDEX_KEY: Uint8Array = Buffer.from('history-index', 'ascii');
+/**
+ * META key (after the bucket byte) of the lowest height above genesis whose block the store holds
+ * (absent: all of them): set by a state snapshot restore (docs/protocol.md §20.5) and by pruning.
+ */
+export const META_EARLIEST_HEIGHT_KEY: Uint8Array = Buffer.from('earliest-height', 'ascii');

@@ -11,16 +11,18 @@ import { bin, record, u64 } from '../codec/schema.ts';
 import { decodeStateValue, encodeStateValue, stateKeyBytes } from '../codec/state.ts';
 import { ChainError, ChainErrorCode, malformed } from '../errors.ts';
 import { PROTOCOL_VERSION } from '../protocol-version.ts';
-import { Bucket, META_GENESIS_CONFIG_KEY, META_HEAD_KEY, META_PROTOCOL_VERSION_KEY, heightBytes, isU64 } from './buckets.ts';
+import { Bucket, META_EARLIEST_HEIGHT_KEY, META_GENESIS_CONFIG_KEY, META_HEAD_KEY, META_PROTOCOL_VERSION_KEY, heightBytes, isU64 } from './buckets.ts';
 import type { HistoryKind } from './history-index.ts';
 import { type HistoryOptions, type HistoryPage, HistoryStore } from './history-store.ts';
 import { type BatchOp, type Db, type EntityCodec, Repository, storeFailure } from './repository.ts';
-import type { BlockPart, BranchCommit, CommitInput, GenesisBatch, StoredHead, TxLocation } from './store-types.ts';
+import type { BlockPart, BranchCommit, CommitInput, GenesisBatch, SnapshotInstall, StoredHead, TxLocation } from './store-types.ts';
+import { buildTree } from '../state-tree/index.ts';
+import { equalBytes } from '../../light/tree-rules.ts';
 import { ascii, rawBytes, schemaCodec, undoCodec } from './store-codecs.ts';
 import { TreeStore } from './tree-store.ts';
 import { ValidatorSetLog } from './validator-set-log.ts';
 
-export type { BlockPart, BranchCommit, CommitInput, GenesisBatch, GenesisHead, StoredHead, TxLocation } from './store-types.ts';
+export type { BlockPart, BranchCommit, CommitInput, GenesisBatch, GenesisHead, SnapshotInstall, StoredHead, TxLocation } from './store-types.ts';
 export type { HistoryKind } from './history-index.ts';
 export type { ValidatorSetChange } from './validator-set-log.ts';
 export type { HistoryOptions, HistoryPage, HistoryPosition } from './history-store.ts';
@@ -64,6 +66,7 @@ export class ChainStore {
   private readonly meta: Repository<'head', StoredHead>;
   private readonly genesisConfig: Repository<'fingerprint', Uint8Array>;
   private readonly protocol: Repository<'version', bigint>;
+  private readonly earliest: Repository<'height', bigint>;
   private readonly blocks: Repository<Uint8Array, Uint8Array>;
   private readonly canonical: Repository<bigint, Uint8Array>;
   private readonly state: Repository<string, StateValue>;
@@ -94,6 +97,7 @@ export class ChainStore {
     this.meta = new Repository(db, 'head', Bucket.META, schemaCodec(() => META_HEAD_KEY, 'head', headCodec));
     this.genesisConfig = new Repository(db, 'genesis fingerprint', Bucket.META, schemaCodec(() => META_GENESIS_CONFIG_KEY, 'genesis fingerprint', bin(32)));
     this.protocol = new Repository(db, 'protocol version', Bucket.META, schemaCodec(() => META_PROTOCOL_VERSION_KEY, 'protocol version', u64));
+    this.earliest = new Repository(db, 'earliest height', Bucket.META, schemaCodec(() => META_EARLIEST_HEIGHT_KEY, 'earliest height', u64));
     this.blocks = new Repository(db, 'block', Bucket.BLOCK, rawBytes(hashKey));
     this.canonical = new Repository(db, 'canonical hash', Bucket.CANONICAL, schemaCodec(heightBytes, 'canonical hash', bin(32)));
     this.state = new Repository(db, 'state', Bucket.STATE, {
@@ -160,6 +164,68 @@ export class ChainStore {
   async protocolVersion(): Promise<number | null> {
     const version = await this.protocol.get('version');
     return version === null ? null : Number(version);
+  }
+
+  /**
+   * The lowest height above genesis whose block this store holds (null: every block since genesis):
+   * a node restored from a state snapshot (docs/protocol.md §20.5) begins at the snapshot's block.
+   */
+  earliestHeight(): Promise<bigint | null> {
+    return this.earliest.get('height');
+  }
+
+  /**
+   * Prunes the canonical block at `height` (docs/protocol.md §20.6) in ONE batch: its body,
+   * canonical index entry, undo record, tx index entries and history events with their index, and
+   * META `earliest-height` moves to the height above. The caller prunes heights in order and only
+   * below the last final block, so no reorg ever needs what is gone.
+   */
+  async pruneBlock(height: bigint, hash: Uint8Array, txHashes: readonly Uint8Array[]): Promise<void> {
+    const ops: BatchOp[] = [this.blocks.del(hash), this.canonical.del(height), this.undo.del(height)];
+    for (const tx of txHashes) ops.push(this.txs.del(tx));
+    await this.historyStore.abandonOps(height, ops);
+    ops.push(this.earliest.put('height', height + 1n));
+    await this.write(ops, `prune block ${height}`);
+  }
+
+  /**
+   * Replaces the genesis-only state with a verified state snapshot (docs/protocol.md §20.5) in ONE
+   * atomic batch: the old state's keys are deleted, the snapshot's pairs put, the state tree built
+   * at the snapshot's height, and the snapshot's block becomes the head and the earliest block. A
+   * crash before the batch leaves the genesis store (the restore starts again), after it the
+   * restored one. The tree built from the pairs must have the block's state_root, else nothing is written.
+   */
+  async installSnapshot(input: SnapshotInstall): Promise<void> {
+    const { height, hash, blockBytes, stateRoot } = input.block;
+    const batch = this.db.batch();
+    let written = false;
+    const add = (op: BatchOp): void => {
+      if (op.type === 'put') batch.put(op.key, op.value);
+      else batch.del(op.key);
+    };
+    try {
+      for await (const [key] of this.stateRaw.entries()) add(this.stateRaw.del(ascii(key)));
+      for (const pair of input.pairs) add(this.stateRaw.put(ascii(pair.key), pair.value));
+      const root = await buildTree(height, input.pairs.map((p) => [p.key, p.value] as const), (puts) => this.tree.genesisOps(height, puts).forEach(add));
+      if (!equalBytes(root.hash, stateRoot)) {
+        throw new ChainError(ChainErrorCode.InvalidSnapshot, `The snapshot's pairs build a state tree whose root is not block ${height}'s state_root.`);
+      }
+      add(this.tree.genesisRootOp(height, root));
+      add(this.blocks.put(hash, blockBytes));
+      add(this.canonical.put(height, hash));
+      const ops: BatchOp[] = [];
+      if (input.validators !== null) this.validatorSets.blockOps(height, new Map([[input.validators.key, input.validators.value]]), new Map(), ops);
+      ops.forEach(add);
+      add(this.earliest.put('height', height));
+      add(this.meta.put('head', { height, hash, stateRoot }));
+      await batch.write();
+      written = true;
+      await this.compactRange(NO_KEYS, NO_KEYS);
+    } catch (err) {
+      if (!written) await batch.close().catch(() => undefined);
+      if (err instanceof ChainError) throw err;
+      throw storeFailure(`install the state snapshot of block ${height}`, err);
+    }
   }
 
   /** Records the fingerprint once an older data dir's genesis has been checked the slow way. */

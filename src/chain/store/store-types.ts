@@ -3,7 +3,7 @@
  * branch, the genesis batch, tx locations. Types only, so readers of the store's shapes need not
  * import the store.
  */
-import type { TokenEvent, WriteSet } from '../../tokenomics/index.ts';
+import type { StateValue, TokenEvent, WriteSet } from '../../tokenomics/index.ts';
 import type { NodePut, TreeRoot, TreeUpdate } from '../state-tree/index.ts';
 
 export interface StoredHead {
@@ -74,6 +74,15 @@ export interface GenesisBatch {
   commit(head: GenesisHead): Promise<void>;
   /** Drops everything added (the genesis could not be built). */
   abort(): Promise<void>;
+}
+
+/** A verified state snapshot to install (ChainStore.installSnapshot): its block and every state pair. */
+export interface SnapshotInstall {
+  readonly block: { readonly height: bigint; readonly hash: Uint8Array; readonly blockBytes: Uint8Array; readonly stateRoot: Uint8Array };
+  /** Every state pair (key bytes, the value's §8 bytes), in any order. */
+  readonly pairs: readonly { readonly key: Uint8Array; readonly value: Uint8Array }[];
+  /** The snapshot's validator set (key `meta:validators` and its value) when it is not the genesis set: logged as in force from the block. */
+  readonly validators: { readonly key: string; readonly value: StateValue } | null;
 }
 
 export interface TxLocation {

@@ -164,6 +164,7 @@ export const components: Record<string, JsonSchema> = {
       chain_id: { type: 'string' }, dev: { type: 'boolean' },
       validator: { type: 'boolean', description: 'This node holds a validator key that is in the set in force for the next block (else it follows).' },
       head_height: height,
+      earliest_height: { ...height, description: 'The earliest block this node holds besides genesis: the genesis height for an archive node, the snapshot block of a restored one, the first kept by pruning (docs/protocol.md §20.5–20.6).' },
       head_hash: hex(32, 'Head block hash.'), state_root: hex(32, 'Head state root.'), block_time_ms: u64('Milliseconds per slot'),
       mempool_size: { type: 'integer' }, halted: nullable({ type: 'string' }),
       halted_detail: nullable(object({

@@ -10,6 +10,7 @@ const STATUS: Record<string, number> = {
   [ChainErrorCode.FutureSlot]: 409,
   [ChainErrorCode.UnknownHeight]: 404,
   [ChainErrorCode.HeightNotRetained]: 410,
+  [ChainErrorCode.Pruned]: 410,
   [ErrorCode.InvalidNonce]: 409,
   [ErrorCode.UnknownPool]: 404,
   [ErrorCode.UnknownListing]: 404,

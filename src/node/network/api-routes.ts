@@ -44,6 +44,21 @@ const SYNC_DOC = {
     target_height: { type: 'string', description: 'the highest head a peer announced (or ours)' },
     blocks_per_second: { type: 'number', description: 'sync imports over the last 10 s' },
     blocks_synced: { type: 'number', description: 'blocks imported by sync since start' },
+    phase: { type: 'string', enum: ['snapshot', 'blocks', 'idle'], description: 'snapshot: restoring a state snapshot (docs/protocol.md §20.5); blocks: range sync' },
+    snapshot: {
+      type: 'object',
+      nullable: true,
+      description: 'the state sync of this run, if any',
+      properties: {
+        step: { type: 'string', enum: ['discovering', 'chunks', 'installing', 'done', 'failed'] },
+        height: { type: 'string', nullable: true },
+        chunks_done: { type: 'number' },
+        chunks_total: { type: 'number' },
+        chunks_reused: { type: 'number', description: 'chunks staged by an interrupted restore and reused' },
+        chunks_per_second: { type: 'number' },
+        bytes: { type: 'number', description: 'chunk bytes fetched' },
+      },
+    },
   },
 };
 
@@ -70,6 +85,16 @@ export function registerNetworkRoutes(app: FastifyInstance, deps: { chain: Chain
       target_height: String(status.targetHeight),
       blocks_per_second: status.blocksPerSecond,
       blocks_synced: status.blocksSynced,
+      phase: status.phase ?? (status.syncing ? 'blocks' : 'idle'),
+      snapshot: status.snapshot === undefined || status.snapshot === null ? null : {
+        step: status.snapshot.phase,
+        height: status.snapshot.height === null ? null : String(status.snapshot.height),
+        chunks_done: status.snapshot.chunksDone,
+        chunks_total: status.snapshot.chunksTotal,
+        chunks_reused: status.snapshot.chunksReused,
+        chunks_per_second: status.snapshot.chunksPerSecond,
+        bytes: status.snapshot.bytes,
+      },
     };
   });
 }

@@ -14,7 +14,8 @@ import type { SlotClock } from '../slot-clock.ts';
 import { NetworkError, NetworkErrorCode } from './errors.ts';
 import { Gossip, type GossipKind, type VerdictCounts } from './gossip.ts';
 import { type P2pHost, createHost } from './host.ts';
-import type { Status } from './messages.ts';
+import type { RangeRequest, Status } from './messages.ts';
+import type { Block } from '../../chain/codec/block.ts';
 import { OversizedFrames, watchGossipFrames } from './oversized-frames.ts';
 import { loadOrCreateP2pKey, p2pKeyPath } from './p2p-key.ts';
 import { PeerManager, type PeerView } from './peer-manager.ts';
@@ -25,6 +26,8 @@ import type { SnapshotManifest } from '../../chain/snapshot/format.ts';
 import { SyncManager, type SyncStatus } from './sync.ts';
 import type { PeerTxCounts, TxBudgetOptions } from './tx-budget.ts';
 import { listenFailure } from '../listen-error.ts';
+import { StateSync, type StateSyncOptions } from '../statesync/state-sync.ts';
+import { CodedError } from '../../tokenomics/errors.ts';
 
 export interface NetworkOptions {
   readonly dataDir: string;
@@ -43,6 +46,8 @@ export interface NetworkOptions {
   readonly txBudget?: TxBudgetOptions;
   /** The final state snapshots this node serves (docs/protocol.md §20), if any. */
   readonly snapshots?: SnapshotSource | null;
+  /** Restore the state from a peer's snapshot before range sync (docs/protocol.md §20.5): only for a chain at its genesis. */
+  readonly stateSync?: StateSyncOptions | null;
 }
 
 export interface NetworkDeps {
@@ -78,6 +83,9 @@ export class Network {
   private readonly genesisHash: Uint8Array;
   private readonly closing = new AbortController();
   private statusTimer: NodeJS.Timeout | null = null;
+  private readonly stateSync: StateSync | null;
+  /** Settles once the state sync (if any) has installed a snapshot or given way to range sync. */
+  private stateSyncDone: Promise<void> = Promise.resolve();
 
   private constructor(options: NetworkOptions, deps: NetworkDeps, parts: { host: P2pHost; peerManager: PeerManager; genesisHash: Uint8Array; names: ProtocolNames }) {
     this.options = options;
@@ -122,6 +130,19 @@ export class Network {
       },
       onTxFlood: (from, counts) => this.peerManager.penalize(from, PENALTY_TX_FLOOD, `its last gossiped txs all failed (${counts.failed} failed, ${counts.accepted} accepted, ${counts.throttled} dropped unread)`),
     });
+    const stateSync = options.stateSync ?? null;
+    this.stateSync = stateSync === null || chain.head.header.height !== chain.genesisHeight ? null : new StateSync(
+      {
+        chain, logger: logger.child({ part: 'statesync' }), nowMs,
+        peers: () => this.host.getPeers(),
+        manifest: (peer, height) => this.reqResp.snapshotManifest(peer, height),
+        chunk: (peer, height, index) => this.reqResp.snapshotChunk(peer, height, index),
+        blocks: (peer, request) => this.reqResp.blocksByRange(peer, request),
+        ban: (peer, reason) => this.peerManager.penalize(peer, PENALTY_OTHER_CHAIN, reason),
+      },
+      // No longer than the wait for a first peer that block production allows.
+      { ...stateSync, discoverMs: stateSync.discoverMs ?? options.readyTimeoutMs ?? 10_000 },
+    );
     const maxMessageBytes = gossipFrameLimit(maxBlockBytes);
     watchGossipFrames(this.host.services.pubsub, (peer) => this.oversized.report(peer, 'gossip', maxMessageBytes));
   }
@@ -163,6 +184,8 @@ export class Network {
 
   /** Handlers are registered before the host listens, so no peer finds a protocol missing. */
   private async open(): Promise<void> {
+    // Before any peer's status can start range sync.
+    if (this.stateSync !== null) this.startStateSync(this.stateSync);
     await this.reqResp.start();
     try {
       await this.host.start();
@@ -193,7 +216,27 @@ export class Network {
   }
 
   syncStatus(): SyncStatus {
-    return this.sync.status();
+    const status = this.sync.status();
+    const snapshot = this.stateSync?.progress() ?? null;
+    if (snapshot !== null && (snapshot.phase === 'discovering' || snapshot.phase === 'chunks' || snapshot.phase === 'installing')) {
+      return { ...status, syncing: true, phase: 'snapshot', snapshot };
+    }
+    return { ...status, phase: status.syncing ? 'blocks' : 'idle', snapshot };
+  }
+
+  /**
+   * Range sync waits while the snapshot is restored; if no peer offers one that can be trusted,
+   * the node replays from genesis instead (full sync), as it would have without one.
+   */
+  private startStateSync(stateSync: StateSync): void {
+    this.sync.hold();
+    this.stateSyncDone = stateSync.run().then(
+      () => undefined,
+      (err: unknown) => {
+        const known = err instanceof CodedError;
+        this.deps.logger[known ? 'warn' : 'error']({ err: known ? (err as Error).message : err, code: known ? (err as CodedError<string>).code : undefined }, 'state sync did not complete: replaying blocks from genesis instead');
+      },
+    ).finally(() => this.sync.release());
   }
 
   gossipCounts(): Record<GossipKind, VerdictCounts> {
@@ -218,6 +261,11 @@ export class Network {
    * bootstrap peers (it is the first node), else once a peer has answered and we hold its head, or
    * after `readyTimeoutMs` with no answer (the node then goes on alone, and syncs when peers come).
    */
+  /** Canonical blocks of `peer` from a height (range sync's request; tools and tests). */
+  blocksByRange(peer: PeerId, request: RangeRequest): Promise<Block[]> {
+    return this.reqResp.blocksByRange(peer, request);
+  }
+
   /** The manifest of `peer`'s final state snapshot at `height` (null: its newest); a state sync checks it (§20.3). */
   snapshotManifest(peer: PeerId, height: bigint | null): Promise<SnapshotManifest> {
     return this.reqResp.snapshotManifest(peer, height);
@@ -230,6 +278,8 @@ export class Network {
 
   async whenReady(): Promise<void> {
     if (this.options.bootstrap.length === 0) return;
+    // No block is produced on the genesis state while the snapshot's state is on its way.
+    await this.stateSyncDone;
     const timeoutMs = this.options.readyTimeoutMs ?? 10_000;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<boolean>((resolve) => {
@@ -243,6 +293,7 @@ export class Network {
 
   async close(): Promise<void> {
     this.closing.abort();
+    this.stateSync?.stop();
     if (this.statusTimer !== null) clearTimeout(this.statusTimer);
     this.statusTimer = null;
     this.host.removeEventListener('peer:identify', this.onIdentify);
@@ -255,6 +306,7 @@ export class Network {
     await this.reqResp.stop().catch(() => undefined);
     await this.host.stop();
     await syncStopped;
+    await this.stateSyncDone;
     this.deps.logger.info('p2p network stopped');
   }
 

@@ -114,6 +114,7 @@ export class ReqResp {
       await lp.write(encodeRangeRequest(request), { signal });
       const header = await decode(async () => decodeResponseHeader((await lp.read({ signal })).subarray()));
       if (header.code === ResponseCode.RateLimited) throw new NetworkError(NetworkErrorCode.RateLimited, `Peer ${peer} rate limited us: ${header.message}`);
+      if (header.code === ResponseCode.NotFound) throw new NetworkError(NetworkErrorCode.NotFound, `Peer ${peer} does not hold those blocks: ${header.message}`);
       if (header.code !== ResponseCode.Ok) throw new NetworkError(NetworkErrorCode.ServerError, `Peer ${peer} answered ${header.code}: ${header.message}`);
       if (header.count > request.count) throw new NetworkError(NetworkErrorCode.BadResponse, `Peer ${peer} announced ${header.count} blocks for a request of ${request.count}.`);
       const blocks: Block[] = [];
@@ -225,6 +226,11 @@ export class ReqResp {
     // The cost is what we would read from the store: the number of blocks asked for.
     if (!this.deps.limits.blocks.take(peer, Number(request.count))) return answer(ResponseCode.RateLimited, 'too many blocks requested; slow down.');
     const { chain } = this.deps;
+    // Blocks below our base were pruned or never held (a restored node): a typed answer, so the
+    // requester asks another peer instead of taking an empty range for a short chain.
+    if (request.startHeight > chain.genesisHeight && request.startHeight < chain.baseHeight) {
+      return answer(ResponseCode.NotFound, `pruned: this node holds blocks from height ${chain.baseHeight} (and the genesis block).`);
+    }
     const blocks: Block[] = [];
     for (let h = request.startHeight; h < request.startHeight + request.count && h <= chain.head.header.height; h++) {
       const block = await chain.blockAt(h);

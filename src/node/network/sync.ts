@@ -21,6 +21,7 @@ import type { SlotClock } from '../slot-clock.ts';
 import { NetworkErrorCode, isNetworkError } from './errors.ts';
 import { MAX_RANGE_COUNT, type RangeRequest, type Status } from './messages.ts';
 import { Verdict, classifyError } from './verdict.ts';
+import type { StateSyncProgress } from '../statesync/state-sync.ts';
 
 export interface SyncStatus {
   readonly syncing: boolean;
@@ -29,6 +30,10 @@ export interface SyncStatus {
   readonly blocksPerSecond: number;
   /** Blocks imported by sync since the node started (gossip imports not counted). */
   readonly blocksSynced: number;
+  /** `snapshot` while a state sync fetches and installs a snapshot (docs/protocol.md §20.5), then `blocks` while range sync runs. */
+  readonly phase?: 'snapshot' | 'blocks' | 'idle';
+  /** The state sync's progress while phase is `snapshot`. */
+  readonly snapshot?: StateSyncProgress | null;
 }
 
 export interface SyncDeps {
@@ -66,6 +71,8 @@ export class SyncManager {
   private readonly importTimes: number[] = [];
   private synced = 0;
   private caughtUpOnce = false;
+  /** While a snapshot state sync runs (docs/protocol.md §20.5), range sync waits: there is no state to import onto yet. */
+  private held = false;
   private readonly caughtUpWaiters: (() => void)[] = [];
 
   constructor(deps: SyncDeps) {
@@ -115,9 +122,19 @@ export class SyncManager {
     return this.loop ?? Promise.resolve();
   }
 
+  /** Range sync waits until release(): heads learned meanwhile are kept. */
+  hold(): void {
+    this.held = true;
+  }
+
+  release(): void {
+    this.held = false;
+    this.kick();
+  }
+
   /** Starts the sync loop if it is not running; if it is, makes it look again when it finishes. */
   kick(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.held) return;
     if (this.loop !== null) {
       this.again = true;
       return;
@@ -227,8 +244,9 @@ export class SyncManager {
       }
       const first = blocks[0]!;
       if (!(await chain.hasBlock(first.header.parentHash))) {
-        // No block below the one after genesis (docs/protocol.md §14.3: a chain may begin above 0).
-        const first = chain.genesisHeight + 1n;
+        // No block below the one after our base: genesis (docs/protocol.md §14.3: a chain may begin
+        // above 0) or the snapshot a restored node began at (§20.5), whose block is final.
+        const first = chain.baseHeight + 1n;
         if (start <= first || backtracked >= MAX_BACKTRACK_BATCHES) {
           logger.warn({ peer: peer.toString(), start: String(start) }, 'sync: no common ancestor with this peer within reach');
           return false;

@@ -23,10 +23,14 @@ export interface SnapshotOptions {
   readonly interval: number;
   /** Final snapshots kept (the oldest are deleted). */
   readonly keep: number;
+  /**
+   * About this many state pairs per chunk (§20.2; default 2,048). Nodes with the same value cut
+   * identical snapshots of a height, so a joining node fetches one snapshot from all of them.
+   */
+  readonly pairsPerChunk?: number;
 }
 
-/** About this many state pairs per chunk (§20.2). */
-const PAIRS_PER_CHUNK = 2_048;
+export const DEFAULT_PAIRS_PER_CHUNK = 2_048;
 
 export const MANIFEST_FILE = 'manifest.bin';
 export const chunkFile = (index: number): string => `chunk-${index}.bin`;
@@ -95,7 +99,10 @@ export class SnapshotTaker implements SnapshotSource {
   }
 
   private blockCommitted(block: Block): void {
-    void this.settleWaiting().catch((err: unknown) => this.logger.warn({ err }, 'could not finish a state snapshot'));
+    // Only once the oldest cut snapshot's block is final is there anything to settle.
+    if (this.waiting.length > 0 && this.waiting[0]!.height <= this.chain.finalizedHeight) {
+      void this.settleWaiting().catch((err: unknown) => this.logger.warn({ err }, 'could not finish a state snapshot'));
+    }
     const height = block.header.height;
     // Only the head's state is readable now: a reorg's inner blocks are committed with their tip.
     if (height === 0n || height % BigInt(this.options.interval) !== 0n || toHex(this.chain.head.hash) !== toHex(block.hash)) return;
@@ -126,7 +133,7 @@ export class SnapshotTaker implements SnapshotSource {
     await mkdir(pending.dir, { recursive: true, mode: 0o700 });
     const manifest = await writeSnapshot(pairs, {
       block: { height: block.header.height, hash: block.hash, stateRoot: block.header.stateRoot },
-      depth: depthFor(keys, PAIRS_PER_CHUNK),
+      depth: depthFor(keys, this.options.pairsPerChunk ?? DEFAULT_PAIRS_PER_CHUNK),
       pause: () => new Promise((resolve) => setImmediate(resolve)),
       writeChunk: (index, bytes) => writeFile(join(pending.dir, chunkFile(index)), bytes),
     });

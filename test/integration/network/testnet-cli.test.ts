@@ -99,7 +99,8 @@ describe('dchat testnet', () => {
     const urls = nodeUrls();
     const victimUrl = urls[VICTIM]!;
     const name = `node${VICTIM}`;
-    await waitFor('the node list', async () => run.output().includes(`pid`) && urls.every((u) => run.output().includes(`${u}/v1`)), 20_000);
+    // The whole banner: it reaches the pipe in several writes.
+    await waitFor('the node list', async () => run.output().includes('Ctrl-C stops every node.') && urls.every((u) => run.output().includes(`${u}/v1`)), 20_000);
     const resumed = /resuming the chain in (\S+) at height (\d+)/.exec(run.output());
     expect(resumed?.[1]).toBe(dir);
     expect(Number(resumed?.[2])).toBeGreaterThanOrEqual(4);

@@ -10,6 +10,16 @@ describe('sync progress bar', () => {
     expect(renderSyncBar(status(1_000n, 1_000n))).toContain(`[${'█'.repeat(30)}] 1000/1000 (100%)`);
   });
 
+  it('shows the snapshot restore while the state sync runs: chunks done / total and their rate', () => {
+    const restoring: SyncStatus = {
+      ...status(0n, 5_000n), phase: 'snapshot',
+      snapshot: { phase: 'chunks', height: 4_000n, chunksDone: 128, chunksTotal: 512, chunksReused: 0, chunksPerSecond: 42.5, bytes: 1_000 },
+    };
+    expect(renderSyncBar(restoring)).toBe(`⏳ State sync [${'█'.repeat(7)}${'░'.repeat(23)}] snapshot 4000: 128/512 chunks (chunks) 42.5 chunks/s`);
+    const looking: SyncStatus = { ...restoring, snapshot: { phase: 'discovering', height: null, chunksDone: 0, chunksTotal: 0, chunksReused: 0, chunksPerSecond: 0, bytes: 0 } };
+    expect(renderSyncBar(looking)).toContain('looking for a snapshot');
+  });
+
   it('draws only while syncing and only on a terminal, and clears when done', async () => {
     const frames: string[] = [];
     const states = [status(1n, 10n), status(5n, 10n), status(10n, 10n, false)];

@@ -11,9 +11,9 @@ import { codeOfAsync } from '../../support/error-code.ts';
 import { sealBlock } from '../../../src/chain/codec/block.ts';
 import { encodeStateValue } from '../../../src/chain/codec/state.ts';
 import { keyPairFromSeed, toHex } from '../../../src/chain/crypto.ts';
-import { type FetchLike, LightErrorCode, LightValidatorSets, type SignedLightHeader, verifiedAccount, verifyFinality } from '../../../src/light/index.ts';
+import { type FetchLike, LightErrorCode, LightValidatorSets, type SignedLightHeader, validatorSetDelay as lightDelay, verifiedAccount, verifyFinality } from '../../../src/light/index.ts';
 import { headerJson } from '../../../src/node/api/json.ts';
-import { META_PENDING_VALIDATORS } from '../../../src/tokenomics/index.ts';
+import { META_PENDING_VALIDATORS, validatorSetDelay } from '../../../src/tokenomics/index.ts';
 import { ALICE, GENESIS, type LightChain, NEXT_KEYS, NOBODY, buildLightChain, serveLightChain } from '../../support/light-chain.ts';
 
 const SWITCH = { scheduledAt: 5n, activation: 20n, keys: NEXT_KEYS };
@@ -47,6 +47,12 @@ function through(lie?: (body: Json) => void): { fetch: FetchLike; setRequests: s
 const headersJson = (from: number, to: number): unknown[] => chain.blocks.slice(from, to + 1).map((b) => headerJson(b.header, b.signature, b.hash));
 
 const firstChange = (body: Json): Json => (body.changes as Json[])[0]!;
+
+describe('the light client\'s copy of the set-change delay (src/light may not import tokenomics)', () => {
+  it('equals the state machine\'s for every set size', () => {
+    for (const n of [1, 2, 3, 4, 7, 21, 100, 10_000]) expect(lightDelay(n)).toBe(validatorSetDelay(n));
+  });
+});
 
 describe('a light client across a validator set change', () => {
   it('the node serves the change anchored at activation − (2n + 1), made final by the old set below the activation', async () => {

@@ -1,6 +1,7 @@
 /** GET /v1/blocks/head and /v1/blocks/{height}: blocks with their transactions and events. */
 import type { ChainView } from '../../../chain/chain-view.ts';
 import { ApiError } from '../../http/errors.ts';
+import { ChainError, ChainErrorCode } from '../../../chain/errors.ts';
 import { blockJson } from '../json.ts';
 import { params, ref } from '../schemas.ts';
 import { blockEvents } from './block-events.ts';
@@ -8,6 +9,9 @@ import type { RouteModule } from './route.ts';
 
 export async function blockWithEvents(chain: ChainView, height: bigint): Promise<unknown> {
   const block = await chain.blockAt(height);
+  if (block === null && height > chain.genesisHeight && height < chain.baseHeight) {
+    throw new ChainError(ChainErrorCode.Pruned, `Block ${height} is not held here: this node keeps blocks from height ${chain.baseHeight} (pruned or restored from a snapshot); ask an archive node.`);
+  }
   if (block === null) throw new ApiError('NotFound', `No block at height ${height}; the head is at ${chain.head.header.height}.`);
   return blockJson(block, await blockEvents(chain, height));
 }
@@ -20,6 +24,6 @@ export const blockRoutes: RouteModule = (app, { chain }) => {
 
   app.get<{ Params: { height: string } }>('/v1/blocks/:height', {
     schema: { summary: 'The block at a height, with its transactions and events', tags: ['blocks'], params: params.height },
-    config: { openapi: { responses: { 200: ref('Block'), 400: ref('Error'), 404: ref('Error') } } },
+    config: { openapi: { responses: { 200: ref('Block'), 400: ref('Error'), 404: ref('Error'), 410: ref('Error') } } },
   }, async (req) => blockWithEvents(chain, BigInt(req.params.height)));
 };
