@@ -1,6 +1,6 @@
 /**
  * `npm run bench` (full figures, a few minutes) or `npm run bench -- --short` (tiny sizes, seconds:
- * the CI smoke test). Options: --only=signatures,import,block,sync,memory,tree,snapshot,statesync  --out=<dir> (default
+ * the CI smoke test). Options: --only=signatures,import,block,sync,memory,api,tree,snapshot,statesync,disk  --out=<dir> (default
  * bench-results/)  --no-write. The raw-verify baseline always runs first.
  */
 import { parseArgs } from 'node:util';

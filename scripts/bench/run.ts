@@ -10,10 +10,11 @@ import { benchApiLoad } from './api-load.ts';
 import { benchTree } from './tree-suite.ts';
 import { benchSnapshot } from './snapshot-suite.ts';
 import { benchStateSync } from './statesync-suite.ts';
+import { benchDisk } from './disk-suite.ts';
 import { type BenchContext, type Figure, FULL, SHORT, type Share, type Sizes, benchImport, benchSignatures, fmt, formatRatio } from './suites.ts';
 import { benchBigBlock, benchMemory, benchSync } from './block-suites.ts';
 
-export const SUITES = ['signatures', 'import', 'block', 'sync', 'memory', 'api', 'tree', 'snapshot', 'statesync'] as const;
+export const SUITES = ['signatures', 'import', 'block', 'sync', 'memory', 'api', 'tree', 'snapshot', 'statesync', 'disk'] as const;
 export type Suite = (typeof SUITES)[number];
 
 export interface BenchOptions {
@@ -82,6 +83,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     if (suites.has('tree')) await benchTree(ctx);
     if (suites.has('snapshot')) await benchSnapshot(ctx);
     if (suites.has('statesync')) await benchStateSync(ctx);
+    if (suites.has('disk')) await benchDisk(ctx);
   } finally {
     await pool.close();
   }

@@ -11,7 +11,7 @@ import { MAX_RANGE_COUNT } from '../../src/node/network/messages.ts';
 import { signMessage } from '../../src/chain/crypto.ts';
 import { PublicKeyCache, SPKI_PREFIX } from '../../src/chain/verify/key-cache.ts';
 import { type SignatureCheck, VerifyPool } from '../../src/chain/verify/pool.ts';
-import { type BuiltChain, type Fixture, benchKey, buildChain, dirBytes, fixture, freshNode } from './fixtures.ts';
+import { type BuiltChain, type Fixture, type FreshNode, benchKey, buildChain, dirBytes, fixture, freshNode } from './fixtures.ts';
 import { type Summary, nowMs, percentile, repeat, summarize } from './stats.ts';
 
 export interface Sizes {
@@ -248,6 +248,16 @@ export async function benchSignatures(ctx: BenchContext): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Import through the real path
 
+/** Imports `chain` into `node` in batches of a range-sync response, `window` blocks in flight. */
+export async function replay(node: FreshNode, chain: BuiltChain, window: number): Promise<void> {
+  for (let at = 0; at < chain.blocks.length; at += MAX_RANGE_COUNT) {
+    const batch = chain.blocks.slice(at, at + MAX_RANGE_COUNT).map((bytes) => decodeBlock(bytes));
+    const { failure } = await importInOrder(node.chain, batch, { currentSlot: () => batch.at(-1)!.header.slot, window });
+    if (failure !== undefined) throw failure.error;
+  }
+  if (node.chain.head.header.height !== BigInt(chain.blocks.length)) throw new Error('the replay did not reach the last block');
+}
+
 /**
  * Replays `chain` into a fresh node as range sync does: a batch of blocks decoded (as the
  * blocks-by-range client does), then imported in order with `window` blocks in flight.
@@ -256,13 +266,8 @@ export async function importRun(f: Fixture, chain: BuiltChain, options: { pool: 
   const node = await freshNode(f, options.pool === null ? { verifyThreads: 0 } : { verifier: options.pool });
   try {
     const start = nowMs();
-    for (let at = 0; at < chain.blocks.length; at += MAX_RANGE_COUNT) {
-      const batch = chain.blocks.slice(at, at + MAX_RANGE_COUNT).map((bytes) => decodeBlock(bytes));
-      const { failure } = await importInOrder(node.chain, batch, { currentSlot: () => batch.at(-1)!.header.slot, window: options.window });
-      if (failure !== undefined) throw failure.error;
-    }
+    await replay(node, chain, options.window);
     const ms = nowMs() - start;
-    if (node.chain.head.header.height !== BigInt(chain.blocks.length)) throw new Error('the replay did not reach the last block');
     await node.close();
     return { ms, commitMs: [...node.commitMs], diskBytes: await dirBytes(node.dir) };
   } finally {

@@ -82,6 +82,38 @@ export class IdSource {
   }
 
   id(kind: CreatedKind): Uuid {
-    return uuidV5(`${kind}:${this.prefix}:${this.next++}`, NAMESPACE_BYTES);
+    const index = this.next++;
+    const id = createdId(kind, this.prefix, index);
+    if (recentIds.size >= RECENT_IDS) recentIds.delete(recentIds.keys().next().value!);
+    recentIds.set(id, { kind, prefix: this.prefix, index });
+    return id;
   }
+}
+
+/**
+ * The `index`-th id handed out for the tx whose hash is `origin` (hex), or for block `origin`'s
+ * system steps: what IdSource.forTx(origin) or IdSource.forBlock(origin) gives on its index-th call.
+ */
+export function createdIdAt(kind: CreatedKind, origin: string | bigint, index: number): Uuid {
+  return createdId(kind, typeof origin === 'bigint' ? `block:${origin}` : origin, index);
+}
+
+/**
+ * The ids IdSource made most recently, each with what made it: the store writes a block's events
+ * right after executing it and finds each id's call number here (knownIdIndex) instead of hashing
+ * again. Ids only derived again (createdIdAt, e.g. as history is read) are not added.
+ */
+const RECENT_IDS = 32_768;
+const recentIds = new Map<Uuid, { readonly kind: CreatedKind; readonly prefix: string; readonly index: number }>();
+
+const createdId = (kind: CreatedKind, prefix: string, index: number): Uuid => uuidV5(`${kind}:${prefix}:${index}`, NAMESPACE_BYTES);
+
+/**
+ * The call number n at which `origin` (a tx hash, or a block height) made `id` of `kind`, if that
+ * was among the ids made recently in this process; null when unknown (the id may still be one).
+ */
+export function knownIdIndex(kind: CreatedKind, origin: string | bigint, id: Uuid): number | null {
+  const made = recentIds.get(id);
+  const prefix = typeof origin === 'bigint' ? `block:${origin}` : origin;
+  return made !== undefined && made.kind === kind && made.prefix === prefix ? made.index : null;
 }

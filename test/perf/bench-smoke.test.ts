@@ -64,6 +64,8 @@ const EXPECTED = [
   'snapshot.check',
   'statesync.replay',
   'statesync.snapshot',
+  'disk.per-empty-block',
+  'disk.per-transfer',
 ];
 
 describe('npm run bench -- --short (smoke)', () => {
@@ -105,6 +107,9 @@ describe('npm run bench -- --short (smoke)', () => {
     const table = lines.join('\n');
     expect(table).toContain('raw ed25519 verify, 1 core');
     expect(table).toMatch(/figure\s+unit\s+median\s+min\s+max\s+ratio/);
+    // The disk suite breaks its two figures down by bucket; the tree's nodes grow with every block.
+    expect(table).toContain('disk per empty block (after - genesis) / blocks:');
+    expect(table).toMatch(/TREE_NODE\s+\d/);
     const written = JSON.parse(readFileSync(results.file!, 'utf8')) as BenchResults;
     expect(written.figures.map((f) => f.id)).toEqual(EXPECTED);
     expect(JSON.parse(readFileSync(join(dir, 'latest-short.json'), 'utf8'))).toEqual(written);

@@ -6,7 +6,7 @@ import { type Codec, hexBin, nullable, oneOf, record, u64, uuid } from './schema
 
 const txHash = nullable(hexBin(32));
 
-const mint = record<MintEvent>({
+const mintFields = {
   kind: oneOf(['mint'] as const),
   id: uuid,
   amount: u64,
@@ -16,9 +16,9 @@ const mint = record<MintEvent>({
   height: u64,
   timestampMs: u64,
   txHash,
-});
+};
 
-const burn = record<BurnEvent>({
+const burnFields = {
   kind: oneOf(['burn'] as const),
   id: uuid,
   amount: u64,
@@ -27,9 +27,9 @@ const burn = record<BurnEvent>({
   height: u64,
   timestampMs: u64,
   txHash,
-});
+};
 
-const distribution = record<DistributionEvent>({
+const distributionFields = {
   kind: oneOf(['distribution'] as const),
   id: uuid,
   scheduleId: nullable(uuid),
@@ -39,7 +39,14 @@ const distribution = record<DistributionEvent>({
   height: u64,
   timestampMs: u64,
   txHash,
-});
+};
+
+/** Each kind's fields, in record order: the store's compact event records (store/event-records.ts) reuse them. */
+export const EVENT_FIELDS = { mint: mintFields, burn: burnFields, distribution: distributionFields } as const;
+
+const mint = record<MintEvent>(mintFields);
+const burn = record<BurnEvent>(burnFields);
+const distribution = record<DistributionEvent>(distributionFields);
 
 const BY_KIND: Record<TokenEvent['kind'], Codec<unknown>> = {
   mint: mint as Codec<unknown>,

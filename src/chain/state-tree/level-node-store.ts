@@ -3,14 +3,16 @@
  * encoded nodes (the upper levels are read by every block); writes are never made here: a block's
  * commit, its revert and pruning each come back as batch operations for the chain store to put into
  * the block's one atomic batch. Two buckets, chosen by the store that owns the database:
- *   node bucket:  nodeKey (version ‖ depth ‖ path) -> encoded node
- *   stale bucket: version u64 BE -> the node keys that version made stale, each as length u8 ‖ key
+ *   node bucket:  nodeKey (version ‖ depth ‖ path) -> encoded node (internal nodes stored compactly: node-record.ts)
+ *   stale bucket: version u64 BE -> the node keys that version made stale (stale-list.ts)
  */
 import { ChainError, ChainErrorCode } from '../errors.ts';
 import { type BatchOp, type Db, storeFailure } from '../store/repository.ts';
 import { type Bucket, bucketKey } from '../store/buckets.ts';
-import { versionPrefix } from './node.ts';
+import { nodeKeyVersion, versionPrefix } from './node.ts';
 import { NodeCache } from './node-cache.ts';
+import { loadedNode, storedNode } from './node-record.ts';
+import { decodeStaleList, encodeStaleList } from './stale-list.ts';
 import type { NodeReader, TreeUpdate } from './node-store.ts';
 
 export interface LevelNodeStoreOptions {
@@ -52,7 +54,8 @@ export class LevelNodeStore implements NodeReader {
       throw storeFailure('read state tree nodes', err);
     }
     missing.forEach((i, j) => {
-      const bytes = found[j];
+      const stored = found[j];
+      const bytes = stored === undefined ? undefined : loadedNode(keys[i]!, stored);
       out[i] = bytes;
       if (bytes !== undefined) this.remember(keys[i]!, bytes);
     });
@@ -65,8 +68,8 @@ export class LevelNodeStore implements NodeReader {
 
   /** A version's commit: its nodes and its stale record, for the block's batch. */
   commitOps(update: TreeUpdate): BatchOp[] {
-    const ops: BatchOp[] = update.puts.map(({ key, value }) => ({ type: 'put', key: bucketKey(this.nodeBucket, key), value }));
-    if (update.stale.length > 0) ops.push({ type: 'put', key: bucketKey(this.staleBucket, versionPrefix(update.version)), value: encodeKeyList(update.stale) });
+    const ops: BatchOp[] = update.puts.map(({ key, value }) => ({ type: 'put', key: bucketKey(this.nodeBucket, key), value: storedNode(key, value) }));
+    if (update.stale.length > 0) ops.push({ type: 'put', key: bucketKey(this.staleBucket, versionPrefix(update.version)), value: encodeStaleList(update.version, update.stale) });
     return ops;
   }
 
@@ -100,7 +103,7 @@ export class LevelNodeStore implements NodeReader {
     const range = { gte: Uint8Array.of(this.staleBucket), lt: bucketKey(this.staleBucket, versionPrefix(oldestRetained + 1n)) };
     try {
       for await (const [key, value] of this.db.iterator(range)) {
-        for (const node of decodeKeyList(value)) {
+        for (const node of decodeStaleList(nodeKeyVersion(key.subarray(1)), value)) {
           ops.push({ type: 'del', key: bucketKey(this.nodeBucket, node) });
           this.cache.delete(node);
         }
@@ -111,28 +114,4 @@ export class LevelNodeStore implements NodeReader {
     }
     return ops;
   }
-}
-
-function encodeKeyList(keys: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const key of keys) length += 1 + key.length;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const key of keys) {
-    out[at] = key.length;
-    out.set(key, at + 1);
-    at += 1 + key.length;
-  }
-  return out;
-}
-
-function decodeKeyList(bytes: Uint8Array): Uint8Array[] {
-  const keys: Uint8Array[] = [];
-  for (let at = 0; at < bytes.length; ) {
-    const length = bytes[at]!;
-    if (at + 1 + length > bytes.length) throw new ChainError(ChainErrorCode.StoreCorrupt, 'A state tree stale record is cut short.');
-    keys.push(bytes.slice(at + 1, at + 1 + length));
-    at += 1 + length;
-  }
-  return keys;
 }

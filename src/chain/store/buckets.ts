@@ -24,7 +24,7 @@ export const Bucket = {
   STATE: 4,
   /** tx hash -> pack([height, index within the block]). */
   TX: 5,
-  /** height (8-byte BE) ++ index among the block's mint events (4-byte BE) -> encodeEvent. */
+  /** height (8-byte BE) ++ index among the block's mint events (4-byte BE) -> the event's record (event-records.ts). */
   MINT: 6,
   /** Same layout as MINT, for burn events. */
   BURN: 7,
@@ -89,6 +89,12 @@ export function heightBytes(height: bigint): Uint8Array {
   const out = Buffer.alloc(8);
   out.writeBigUInt64BE(height);
   return out;
+}
+
+/** The height a key starts with (heightBytes), read back. */
+export function keyHeight(key: Uint8Array): bigint {
+  if (key.length < 8) malformed('key', `${key.length} bytes, too short for a height.`);
+  return Buffer.from(key.buffer, key.byteOffset, key.length).readBigUInt64BE(0);
 }
 
 /** An index within a block as 4-byte big-endian (a block holds far fewer than 2^32 events). */

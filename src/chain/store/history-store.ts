@@ -5,10 +5,10 @@
  * events; it writes nothing itself, so a block's history stays in the block's one atomic batch.
  */
 import { type TokenEvent, U64_MAX } from '../../tokenomics/index.ts';
-import { decodeEvent, encodeEvent } from '../codec/events.ts';
 import { ChainError, ChainErrorCode, malformed } from '../errors.ts';
-import { Bucket, META_HISTORY_INDEX_KEY, bucketKey, heightBytes, indexBytes, isU64 } from './buckets.ts';
+import { Bucket, META_HISTORY_INDEX_KEY, bucketKey, heightBytes, indexBytes, isU64, keyHeight } from './buckets.ts';
 import { type HistoryFilter, type HistoryKind, filterPrefix, indexKeys, positionOf, prefixEnd, reasonOf } from './history-index.ts';
+import { decodeEventRecord, encodeEventRecord } from './event-records.ts';
 import { type BatchOp, type Db, type EntityCodec, Repository } from './repository.ts';
 import { rawBytes } from './store-codecs.ts';
 
@@ -45,9 +45,9 @@ const eventKey = ({ height, index }: HistoryPosition): Uint8Array => Buffer.conc
 function eventCodec(kind: HistoryKind): EntityCodec<HistoryPosition, TokenEvent> {
   return {
     key: eventKey,
-    encode: (event) => encodeEvent(event),
-    decode(bytes) {
-      const event = decodeEvent(bytes);
+    encode: (event, key) => encodeEventRecord(event, keyHeight(key)),
+    decode(bytes, key) {
+      const event = decodeEventRecord(bytes, keyHeight(key));
       // A mint in the burn bucket means the bucket layout was broken: refuse, do not serve it.
       if (event.kind !== kind) malformed('event', `a ${event.kind} event in the ${kind} bucket.`);
       return event;

@@ -11,14 +11,11 @@
 import type { WriteSet } from '../../tokenomics/index.ts';
 import { treeWrites } from '../chain-tree.ts';
 import { EMPTY_ROOT, LevelNodeStore, type NodePut, type NodeReader, type TreeRoot, type TreeUpdate, applyWrites } from '../state-tree/index.ts';
-import { bin, nullable, oneOf, record, u64 } from '../codec/schema.ts';
-import { pack, unpack } from '../codec/msgpack.ts';
 import { ChainError, ChainErrorCode } from '../errors.ts';
-import { Bucket, heightBytes, isU64 } from './buckets.ts';
+import { Bucket, heightBytes, isU64, keyHeight } from './buckets.ts';
 import { type BatchOp, type Db, Repository } from './repository.ts';
+import { decodeTreeRoot, encodeTreeRoot } from './tree-root-record.ts';
 
-const refCodec = nullable(record({ kind: oneOf(['leaf', 'internal'] as const), version: u64, hash: bin(32) }));
-const rootCodec = record<TreeRoot>({ hash: bin(32), ref: refCodec });
 
 export class TreeStore {
   /** Reads tree nodes (cached); the chain's updates and proofs read through it. */
@@ -29,8 +26,8 @@ export class TreeStore {
     this.nodes = new LevelNodeStore(db, { nodeBucket: Bucket.TREE_NODE, staleBucket: Bucket.TREE_STALE, ...(cacheNodes === undefined ? {} : { cacheNodes }) });
     this.roots = new Repository(db, 'state tree root', Bucket.TREE_ROOT, {
       key: heightBytes,
-      encode: (root) => pack(rootCodec.enc(root)),
-      decode: (bytes) => rootCodec.dec(unpack(bytes, 'state tree root'), 'state tree root'),
+      encode: (root, key) => encodeTreeRoot(root, keyHeight(key)),
+      decode: (bytes, key) => decodeTreeRoot(bytes, keyHeight(key)),
     });
   }
 

@@ -6,7 +6,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { pack } from '../../../../src/chain/codec/msgpack.ts';
 import { sha256 } from '../../../../src/chain/crypto.ts';
 import { ChainErrorCode } from '../../../../src/chain/errors.ts';
-import { Bucket, bucketKey } from '../../../../src/chain/store/buckets.ts';
+import { encodeEvent } from '../../../../src/chain/codec/events.ts';
+import { stateKeyBytes } from '../../../../src/chain/codec/state.ts';
+import { proveKeys } from '../../../../src/chain/state-tree/index.ts';
+import { loadedNode } from '../../../../src/chain/state-tree/node-record.ts';
+import { decodeStaleList, legacyList } from '../../../../src/chain/state-tree/stale-list.ts';
+import { Bucket, bucketKey, bucketRange, heightBytes, indexBytes, keyHeight } from '../../../../src/chain/store/buckets.ts';
+import { decodeTreeRoot } from '../../../../src/chain/store/tree-root-record.ts';
+import { encodeStateProof } from '../../../../src/light/index.ts';
+import { COMPACT_EVENT_RECORD } from '../../../../src/chain/store/event-records.ts';
 import { ChainStore, type CommitInput } from '../../../../src/chain/store/chain-store.ts';
 import {
   type Account,
@@ -49,6 +57,8 @@ const BLOCK_TXS: TxInput[][] = [
   [],
   [tx(5, AUTHORITY, 3n, { type: 'mint', amount: 1_234n, reason: 'airdrop', recipient: null })],
 ];
+
+const HISTORY_BUCKET = { mint: Bucket.MINT, burn: Bucket.BURN, distribution: Bucket.DISTRIBUTION } as const;
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -179,6 +189,74 @@ describe('ChainStore', () => {
       expect(await store.history('mint', { limit: 100, beforeHeight: 0n })).toEqual([]);
       expect(await store.history('mint', { limit: 0 })).toEqual([]);
     });
+  });
+
+  it('serves history whose records an older node wrote (canonical event encoding) alongside its own', async () => {
+    const dir = tempDir();
+    const { commits } = await withStore(dir, (store) => buildChain(store));
+    // The events of blocks 0..2 rewritten as a node before the compact records stored them.
+    const db = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view' });
+    await db.open();
+    let rewritten = 0;
+    for (const c of commits.filter((commit) => commit.height <= 2n)) {
+      const next = { mint: 0, burn: 0, distribution: 0 };
+      for (const event of c.events) {
+        const key = bucketKey(HISTORY_BUCKET[event.kind], heightBytes(c.height), indexBytes(next[event.kind]++));
+        expect((await db.get(key))?.[0]).toBe(COMPACT_EVENT_RECORD);
+        await db.put(key, encodeEvent(event));
+        rewritten++;
+      }
+    }
+    await db.close();
+    expect(rewritten).toBeGreaterThan(3);
+    await withStore(dir, async (store) => {
+      for (const kind of ['mint', 'burn', 'distribution'] as const) expect(await store.history(kind, { limit: 1_000 })).toEqual(expectedHistory(commits, kind));
+      expect(await store.history('burn', { limit: 100, reason: 'deflation' })).toMatchObject([{ amount: 700n, height: 2n }]);
+    });
+  });
+
+  it('opens a data dir whose tree records an older node wrote: same roots, proofs and next update as with compact ones', async () => {
+    const compact = tempDir();
+    const legacy = tempDir();
+    const { commits, state } = await withStore(compact, (store) => buildChain(store));
+    await withStore(legacy, (store) => buildChain(store));
+    // Every tree node, stale and root record of the second dir rewritten in the layouts before the compact ones.
+    const db = new Level<Uint8Array, Uint8Array>(legacy, { keyEncoding: 'view', valueEncoding: 'view' });
+    await db.open();
+    const rewritten = { nodes: 0, stale: 0, roots: 0 };
+    for await (const [key, value] of db.iterator(bucketRange(Bucket.TREE_NODE))) {
+      const fixed = loadedNode(key.subarray(1), value);
+      if (fixed !== value) rewritten.nodes++;
+      await db.put(key, Uint8Array.from(fixed));
+    }
+    for await (const [key, value] of db.iterator(bucketRange(Bucket.TREE_STALE))) {
+      await db.put(key, legacyList(decodeStaleList(keyHeight(key.subarray(1)), value)));
+      rewritten.stale++;
+    }
+    for await (const [key, value] of db.iterator(bucketRange(Bucket.TREE_ROOT))) {
+      const root = decodeTreeRoot(value, keyHeight(key.subarray(1)));
+      await db.put(key, pack([root.hash, root.ref === null ? null : [root.ref.kind, root.ref.version, root.ref.hash]]));
+      rewritten.roots++;
+    }
+    await db.close();
+    expect(rewritten.nodes).toBeGreaterThan(10);
+    expect(rewritten.stale).toBeGreaterThan(0);
+    expect(rewritten.roots).toBe(commits.length);
+
+    const head = commits.at(-1)!;
+    const keys = [accountKey(USER_WALLET), 'meta:supply', 'account:absent'].map(stateKeyBytes);
+    const next: CommitInput['writes'] = new Map([[accountKey(USER_WALLET), { ...(state.get(accountKey(USER_WALLET)) as Account), balance: 1n }]]);
+    const seen = await Promise.all([compact, legacy].map((dir) =>
+      withStore(dir, async (store) => {
+        const roots = await Promise.all(commits.map(async (c) => Buffer.from((await store.tree.rootAt(c.height))!.hash).toString('hex')));
+        const root = (await store.tree.rootAt(head.height))!;
+        const proofs = (await proveKeys(store.tree.reader, root, keys)).map((p) => Buffer.from(encodeStateProof(p.proof)).toString('hex'));
+        const update = await store.tree.updateFor(head.height + 1n, next);
+        return { roots, proofs, next: Buffer.from(update.root.hash).toString('hex') };
+      }),
+    ));
+    expect(seen[0]!.roots).toEqual(commits.map((c) => Buffer.from(c.stateRoot).toString('hex')));
+    expect(seen[1]).toEqual(seen[0]);
   });
 
   it('indexes every included tx by hash', async () => {
