@@ -176,14 +176,16 @@ export class ChainStore {
 
   /**
    * Prunes the canonical block at `height` (docs/protocol.md §20.6) in ONE batch: its body,
-   * canonical index entry, undo record, tx index entries and history events with their index, and
-   * META `earliest-height` moves to the height above. The caller prunes heights in order and only
+   * canonical index entry, undo record, tx index entries, history events with their index, its
+   * state tree root and the tree nodes only it and older versions used, and META
+   * `earliest-height` moves to the height above. The caller prunes heights in order and only
    * below the last final block, so no reorg ever needs what is gone.
    */
   async pruneBlock(height: bigint, hash: Uint8Array, txHashes: readonly Uint8Array[]): Promise<void> {
     const ops: BatchOp[] = [this.blocks.del(hash), this.canonical.del(height), this.undo.del(height)];
     for (const tx of txHashes) ops.push(this.txs.del(tx));
     await this.historyStore.abandonOps(height, ops);
+    await this.tree.pruneOps(height, ops);
     ops.push(this.earliest.put('height', height + 1n));
     await this.write(ops, `prune block ${height}`);
   }

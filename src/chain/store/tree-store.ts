@@ -75,6 +75,15 @@ export class TreeStore {
     if (!replaced) ops.push(this.roots.del(height));
   }
 
+  /**
+   * Pruning height `height` (docs/protocol.md §20.6): its root, and every node no version above it
+   * uses (those the versions up to `height + 1` made stale), for the pruned block's batch.
+   */
+  async pruneOps(height: bigint, ops: BatchOp[]): Promise<void> {
+    for (const op of await this.nodes.pruneOps(height + 1n)) ops.push(op);
+    ops.push(this.roots.del(height));
+  }
+
   /** The batch holding `updates` is on disk: their nodes go into the cache for the next block. */
   written(updates: readonly TreeUpdate[]): void {
     for (const update of updates) this.nodes.written(update);

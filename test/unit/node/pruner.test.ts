@@ -76,6 +76,9 @@ describe('Pruner', () => {
       const tx = txByHeight.get(h);
       if (tx !== undefined) expect((await chain.txStatus(tx)).status).toBe('included');
     }
+    // Pruned heights lose their tree root too (their nodes nobody above uses went with them).
+    expect(await chain.store.tree.rootAt(base - 1n)).toBeNull();
+    expect(await chain.store.tree.rootAt(base)).not.toBeNull();
     // The genesis block stays: peers compare it in every status exchange.
     expect(await chain.blockAt(0n)).not.toBeNull();
     expect(await codeOfAsync(blockWithEvents(chain, base - 1n))).toBe(ChainErrorCode.Pruned);

@@ -107,6 +107,8 @@ async function finalityJson(chain: ChainView, height: bigint | undefined): Promi
 async function changeJson(chain: ChainView, change: ValidatorSetChange): Promise<Record<string, unknown>> {
   const p = change.activationHeight;
   const anchor = p - validatorSetDelay(change.previousCount);
+  // Its anchor's block and state tree are gone on a pruning or restored node: typed, as for blocks.
+  if (anchor < chain.baseHeight) await blockOrThrow(chain, anchor);
   const pending = encodeStateValue(META_PENDING_VALIDATORS, { validators: change.validators, activationHeight: p });
   const proof = await chain.proveValueAt(new TextEncoder().encode(META_PENDING_VALIDATORS), pending, anchor);
   const headers: unknown[] = [];
