@@ -8,7 +8,8 @@
  */
 import { IMPORT_WINDOW } from '../../src/chain/import-in-order.ts';
 import { type DirUsage, dirUsage, usagePer } from './disk-usage.ts';
-import { type BuiltChain, type Fixture, buildChain, fixture, freshNode } from './fixtures.ts';
+import { type BuiltChain, type Fixture, buildChain, fixture, freshNode, silentLogger } from './fixtures.ts';
+import { Pruner } from '../../src/node/pruning/pruner.ts';
 import { type BenchContext, add, fmt, replay } from './suites.ts';
 import { summarize } from './stats.ts';
 
@@ -16,10 +17,15 @@ import { summarize } from './stats.ts';
 export const EMPTY_BLOCK_TARGET = 300;
 export const TRANSFER_TARGET = 250;
 
-async function usageAfter(ctx: BenchContext, f: Fixture, chain: BuiltChain | null): Promise<DirUsage> {
+/** `keep`: a pruning node keeping that many blocks (src/node/pruning/pruner.ts), pruning as it replays; null: archive. */
+async function usageAfter(ctx: BenchContext, f: Fixture, chain: BuiltChain | null, keep: number | null = null): Promise<DirUsage> {
   const node = await freshNode(f, { verifier: ctx.pool });
+  const pruner = keep === null ? null : new Pruner(node.chain, keep, silentLogger);
   try {
+    pruner?.start();
     if (chain !== null) await replay(node, chain, IMPORT_WINDOW);
+    await pruner?.idle();
+    await pruner?.close();
     await node.close();
     return await dirUsage(node.dir);
   } finally {
@@ -58,6 +64,12 @@ export async function benchDisk(ctx: BenchContext): Promise<void> {
   const perBlock = usagePer(genesis, await usageAfter(ctx, f, empty), sizes.emptyBlocks);
   const full = await buildChain(f, sizes.fullBlocks, sizes.bigBlockTxs);
   const perTx = usagePer(genesis, await usageAfter(ctx, f, full), txs);
+  // Pruned, in steady state: the growth between two chain lengths, both past the window.
+  const keep = Math.max(1, Math.floor(sizes.emptyBlocks / 4));
+  const half = Math.floor(sizes.emptyBlocks / 2);
+  const prunedHalf = await usageAfter(ctx, f, { ...empty, blocks: empty.blocks.slice(0, half) }, keep);
+  const prunedFull = await usageAfter(ctx, f, empty, keep);
+  const perPrunedBlock = usagePer(prunedHalf, prunedFull, sizes.emptyBlocks - half);
   log('disk per empty block (after - genesis) / blocks:');
   for (const line of formatUsage(perBlock, 'block')) log(line);
   log('disk per transfer (after - genesis) / transfers:');
@@ -69,6 +81,15 @@ export async function benchDisk(ctx: BenchContext): Promise<void> {
     summary: summarize([perBlock.totalBytes]),
     target: { text: `<= ${EMPTY_BLOCK_TARGET} B`, check: (median) => median <= EMPTY_BLOCK_TARGET },
     note: bucketNote(perBlock),
+  });
+  log(`disk per empty block, pruned (keep ${keep}), growth from ${half} to ${sizes.emptyBlocks} blocks:`);
+  for (const line of formatUsage(perPrunedBlock, 'block')) log(line);
+  add(ctx, {
+    id: 'disk.per-empty-block.pruned',
+    label: `data dir growth per empty block, pruned (keep ${keep.toLocaleString('en-US')}; from ${half.toLocaleString('en-US')} to ${sizes.emptyBlocks.toLocaleString('en-US')} blocks, compacted)`,
+    unit: 'B',
+    summary: summarize([perPrunedBlock.totalBytes]),
+    note: `${bucketNote(perPrunedBlock)}; the window's blocks stay, so the dir holds about keep x the archive figure`,
   });
   add(ctx, {
     id: 'disk.per-transfer',

@@ -65,6 +65,7 @@ const EXPECTED = [
   'statesync.replay',
   'statesync.snapshot',
   'disk.per-empty-block',
+  'disk.per-empty-block.pruned',
   'disk.per-transfer',
 ];
 
