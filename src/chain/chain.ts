@@ -95,10 +95,7 @@ export class Chain {
   readonly params: ChainParams;
   /** 0, or where a chain from an exported state begins (docs/protocol.md §14.3): no block below it. */
   readonly genesisHeight: bigint;
-  /**
-   * The lowest height whose block this node holds above which it can follow any branch: the
-   * genesis height, or the snapshot's block of a node restored from a snapshot (docs/protocol.md §20.5).
-   */
+  /** See baseHeight: no block between genesis and it is held, so range sync never backtracks below it. */
   private base: bigint;
   readonly store: ChainStore;
   readonly mempool: Mempool;

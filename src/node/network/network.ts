@@ -190,6 +190,7 @@ export class Network {
     try {
       await this.host.start();
     } catch (err) {
+      this.stateSync?.stop();
       await Promise.resolve(this.host.stop()).catch(() => undefined);
       throw new NetworkError(NetworkErrorCode.InvalidConfig, listenFailure('peers', this.options.host, this.options.port, 'p2p', err), { cause: err });
     }
@@ -256,11 +257,6 @@ export class Network {
     this.peerManager.unblock(peerId);
   }
 
-  /**
-   * Resolves when the node may produce blocks without forking off its peers: at once if it has no
-   * bootstrap peers (it is the first node), else once a peer has answered and we hold its head, or
-   * after `readyTimeoutMs` with no answer (the node then goes on alone, and syncs when peers come).
-   */
   /** Canonical blocks of `peer` from a height (range sync's request; tools and tests). */
   blocksByRange(peer: PeerId, request: RangeRequest): Promise<Block[]> {
     return this.reqResp.blocksByRange(peer, request);
@@ -276,6 +272,11 @@ export class Network {
     return this.reqResp.snapshotChunk(peer, height, index);
   }
 
+  /**
+   * Resolves when the node may produce blocks without forking off its peers: at once if it has no
+   * bootstrap peers (it is the first node), else once a peer has answered and we hold its head, or
+   * after `readyTimeoutMs` with no answer (the node then goes on alone, and syncs when peers come).
+   */
   async whenReady(): Promise<void> {
     if (this.options.bootstrap.length === 0) return;
     // No block is produced on the genesis state while the snapshot's state is on its way.
