@@ -3,14 +3,17 @@
  * pruning node deletes the oldest blocks beyond the `keep` most recent, never one at or above the
  * last final block (a reorg can never need it), each in one batch of the store (its body, canonical
  * index entry, undo record, tx index and history events, and META earliest-height moved past it).
- * At most PER_BLOCK heights a block: a node switched from archive to pruned catches up over many
- * blocks instead of stalling. State (supply counters included) is never pruned.
+ * At most PRUNE_PER_BLOCK heights per block, saved up over blocks that came faster than pruning
+ * (range sync) to at most MAX_BUDGET: a node switched from archive to pruned catches up over many
+ * blocks instead of stalling, and a syncing node keeps up. State (supply counters included) is never pruned.
  */
 import type { Logger } from 'pino';
 import type { Chain } from '../../chain/chain.ts';
 
-/** Heights pruned after one block at most (the backlog of a newly pruning node drains gradually). */
+/** Heights pruned per block at most (the backlog of a newly pruning node drains gradually). */
 export const PRUNE_PER_BLOCK = 8;
+/** Budget saved up at most: blocks that come faster than pruning (range sync) are caught up on, but never in one long burst. */
+const MAX_BUDGET = 8 * PRUNE_PER_BLOCK;
 
 export class Pruner {
   private readonly chain: Chain;
@@ -19,7 +22,12 @@ export class Pruner {
   private running: Promise<void> | null = null;
   private again = false;
   private closed = false;
-  private readonly onBlock = (): void => this.schedule();
+  /** Heights it may still prune: PRUNE_PER_BLOCK more with every block. */
+  private budget = 0;
+  private readonly onBlock = (): void => {
+    this.budget = Math.min(MAX_BUDGET, this.budget + PRUNE_PER_BLOCK);
+    this.schedule();
+  };
 
   /** `keep`: blocks kept below the head (at least 1). */
   constructor(chain: Chain, keep: number, logger: Logger) {
@@ -30,13 +38,25 @@ export class Pruner {
 
   start(): void {
     this.chain.events.on('block', this.onBlock);
-    this.schedule();
+    // The head's block counts: one block's budget at once.
+    this.onBlock();
   }
 
   async close(): Promise<void> {
     this.closed = true;
     this.chain.events.off('block', this.onBlock);
     await this.running;
+  }
+
+  /** Tools and benches: prunes everything due now, however much (nothing else should run meanwhile). */
+  async drain(): Promise<void> {
+    await this.idle();
+    for (let before = -1n; before !== this.chain.baseHeight;) {
+      before = this.chain.baseHeight;
+      this.budget = MAX_BUDGET;
+      this.schedule();
+      await this.idle();
+    }
   }
 
   /** Tests: resolves once no pruning step runs. */
@@ -61,14 +81,14 @@ export class Pruner {
       });
   }
 
-  /** Prunes up to PRUNE_PER_BLOCK of the oldest heights that are out of the window and below finality. */
+  /** Prunes the oldest heights out of the window and below finality, as far as the budget goes. */
   private async step(): Promise<void> {
     const { chain } = this;
     const keepFrom = chain.head.header.height - BigInt(this.keep) + 1n;
     const limit = keepFrom < chain.finalizedHeight ? keepFrom : chain.finalizedHeight;
     // The genesis block stays (peers check it in every status); the first prunable block is above it.
     let next = chain.baseHeight === chain.genesisHeight ? chain.genesisHeight + 1n : chain.baseHeight;
-    for (let i = 0; i < PRUNE_PER_BLOCK && next < limit && !this.closed; i++, next++) {
+    for (; this.budget > 0 && next < limit && !this.closed; this.budget--, next++) {
       const block = await chain.blockAt(next);
       if (block !== null) await chain.store.pruneBlock(next, block.hash, block.txs.map((t) => t.hash));
       chain.advanceBase(next + 1n);
