@@ -69,6 +69,9 @@ const EXPECTED = [
   'disk.per-transfer',
 ];
 
+/** Figures of a data dir's growth, which is ~0 by design (bounded disk): no sign is required of them. */
+const GROWTH_FIGURES = new Set(['disk.per-empty-block.pruned']);
+
 describe('npm run bench -- --short (smoke)', () => {
   it('runs every benchmark and writes its figures, each with median, min and max', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dchat-bench-smoke-'));
@@ -81,7 +84,8 @@ describe('npm run bench -- --short (smoke)', () => {
       const { median, min, max, runs, samples } = f.summary;
       for (const value of [median, min, max]) {
         expect(Number.isFinite(value), f.id).toBe(true);
-        expect(value, f.id).toBeGreaterThan(0);
+        // A growth may be nothing (a pruned node past its window: a few bytes either way); every other figure is positive.
+        if (!GROWTH_FIGURES.has(f.id)) expect(value, f.id).toBeGreaterThan(0);
       }
       expect(min).toBeLessThanOrEqual(median);
       expect(median).toBeLessThanOrEqual(max);
