@@ -9,7 +9,7 @@
 import { IMPORT_WINDOW } from '../../src/chain/import-in-order.ts';
 import { type DirUsage, dirUsage, usagePer } from './disk-usage.ts';
 import { type BuiltChain, type Fixture, buildChain, fixture, freshNode, silentLogger } from './fixtures.ts';
-import { Pruner } from '../../src/node/pruning/pruner.ts';
+import { Pruner, type PrunerOptions } from '../../src/node/pruning/pruner.ts';
 import { type BenchContext, add, fmt, replay } from './suites.ts';
 import { summarize } from './stats.ts';
 
@@ -17,16 +17,19 @@ import { summarize } from './stats.ts';
 export const EMPTY_BLOCK_TARGET = 300;
 export const TRANSFER_TARGET = 250;
 
-/** `keep`: a pruning node keeping that many blocks (src/node/pruning/pruner.ts), pruning as it replays; null: archive. */
-async function usageAfter(ctx: BenchContext, f: Fixture, chain: BuiltChain | null, keep: number | null = null): Promise<DirUsage> {
+/**
+ * `options`: the node's Pruner (src/node/pruning/pruner.ts), pruning and trimming as it replays:
+ * `keepBlocks` null is archive; `keepUndo` defaults to the node's own (DEFAULT_KEEP_UNDO).
+ */
+async function usageAfter(ctx: BenchContext, f: Fixture, chain: BuiltChain | null, options: PrunerOptions = { keepBlocks: null }): Promise<DirUsage> {
   const node = await freshNode(f, { verifier: ctx.pool });
-  const pruner = keep === null ? null : new Pruner(node.chain, keep, silentLogger);
+  const pruner = new Pruner(node.chain, options, silentLogger);
   try {
-    pruner?.start();
+    pruner.start();
     if (chain !== null) await replay(node, chain, IMPORT_WINDOW);
     // Steady state: what a node at 6 s blocks has pruned by the time the next block comes.
-    await pruner?.drain();
-    await pruner?.close();
+    await pruner.drain();
+    await pruner.close();
     await node.close();
     return await dirUsage(node.dir);
   } finally {
@@ -62,36 +65,42 @@ export async function benchDisk(ctx: BenchContext): Promise<void> {
   log(`disk: ${sizes.emptyBlocks} empty blocks, then ${sizes.fullBlocks} blocks of ${sizes.bigBlockTxs} transfers, replayed into fresh archive nodes; each data dir compacted and measured by bucket`);
   const genesis = await usageAfter(ctx, f, null);
   const empty = await buildChain(f, sizes.emptyBlocks, 0);
-  const perBlock = usagePer(genesis, await usageAfter(ctx, f, empty), sizes.emptyBlocks);
+  const archive = await usageAfter(ctx, f, empty);
+  const perBlock = usagePer(genesis, archive, sizes.emptyBlocks);
   const full = await buildChain(f, sizes.fullBlocks, sizes.bigBlockTxs);
   const perTx = usagePer(genesis, await usageAfter(ctx, f, full), txs);
-  // Pruned, in steady state: the growth between two chain lengths, both past the window.
+  // Steady state: the growth between two chain lengths, both past the windows that stay bounded
+  // (the tree's PROVABLE_DEPTH, a pruning node's keep; the undo window of DEFAULT_KEEP_UNDO is
+  // 50,000 blocks, so the second archive pair shrinks it to `keep` to show the growth past it too).
   const keep = Math.max(1, Math.floor(sizes.emptyBlocks / 4));
   const half = Math.floor(sizes.emptyBlocks / 2);
-  const prunedHalf = await usageAfter(ctx, f, { ...empty, blocks: empty.blocks.slice(0, half) }, keep);
-  const prunedFull = await usageAfter(ctx, f, empty, keep);
-  const perPrunedBlock = usagePer(prunedHalf, prunedFull, sizes.emptyBlocks - half);
-  log('disk per empty block (after - genesis) / blocks:');
-  for (const line of formatUsage(perBlock, 'block')) log(line);
+  const halfChain = { ...empty, blocks: empty.blocks.slice(0, half) };
+  const growth = async (options: PrunerOptions, whole?: DirUsage): Promise<DirUsage> =>
+    usagePer(await usageAfter(ctx, f, halfChain, options), whole ?? (await usageAfter(ctx, f, empty, options)), sizes.emptyBlocks - half);
+  const perArchiveBlock = await growth({ keepBlocks: null }, archive);
+  const perArchiveBlockPastUndo = await growth({ keepBlocks: null, keepUndo: keep });
+  const perPrunedBlock = await growth({ keepBlocks: keep });
+  const from = `from ${half.toLocaleString('en-US')} to ${sizes.emptyBlocks.toLocaleString('en-US')} blocks, compacted`;
+  const rows: [string, string, DirUsage, boolean][] = [
+    ['disk.per-empty-block.whole', `data dir bytes per empty block (${sizes.emptyBlocks.toLocaleString('en-US')} blocks, compacted, archive; windows included)`, perBlock, false],
+    ['disk.per-empty-block', `data dir growth per empty block, archive (${from}; the first 50,000 blocks' undo records kept)`, perArchiveBlock, false],
+    ['disk.per-empty-block.past-windows', `data dir growth per empty block, archive, past every window (undo window ${keep.toLocaleString('en-US')}; ${from})`, perArchiveBlockPastUndo, true],
+    ['disk.per-empty-block.pruned', `data dir growth per empty block, pruned (keep ${keep.toLocaleString('en-US')}; ${from})`, perPrunedBlock, false],
+  ];
+  for (const [id, label, usage, targeted] of rows) {
+    log(`${label}:`);
+    for (const line of formatUsage(usage, 'block')) log(line);
+    add(ctx, {
+      id,
+      label,
+      unit: 'B',
+      summary: summarize([usage.totalBytes]),
+      ...(targeted ? { target: { text: `<= ${EMPTY_BLOCK_TARGET} B`, check: (median: number) => median <= EMPTY_BLOCK_TARGET } } : {}),
+      note: bucketNote(usage),
+    });
+  }
   log('disk per transfer (after - genesis) / transfers:');
   for (const line of formatUsage(perTx, 'tx')) log(line);
-  add(ctx, {
-    id: 'disk.per-empty-block',
-    label: `data dir bytes per empty block (${sizes.emptyBlocks.toLocaleString('en-US')} blocks, compacted, archive)`,
-    unit: 'B',
-    summary: summarize([perBlock.totalBytes]),
-    target: { text: `<= ${EMPTY_BLOCK_TARGET} B`, check: (median) => median <= EMPTY_BLOCK_TARGET },
-    note: bucketNote(perBlock),
-  });
-  log(`disk per empty block, pruned (keep ${keep}), growth from ${half} to ${sizes.emptyBlocks} blocks:`);
-  for (const line of formatUsage(perPrunedBlock, 'block')) log(line);
-  add(ctx, {
-    id: 'disk.per-empty-block.pruned',
-    label: `data dir growth per empty block, pruned (keep ${keep.toLocaleString('en-US')}; from ${half.toLocaleString('en-US')} to ${sizes.emptyBlocks.toLocaleString('en-US')} blocks, compacted)`,
-    unit: 'B',
-    summary: summarize([perPrunedBlock.totalBytes]),
-    note: `${bucketNote(perPrunedBlock)}; the window's blocks stay, so the dir holds about keep x the archive figure`,
-  });
   add(ctx, {
     id: 'disk.per-transfer',
     label: `data dir bytes per transfer (${txs.toLocaleString('en-US')} transfers in ${sizes.fullBlocks} blocks, compacted, archive)`,

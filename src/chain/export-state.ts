@@ -72,7 +72,9 @@ async function moveBack(store: ChainStore, head: StoredHead, state: MemoryState,
   const bytes = await store.blockByHeight(height);
   if (bytes === null) notRetained(`This data dir holds no block at height ${height} (its chain begins above it).`);
   const block = decodeBlock(bytes!);
-  // Every block above keeps its undo record (the store never prunes them): the state at `height` is exact.
+  // The state walks back through the undo record of every block above `height`; old ones are trimmed (docs/protocol.md §20.6).
+  const undoFloor = await store.historyFloor('undo');
+  if (undoFloor !== null && height + 1n < undoFloor) notRetained(`This data dir keeps undo records from height ${undoFloor} only: height ${height} needs the one of block ${height + 1n}; export a height of ${undoFloor - 1n} or above.`);
   state.commit((await stateAtAncestor(state, head.height, height, store)).writes);
   return { blockHash: block.hash, stateRoot: block.header.stateRoot };
 }

@@ -140,10 +140,10 @@ export class DchatNode {
     const snapshots = new SnapshotTaker(chain, config.dataDir, config.snapshots, logger.child({ module: 'snapshots' }));
     await snapshots.start();
     await closers.started('snapshots', () => snapshots.close());
-    // Pruning (docs/protocol.md §20.6): none in archive mode, the part is registered either way.
-    const pruner = config.pruneKeep === null ? null : new Pruner(chain, config.pruneKeep, logger.child({ module: 'pruner' }));
-    pruner?.start();
-    await closers.started('pruner', async () => pruner?.close());
+    // Pruning and state history trimming (docs/protocol.md §20.6): blocks only with `prune`, old undo records and tree versions in every mode.
+    const pruner = new Pruner(chain, { keepBlocks: config.pruneKeep }, logger.child({ module: 'pruner' }));
+    pruner.start();
+    await closers.started('pruner', () => pruner.close());
     // Readers get the read-only view; only the network, the producer and POST /v1/txs change the chain.
     const view: ChainView = chain;
     const clock = overrides.clock?.(genesis) ?? systemSlotClock(genesis.params);

@@ -96,8 +96,8 @@ export async function buildLightChain(heights = 12, change?: SetSwitch): Promise
   const head = blocks.at(-1)!;
   const headSet = asValidators(keysAt(head.header.height));
   const final = finalizedHeight(blocks.map((b) => b.header), headSet, 0n);
-  const changes: ValidatorSetChange[] = [{ activationHeight: 0n, validators: genesisSet, previousCount: 0 }];
-  if (change !== undefined && nextSet !== null && change.activation <= head.header.height) changes.push({ activationHeight: change.activation, validators: nextSet, previousCount: genesisSet.length });
+  const changes: ValidatorSetChange[] = [{ activationHeight: 0n, validators: genesisSet, previousCount: 0, anchorProof: null }];
+  if (change !== undefined && nextSet !== null && change.activation <= head.header.height) changes.push({ activationHeight: change.activation, validators: nextSet, previousCount: genesisSet.length, anchorProof: null });
   const view = {
     params: { chainId: GENESIS.chainId, genesisTimeMs: GENESIS.genesisTimeMs, blockTimeMs: GENESIS.blockTimeMs },
     head: { header: head.header, hash: head.hash },

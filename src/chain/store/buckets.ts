@@ -120,3 +120,10 @@ export const META_HISTORY_INDEX_KEY: Uint8Array = Buffer.from('history-index', '
  * (absent: all of them): set by a state snapshot restore (docs/protocol.md §20.5) and by pruning.
  */
 export const META_EARLIEST_HEIGHT_KEY: Uint8Array = Buffer.from('earliest-height', 'ascii');
+/**
+ * META keys (after the bucket byte) of the lowest heights whose undo record and whose state tree
+ * version the store still holds, above the genesis block (absent: none trimmed yet). Old undo
+ * records and tree versions are trimmed in every mode, archive included (docs/protocol.md §20.6).
+ */
+export const META_UNDO_FLOOR_KEY: Uint8Array = Buffer.from('undo-floor', 'ascii');
+export const META_TREE_FLOOR_KEY: Uint8Array = Buffer.from('tree-floor', 'ascii');

@@ -11,7 +11,7 @@ import { bin, record, u64 } from '../codec/schema.ts';
 import { decodeStateValue, encodeStateValue, stateKeyBytes } from '../codec/state.ts';
 import { ChainError, ChainErrorCode, malformed } from '../errors.ts';
 import { PROTOCOL_VERSION } from '../protocol-version.ts';
-import { Bucket, META_EARLIEST_HEIGHT_KEY, META_GENESIS_CONFIG_KEY, META_HEAD_KEY, META_PROTOCOL_VERSION_KEY, heightBytes, isU64 } from './buckets.ts';
+import { Bucket, META_EARLIEST_HEIGHT_KEY, META_GENESIS_CONFIG_KEY, META_HEAD_KEY, META_PROTOCOL_VERSION_KEY, META_TREE_FLOOR_KEY, META_UNDO_FLOOR_KEY, heightBytes, isU64 } from './buckets.ts';
 import type { HistoryKind } from './history-index.ts';
 import { type HistoryOptions, type HistoryPage, HistoryStore } from './history-store.ts';
 import { type BatchOp, type Db, type EntityCodec, Repository, storeFailure } from './repository.ts';
@@ -20,7 +20,7 @@ import { buildTree } from '../state-tree/index.ts';
 import { equalBytes } from '../../light/tree-rules.ts';
 import { ascii, rawBytes, schemaCodec, undoCodec } from './store-codecs.ts';
 import { TreeStore } from './tree-store.ts';
-import { ValidatorSetLog } from './validator-set-log.ts';
+import { type ValidatorSetChange, ValidatorSetLog } from './validator-set-log.ts';
 
 export type { BlockPart, BranchCommit, CommitInput, GenesisBatch, GenesisHead, SnapshotInstall, StoredHead, TxLocation } from './store-types.ts';
 export type { HistoryKind } from './history-index.ts';
@@ -67,6 +67,8 @@ export class ChainStore {
   private readonly genesisConfig: Repository<'fingerprint', Uint8Array>;
   private readonly protocol: Repository<'version', bigint>;
   private readonly earliest: Repository<'height', bigint>;
+  /** The lowest heights still holding an undo record / a state tree version (trimmed below). */
+  private readonly floors: { readonly undo: Repository<'height', bigint>; readonly tree: Repository<'height', bigint> };
   private readonly blocks: Repository<Uint8Array, Uint8Array>;
   private readonly canonical: Repository<bigint, Uint8Array>;
   private readonly state: Repository<string, StateValue>;
@@ -98,6 +100,10 @@ export class ChainStore {
     this.genesisConfig = new Repository(db, 'genesis fingerprint', Bucket.META, schemaCodec(() => META_GENESIS_CONFIG_KEY, 'genesis fingerprint', bin(32)));
     this.protocol = new Repository(db, 'protocol version', Bucket.META, schemaCodec(() => META_PROTOCOL_VERSION_KEY, 'protocol version', u64));
     this.earliest = new Repository(db, 'earliest height', Bucket.META, schemaCodec(() => META_EARLIEST_HEIGHT_KEY, 'earliest height', u64));
+    this.floors = {
+      undo: new Repository(db, 'undo floor', Bucket.META, schemaCodec(() => META_UNDO_FLOOR_KEY, 'undo floor', u64)),
+      tree: new Repository(db, 'tree floor', Bucket.META, schemaCodec(() => META_TREE_FLOOR_KEY, 'tree floor', u64)),
+    };
     this.blocks = new Repository(db, 'block', Bucket.BLOCK, rawBytes(hashKey));
     this.canonical = new Repository(db, 'canonical hash', Bucket.CANONICAL, schemaCodec(heightBytes, 'canonical hash', bin(32)));
     this.state = new Repository(db, 'state', Bucket.STATE, {
@@ -188,6 +194,31 @@ export class ChainStore {
     await this.tree.pruneOps(height, ops);
     ops.push(this.earliest.put('height', height + 1n));
     await this.write(ops, `prune block ${height}`);
+  }
+
+  /** The lowest height whose undo record (`undo`) or state tree version (`tree`) is still held; null: nothing trimmed. */
+  historyFloor(part: 'undo' | 'tree'): Promise<bigint | null> {
+    return this.floors[part].get('height');
+  }
+
+  /**
+   * Trims the undo record of canonical height `height`, below the last final block (docs/protocol.md
+   * §20.6): one batch with the floor moved above it. The caller trims heights in order.
+   */
+  trimUndo(height: bigint): Promise<void> {
+    return this.write([this.undo.del(height), this.floors.undo.put('height', height + 1n)], `trim the undo record of block ${height}`);
+  }
+
+  /**
+   * Trims the state tree version of canonical height `height` (its root and the nodes only it and
+   * older versions used), below the last final block, in one batch with the floor moved above it
+   * and `anchors`, the validator set changes anchored at `height`, keeping their proofs.
+   */
+  async trimTree(height: bigint, anchors: readonly { readonly change: ValidatorSetChange; readonly proof: Uint8Array }[]): Promise<void> {
+    const ops: BatchOp[] = anchors.map((a) => this.validatorSets.anchorProofOp(a.change, a.proof));
+    await this.tree.pruneOps(height, ops);
+    ops.push(this.floors.tree.put('height', height + 1n));
+    await this.write(ops, `trim the state tree of block ${height}`);
   }
 
   /**

@@ -4,8 +4,8 @@
  * after one are a seek away, never a walk over the chain. An entry is written in the batch of the
  * block that activated the set (step 1 writes `meta:validators`) and deleted with it in a reorg.
  */
-import { META_VALIDATORS, type Validator, type WriteSet } from '../../tokenomics/index.ts';
-import { bin, record, u64 } from '../codec/schema.ts';
+import { META_PENDING_VALIDATORS, META_VALIDATORS, type Validator, type WriteSet, validatorSetDelay } from '../../tokenomics/index.ts';
+import { type Codec, bin, nullable, record, u64 } from '../codec/schema.ts';
 import { decodeStateValue, encodeStateValue } from '../codec/state.ts';
 import { Bucket, heightBytes } from './buckets.ts';
 import { type BatchOp, type Db, Repository } from './repository.ts';
@@ -16,14 +16,40 @@ export interface ValidatorSetChange {
   readonly activationHeight: bigint;
   readonly validators: readonly Validator[];
   readonly previousCount: number;
+  /**
+   * The tree proof of `meta:pending-validators` at the change's anchor height, kept once the
+   * anchor's state tree version is trimmed (docs/protocol.md §20.6); null while that tree is
+   * still in the store (the proof is then made from it) and for genesis.
+   */
+  readonly anchorProof: Uint8Array | null;
+}
+
+/** The height whose state a light client checks `change` by: 2n + 1 below its activation, n the previous set's size (§19.1). */
+export function anchorHeight(change: ValidatorSetChange): bigint {
+  return change.activationHeight - validatorSetDelay(change.previousCount);
+}
+
+/** The key `meta:pending-validators` as the tree holds it. */
+export const PENDING_VALIDATORS_KEY: Uint8Array = new TextEncoder().encode(META_PENDING_VALIDATORS);
+
+/** The value of `meta:pending-validators` at the anchor of `change` (encoded as the tree hashes it). */
+export function pendingValue(change: ValidatorSetChange): Uint8Array {
+  return encodeStateValue(META_PENDING_VALIDATORS, { validators: change.validators, activationHeight: change.activationHeight });
 }
 
 interface StoredChange {
   readonly set: Uint8Array;
   readonly previousCount: bigint;
+  readonly anchorProof: Uint8Array | null;
 }
 
-const storedChange = record<StoredChange>({ set: bin(), previousCount: u64 });
+const withProof = record<StoredChange>({ set: bin(), previousCount: u64, anchorProof: nullable(bin()) });
+const withoutProof = record<Omit<StoredChange, 'anchorProof'>>({ set: bin(), previousCount: u64 });
+/** [set, previous count, anchor proof | nil]; an entry written before proofs were kept has the first two only. */
+const storedChange: Codec<StoredChange> = {
+  enc: (v) => withProof.enc(v),
+  dec: (raw, path) => (Array.isArray(raw) && raw.length === 2 ? { ...withoutProof.dec(raw, path), anchorProof: null } : withProof.dec(raw, path)),
+};
 
 export class ValidatorSetLog {
   private readonly entries: Repository<bigint, StoredChange>;
@@ -41,12 +67,18 @@ export class ValidatorSetLog {
     if (validators === undefined || validators === null) return;
     const previous = undo.get(META_VALIDATORS) as readonly Validator[] | null | undefined;
     const set = encodeStateValue(META_VALIDATORS, validators);
-    ops.push(this.entries.put(height, { set, previousCount: BigInt(previous?.length ?? 0) }));
+    ops.push(this.entries.put(height, { set, previousCount: BigInt(previous?.length ?? 0), anchorProof: null }));
   }
 
   /** Removes the entry of an abandoned canonical block (if it had one). */
   abandonOp(height: bigint): BatchOp {
     return this.entries.del(height);
+  }
+
+  /** The entry of `change` with its anchor's proof kept (the anchor's tree version is about to go). */
+  anchorProofOp(change: ValidatorSetChange, proof: Uint8Array): BatchOp {
+    const set = encodeStateValue(META_VALIDATORS, change.validators);
+    return this.entries.put(change.activationHeight, { set, previousCount: BigInt(change.previousCount), anchorProof: proof });
   }
 
   /** The changes with activation heights above `after`, ascending, at most `limit`. */
@@ -72,5 +104,6 @@ function change(key: Uint8Array, entry: StoredChange): ValidatorSetChange {
     activationHeight: Buffer.from(key).readBigUInt64BE(),
     validators: decodeStateValue(META_VALIDATORS, entry.set) as readonly Validator[],
     previousCount: Number(entry.previousCount),
+    anchorProof: entry.anchorProof,
   };
 }

@@ -35,7 +35,7 @@ beforeAll(async () => {
   }
   const { chain } = rich;
   const before = { base: chain.baseHeight, root: toHex(chain.head.header.stateRoot), supply: chain.state.get(META_SUPPLY), keys: chain.state.size };
-  pruner = new Pruner(chain, KEEP, createLogger('silent', false));
+  pruner = new Pruner(chain, { keepBlocks: KEEP }, createLogger('silent', false));
   pruner.start();
   await pruner.idle();
   firstStep = {

@@ -7,10 +7,8 @@
 import { blockOrThrow } from './blocks.ts';
 import type { ChainView } from '../../../chain/chain-view.ts';
 import type { Block } from '../../../chain/codec/block.ts';
-import { encodeStateValue } from '../../../chain/codec/state.ts';
 import { toHex } from '../../../chain/crypto.ts';
-import type { ValidatorSetChange } from '../../../chain/store/chain-store.ts';
-import { META_PENDING_VALIDATORS, validatorSetDelay } from '../../../tokenomics/index.ts';
+import { PENDING_VALIDATORS_KEY, type ValidatorSetChange, anchorHeight, pendingValue } from '../../../chain/store/validator-set-log.ts';
 import { ApiError } from '../../http/errors.ts';
 import { headerJson } from '../json.ts';
 import { query, ref } from '../schemas.ts';
@@ -106,11 +104,12 @@ async function finalityJson(chain: ChainView, height: bigint | undefined): Promi
  */
 async function changeJson(chain: ChainView, change: ValidatorSetChange): Promise<Record<string, unknown>> {
   const p = change.activationHeight;
-  const anchor = p - validatorSetDelay(change.previousCount);
+  const anchor = anchorHeight(change);
   // Its anchor's block and state tree are gone on a pruning or restored node: typed, as for blocks.
   if (anchor < chain.baseHeight) await blockOrThrow(chain, anchor);
-  const pending = encodeStateValue(META_PENDING_VALIDATORS, { validators: change.validators, activationHeight: p });
-  const proof = await chain.proveValueAt(new TextEncoder().encode(META_PENDING_VALIDATORS), pending, anchor);
+  const pending = pendingValue(change);
+  // Kept in the log once the anchor's tree version was trimmed (docs/protocol.md §20.6).
+  const proof = change.anchorProof ?? (await chain.proveValueAt(PENDING_VALIDATORS_KEY, pending, anchor));
   const headers: unknown[] = [];
   const proposers = new Set<string>();
   for (let h = anchor; h < p; h++) {
@@ -129,7 +128,7 @@ async function changeJson(chain: ChainView, change: ValidatorSetChange): Promise
   };
 }
 
-async function validatorSetsJson(chain: ChainView, asked: bigint, limit: number): Promise<unknown> {
+export async function validatorSetsJson(chain: ChainView, asked: bigint, limit: number): Promise<unknown> {
   // The genesis set is the trusted one, not a change: its log entry (at the genesis height, 0 or
   // above for a chain from an exported state, §14.3) has no anchor below it.
   const after = asked < chain.genesisHeight ? chain.genesisHeight : asked;

@@ -35,9 +35,9 @@ describe('the validator set log', () => {
       await commit(store, 6n, new Map(), new Map());
 
       const log = store.validatorSets;
-      expect(await log.changesAfter(0n, 16)).toEqual([{ activationHeight: 5n, validators: set(5, 6), previousCount: 4 }]);
+      expect(await log.changesAfter(0n, 16)).toEqual([{ activationHeight: 5n, validators: set(5, 6), previousCount: 4, anchorProof: null }]);
       expect(await log.changesAfter(5n, 16)).toEqual([]);
-      expect((await log.inForceAt(4n))).toEqual({ activationHeight: 0n, validators: set(1, 2, 3, 4), previousCount: 0 });
+      expect((await log.inForceAt(4n))).toEqual({ activationHeight: 0n, validators: set(1, 2, 3, 4), previousCount: 0, anchorProof: null });
       expect((await log.inForceAt(6n))?.activationHeight).toBe(5n);
 
       // A branch from height 4 whose block 5 activates nothing, and whose block 6 activates another set.
@@ -52,7 +52,7 @@ describe('the validator set log', () => {
       expect(await log.changesAfter(0n, 16)).toEqual([]);
       expect((await log.inForceAt(5n))?.activationHeight).toBe(0n);
       await commit(store, 6n, new Map([[META_VALIDATORS, set(7)]]), new Map([[META_VALIDATORS, set(1, 2, 3, 4)]]), 1);
-      expect(await log.changesAfter(0n, 1)).toEqual([{ activationHeight: 6n, validators: set(7), previousCount: 4 }]);
+      expect(await log.changesAfter(0n, 1)).toEqual([{ activationHeight: 6n, validators: set(7), previousCount: 4, anchorProof: null }]);
     } finally {
       await store.close();
     }
