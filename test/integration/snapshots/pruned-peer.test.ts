@@ -35,6 +35,20 @@ describe('a pruned peer', () => {
     const api = await fetch(`${pruned.apiUrl}/v1/blocks/${base - 1n}`);
     expect(api.status).toBe(410);
     expect(((await api.json()) as { code: string }).code).toBe('Pruned');
+    // A tx it cannot find may be in a pruned block: Pruned there, NotFound on the archive validator.
+    const noTx = 'ab'.repeat(32);
+    const txAnswer = async (url: string): Promise<[number, string]> => {
+      const r = await fetch(`${url}/v1/txs/${noTx}`);
+      return [r.status, ((await r.json()) as { code: string }).code];
+    };
+    expect(await txAnswer(pruned.apiUrl)).toEqual([410, 'Pruned']);
+    expect(await txAnswer(net.node('v0').apiUrl)).toEqual([404, 'NotFound']);
+    // History: a page wholly below the base is Pruned; the last page says where the history starts.
+    const old = await fetch(`${pruned.apiUrl}/v1/history/mints?before_height=${base}`);
+    expect([old.status, ((await old.json()) as { code: string }).code]).toEqual([410, 'Pruned']);
+    const last = await fetch(`${pruned.apiUrl}/v1/history/mints?limit=500`);
+    expect(last.status).toBe(200);
+    expect(BigInt(last.headers.get('x-history-from-height')!)).toBeGreaterThanOrEqual(base);
     const info = (await (await fetch(`${pruned.apiUrl}/v1/node`)).json()) as { earliest_height: string };
     expect(BigInt(info.earliest_height)).toBeGreaterThanOrEqual(base);
 

@@ -18,6 +18,16 @@ export async function blockOrThrow(chain: ChainView, height: bigint): Promise<Bl
   throw new ApiError('NotFound', `No block at height ${height}; the head is at ${chain.head.header.height}.`);
 }
 
+/**
+ * Throws Pruned when this node holds no block below its base (pruned or restored) and `what`
+ * (a tx, a history page) may lie there: it cannot tell, so the client is sent to an archive node.
+ */
+export function refuseBelowBase(chain: ChainView, what: string): void {
+  if (chain.baseHeight > chain.genesisHeight) {
+    throw new ChainError(ChainErrorCode.Pruned, `${what} is not held here: this node keeps blocks from height ${chain.baseHeight} only (pruned or restored from a snapshot); ask an archive node.`);
+  }
+}
+
 export async function blockWithEvents(chain: ChainView, height: bigint): Promise<unknown> {
   return blockJson(await blockOrThrow(chain, height), await blockEvents(chain, height));
 }

@@ -10,7 +10,11 @@ import { ApiError } from '../../http/errors.ts';
 import { NEXT_CURSOR_HEADER } from '../paging.ts';
 import { eventJson } from '../json.ts';
 import { type JsonSchema, listOf, query, ref } from '../schemas.ts';
+import { refuseBelowBase } from './blocks.ts';
 import type { RouteModule } from './route.ts';
+
+/** On the last page of a pruned or restored node: the height its history starts at (older events are not held). */
+export const HISTORY_FROM_HEADER = 'x-history-from-height';
 
 interface HistoryQuery {
   limit: number;
@@ -36,9 +40,12 @@ export const historyRoutes: RouteModule = (app, { chain }) => {
   for (const { path, kind, query: querystring, item, summary } of KINDS) {
     app.get<{ Querystring: HistoryQuery }>(`/v1/history/${path}`, {
       schema: { summary, tags: ['history'], querystring },
-      config: { openapi: { responses: { 200: listOf(item), 400: ref('Error') } } },
+      config: { openapi: { responses: { 200: listOf(item), 400: ref('Error'), 410: ref('Error') } } },
     }, async (req, reply) => {
       const { limit, reason, before_height: before, account, cursor } = req.query;
+      // A page that lies wholly below the blocks this node holds (docs/protocol.md §20.6).
+      const upTo = cursor === undefined ? (before === undefined ? null : BigInt(before)) : parseCursor(cursor).height + 1n;
+      if (upTo !== null && upTo <= chain.baseHeight) refuseBelowBase(chain, `History below height ${upTo}`);
       const given = account?.toLowerCase();
       // historyPage, not chain.history: only it pages.
       const page = await chain.historyPage(kind, {
@@ -49,6 +56,8 @@ export const historyRoutes: RouteModule = (app, { chain }) => {
         ...(cursor === undefined ? {} : { before: parseCursor(cursor) }),
       });
       if (page.next !== null) void reply.header(NEXT_CURSOR_HEADER, `${page.next.height}.${page.next.index}`);
+      // The last page of a node that holds no blocks below its base: older events may exist elsewhere.
+      else if (chain.baseHeight > chain.genesisHeight) void reply.header(HISTORY_FROM_HEADER, chain.baseHeight.toString());
       return page.events.map(eventJson);
     });
   }

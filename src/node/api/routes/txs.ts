@@ -7,6 +7,7 @@ import { plain } from '../../http/plain.ts';
 import { eventsJson } from '../json.ts';
 import { params, ref } from '../schemas.ts';
 import { blockEvents } from './block-events.ts';
+import { refuseBelowBase } from './blocks.ts';
 import type { RouteModule } from './route.ts';
 
 const isHex = (v: unknown): v is string => typeof v === 'string' && /^([0-9a-f]{2})+$/i.test(v);
@@ -84,11 +85,15 @@ export const txRoutes: RouteModule = (app, { chain, txs }) => {
 
   app.get<{ Params: { hash: string } }>('/v1/txs/:hash', {
     schema: { summary: 'Status of a transaction: pending, included (height, index, events) or rejected (code, message)', tags: ['txs'], params: params.hash },
-    config: { openapi: { responses: { 200: ref('TxStatus'), 400: ref('Error'), 404: ref('Error') } } },
+    config: { openapi: { responses: { 200: ref('TxStatus'), 400: ref('Error'), 404: ref('Error'), 410: ref('Error') } } },
   }, async (req) => {
     const hash = req.params.hash.toLowerCase();
     const status = await chain.txStatus(hash);
-    if (status.status === 'unknown') throw new ApiError('NotFound', `No transaction ${hash} is known to this node.`);
+    if (status.status === 'unknown') {
+      // A pruning or restored node lost the index of older blocks: Pruned, not NotFound (docs/protocol.md §20.6).
+      refuseBelowBase(chain, `Transaction ${hash} is not pending nor in a retained block; if it was included, it`);
+      throw new ApiError('NotFound', `No transaction ${hash} is known to this node.`);
+    }
     if (status.status !== 'included') return plain({ hash, ...status });
     return { ...(plain({ hash, ...status }) as object), events: eventsJson(await blockEvents(chain, status.height, hash)) };
   });
