@@ -18,7 +18,7 @@ import type { Logger } from 'pino';
 import type { Chain } from '../../chain/chain.ts';
 import { PROVABLE_DEPTH, oldestProvable } from '../../chain/chain-tree.ts';
 import { PENDING_VALIDATORS_KEY, type ValidatorSetChange, anchorHeight, pendingValue } from '../../chain/store/validator-set-log.ts';
-import { validatorSetDelay } from '../../tokenomics/index.ts';
+import { minBig, validatorSetDelay } from '../../tokenomics/index.ts';
 import { DEFAULT_EVENT_LIMITS } from '../events/event-hub.ts';
 
 export interface PrunerOptions {
@@ -28,10 +28,10 @@ export interface PrunerOptions {
   readonly keepUndo?: number;
 }
 
-/** The undo records an event stream's resume reads: never fewer than the proofs' window needs. */
 /** Set changes looked at above a trimmed height for one anchored there (changes are far apart: 2n + 1 blocks at least). */
 const ANCHOR_LOOKAHEAD = 4;
 
+/** The undo records an event stream's resume reads: never fewer than the proofs' window needs. */
 export const DEFAULT_KEEP_UNDO = Math.max(DEFAULT_EVENT_LIMITS.maxReplayBlocks, Number(PROVABLE_DEPTH) + 1);
 
 /** Heights pruned per block at most (the backlog of a newly pruning node drains gradually). */
@@ -123,6 +123,16 @@ export class Pruner {
   }
 
   /**
+   * Runs `job` on the heights from `first` up to (not including) `limit`, oldest first, at most
+   * `allowance` of them; returns how many it did.
+   */
+  private async walk(first: bigint, limit: bigint, allowance: number, job: (height: bigint) => Promise<void>): Promise<number> {
+    let done = 0;
+    for (let h = first; done < allowance && h < limit && !this.closed; h++, done++) await job(h);
+    return done;
+  }
+
+  /**
    * Tree versions below every height a proof may be asked for (chain-tree.ts oldestProvable) and
    * below the anchor of any set change not yet activated (2n + 1 below its activation, n the set
    * in force now, docs/protocol.md §19.1), so each anchor's proof can still be made when trimmed.
@@ -130,53 +140,38 @@ export class Pruner {
   private async trimTrees(allowance: number): Promise<number> {
     const { chain } = this;
     const head = chain.head.header.height;
-    const byAnchor = head - validatorSetDelay(chain.validators().length);
-    const provable = oldestProvable(head, chain.finalizedHeight);
-    const limit = byAnchor < provable ? byAnchor : provable;
-    let done = 0;
-    for (let h = this.from(await chain.store.historyFloor('tree')); done < allowance && h < limit && !this.closed; h++, done++) {
-      await chain.store.trimTree(h, await this.anchorProofs(h));
-    }
-    return done;
+    const limit = minBig(head - validatorSetDelay(chain.validators().length), oldestProvable(head, chain.finalizedHeight));
+    const first = this.from(await chain.store.historyFloor('tree'));
+    return this.walk(first, limit, allowance, async (h) => chain.store.trimTree(h, await this.anchorProofs(h)));
   }
 
-  /** The set changes anchored at `height` that hold no proof yet, with their proofs made from its tree. */
+  /** The set changes anchored at `height` that hold no proof yet, with their proofs made from its tree (if the store has it). */
   private async anchorProofs(height: bigint): Promise<{ change: ValidatorSetChange; proof: Uint8Array }[]> {
     const { chain } = this;
-    if ((await chain.store.tree.rootAt(height)) === null) return [];
-    const out: { change: ValidatorSetChange; proof: Uint8Array }[] = [];
     // An anchor lies at most 2n + 1 below its activation: the changes just above `height` are all there may be.
-    for (const change of await chain.validatorSetChanges(height, ANCHOR_LOOKAHEAD)) {
-      if (change.anchorProof !== null || anchorHeight(change) !== height) continue;
-      out.push({ change, proof: await chain.proveValueAt(PENDING_VALIDATORS_KEY, pendingValue(change), height) });
-    }
+    const anchored = (await chain.validatorSetChanges(height, ANCHOR_LOOKAHEAD)).filter((c) => c.anchorProof === null && anchorHeight(c) === height);
+    if (anchored.length === 0 || (await chain.store.tree.rootAt(height)) === null) return [];
+    const out: { change: ValidatorSetChange; proof: Uint8Array }[] = [];
+    for (const change of anchored) out.push({ change, proof: await chain.proveValueAt(PENDING_VALIDATORS_KEY, pendingValue(change), height) });
     return out;
   }
 
   /** Undo records below the last final block and more than keepUndo blocks below the head. */
   private async trimUndo(allowance: number): Promise<number> {
     const { chain } = this;
-    const byAge = chain.head.header.height - this.keepUndo + 1n;
-    const limit = byAge < chain.finalizedHeight ? byAge : chain.finalizedHeight;
-    let done = 0;
-    for (let h = this.from(await chain.store.historyFloor('undo')); done < allowance && h < limit && !this.closed; h++, done++) {
-      await chain.store.trimUndo(h);
-    }
-    return done;
+    const limit = minBig(chain.head.header.height - this.keepUndo + 1n, chain.finalizedHeight);
+    return this.walk(this.from(await chain.store.historyFloor('undo')), limit, allowance, (h) => chain.store.trimUndo(h));
   }
 
   /** A pruning node: the oldest heights out of the window and below finality. */
   private async pruneBlocks(allowance: number): Promise<number> {
     const { chain } = this;
     if (this.keep === null) return 0;
-    const keepFrom = chain.head.header.height - BigInt(this.keep) + 1n;
-    const limit = keepFrom < chain.finalizedHeight ? keepFrom : chain.finalizedHeight;
-    let done = 0;
-    for (let next = this.from(null); done < allowance && next < limit && !this.closed; done++, next++) {
-      const block = await chain.blockAt(next);
-      if (block !== null) await chain.store.pruneBlock(next, block.hash, block.txs.map((t) => t.hash));
-      chain.advanceBase(next + 1n);
-    }
-    return done;
+    const limit = minBig(chain.head.header.height - BigInt(this.keep) + 1n, chain.finalizedHeight);
+    return this.walk(this.from(null), limit, allowance, async (h) => {
+      const block = await chain.blockAt(h);
+      if (block !== null) await chain.store.pruneBlock(h, block.hash, block.txs.map((t) => t.hash));
+      chain.advanceBase(h + 1n);
+    });
   }
 }

@@ -12,18 +12,21 @@ import type { RouteModule } from './route.ts';
 export async function blockOrThrow(chain: ChainView, height: bigint): Promise<Block> {
   const block = await chain.blockAt(height);
   if (block !== null) return block;
-  if (height > chain.genesisHeight && height < chain.baseHeight) {
-    throw new ChainError(ChainErrorCode.Pruned, `Block ${height} is not held here: this node keeps blocks from height ${chain.baseHeight} (pruned or restored from a snapshot); ask an archive node.`);
-  }
+  if (height > chain.genesisHeight && height < chain.baseHeight) refuseBelowBase(chain, `Block ${height}`);
   throw new ApiError('NotFound', `No block at height ${height}; the head is at ${chain.head.header.height}.`);
+}
+
+/** The height this node's blocks start at when it holds none between genesis and it (pruned or restored); null: it holds them all. */
+export function blocksHeldFrom(chain: ChainView): bigint | null {
+  return chain.baseHeight > chain.genesisHeight ? chain.baseHeight : null;
 }
 
 /**
  * Throws Pruned when this node holds no block below its base (pruned or restored) and `what`
- * (a tx, a history page) may lie there: it cannot tell, so the client is sent to an archive node.
+ * (a block, a tx, a history page) may lie there: it cannot tell, so the client is sent to an archive node.
  */
 export function refuseBelowBase(chain: ChainView, what: string): void {
-  if (chain.baseHeight > chain.genesisHeight) {
+  if (blocksHeldFrom(chain) !== null) {
     throw new ChainError(ChainErrorCode.Pruned, `${what} is not held here: this node keeps blocks from height ${chain.baseHeight} only (pruned or restored from a snapshot); ask an archive node.`);
   }
 }

@@ -5,12 +5,12 @@
  * `cursor` continues exactly after the page's last event, even inside one block.
  */
 import type { HistoryPosition } from '../../../chain/store/chain-store.ts';
-import { SYSTEM_ACCOUNT_IDS, type SystemAccountName, type TokenEvent } from '../../../tokenomics/index.ts';
+import { SYSTEM_ACCOUNT_IDS, type SystemAccountName, type TokenEvent, minBig } from '../../../tokenomics/index.ts';
 import { ApiError } from '../../http/errors.ts';
 import { NEXT_CURSOR_HEADER } from '../paging.ts';
 import { eventJson } from '../json.ts';
 import { type JsonSchema, listOf, query, ref } from '../schemas.ts';
-import { refuseBelowBase } from './blocks.ts';
+import { blocksHeldFrom, refuseBelowBase } from './blocks.ts';
 import type { RouteModule } from './route.ts';
 
 /** On the last page of a pruned or restored node: the height its history starts at (older events are not held). */
@@ -43,8 +43,10 @@ export const historyRoutes: RouteModule = (app, { chain }) => {
       config: { openapi: { responses: { 200: listOf(item), 400: ref('Error'), 410: ref('Error') } } },
     }, async (req, reply) => {
       const { limit, reason, before_height: before, account, cursor } = req.query;
-      // A page that lies wholly below the blocks this node holds (docs/protocol.md §20.6).
-      const upTo = cursor === undefined ? (before === undefined ? null : BigInt(before)) : parseCursor(cursor).height + 1n;
+      const after = cursor === undefined ? undefined : parseCursor(cursor);
+      // A page that lies wholly below the blocks this node holds (docs/protocol.md §20.6): its tighter bound is at or below the base.
+      const bounds = [...(before === undefined ? [] : [BigInt(before)]), ...(after === undefined ? [] : [after.height + 1n])];
+      const upTo = bounds.length === 0 ? null : bounds.reduce(minBig);
       if (upTo !== null && upTo <= chain.baseHeight) refuseBelowBase(chain, `History below height ${upTo}`);
       const given = account?.toLowerCase();
       // historyPage, not chain.history: only it pages.
@@ -53,11 +55,12 @@ export const historyRoutes: RouteModule = (app, { chain }) => {
         ...(reason === undefined ? {} : { reason }),
         ...(given === undefined ? {} : { account: SYSTEM_ACCOUNT_IDS[given as SystemAccountName] ?? given }),
         ...(before === undefined ? {} : { beforeHeight: BigInt(before) }),
-        ...(cursor === undefined ? {} : { before: parseCursor(cursor) }),
+        ...(after === undefined ? {} : { before: after }),
       });
-      if (page.next !== null) void reply.header(NEXT_CURSOR_HEADER, `${page.next.height}.${page.next.index}`);
       // The last page of a node that holds no blocks below its base: older events may exist elsewhere.
-      else if (chain.baseHeight > chain.genesisHeight) void reply.header(HISTORY_FROM_HEADER, chain.baseHeight.toString());
+      const heldFrom = blocksHeldFrom(chain);
+      if (page.next !== null) void reply.header(NEXT_CURSOR_HEADER, `${page.next.height}.${page.next.index}`);
+      else if (heldFrom !== null) void reply.header(HISTORY_FROM_HEADER, heldFrom.toString());
       return page.events.map(eventJson);
     });
   }
