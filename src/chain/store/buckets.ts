@@ -16,13 +16,21 @@ export const Bucket = {
    * protocol version that made the chain (docs/protocol.md §12); another version refuses to resume it.
    */
   META: 1,
-  /** block hash -> block bytes (the canonical wire encoding). */
+  /**
+   * block hash -> the block: its canonical wire encoding, or (a canonical block with transactions,
+   * docs/protocol.md §11.1) `0x01 ‖ height u64 BE ‖ tx count u32 BE ‖ head length u32 BE ‖ head ‖
+   * tail`, its transactions in BLOCK_TX (block-bodies.ts).
+   */
   BLOCK: 2,
   /** height (8-byte BE) -> block hash of the canonical chain. */
   CANONICAL: 3,
   /** state key (ASCII bytes) -> encodeStateValue(key, value). */
   STATE: 4,
-  /** tx hash -> pack([height, index within the block]). */
+  /**
+   * tx hash -> pack([height, index within the block]). In a data dir made with META `tx-index-short`
+   * the key is the hash's first 16 bytes, the full hash checked against the tx on reading
+   * (docs/protocol.md §11.1).
+   */
   TX: 5,
   /** height (8-byte BE) ++ index among the block's mint events (4-byte BE) -> the event's record (event-records.ts). */
   MINT: 6,
@@ -57,6 +65,8 @@ export const Bucket = {
    * are served the changes from it (docs/protocol.md §19.1).
    */
   VALIDATOR_SETS: 15,
+  /** height (8-byte BE) ++ index within the block (4-byte BE) -> signed tx bytes: a split canonical block's txs (BLOCK). */
+  BLOCK_TX: 16,
 } as const;
 
 export type Bucket = (typeof Bucket)[keyof typeof Bucket];
@@ -105,6 +115,9 @@ export function indexBytes(index: number): Uint8Array {
   return out;
 }
 
+/** A position within a block's entries (its height, then the entry's index): key order is block order. */
+export const positionBytes = ({ height, index }: { readonly height: bigint; readonly index: number }): Uint8Array => Buffer.concat([heightBytes(height), indexBytes(index)]);
+
 /** META key (after the bucket byte) of the head pointer. */
 export const META_HEAD_KEY: Uint8Array = Buffer.from('head', 'ascii');
 
@@ -127,3 +140,5 @@ export const META_EARLIEST_HEIGHT_KEY: Uint8Array = Buffer.from('earliest-height
  */
 export const META_UNDO_FLOOR_KEY: Uint8Array = Buffer.from('undo-floor', 'ascii');
 export const META_TREE_FLOOR_KEY: Uint8Array = Buffer.from('tree-floor', 'ascii');
+/** META key (after the bucket byte) marking a data dir whose tx index keys are 16-byte hash prefixes (written with the genesis). */
+export const META_TX_INDEX_SHORT_KEY: Uint8Array = Buffer.from('tx-index-short', 'ascii');

@@ -11,7 +11,10 @@ import { bin, record, u64 } from '../codec/schema.ts';
 import { decodeStateValue, encodeStateValue, stateKeyBytes } from '../codec/state.ts';
 import { ChainError, ChainErrorCode, malformed } from '../errors.ts';
 import { PROTOCOL_VERSION } from '../protocol-version.ts';
-import { Bucket, META_EARLIEST_HEIGHT_KEY, META_GENESIS_CONFIG_KEY, META_HEAD_KEY, META_PROTOCOL_VERSION_KEY, META_TREE_FLOOR_KEY, META_UNDO_FLOOR_KEY, heightBytes, isU64 } from './buckets.ts';
+import { decodeBlock } from '../codec/block.ts';
+import { decodeSignedTx } from '../codec/tx.ts';
+import { BlockBodies } from './block-bodies.ts';
+import { Bucket, META_EARLIEST_HEIGHT_KEY, META_GENESIS_CONFIG_KEY, META_HEAD_KEY, META_PROTOCOL_VERSION_KEY, META_TREE_FLOOR_KEY, META_TX_INDEX_SHORT_KEY, META_UNDO_FLOOR_KEY, heightBytes, isU64 } from './buckets.ts';
 import type { HistoryKind } from './history-index.ts';
 import { type HistoryOptions, type HistoryPage, HistoryStore } from './history-store.ts';
 import { type BatchOp, type Db, type EntityCodec, Repository, storeFailure } from './repository.ts';
@@ -61,6 +64,9 @@ async function* asPairs(entries: AsyncGenerator<[Uint8Array, Uint8Array]>): Asyn
  */
 const NO_KEYS = Uint8Array.of(0);
 
+/** Bytes of a tx hash the index keys on in a data dir made with META `tx-index-short` (docs/protocol.md §11.1). */
+const SHORT_TX_KEY_BYTES = 16;
+
 export class ChainStore {
   private readonly db: Db;
   private readonly meta: Repository<'head', StoredHead>;
@@ -69,7 +75,12 @@ export class ChainStore {
   private readonly earliest: Repository<'height', bigint>;
   /** The lowest heights still holding an undo record / a state tree version (trimmed below). */
   private readonly floors: { readonly undo: Repository<'height', bigint>; readonly tree: Repository<'height', bigint> };
-  private readonly blocks: Repository<Uint8Array, Uint8Array>;
+  /** Block bodies, canonical ones with txs kept split (block-bodies.ts). */
+  private readonly bodies: BlockBodies;
+  /** META `tx-index-short`: the tx index keys on 16-byte hash prefixes (written with the genesis of a new data dir). */
+  private readonly txIndexShort: Repository<'flag', Uint8Array>;
+  /** Whether this data dir's tx index keys are hash prefixes (read at open; older data dirs key on the whole hash). */
+  private shortTxKeys = false;
   private readonly canonical: Repository<bigint, Uint8Array>;
   private readonly state: Repository<string, StateValue>;
   /** The same bucket undecoded: a snapshot's pairs are the stored bytes. */
@@ -104,7 +115,8 @@ export class ChainStore {
       undo: new Repository(db, 'undo floor', Bucket.META, schemaCodec(() => META_UNDO_FLOOR_KEY, 'undo floor', u64)),
       tree: new Repository(db, 'tree floor', Bucket.META, schemaCodec(() => META_TREE_FLOOR_KEY, 'tree floor', u64)),
     };
-    this.blocks = new Repository(db, 'block', Bucket.BLOCK, rawBytes(hashKey));
+    this.bodies = new BlockBodies(db);
+    this.txIndexShort = new Repository(db, 'tx index layout', Bucket.META, rawBytes(() => META_TX_INDEX_SHORT_KEY));
     this.canonical = new Repository(db, 'canonical hash', Bucket.CANONICAL, schemaCodec(heightBytes, 'canonical hash', bin(32)));
     this.state = new Repository(db, 'state', Bucket.STATE, {
       key: stateKeyBytes,
@@ -113,9 +125,10 @@ export class ChainStore {
       describe: (key) => `key "${ascii(key)}"`,
     });
     this.stateRaw = new Repository(db, 'state', Bucket.STATE, rawBytes(stateKeyBytes));
-    this.txs = new Repository(db, 'tx location', Bucket.TX, schemaCodec(hashKey, 'tx location', txLocationCodec));
+    const txKey = (hash: Uint8Array): Uint8Array => (this.shortTxKeys ? hash.subarray(0, SHORT_TX_KEY_BYTES) : hash);
+    this.txs = new Repository(db, 'tx location', Bucket.TX, schemaCodec(txKey, 'tx location', txLocationCodec));
     this.undo = new Repository(db, 'undo record', Bucket.UNDO, undoCodec);
-    this.historyStore = new HistoryStore(db);
+    this.historyStore = new HistoryStore(db, (positions) => this.txHashesAt(positions));
     this.tree = new TreeStore(db);
     this.validatorSets = new ValidatorSetLog(db);
     this.pendingEntry = schemaCodec(hashKey, 'pending tx', pendingCodec);
@@ -137,6 +150,7 @@ export class ChainStore {
     }
     const store = new ChainStore(db);
     try {
+      store.shortTxKeys = (await store.txIndexShort.get('flag')) !== null;
       // A data dir written by a node without the history index gets it once, here.
       store.historyIndexBuiltEvents = await store.historyStore.ensureIndex(async () => (await store.head()) === null, (ops, what) => store.write(ops, what));
       // Continue the journal's sequence after the newest entry left by the previous run.
@@ -188,7 +202,8 @@ export class ChainStore {
    * below the last final block, so no reorg ever needs what is gone.
    */
   async pruneBlock(height: bigint, hash: Uint8Array, txHashes: readonly Uint8Array[]): Promise<void> {
-    const ops: BatchOp[] = [this.blocks.del(hash), this.canonical.del(height), this.undo.del(height)];
+    const ops: BatchOp[] = [this.canonical.del(height), this.undo.del(height)];
+    this.bodies.pruneOps(hash, height, txHashes.length, ops);
     for (const tx of txHashes) ops.push(this.txs.del(tx));
     await this.historyStore.abandonOps(height, ops);
     await this.tree.pruneOps(height, ops);
@@ -244,7 +259,7 @@ export class ChainStore {
         throw new ChainError(ChainErrorCode.InvalidSnapshot, `The snapshot's pairs build a state tree whose root is not block ${height}'s state_root.`);
       }
       add(this.tree.genesisRootOp(height, root));
-      add(this.blocks.put(hash, blockBytes));
+      add(this.bodies.wholeOp(hash, blockBytes));
       add(this.canonical.put(height, hash));
       const ops: BatchOp[] = [];
       if (input.validators !== null) this.validatorSets.blockOps(height, new Map([[input.validators.key, input.validators.value]]), new Map(), ops);
@@ -283,7 +298,7 @@ export class ChainStore {
         throw unencodable(height, err);
       }
     };
-    const putEvent = this.historyStore.eventPuts(height);
+    const putEvent = this.historyStore.eventPuts(height, null);
     return {
       events: (events) => encoded(() => events.forEach((event) => putEvent(event).forEach(add))),
       state: (writes) =>
@@ -304,10 +319,12 @@ export class ChainStore {
           ops.push(this.meta.put('head', { height, hash: head.hash, stateRoot: head.stateRoot }));
           if (head.fingerprint !== null) ops.push(this.genesisConfig.put('fingerprint', head.fingerprint));
           ops.push(this.protocol.put('version', BigInt(PROTOCOL_VERSION)));
+          ops.push(this.txIndexShort.put('flag', Uint8Array.of(1)));
           ops.forEach(add);
         });
         try {
           await batch.write();
+          this.shortTxKeys = true;
           // The whole genesis now sits in LevelDB's memtable (hundreds of MB for a million accounts)
           // until a later write finds it full: flushing it now hands that memory back at once.
           await this.compactRange(NO_KEYS, NO_KEYS);
@@ -337,6 +354,9 @@ export class ChainStore {
     const ops: BatchOp[] = [];
     const newHeights = new Set(input.blocks.map((b) => b.height));
     for (const old of input.abandoned) {
+      const oldHash = await this.canonical.get(old.height);
+      // Kept as a side block, whole: its txs' (height, index) keys are the new branch's now.
+      if (oldHash !== null) await this.bodies.abandonOps(oldHash, ops);
       if (!newHeights.has(old.height)) {
         ops.push(this.canonical.del(old.height));
         ops.push(this.undo.del(old.height));
@@ -363,19 +383,19 @@ export class ChainStore {
 
   /** Keeps a valid block that is not (yet) on the canonical chain, so its branch can win later. */
   putSideBlock(hash: Uint8Array, bytes: Uint8Array): Promise<void> {
-    return this.write([this.blocks.put(hash, bytes)], 'store a side block');
+    return this.write([this.bodies.wholeOp(hash, bytes)], 'store a side block');
   }
 
   /** One canonical block's entries (everything of commitBlock except the state and the head). */
   private blockOps(input: Omit<BlockPart, 'tree'>, ops: BatchOp[]): void {
-    ops.push(this.blocks.put(input.hash, input.blockBytes));
+    this.bodies.canonicalOps({ height: input.height, hash: input.hash, bytes: input.blockBytes, txs: input.txBytes ?? [] }, ops);
     ops.push(this.canonical.put(input.height, input.hash));
     ops.push(this.undo.put(input.height, input.undo));
     // Genesis starts the history, so its batch says the index covers all of it.
     if (input.height === 0n) ops.push(this.historyStore.markerPut());
     input.txHashes.forEach((hash, index) => ops.push(this.txs.put(hash, { height: input.height, index })));
     for (const hash of input.journaled ?? input.txHashes) ops.push(this.pending.del(hash));
-    const putEvent = this.historyStore.eventPuts(input.height);
+    const putEvent = this.historyStore.eventPuts(input.height, input.txBytes === undefined || input.txBytes.length === 0 ? null : input.txHashes);
     for (const event of input.events) ops.push(...putEvent(event));
     this.validatorSets.blockOps(input.height, input.writes, input.undo, ops);
   }
@@ -400,7 +420,7 @@ export class ChainStore {
   async blockByHeight(height: bigint): Promise<Uint8Array | null> {
     const hash = await this.hashAtHeight(height);
     if (hash === null) return null;
-    const bytes = await this.blocks.get(hash);
+    const bytes = await this.bodies.get(hash);
     // The canonical index and the block are written in one batch: one without the other is damage.
     if (bytes === null) throw new ChainError(ChainErrorCode.StoreCorrupt, `The canonical block at height ${height} is missing from the store.`);
     return bytes;
@@ -408,24 +428,48 @@ export class ChainStore {
 
   /** Whether a block with this hash is stored (canonical or side): a keys-only lookup. */
   hasBlock(hash: Uint8Array): Promise<boolean> {
-    return this.blocks.has(hash);
+    return this.bodies.has(hash);
   }
 
   blockByHash(hash: Uint8Array): Promise<Uint8Array | null> {
-    return this.blocks.get(hash);
+    return this.bodies.get(hash);
   }
 
   async hashAtHeight(height: bigint): Promise<Uint8Array | null> {
     return isU64(height) ? this.canonical.get(height) : null;
   }
 
-  txLocation(hash: Uint8Array): Promise<TxLocation | null> {
-    return this.txs.get(hash);
+  async txLocation(hash: Uint8Array): Promise<TxLocation | null> {
+    return (await this.txLocations([hash]))[0]!;
   }
 
-  /** Where each tx was included (null: not included), in one read of the store. */
-  txLocations(hashes: readonly Uint8Array[]): Promise<(TxLocation | null)[]> {
-    return this.txs.getMany(hashes);
+  /**
+   * Where each tx was included (null: not included), in one read of the index. With short keys a
+   * hit is a tx whose hash starts like this one: it counts only if its full hash is this one.
+   */
+  async txLocations(hashes: readonly Uint8Array[]): Promise<(TxLocation | null)[]> {
+    const found = await this.txs.getMany(hashes);
+    if (!this.shortTxKeys) return found;
+    return Promise.all(found.map(async (location, i) => (location !== null && equalBytes(await this.txHashAt(location), hashes[i]!) ? location : null)));
+  }
+
+  /** The signed bytes of tx `index` of the canonical block at `height` (null: no such tx held). */
+  async txBytesAt(location: TxLocation): Promise<Uint8Array | null> {
+    const split = await this.bodies.txAt(location);
+    if (split !== null) return split;
+    const block = await this.blockByHeight(location.height);
+    return block === null ? null : (decodeBlock(block).txs[location.index]?.bytes ?? null);
+  }
+
+  /** The hash of a tx the index or a history record names by position; it must be there. */
+  private async txHashAt(location: TxLocation): Promise<Uint8Array> {
+    const bytes = await this.txBytesAt(location);
+    if (bytes === null) throw new ChainError(ChainErrorCode.StoreCorrupt, `Tx ${location.index} of block ${location.height}, which the store names, is not there.`);
+    return decodeSignedTx(bytes).hash;
+  }
+
+  private async txHashesAt(locations: readonly TxLocation[]): Promise<string[]> {
+    return Promise.all(locations.map(async (location) => Buffer.from(await this.txHashAt(location)).toString('hex')));
   }
 
   /** Newest first, at most `limit`, optionally by reason (recipient type for distributions) and account. */

@@ -5,9 +5,11 @@
  *   - `height` is the block height in the record's key: stored as nil when it is that height;
  *   - `id` is the UUIDv5 the tx (or the block's system steps) handed out on its n-th call
  *     (IdSource, docs/protocol.md §6.3): stored as n when that re-derives it, else as its 16 bytes.
- * That saves 16 incompressible bytes and the height per event, i.e. per transfer (its fee burn).
+ *   - `tx_hash` is the hash of a tx of the record's block, when the block is kept split
+ *     (block-bodies.ts): stored as that tx's index, the hash read from the tx on reading.
+ * That saves 16 + 32 incompressible bytes and the height per event, i.e. per transfer (its fee burn).
  *
- *   record: 0x01 ‖ msgpack [kind, n | id bytes, ...the kind's other fields, height | nil, ...]
+ *   record: 0x01 ‖ msgpack [kind, n | id bytes, ...the kind's other fields, height | nil, ..., tx index | tx hash | nil]
  *
  * A record of an older node is the event's canonical msgpack, an array: its first byte is a
  * fixarray header (0x90..0x9f), never 0x01, so both read back and old data dirs open unchanged.
@@ -15,7 +17,7 @@
 import { type CreatedKind, type TokenEvent, createdIdAt, knownIdIndex } from '../../tokenomics/index.ts';
 import { EVENT_FIELDS, decodeEvent } from '../codec/events.ts';
 import { pack, unpack } from '../codec/msgpack.ts';
-import { type Codec, nullable, record, u64, uuid } from '../codec/schema.ts';
+import { type Codec, hexBin, nullable, record, u64, uuid } from '../codec/schema.ts';
 import { malformed } from '../errors.ts';
 
 /** The first byte of a record in this layout. */
@@ -28,14 +30,20 @@ const AHEAD = 8;
 /** The largest n stored (a u32: far more ids than a block or tx hands out). */
 const MAX_INDEX = 0xffff_ffff;
 
+/** A u32 standing for what it numbers, or the thing itself (`whole`). */
+function indexOr<T>(whole: Codec<T>, what: string): Codec<number | T> {
+  return {
+    enc: (v) => (typeof v === 'number' ? v : whole.enc(v)),
+    dec: (raw, path) => (typeof raw === 'number' ? (Number.isInteger(raw) && raw >= 0 && raw <= MAX_INDEX ? raw : malformed(path, `expected a u32 ${what}.`)) : whole.dec(raw, path)),
+  };
+}
 type IdRef = number | string;
-const idRef: Codec<IdRef> = {
-  enc: (v) => (typeof v === 'number' ? v : uuid.enc(v)),
-  dec: (raw, path) => (typeof raw === 'number' ? (Number.isInteger(raw) && raw >= 0 && raw <= MAX_INDEX ? raw : malformed(path, 'expected a u32 id index.')) : uuid.dec(raw, path)),
-};
+const idRef = indexOr(uuid, 'id index');
+type TxRef = number | string | null;
+const txRef = indexOr(nullable(hexBin(32)), 'tx index');
 
-// Same fields in the same order as the canonical record, id and height swapped for their stored forms.
-const stored = <T extends object>(fields: T): Codec<unknown> => record({ ...fields, id: idRef, height: nullable(u64) }) as Codec<unknown>;
+// Same fields in the same order as the canonical record, id, height and tx hash swapped for their stored forms.
+const stored = <T extends object>(fields: T): Codec<unknown> => record({ ...fields, id: idRef, height: nullable(u64), txHash: txRef }) as Codec<unknown>;
 const STORED: Record<TokenEvent['kind'], Codec<unknown>> = { mint: stored(EVENT_FIELDS.mint), burn: stored(EVENT_FIELDS.burn), distribution: stored(EVENT_FIELDS.distribution) };
 
 /** The last source an id was found for, and at which call: the next event's id is most likely its next call. */
@@ -57,10 +65,27 @@ function idIndex(kind: CreatedKind, id: string, origin: string | bigint): number
   return null;
 }
 
-/** The stored record of `event`, kept under the key of block `height`. */
-export function encodeEventRecord(event: TokenEvent, height: bigint): Uint8Array {
+/** The fields of an event that the history index keys on (history-index.ts): all but its id and tx hash. */
+type WithoutRefs<E> = E extends unknown ? Omit<E, 'id' | 'txHash'> : never;
+export type IndexedEvent = WithoutRefs<TokenEvent>;
+
+/** A record read back: the event once its tx hash is known (`txIndex` null: the record holds it, or none). */
+export interface EventRecord {
+  readonly fields: IndexedEvent;
+  /** The index, in the record's block, of the tx whose hash the event carries; null when the record holds it itself. */
+  readonly txIndex: number | null;
+  /** The event; `txHash` is the hash of tx `txIndex` (ignored when txIndex is null). */
+  event(txHash?: string): TokenEvent;
+}
+
+/**
+ * The stored record of `event`, kept under the key of block `height`. `txIndexOf` gives the index
+ * of a tx in that block by hash when the block is kept split (else the hash is stored whole).
+ */
+export function encodeEventRecord(event: TokenEvent, height: bigint, txIndexOf?: (txHash: string) => number | undefined): Uint8Array {
   const index = idIndex(event.kind, event.id, event.txHash ?? event.height);
-  const fields = { ...event, id: index ?? event.id, height: event.height === height ? null : event.height };
+  const txIndex = event.txHash === null ? undefined : txIndexOf?.(event.txHash);
+  const fields = { ...event, id: index ?? event.id, height: event.height === height ? null : event.height, txHash: txIndex ?? event.txHash };
   const body = pack(STORED[event.kind].enc(fields));
   const out = new Uint8Array(1 + body.length);
   out[0] = COMPACT_EVENT_RECORD;
@@ -68,14 +93,23 @@ export function encodeEventRecord(event: TokenEvent, height: bigint): Uint8Array
   return out;
 }
 
-/** The event a record stored under the key of block `height` holds (either layout). */
-export function decodeEventRecord(bytes: Uint8Array, height: bigint): TokenEvent {
-  if (bytes[0] !== COMPACT_EVENT_RECORD) return decodeEvent(bytes);
+/** The record stored under the key of block `height` (either layout). */
+export function decodeEventRecord(bytes: Uint8Array, height: bigint): EventRecord {
+  if (bytes[0] !== COMPACT_EVENT_RECORD) {
+    const event = decodeEvent(bytes);
+    return { fields: event, txIndex: null, event: () => event };
+  }
   const raw = unpack(bytes.subarray(1), 'event');
   const kind = Array.isArray(raw) ? raw[0] : undefined;
   if (typeof kind !== 'string' || !Object.hasOwn(STORED, kind)) malformed('event', 'unknown kind.');
-  const fields = STORED[kind as TokenEvent['kind']].dec(raw, 'event') as Omit<TokenEvent, 'id' | 'height'> & { id: IdRef; height: bigint | null };
+  const fields = STORED[kind as TokenEvent['kind']].dec(raw, 'event') as Omit<TokenEvent, 'id' | 'height' | 'txHash'> & { id: IdRef; height: bigint | null; txHash: TxRef };
   const eventHeight = fields.height ?? height;
-  const id = typeof fields.id === 'number' ? createdIdAt(fields.kind, fields.txHash ?? eventHeight, fields.id) : fields.id;
-  return { ...fields, id, height: eventHeight } as TokenEvent;
+  const txIndex = typeof fields.txHash === 'number' ? fields.txHash : null;
+  const event = (resolved?: string): TokenEvent => {
+    const txHash = txIndex === null ? (fields.txHash as string | null) : resolved;
+    if (txHash === undefined) throw new Error(`the event's tx hash (tx ${txIndex} of block ${height}) was not resolved.`);
+    const id = typeof fields.id === 'number' ? createdIdAt(fields.kind, txHash ?? eventHeight, fields.id) : fields.id;
+    return { ...fields, id, height: eventHeight, txHash } as TokenEvent;
+  };
+  return { fields: { ...fields, height: eventHeight } as unknown as IndexedEvent, txIndex, event };
 }

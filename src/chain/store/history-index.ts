@@ -12,6 +12,7 @@
  * the events they point at (chain-store.ts).
  */
 import type { TokenEvent } from '../../tokenomics/index.ts';
+import type { IndexedEvent } from './event-records.ts';
 import { uuidBytes } from '../../tokenomics/uuid-v5.ts';
 import { heightBytes, indexBytes } from './buckets.ts';
 
@@ -28,10 +29,10 @@ export interface HistoryFilter {
 const SHAPE = { reason: 1, account: 2, both: 3 } as const;
 const KIND_BYTE: Record<HistoryKind, number> = { mint: 1, burn: 2, distribution: 3 };
 
-export const reasonOf = (event: TokenEvent): string => (event.kind === 'distribution' ? event.recipientType : event.reason);
+export const reasonOf = (event: IndexedEvent): string => (event.kind === 'distribution' ? event.recipientType : event.reason);
 
 /** A mint credits its recipient (or, with none, its pool); a burn debits its burner; a payout credits its recipient. */
-export function accountOf(event: TokenEvent): string | null {
+export function accountOf(event: IndexedEvent): string | null {
   if (event.kind === 'mint') return event.recipient ?? event.poolId;
   return event.kind === 'burn' ? event.burner : event.recipient;
 }
@@ -52,7 +53,7 @@ export function filterPrefix(kind: HistoryKind, filter: HistoryFilter): Uint8Arr
 }
 
 /** Every index key of one event: one per shape that applies (an event with no account has only the reason key). */
-export function indexKeys(event: TokenEvent, height: bigint, index: number): Uint8Array[] {
+export function indexKeys(event: IndexedEvent, height: bigint, index: number): Uint8Array[] {
   const reason = reasonOf(event);
   const account = accountOf(event) ?? undefined;
   const filters: HistoryFilter[] = account === undefined ? [{ reason }] : [{ reason }, { account }, { reason, account }];

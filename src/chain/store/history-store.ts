@@ -6,9 +6,9 @@
  */
 import { type TokenEvent, U64_MAX } from '../../tokenomics/index.ts';
 import { ChainError, ChainErrorCode, malformed } from '../errors.ts';
-import { Bucket, META_HISTORY_INDEX_KEY, bucketKey, heightBytes, indexBytes, isU64, keyHeight } from './buckets.ts';
+import { Bucket, META_HISTORY_INDEX_KEY, bucketKey, heightBytes, indexBytes, isU64, keyHeight, positionBytes } from './buckets.ts';
 import { type HistoryFilter, type HistoryKind, filterPrefix, indexKeys, positionOf, prefixEnd, reasonOf } from './history-index.ts';
-import { decodeEventRecord, encodeEventRecord } from './event-records.ts';
+import { type EventRecord, decodeEventRecord, encodeEventRecord } from './event-records.ts';
 import { type BatchOp, type Db, type EntityCodec, Repository } from './repository.ts';
 import { rawBytes } from './store-codecs.ts';
 
@@ -40,28 +40,35 @@ const EMPTY = new Uint8Array(0);
 /** Index entries per batch while an older data dir's history is indexed at open. */
 const INDEX_BUILD_BATCH = 10_000;
 
-const eventKey = ({ height, index }: HistoryPosition): Uint8Array => Buffer.concat([heightBytes(height), indexBytes(index)]);
+/** The hash (hex) of tx `index` of the canonical block at `height`, for records that name their tx by index. */
+export type TxHashesAt = (positions: readonly HistoryPosition[]) => Promise<string[]>;
 
-function eventCodec(kind: HistoryKind): EntityCodec<HistoryPosition, TokenEvent> {
+function eventCodec(kind: HistoryKind): EntityCodec<HistoryPosition, EventRecord> {
   return {
-    key: eventKey,
-    encode: (event, key) => encodeEventRecord(event, keyHeight(key)),
+    key: positionBytes,
+    encode: () => {
+      // A record depends on its block's txs (event-records.ts): eventPuts writes them.
+      throw new Error('history records are written by HistoryStore.eventPuts only.');
+    },
     decode(bytes, key) {
-      const event = decodeEventRecord(bytes, keyHeight(key));
+      const record = decodeEventRecord(bytes, keyHeight(key));
       // A mint in the burn bucket means the bucket layout was broken: refuse, do not serve it.
-      if (event.kind !== kind) malformed('event', `a ${event.kind} event in the ${kind} bucket.`);
-      return event;
+      if (record.fields.kind !== kind) malformed('event', `a ${record.fields.kind} event in the ${kind} bucket.`);
+      return record;
     },
     describe: (k) => (k.length === 12 ? `${Buffer.from(k).readBigUInt64BE(0)}/${Buffer.from(k).readUInt32BE(8)}` : Buffer.from(k).toString('hex')),
   };
 }
 
 export class HistoryStore {
-  private readonly events: Record<HistoryKind, Repository<HistoryPosition, TokenEvent>>;
+  private readonly events: Record<HistoryKind, Repository<HistoryPosition, EventRecord>>;
   private readonly index: Repository<Uint8Array, Uint8Array>;
   private readonly marker: Repository<'marker', Uint8Array>;
 
-  constructor(db: Db) {
+  private readonly txHashesAt: TxHashesAt;
+
+  constructor(db: Db, txHashesAt: TxHashesAt) {
+    this.txHashesAt = txHashesAt;
     this.events = {
       mint: new Repository(db, 'mint event', Bucket.MINT, eventCodec('mint')),
       burn: new Repository(db, 'burn event', Bucket.BURN, eventCodec('burn')),
@@ -78,23 +85,27 @@ export class HistoryStore {
 
   /**
    * Puts one block's events in order, each with its index entries: each kind is numbered on its
-   * own, so a kind's bucket has no gaps.
+   * own, so a kind's bucket has no gaps. `txHashes`: the block's txs when it is kept split
+   * (block-bodies.ts), so an event names its tx by index.
    */
-  eventPuts(height: bigint): (event: TokenEvent) => BatchOp[] {
+  eventPuts(height: bigint, txHashes: readonly Uint8Array[] | null): (event: TokenEvent) => BatchOp[] {
     const next: Record<HistoryKind, number> = { mint: 0, burn: 0, distribution: 0 };
+    let byHash: Map<string, number> | undefined;
+    const txIndexOf = txHashes === null ? undefined : (hash: string): number | undefined => (byHash ??= new Map(txHashes.map((h, i) => [Buffer.from(h).toString('hex'), i]))).get(hash);
     return (event) => {
       const index = next[event.kind]++;
-      return [this.events[event.kind].put({ height, index }, event), ...indexKeys(event, height, index).map((key) => this.index.put(key, EMPTY))];
+      const put: BatchOp = { type: 'put', key: bucketKey(HISTORY_BUCKETS[event.kind], positionBytes({ height, index })), value: encodeEventRecord(event, height, txIndexOf) };
+      return [put, ...indexKeys(event, height, index).map((key) => this.index.put(key, EMPTY))];
     };
   }
 
   /** Deletes of every event block `height` wrote and of their index entries (the block is abandoned in a reorg). */
   async abandonOps(height: bigint, ops: BatchOp[]): Promise<void> {
     for (const kind of HISTORY_KINDS) {
-      for await (const [key, event] of this.events[kind].entries({ gte: heightBytes(height), lt: heightBytes(height + 1n) })) {
+      for await (const [key, record] of this.events[kind].entries({ gte: heightBytes(height), lt: heightBytes(height + 1n) })) {
         ops.push({ type: 'del', key: bucketKey(HISTORY_BUCKETS[kind], key) });
         const { index } = positionOf(key);
-        for (const indexKey of indexKeys(event, height, index)) ops.push(this.index.del(indexKey));
+        for (const indexKey of indexKeys(record.fields, height, index)) ops.push(this.index.del(indexKey));
       }
     }
   }
@@ -110,9 +121,9 @@ export class HistoryStore {
     let indexed = 0;
     const ops: BatchOp[] = [];
     for (const kind of HISTORY_KINDS) {
-      for await (const [key, event] of this.events[kind].entries()) {
+      for await (const [key, record] of this.events[kind].entries()) {
         const { height, index } = positionOf(key);
-        for (const indexKey of indexKeys(event, height, index)) ops.push(this.index.put(indexKey, EMPTY));
+        for (const indexKey of indexKeys(record.fields, height, index)) ops.push(this.index.put(indexKey, EMPTY));
         indexed++;
         if (ops.length >= INDEX_BUILD_BATCH) await write(ops.splice(0), 'build the history index');
       }
@@ -128,41 +139,55 @@ export class HistoryStore {
    * and each entry found costs one read of its event. Nothing is scanned and skipped.
    */
   async page(kind: HistoryKind, options: HistoryOptions): Promise<HistoryPage> {
-    const events: TokenEvent[] = [];
+    const records: Located[] = [];
     const { limit } = options;
     const upper = upperBound(options);
-    if (!(limit > 0) || upper === 'none') return { events, next: null };
+    if (!(limit > 0) || upper === 'none') return { events: [], next: null };
     const prefix = filterPrefix(kind, options);
     let last: HistoryPosition | null = null;
     if (prefix === null) {
-      for await (const [key, event] of this.events[kind].entries({ lt: upper, reverse: true })) {
-        events.push(event);
+      for await (const [key, record] of this.events[kind].entries({ lt: upper, reverse: true })) {
         last = positionOf(key);
-        if (events.length >= limit) break;
+        records.push({ height: last.height, record });
+        if (records.length >= limit) break;
       }
     } else {
       const lt = upper === undefined ? prefixEnd(prefix) : Buffer.concat([prefix, upper]);
       for await (const [key] of this.index.entries({ gte: prefix, lt, reverse: true })) {
         last = positionOf(key);
-        const event = await this.events[kind].get(last);
+        const record = await this.events[kind].get(last);
         // The index and the events are written and deleted in the same batches: one without the other is damage.
-        if (event === null || event.height !== last.height || (options.reason !== undefined && reasonOf(event) !== options.reason)) {
+        if (record === null || record.fields.height !== last.height || (options.reason !== undefined && reasonOf(record.fields) !== options.reason)) {
           throw new ChainError(ChainErrorCode.StoreCorrupt, `The history index points at ${kind} ${last.height}/${last.index}, which is not there.`);
         }
-        events.push(event);
-        if (events.length >= limit) break;
+        records.push({ height: last.height, record });
+        if (records.length >= limit) break;
       }
     }
-    return { events, next: events.length >= limit ? last : null };
+    return { events: await this.resolve(records), next: records.length >= limit ? last : null };
   }
 
   /** The events of `kind` block `height` wrote, in block order: O(that block's events), nothing else read. */
   async eventsAt(kind: HistoryKind, height: bigint): Promise<TokenEvent[]> {
-    const events: TokenEvent[] = [];
-    if (!isU64(height) || height === U64_MAX) return events;
-    for await (const [, event] of this.events[kind].entries({ gte: heightBytes(height), lt: heightBytes(height + 1n) })) events.push(event);
-    return events;
+    const records: Located[] = [];
+    if (!isU64(height) || height === U64_MAX) return [];
+    for await (const [, record] of this.events[kind].entries({ gte: heightBytes(height), lt: heightBytes(height + 1n) })) records.push({ height, record });
+    return this.resolve(records);
   }
+
+  /** The events of records read, the tx hashes of those that name their tx by index read in one call. */
+  private async resolve(records: readonly Located[]): Promise<TokenEvent[]> {
+    const named = records.filter((r) => r.record.txIndex !== null);
+    const hashes = named.length === 0 ? [] : await this.txHashesAt(named.map((r) => ({ height: r.height, index: r.record.txIndex! })));
+    const byRecord = new Map(named.map((r, i) => [r, hashes[i]!]));
+    return records.map((r) => r.record.event(byRecord.get(r)));
+  }
+}
+
+/** A record and the height of the block it is stored under. */
+interface Located {
+  readonly height: bigint;
+  readonly record: EventRecord;
 }
 
 /** The key bytes (height, or height ++ index) history pages stay below; 'none' when nothing can be below. */

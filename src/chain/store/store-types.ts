@@ -24,6 +24,11 @@ export interface CommitInput {
   readonly events: readonly TokenEvent[];
   readonly txHashes: readonly Uint8Array[];
   /**
+   * The signed encoding of each tx, in block order (views into `blockBytes` or copies): given, a
+   * block with txs is kept split (block-bodies.ts); absent, whole.
+   */
+  readonly txBytes?: readonly Uint8Array[];
+  /**
    * The block's txs that the mempool journal holds (those the mempool held); their entries go in
    * the same batch. Absent: every tx's entry is deleted. A block from sync usually has none, and
    * a delete per tx is a LevelDB write per tx for nothing.

@@ -27,7 +27,7 @@ describe('event records of the history buckets', () => {
     for (const event of [mint, burn] as TokenEvent[]) {
       const bytes = encodeEventRecord(event, 7n);
       expect(bytes[0]).toBe(COMPACT_EVENT_RECORD);
-      expect(decodeEventRecord(bytes, 7n)).toEqual(event);
+      expect(decodeEventRecord(bytes, 7n).event()).toEqual(event);
       // The 16 id bytes and the height's 9 (a height this small packs in 1) stay out.
       expect(bytes.length).toBeLessThanOrEqual(encodeEvent(event).length - 16);
     }
@@ -35,8 +35,8 @@ describe('event records of the history buckets', () => {
 
   it('keep an id no small call of its source gives, and a height other than the key\'s, in full', () => {
     const foreign: DistributionEvent = { ...payout, id: createdIdAt('distribution', 99n, 3) };
-    expect(decodeEventRecord(encodeEventRecord(foreign, 7n), 7n)).toEqual(foreign);
-    expect(decodeEventRecord(encodeEventRecord(payout, 8n), 8n)).toEqual(payout);
+    expect(decodeEventRecord(encodeEventRecord(foreign, 7n), 7n).event()).toEqual(foreign);
+    expect(decodeEventRecord(encodeEventRecord(payout, 8n), 8n).event()).toEqual(payout);
   });
 
   it('find the call number by hashing when the id was not made recently in this process (a run of genesis mints)', () => {
@@ -44,12 +44,27 @@ describe('event records of the history buckets', () => {
     // Derived again, not made by an IdSource: unknown to the table of recent ids.
     expect(knownIdIndex('mint', 0n, run[0]!.id)).toBeNull();
     const records = run.map((event) => encodeEventRecord(event, 0n));
-    records.forEach((bytes, i) => expect(decodeEventRecord(bytes, 0n)).toEqual(run[i]));
+    records.forEach((bytes, i) => expect(decodeEventRecord(bytes, 0n).event()).toEqual(run[i]));
     expect(Math.max(...records.map((bytes) => bytes.length))).toBeLessThanOrEqual(encodeEvent(run[39]!).length - 16);
   });
 
   it('read records written by older nodes (the canonical encoding)', () => {
-    for (const event of [mint, burn, payout] as TokenEvent[]) expect(decodeEventRecord(encodeEvent(event), event.height)).toEqual(event);
+    for (const event of [mint, burn, payout] as TokenEvent[]) expect(decodeEventRecord(encodeEvent(event), event.height).event()).toEqual(event);
+  });
+
+  it('name the tx by its index in a split block, its hash supplied on reading (the id derived from it)', () => {
+    const whole = encodeEventRecord(burn, 7n);
+    const bytes = encodeEventRecord(burn, 7n, (hash) => (hash === TX ? 3 : undefined));
+    // The 32 hash bytes (and their 2-byte header) become one byte.
+    expect(bytes.length).toBe(whole.length - 33);
+    const record = decodeEventRecord(bytes, 7n);
+    expect(record.txIndex).toBe(3);
+    expect(record.fields).toMatchObject({ kind: 'burn', reason: 'transaction-fee', burner: ACCOUNT, height: 7n });
+    expect(record.event(TX)).toEqual(burn);
+    expect(() => record.event()).toThrow(/not resolved/);
+    // An event of no tx, or of a tx not in the block, keeps what it has.
+    expect(decodeEventRecord(encodeEventRecord(mint, 7n, () => 0), 7n).event()).toEqual(mint);
+    expect(decodeEventRecord(encodeEventRecord(burn, 7n, () => undefined), 7n).txIndex).toBeNull();
   });
 
   it('refuse a record of an unknown kind or with a bad id index as MalformedBytes', () => {

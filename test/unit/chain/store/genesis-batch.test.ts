@@ -9,7 +9,7 @@ import { Level } from 'level';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assembleBlock } from '../../../../src/chain/codec/block.ts';
 import { ZERO_SIGNATURE, buildGenesis } from '../../../../src/chain/genesis-block.ts';
-import { Bucket, META_GENESIS_CONFIG_KEY, META_PROTOCOL_VERSION_KEY, bucketKey } from '../../../../src/chain/store/buckets.ts';
+import { Bucket, META_GENESIS_CONFIG_KEY, META_PROTOCOL_VERSION_KEY, META_TX_INDEX_SHORT_KEY, bucketKey } from '../../../../src/chain/store/buckets.ts';
 import { pack } from '../../../../src/chain/codec/msgpack.ts';
 import { PROTOCOL_VERSION } from '../../../../src/chain/protocol-version.ts';
 import { ChainStore } from '../../../../src/chain/store/chain-store.ts';
@@ -49,6 +49,7 @@ const blockBytes = assembleBlock(genesis.header, [], ZERO_SIGNATURE).bytes;
 const FINGERPRINT = new Uint8Array(32).fill(5);
 const fingerprintKey = Buffer.from(bucketKey(Bucket.META, META_GENESIS_CONFIG_KEY)).toString('hex');
 const protocolVersionKey = Buffer.from(bucketKey(Bucket.META, META_PROTOCOL_VERSION_KEY)).toString('hex');
+const txIndexShortKey = Buffer.from(bucketKey(Bucket.META, META_TX_INDEX_SHORT_KEY)).toString('hex');
 
 describe('ChainStore.genesisBatch', () => {
   it('writes what commitBlock writes for genesis, plus the fingerprint and the protocol version', async () => {
@@ -70,7 +71,9 @@ describe('ChainStore.genesisBatch', () => {
     });
     const expected = await rawEntries(viaCommit);
     const written = await rawEntries(viaBatch);
-    expect(written.filter(([key]) => key !== fingerprintKey && key !== protocolVersionKey)).toEqual(expected);
+    // The genesis batch also marks the data dir's tx index layout (docs/protocol.md §11.1).
+    expect(written.filter(([key]) => key !== fingerprintKey && key !== protocolVersionKey && key !== txIndexShortKey)).toEqual(expected);
+    expect(written.find(([key]) => key === txIndexShortKey)).toBeDefined();
     expect(written.find(([key]) => key === fingerprintKey)).toBeDefined();
     // docs/protocol.md §12: the version that made the chain, as a msgpack uint.
     expect(written.find(([key]) => key === protocolVersionKey)?.[1]).toBe(Buffer.from(pack(BigInt(PROTOCOL_VERSION))).toString('hex'));
