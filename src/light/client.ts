@@ -10,7 +10,8 @@ import { type SignedLightHeader, lightHeaderHash, signedHeaderFromJson } from '.
 import { hexToBytes } from './hex.ts';
 import { verifyStateProof } from './state-proof.ts';
 import { equalBytes } from './tree-rules.ts';
-import { LightValidatorSets, validatorSetChangeFromJson, verifyValidatorSetChange } from './validator-sets.ts';
+import { learnValidatorSets } from './learn-validator-sets.ts';
+import { LightValidatorSets } from './validator-sets.ts';
 
 export type FetchLike = (url: string) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
 
@@ -26,9 +27,6 @@ export interface LightClientOptions {
    */
   readonly validatorSets?: LightValidatorSets;
 }
-
-/** Changes asked per page of GET /v1/light/validator-sets (the node's own cap). */
-const CHANGES_PER_PAGE = 16;
 
 export interface VerifiedValue {
   /** The value's canonical bytes (§8), or null: the key is proven absent. */
@@ -84,7 +82,7 @@ async function checkAnswer(options: LightClientOptions, key: string, answer: Rec
   if (!Array.isArray(proof.headers)) throw new LightError(LightErrorCode.MalformedAnswer, 'The finality answer carries no list of headers.');
   const headers = proof.headers.map(signedHeaderFromJson);
   const sets = options.validatorSets ?? new LightValidatorSets(options.genesis.validators);
-  await learnValidatorSets(options, sets, headers.at(-1)?.header.height ?? 0n);
+  await learnFromNode(options, sets, headers.at(-1)?.header.height ?? 0n);
   const final = await verifyFinality(options.genesis, headers, sets);
   // The answer's header, all of it, must be the final one: a node that sends anything else is refused.
   const same = equalBytes(final.hash, proven.hash) && equalBytes(lightHeaderHash(proven.header), proven.hash) && equalBytes(final.signature, proven.signature);
@@ -94,21 +92,7 @@ async function checkAnswer(options: LightClientOptions, key: string, answer: Rec
   return { value, height: final.header.height, header: final };
 }
 
-/**
- * Learns, in order, the validator sets put in force up to `upTo` that `sets` does not know yet
- * (§19.1): each change is checked against the set before it, so a node can withhold a change
- * (then the headers after it fail as WrongProposer) but cannot make the client trust a set the
- * old set's signatures and state did not fix.
- */
-async function learnValidatorSets(options: LightClientOptions, sets: LightValidatorSets, upTo: bigint): Promise<void> {
-  while (sets.last.from < upTo) {
-    const page = await getJson(options, `/v1/light/validator-sets?after=${sets.last.from}&limit=${CHANGES_PER_PAGE}`);
-    if (!Array.isArray(page.changes)) throw new LightError(LightErrorCode.MalformedAnswer, 'The validator sets answer carries no list of changes.');
-    for (const json of page.changes) {
-      const change = validatorSetChangeFromJson(json);
-      if (change.activationHeight > upTo) return;
-      sets.add(await verifyValidatorSetChange(sets, change, (anchor) => verifyFinality(options.genesis, anchor, sets)));
-    }
-    if (page.changes.length < CHANGES_PER_PAGE) return;
-  }
+/** The validator sets activated up to `upTo` that `sets` does not know yet, from the node's pages (see learnValidatorSets). */
+function learnFromNode(options: LightClientOptions, sets: LightValidatorSets, upTo: bigint): Promise<void> {
+  return learnValidatorSets(options.genesis, sets, upTo, (after, limit) => getJson(options, `/v1/light/validator-sets?after=${after}&limit=${limit}`));
 }

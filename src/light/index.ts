@@ -19,3 +19,4 @@ export {
   validatorSetDelay,
   verifyValidatorSetChange,
 } from './validator-sets.ts';
+export { CHANGES_PER_PAGE, type ValidatorSetPage, learnValidatorSets } from './learn-validator-sets.ts';

@@ -13,6 +13,7 @@ import { ChainError, ChainErrorCode } from '../chain/errors.ts';
 import { ChainStore } from '../chain/store/chain-store.ts';
 import { type GenesisConfig, parseGenesisJson } from '../tokenomics/index.ts';
 import { buildApi } from './api/server.ts';
+import { validatorSetsJson } from './api/routes/light.ts';
 import { apiListenError, holdApiPort } from './api-port.ts';
 import { isLoopbackHost } from './api/loopback.ts';
 import { DashboardFeed } from './dashboard/feed.ts';
@@ -161,6 +162,7 @@ export class DchatNode {
         {
           dataDir: config.dataDir, host: config.p2pHost, port: config.p2pPort, announce: config.p2pAnnounce, bootstrap: config.bootstrap,
           sharedAddressBanThreshold: config.p2pSharedAddressBanThreshold, snapshots,
+          validatorSets: (after, limit) => validatorSetsJson(view, after, limit),
           // A node with peers to ask and a chain still at genesis restores a snapshot first (docs/protocol.md §20.5).
           stateSync: config.sync === 'snapshot' && config.bootstrap.length > 0
             ? { dataDir: config.dataDir, genesis: trustedGenesisOf(genesis), trustedHash: config.trustedHash === null ? null : Buffer.from(config.trustedHash, 'hex') }

@@ -13,7 +13,7 @@ const SRC = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export const DASHBOARD_LIGHT_MODULES: readonly string[] = [
   'light/account.ts', 'light/client.ts', 'light/ed25519.ts', 'light/errors.ts', 'light/finality.ts', 'light/genesis.ts', 'light/header.ts',
-  'light/hex.ts', 'light/index.ts', 'light/msgpack.ts', 'light/sha256.ts', 'light/state-proof.ts', 'light/tree-rules.ts', 'light/validator-sets.ts',
+  'light/hex.ts', 'light/index.ts', 'light/learn-validator-sets.ts', 'light/msgpack.ts', 'light/sha256.ts', 'light/state-proof.ts', 'light/tree-rules.ts', 'light/validator-sets.ts',
   'tokenomics/errors.ts',
 ];
 

@@ -12,6 +12,10 @@
  *   (height 0: the newest final snapshot; the index only for a chunk); the answer is the header with
  *   `block_count` 0 or 1 and then that one frame: the manifest (§20.2) or the chunk's bytes.
  *
+ * - validator-sets (docs/protocol.md §19.1): the request is `[after, limit]`; the answer is the header
+ *   with `block_count` 1 and then one frame: the UTF-8 JSON of GET /v1/light/validator-sets?after=&limit=
+ *   (`{ changes: [...], next_after }`), at most MAX_VALIDATOR_SETS_BYTES.
+ *
  * Every frame travels length-prefixed with a maximum length, and every decode is bounded.
  */
 import { pack, unpack } from '../../chain/codec/msgpack.ts';
@@ -70,6 +74,16 @@ export interface SnapshotRequest {
 
 const snapshotRequestCodec = record<SnapshotRequest>({ height: u64, index: u64 });
 
+export interface ValidatorSetsRequest {
+  readonly after: bigint;
+  readonly limit: bigint;
+}
+
+const validatorSetsRequestCodec = record<ValidatorSetsRequest>({ after: u64, limit: u64 });
+
+/** The largest validator-sets answer: 16 changes of sets of up to ~100 validators, each with its 2n + 2 headers as JSON. */
+export const MAX_VALIDATOR_SETS_BYTES = 4 * 1024 * 1024;
+
 const headerCodec = record<ResponseHeader>({
   code: oneOf(Object.values(ResponseCode)),
   message: str(512),
@@ -84,3 +98,5 @@ export const encodeResponseHeader = (header: ResponseHeader): Uint8Array => pack
 export const decodeResponseHeader = (bytes: Uint8Array): ResponseHeader => headerCodec.dec(unpack(bytes, 'response header'), 'response header');
 export const encodeSnapshotRequest = (request: SnapshotRequest): Uint8Array => pack(snapshotRequestCodec.enc(request));
 export const decodeSnapshotRequest = (bytes: Uint8Array): SnapshotRequest => snapshotRequestCodec.dec(unpack(bytes, 'snapshot request'), 'snapshot request');
+export const encodeValidatorSetsRequest = (request: ValidatorSetsRequest): Uint8Array => pack(validatorSetsRequestCodec.enc(request));
+export const decodeValidatorSetsRequest = (bytes: Uint8Array): ValidatorSetsRequest => validatorSetsRequestCodec.dec(unpack(bytes, 'validator-sets request'), 'validator-sets request');

@@ -46,6 +46,8 @@ export interface NetworkOptions {
   readonly txBudget?: TxBudgetOptions;
   /** The final state snapshots this node serves (docs/protocol.md §20), if any. */
   readonly snapshots?: SnapshotSource | null;
+  /** Pages of this node's validator set changes with their anchors (§19.1), served to joining nodes. */
+  readonly validatorSets?: ((after: bigint, limit: number) => Promise<unknown>) | null;
   /** Restore the state from a peer's snapshot before range sync (docs/protocol.md §20.5): only for a chain at its genesis. */
   readonly stateSync?: StateSyncOptions | null;
 }
@@ -111,6 +113,7 @@ export class Network {
           snapshots: new RateLimiter({ capacity: 256, refillPerSecond: 64 }, nowMs),
         },
         snapshots: options.snapshots ?? null,
+        validatorSets: options.validatorSets ?? null,
         onOversizedFrame: (peer, protocol, limit) => this.oversized.report(peer, protocol, limit),
       },
     );
@@ -138,6 +141,7 @@ export class Network {
         manifest: (peer, height) => this.reqResp.snapshotManifest(peer, height),
         chunk: (peer, height, index) => this.reqResp.snapshotChunk(peer, height, index),
         blocks: (peer, request) => this.reqResp.blocksByRange(peer, request),
+        validatorSets: (peer, after, limit) => this.reqResp.validatorSets(peer, after, limit),
         ban: (peer, reason) => this.peerManager.penalize(peer, PENALTY_OTHER_CHAIN, reason),
       },
       // No longer than the wait for a first peer that block production allows.

@@ -14,6 +14,8 @@ export interface ProtocolNames {
   /** A final state snapshot's manifest (docs/protocol.md §20), and one of its chunks. */
   readonly snapshotManifest: string;
   readonly snapshotChunk: string;
+  /** The validator set changes above a height, each with its anchor (docs/protocol.md §19.1): a state sync's finality check follows them. */
+  readonly validatorSets: string;
 }
 
 export function protocolNames(chainId: string): ProtocolNames {
@@ -25,5 +27,6 @@ export function protocolNames(chainId: string): ProtocolNames {
     blocksByRange: `/dchat/${id}/blocks-by-range/${PROTOCOL_VERSION}`,
     snapshotManifest: `/dchat/${id}/snapshot-manifest/${PROTOCOL_VERSION}`,
     snapshotChunk: `/dchat/${id}/snapshot-chunk/${PROTOCOL_VERSION}`,
+    validatorSets: `/dchat/${id}/validator-sets/${PROTOCOL_VERSION}`,
   };
 }

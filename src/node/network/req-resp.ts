@@ -3,7 +3,9 @@
  * - status: exchange heads (and a few peer addresses) with a peer;
  * - blocks-by-range: fetch up to MAX_RANGE_COUNT canonical blocks from a height;
  * - snapshot-manifest, snapshot-chunk: a final state snapshot's manifest and chunks
- *   (docs/protocol.md §20); the requester checks them (src/chain/snapshot/verify.ts).
+ *   (docs/protocol.md §20); the requester checks them (src/chain/snapshot/verify.ts);
+ * - validator-sets: the validator set changes above a height with their anchors (§19.1), which
+ *   the requester checks as the light client does (src/light/learn-validator-sets.ts).
  * Every frame is length-prefixed with a maximum, every read has a timeout, and requests are rate
  * limited per peer before any work is done. Server errors are answered or the stream is aborted;
  * client errors are NetworkErrors with a code, so the sync manager can tell a slow peer (Unreachable)
@@ -15,12 +17,15 @@ import type { Logger } from 'pino';
 import type { Chain } from '../../chain/chain.ts';
 import { type Block, decodeBlock } from '../../chain/codec/block.ts';
 import { ChainError } from '../../chain/errors.ts';
+import { CHANGES_PER_PAGE } from '../../light/index.ts';
+import { CodedError } from '../../tokenomics/index.ts';
 import { NetworkError, NetworkErrorCode } from './errors.ts';
 import type { P2pHost } from './host.ts';
 import { isOversizedFrameError } from './oversized-frames.ts';
 import {
   MAX_RANGE_COUNT,
   MAX_REQUEST_BYTES,
+  MAX_VALIDATOR_SETS_BYTES,
   type RangeRequest,
   ResponseCode,
   type SnapshotRequest,
@@ -29,10 +34,12 @@ import {
   decodeResponseHeader,
   decodeSnapshotRequest,
   decodeStatus,
+  decodeValidatorSetsRequest,
   encodeRangeRequest,
   encodeResponseHeader,
   encodeSnapshotRequest,
   encodeStatus,
+  encodeValidatorSetsRequest,
 } from './messages.ts';
 import { MAX_CHUNK_BYTES, MAX_MANIFEST_BYTES, type SnapshotManifest, decodeManifest } from '../../chain/snapshot/format.ts';
 import type { ProtocolNames } from './protocols.ts';
@@ -57,6 +64,8 @@ export interface ReqRespDeps {
   readonly limits: { readonly status: RateLimiter; readonly blocks: RateLimiter; readonly snapshots: RateLimiter };
   /** The node's final state snapshots (src/node/snapshots/), or none. */
   readonly snapshots?: SnapshotSource | null;
+  /** A page of this node's validator set changes above `after` (the body of GET /v1/light/validator-sets); absent: none served. */
+  readonly validatorSets?: ((after: bigint, limit: number) => Promise<unknown>) | null;
   /** A peer sent a frame over the limit of `protocol` (logged and penalized by oversized-frames.ts). */
   readonly onOversizedFrame?: (peer: PeerId, protocol: string, limitBytes: number) => void;
 }
@@ -86,11 +95,12 @@ export class ReqResp {
     await host.handle(names.blocksByRange, ({ stream, connection }) => this.serve('blocks-by-range', stream, connection, () => this.serveRange(stream, connection)), STREAM_LIMITS);
     await host.handle(names.snapshotManifest, ({ stream, connection }) => this.serve('snapshot-manifest', stream, connection, () => this.serveSnapshot('manifest', stream, connection)), STREAM_LIMITS);
     await host.handle(names.snapshotChunk, ({ stream, connection }) => this.serve('snapshot-chunk', stream, connection, () => this.serveSnapshot('chunk', stream, connection)), STREAM_LIMITS);
+    await host.handle(names.validatorSets, ({ stream, connection }) => this.serve('validator-sets', stream, connection, () => this.serveValidatorSets(stream, connection)), STREAM_LIMITS);
   }
 
   async stop(): Promise<void> {
     const { host, names } = this.deps;
-    await host.unhandle([names.status, names.blocksByRange, names.snapshotManifest, names.snapshotChunk]);
+    await host.unhandle([names.status, names.blocksByRange, names.snapshotManifest, names.snapshotChunk, names.validatorSets]);
   }
 
   /** Sends our status to `peer` and returns theirs. */
@@ -142,14 +152,32 @@ export class ReqResp {
     return this.snapshotPart(peer, this.deps.names.snapshotChunk, { height, index: BigInt(index) }, MAX_CHUNK_BYTES);
   }
 
+  /**
+   * A page of `peer`'s validator set changes above `after` (at most `limit`), as the JSON body of
+   * GET /v1/light/validator-sets: check it with learnValidatorSets before trusting any of it.
+   */
+  async validatorSets(peer: PeerId, after: bigint, limit: number): Promise<unknown> {
+    const bytes = await this.onePart(peer, this.deps.names.validatorSets, encodeValidatorSetsRequest({ after, limit: BigInt(limit) }), MAX_VALIDATOR_SETS_BYTES, 'validator set changes');
+    try {
+      return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown;
+    } catch (err) {
+      throw new NetworkError(NetworkErrorCode.BadResponse, `Peer ${peer} sent validator set changes that are not JSON: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
   private snapshotPart(peer: PeerId, protocol: string, request: SnapshotRequest, maxBytes: number): Promise<Uint8Array> {
+    return this.onePart(peer, protocol, encodeSnapshotRequest(request), maxBytes, 'snapshot part');
+  }
+
+  /** One request frame out, the response header and exactly one frame back (snapshot parts, validator sets). */
+  private onePart(peer: PeerId, protocol: string, request: Uint8Array, maxBytes: number, what: string): Promise<Uint8Array> {
     return this.request(peer, protocol, async (lp, signal) => {
-      await lp.write(encodeSnapshotRequest(request), { signal });
+      await lp.write(request, { signal });
       const header = await decode(async () => decodeResponseHeader((await lp.read({ signal })).subarray()));
       if (header.code === ResponseCode.RateLimited) throw new NetworkError(NetworkErrorCode.RateLimited, `Peer ${peer} rate limited us: ${header.message}`);
-      if (header.code === ResponseCode.NotFound) throw new NetworkError(NetworkErrorCode.NotFound, `Peer ${peer} has no such snapshot part: ${header.message}`);
+      if (header.code === ResponseCode.NotFound) throw new NetworkError(NetworkErrorCode.NotFound, `Peer ${peer} has no such ${what}: ${header.message}`);
       if (header.code !== ResponseCode.Ok) throw new NetworkError(NetworkErrorCode.ServerError, `Peer ${peer} answered ${header.code}: ${header.message}`);
-      if (header.count !== 1n) throw new NetworkError(NetworkErrorCode.BadResponse, `Peer ${peer} announced ${header.count} frames for one snapshot part.`);
+      if (header.count !== 1n) throw new NetworkError(NetworkErrorCode.BadResponse, `Peer ${peer} announced ${header.count} frames for one ${what}.`);
       return (await lp.read({ signal })).subarray();
     }, maxBytes + 1024);
   }
@@ -255,6 +283,28 @@ export class ReqResp {
     if (source !== null && part === 'manifest') bytes = (await source.manifest(request.height === 0n ? null : request.height))?.bytes ?? null;
     else if (source !== null && request.index <= 0xffff_ffffn) bytes = await source.chunk(request.height, Number(request.index));
     if (bytes === null) return answer(ResponseCode.NotFound, `no snapshot ${part} for height ${request.height}${part === 'chunk' ? `, index ${request.index}` : ''}.`);
+    await answer(ResponseCode.Ok, '', 1n);
+    await lp.write(bytes, { signal });
+  }
+
+  /** Validator set changes: rate limited with the snapshots (a change costs reading its anchor's blocks: 4 units), at most CHANGES_PER_PAGE. */
+  private async serveValidatorSets(stream: Stream, connection: Connection): Promise<void> {
+    const peer = connection.remotePeer.toString();
+    const { request, lp, signal, answer } = await this.readRequest(stream, decodeValidatorSetsRequest);
+    if (request === null) return;
+    if (!this.deps.limits.snapshots.take(peer, 4)) return answer(ResponseCode.RateLimited, 'too many validator-sets requests; slow down.');
+    const source = this.deps.validatorSets ?? null;
+    if (source === null) return answer(ResponseCode.NotFound, 'this node serves no validator set changes.');
+    let json: unknown;
+    try {
+      json = await source(request.after, Math.max(1, Math.min(CHANGES_PER_PAGE, Number(request.limit))));
+    } catch (err) {
+      // A change whose anchor this node no longer holds (pruned, restored): typed, so the requester asks another peer.
+      if (!(err instanceof CodedError)) throw err;
+      return answer(ResponseCode.NotFound, err.message.slice(0, 500));
+    }
+    const bytes = new TextEncoder().encode(JSON.stringify(json));
+    if (bytes.length > MAX_VALIDATOR_SETS_BYTES) return answer(ResponseCode.ServerError, `the answer is over ${MAX_VALIDATOR_SETS_BYTES} bytes; ask for fewer changes.`);
     await answer(ResponseCode.Ok, '', 1n);
     await lp.write(bytes, { signal });
   }

@@ -1,7 +1,8 @@
 /**
  * Snapshot state sync (docs/protocol.md §20.5): a node whose chain is still at its genesis block
  * asks its peers for their newest final snapshot, trusts the snapshot's block by a finality check
- * against the genesis file (or an operator's --trusted-hash), checks the manifest against that
+ * against the genesis file and the validator set changes since, each checked as the light client
+ * checks them (or by an operator's --trusted-hash), checks the manifest against that
  * block's state_root, fetches the chunks from every peer offering the same snapshot (each checked
  * on arrival, forgers banned), stages them on disk, and installs the state in one atomic batch
  * (Chain.adoptSnapshot). Range sync then fetches the blocks after the snapshot.
@@ -16,7 +17,7 @@ import type { Block } from '../../chain/codec/block.ts';
 import { toHex } from '../../chain/crypto.ts';
 import { RefKind, type SnapshotManifest, encodeManifest } from '../../chain/snapshot/format.ts';
 import { verifyManifest } from '../../chain/snapshot/verify.ts';
-import type { TrustedGenesis } from '../../light/index.ts';
+import { LightValidatorSets, type TrustedGenesis, learnValidatorSets } from '../../light/index.ts';
 import { ChainErrorCode } from '../../chain/errors.ts';
 import { CodedError } from '../../tokenomics/errors.ts';
 import { NetworkErrorCode, isNetworkError } from '../network/errors.ts';
@@ -34,6 +35,8 @@ export interface StateSyncDeps {
   readonly manifest: (peer: PeerId, height: bigint | null) => Promise<SnapshotManifest>;
   readonly chunk: (peer: PeerId, height: bigint, index: number) => Promise<Uint8Array>;
   readonly blocks: (peer: PeerId, request: RangeRequest) => Promise<Block[]>;
+  /** A page of a peer's validator set changes (the validator-sets protocol); absent: only the genesis set is known. */
+  readonly validatorSets?: (peer: PeerId, after: bigint, limit: number) => Promise<unknown>;
   /** A peer proved to lie (a forged chunk or manifest): banned. */
   readonly ban: (peer: PeerId, reason: string) => void;
   readonly nowMs: () => number;
@@ -111,7 +114,7 @@ export class StateSync {
         }
       }
       if (lastFailure !== null) throw lastFailure;
-      throw new StateSyncError(StateSyncErrorCode.UntrustedSnapshot, `None of the ${offers.length} snapshots offered could be trusted: their blocks are not proven final against the genesis file${this.options.trustedHash === null ? ' (a chain whose validator set changed needs --trusted-hash)' : ' nor lead to --trusted-hash'}.`);
+      throw new StateSyncError(StateSyncErrorCode.UntrustedSnapshot, `None of the ${offers.length} snapshots offered could be trusted: their blocks are not proven final against the genesis file and the validator set changes their peers served${this.options.trustedHash === null ? '' : ', nor lead to --trusted-hash'}.`);
     } catch (err) {
       this.state.phase = 'failed';
       throw err;
@@ -170,13 +173,15 @@ export class StateSync {
   /** The offer's block, fetched with the blocks on top and trusted (trusted-block.ts), with the manifest checked against it; null if not. */
   private async trusted(offer: Offer): Promise<Block | null> {
     const { manifest } = offer;
-    // A trusted hash may name any block up to a range above the snapshot; finality needs 2n + 1 at most.
-    const proof = this.options.trustedHash === null ? 2 * this.options.genesis.validators.length + 2 : MAX_RANGE_COUNT;
-    const wanted = BigInt(Math.min(MAX_RANGE_COUNT, this.options.proofBlocks ?? proof));
+    const { genesis, trustedHash } = this.options;
     for (const peer of offer.peers) {
       try {
+        const sets = trustedHash === null ? await this.validatorSetsUpTo(peer, manifest.height + BigInt(MAX_RANGE_COUNT)) : undefined;
+        // A trusted hash may name any block up to a range above the snapshot; finality needs 2n + 1 at most.
+        const proof = sets === undefined ? MAX_RANGE_COUNT : 2 * sets.at(manifest.height).keys.length + 2;
+        const wanted = BigInt(Math.min(MAX_RANGE_COUNT, this.options.proofBlocks ?? proof));
         const blocks = await this.deps.blocks(peer, { startHeight: manifest.height, count: wanted });
-        await trustBlock(this.options.genesis, blocks, this.options.trustedHash);
+        await trustBlock(genesis, blocks, trustedHash, sets);
         verifyManifest(manifest, { height: blocks[0]!.header.height, hash: blocks[0]!.hash, stateRoot: blocks[0]!.header.stateRoot });
         return blocks[0]!;
       } catch (err) {
@@ -191,6 +196,19 @@ export class StateSync {
       }
     }
     return null;
+  }
+
+  /**
+   * The validator sets in force up to `upTo`, from the genesis set and `peer`'s changes, each
+   * checked as the light client checks them (docs/protocol.md §19.1): a peer can withhold a change
+   * (the finality check then fails on the new set's blocks) but not make us trust a set.
+   */
+  private async validatorSetsUpTo(peer: PeerId, upTo: bigint): Promise<LightValidatorSets> {
+    const { genesis } = this.options;
+    const sets = new LightValidatorSets(genesis.validators);
+    const page = this.deps.validatorSets;
+    if (page !== undefined) await learnValidatorSets(genesis, sets, upTo, (after, limit) => page(peer, after, limit));
+    return sets;
   }
 
   private async restore(offer: Offer, block: Block): Promise<boolean> {

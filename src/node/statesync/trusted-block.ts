@@ -8,7 +8,7 @@
 import type { Block } from '../../chain/codec/block.ts';
 import { toHex } from '../../chain/crypto.ts';
 import type { TrustedBlock } from '../../chain/snapshot/verify.ts';
-import { LightError, LightErrorCode, type TrustedGenesis, verifyFinality } from '../../light/index.ts';
+import { LightError, LightErrorCode, type LightValidatorSets, type TrustedGenesis, verifyFinality } from '../../light/index.ts';
 import type { GenesisConfig } from '../../tokenomics/index.ts';
 
 /** What the light client trusts of a genesis config: chain, slot timing, the first validator set. */
@@ -21,14 +21,15 @@ const signedHeader = (block: Block) => ({ header: block.header, signature: block
 
 /**
  * `blocks[0]` trusted: the blocks are consecutive and linked, and either one of them is
- * `trustedHash` or, without one, they prove `blocks[0]` final against `genesis`. Throws a
- * LightError naming the failed check.
+ * `trustedHash` or, without one, they prove `blocks[0]` final against `genesis` and the validator
+ * sets verified from it (`sets`: the later sets learned and checked, default the genesis set
+ * alone). Throws a LightError naming the failed check.
  */
-export async function trustBlock(genesis: TrustedGenesis, blocks: readonly Block[], trustedHash: Uint8Array | null): Promise<TrustedBlock> {
+export async function trustBlock(genesis: TrustedGenesis, blocks: readonly Block[], trustedHash: Uint8Array | null, sets?: LightValidatorSets): Promise<TrustedBlock> {
   const first = blocks[0];
   if (first === undefined) throw new LightError(LightErrorCode.NotFinal, 'No block was served on top of the snapshot.');
   if (trustedHash === null) {
-    await verifyFinality(genesis, blocks.map(signedHeader));
+    await verifyFinality(genesis, blocks.map(signedHeader), sets);
   } else {
     for (let i = 1; i < blocks.length; i++) {
       if (Buffer.compare(blocks[i]!.header.parentHash, blocks[i - 1]!.hash) !== 0) {

@@ -13,6 +13,7 @@ describe('protocolNames', () => {
       blocksByRange: '/dchat/dchat-dev/blocks-by-range/5',
       snapshotManifest: '/dchat/dchat-dev/snapshot-manifest/5',
       snapshotChunk: '/dchat/dchat-dev/snapshot-chunk/5',
+      validatorSets: '/dchat/dchat-dev/validator-sets/5',
     });
   });
 });
