@@ -134,7 +134,7 @@ async function benchShares(ctx: BenchContext, f: Fixture, bytes: Uint8Array): Pr
       const undo = new Map([...outcome.writes.keys()].map((key) => [key, parent.state.get(key) ?? null]));
       await node.store.commitBlock({
         height: block.header.height, hash: block.hash, blockBytes: block.bytes, stateRoot: tree.root.hash,
-        writes: outcome.writes, undo, events: outcome.events, txHashes: block.txs.map((t) => t.hash), txBytes: block.txs.map((t) => t.bytes), tree,
+        writes: outcome.writes, undo, events: outcome.events, txHashes: block.txs.map((t) => t.hash), txBytes: block.txs.map((t) => t.bytes), timestampMs: block.header.timestampMs, tree,
       });
       const t5 = nowMs();
       for (const c of checks) cache.verify(c.publicKey, c.message, c.signature);

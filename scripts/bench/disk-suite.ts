@@ -109,4 +109,13 @@ export async function benchDisk(ctx: BenchContext): Promise<void> {
     target: { text: `<= ${TRANSFER_TARGET} B`, check: (median) => median <= TRANSFER_TARGET },
     note: bucketNote(perTx),
   });
+  // Pruned: the transfers' blocks, then the empty chain's length on top, so the window has moved
+  // past them; against the empty chain alone (3 blocks shorter, noise next to the transfers).
+  const fullThenEmpty = await buildChain(f, sizes.fullBlocks + sizes.emptyBlocks, (h) => (h <= sizes.fullBlocks ? sizes.bigBlockTxs : 0));
+  const pruned = { keepBlocks: keep };
+  const perPrunedTx = usagePer(await usageAfter(ctx, f, empty, pruned), await usageAfter(ctx, f, fullThenEmpty, pruned), txs);
+  const prunedLabel = `data dir bytes per transfer, pruned (keep ${keep.toLocaleString('en-US')}; ${txs.toLocaleString('en-US')} transfers, then ${sizes.emptyBlocks.toLocaleString('en-US')} empty blocks, compacted)`;
+  log(`${prunedLabel}:`);
+  for (const line of formatUsage(perPrunedTx, 'tx')) log(line);
+  add(ctx, { id: 'disk.per-transfer.pruned', label: prunedLabel, unit: 'B', summary: summarize([perPrunedTx.totalBytes]), note: bucketNote(perPrunedTx) });
 }

@@ -95,8 +95,8 @@ export interface BuiltChain {
   readonly txCount: number;
 }
 
-/** Blocks 1..`blockCount` with `txsPerBlock` transfers each, built on an in-memory state. */
-export async function buildChain(f: Fixture, blockCount: number, txsPerBlock: number): Promise<BuiltChain> {
+/** Blocks 1..`blockCount` with `txsPerBlock` transfers each (or as many as it says for each height), built on an in-memory state. */
+export async function buildChain(f: Fixture, blockCount: number, txsPerBlock: number | ((height: number) => number)): Promise<BuiltChain> {
   const state = new MemoryState(f.genesis.state.sortedEntries());
   // The blocks' tree nodes, over the genesis tree's.
   const nodes = new BranchNodeReader(f.parent.tree.reader);
@@ -105,9 +105,10 @@ export async function buildChain(f: Fixture, blockCount: number, txsPerBlock: nu
   const blocks: Uint8Array[] = [];
   let txCount = 0;
   for (let height = 1; height <= blockCount; height++) {
-    const txs = signTransfers(f, txsPerBlock, nonces);
+    const count = typeof txsPerBlock === 'number' ? txsPerBlock : txsPerBlock(height);
+    const txs = signTransfers(f, count, nonces);
     const produced = await produceBlock(parent, f.config.params, BigInt(height), { publicKey: VALIDATOR.hex, secretKey: VALIDATOR.secretKey }, txs);
-    if (produced.block.txs.length !== txsPerBlock) throw new Error(`Block ${height} took ${produced.block.txs.length} of ${txsPerBlock} transfers.`);
+    if (produced.block.txs.length !== count) throw new Error(`Block ${height} took ${produced.block.txs.length} of ${count} transfers.`);
     state.commit(produced.outcome.writes);
     blocks.push(produced.block.bytes);
     txCount += produced.block.txs.length;

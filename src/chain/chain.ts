@@ -325,7 +325,7 @@ export class Chain {
     await this.store.commitBranch({
       abandoned: abandoned.map((b) => ({ height: b.header.height, txHashes: b.txs.map((t) => t.hash) })),
       blocks: parts.map((p) => ({
-        height: p.block.header.height, hash: p.block.hash, blockBytes: p.block.bytes, writes: p.imported.writes, undo: p.undo, events: p.imported.events, txHashes: p.block.txs.map((t) => t.hash), txBytes: p.block.txs.map((t) => t.bytes),
+        height: p.block.header.height, hash: p.block.hash, blockBytes: p.block.bytes, writes: p.imported.writes, undo: p.undo, events: p.imported.events, txHashes: p.block.txs.map((t) => t.hash), txBytes: p.block.txs.map((t) => t.bytes), timestampMs: p.block.header.timestampMs,
         tree: p.imported.tree,
       })),
       writes: view.writes,
@@ -522,7 +522,7 @@ export class Chain {
     const { tree } = imported;
     await this.store.commitBlock({
       height: block.header.height, hash: block.hash, blockBytes: block.bytes, stateRoot: imported.stateRoot,
-      writes: imported.writes, undo, events: imported.events, txHashes: block.txs.map((t) => t.hash), txBytes: block.txs.map((t) => t.bytes), journaled, tree,
+      writes: imported.writes, undo, events: imported.events, txHashes: block.txs.map((t) => t.hash), txBytes: block.txs.map((t) => t.bytes), timestampMs: block.header.timestampMs, journaled, tree,
     });
     this.committed.commit(imported.writes);
     this.treeRoot = tree.root;

@@ -69,10 +69,11 @@ const EXPECTED = [
   'disk.per-empty-block.past-windows',
   'disk.per-empty-block.pruned',
   'disk.per-transfer',
+  'disk.per-transfer.pruned',
 ];
 
 /** Figures of a data dir's growth, which is ~0 by design (bounded disk): no sign is required of them. */
-const GROWTH_FIGURES = new Set(['disk.per-empty-block.pruned']);
+const GROWTH_FIGURES = new Set(['disk.per-empty-block.pruned', 'disk.per-transfer.pruned']);
 
 describe('npm run bench -- --short (smoke)', () => {
   it('runs every benchmark and writes its figures, each with median, min and max', async () => {

@@ -71,6 +71,16 @@ export function assembleBlock(header: BlockHeader, txs: readonly SignedTx[], sig
 
 const signatureCodec = bin(64);
 
+/**
+ * The header of a block read from the start of its encoding (the whole block, or a split block's
+ * head: docs/protocol.md §11.1), without reading its transactions. For the store's own bytes.
+ */
+export function decodeHeaderOf(bytes: Uint8Array): BlockHeader {
+  const reader = new CanonicalReader(bytes, 'block');
+  if (reader.arrayHeader() !== 3) malformed('block', 'expected [header, txs, signature].');
+  return headerCodec.dec(reader.value(1), 'block.header');
+}
+
 /** Decodes an untrusted block: bounded, schema-checked, canonical-only. Throws MalformedBytes. */
 export function decodeBlock(bytes: Uint8Array, maxTxs = 100_000): Block {
   if (!(bytes instanceof Uint8Array)) malformed('block', 'expected bytes.');

@@ -97,6 +97,12 @@ export class BlockBodies {
     return Buffer.concat(parts);
   }
 
+  /** The start of the block's encoding, its header included (a split block's head, or the whole block); null: not stored. */
+  async headOf(hash: Uint8Array): Promise<Uint8Array | null> {
+    const value = await this.blocks.get(hash);
+    return value === null || value[0] !== SPLIT_BLOCK ? value : parseSplit(value, hash).head;
+  }
+
   /** Tx `index` of the split canonical block at `height` (null: none there, e.g. the block is kept whole). */
   txAt(position: TxPosition): Promise<Uint8Array | null> {
     return this.txs.get(position);

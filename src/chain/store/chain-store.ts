@@ -11,7 +11,7 @@ import { bin, record, u64 } from '../codec/schema.ts';
 import { decodeStateValue, encodeStateValue, stateKeyBytes } from '../codec/state.ts';
 import { ChainError, ChainErrorCode, malformed } from '../errors.ts';
 import { PROTOCOL_VERSION } from '../protocol-version.ts';
-import { decodeBlock } from '../codec/block.ts';
+import { decodeBlock, decodeHeaderOf } from '../codec/block.ts';
 import { decodeSignedTx } from '../codec/tx.ts';
 import { BlockBodies } from './block-bodies.ts';
 import { Bucket, META_EARLIEST_HEIGHT_KEY, META_GENESIS_CONFIG_KEY, META_HEAD_KEY, META_PROTOCOL_VERSION_KEY, META_TREE_FLOOR_KEY, META_TX_INDEX_SHORT_KEY, META_UNDO_FLOOR_KEY, heightBytes, isU64 } from './buckets.ts';
@@ -128,7 +128,7 @@ export class ChainStore {
     const txKey = (hash: Uint8Array): Uint8Array => (this.shortTxKeys ? hash.subarray(0, SHORT_TX_KEY_BYTES) : hash);
     this.txs = new Repository(db, 'tx location', Bucket.TX, schemaCodec(txKey, 'tx location', txLocationCodec));
     this.undo = new Repository(db, 'undo record', Bucket.UNDO, undoCodec);
-    this.historyStore = new HistoryStore(db, (positions) => this.txHashesAt(positions));
+    this.historyStore = new HistoryStore(db, { txHashesAt: (positions) => this.txHashesAt(positions), timestampsAt: (heights) => this.timestampsAt(heights) });
     this.tree = new TreeStore(db);
     this.validatorSets = new ValidatorSetLog(db);
     this.pendingEntry = schemaCodec(hashKey, 'pending tx', pendingCodec);
@@ -298,7 +298,7 @@ export class ChainStore {
         throw unencodable(height, err);
       }
     };
-    const putEvent = this.historyStore.eventPuts(height, null);
+    const putEvent = this.historyStore.eventPuts(height, { txHashes: null });
     return {
       events: (events) => encoded(() => events.forEach((event) => putEvent(event).forEach(add))),
       state: (writes) =>
@@ -395,7 +395,11 @@ export class ChainStore {
     if (input.height === 0n) ops.push(this.historyStore.markerPut());
     input.txHashes.forEach((hash, index) => ops.push(this.txs.put(hash, { height: input.height, index })));
     for (const hash of input.journaled ?? input.txHashes) ops.push(this.pending.del(hash));
-    const putEvent = this.historyStore.eventPuts(input.height, input.txBytes === undefined || input.txBytes.length === 0 ? null : input.txHashes);
+    const split = input.txBytes !== undefined && input.txBytes.length > 0;
+    const putEvent = this.historyStore.eventPuts(input.height, {
+      txHashes: split ? input.txHashes : null,
+      ...(input.timestampMs === undefined ? {} : { timestampMs: input.timestampMs }),
+    });
     for (const event of input.events) ops.push(...putEvent(event));
     this.validatorSets.blockOps(input.height, input.writes, input.undo, ops);
   }
@@ -470,6 +474,16 @@ export class ChainStore {
 
   private async txHashesAt(locations: readonly TxLocation[]): Promise<string[]> {
     return Promise.all(locations.map(async (location) => Buffer.from(await this.txHashAt(location)).toString('hex')));
+  }
+
+  /** The timestamps of the canonical blocks at `heights`, read from their headers; history records leave theirs to them. */
+  private async timestampsAt(heights: readonly bigint[]): Promise<bigint[]> {
+    return Promise.all(heights.map(async (height) => {
+      const hash = await this.hashAtHeight(height);
+      const head = hash === null ? null : await this.bodies.headOf(hash);
+      if (head === null) throw new ChainError(ChainErrorCode.StoreCorrupt, `The canonical block at height ${height}, whose events the store holds, is missing.`);
+      return decodeHeaderOf(head).timestampMs;
+    }));
   }
 
   /** Newest first, at most `limit`, optionally by reason (recipient type for distributions) and account. */

@@ -6,8 +6,11 @@
  *   - `id` is the UUIDv5 the tx (or the block's system steps) handed out on its n-th call
  *     (IdSource, docs/protocol.md §6.3): stored as n when that re-derives it, else as its 16 bytes.
  *   - `tx_hash` is the hash of a tx of the record's block, when the block is kept split
- *     (block-bodies.ts): stored as that tx's index, the hash read from the tx on reading.
- * That saves 16 + 32 incompressible bytes and the height per event, i.e. per transfer (its fee burn).
+ *     (block-bodies.ts): stored as that tx's index, the hash read from the tx on reading;
+ *   - `timestamp_ms` is its block's timestamp (every event's is): stored as nil, read from the
+ *     block's header on reading.
+ * That saves 16 + 32 incompressible bytes, the height and the timestamp per event, i.e. per
+ * transfer (its fee burn) and per empty block (its inflation mint).
  *
  *   record: 0x01 ‖ msgpack [kind, n | id bytes, ...the kind's other fields, height | nil, ..., tx index | tx hash | nil]
  *
@@ -43,7 +46,7 @@ type TxRef = number | string | null;
 const txRef = indexOr(nullable(hexBin(32)), 'tx index');
 
 // Same fields in the same order as the canonical record, id, height and tx hash swapped for their stored forms.
-const stored = <T extends object>(fields: T): Codec<unknown> => record({ ...fields, id: idRef, height: nullable(u64), txHash: txRef }) as Codec<unknown>;
+const stored = <T extends object>(fields: T): Codec<unknown> => record({ ...fields, id: idRef, height: nullable(u64), timestampMs: nullable(u64), txHash: txRef }) as Codec<unknown>;
 const STORED: Record<TokenEvent['kind'], Codec<unknown>> = { mint: stored(EVENT_FIELDS.mint), burn: stored(EVENT_FIELDS.burn), distribution: stored(EVENT_FIELDS.distribution) };
 
 /** The last source an id was found for, and at which call: the next event's id is most likely its next call. */
@@ -69,23 +72,41 @@ function idIndex(kind: CreatedKind, id: string, origin: string | bigint): number
 type WithoutRefs<E> = E extends unknown ? Omit<E, 'id' | 'txHash'> : never;
 export type IndexedEvent = WithoutRefs<TokenEvent>;
 
-/** A record read back: the event once its tx hash is known (`txIndex` null: the record holds it, or none). */
+/** What a record leaves to its block: the hash of one of its txs, its timestamp. */
+export interface FromBlock {
+  readonly txHash?: string;
+  readonly timestampMs?: bigint;
+}
+
+/** A record read back: the event once what it leaves to its block is known (see FromBlock). */
 export interface EventRecord {
+  /** Its fields but the id and tx hash; `timestampMs` is 0 when `needsTimestamp`. */
   readonly fields: IndexedEvent;
   /** The index, in the record's block, of the tx whose hash the event carries; null when the record holds it itself. */
   readonly txIndex: number | null;
-  /** The event; `txHash` is the hash of tx `txIndex` (ignored when txIndex is null). */
-  event(txHash?: string): TokenEvent;
+  /** Whether the timestamp is its block's, to be read from the block's header. */
+  readonly needsTimestamp: boolean;
+  /** The event, given the hash of tx `txIndex` and the block's timestamp when the record needs them. */
+  event(fromBlock?: FromBlock): TokenEvent;
 }
 
-/**
- * The stored record of `event`, kept under the key of block `height`. `txIndexOf` gives the index
- * of a tx in that block by hash when the block is kept split (else the hash is stored whole).
- */
-export function encodeEventRecord(event: TokenEvent, height: bigint, txIndexOf?: (txHash: string) => number | undefined): Uint8Array {
+/** What the block a record is stored under lets it leave out: its txs' indices by hash (a split block), its timestamp. */
+export interface BlockContext {
+  readonly txIndexOf?: (txHash: string) => number | undefined;
+  readonly timestampMs?: bigint;
+}
+
+/** The stored record of `event`, kept under the key of block `height` (`block`: what that block lets it leave out). */
+export function encodeEventRecord(event: TokenEvent, height: bigint, block: BlockContext = {}): Uint8Array {
   const index = idIndex(event.kind, event.id, event.txHash ?? event.height);
-  const txIndex = event.txHash === null ? undefined : txIndexOf?.(event.txHash);
-  const fields = { ...event, id: index ?? event.id, height: event.height === height ? null : event.height, txHash: txIndex ?? event.txHash };
+  const txIndex = event.txHash === null ? undefined : block.txIndexOf?.(event.txHash);
+  const fields = {
+    ...event,
+    id: index ?? event.id,
+    height: event.height === height ? null : event.height,
+    timestampMs: event.timestampMs === block.timestampMs ? null : event.timestampMs,
+    txHash: txIndex ?? event.txHash,
+  };
   const body = pack(STORED[event.kind].enc(fields));
   const out = new Uint8Array(1 + body.length);
   out[0] = COMPACT_EVENT_RECORD;
@@ -97,19 +118,27 @@ export function encodeEventRecord(event: TokenEvent, height: bigint, txIndexOf?:
 export function decodeEventRecord(bytes: Uint8Array, height: bigint): EventRecord {
   if (bytes[0] !== COMPACT_EVENT_RECORD) {
     const event = decodeEvent(bytes);
-    return { fields: event, txIndex: null, event: () => event };
+    return { fields: event, txIndex: null, needsTimestamp: false, event: () => event };
   }
   const raw = unpack(bytes.subarray(1), 'event');
   const kind = Array.isArray(raw) ? raw[0] : undefined;
   if (typeof kind !== 'string' || !Object.hasOwn(STORED, kind)) malformed('event', 'unknown kind.');
-  const fields = STORED[kind as TokenEvent['kind']].dec(raw, 'event') as Omit<TokenEvent, 'id' | 'height' | 'txHash'> & { id: IdRef; height: bigint | null; txHash: TxRef };
+  const fields = STORED[kind as TokenEvent['kind']].dec(raw, 'event') as Omit<TokenEvent, 'id' | 'height' | 'timestampMs' | 'txHash'> & {
+    id: IdRef;
+    height: bigint | null;
+    timestampMs: bigint | null;
+    txHash: TxRef;
+  };
   const eventHeight = fields.height ?? height;
   const txIndex = typeof fields.txHash === 'number' ? fields.txHash : null;
-  const event = (resolved?: string): TokenEvent => {
-    const txHash = txIndex === null ? (fields.txHash as string | null) : resolved;
+  const needsTimestamp = fields.timestampMs === null;
+  const event = (fromBlock: FromBlock = {}): TokenEvent => {
+    const txHash = txIndex === null ? (fields.txHash as string | null) : fromBlock.txHash;
+    const timestampMs = fields.timestampMs ?? fromBlock.timestampMs;
     if (txHash === undefined) throw new Error(`the event's tx hash (tx ${txIndex} of block ${height}) was not resolved.`);
+    if (timestampMs === undefined) throw new Error(`the event's timestamp (block ${height}'s) was not resolved.`);
     const id = typeof fields.id === 'number' ? createdIdAt(fields.kind, txHash ?? eventHeight, fields.id) : fields.id;
-    return { ...fields, id, height: eventHeight, txHash } as TokenEvent;
+    return { ...fields, id, height: eventHeight, timestampMs, txHash } as TokenEvent;
   };
-  return { fields: { ...fields, height: eventHeight } as unknown as IndexedEvent, txIndex, event };
+  return { fields: { ...fields, height: eventHeight, timestampMs: fields.timestampMs ?? 0n } as unknown as IndexedEvent, txIndex, needsTimestamp, event };
 }

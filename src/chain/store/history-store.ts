@@ -8,7 +8,7 @@ import { type TokenEvent, U64_MAX } from '../../tokenomics/index.ts';
 import { ChainError, ChainErrorCode, malformed } from '../errors.ts';
 import { Bucket, META_HISTORY_INDEX_KEY, bucketKey, heightBytes, indexBytes, isU64, keyHeight, positionBytes } from './buckets.ts';
 import { type HistoryFilter, type HistoryKind, filterPrefix, indexKeys, positionOf, prefixEnd, reasonOf } from './history-index.ts';
-import { type EventRecord, decodeEventRecord, encodeEventRecord } from './event-records.ts';
+import { type BlockContext, type EventRecord, decodeEventRecord, encodeEventRecord } from './event-records.ts';
 import { type BatchOp, type Db, type EntityCodec, Repository } from './repository.ts';
 import { rawBytes } from './store-codecs.ts';
 
@@ -40,8 +40,19 @@ const EMPTY = new Uint8Array(0);
 /** Index entries per batch while an older data dir's history is indexed at open. */
 const INDEX_BUILD_BATCH = 10_000;
 
-/** The hash (hex) of tx `index` of the canonical block at `height`, for records that name their tx by index. */
-export type TxHashesAt = (positions: readonly HistoryPosition[]) => Promise<string[]>;
+/** What records leave to their canonical block (event-records.ts), read from the store's blocks. */
+export interface BlockLookups {
+  /** The hash (hex) of tx `index` of the canonical block at `height`, for each position. */
+  txHashesAt(positions: readonly HistoryPosition[]): Promise<string[]>;
+  /** The timestamp of the canonical block at each height. */
+  timestampsAt(heights: readonly bigint[]): Promise<bigint[]>;
+}
+
+/** What a block lets its events' records leave out: its txs when it is kept split (block-bodies.ts), its timestamp. */
+export interface EventBlock {
+  readonly txHashes: readonly Uint8Array[] | null;
+  readonly timestampMs?: bigint;
+}
 
 function eventCodec(kind: HistoryKind): EntityCodec<HistoryPosition, EventRecord> {
   return {
@@ -65,10 +76,10 @@ export class HistoryStore {
   private readonly index: Repository<Uint8Array, Uint8Array>;
   private readonly marker: Repository<'marker', Uint8Array>;
 
-  private readonly txHashesAt: TxHashesAt;
+  private readonly lookups: BlockLookups;
 
-  constructor(db: Db, txHashesAt: TxHashesAt) {
-    this.txHashesAt = txHashesAt;
+  constructor(db: Db, lookups: BlockLookups) {
+    this.lookups = lookups;
     this.events = {
       mint: new Repository(db, 'mint event', Bucket.MINT, eventCodec('mint')),
       burn: new Repository(db, 'burn event', Bucket.BURN, eventCodec('burn')),
@@ -85,16 +96,20 @@ export class HistoryStore {
 
   /**
    * Puts one block's events in order, each with its index entries: each kind is numbered on its
-   * own, so a kind's bucket has no gaps. `txHashes`: the block's txs when it is kept split
-   * (block-bodies.ts), so an event names its tx by index.
+   * own, so a kind's bucket has no gaps. `block`: what the records may leave to it (an event
+   * then names its tx by index, and carries no timestamp of its own).
    */
-  eventPuts(height: bigint, txHashes: readonly Uint8Array[] | null): (event: TokenEvent) => BatchOp[] {
+  eventPuts(height: bigint, block: EventBlock): (event: TokenEvent) => BatchOp[] {
     const next: Record<HistoryKind, number> = { mint: 0, burn: 0, distribution: 0 };
     let byHash: Map<string, number> | undefined;
-    const txIndexOf = txHashes === null ? undefined : (hash: string): number | undefined => (byHash ??= new Map(txHashes.map((h, i) => [Buffer.from(h).toString('hex'), i]))).get(hash);
+    const { txHashes } = block;
+    const context: BlockContext = {
+      ...(txHashes === null ? {} : { txIndexOf: (hash: string): number | undefined => (byHash ??= new Map(txHashes.map((h, i) => [Buffer.from(h).toString('hex'), i]))).get(hash) }),
+      ...(block.timestampMs === undefined ? {} : { timestampMs: block.timestampMs }),
+    };
     return (event) => {
       const index = next[event.kind]++;
-      const put: BatchOp = { type: 'put', key: bucketKey(HISTORY_BUCKETS[event.kind], positionBytes({ height, index })), value: encodeEventRecord(event, height, txIndexOf) };
+      const put: BatchOp = { type: 'put', key: bucketKey(HISTORY_BUCKETS[event.kind], positionBytes({ height, index })), value: encodeEventRecord(event, height, context) };
       return [put, ...indexKeys(event, height, index).map((key) => this.index.put(key, EMPTY))];
     };
   }
@@ -175,12 +190,19 @@ export class HistoryStore {
     return this.resolve(records);
   }
 
-  /** The events of records read, the tx hashes of those that name their tx by index read in one call. */
+  /** The events of records read: the tx hashes and block timestamps they leave to their blocks read together. */
   private async resolve(records: readonly Located[]): Promise<TokenEvent[]> {
     const named = records.filter((r) => r.record.txIndex !== null);
-    const hashes = named.length === 0 ? [] : await this.txHashesAt(named.map((r) => ({ height: r.height, index: r.record.txIndex! })));
+    const hashes = named.length === 0 ? [] : await this.lookups.txHashesAt(named.map((r) => ({ height: r.height, index: r.record.txIndex! })));
     const byRecord = new Map(named.map((r, i) => [r, hashes[i]!]));
-    return records.map((r) => r.record.event(byRecord.get(r)));
+    const heights = [...new Set(records.filter((r) => r.record.needsTimestamp).map((r) => r.height))];
+    const times = heights.length === 0 ? [] : await this.lookups.timestampsAt(heights);
+    const byHeight = new Map(heights.map((h, i) => [h, times[i]!]));
+    return records.map((r) => {
+      const txHash = byRecord.get(r);
+      const timestampMs = byHeight.get(r.height);
+      return r.record.event({ ...(txHash === undefined ? {} : { txHash }), ...(timestampMs === undefined ? {} : { timestampMs }) });
+    });
   }
 }
 

@@ -28,6 +28,8 @@ export interface CommitInput {
    * block with txs is kept split (block-bodies.ts); absent, whole.
    */
   readonly txBytes?: readonly Uint8Array[];
+  /** The block's timestamp: given, its events' records leave theirs to its header (every event carries its block's). */
+  readonly timestampMs?: bigint;
   /**
    * The block's txs that the mempool journal holds (those the mempool held); their entries go in
    * the same batch. Absent: every tx's entry is deleted. A block from sync usually has none, and

@@ -54,17 +54,32 @@ describe('event records of the history buckets', () => {
 
   it('name the tx by its index in a split block, its hash supplied on reading (the id derived from it)', () => {
     const whole = encodeEventRecord(burn, 7n);
-    const bytes = encodeEventRecord(burn, 7n, (hash) => (hash === TX ? 3 : undefined));
+    const bytes = encodeEventRecord(burn, 7n, { txIndexOf: (hash) => (hash === TX ? 3 : undefined) });
     // The 32 hash bytes (and their 2-byte header) become one byte.
     expect(bytes.length).toBe(whole.length - 33);
     const record = decodeEventRecord(bytes, 7n);
     expect(record.txIndex).toBe(3);
+    expect(record.needsTimestamp).toBe(false);
     expect(record.fields).toMatchObject({ kind: 'burn', reason: 'transaction-fee', burner: ACCOUNT, height: 7n });
-    expect(record.event(TX)).toEqual(burn);
+    expect(record.event({ txHash: TX })).toEqual(burn);
     expect(() => record.event()).toThrow(/not resolved/);
     // An event of no tx, or of a tx not in the block, keeps what it has.
-    expect(decodeEventRecord(encodeEventRecord(mint, 7n, () => 0), 7n).event()).toEqual(mint);
-    expect(decodeEventRecord(encodeEventRecord(burn, 7n, () => undefined), 7n).txIndex).toBeNull();
+    expect(decodeEventRecord(encodeEventRecord(mint, 7n, { txIndexOf: () => 0 }), 7n).event()).toEqual(mint);
+    expect(decodeEventRecord(encodeEventRecord(burn, 7n, { txIndexOf: () => undefined }), 7n).txIndex).toBeNull();
+  });
+
+  it('leave the timestamp to the block when it is the block\'s, and keep any other', () => {
+    const whole = encodeEventRecord(mint, 7n);
+    const bytes = encodeEventRecord(mint, 7n, { timestampMs: mint.timestampMs });
+    // A u64 this large packs in 9 bytes; nil in 1.
+    expect(bytes.length).toBe(whole.length - 8);
+    const record = decodeEventRecord(bytes, 7n);
+    expect(record.needsTimestamp).toBe(true);
+    expect(record.event({ timestampMs: mint.timestampMs })).toEqual(mint);
+    expect(() => record.event()).toThrow(/timestamp/);
+    const other = encodeEventRecord(mint, 7n, { timestampMs: mint.timestampMs + 1n });
+    expect(other).toEqual(whole);
+    expect(decodeEventRecord(other, 7n).needsTimestamp).toBe(false);
   });
 
   it('refuse a record of an unknown kind or with a bad id index as MalformedBytes', () => {
