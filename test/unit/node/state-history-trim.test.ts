@@ -9,7 +9,6 @@ import type { Chain } from '../../../src/chain/chain.ts';
 import { oldestProvable } from '../../../src/chain/chain-tree.ts';
 import { toHex } from '../../../src/chain/crypto.ts';
 import { ChainErrorCode } from '../../../src/chain/errors.ts';
-import { proposerFor } from '../../../src/chain/poa.ts';
 import { exportState } from '../../../src/chain/export-state.ts';
 import { validatorSetsJson } from '../../../src/node/api/routes/light.ts';
 import { createLogger } from '../../../src/node/logger.ts';
@@ -17,6 +16,7 @@ import { Pruner } from '../../../src/node/pruning/pruner.ts';
 import type { Validator } from '../../../src/tokenomics/index.ts';
 import { codeOfAsync } from '../../support/error-code.ts';
 import { AUTHORITY_KEY, DEV, type NamedKey, USER, VALIDATORS, namedKey, signed } from '../chain/chain-fixture.ts';
+import { produceNext } from '../chain/produce-next.ts';
 import { tempChains } from '../chain/temp-chains.ts';
 
 const temp = tempChains('trim');
@@ -30,28 +30,17 @@ let chain: Chain;
 let pruner: Pruner;
 let routeBefore: unknown;
 
-async function produce(): Promise<void> {
-  const validators = chain.validatorsFor(chain.head.header.height + 1n);
-  for (let slot = chain.head.header.slot + 1n; ; slot++) {
-    const key = KEYS.find((k) => k.hex === proposerFor(slot, validators).publicKey);
-    if (key !== undefined) {
-      await chain.produce(slot, { publicKey: key.hex, secretKey: key.secretKey });
-      return;
-    }
-  }
-}
-
 beforeAll(async () => {
   chain = await temp.open(3);
   await chain.submitTx(signed(AUTHORITY_KEY, 0n, { type: 'set-validators', validators: KEYS.map(asValidator), activationHeight: ACTIVATION }).bytes);
-  for (let h = 1n; h <= 20n; h++) await produce();
+  for (let h = 1n; h <= 20n; h++) await produceNext(chain, KEYS);
   // The change's proof as the route makes it while the anchor's tree is still there.
   routeBefore = await validatorSetsJson(chain, 0n, 16);
   pruner = new Pruner(chain, { keepBlocks: null, keepUndo: KEEP_UNDO }, createLogger('silent', false));
   pruner.start();
   for (let i = 0; i < 20; i++) await chain.submitTx(signed(DEV, BigInt(i), { type: 'transfer', to: USER.wallet, amount: 5n }).bytes);
   while (chain.head.header.height < BLOCKS) {
-    await produce();
+    await produceNext(chain, KEYS);
     await pruner.idle();
   }
   await pruner.drain();

@@ -13,7 +13,6 @@ import type { PeerId } from '@libp2p/interface';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Chain } from '../../../src/chain/chain.ts';
 import { toHex } from '../../../src/chain/crypto.ts';
-import { proposerFor } from '../../../src/chain/poa.ts';
 import { type SnapshotManifest, decodeManifest, depthFor, encodeManifest } from '../../../src/chain/snapshot/format.ts';
 import { writeSnapshot } from '../../../src/chain/snapshot/writer.ts';
 import { validatorSetsJson } from '../../../src/node/api/routes/light.ts';
@@ -24,6 +23,7 @@ import { trustedGenesisOf } from '../../../src/node/statesync/trusted-block.ts';
 import type { Validator } from '../../../src/tokenomics/index.ts';
 import { codeOfAsync } from '../../support/error-code.ts';
 import { AUTHORITY_KEY, DEV, type NamedKey, USER, VALIDATORS, namedKey, signed, testGenesisConfig } from '../chain/chain-fixture.ts';
+import { produceNext } from '../chain/produce-next.ts';
 import { tempChains } from '../chain/temp-chains.ts';
 
 const temp = tempChains('statesync-sets');
@@ -40,22 +40,11 @@ let source: Chain;
 let manifestBytes: Uint8Array;
 const chunks = new Map<number, Uint8Array>();
 
-async function produce(chain: Chain): Promise<void> {
-  const validators = chain.validatorsFor(chain.head.header.height + 1n);
-  for (let slot = chain.head.header.slot + 1n; ; slot++) {
-    const key = KEYS.find((k) => k.hex === proposerFor(slot, validators).publicKey);
-    if (key !== undefined) {
-      await chain.produce(slot, { publicKey: key.hex, secretKey: key.secretKey });
-      return;
-    }
-  }
-}
-
 beforeAll(async () => {
   source = await temp.open(3);
   await source.submitTx(signed(AUTHORITY_KEY, 0n, { type: 'set-validators', validators: KEYS.map(asValidator), activationHeight: ACTIVATION }).bytes);
   await source.submitTx(signed(DEV, 0n, { type: 'transfer', to: USER.wallet, amount: 500n }).bytes);
-  while (source.head.header.height < SNAPSHOT_AT) await produce(source);
+  while (source.head.header.height < SNAPSHOT_AT) await produceNext(source, KEYS);
   const head = source.head;
   const manifest = await writeSnapshot(source.store.statePairsNow(), {
     block: { height: head.header.height, hash: head.hash, stateRoot: head.header.stateRoot },
@@ -64,7 +53,7 @@ beforeAll(async () => {
     writeChunk: async (index, bytes) => void chunks.set(index, bytes),
   });
   manifestBytes = encodeManifest(manifest);
-  while (source.head.header.height < HEAD) await produce(source);
+  while (source.head.header.height < HEAD) await produceNext(source, KEYS);
 }, 60_000);
 
 afterAll(async () => {
