@@ -26,6 +26,8 @@ export interface BenchOptions {
   readonly log?: (line: string) => void;
   /** Overrides of the sizes (tests use tiny ones). */
   readonly sizes?: Partial<Sizes>;
+  /** See BenchContext.statesyncSource. */
+  readonly statesyncSource?: string;
 }
 
 export interface Machine {
@@ -71,7 +73,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   log(`dchat bench${options.short ? ' --short' : ''}: ${host.nproc} cores (${host.cpuModel}), ${fmt(host.ramBytes / 2 ** 30)} GiB RAM, node ${host.node}, load ${before.toFixed(2)}`);
   const pool = new VerifyPool();
   await pool.warmUp();
-  const ctx: BenchContext = { sizes, log, figures: [], shares: [], pool };
+  const ctx: BenchContext = { sizes, log, figures: [], shares: [], pool, ...(options.statesyncSource === undefined ? {} : { statesyncSource: options.statesyncSource }) };
   try {
     // The baseline is measured first in every run, whatever else runs.
     await benchSignatures(ctx);

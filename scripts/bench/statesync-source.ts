@@ -4,7 +4,7 @@
  * chain's does, by blocks), written to a data dir; its blocks are saved to one file and its head's
  * state is cut into a snapshot (the files a serving node holds). Shared by the suite and its children.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type SignedTx, signTx } from '../../src/chain/codec/tx.ts';
 import { depthFor, encodeManifest } from '../../src/chain/snapshot/format.ts';
@@ -14,6 +14,8 @@ import { CHAIN_ID, type Fixture, VALIDATOR, freshNode } from './fixtures.ts';
 export const BLOCKS_FILE = 'blocks.bin';
 export const SNAPSHOT_DIR = 'snapshot';
 export const MANIFEST_FILE = 'manifest.bin';
+/** What a finished source holds, written last: a folder with it is reused by a run of the same sizes. */
+export const SOURCE_FILE = 'source.json';
 export const chunkFile = (i: number): string => `chunk-${i}.bin`;
 
 /** Wallet id of new account `i` (a UUID, spread like real ids). */
@@ -31,6 +33,33 @@ export interface SourceChain {
   readonly snapshotBytes: number;
   readonly blockBytes: number;
   readonly buildMs: number;
+}
+
+/** The sizes a source is built for: a kept source is reused only by a run asking for the same. */
+export interface SourceSizes {
+  readonly blocks: number;
+  readonly accounts: number;
+  readonly senders: number;
+}
+
+/**
+ * The source chain of `sizes` in `dir` (`--statesync-source=<dir>`): built there when the folder is
+ * empty or missing, reused when it holds a finished source of the same sizes (its SOURCE_FILE);
+ * anything else in it is refused rather than overwritten.
+ */
+export async function keptSource(f: Fixture, dir: string, sizes: SourceSizes): Promise<{ source: SourceChain; reused: boolean }> {
+  await mkdir(dir, { recursive: true });
+  const names = await readdir(dir);
+  if (names.length === 0) {
+    const source = await buildSource(f, dir, sizes.blocks, sizes.accounts);
+    await writeFile(join(dir, SOURCE_FILE), JSON.stringify({ sizes, source }));
+    return { source, reused: false };
+  }
+  if (!names.includes(SOURCE_FILE)) throw new Error(`${dir} is neither empty nor a finished state sync source (no ${SOURCE_FILE}): empty it or name another folder`);
+  const kept = JSON.parse(await readFile(join(dir, SOURCE_FILE), 'utf8')) as { sizes: SourceSizes; source: SourceChain };
+  const same = kept.sizes.blocks === sizes.blocks && kept.sizes.accounts === sizes.accounts && kept.sizes.senders === sizes.senders;
+  if (!same) throw new Error(`${dir} holds a source of ${JSON.stringify(kept.sizes)}, not ${JSON.stringify(sizes)}: empty it or name another folder`);
+  return { source: { ...kept.source, dir }, reused: true };
 }
 
 /** Builds the source chain into `dir` (blocks file, snapshot folder); the node's data dir is deleted after. */

@@ -105,6 +105,8 @@ export interface BenchContext {
   readonly figures: Figure[];
   readonly shares: Share[];
   readonly pool: VerifyPool;
+  /** The state sync suite's source folder to build once and reuse (`--statesync-source`); none: a temporary one. */
+  readonly statesyncSource?: string;
 }
 
 export const MB = 1024 * 1024;
