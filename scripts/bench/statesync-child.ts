@@ -18,8 +18,9 @@ import { Chain } from '../../src/chain/chain.ts';
 import { decodeBlock } from '../../src/chain/codec/block.ts';
 import { toHex } from '../../src/chain/crypto.ts';
 import { importInOrder } from '../../src/chain/import-in-order.ts';
-import { type StatePair, decodeManifest } from '../../src/chain/snapshot/format.ts';
-import { verifyChunk, verifyManifest } from '../../src/chain/snapshot/verify.ts';
+import { decodeManifest } from '../../src/chain/snapshot/format.ts';
+import { SnapshotState } from '../../src/chain/snapshot/snapshot-state.ts';
+import { checkChunk, verifyManifest } from '../../src/chain/snapshot/verify.ts';
 import { ChainStore } from '../../src/chain/store/chain-store.ts';
 import { MAX_RANGE_COUNT } from '../../src/node/network/messages.ts';
 import { MANIFEST_FILE, SNAPSHOT_DIR, chunkFile, readBlocks } from './statesync-source.ts';
@@ -62,14 +63,14 @@ if (mode === 'replay') {
   // A restoring node fetches the snapshot's block and the 2n + 1 above it (none above the head here).
   bytes = manifestBytes.length + block.bytes.length;
   verifyManifest(manifest, { height: block.header.height, hash: block.hash, stateRoot: block.header.stateRoot });
-  const pairs: StatePair[] = [];
+  const state = new SnapshotState();
   for (let i = 0; i < manifest.chunks.length; i++) {
     const chunk = await readFile(join(source, SNAPSHOT_DIR, chunkFile(i)));
     bytes += chunk.length;
-    for (const pair of verifyChunk(manifest, i, chunk)) pairs.push(pair);
+    state.add(checkChunk(manifest, i, chunk));
   }
   verifyMs = performance.now() - started;
-  await chain.adoptSnapshot(block, pairs);
+  await chain.adoptSnapshot(block, state);
 }
 const ms = performance.now() - started;
 const report: JoinReport = {

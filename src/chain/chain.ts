@@ -30,6 +30,7 @@ import { importWithSignatures, startTxSignatureChecks } from './verify/block-sig
 import type { SignatureResults } from './verify/tx-signatures.ts';
 import { type StateProofAnswer, oldestProvable, proveStateAt, proveValueAt } from './chain-tree.ts';
 import type { TreeRoot } from './state-tree/index.ts';
+import { type SnapshotState, memoryStateOf } from './snapshot/snapshot-state.ts';
 
 export type { Equivocation } from './seen-proposals.ts';
 export type { SubmitResult } from './tx-intake.ts';
@@ -355,9 +356,10 @@ export class Chain {
    * Replaces the genesis state with a verified state snapshot of the final block `block`
    * (docs/protocol.md §20.5): one atomic store batch (ChainStore.installSnapshot), then memory
    * moves to it as after a commit. Only a chain still at its genesis block takes one (a typed
-   * InvalidSnapshot otherwise); range sync then goes on from the block after it.
+   * InvalidSnapshot otherwise); range sync then goes on from the block after it. The memory state
+   * is decoded from the pairs before the batch (memoryStateOf), not read back after it.
    */
-  adoptSnapshot(block: Block, pairs: readonly { readonly key: Uint8Array; readonly value: Uint8Array }[]): Promise<void> {
+  adoptSnapshot(block: Block, snapshot: SnapshotState): Promise<void> {
     return this.exclusive(async () => {
       const height = block.header.height;
       if (this.headBlock.header.height !== this.genesisHeight) {
@@ -365,13 +367,15 @@ export class Chain {
       }
       if (height <= this.genesisHeight) throw new ChainError(ChainErrorCode.InvalidSnapshot, `A snapshot of block ${height} is not above the genesis block ${this.genesisHeight}.`);
       const genesisSet = encodeStateValue(META_VALIDATORS, this.validators());
+      const { pairs } = snapshot;
       const setPair = pairs.find((p) => bytesEqual(p.key, VALIDATORS_KEY_BYTES));
       if (setPair === undefined) throw new ChainError(ChainErrorCode.InvalidSnapshot, `The snapshot of block ${height} holds no ${META_VALIDATORS}.`);
       const validators = bytesEqual(setPair.value, genesisSet) ? null : { key: META_VALIDATORS, value: decodeStateValue(META_VALIDATORS, setPair.value) };
-      await this.store.installSnapshot({ block: { height, hash: block.hash, blockBytes: block.bytes, stateRoot: block.header.stateRoot }, pairs, validators });
+      const state = memoryStateOf(pairs);
+      await this.store.installSnapshot({ block: { height, hash: block.hash, blockBytes: block.bytes, stateRoot: block.header.stateRoot }, pairs, leaves: snapshot.leaves(), validators });
       const root = await this.store.tree.rootAt(height);
       if (root === null) throw new ChainError(ChainErrorCode.StoreCorrupt, `The state tree root of the restored block ${height} is missing from the store.`);
-      this.committed = await this.store.loadState();
+      this.committed = state;
       this.treeRoot = root;
       this.headBlock = { header: block.header, hash: block.hash };
       this.recent.switchTo(-1n, [{ header: block.header, hash: block.hash }]);

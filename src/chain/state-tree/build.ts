@@ -21,7 +21,14 @@ export type NodePut = { readonly key: Uint8Array; readonly value: Uint8Array };
 export async function buildTree(version: bigint, writes: Iterable<readonly [Uint8Array, Uint8Array | null]>, onChunk: (puts: NodePut[]) => Promise<void> | void, chunkNodes = 65_536): Promise<TreeRoot> {
   const changes = hashWrites(writes);
   if (changes.some((c) => c.valueHash === null)) throw new ChainError(ChainErrorCode.InvalidBlock, 'A state tree bulk build starts from the empty tree: it cannot delete.');
-  const leaves = changes as Leaf[];
+  return buildTreeOfLeaves(version, changes as Leaf[], onChunk, chunkNodes);
+}
+
+/**
+ * buildTree of leaves already hashed and in strictly ascending path order (a restore's, whose
+ * chunks were hashed to be checked, docs/protocol.md §20.3); the order is the caller's promise.
+ */
+export async function buildTreeOfLeaves(version: bigint, leaves: readonly Leaf[], onChunk: (puts: NodePut[]) => Promise<void> | void, chunkNodes = 65_536): Promise<TreeRoot> {
   const writer = new Writer(version);
   const flush = async (atLeast: number): Promise<void> => {
     if (writer.puts.length >= atLeast && writer.puts.length > 0) await onChunk(writer.takePuts());

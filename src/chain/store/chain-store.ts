@@ -19,7 +19,7 @@ import type { HistoryKind } from './history-index.ts';
 import { type HistoryOptions, type HistoryPage, HistoryStore } from './history-store.ts';
 import { type BatchOp, type Db, type EntityCodec, Repository, storeFailure } from './repository.ts';
 import type { BlockPart, BranchCommit, CommitInput, GenesisBatch, SnapshotInstall, StoredHead, TxLocation } from './store-types.ts';
-import { buildTree } from '../state-tree/index.ts';
+import { buildTreeOfLeaves } from '../state-tree/index.ts';
 import { equalBytes } from '../../light/tree-rules.ts';
 import { ascii, rawBytes, schemaCodec, undoCodec } from './store-codecs.ts';
 import { TreeStore } from './tree-store.ts';
@@ -241,7 +241,7 @@ export class ChainStore {
    * atomic batch: the old state's keys are deleted, the snapshot's pairs put, the state tree built
    * at the snapshot's height, and the snapshot's block becomes the head and the earliest block. A
    * crash before the batch leaves the genesis store (the restore starts again), after it the
-   * restored one. The tree built from the pairs must have the block's state_root, else nothing is written.
+   * restored one. The tree built from the pairs' leaves must have the block's state_root, else nothing is written.
    */
   async installSnapshot(input: SnapshotInstall): Promise<void> {
     const { height, hash, blockBytes, stateRoot } = input.block;
@@ -254,7 +254,8 @@ export class ChainStore {
     try {
       for await (const [key] of this.stateRaw.entries()) add(this.stateRaw.del(ascii(key)));
       for (const pair of input.pairs) add(this.stateRaw.put(ascii(pair.key), pair.value));
-      const root = await buildTree(height, input.pairs.map((p) => [p.key, p.value] as const), (puts) => this.tree.genesisOps(height, puts).forEach(add));
+      if (input.leaves.length !== input.pairs.length) throw new ChainError(ChainErrorCode.InvalidSnapshot, `The snapshot of block ${height} has ${input.pairs.length} pairs but ${input.leaves.length} leaves.`);
+      const root = await buildTreeOfLeaves(height, input.leaves, (puts) => this.tree.genesisOps(height, puts).forEach(add));
       if (!equalBytes(root.hash, stateRoot)) {
         throw new ChainError(ChainErrorCode.InvalidSnapshot, `The snapshot's pairs build a state tree whose root is not block ${height}'s state_root.`);
       }

@@ -4,7 +4,7 @@
  * import the store.
  */
 import type { StateValue, TokenEvent, WriteSet } from '../../tokenomics/index.ts';
-import type { NodePut, TreeRoot, TreeUpdate } from '../state-tree/index.ts';
+import type { Leaf, NodePut, TreeRoot, TreeUpdate } from '../state-tree/index.ts';
 
 export interface StoredHead {
   readonly height: bigint;
@@ -88,6 +88,8 @@ export interface SnapshotInstall {
   readonly block: { readonly height: bigint; readonly hash: Uint8Array; readonly blockBytes: Uint8Array; readonly stateRoot: Uint8Array };
   /** Every state pair (key bytes, the value's §8 bytes), in any order. */
   readonly pairs: readonly { readonly key: Uint8Array; readonly value: Uint8Array }[];
+  /** The pairs' leaves (SHA-256 of key and of value) in strictly ascending path order: the tree is built from them. */
+  readonly leaves: readonly Leaf[];
   /** The snapshot's validator set (key `meta:validators` and its value) when it is not the genesis set: logged as in force from the block. */
   readonly validators: { readonly key: string; readonly value: StateValue } | null;
 }

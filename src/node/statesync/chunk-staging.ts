@@ -8,8 +8,9 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toHex } from '../../chain/crypto.ts';
-import { RefKind, type SnapshotManifest, type StatePair } from '../../chain/snapshot/format.ts';
-import { verifyChunk } from '../../chain/snapshot/verify.ts';
+import { RefKind, type SnapshotManifest } from '../../chain/snapshot/format.ts';
+import { SnapshotState } from '../../chain/snapshot/snapshot-state.ts';
+import { checkChunk, verifyChunk } from '../../chain/snapshot/verify.ts';
 import { CodedError } from '../../tokenomics/errors.ts';
 
 /** The snapshot an interrupted restore was fetching: its height and block hash prefix, from its folder's name. */
@@ -68,14 +69,14 @@ export class ChunkStaging {
     renameSync(`${path}.tmp`, path);
   }
 
-  /** Every pair of the snapshot, chunk by chunk (each chunk verified when it was put). */
-  pairs(): StatePair[] {
-    const out: StatePair[] = [];
+  /** The snapshot's whole state, chunk by chunk, each verified again as it is read (a disk can rot). */
+  state(): SnapshotState {
+    const state = new SnapshotState();
     for (let i = 0; i < this.manifest.chunks.length; i++) {
       if (this.manifest.chunks[i]!.kind === RefKind.Empty) continue;
-      for (const pair of verifyChunk(this.manifest, i, readFileSync(this.path(i)))) out.push(pair);
+      state.add(checkChunk(this.manifest, i, readFileSync(this.path(i))));
     }
-    return out;
+    return state;
   }
 
   remove(): void {

@@ -12,6 +12,7 @@ import { Chain } from '../../../src/chain/chain.ts';
 import type { Block } from '../../../src/chain/codec/block.ts';
 import { toHex } from '../../../src/chain/crypto.ts';
 import { ChainErrorCode } from '../../../src/chain/errors.ts';
+import { SnapshotState } from '../../../src/chain/snapshot/snapshot-state.ts';
 import { ChainStore } from '../../../src/chain/store/chain-store.ts';
 import { createLogger } from '../../../src/node/logger.ts';
 import { DEV, USER, type RichChain, openRichChain } from '../../reliability/support/rich-chain.ts';
@@ -64,7 +65,7 @@ describe('adoptSnapshot', () => {
     const height = snapshotBlock.header.height;
     const restored: bigint[] = [];
     chain.events.on('restored', (h) => restored.push(h));
-    await chain.adoptSnapshot(snapshotBlock, pairs);
+    await chain.adoptSnapshot(snapshotBlock, SnapshotState.ofPairs(pairs));
     expect(restored).toEqual([height]);
     expect(chain.head.header.height).toBe(height);
     expect(chain.finalizedHeight).toBe(height);
@@ -97,22 +98,22 @@ describe('adoptSnapshot', () => {
     const chain = await freshChain();
     const genesisRoot = toHex(chain.head.header.stateRoot);
     const forged = pairs.map((p, i) => (i === 3 ? { key: p.key, value: Uint8Array.from([...p.value.slice(0, -1), p.value.at(-1)! ^ 1]) } : p));
-    expect(await codeOfAsync(chain.adoptSnapshot(snapshotBlock, forged))).toBe(ChainErrorCode.InvalidSnapshot);
+    expect(await codeOfAsync(chain.adoptSnapshot(snapshotBlock, SnapshotState.ofPairs(forged)))).toBe(ChainErrorCode.InvalidSnapshot);
     const dropped = pairs.filter((_, i) => i !== 5);
-    expect(await codeOfAsync(chain.adoptSnapshot(snapshotBlock, dropped))).toBe(ChainErrorCode.InvalidSnapshot);
+    expect(await codeOfAsync(chain.adoptSnapshot(snapshotBlock, SnapshotState.ofPairs(dropped)))).toBe(ChainErrorCode.InvalidSnapshot);
     expect(chain.head.header.height).toBe(0n);
     expect(await chain.store.earliestHeight()).toBeNull();
     expect(toHex((await chain.store.head())!.stateRoot)).toBe(genesisRoot);
     // Still at genesis: the honest snapshot is taken after the refusals.
-    await chain.adoptSnapshot(snapshotBlock, pairs);
+    await chain.adoptSnapshot(snapshotBlock, SnapshotState.ofPairs(pairs));
     expect(chain.head.header.height).toBe(snapshotBlock.header.height);
     await closeChain(chain);
   });
 
   it('refuses a snapshot on a chain past its genesis', async () => {
     const chain = await freshChain();
-    await chain.adoptSnapshot(snapshotBlock, pairs);
-    expect(await codeOfAsync(chain.adoptSnapshot(snapshotBlock, pairs))).toBe(ChainErrorCode.InvalidSnapshot);
+    await chain.adoptSnapshot(snapshotBlock, SnapshotState.ofPairs(pairs));
+    expect(await codeOfAsync(chain.adoptSnapshot(snapshotBlock, SnapshotState.ofPairs(pairs)))).toBe(ChainErrorCode.InvalidSnapshot);
     await closeChain(chain);
   });
 });

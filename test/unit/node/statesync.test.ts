@@ -105,7 +105,7 @@ describe('ChunkStaging', () => {
     expect([...resumed.verifiedOnDisk()]).toEqual([first]);
     expect(readdirSync(resumed.dir)).toEqual([`chunk-${first}`]);
     for (const index of nonEmpty(manifest)) if (index !== first) resumed.put(index, chunks.get(index)!);
-    const back = resumed.pairs().map((p) => Buffer.from(p.key).toString()).sort();
+    const back = resumed.state().pairs.map((p) => Buffer.from(p.key).toString()).sort();
     expect(back).toEqual(pairs.map((p) => Buffer.from(p.key).toString()).sort());
     resumed.remove();
     expect(readdirSync(dataDir)).toEqual([]);
