@@ -5,9 +5,10 @@
  *   node --expose-gc scripts/bench/statesync-child.ts <replay|snapshot> <senders> <source dir>
  *
  * - `replay`: imports every block of the source from its genesis (full sync, signatures on the pool).
- * - `snapshot`: what a snapshot restore does after the network: checks the manifest against the
- *   source's head block, every chunk against the manifest, installs the state (Chain.adoptSnapshot,
- *   one batch) and stands on that block; bytes are the manifest, chunks and the blocks of its proof.
+ * - `snapshot`: what a snapshot restore does after the network: Chain.adoptSnapshot checks the
+ *   manifest against the source's head block and every chunk against the manifest as it reads it,
+ *   installs the state (one batch) and stands on that block; bytes are the manifest, chunks and
+ *   the blocks of its proof.
  * Prints one JSON line: ms, peak RSS, bytes that would cross the network, and the head reached.
  */
 import { peakRssBytes } from './json-child.ts';
@@ -18,9 +19,7 @@ import { Chain } from '../../src/chain/chain.ts';
 import { decodeBlock } from '../../src/chain/codec/block.ts';
 import { toHex } from '../../src/chain/crypto.ts';
 import { importInOrder } from '../../src/chain/import-in-order.ts';
-import { decodeManifest } from '../../src/chain/snapshot/format.ts';
-import { SnapshotState } from '../../src/chain/snapshot/snapshot-state.ts';
-import { checkChunk, verifyManifest } from '../../src/chain/snapshot/verify.ts';
+import { type SnapshotChunk, decodeManifest } from '../../src/chain/snapshot/format.ts';
 import { ChainStore } from '../../src/chain/store/chain-store.ts';
 import { MAX_RANGE_COUNT } from '../../src/node/network/messages.ts';
 import { MANIFEST_FILE, SNAPSHOT_DIR, chunkFile, readBlocks } from './statesync-source.ts';
@@ -33,8 +32,6 @@ export interface JoinReport {
   readonly bytes: number;
   readonly headHeight: string;
   readonly headHash: string;
-  /** Of a snapshot join: the ms spent checking the manifest and every chunk (the rest is the install). */
-  readonly verifyMs?: number;
 }
 
 const [mode, senders, source] = process.argv.slice(2);
@@ -46,7 +43,6 @@ const store = await ChainStore.open(dir);
 const chain = await Chain.open({ store, genesis: f.config, logger: silentLogger });
 const started = performance.now();
 let bytes = 0;
-let verifyMs: number | undefined;
 if (mode === 'replay') {
   bytes = blocks.reduce((n, b) => n + b.length, 0);
   const lastSlot = decodeBlock(blocks.at(-1)!).header.slot;
@@ -62,21 +58,20 @@ if (mode === 'replay') {
   const block = decodeBlock(blocks[Number(manifest.height) - 1]!);
   // A restoring node fetches the snapshot's block and the 2n + 1 above it (none above the head here).
   bytes = manifestBytes.length + block.bytes.length;
-  verifyManifest(manifest, { height: block.header.height, hash: block.hash, stateRoot: block.header.stateRoot });
-  const state = new SnapshotState();
-  for (let i = 0; i < manifest.chunks.length; i++) {
-    const chunk = await readFile(join(source, SNAPSHOT_DIR, chunkFile(i)));
-    bytes += chunk.length;
-    state.add(checkChunk(manifest, i, chunk));
-  }
-  verifyMs = performance.now() - started;
-  await chain.adoptSnapshot(block, state);
+  // Chain.adoptSnapshot checks the manifest against the block, then each chunk as it is read.
+  const chunks = async function* (): AsyncGenerator<SnapshotChunk> {
+    for (let index = 0; index < manifest.chunks.length; index++) {
+      const chunk = await readFile(join(source, SNAPSHOT_DIR, chunkFile(index)));
+      bytes += chunk.length;
+      yield { index, bytes: chunk };
+    }
+  };
+  await chain.adoptSnapshot(block, manifest, chunks());
 }
 const ms = performance.now() - started;
 const report: JoinReport = {
   mode, ms, peakRssBytes: peakRssBytes(), bytes,
   headHeight: String(chain.head.header.height), headHash: toHex(chain.head.hash),
-  ...(verifyMs === undefined ? {} : { verifyMs }),
 };
 await chain.close();
 await store.close();

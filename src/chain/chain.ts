@@ -15,7 +15,7 @@ import { bytesEqual } from './codec/msgpack.ts';
 import type { SignedTx } from './codec/tx.ts';
 import { toHex } from './crypto.ts';
 import { ChainError, ChainErrorCode } from './errors.ts';
-import { decodeStateValue, encodeStateValue } from './codec/state.ts';
+import { encodeStateValue } from './codec/state.ts';
 import { checkGenesis, writeGenesis } from './genesis-start.ts';
 import { finalizedHeight, isBetterHead } from './fork-choice.ts';
 import { DEFAULT_MEMPOOL_LIMITS, Mempool } from './mempool.ts';
@@ -30,7 +30,10 @@ import { importWithSignatures, startTxSignatureChecks } from './verify/block-sig
 import type { SignatureResults } from './verify/tx-signatures.ts';
 import { type StateProofAnswer, oldestProvable, proveStateAt, proveValueAt } from './chain-tree.ts';
 import type { TreeRoot } from './state-tree/index.ts';
-import { type SnapshotState, memoryStateOf } from './snapshot/snapshot-state.ts';
+import type { SnapshotChunk, SnapshotManifest } from './snapshot/format.ts';
+import { SnapshotTree } from './snapshot/snapshot-tree.ts';
+import { SnapshotValues } from './snapshot/snapshot-values.ts';
+import { verifyManifest } from './snapshot/verify.ts';
 
 export type { Equivocation } from './seen-proposals.ts';
 export type { SubmitResult } from './tx-intake.ts';
@@ -77,7 +80,6 @@ export interface ImportResult {
 }
 
 const RECENT_HEADERS_KEPT = 2_048;
-const VALIDATORS_KEY_BYTES = new TextEncoder().encode(META_VALIDATORS);
 /** Equivocations kept as evidence (docs/protocol.md §9): one per (slot, proposer), the newest this many. */
 const EVIDENCE_KEPT = 1_024;
 
@@ -353,26 +355,48 @@ export class Chain {
   }
 
   /**
-   * Replaces the genesis state with a verified state snapshot of the final block `block`
-   * (docs/protocol.md §20.5): one atomic store batch (ChainStore.installSnapshot), then memory
-   * moves to it as after a commit. Only a chain still at its genesis block takes one (a typed
-   * InvalidSnapshot otherwise); range sync then goes on from the block after it. The memory state
-   * is decoded from the pairs before the batch (memoryStateOf), not read back after it.
+   * Replaces the genesis state with the state snapshot of the final block `block` (docs/protocol.md
+   * §20.5): `manifest` is checked against the block, then each chunk of `chunks` (every non-empty
+   * one, any order) as it is read, and its pairs and tree nodes go into one atomic store batch
+   * (ChainStore.snapshotBatch) written once the tree's root is the block's state_root; then memory
+   * moves to it as after a commit, its state decoded from the pairs, not read back. Only a chain
+   * still at its genesis block takes one (a typed InvalidSnapshot otherwise, as for any failed
+   * check, with nothing written); range sync then goes on from the block after it.
    */
-  adoptSnapshot(block: Block, snapshot: SnapshotState): Promise<void> {
+  adoptSnapshot(block: Block, manifest: SnapshotManifest, chunks: Iterable<SnapshotChunk> | AsyncIterable<SnapshotChunk>): Promise<void> {
     return this.exclusive(async () => {
       const height = block.header.height;
       if (this.headBlock.header.height !== this.genesisHeight) {
         throw new ChainError(ChainErrorCode.InvalidSnapshot, `A state snapshot is installed only on a chain at its genesis block; this one is at height ${this.headBlock.header.height}.`);
       }
       if (height <= this.genesisHeight) throw new ChainError(ChainErrorCode.InvalidSnapshot, `A snapshot of block ${height} is not above the genesis block ${this.genesisHeight}.`);
-      const genesisSet = encodeStateValue(META_VALIDATORS, this.validators());
-      const { pairs } = snapshot;
-      const setPair = pairs.find((p) => bytesEqual(p.key, VALIDATORS_KEY_BYTES));
-      if (setPair === undefined) throw new ChainError(ChainErrorCode.InvalidSnapshot, `The snapshot of block ${height} holds no ${META_VALIDATORS}.`);
-      const validators = bytesEqual(setPair.value, genesisSet) ? null : { key: META_VALIDATORS, value: decodeStateValue(META_VALIDATORS, setPair.value) };
-      const state = memoryStateOf(pairs);
-      await this.store.installSnapshot({ block: { height, hash: block.hash, blockBytes: block.bytes, stateRoot: block.header.stateRoot }, pairs, leaves: snapshot.leaves(), validators });
+      verifyManifest(manifest, { height, hash: block.hash, stateRoot: block.header.stateRoot });
+      const tree = new SnapshotTree(manifest);
+      const decoded = new SnapshotValues();
+      const batch = await this.store.snapshotBatch({ height, hash: block.hash, blockBytes: block.bytes, stateRoot: block.header.stateRoot });
+      let state: MemoryState;
+      try {
+        for await (const chunk of chunks) {
+          const { pairs, nodes } = tree.add(chunk.index, chunk.bytes);
+          decoded.add(pairs);
+          batch.pairs(pairs);
+          batch.treeNodes(nodes);
+        }
+        const { root, nodes } = tree.root(block.header.stateRoot);
+        batch.treeNodes(nodes);
+        const set = decoded.validators;
+        if (set === undefined) throw new ChainError(ChainErrorCode.InvalidSnapshot, `The snapshot of block ${height} holds no ${META_VALIDATORS}.`);
+        const genesisSet = encodeStateValue(META_VALIDATORS, this.validators());
+        const validators = bytesEqual(set.bytes, genesisSet) ? null : { key: META_VALIDATORS, value: set.value };
+        const written = batch.commit(root, validators);
+        // The memory state's map is made while the store writes the batch on its own thread.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        state = decoded.state();
+        await written;
+      } catch (err) {
+        await batch.abort();
+        throw err;
+      }
       const root = await this.store.tree.rootAt(height);
       if (root === null) throw new ChainError(ChainErrorCode.StoreCorrupt, `The state tree root of the restored block ${height} is missing from the store.`);
       this.committed = state;
@@ -382,7 +406,7 @@ export class Chain {
       this.finalized = height;
       this.base = height;
       this.intake.recordDropped(this.mempool.reset(this.headView()));
-      this.logger.info({ height: String(height), hash: toHex(block.hash).slice(0, 16), stateRoot: toHex(block.header.stateRoot).slice(0, 16), keys: pairs.length }, 'state snapshot installed');
+      this.logger.info({ height: String(height), hash: toHex(block.hash).slice(0, 16), stateRoot: toHex(block.header.stateRoot).slice(0, 16), keys: state.size }, 'state snapshot installed');
       this.events.emit('restored', height);
     });
   }

@@ -48,6 +48,12 @@ export interface StatePair {
   readonly value: Uint8Array;
 }
 
+/** One chunk of a snapshot as read or fetched: its index and its bytes (§20.2), not yet checked. */
+export interface SnapshotChunk {
+  readonly index: number;
+  readonly bytes: Uint8Array;
+}
+
 export function invalidSnapshot(message: string): never {
   throw new ChainError(ChainErrorCode.InvalidSnapshot, message);
 }

@@ -32,26 +32,6 @@ export function verifyManifest(manifest: SnapshotManifest, trusted: TrustedBlock
 }
 
 /**
- * A chunk that passed verifyChunk: its pairs (views into its bytes) in path order, and `hashes`,
- * per pair in the same order SHA-256(key) ‖ SHA-256(value) (64 bytes): its leaf in the state tree,
- * which the install builds the tree from without hashing every key and value again.
- */
-export interface VerifiedChunk {
-  readonly index: number;
-  readonly pairs: StatePair[];
-  readonly hashes: Uint8Array;
-}
-
-/** The leaves of a verified chunk, views into its hashes. */
-export function chunkLeaves(chunk: VerifiedChunk): Leaf[] {
-  const out: Leaf[] = [];
-  for (let at = 0; at < chunk.hashes.length; at += 2 * HASH_BYTES) {
-    out.push({ keyHash: chunk.hashes.subarray(at, at + HASH_BYTES), valueHash: chunk.hashes.subarray(at + HASH_BYTES, at + 2 * HASH_BYTES) });
-  }
-  return out;
-}
-
-/**
  * Chunk `index` of a verified manifest: well formed, its pairs in strict path order under its
  * prefix, and their subtree root the manifest's hash. Only the hash is trusted: the root binds
  * each subtree's hash, but not the kind, count or size the manifest states beside it where the
@@ -59,11 +39,18 @@ export function chunkLeaves(chunk: VerifiedChunk): Leaf[] {
  * lying manifest must not make an honest chunk look forged. Returns the pairs (views into `bytes`).
  */
 export function verifyChunk(manifest: SnapshotManifest, index: number, bytes: Uint8Array): StatePair[] {
-  return checkChunk(manifest, index, bytes).pairs;
+  const { expected, pairs, leaves } = chunkLeaves(manifest, index, bytes);
+  const root = subtreeRoot(leaves, manifest.depth);
+  if (!equalBytes(root.hash, expected)) chunkForged(index);
+  return pairs;
 }
 
-/** verifyChunk, keeping the pairs' hashes (VerifiedChunk) for the install. */
-export function checkChunk(manifest: SnapshotManifest, index: number, bytes: Uint8Array): VerifiedChunk {
+/**
+ * Every check of chunk `index` but its hash (verifyChunk; the install builds the subtree instead,
+ * SnapshotTree): its pairs (views into `bytes`), their leaves in path order, and the hash the
+ * manifest gives their subtree root.
+ */
+export function chunkLeaves(manifest: SnapshotManifest, index: number, bytes: Uint8Array): { expected: Uint8Array; pairs: StatePair[]; leaves: Leaf[] } {
   const info = manifest.chunks[index];
   if (info === undefined) invalidSnapshot(`The snapshot has no chunk ${index}.`);
   if (bytes.length > MAX_CHUNK_BYTES) invalidSnapshot(`Chunk ${index} is ${bytes.length} bytes, over ${MAX_CHUNK_BYTES}.`);
@@ -71,17 +58,19 @@ export function checkChunk(manifest: SnapshotManifest, index: number, bytes: Uin
   // The JS SHA-256 into one array: node:crypto's one-shot per key and value cost a restore of a
   // million keys more than all the rest of the checks (a C++ call and a Buffer per hash).
   const hashes = new Uint8Array(pairs.length * 2 * HASH_BYTES);
-  pairs.forEach((pair, i) => {
-    sha256Into(pair.key, hashes, 2 * HASH_BYTES * i);
-    sha256Into(pair.value, hashes, 2 * HASH_BYTES * i + HASH_BYTES);
+  const leaves: Leaf[] = pairs.map((pair, i) => {
+    const at = 2 * HASH_BYTES * i;
+    sha256Into(pair.key, hashes, at);
+    sha256Into(pair.value, hashes, at + HASH_BYTES);
+    return { keyHash: hashes.subarray(at, at + HASH_BYTES), valueHash: hashes.subarray(at + HASH_BYTES, at + 2 * HASH_BYTES) };
   });
-  const chunk: VerifiedChunk = { index, pairs, hashes };
-  const leaves = chunkLeaves(chunk);
   leaves.forEach((leaf, i) => {
     if (i > 0 && Buffer.compare(leaves[i - 1]!.keyHash, leaf.keyHash) >= 0) invalidSnapshot(`Chunk ${index}'s pairs are not in strict path order.`);
     if (chunkIndexOf(leaf.keyHash, manifest.depth) !== index) invalidSnapshot(`Chunk ${index} holds a key of another chunk.`);
   });
-  const root = subtreeRoot(leaves, manifest.depth);
-  if (!equalBytes(root.hash, info.hash)) invalidSnapshot(`Chunk ${index}'s pairs do not hash to the manifest's subtree root.`);
-  return chunk;
+  return { expected: info.hash, pairs, leaves };
+}
+
+export function chunkForged(index: number): never {
+  return invalidSnapshot(`Chunk ${index}'s pairs do not hash to the manifest's subtree root.`);
 }

@@ -21,21 +21,14 @@ export type NodePut = { readonly key: Uint8Array; readonly value: Uint8Array };
 export async function buildTree(version: bigint, writes: Iterable<readonly [Uint8Array, Uint8Array | null]>, onChunk: (puts: NodePut[]) => Promise<void> | void, chunkNodes = 65_536): Promise<TreeRoot> {
   const changes = hashWrites(writes);
   if (changes.some((c) => c.valueHash === null)) throw new ChainError(ChainErrorCode.InvalidBlock, 'A state tree bulk build starts from the empty tree: it cannot delete.');
-  return buildTreeOfLeaves(version, changes as Leaf[], onChunk, chunkNodes);
-}
-
-/**
- * buildTree of leaves already hashed and in strictly ascending path order (a restore's, whose
- * chunks were hashed to be checked, docs/protocol.md §20.3); the order is the caller's promise.
- */
-export async function buildTreeOfLeaves(version: bigint, leaves: readonly Leaf[], onChunk: (puts: NodePut[]) => Promise<void> | void, chunkNodes = 65_536): Promise<TreeRoot> {
+  const leaves = changes as Leaf[];
   const writer = new Writer(version);
   const flush = async (atLeast: number): Promise<void> => {
     if (writer.puts.length >= atLeast && writer.puts.length > 0) await onChunk(writer.takePuts());
   };
   // The subtrees under each SPLIT_DEPTH-bit prefix, with a path inside each (its first leaf's).
-  let subs: Sub[] = [];
-  let paths: (Uint8Array | null)[] = [];
+  const subs: Sub[] = [];
+  const paths: (Uint8Array | null)[] = [];
   let lo = 0;
   for (let prefix = 0; prefix < 1 << SPLIT_DEPTH; prefix++) {
     let hi = lo;
@@ -45,21 +38,31 @@ export async function buildTreeOfLeaves(version: bigint, leaves: readonly Leaf[]
     lo = hi;
     await flush(chunkNodes);
   }
-  // The levels above, pair by pair: combine() applies leaf compression as the recursive build does.
-  for (let depth = SPLIT_DEPTH - 1; depth >= 0; depth--) {
+  const ref = writer.place(combineLevels(writer, SPLIT_DEPTH, subs, paths), 0);
+  await flush(0);
+  return ownedRoot(ref);
+}
+
+/**
+ * The root over the 2^depth subtrees at `depth` (in path order, each with a path inside it or
+ * null when empty), level by level: combine() applies leaf compression as the recursive build
+ * does. A snapshot's install (SnapshotTree) builds its chunks' subtrees the same way.
+ */
+export function combineLevels(writer: Writer, depth: number, subtrees: readonly Sub[], subtreePaths: readonly (Uint8Array | null)[]): Sub {
+  let subs = subtrees;
+  let paths = subtreePaths;
+  for (let d = depth - 1; d >= 0; d--) {
     const up: Sub[] = [];
     const upPaths: (Uint8Array | null)[] = [];
     for (let i = 0; i < subs.length; i += 2) {
       const path = paths[i] ?? paths[i + 1] ?? null;
-      up.push(path === null ? null : writer.combine(depth, path, subs[i]!, subs[i + 1]!));
+      up.push(path === null ? null : writer.combine(d, path, subs[i]!, subs[i + 1]!));
       upPaths.push(path);
     }
     subs = up;
     paths = upPaths;
   }
-  const ref = writer.place(subs[0]!, 0);
-  await flush(0);
-  return ownedRoot(ref);
+  return subs[0]!;
 }
 
 /** The first SPLIT_DEPTH bits of a path as a number. */

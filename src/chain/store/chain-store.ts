@@ -18,14 +18,13 @@ import { Bucket, META_EARLIEST_HEIGHT_KEY, META_GENESIS_CONFIG_KEY, META_HEAD_KE
 import type { HistoryKind } from './history-index.ts';
 import { type HistoryOptions, type HistoryPage, HistoryStore } from './history-store.ts';
 import { type BatchOp, type Db, type EntityCodec, Repository, storeFailure } from './repository.ts';
-import type { BlockPart, BranchCommit, CommitInput, GenesisBatch, SnapshotInstall, StoredHead, TxLocation } from './store-types.ts';
-import { buildTreeOfLeaves } from '../state-tree/index.ts';
+import type { BlockPart, BranchCommit, CommitInput, GenesisBatch, SnapshotBatch, SnapshotBlock, StoredHead, TxLocation } from './store-types.ts';
 import { equalBytes } from '../../light/tree-rules.ts';
 import { ascii, rawBytes, schemaCodec, undoCodec } from './store-codecs.ts';
 import { TreeStore } from './tree-store.ts';
 import { type ValidatorSetChange, ValidatorSetLog } from './validator-set-log.ts';
 
-export type { BlockPart, BranchCommit, CommitInput, GenesisBatch, GenesisHead, SnapshotInstall, StoredHead, TxLocation } from './store-types.ts';
+export type { BlockPart, BranchCommit, CommitInput, GenesisBatch, GenesisHead, SnapshotBatch, SnapshotBlock, StoredHead, TxLocation } from './store-types.ts';
 export type { HistoryKind } from './history-index.ts';
 export type { ValidatorSetChange } from './validator-set-log.ts';
 export type { HistoryOptions, HistoryPage, HistoryPosition } from './history-store.ts';
@@ -66,6 +65,14 @@ const NO_KEYS = Uint8Array.of(0);
 
 /** Bytes of a tx hash the index keys on in a data dir made with META `tx-index-short` (docs/protocol.md §11.1). */
 const SHORT_TX_KEY_BYTES = 16;
+
+/** Adds store ops to a LevelDB chained batch. */
+function batchAdder(batch: ReturnType<Db['batch']>): (op: BatchOp) => void {
+  return (op) => {
+    if (op.type === 'put') batch.put(op.key, op.value);
+    else batch.del(op.key);
+  };
+}
 
 export class ChainStore {
   private readonly db: Db;
@@ -237,44 +244,64 @@ export class ChainStore {
   }
 
   /**
-   * Replaces the genesis-only state with a verified state snapshot (docs/protocol.md §20.5) in ONE
-   * atomic batch: the old state's keys are deleted, the snapshot's pairs put, the state tree built
-   * at the snapshot's height, and the snapshot's block becomes the head and the earliest block. A
-   * crash before the batch leaves the genesis store (the restore starts again), after it the
-   * restored one. The tree built from the pairs' leaves must have the block's state_root, else nothing is written.
+   * Starts the batch that replaces the genesis-only state with a verified state snapshot of
+   * `block` (docs/protocol.md §20.5), ONE atomic batch: the old state's keys are deleted now, the
+   * snapshot's pairs and tree nodes are added chunk by chunk, and commit() makes the snapshot's
+   * block the head and the earliest block. A crash before commit's write leaves the genesis store
+   * (the restore starts again), after it the restored one. The tree's root must be the block's
+   * state_root, else nothing is written.
    */
-  async installSnapshot(input: SnapshotInstall): Promise<void> {
-    const { height, hash, blockBytes, stateRoot } = input.block;
+  async snapshotBatch(block: SnapshotBlock): Promise<SnapshotBatch> {
+    const { height, hash, blockBytes, stateRoot } = block;
     const batch = this.db.batch();
-    let written = false;
-    const add = (op: BatchOp): void => {
-      if (op.type === 'put') batch.put(op.key, op.value);
-      else batch.del(op.key);
+    const add = batchAdder(batch);
+    let closed = false;
+    const failed = async (what: string, err: unknown): Promise<never> => {
+      if (!closed) await batch.close().catch(() => undefined);
+      closed = true;
+      if (err instanceof ChainError) throw err;
+      throw storeFailure(`${what} the state snapshot of block ${height}`, err);
     };
     try {
+      // Deleted before any pair is put: in one batch, a later del of a key would win over its put.
       for await (const [key] of this.stateRaw.entries()) add(this.stateRaw.del(ascii(key)));
-      for (const pair of input.pairs) add(this.stateRaw.put(ascii(pair.key), pair.value));
-      if (input.leaves.length !== input.pairs.length) throw new ChainError(ChainErrorCode.InvalidSnapshot, `The snapshot of block ${height} has ${input.pairs.length} pairs but ${input.leaves.length} leaves.`);
-      const root = await buildTreeOfLeaves(height, input.leaves, (puts) => this.tree.genesisOps(height, puts).forEach(add));
-      if (!equalBytes(root.hash, stateRoot)) {
-        throw new ChainError(ChainErrorCode.InvalidSnapshot, `The snapshot's pairs build a state tree whose root is not block ${height}'s state_root.`);
-      }
-      add(this.tree.genesisRootOp(height, root));
-      add(this.bodies.wholeOp(hash, blockBytes));
-      add(this.canonical.put(height, hash));
-      const ops: BatchOp[] = [];
-      if (input.validators !== null) this.validatorSets.blockOps(height, new Map([[input.validators.key, input.validators.value]]), new Map(), ops);
-      ops.forEach(add);
-      add(this.earliest.put('height', height));
-      add(this.meta.put('head', { height, hash, stateRoot }));
-      await batch.write();
-      written = true;
-      await this.compactRange(NO_KEYS, NO_KEYS);
     } catch (err) {
-      if (!written) await batch.close().catch(() => undefined);
-      if (err instanceof ChainError) throw err;
-      throw storeFailure(`install the state snapshot of block ${height}`, err);
+      return failed('start', err);
     }
+    return {
+      pairs: (pairs) => {
+        for (const pair of pairs) add(this.stateRaw.put(ascii(pair.key), pair.value));
+      },
+      treeNodes: (puts) => this.tree.genesisOps(height, puts).forEach(add),
+      commit: async (root, validators) => {
+        let written = false;
+        try {
+          if (!equalBytes(root.hash, stateRoot)) throw new ChainError(ChainErrorCode.InvalidSnapshot, `The snapshot's state tree root is not block ${height}'s state_root.`);
+          add(this.tree.genesisRootOp(height, root));
+          add(this.bodies.wholeOp(hash, blockBytes));
+          add(this.canonical.put(height, hash));
+          const ops: BatchOp[] = [];
+          if (validators !== null) this.validatorSets.blockOps(height, new Map([[validators.key, validators.value]]), new Map(), ops);
+          ops.forEach(add);
+          add(this.earliest.put('height', height));
+          add(this.meta.put('head', { height, hash, stateRoot }));
+          const write = batch.write();
+          closed = true;
+          await write;
+          written = true;
+          // As after a genesis: the whole state sits in the memtable until flushed (genesisBatch).
+          await this.compactRange(NO_KEYS, NO_KEYS);
+        } catch (err) {
+          if (written) throw storeFailure(`install the state snapshot of block ${height}`, err);
+          return failed('install', err);
+        }
+      },
+      abort: async () => {
+        if (closed) return;
+        closed = true;
+        await batch.close();
+      },
+    };
   }
 
   /** Records the fingerprint once an older data dir's genesis has been checked the slow way. */
@@ -288,10 +315,7 @@ export class ChainStore {
    */
   genesisBatch(height = 0n): GenesisBatch {
     const batch = this.db.batch();
-    const add = (op: BatchOp): void => {
-      if (op.type === 'put') batch.put(op.key, op.value);
-      else batch.del(op.key);
-    };
+    const add = batchAdder(batch);
     const encoded = (stage: () => void): void => {
       try {
         stage();

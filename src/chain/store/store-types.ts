@@ -4,7 +4,7 @@
  * import the store.
  */
 import type { StateValue, TokenEvent, WriteSet } from '../../tokenomics/index.ts';
-import type { Leaf, NodePut, TreeRoot, TreeUpdate } from '../state-tree/index.ts';
+import type { NodePut, TreeRoot, TreeUpdate } from '../state-tree/index.ts';
 
 export interface StoredHead {
   readonly height: bigint;
@@ -83,15 +83,28 @@ export interface GenesisBatch {
   abort(): Promise<void>;
 }
 
-/** A verified state snapshot to install (ChainStore.installSnapshot): its block and every state pair. */
-export interface SnapshotInstall {
-  readonly block: { readonly height: bigint; readonly hash: Uint8Array; readonly blockBytes: Uint8Array; readonly stateRoot: Uint8Array };
-  /** Every state pair (key bytes, the value's §8 bytes), in any order. */
-  readonly pairs: readonly { readonly key: Uint8Array; readonly value: Uint8Array }[];
-  /** The pairs' leaves (SHA-256 of key and of value) in strictly ascending path order: the tree is built from them. */
-  readonly leaves: readonly Leaf[];
-  /** The snapshot's validator set (key `meta:validators` and its value) when it is not the genesis set: logged as in force from the block. */
-  readonly validators: { readonly key: string; readonly value: StateValue } | null;
+/** The block of a state snapshot being installed (ChainStore.snapshotBatch). */
+export interface SnapshotBlock {
+  readonly height: bigint;
+  readonly hash: Uint8Array;
+  readonly blockBytes: Uint8Array;
+  readonly stateRoot: Uint8Array;
+}
+
+/** The one batch of a state snapshot's install, filled chunk by chunk (ChainStore.snapshotBatch). */
+export interface SnapshotBatch {
+  /** Adds state pairs (key bytes, the value's §8 bytes) of checked chunks, each key once over the whole snapshot. */
+  pairs(pairs: readonly { readonly key: Uint8Array; readonly value: Uint8Array }[]): void;
+  /** Adds state tree nodes of version `height` (SnapshotTree). */
+  treeNodes(puts: NodePut[]): void;
+  /**
+   * Checks `root` is the block's state_root (InvalidSnapshot and nothing written, else), adds the
+   * root, the block as canonical, head and earliest, and `validators` (key `meta:validators` and
+   * its value, when not the genesis set) as in force from the block, and writes everything at once.
+   */
+  commit(root: TreeRoot, validators: { readonly key: string; readonly value: StateValue } | null): Promise<void>;
+  /** Drops everything added; nothing was written. Does nothing once commit has begun writing. */
+  abort(): Promise<void>;
 }
 
 export interface TxLocation {

@@ -8,9 +8,8 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toHex } from '../../chain/crypto.ts';
-import { RefKind, type SnapshotManifest } from '../../chain/snapshot/format.ts';
-import { SnapshotState } from '../../chain/snapshot/snapshot-state.ts';
-import { checkChunk, verifyChunk } from '../../chain/snapshot/verify.ts';
+import { RefKind, type SnapshotChunk, type SnapshotManifest } from '../../chain/snapshot/format.ts';
+import { verifyChunk } from '../../chain/snapshot/verify.ts';
 import { CodedError } from '../../tokenomics/errors.ts';
 
 /** The snapshot an interrupted restore was fetching: its height and block hash prefix, from its folder's name. */
@@ -69,14 +68,11 @@ export class ChunkStaging {
     renameSync(`${path}.tmp`, path);
   }
 
-  /** The snapshot's whole state, chunk by chunk, each verified again as it is read (a disk can rot). */
-  state(): SnapshotState {
-    const state = new SnapshotState();
-    for (let i = 0; i < this.manifest.chunks.length; i++) {
-      if (this.manifest.chunks[i]!.kind === RefKind.Empty) continue;
-      state.add(checkChunk(this.manifest, i, readFileSync(this.path(i))));
+  /** The non-empty chunks as kept, read one at a time in index order (the install checks each again: a disk can rot). */
+  *chunks(): Generator<SnapshotChunk> {
+    for (let index = 0; index < this.manifest.chunks.length; index++) {
+      if (this.manifest.chunks[index]!.kind !== RefKind.Empty) yield { index, bytes: readFileSync(this.path(index)) };
     }
-    return state;
   }
 
   remove(): void {

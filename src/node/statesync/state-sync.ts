@@ -233,7 +233,7 @@ export class StateSync {
     });
     if (this.stopped) return false;
     this.state.phase = 'installing';
-    await this.deps.chain.adoptSnapshot(block, staging.state());
+    await this.deps.chain.adoptSnapshot(block, manifest, staging.chunks());
     staging.remove();
     this.state.phase = 'done';
     this.deps.logger.info({ height: String(manifest.height), bytes: this.state.bytes, seconds: Math.round((this.deps.nowMs() - this.state.startedMs) / 100) / 10 }, 'state sync: snapshot installed; range sync goes on from the next block');

@@ -12,24 +12,37 @@ import { Chain } from '../../../src/chain/chain.ts';
 import type { Block } from '../../../src/chain/codec/block.ts';
 import { toHex } from '../../../src/chain/crypto.ts';
 import { ChainErrorCode } from '../../../src/chain/errors.ts';
-import { SnapshotState } from '../../../src/chain/snapshot/snapshot-state.ts';
+import { type SnapshotChunk, type SnapshotManifest, type StatePair, depthFor } from '../../../src/chain/snapshot/format.ts';
+import { writeSnapshot } from '../../../src/chain/snapshot/writer.ts';
 import { ChainStore } from '../../../src/chain/store/chain-store.ts';
 import { createLogger } from '../../../src/node/logger.ts';
 import { DEV, USER, type RichChain, openRichChain } from '../../reliability/support/rich-chain.ts';
 import { testGenesisConfig } from './chain-fixture.ts';
 import { codeOfAsync } from '../../support/error-code.ts';
 
-type Pair = { key: Uint8Array; value: Uint8Array };
-
 let source: RichChain;
 let snapshotBlock: Block;
-let pairs: Pair[];
+let pairs: StatePair[];
+let manifest: SnapshotManifest;
+let chunks: SnapshotChunk[];
 let after: Block[];
 const dirs: string[] = [];
 
 async function freshChain(dir = mkdtempSync(join(tmpdir(), 'dchat-adopt-'))): Promise<Chain> {
   if (!dirs.includes(dir)) dirs.push(dir);
   return Chain.open({ store: await ChainStore.open(dir), genesis: testGenesisConfig(3), logger: createLogger('silent', false), verifyThreads: 0 });
+}
+
+/** The snapshot of `block` cut from `state` (a forged state gives chunks that do not match the honest manifest). */
+async function cut(state: readonly StatePair[], block: Block): Promise<{ manifest: SnapshotManifest; chunks: SnapshotChunk[] }> {
+  const out: SnapshotChunk[] = [];
+  const cutManifest = await writeSnapshot((async function* () { yield* state; })(), {
+    block: { height: block.header.height, hash: block.hash, stateRoot: block.header.stateRoot },
+    depth: depthFor(state.length, 8),
+    pause: async () => undefined,
+    writeChunk: async (index, bytes) => void out.push({ index, bytes }),
+  });
+  return { manifest: cutManifest, chunks: out };
 }
 
 async function closeChain(chain: Chain): Promise<void> {
@@ -46,6 +59,7 @@ beforeAll(async () => {
   pairs = [];
   for await (const pair of source.chain.store.statePairsNow()) pairs.push({ key: Uint8Array.from(pair.key), value: Uint8Array.from(pair.value) });
   snapshotBlock = (await source.chain.blockAt(source.chain.head.header.height))!;
+  ({ manifest, chunks } = await cut(pairs, snapshotBlock));
   after = [];
   for (let i = 0; i < 5; i++) {
     await source.chain.submitTx(source.sign(USER, { type: 'transfer', to: DEV.wallet, amount: 3n }).bytes);
@@ -65,7 +79,7 @@ describe('adoptSnapshot', () => {
     const height = snapshotBlock.header.height;
     const restored: bigint[] = [];
     chain.events.on('restored', (h) => restored.push(h));
-    await chain.adoptSnapshot(snapshotBlock, SnapshotState.ofPairs(pairs));
+    await chain.adoptSnapshot(snapshotBlock, manifest, chunks);
     expect(restored).toEqual([height]);
     expect(chain.head.header.height).toBe(height);
     expect(chain.finalizedHeight).toBe(height);
@@ -94,26 +108,32 @@ describe('adoptSnapshot', () => {
     await closeChain(reopened);
   });
 
-  it('refuses pairs that do not build the block\'s state_root, and writes nothing', async () => {
+  it('refuses a forged, a short or a missing chunk and a manifest of another block, and writes nothing', async () => {
     const chain = await freshChain();
     const genesisRoot = toHex(chain.head.header.stateRoot);
     const forged = pairs.map((p, i) => (i === 3 ? { key: p.key, value: Uint8Array.from([...p.value.slice(0, -1), p.value.at(-1)! ^ 1]) } : p));
-    expect(await codeOfAsync(chain.adoptSnapshot(snapshotBlock, SnapshotState.ofPairs(forged)))).toBe(ChainErrorCode.InvalidSnapshot);
     const dropped = pairs.filter((_, i) => i !== 5);
-    expect(await codeOfAsync(chain.adoptSnapshot(snapshotBlock, SnapshotState.ofPairs(dropped)))).toBe(ChainErrorCode.InvalidSnapshot);
+    for (const state of [forged, dropped]) {
+      expect(await codeOfAsync(chain.adoptSnapshot(snapshotBlock, manifest, (await cut(state, snapshotBlock)).chunks))).toBe(ChainErrorCode.InvalidSnapshot);
+    }
+    const held = chunks.filter((c) => manifest.chunks[c.index]!.entries > 0);
+    expect(await codeOfAsync(chain.adoptSnapshot(snapshotBlock, manifest, held.slice(1)))).toBe(ChainErrorCode.InvalidSnapshot);
+    expect(await codeOfAsync(chain.adoptSnapshot(snapshotBlock, manifest, [held[0]!, held[0]!]))).toBe(ChainErrorCode.InvalidSnapshot);
+    expect(await codeOfAsync(chain.adoptSnapshot(snapshotBlock, { ...manifest, height: manifest.height + 1n }, chunks))).toBe(ChainErrorCode.InvalidSnapshot);
     expect(chain.head.header.height).toBe(0n);
     expect(await chain.store.earliestHeight()).toBeNull();
     expect(toHex((await chain.store.head())!.stateRoot)).toBe(genesisRoot);
-    // Still at genesis: the honest snapshot is taken after the refusals.
-    await chain.adoptSnapshot(snapshotBlock, SnapshotState.ofPairs(pairs));
+    // Still at genesis: the honest snapshot is taken after the refusals, its chunks in any order.
+    await chain.adoptSnapshot(snapshotBlock, manifest, [...chunks].reverse());
     expect(chain.head.header.height).toBe(snapshotBlock.header.height);
+    expect(chain.state.size).toBe(pairs.length);
     await closeChain(chain);
   });
 
   it('refuses a snapshot on a chain past its genesis', async () => {
     const chain = await freshChain();
-    await chain.adoptSnapshot(snapshotBlock, SnapshotState.ofPairs(pairs));
-    expect(await codeOfAsync(chain.adoptSnapshot(snapshotBlock, SnapshotState.ofPairs(pairs)))).toBe(ChainErrorCode.InvalidSnapshot);
+    await chain.adoptSnapshot(snapshotBlock, manifest, chunks);
+    expect(await codeOfAsync(chain.adoptSnapshot(snapshotBlock, manifest, chunks))).toBe(ChainErrorCode.InvalidSnapshot);
     await closeChain(chain);
   });
 });
