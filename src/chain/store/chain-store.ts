@@ -14,7 +14,7 @@ import { PROTOCOL_VERSION } from '../protocol-version.ts';
 import { decodeBlock, decodeHeaderOf } from '../codec/block.ts';
 import { decodeSignedTx } from '../codec/tx.ts';
 import { BlockBodies } from './block-bodies.ts';
-import { Bucket, META_EARLIEST_HEIGHT_KEY, META_GENESIS_CONFIG_KEY, META_HEAD_KEY, META_PROTOCOL_VERSION_KEY, META_TREE_FLOOR_KEY, META_TX_INDEX_SHORT_KEY, META_UNDO_FLOOR_KEY, heightBytes, isU64 } from './buckets.ts';
+import { Bucket, META_EARLIEST_HEIGHT_KEY, META_GENESIS_CONFIG_KEY, META_HEAD_KEY, META_PROTOCOL_VERSION_KEY, META_TREE_FLOOR_KEY, META_TX_INDEX_SHORT_KEY, META_UNDO_FLOOR_KEY, bucketKey, heightBytes, isU64 } from './buckets.ts';
 import type { HistoryKind } from './history-index.ts';
 import { type HistoryOptions, type HistoryPage, HistoryStore } from './history-store.ts';
 import { type BatchOp, type Db, type EntityCodec, Repository, storeFailure } from './repository.ts';
@@ -269,8 +269,9 @@ export class ChainStore {
       return failed('start', err);
     }
     return {
+      // The key bytes as they are (stateRaw.put would make a string of them and bytes again): a million of them.
       pairs: (pairs) => {
-        for (const pair of pairs) add(this.stateRaw.put(ascii(pair.key), pair.value));
+        for (const pair of pairs) batch.put(bucketKey(Bucket.STATE, pair.key), pair.value);
       },
       treeNodes: (puts) => this.tree.genesisOps(height, puts).forEach(add),
       commit: async (root, validators) => {
