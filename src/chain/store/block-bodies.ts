@@ -10,7 +10,7 @@
  */
 import { ChainError, ChainErrorCode } from '../errors.ts';
 import { Bucket, heightBytes, indexBytes, positionBytes } from './buckets.ts';
-import { type BatchOp, type Db, Repository } from './repository.ts';
+import { type BatchOp, type Db, type ReadSnapshot, Repository } from './repository.ts';
 import { rawBytes } from './store-codecs.ts';
 
 /** The first byte of a split block's BLOCK value. */
@@ -79,14 +79,15 @@ export class BlockBodies {
     return this.blocks.has(hash);
   }
 
-  /** The block's canonical encoding, reassembled when it is kept split. */
-  async get(hash: Uint8Array): Promise<Uint8Array | null> {
-    const value = await this.blocks.get(hash);
+  /** The block's canonical encoding, reassembled when it is kept split (from `snapshot`, or the store as it is). */
+  async get(hash: Uint8Array, snapshot?: ReadSnapshot): Promise<Uint8Array | null> {
+    const value = await this.blocks.get(hash, snapshot);
     if (value === null || value[0] !== SPLIT_BLOCK) return value;
     const { height, count, head, tail } = parseSplit(value, hash);
     const parts: Uint8Array[] = [head];
     const from = { height, index: 0 };
-    for await (const [key, tx] of this.txs.entries({ gte: positionBytes(from), lt: positionBytes({ height, index: count }) })) {
+    const range = { gte: positionBytes(from), lt: positionBytes({ height, index: count }) };
+    for await (const [key, tx] of this.txs.entries(snapshot === undefined ? range : { ...range, snapshot })) {
       if (Buffer.from(key).readUInt32BE(8) !== parts.length - 1) break;
       parts.push(tx);
     }
@@ -98,14 +99,14 @@ export class BlockBodies {
   }
 
   /** The start of the block's encoding, its header included (a split block's head, or the whole block); null: not stored. */
-  async headOf(hash: Uint8Array): Promise<Uint8Array | null> {
-    const value = await this.blocks.get(hash);
+  async headOf(hash: Uint8Array, snapshot?: ReadSnapshot): Promise<Uint8Array | null> {
+    const value = await this.blocks.get(hash, snapshot);
     return value === null || value[0] !== SPLIT_BLOCK ? value : parseSplit(value, hash).head;
   }
 
   /** Tx `index` of the split canonical block at `height` (null: none there, e.g. the block is kept whole). */
-  txAt(position: TxPosition): Promise<Uint8Array | null> {
-    return this.txs.get(position);
+  txAt(position: TxPosition, snapshot?: ReadSnapshot): Promise<Uint8Array | null> {
+    return this.txs.get(position, snapshot);
   }
 
   private txDels(height: bigint, count: number, ops: BatchOp[]): void {

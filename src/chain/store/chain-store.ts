@@ -17,7 +17,7 @@ import { BlockBodies } from './block-bodies.ts';
 import { Bucket, META_EARLIEST_HEIGHT_KEY, META_GENESIS_CONFIG_KEY, META_HEAD_KEY, META_PROTOCOL_VERSION_KEY, META_TREE_FLOOR_KEY, META_TX_INDEX_SHORT_KEY, META_UNDO_FLOOR_KEY, bucketKey, heightBytes, isU64 } from './buckets.ts';
 import type { HistoryKind } from './history-index.ts';
 import { type HistoryOptions, type HistoryPage, HistoryStore } from './history-store.ts';
-import { type BatchOp, type Db, type EntityCodec, Repository, storeFailure } from './repository.ts';
+import { type BatchOp, type Db, type EntityCodec, type ReadSnapshot, Repository, storeFailure } from './repository.ts';
 import type { BlockPart, BranchCommit, CommitInput, GenesisBatch, SnapshotBatch, SnapshotBlock, StoredHead, TxLocation } from './store-types.ts';
 import { equalBytes } from '../../light/tree-rules.ts';
 import { ascii, rawBytes, schemaCodec, undoCodec } from './store-codecs.ts';
@@ -135,7 +135,7 @@ export class ChainStore {
     const txKey = (hash: Uint8Array): Uint8Array => (this.shortTxKeys ? hash.subarray(0, SHORT_TX_KEY_BYTES) : hash);
     this.txs = new Repository(db, 'tx location', Bucket.TX, schemaCodec(txKey, 'tx location', txLocationCodec));
     this.undo = new Repository(db, 'undo record', Bucket.UNDO, undoCodec);
-    this.historyStore = new HistoryStore(db, { txHashesAt: (positions) => this.txHashesAt(positions), timestampsAt: (heights) => this.timestampsAt(heights) });
+    this.historyStore = new HistoryStore(db, { txHashesAt: (positions, snapshot) => this.txHashesAt(positions, snapshot), timestampsAt: (heights, snapshot) => this.timestampsAt(heights, snapshot) });
     this.tree = new TreeStore(db);
     this.validatorSets = new ValidatorSetLog(db);
     this.pendingEntry = schemaCodec(hashKey, 'pending tx', pendingCodec);
@@ -447,10 +447,10 @@ export class ChainStore {
     return asPairs(this.stateRaw.entries());
   }
 
-  async blockByHeight(height: bigint): Promise<Uint8Array | null> {
-    const hash = await this.hashAtHeight(height);
+  async blockByHeight(height: bigint, snapshot?: ReadSnapshot): Promise<Uint8Array | null> {
+    const hash = await this.hashAtHeight(height, snapshot);
     if (hash === null) return null;
-    const bytes = await this.bodies.get(hash);
+    const bytes = await this.bodies.get(hash, snapshot);
     // The canonical index and the block are written in one batch: one without the other is damage.
     if (bytes === null) throw new ChainError(ChainErrorCode.StoreCorrupt, `The canonical block at height ${height} is missing from the store.`);
     return bytes;
@@ -465,8 +465,8 @@ export class ChainStore {
     return this.bodies.get(hash);
   }
 
-  async hashAtHeight(height: bigint): Promise<Uint8Array | null> {
-    return isU64(height) ? this.canonical.get(height) : null;
+  async hashAtHeight(height: bigint, snapshot?: ReadSnapshot): Promise<Uint8Array | null> {
+    return isU64(height) ? this.canonical.get(height, snapshot) : null;
   }
 
   async txLocation(hash: Uint8Array): Promise<TxLocation | null> {
@@ -478,35 +478,39 @@ export class ChainStore {
    * hit is a tx whose hash starts like this one: it counts only if its full hash is this one.
    */
   async txLocations(hashes: readonly Uint8Array[]): Promise<(TxLocation | null)[]> {
-    const found = await this.txs.getMany(hashes);
-    if (!this.shortTxKeys) return found;
-    return Promise.all(found.map(async (location, i) => (location !== null && equalBytes(await this.txHashAt(location), hashes[i]!) ? location : null)));
+    if (!this.shortTxKeys) return this.txs.getMany(hashes);
+    // The index entry and the tx it names from one snapshot: a prune or reorg between the two reads
+    // would otherwise make a tx that was there look damaged.
+    return this.withSnapshot(async (snapshot) => {
+      const found = await this.txs.getMany(hashes, snapshot);
+      return Promise.all(found.map(async (location, i) => (location !== null && equalBytes(await this.txHashAt(location, snapshot), hashes[i]!) ? location : null)));
+    });
   }
 
   /** The signed bytes of tx `index` of the canonical block at `height` (null: no such tx held). */
-  async txBytesAt(location: TxLocation): Promise<Uint8Array | null> {
-    const split = await this.bodies.txAt(location);
+  async txBytesAt(location: TxLocation, snapshot?: ReadSnapshot): Promise<Uint8Array | null> {
+    const split = await this.bodies.txAt(location, snapshot);
     if (split !== null) return split;
-    const block = await this.blockByHeight(location.height);
+    const block = await this.blockByHeight(location.height, snapshot);
     return block === null ? null : (decodeBlock(block).txs[location.index]?.bytes ?? null);
   }
 
   /** The hash of a tx the index or a history record names by position; it must be there. */
-  private async txHashAt(location: TxLocation): Promise<Uint8Array> {
-    const bytes = await this.txBytesAt(location);
+  private async txHashAt(location: TxLocation, snapshot: ReadSnapshot): Promise<Uint8Array> {
+    const bytes = await this.txBytesAt(location, snapshot);
     if (bytes === null) throw new ChainError(ChainErrorCode.StoreCorrupt, `Tx ${location.index} of block ${location.height}, which the store names, is not there.`);
     return decodeSignedTx(bytes).hash;
   }
 
-  private async txHashesAt(locations: readonly TxLocation[]): Promise<string[]> {
-    return Promise.all(locations.map(async (location) => Buffer.from(await this.txHashAt(location)).toString('hex')));
+  private async txHashesAt(locations: readonly TxLocation[], snapshot: ReadSnapshot): Promise<string[]> {
+    return Promise.all(locations.map(async (location) => Buffer.from(await this.txHashAt(location, snapshot)).toString('hex')));
   }
 
   /** The timestamps of the canonical blocks at `heights`, read from their headers; history records leave theirs to them. */
-  private async timestampsAt(heights: readonly bigint[]): Promise<bigint[]> {
+  private async timestampsAt(heights: readonly bigint[], snapshot: ReadSnapshot): Promise<bigint[]> {
     return Promise.all(heights.map(async (height) => {
-      const hash = await this.hashAtHeight(height);
-      const head = hash === null ? null : await this.bodies.headOf(hash);
+      const hash = await this.hashAtHeight(height, snapshot);
+      const head = hash === null ? null : await this.bodies.headOf(hash, snapshot);
       if (head === null) throw new ChainError(ChainErrorCode.StoreCorrupt, `The canonical block at height ${height}, whose events the store holds, is missing.`);
       return decodeHeaderOf(head).timestampMs;
     }));
@@ -517,14 +521,33 @@ export class ChainStore {
     return (await this.historyPage(kind, options)).events;
   }
 
-  /** One page of history, newest first, in O(limit) (see HistoryStore.page). */
-  historyPage(kind: HistoryKind, options: HistoryOptions): Promise<HistoryPage> {
-    return this.historyStore.page(kind, options);
+  /** One page of history, newest first, in O(limit) (see HistoryStore.page), read from one snapshot of the store (`snapshot`, or one taken now). */
+  historyPage(kind: HistoryKind, options: HistoryOptions, snapshot?: ReadSnapshot): Promise<HistoryPage> {
+    if (snapshot !== undefined) return this.historyStore.page(kind, options, snapshot);
+    return this.withSnapshot((taken) => this.historyStore.page(kind, options, taken));
   }
 
-  /** The events of `kind` block `height` wrote, in block order: O(that block's events), nothing else read. */
+  /** The events of `kind` block `height` wrote, in block order: O(that block's events), nothing else read; one snapshot. */
   eventsAt(kind: HistoryKind, height: bigint): Promise<TokenEvent[]> {
-    return this.historyStore.eventsAt(kind, height);
+    return this.withSnapshot((snapshot) => this.historyStore.eventsAt(kind, height, snapshot));
+  }
+
+  /**
+   * Runs `read` against an explicit LevelDB snapshot, closed after: records read together with the
+   * blocks they leave fields to (docs/protocol.md §11.1) are never torn by a commit or a prune.
+   */
+  async withSnapshot<T>(read: (snapshot: ReadSnapshot) => Promise<T>): Promise<T> {
+    let snapshot: ReadSnapshot;
+    try {
+      snapshot = this.db.snapshot();
+    } catch (err) {
+      throw storeFailure('take a read snapshot', err);
+    }
+    try {
+      return await read(snapshot);
+    } finally {
+      await snapshot.close().catch(() => undefined);
+    }
   }
 
   /** Journals a mempool tx so it survives a restart; commitBlock removes it once included. */

@@ -9,7 +9,7 @@ import { ChainError, ChainErrorCode, malformed } from '../errors.ts';
 import { Bucket, META_HISTORY_INDEX_KEY, bucketKey, heightBytes, indexBytes, isU64, keyHeight, positionBytes } from './buckets.ts';
 import { type HistoryFilter, type HistoryKind, filterPrefix, indexKeys, positionOf, prefixEnd, reasonOf } from './history-index.ts';
 import { type BlockContext, type EventRecord, decodeEventRecord, encodeEventRecord } from './event-records.ts';
-import { type BatchOp, type Db, type EntityCodec, Repository } from './repository.ts';
+import { type BatchOp, type Db, type EntityCodec, type ReadSnapshot, Repository } from './repository.ts';
 import { rawBytes } from './store-codecs.ts';
 
 export interface HistoryOptions extends HistoryFilter {
@@ -42,10 +42,10 @@ const INDEX_BUILD_BATCH = 10_000;
 
 /** What records leave to their canonical block (event-records.ts), read from the store's blocks. */
 export interface BlockLookups {
-  /** The hash (hex) of tx `index` of the canonical block at `height`, for each position. */
-  txHashesAt(positions: readonly HistoryPosition[]): Promise<string[]>;
-  /** The timestamp of the canonical block at each height. */
-  timestampsAt(heights: readonly bigint[]): Promise<bigint[]>;
+  /** The hash (hex) of tx `index` of the canonical block at `height`, for each position, read from `snapshot`. */
+  txHashesAt(positions: readonly HistoryPosition[], snapshot: ReadSnapshot): Promise<string[]>;
+  /** The timestamp of the canonical block at each height, read from `snapshot`. */
+  timestampsAt(heights: readonly bigint[], snapshot: ReadSnapshot): Promise<bigint[]>;
 }
 
 /** What a block lets its events' records leave out: its txs when it is kept split (block-bodies.ts), its timestamp. */
@@ -151,9 +151,10 @@ export class HistoryStore {
   /**
    * One page of history, newest first. Its cost is O(limit) whatever the chain's age: without a
    * filter the kind's bucket is read backwards; with one, the filter index (history-index.ts) is,
-   * and each entry found costs one read of its event. Nothing is scanned and skipped.
+   * and each entry found costs one read of its event. Nothing is scanned and skipped. Every read
+   * is from `snapshot`, the blocks its records name included.
    */
-  async page(kind: HistoryKind, options: HistoryOptions): Promise<HistoryPage> {
+  async page(kind: HistoryKind, options: HistoryOptions, snapshot: ReadSnapshot): Promise<HistoryPage> {
     const records: Located[] = [];
     const { limit } = options;
     const upper = upperBound(options);
@@ -161,16 +162,16 @@ export class HistoryStore {
     const prefix = filterPrefix(kind, options);
     let last: HistoryPosition | null = null;
     if (prefix === null) {
-      for await (const [key, record] of this.events[kind].entries({ lt: upper, reverse: true })) {
+      for await (const [key, record] of this.events[kind].entries({ lt: upper, reverse: true, snapshot })) {
         last = positionOf(key);
         records.push({ height: last.height, record });
         if (records.length >= limit) break;
       }
     } else {
       const lt = upper === undefined ? prefixEnd(prefix) : Buffer.concat([prefix, upper]);
-      for await (const [key] of this.index.entries({ gte: prefix, lt, reverse: true })) {
+      for await (const [key] of this.index.entries({ gte: prefix, lt, reverse: true, snapshot })) {
         last = positionOf(key);
-        const record = await this.events[kind].get(last);
+        const record = await this.events[kind].get(last, snapshot);
         // The index and the events are written and deleted in the same batches: one without the other is damage.
         if (record === null || record.fields.height !== last.height || (options.reason !== undefined && reasonOf(record.fields) !== options.reason)) {
           throw new ChainError(ChainErrorCode.StoreCorrupt, `The history index points at ${kind} ${last.height}/${last.index}, which is not there.`);
@@ -179,24 +180,24 @@ export class HistoryStore {
         if (records.length >= limit) break;
       }
     }
-    return { events: await this.resolve(records), next: records.length >= limit ? last : null };
+    return { events: await this.resolve(records, snapshot), next: records.length >= limit ? last : null };
   }
 
-  /** The events of `kind` block `height` wrote, in block order: O(that block's events), nothing else read. */
-  async eventsAt(kind: HistoryKind, height: bigint): Promise<TokenEvent[]> {
+  /** The events of `kind` block `height` wrote, in block order: O(that block's events), nothing else read; from `snapshot`. */
+  async eventsAt(kind: HistoryKind, height: bigint, snapshot: ReadSnapshot): Promise<TokenEvent[]> {
     const records: Located[] = [];
     if (!isU64(height) || height === U64_MAX) return [];
-    for await (const [, record] of this.events[kind].entries({ gte: heightBytes(height), lt: heightBytes(height + 1n) })) records.push({ height, record });
-    return this.resolve(records);
+    for await (const [, record] of this.events[kind].entries({ gte: heightBytes(height), lt: heightBytes(height + 1n), snapshot })) records.push({ height, record });
+    return this.resolve(records, snapshot);
   }
 
   /** The events of records read: the tx hashes and block timestamps they leave to their blocks read together. */
-  private async resolve(records: readonly Located[]): Promise<TokenEvent[]> {
+  private async resolve(records: readonly Located[], snapshot: ReadSnapshot): Promise<TokenEvent[]> {
     const named = records.filter((r) => r.record.txIndex !== null);
-    const hashes = named.length === 0 ? [] : await this.lookups.txHashesAt(named.map((r) => ({ height: r.height, index: r.record.txIndex! })));
+    const hashes = named.length === 0 ? [] : await this.lookups.txHashesAt(named.map((r) => ({ height: r.height, index: r.record.txIndex! })), snapshot);
     const byRecord = new Map(named.map((r, i) => [r, hashes[i]!]));
     const heights = [...new Set(records.filter((r) => r.record.needsTimestamp).map((r) => r.height))];
-    const times = heights.length === 0 ? [] : await this.lookups.timestampsAt(heights);
+    const times = heights.length === 0 ? [] : await this.lookups.timestampsAt(heights, snapshot);
     const byHeight = new Map(heights.map((h, i) => [h, times[i]!]));
     return records.map((r) => {
       const txHash = byRecord.get(r);

@@ -11,6 +11,13 @@ import { type Bucket, bucketKey } from './buckets.ts';
 
 export type Db = Level<Uint8Array, Uint8Array>;
 
+/**
+ * An explicit LevelDB snapshot (classic-level 3): reads given it see the store as it was when it
+ * was taken, so a read made of several lookups (a history page and the blocks its records name) is
+ * never torn by a commit or a prune between them. Absent: each read sees the store as it is.
+ */
+export type ReadSnapshot = ReturnType<Db['snapshot']>;
+
 export type BatchOp = { type: 'put'; key: Uint8Array; value: Uint8Array } | { type: 'del'; key: Uint8Array };
 
 export interface EntityCodec<K, V> {
@@ -42,12 +49,12 @@ export class Repository<K, V> {
     this.codec = codec;
   }
 
-  async get(key: K): Promise<V | null> {
+  async get(key: K, snapshot?: ReadSnapshot): Promise<V | null> {
     const keyBytes = this.codec.key(key);
     let bytes: Uint8Array | undefined;
     try {
       // abstract-level 3 resolves a missing key to undefined instead of throwing NotFound.
-      bytes = (await this.db.get(bucketKey(this.bucket, keyBytes))) as Uint8Array | undefined;
+      bytes = (await this.db.get(bucketKey(this.bucket, keyBytes), snapshot === undefined ? {} : { snapshot })) as Uint8Array | undefined;
     } catch (err) {
       throw storeFailure(`read ${this.name} ${this.describe(keyBytes)}`, err);
     }
@@ -55,12 +62,12 @@ export class Repository<K, V> {
   }
 
   /** Several keys in one LevelDB call (null for each one missing), in the order given. */
-  async getMany(keys: readonly K[]): Promise<(V | null)[]> {
+  async getMany(keys: readonly K[], snapshot?: ReadSnapshot): Promise<(V | null)[]> {
     if (keys.length === 0) return [];
     const keyBytes = keys.map((k) => this.codec.key(k));
     let values: (Uint8Array | undefined)[];
     try {
-      values = (await this.db.getMany(keyBytes.map((k) => bucketKey(this.bucket, k)))) as (Uint8Array | undefined)[];
+      values = (await this.db.getMany(keyBytes.map((k) => bucketKey(this.bucket, k)), snapshot === undefined ? {} : { snapshot })) as (Uint8Array | undefined)[];
     } catch (err) {
       throw storeFailure(`read ${keys.length} ${this.name}s`, err);
     }
@@ -93,8 +100,9 @@ export class Repository<K, V> {
    * at the call (classic-level iterators read from an implicit snapshot taken when made). Stopping
    * early (break) closes it.
    */
-  entries(options: { gte?: Uint8Array; lt?: Uint8Array; reverse?: boolean } = {}): AsyncGenerator<[Uint8Array, V]> {
+  entries(options: { gte?: Uint8Array; lt?: Uint8Array; reverse?: boolean; snapshot?: ReadSnapshot } = {}): AsyncGenerator<[Uint8Array, V]> {
     const range = {
+      ...(options.snapshot === undefined ? {} : { snapshot: options.snapshot }),
       gte: bucketKey(this.bucket, options.gte ?? new Uint8Array()),
       // Without an upper bound the range ends where the next bucket starts.
       lt: options.lt === undefined ? Uint8Array.of(this.bucket + 1) : bucketKey(this.bucket, options.lt),
