@@ -106,7 +106,7 @@ try {
         verifyRatio: (includedPerSecond * NODES) / rawVerify,
       };
       rows.push(row);
-      log(`${mode.padEnd(6)} ${String(rate).padStart(5)} tx/s: submitted ${(step.submitted / seconds).toFixed(0)}/s, accepted ${(step.accepted / seconds).toFixed(0)}/s, included ${includedPerSecond.toFixed(0)}/s; latency p50 ${row.p50Ms.toFixed(0)} ms p99 ${row.p99Ms.toFixed(0)} ms; blocks ${(fullness * 100).toFixed(1)} % full; missed slots ${missed}; CPU ${row.cpu.map((c) => `${(c * 100).toFixed(0)}%`).join('/')}; RSS ${row.rssMiB.map((r) => r.toFixed(0)).join('/')} MiB; included x${NODES} / raw verify ${row.verifyRatio.toFixed(2)}`);
+      log(`${mode.padEnd(6)} ${String(rate).padStart(5)} tx/s: submitted ${(step.submitted / seconds).toFixed(0)}/s, accepted ${(step.accepted / seconds).toFixed(0)}/s, included ${includedPerSecond.toFixed(0)}/s; latency p50 ${row.p50Ms.toFixed(0)} ms p99 ${row.p99Ms.toFixed(0)} ms; blocks ${(fullness * 100).toFixed(1)} % full; missed slots ${missed}; CPU ${row.cpu.map((c) => `${(c * 100).toFixed(0)}%`).join('/')}; RSS ${row.rssMiB.map((r) => r.toFixed(0)).join('/')} MiB; included x${NODES} / raw verify ${row.verifyRatio.toFixed(2)}${Object.keys(step.refused).length === 0 ? '' : `; not accepted ${JSON.stringify(step.refused)}`}`);
       const keptUp = step.included >= 0.95 * step.submitted && row.p99Ms <= 2 * blockTimeMs && missed === 0;
       if (!keptUp) {
         log(`  inclusion stopped keeping up at ${rate} tx/s (${mode})`);

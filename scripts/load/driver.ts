@@ -28,20 +28,32 @@ export function sign(chainId: string, wallet: Wallet, op: Operation): Promise<Si
   return signTransaction(wallet.key, { chainId, nonce: wallet.nonce++, op });
 }
 
-/** POSTs a batch through the SDK; returns how many the node accepted (a refused request: none). */
-export async function postBatch(client: DchatClient, txs: readonly SignedTransaction[]): Promise<number> {
+/** Why txs were not accepted, counted by code (the node's, or the client's for a failed request). */
+export type Refusals = Record<string, number>;
+
+const refuse = (refusals: Refusals, code: string, count = 1): void => {
+  refusals[code] = (refusals[code] ?? 0) + count;
+};
+const codeOf = (err: unknown): string => (err as { code?: unknown }).code?.toString() ?? (err instanceof Error ? err.name : 'unknown');
+
+/** POSTs a batch through the SDK; returns how many the node accepted (a refused request: none), counting the others' codes in `refusals`. */
+export async function postBatch(client: DchatClient, txs: readonly SignedTransaction[], refusals: Refusals): Promise<number> {
   try {
-    return (await client.submitBatch(txs)).filter((r) => r.status === 'pending').length;
-  } catch {
+    const results = await client.submitBatch(txs);
+    for (const r of results) if (r.status !== 'pending') refuse(refusals, r.code ?? r.status);
+    return results.filter((r) => r.status === 'pending').length;
+  } catch (err) {
+    refuse(refusals, `request ${codeOf(err)}`, txs.length);
     return 0;
   }
 }
 
-export async function postOne(client: DchatClient, tx: SignedTransaction): Promise<number> {
+export async function postOne(client: DchatClient, tx: SignedTransaction, refusals: Refusals): Promise<number> {
   try {
     await client.submit(tx);
     return 1;
-  } catch {
+  } catch (err) {
+    refuse(refusals, codeOf(err));
     return 0;
   }
 }
@@ -127,6 +139,8 @@ export interface StepResult {
   readonly seconds: number;
   readonly submitted: number;
   readonly accepted: number;
+  /** The txs not accepted, by code. */
+  readonly refused: Refusals;
   readonly included: number;
   /** Submit → included, ms, for every included tx of the step. */
   readonly latenciesMs: number[];
@@ -151,6 +165,7 @@ export async function runStep(options: {
   const { clients, txs, rate, seconds, mode, inclusion } = options;
   const sentAt = new Map<string, number>();
   let accepted = 0;
+  const refused: Refusals = {};
   let producing = true;
   const queues: SignedTransaction[][] = Array.from({ length: options.lanes }, () => []);
   const wake: ((() => void) | null)[] = queues.map(() => null);
@@ -170,7 +185,7 @@ export async function runStep(options: {
       for (const t of part) sentAt.set(t.hash, now);
       try {
         // Awaited first: `accepted += await ...` would read `accepted` before the await and lose the other lanes' counts.
-        const n = mode === 'batch' ? await postBatch(client, part) : await postOne(client, part[0]!);
+        const n = mode === 'batch' ? await postBatch(client, part, refused) : await postOne(client, part[0]!, refused);
         accepted += n;
       } catch {
         // counted as not accepted
@@ -203,5 +218,5 @@ export async function runStep(options: {
     const seen = inclusion.seenAt.get(hash);
     if (seen !== undefined) latenciesMs.push(seen - at);
   }
-  return { rate, mode, seconds, submitted: sentAt.size, accepted, included: latenciesMs.length, latenciesMs };
+  return { rate, mode, seconds, submitted: sentAt.size, accepted, refused, included: latenciesMs.length, latenciesMs };
 }
