@@ -9,9 +9,10 @@
  * reorg is written back whole, as its (height, index) keys then belong to the new branch.
  */
 import { ChainError, ChainErrorCode } from '../errors.ts';
-import { Bucket, heightBytes, indexBytes, positionBytes } from './buckets.ts';
+import { Bucket, describePosition, heightBytes, indexBytes, positionBytes } from './buckets.ts';
 import { type BatchOp, type Db, type ReadSnapshot, Repository } from './repository.ts';
 import { rawBytes } from './store-codecs.ts';
+import type { TxLocation } from './store-types.ts';
 
 /** The first byte of a split block's BLOCK value. */
 const SPLIT_BLOCK = 0x01;
@@ -28,18 +29,13 @@ export interface BlockBody {
   readonly txs: readonly Uint8Array[];
 }
 
-export type TxPosition = { readonly height: bigint; readonly index: number };
-
 export class BlockBodies {
   private readonly blocks: Repository<Uint8Array, Uint8Array>;
-  private readonly txs: Repository<TxPosition, Uint8Array>;
+  private readonly txs: Repository<TxLocation, Uint8Array>;
 
   constructor(db: Db) {
     this.blocks = new Repository(db, 'block', Bucket.BLOCK, rawBytes((hash: Uint8Array) => hash));
-    this.txs = new Repository(db, 'block tx', Bucket.BLOCK_TX, {
-      ...rawBytes(positionBytes),
-      describe: (key) => `${Buffer.from(key).readBigUInt64BE(0)}/${Buffer.from(key).readUInt32BE(8)}`,
-    });
+    this.txs = new Repository(db, 'block tx', Bucket.BLOCK_TX, { ...rawBytes(positionBytes), describe: describePosition });
   }
 
   /** A canonical block's puts: split when it has txs, else whole. */
@@ -64,9 +60,9 @@ export class BlockBodies {
   async abandonOps(hash: Uint8Array, ops: BatchOp[]): Promise<void> {
     const value = await this.blocks.get(hash);
     if (value === null || value[0] !== SPLIT_BLOCK) return;
-    const { height, count } = parseSplit(value, hash);
-    ops.push(this.blocks.put(hash, (await this.get(hash))!));
-    this.txDels(height, count, ops);
+    const split = parseSplit(value, hash);
+    ops.push(this.blocks.put(hash, await this.assemble(split, hash)));
+    this.txDels(split.height, split.count, ops);
   }
 
   /** Deletes of a pruned canonical block: its BLOCK entry and its `txCount` tx entries. */
@@ -82,8 +78,11 @@ export class BlockBodies {
   /** The block's canonical encoding, reassembled when it is kept split (from `snapshot`, or the store as it is). */
   async get(hash: Uint8Array, snapshot?: ReadSnapshot): Promise<Uint8Array | null> {
     const value = await this.blocks.get(hash, snapshot);
-    if (value === null || value[0] !== SPLIT_BLOCK) return value;
-    const { height, count, head, tail } = parseSplit(value, hash);
+    return value === null || value[0] !== SPLIT_BLOCK ? value : this.assemble(parseSplit(value, hash), hash, snapshot);
+  }
+
+  /** A split block's encoding: its head, its txs read from BLOCK_TX, its tail. */
+  private async assemble({ height, count, head, tail }: Split, hash: Uint8Array, snapshot?: ReadSnapshot): Promise<Uint8Array> {
     const parts: Uint8Array[] = [head];
     const from = { height, index: 0 };
     const range = { gte: positionBytes(from), lt: positionBytes({ height, index: count }) };
@@ -104,9 +103,9 @@ export class BlockBodies {
     return value === null || value[0] !== SPLIT_BLOCK ? value : parseSplit(value, hash).head;
   }
 
-  /** Tx `index` of the split canonical block at `height` (null: none there, e.g. the block is kept whole). */
-  txAt(position: TxPosition, snapshot?: ReadSnapshot): Promise<Uint8Array | null> {
-    return this.txs.get(position, snapshot);
+  /** Each tx `index` of the split canonical block at `height`, in one read (null: none there, e.g. the block is kept whole). */
+  txsAt(positions: readonly TxLocation[], snapshot?: ReadSnapshot): Promise<(Uint8Array | null)[]> {
+    return this.txs.getMany(positions, snapshot);
   }
 
   private txDels(height: bigint, count: number, ops: BatchOp[]): void {
@@ -135,7 +134,14 @@ function splitValue(body: BlockBody): Uint8Array {
   return out;
 }
 
-function parseSplit(value: Uint8Array, hash: Uint8Array): { height: bigint; count: number; head: Uint8Array; tail: Uint8Array } {
+interface Split {
+  readonly height: bigint;
+  readonly count: number;
+  readonly head: Uint8Array;
+  readonly tail: Uint8Array;
+}
+
+function parseSplit(value: Uint8Array, hash: Uint8Array): Split {
   const view = Buffer.from(value.buffer, value.byteOffset, value.length);
   const headLength = value.length >= SPLIT_PREFIX ? view.readUInt32BE(13) : -1;
   if (headLength < 0 || value.length !== SPLIT_PREFIX + headLength + TAIL_BYTES) {

@@ -118,6 +118,10 @@ export function indexBytes(index: number): Uint8Array {
 /** A position within a block's entries (its height, then the entry's index): key order is block order. */
 export const positionBytes = ({ height, index }: { readonly height: bigint; readonly index: number }): Uint8Array => Buffer.concat([heightBytes(height), indexBytes(index)]);
 
+/** A positionBytes key as `height/index` for error messages (any other key as hex). */
+export const describePosition = (key: Uint8Array): string =>
+  key.length === 12 ? `${Buffer.from(key).readBigUInt64BE(0)}/${Buffer.from(key).readUInt32BE(8)}` : Buffer.from(key).toString('hex');
+
 /** META key (after the bucket byte) of the head pointer. */
 export const META_HEAD_KEY: Uint8Array = Buffer.from('head', 'ascii');
 

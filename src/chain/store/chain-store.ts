@@ -483,27 +483,41 @@ export class ChainStore {
     // would otherwise make a tx that was there look damaged.
     return this.withSnapshot(async (snapshot) => {
       const found = await this.txs.getMany(hashes, snapshot);
-      return Promise.all(found.map(async (location, i) => (location !== null && equalBytes(await this.txHashAt(location, snapshot), hashes[i]!) ? location : null)));
+      const hits = found.flatMap((location) => (location === null ? [] : [location]));
+      const stored = await this.txHashesOf(hits, snapshot);
+      let next = 0;
+      return found.map((location, i) => (location !== null && equalBytes(stored[next++]!, hashes[i]!) ? location : null));
     });
   }
 
   /** The signed bytes of tx `index` of the canonical block at `height` (null: no such tx held). */
   async txBytesAt(location: TxLocation, snapshot?: ReadSnapshot): Promise<Uint8Array | null> {
-    const split = await this.bodies.txAt(location, snapshot);
-    if (split !== null) return split;
-    const block = await this.blockByHeight(location.height, snapshot);
-    return block === null ? null : (decodeBlock(block).txs[location.index]?.bytes ?? null);
+    return (await this.txBytesOf([location], snapshot))[0]!;
   }
 
-  /** The hash of a tx the index or a history record names by position; it must be there. */
-  private async txHashAt(location: TxLocation, snapshot: ReadSnapshot): Promise<Uint8Array> {
-    const bytes = await this.txBytesAt(location, snapshot);
-    if (bytes === null) throw new ChainError(ChainErrorCode.StoreCorrupt, `Tx ${location.index} of block ${location.height}, which the store names, is not there.`);
-    return decodeSignedTx(bytes).hash;
+  /** The signed bytes of each tx named, split blocks' in one read, others from their whole block. */
+  private async txBytesOf(locations: readonly TxLocation[], snapshot?: ReadSnapshot): Promise<(Uint8Array | null)[]> {
+    const split = await this.bodies.txsAt(locations, snapshot);
+    return Promise.all(split.map(async (bytes, i) => {
+      if (bytes !== null) return bytes;
+      const { height, index } = locations[i]!;
+      const block = await this.blockByHeight(height, snapshot);
+      return block === null ? null : (decodeBlock(block).txs[index]?.bytes ?? null);
+    }));
+  }
+
+  /** The hashes of txs the index or history records name by position; each must be there. */
+  private async txHashesOf(locations: readonly TxLocation[], snapshot: ReadSnapshot): Promise<Uint8Array[]> {
+    const txs = await this.txBytesOf(locations, snapshot);
+    return txs.map((bytes, i) => {
+      const { height, index } = locations[i]!;
+      if (bytes === null) throw new ChainError(ChainErrorCode.StoreCorrupt, `Tx ${index} of block ${height}, which the store names, is not there.`);
+      return decodeSignedTx(bytes).hash;
+    });
   }
 
   private async txHashesAt(locations: readonly TxLocation[], snapshot: ReadSnapshot): Promise<string[]> {
-    return Promise.all(locations.map(async (location) => Buffer.from(await this.txHashAt(location, snapshot)).toString('hex')));
+    return (await this.txHashesOf(locations, snapshot)).map((hash) => Buffer.from(hash).toString('hex'));
   }
 
   /** The timestamps of the canonical blocks at `heights`, read from their headers; history records leave theirs to them. */

@@ -68,8 +68,8 @@ function idIndex(kind: CreatedKind, id: string, origin: string | bigint): number
   return null;
 }
 
-/** The fields of an event that the history index keys on (history-index.ts): all but its id and tx hash. */
-type WithoutRefs<E> = E extends unknown ? Omit<E, 'id' | 'txHash'> : never;
+/** The fields of an event a record holds itself, which the history index keys on (history-index.ts): all but its id, tx hash and timestamp. */
+type WithoutRefs<E> = E extends unknown ? Omit<E, 'id' | 'txHash' | 'timestampMs'> : never;
 export type IndexedEvent = WithoutRefs<TokenEvent>;
 
 /** What a record leaves to its block: the hash of one of its txs, its timestamp. */
@@ -80,7 +80,7 @@ export interface FromBlock {
 
 /** A record read back: the event once what it leaves to its block is known (see FromBlock). */
 export interface EventRecord {
-  /** Its fields but the id and tx hash; `timestampMs` is 0 when `needsTimestamp`. */
+  /** Its fields but those it may leave to its block. */
   readonly fields: IndexedEvent;
   /** The index, in the record's block, of the tx whose hash the event carries; null when the record holds it itself. */
   readonly txIndex: number | null;
@@ -140,5 +140,5 @@ export function decodeEventRecord(bytes: Uint8Array, height: bigint): EventRecor
     const id = typeof fields.id === 'number' ? createdIdAt(fields.kind, txHash ?? eventHeight, fields.id) : fields.id;
     return { ...fields, id, height: eventHeight, timestampMs, txHash } as TokenEvent;
   };
-  return { fields: { ...fields, height: eventHeight, timestampMs: fields.timestampMs ?? 0n } as unknown as IndexedEvent, txIndex, needsTimestamp, event };
+  return { fields: { ...fields, height: eventHeight } as unknown as IndexedEvent, txIndex, needsTimestamp, event };
 }

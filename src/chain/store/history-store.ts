@@ -6,7 +6,7 @@
  */
 import { type TokenEvent, U64_MAX } from '../../tokenomics/index.ts';
 import { ChainError, ChainErrorCode, malformed } from '../errors.ts';
-import { Bucket, META_HISTORY_INDEX_KEY, bucketKey, heightBytes, indexBytes, isU64, keyHeight, positionBytes } from './buckets.ts';
+import { Bucket, META_HISTORY_INDEX_KEY, bucketKey, describePosition, heightBytes, indexBytes, isU64, keyHeight, positionBytes } from './buckets.ts';
 import { type HistoryFilter, type HistoryKind, filterPrefix, indexKeys, positionOf, prefixEnd, reasonOf } from './history-index.ts';
 import { type BlockContext, type EventRecord, decodeEventRecord, encodeEventRecord } from './event-records.ts';
 import { type BatchOp, type Db, type EntityCodec, type ReadSnapshot, Repository } from './repository.ts';
@@ -67,7 +67,7 @@ function eventCodec(kind: HistoryKind): EntityCodec<HistoryPosition, EventRecord
       if (record.fields.kind !== kind) malformed('event', `a ${record.fields.kind} event in the ${kind} bucket.`);
       return record;
     },
-    describe: (k) => (k.length === 12 ? `${Buffer.from(k).readBigUInt64BE(0)}/${Buffer.from(k).readUInt32BE(8)}` : Buffer.from(k).toString('hex')),
+    describe: describePosition,
   };
 }
 
