@@ -74,6 +74,8 @@ describe('dashboard layout', () => {
       burnLegend: [...document.querySelectorAll('#chart-burn .u-legend .u-series')].map((e) => e.innerText.replace(/\\s+/g, ' ').trim()),
     })`);
     await page.screenshot({ path: join(ARTIFACTS, `dashboard-${width}px.png`), fullPage: true });
+    // The page keeps polling: a series request still in its handler when the page closes would reject unhandled.
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
     await page.close();
     expect(layout.scrollWidth).toBeLessThanOrEqual(layout.innerWidth);
     expect(layout.cutKpis).toEqual([]);
