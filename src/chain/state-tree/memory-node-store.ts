@@ -15,7 +15,9 @@ export class MemoryNodeStore implements NodeReader {
   private readonly nodes = new ByteTable();
   private readonly arena = new ByteArena();
   private readonly staleAt = new Map<bigint, readonly Uint8Array[]>();
-  private readonly writtenAt = new Map<bigint, Uint8Array[]>();
+  /** Per version, the places of its node keys in `writtenKeys` (numbers, not a view per key: a million-key genesis writes ~2.4 million). */
+  private readonly writtenAt = new Map<bigint, number[]>();
+  private readonly writtenKeys = new ByteArena();
 
   async getNodes(keys: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
     const out: (Uint8Array | undefined)[] = new Array(keys.length);
@@ -35,7 +37,7 @@ export class MemoryNodeStore implements NodeReader {
     const written = this.writtenAt.get(update.version) ?? [];
     for (const { key, value } of update.puts) {
       this.nodes.set(key, this.arena.write(value));
-      written.push(key);
+      written.push(this.writtenKeys.write(key));
     }
     this.writtenAt.set(update.version, written);
     this.staleAt.set(update.version, [...(this.staleAt.get(update.version) ?? []), ...update.stale]);
@@ -43,7 +45,7 @@ export class MemoryNodeStore implements NodeReader {
 
   /** Undoes `version`: its nodes and its stale record go; older versions never lost a node. */
   revert(version: bigint): void {
-    for (const key of this.writtenAt.get(version) ?? []) this.nodes.delete(key);
+    for (const place of this.writtenAt.get(version) ?? []) this.nodes.delete(this.writtenKeys.read(place));
     this.writtenAt.delete(version);
     this.staleAt.delete(version);
   }
