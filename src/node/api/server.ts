@@ -96,6 +96,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       deps.logger.error({ err }, 'API handler failed');
       return reply.status(500).send({ code: 'InternalError', message: 'The node could not handle this request; see its log.' });
     }
+    if (api.status >= 500) deps.logger.error({ err }, 'API request failed on the node\'s side');
     return reply.status(api.status).send({ code: api.code, message: api.message });
   });
   app.setNotFoundHandler((req, reply) => reply.status(404).send({ code: 'NotFound', message: `No route ${req.method} ${req.url}.` }));

@@ -11,6 +11,9 @@ const STATUS: Record<string, number> = {
   [ChainErrorCode.UnknownHeight]: 404,
   [ChainErrorCode.HeightNotRetained]: 410,
   [ChainErrorCode.Pruned]: 410,
+  // The node's own fault, never the request's: a damaged store, or block steps failing on its state.
+  [ChainErrorCode.StoreCorrupt]: 500,
+  [ChainErrorCode.BlockStepsFailed]: 500,
   [ErrorCode.InvalidNonce]: 409,
   [ErrorCode.UnknownPool]: 404,
   [ErrorCode.UnknownListing]: 404,
