@@ -309,7 +309,7 @@ export class Chain {
     const imported = parts.at(-1)!.imported;
     this.seen.remember(block);
     if (!isBetterHead({ height: block.header.height, hash: block.hash }, { height: this.headBlock.header.height, hash: this.headBlock.hash })) {
-      await this.store.putSideBlock(block.hash, block.bytes);
+      await this.store.putSideBlock(block.header.height, block.hash, block.bytes);
       this.recent.addSide({ header: block.header, hash: block.hash });
       this.logger.info({ height: String(block.header.height), hash: toHex(block.hash).slice(0, 16) }, 'side block kept');
       return { imported, outcome: 'side' };

@@ -65,6 +65,11 @@ export class BlockBodies {
     this.txDels(split.height, split.count, ops);
   }
 
+  /** The delete of a block kept whole (a side block). */
+  deleteWholeOp(hash: Uint8Array): BatchOp {
+    return this.blocks.del(hash);
+  }
+
   /** Deletes of a pruned canonical block: its BLOCK entry and its `txCount` tx entries. */
   pruneOps(hash: Uint8Array, height: bigint, txCount: number, ops: BatchOp[]): void {
     ops.push(this.blocks.del(hash));

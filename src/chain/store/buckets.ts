@@ -67,6 +67,12 @@ export const Bucket = {
   VALIDATOR_SETS: 15,
   /** height (8-byte BE) ++ index within the block (4-byte BE) -> signed tx bytes: a split canonical block's txs (BLOCK). */
   BLOCK_TX: 16,
+  /**
+   * height (8-byte BE) ++ block hash -> empty: the side blocks stored whole in BLOCK (valid blocks off
+   * the canonical chain, and canonical ones a reorg abandoned), by height, so they are deleted once
+   * final blocks pass them (docs/protocol.md §20.6). Side blocks written by older nodes are not listed.
+   */
+  SIDE_BLOCKS: 17,
 } as const;
 
 export type Bucket = (typeof Bucket)[keyof typeof Bucket];

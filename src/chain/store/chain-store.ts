@@ -66,6 +66,13 @@ const NO_KEYS = Uint8Array.of(0);
 /** Bytes of a tx hash the index keys on in a data dir made with META `tx-index-short` (docs/protocol.md §11.1). */
 const SHORT_TX_KEY_BYTES = 16;
 
+/** A side block's listing: its height and hash. */
+interface SideBlock {
+  readonly height: bigint;
+  readonly hash: Uint8Array;
+}
+const EMPTY = new Uint8Array(0);
+
 /** Adds store ops to a LevelDB chained batch. */
 function batchAdder(batch: ReturnType<Db['batch']>): (op: BatchOp) => void {
   return (op) => {
@@ -89,6 +96,8 @@ export class ChainStore {
   /** Whether this data dir's tx index keys are hash prefixes (read at open; older data dirs key on the whole hash). */
   private shortTxKeys = false;
   private readonly canonical: Repository<bigint, Uint8Array>;
+  /** The side blocks by height (SIDE_BLOCKS): the key is everything, the value empty. */
+  private readonly sideBlocks: Repository<SideBlock, Uint8Array>;
   private readonly state: Repository<string, StateValue>;
   /** The same bucket undecoded: a snapshot's pairs are the stored bytes. */
   private readonly stateRaw: Repository<string, Uint8Array>;
@@ -125,6 +134,7 @@ export class ChainStore {
     this.bodies = new BlockBodies(db);
     this.txIndexShort = new Repository(db, 'tx index layout', Bucket.META, rawBytes(() => META_TX_INDEX_SHORT_KEY));
     this.canonical = new Repository(db, 'canonical hash', Bucket.CANONICAL, schemaCodec(heightBytes, 'canonical hash', bin(32)));
+    this.sideBlocks = new Repository(db, 'side block', Bucket.SIDE_BLOCKS, rawBytes((side: SideBlock) => Buffer.concat([heightBytes(side.height), side.hash])));
     this.state = new Repository(db, 'state', Bucket.STATE, {
       key: stateKeyBytes,
       encode: (value, key) => encodeStateValue(ascii(key), value),
@@ -382,7 +392,10 @@ export class ChainStore {
     for (const old of input.abandoned) {
       const oldHash = await this.canonical.get(old.height);
       // Kept as a side block, whole: its txs' (height, index) keys are the new branch's now.
-      if (oldHash !== null) await this.bodies.abandonOps(oldHash, ops);
+      if (oldHash !== null) {
+        await this.bodies.abandonOps(oldHash, ops);
+        ops.push(this.sideBlocks.put({ height: old.height, hash: oldHash }, EMPTY));
+      }
       if (!newHeights.has(old.height)) {
         ops.push(this.canonical.del(old.height));
         ops.push(this.undo.del(old.height));
@@ -397,6 +410,8 @@ export class ChainStore {
       for (const block of input.blocks) {
         this.blockOps(block, ops);
         this.tree.commitOps(block.height, block.tree, ops);
+        // A branch that wins was kept as side blocks: they are canonical now, never to be dropped as side ones.
+        if (input.abandoned.length > 0) ops.push(this.sideBlocks.del({ height: block.height, hash: block.hash }));
       }
       for (const [key, value] of input.writes) ops.push(value === null ? this.state.del(key) : this.state.put(key, value));
       ops.push(this.meta.put('head', { height: input.head.height, hash: input.head.hash, stateRoot: input.head.stateRoot }));
@@ -407,9 +422,29 @@ export class ChainStore {
     this.tree.written(input.blocks.map((b) => b.tree));
   }
 
-  /** Keeps a valid block that is not (yet) on the canonical chain, so its branch can win later. */
-  putSideBlock(hash: Uint8Array, bytes: Uint8Array): Promise<void> {
-    return this.write([this.bodies.wholeOp(hash, bytes)], 'store a side block');
+  /** Keeps a valid block that is not (yet) on the canonical chain, so its branch can win later; listed by height for dropSideBlocks. */
+  putSideBlock(height: bigint, hash: Uint8Array, bytes: Uint8Array): Promise<void> {
+    return this.write([this.bodies.wholeOp(hash, bytes), this.sideBlocks.put({ height, hash }, EMPTY)], 'store a side block');
+  }
+
+  /**
+   * Deletes side blocks below `belowHeight` (the last final block: no branch off the chain below it
+   * can ever win), at most `limit` of them, oldest first, in one batch; returns how many it deleted.
+   * A listed block that is canonical at its height keeps its body (only its listing goes).
+   */
+  async dropSideBlocks(belowHeight: bigint, limit: number): Promise<number> {
+    if (limit <= 0 || belowHeight <= 0n) return 0;
+    const ops: BatchOp[] = [];
+    let dropped = 0;
+    for await (const [key] of this.sideBlocks.entries({ lt: heightBytes(belowHeight) })) {
+      const side: SideBlock = { height: Buffer.from(key.subarray(0, 8)).readBigUInt64BE(), hash: key.slice(8) };
+      const canonical = await this.canonical.get(side.height);
+      if (canonical === null || !equalBytes(canonical, side.hash)) ops.push(this.bodies.deleteWholeOp(side.hash));
+      ops.push(this.sideBlocks.del(side));
+      if (++dropped >= limit) break;
+    }
+    if (ops.length > 0) await this.write(ops, `drop ${dropped} side blocks below ${belowHeight}`);
+    return dropped;
   }
 
   /** One canonical block's entries (everything of commitBlock except the state and the head). */

@@ -4,7 +4,9 @@
  *     validator set change still needs) are trimmed, a change anchored at a trimmed height keeping
  *     its proof in the validator set log first;
  *   - the undo records below the last final block and older than `keepUndo` blocks (the event
- *     streams replay the keys a block wrote from them) are trimmed.
+ *     streams replay the keys a block wrote from them) are trimmed;
+ *   - side blocks (off the canonical chain) below the last final block are deleted: no branch
+ *     forking below it can ever win, so they would only hold disk.
  * A pruning node (`prune` config / `--prune <blocks>`) also deletes the oldest blocks beyond the
  * `keepBlocks` most recent, never one at or above the last final block (a reorg can never need
  * it), each in one batch (its body, canonical index entry, undo record, tx index and history
@@ -112,7 +114,7 @@ export class Pruner {
   private async step(): Promise<void> {
     const allowance = this.budget;
     this.budget = 0;
-    this.lastStepWork = (await this.trimTrees(allowance)) + (await this.trimUndo(allowance)) + (await this.pruneBlocks(allowance));
+    this.lastStepWork = (await this.trimTrees(allowance)) + (await this.trimUndo(allowance)) + (await this.pruneBlocks(allowance)) + (await this.chain.store.dropSideBlocks(this.chain.finalizedHeight, allowance));
   }
 
   /** The first height a job starts from when its floor is unset or below the chain's base (nothing is held under the base). */

@@ -99,6 +99,26 @@ describe('fork choice and reorg', () => {
     expect(chain.state.sortedEntries()).toEqual(yChain.state.sortedEntries());
   });
 
+  it('lists side blocks by height and drops those below a height (at most `limit`), never a canonical one', async () => {
+    // Both orders: x2 stored as a side block (y2 first) or abandoned by the reorg (x2 first); y2 possibly side first, then canonical.
+    for (const order of [[b1, y2, x2, y3], [b1, x2, y2, y3]]) {
+      const chain = await openChain();
+      for (const block of order) await chain.importBlock(block, FAR);
+      expect(toHex(chain.head.hash)).toBe(toHex(y3.hash));
+      const stored = async (): Promise<boolean[]> => Promise.all([b1, x2, y2, y3].map((b) => chain.store.hasBlock(b.hash)));
+      expect(await stored()).toEqual([true, true, true, true]);
+      // Nothing below height 2 is listed; a limit of 0 drops nothing.
+      expect(await chain.store.dropSideBlocks(2n, 100)).toBe(0);
+      expect(await chain.store.dropSideBlocks(3n, 0)).toBe(0);
+      expect(await chain.store.dropSideBlocks(3n, 100)).toBe(1);
+      expect(await stored()).toEqual([true, false, true, true]);
+      expect(toHex((await chain.blockAt(2n))!.hash)).toBe(toHex(y2.hash));
+      // The listing is gone with the block: nothing is left to drop.
+      expect(await chain.store.dropSideBlocks(FAR, 100)).toBe(0);
+      expect(chain.state.sortedEntries()).toEqual(yChain.state.sortedEntries());
+    }
+  });
+
   it('refuses a known block as KnownBlock, canonical or side, without importing it again', async () => {
     const chain = await openChain();
     for (const block of [b1, x2, y2]) await chain.importBlock(block, FAR);
