@@ -4,10 +4,12 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { nodeProcessEnv } from '../../src/node/malloc-tuning.ts';
 
 export function runJsonChild<R>(script: string, args: readonly string[], label: string): Promise<R> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Started as bin/dchat starts the node (its malloc settings): the memory figures are the node's.
+    const child = spawn(process.execPath, ['--expose-gc', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: nodeProcessEnv() });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

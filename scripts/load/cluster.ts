@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { nodeProcessEnv } from '../../src/node/malloc-tuning.ts';
 import { writeNodeConfigs } from '../../src/cli/testnet-node-config.ts';
 import { type TestnetLayout, startArgs, writeTestnet } from '../../src/cli/testnet.ts';
 
@@ -71,7 +72,7 @@ export async function startCluster(options: { nodes: number; blockTimeMs: number
   writeNodeConfigs(layout.nodes, 'warn');
   const nodes = layout.nodes.map((node) => {
     const profile = options.cpuProfileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir];
-    const child = spawn(process.execPath, [...profile, MAIN, ...startArgs(node)], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, [...profile, MAIN, ...startArgs(node)], { stdio: ['ignore', 'ignore', 'inherit'], env: nodeProcessEnv() });
     return { url: `http://127.0.0.1:${node.apiPort}`, process: child };
   });
   const stop = async (): Promise<void> => {

@@ -6,6 +6,7 @@
  * stops the current process of every node, restarted ones included, and waits for them.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { nodeProcessEnv } from '../node/malloc-tuning.ts';
 
 export const RESTART_LIMIT = 3;
 export const RESTART_WINDOW_MS = 60_000;
@@ -42,7 +43,7 @@ export class NodeSupervisor {
 
   start(node: SupervisedNode): void {
     const [program, ...args] = node.command;
-    const child = spawn(program!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(program!, args, { stdio: ['ignore', 'pipe', 'pipe'], env: nodeProcessEnv() });
     const prefix = (chunk: Buffer): string => chunk.toString().split('\n').filter((l) => l.length > 0).map((l) => `[${node.name}] ${l}`).join('\n');
     child.stdout?.on('data', (chunk: Buffer) => this.write(prefix(chunk)));
     child.stderr?.on('data', (chunk: Buffer) => this.write(prefix(chunk)));
