@@ -4,7 +4,7 @@
  * slots from /metrics.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,17 +62,22 @@ async function waitForApi(url: string, child: ChildProcess, timeoutMs: number): 
   throw new Error(`no API at ${url} after ${timeoutMs} ms`);
 }
 
-/** `cpuProfileDir`: each node runs with --cpu-prof and writes its profile there when it stops. */
-export async function startCluster(options: { nodes: number; blockTimeMs: number; basePort: number; maxBlockTxs: bigint; cpuProfileDir?: string }): Promise<Cluster> {
+/**
+ * `cpuProfileDir`: each node runs with --cpu-prof and writes its profile there when it stops.
+ * `logsDir`: each node's log (warn and above) goes to `node-<i>.log` there; without it the logs are
+ * dropped (the bench prints figures, and a node under load may warn thousands of times).
+ */
+export async function startCluster(options: { nodes: number; blockTimeMs: number; basePort: number; maxBlockTxs: bigint; cpuProfileDir?: string; logsDir?: string }): Promise<Cluster> {
   const dir = await mkdtemp(join(tmpdir(), 'dchat-load-'));
   const layout = await writeTestnet({
     dir, nodes: options.nodes, blockTimeMs: BigInt(options.blockTimeMs), genesisTimeMs: BigInt(Date.now()),
     baseApiPort: options.basePort, baseP2pPort: options.basePort + 100, params: { maxBlockTxs: options.maxBlockTxs },
   });
   writeNodeConfigs(layout.nodes, 'warn');
-  const nodes = layout.nodes.map((node) => {
+  const nodes = layout.nodes.map((node, i) => {
     const profile = options.cpuProfileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir];
-    const child = spawn(process.execPath, [...profile, MAIN, ...startArgs(node)], { stdio: ['ignore', 'ignore', 'inherit'], env: nodeProcessEnv() });
+    const log = options.logsDir === undefined ? 'ignore' : openSync(join(options.logsDir, `node-${i}.log`), 'a');
+    const child = spawn(process.execPath, [...profile, MAIN, ...startArgs(node)], { stdio: ['ignore', log, 'inherit'], env: nodeProcessEnv() });
     return { url: `http://127.0.0.1:${node.apiPort}`, process: child };
   });
   const stop = async (): Promise<void> => {
