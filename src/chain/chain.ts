@@ -144,6 +144,7 @@ export class Chain {
     this.intake = new TxIntake({
       store: this.store, mempool: this.mempool, verifier: this.verifier, logger: this.logger,
       exclusive: (task) => this.exclusive(task),
+      head: () => this.headBlock,
       announce: (tx) => this.events.emit('tx', tx),
     });
   }
