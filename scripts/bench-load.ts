@@ -14,7 +14,6 @@
  * --smoke: 1 s blocks, 3 s at 50 tx/s, 20 wallets (what `npm test` runs: the path works, no figures).
  */
 import { parseArgs } from 'node:util';
-import { mkdirSync } from 'node:fs';
 import { DchatClient } from '../src/client/index.ts';
 import { readKeyFile } from '../src/node/key-files.ts';
 import { type Cluster, missedSlots, sampleProcess, startCluster } from './load/cluster.ts';
@@ -43,7 +42,6 @@ const { values } = parseArgs({
 
 const smoke = values.smoke;
 const logsDir = values['logs-dir'];
-if (logsDir !== undefined) mkdirSync(logsDir, { recursive: true });
 const blockTimeMs = smoke ? 1_000 : Number(values['block-time']);
 const seconds = smoke ? 3 : Number(values.seconds);
 const rates = smoke ? [50] : values.rates.split(',').map(Number);

@@ -4,8 +4,8 @@
  * slots from /metrics.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nodeProcessEnv } from '../../src/node/malloc-tuning.ts';
@@ -64,7 +64,7 @@ async function waitForApi(url: string, child: ChildProcess, timeoutMs: number): 
 
 /**
  * `cpuProfileDir`: each node runs with --cpu-prof and writes its profile there when it stops.
- * `logsDir`: each node's log (warn and above) goes to `node-<i>.log` there; without it the logs are
+ * `logsDir` (created if missing): each node's log (warn and above) goes to `node-<i>.log` there; without it the logs are
  * dropped (the bench prints figures, and a node under load may warn thousands of times).
  */
 export async function startCluster(options: { nodes: number; blockTimeMs: number; basePort: number; maxBlockTxs: bigint; cpuProfileDir?: string; logsDir?: string }): Promise<Cluster> {
@@ -74,10 +74,13 @@ export async function startCluster(options: { nodes: number; blockTimeMs: number
     baseApiPort: options.basePort, baseP2pPort: options.basePort + 100, params: { maxBlockTxs: options.maxBlockTxs },
   });
   writeNodeConfigs(layout.nodes, 'warn');
+  if (options.logsDir !== undefined) await mkdir(options.logsDir, { recursive: true });
   const nodes = layout.nodes.map((node, i) => {
     const profile = options.cpuProfileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir];
     const log = options.logsDir === undefined ? 'ignore' : openSync(join(options.logsDir, `node-${i}.log`), 'a');
     const child = spawn(process.execPath, [...profile, MAIN, ...startArgs(node)], { stdio: ['ignore', log, 'inherit'], env: nodeProcessEnv() });
+    // The child holds its own copy of the descriptor.
+    if (typeof log === 'number') closeSync(log);
     return { url: `http://127.0.0.1:${node.apiPort}`, process: child };
   });
   const stop = async (): Promise<void> => {

@@ -101,11 +101,12 @@ export class TxIntake {
     // admission's store read was one LevelDB round trip (~10 ms under load) during which no other
     // admission, block import or production ran. The read stands if the head has not moved by the
     // admission's turn (a commit moves it only in the queue); otherwise it is read again there.
+    const hashes = txs.map((tx) => tx.hash);
     const readAt = this.deps.head();
-    const locations = this.deps.store.txLocations(txs.map((tx) => tx.hash));
+    const locations = this.deps.store.txLocations(hashes);
     locations.catch(() => undefined);
     const turn = this.admissions.then(() => signatures).then((verified) => this.deps.exclusive(async () => {
-      const fresh = this.deps.head() === readAt ? await locations : await this.deps.store.txLocations(txs.map((tx) => tx.hash));
+      const fresh = this.deps.head() === readAt ? await locations : await this.deps.store.txLocations(hashes);
       return this.admitAll(decoded, txs, verified, fresh);
     }));
     this.admissions = turn.then(
