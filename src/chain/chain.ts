@@ -231,6 +231,8 @@ export class Chain {
   /** Resolves once every queued change has finished (for a clean shutdown). */
   async idle(): Promise<void> {
     await this.queue;
+    // An admission's journal write outlives its turn of the queue (tx-intake.ts).
+    await this.store.journalSettled();
   }
 
   /** Lets queued changes finish, then stops the signature worker threads. The store stays open. */

@@ -115,6 +115,8 @@ export class ChainStore {
   private readonly pending: Repository<Uint8Array, PendingEntry>;
   /** The same bucket undecoded, so one damaged journal entry can be dropped instead of failing open. */
   private readonly pendingRaw: Repository<Uint8Array, Uint8Array>;
+  /** The journal writes in flight, settled together (never rejects): see putPendingAll. */
+  private journalWrites: Promise<void> = Promise.resolve();
   /** Journal entries found undecodable (and deleted) when the store opened; the chain logs them. */
   droppedJournalEntries = 0;
   /** Next journal sequence number; putPending calls come one at a time from the chain's queue. */
@@ -287,6 +289,7 @@ export class ChainStore {
       commit: async (root, validators) => {
         let written = false;
         try {
+          await this.journalWrites;
           if (!equalBytes(root.hash, stateRoot)) throw new ChainError(ChainErrorCode.InvalidSnapshot, `The snapshot's state tree root is not block ${height}'s state_root.`);
           add(this.tree.genesisRootOp(height, root));
           add(this.bodies.wholeOp(hash, blockBytes));
@@ -610,7 +613,18 @@ export class ChainStore {
    */
   putPendingAll(txs: readonly { readonly hash: Uint8Array; readonly bytes: Uint8Array }[]): Promise<void> {
     if (txs.length === 0) return Promise.resolve();
-    return this.write(txs.map((tx) => this.pending.put(tx.hash, { seq: this.nextPendingSeq++, bytes: tx.bytes })), 'journal pending txs');
+    // Issued without waiting for other writes, and every other write waits for it (see write):
+    // the tx intake journals outside the chain's queue, and a block's deletion of a journaled tx
+    // must not land before its put (classic-level runs batches on a thread pool, in any order).
+    const written = this.writeNow(txs.map((tx) => this.pending.put(tx.hash, { seq: this.nextPendingSeq++, bytes: tx.bytes })), 'journal pending txs');
+    const settled = written.catch(() => undefined);
+    this.journalWrites = Promise.all([this.journalWrites, settled]).then(() => undefined);
+    return written;
+  }
+
+  /** Resolves once every journal write issued so far has settled (the node awaits it before closing the store). */
+  journalSettled(): Promise<void> {
+    return this.journalWrites;
   }
 
   deletePending(hash: Uint8Array): Promise<void> {
@@ -655,7 +669,13 @@ export class ChainStore {
     return entries.sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
   }
 
+  /** One atomic batch, issued once the journal writes issued before it have settled (putPendingAll). */
   private async write(ops: BatchOp[], what: string): Promise<void> {
+    await this.journalWrites;
+    return this.writeNow(ops, what);
+  }
+
+  private async writeNow(ops: BatchOp[], what: string): Promise<void> {
     try {
       await this.db.batch(ops);
     } catch (err) {

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Chain } from '../../../src/chain/chain.ts';
 import { decodeSignedTx } from '../../../src/chain/codec/tx.ts';
 import { toHex } from '../../../src/chain/crypto.ts';
-import { DEV, USER, signed } from './chain-fixture.ts';
+import { DEV, USER, VALIDATORS, signed } from './chain-fixture.ts';
 import { tempChains } from './temp-chains.ts';
 
 const temp = tempChains('intake');
@@ -17,6 +17,7 @@ const openChain = (): Promise<Chain> => temp.open(1);
 afterAll(() => temp.closeAll());
 
 const transfer = (nonce: bigint) => signed(DEV, nonce, { type: 'transfer', to: USER.wallet, amount: 10n });
+const proposer = { publicKey: VALIDATORS[0]!.hex, secretKey: VALIDATORS[0]!.secretKey };
 const codeOf = (result: { ok: boolean; error?: unknown }) => (result.ok ? 'ok' : (result.error as { code: string }).code);
 
 describe('tx intake', () => {
@@ -51,5 +52,56 @@ describe('tx intake', () => {
     expect(await chain.txStatus(toHex(later.hash))).toEqual({ status: 'pending' });
     // Pending txs are journaled in order of acceptance.
     expect((await chain.store.loadPending()).map((b) => toHex(decodeSignedTx(b).hash))).toEqual([toHex(transfer(0n).hash), toHex(later.hash)]);
+  });
+
+  it('reads again where a tx is included when a block lands between the first read and its turn', async () => {
+    const source = await openChain();
+    const tx = transfer(0n);
+    await source.submitTx(tx.bytes);
+    const block = await source.produce(1n, proposer);
+    const chain = await openChain();
+    const reads: number[] = [];
+    const txLocations = chain.store.txLocations.bind(chain.store);
+    chain.store.txLocations = (hashes) => {
+      reads.push(hashes.length);
+      return txLocations(hashes);
+    };
+    // The import takes the chain's queue now; the submission's first read is issued at once, and
+    // its turn comes after the block that includes the tx, so the head it read at has moved.
+    const imported = chain.importBlock(block, 1n);
+    const submitted = chain.submitTx(tx.bytes).then(() => 'ok', (error: unknown) => codeOf({ ok: false, error }));
+    await imported;
+    // Included already, not the InvalidNonce that the stale read would have led to.
+    expect(await submitted).toBe('DuplicateTx');
+    expect(reads).toEqual([1, 1]);
+  });
+
+  it('frees the queue while an admission is journaled, and announces a tx before the block that includes it', async () => {
+    const chain = await openChain();
+    const order: string[] = [];
+    chain.events.on('tx', (tx) => order.push(`tx ${tx.tx.nonce}`));
+    chain.events.on('block', (block) => order.push(`block ${block.header.height}`));
+    // The first LevelDB write from here on (the first admission's journal) waits for the gate.
+    const db = (chain.store as unknown as { db: { batch: (ops: unknown[]) => Promise<void> } }).db;
+    const batch = db.batch.bind(db);
+    let open = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let calls = 0;
+    db.batch = (ops) => (calls++ === 0 ? gate.then(() => batch(ops)) : batch(ops));
+    const first = chain.submitTx(transfer(0n).bytes);
+    // Submissions of one turn of the event loop are admitted together: the next one in a later turn.
+    await new Promise((resolve) => setImmediate(resolve));
+    // The second admission takes the queue and is journaled while the first journal write waits;
+    // the block produced then includes both but is written only once that write has settled.
+    await chain.submitTx(transfer(1n).bytes);
+    const produced = chain.produce(1n, proposer);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(order).toEqual(['tx 1']);
+    open();
+    await first;
+    const block = await produced;
+    expect(block.txs.map((t) => t.tx.nonce)).toEqual([0n, 1n]);
+    expect(order).toEqual(['tx 1', 'tx 0', 'block 1']);
+    expect(await chain.store.loadPending()).toEqual([]);
   });
 });
