@@ -34,6 +34,8 @@ export interface TxIntakeDeps {
   readonly exclusive: <T>(task: () => Promise<T>) => Promise<T>;
   /** The chain's head block now: the same object until a commit, reorg or snapshot moves the head. */
   readonly head: () => object;
+  /** The signer's account nonce at the head (its next tx's nonce, pending ones aside). */
+  readonly committedNonce: (tx: SignedTx) => bigint;
   /** Called for each tx once it is pending and journaled (the chain emits its 'tx' event). */
   readonly announce: (tx: SignedTx) => void;
   readonly logger: Logger;
@@ -97,16 +99,15 @@ export class TxIntake {
     const decoded = submissions.map(decodeOnce);
     const txs = decoded.flatMap((d) => (d.ok ? [d.tx] : []));
     const signatures = verifyTxSignatures(this.deps.verifier, txs);
-    // Where the txs are included, read beside the signature checks, outside the queue: in it, each
+    // Whether the txs are included, read beside the signature checks, outside the queue: in it, each
     // admission's store read was one LevelDB round trip (~10 ms under load) during which no other
     // admission, block import or production ran. The read stands if the head has not moved by the
     // admission's turn (a commit moves it only in the queue); otherwise it is read again there.
-    const hashes = txs.map((tx) => tx.hash);
     const readAt = this.deps.head();
-    const locations = this.deps.store.txLocations(hashes);
-    locations.catch(() => undefined);
+    const included = this.includedAtHead(txs);
+    included.catch(() => undefined);
     const turn = this.admissions.then(() => signatures).then((verified) => this.deps.exclusive(async () => {
-      const fresh = this.deps.head() === readAt ? await locations : await this.deps.store.txLocations(hashes);
+      const fresh = this.deps.head() === readAt ? await included : await this.includedAtHead(txs);
       return this.admitAll(decoded, txs, verified, fresh);
     }));
     this.admissions = turn.then(
@@ -121,21 +122,37 @@ export class TxIntake {
   }
 
   /**
-   * In the chain's queue: each decoded tx checked and admitted in order (`locations`: where each
-   * is included, null: nowhere), and the accepted journaled together, then announced. The journal
+   * Per tx, whether the canonical chain up to the head includes it. Only a tx whose nonce is below
+   * its signer's account nonce can be: including a tx takes the nonce it names and moves the
+   * account past it, for good on this chain. So a fresh tx (the whole load of a busy node) costs
+   * no store read; an old one (a replay, a copy relayed after its block) is looked up, to be
+   * refused as a duplicate rather than for its nonce.
+   */
+  private async includedAtHead(txs: readonly SignedTx[]): Promise<boolean[]> {
+    const included = txs.map(() => false);
+    const old = txs.flatMap((tx, i) => (tx.tx.nonce < this.deps.committedNonce(tx) ? [i] : []));
+    if (old.length === 0) return included;
+    const locations = await this.deps.store.txLocations(old.map((i) => txs[i]!.hash));
+    old.forEach((i, j) => (included[i] = locations[j] !== null));
+    return included;
+  }
+
+  /**
+   * In the chain's queue: each decoded tx checked and admitted in order (`included`: whether the
+   * chain includes each already), and the accepted journaled together, then announced. The journal
    * write is issued here, so journal writes keep the order of admission, but not awaited here: it
    * was a LevelDB round trip (~10 ms under load) during which no other admission, block import or
    * production ran. The store issues a later write (a block deleting these entries) only once it
    * has settled, so announcements come before the block that includes the txs.
    */
-  private admitAll(decoded: readonly SubmitResult[], txs: readonly SignedTx[], verified: Awaited<ReturnType<typeof verifyTxSignatures>>, locations: Awaited<ReturnType<ChainStore['txLocations']>>): { results: SubmitResult[]; journaled: Promise<void> } {
+  private admitAll(decoded: readonly SubmitResult[], txs: readonly SignedTx[], verified: Awaited<ReturnType<typeof verifyTxSignatures>>, included: readonly boolean[]): { results: SubmitResult[]; journaled: Promise<void> } {
     const accepted: SignedTx[] = [];
     let next = 0;
     const results = decoded.map((d): SubmitResult => {
       if (!d.ok) return d;
       const i = next++;
       try {
-        this.admit(d.tx, verified[i] === 1, locations[i] !== null);
+        this.admit(d.tx, verified[i] === 1, included[i] === true);
         accepted.push(d.tx);
         return d;
       } catch (error) {

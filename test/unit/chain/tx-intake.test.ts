@@ -54,7 +54,7 @@ describe('tx intake', () => {
     expect((await chain.store.loadPending()).map((b) => toHex(decodeSignedTx(b).hash))).toEqual([toHex(transfer(0n).hash), toHex(later.hash)]);
   });
 
-  it('reads again where a tx is included when a block lands between the first read and its turn', async () => {
+  it('looks up where a tx is included only for a used nonce, and again when a block lands before its turn', async () => {
     const source = await openChain();
     const tx = transfer(0n);
     await source.submitTx(tx.bytes);
@@ -71,8 +71,13 @@ describe('tx intake', () => {
     const imported = chain.importBlock(block, 1n);
     const submitted = chain.submitTx(tx.bytes).then(() => 'ok', (error: unknown) => codeOf({ ok: false, error }));
     await imported;
-    // Included already, not the InvalidNonce that the stale read would have led to.
+    // Included already, not the InvalidNonce that the stale answer would have led to: at the first
+    // look the tx was fresh (no read); at its turn its nonce is used, so where it is was read.
     expect(await submitted).toBe('DuplicateTx');
+    expect(reads).toEqual([1]);
+    // A fresh tx costs no read; a replay of the included one is read and refused as a duplicate.
+    await chain.submitTx(transfer(1n).bytes);
+    await expect(chain.submitTx(tx.bytes)).rejects.toMatchObject({ code: 'DuplicateTx' });
     expect(reads).toEqual([1, 1]);
   });
 
