@@ -9,7 +9,7 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { ChainParams, StateView, TokenEvent, Validator } from '../tokenomics/index.ts';
-import type { ChainEvents, ChainHead, Equivocation, SubmitResult, TxStatus } from './chain.ts';
+import type { BlockRecords, ChainEvents, ChainHead, Equivocation, SubmitResult, TxStatus } from './chain.ts';
 import type { Block } from './codec/block.ts';
 import type { StateProofAnswer } from './chain-tree.ts';
 import type { SignedTx } from './codec/tx.ts';
@@ -50,8 +50,8 @@ export interface ChainView {
   historyPage(kind: HistoryKind, options: HistoryOptions): Promise<HistoryPage>;
   /** Every event of `kind` in the block at `height`. */
   eventsAt(kind: HistoryKind, height: bigint): Promise<TokenEvent[]>;
-  /** The state keys the canonical block at `height` wrote (null: no such block, or genesis). */
-  keysWrittenAt(height: bigint): Promise<string[] | null>;
+  /** The canonical block at `height` with its events of `kinds` and, with `keys`, the state keys it wrote, from one store snapshot (null: not retained). */
+  blockRecordsAt(height: bigint, kinds: readonly HistoryKind[], keys?: boolean): Promise<BlockRecords | null>;
   /**
    * The value of one state key (its bytes, docs/protocol.md §8) at a canonical height (default: the
    * last final one) with its proof against that block (docs/protocol.md §18.4, §19). Errors: UnknownHeight above the

@@ -579,11 +579,18 @@ export class Chain {
     return this.store.eventsAt(kind, height);
   }
 
-  /** The state keys the canonical block at `height` wrote, from its undo record (the event streams' replay). */
-  async keysWrittenAt(height: bigint): Promise<string[] | null> {
-    const undo = await this.store.undoRecord(height);
-    return undo === null ? null : [...undo.keys()];
+  /** The canonical block at `height`, its events of `kinds` and, with `keys`, the state keys it wrote (its undo record), read together from one store snapshot. */
+  async blockRecordsAt(height: bigint, kinds: readonly TokenEvent['kind'][], keys = false): Promise<BlockRecords | null> {
+    const records = await this.store.blockRecordsAt(height, kinds, keys);
+    return records === null ? null : { block: decodeBlock(records.bytes), keys: records.keys, events: records.events };
   }
+}
+
+/** A retained canonical block read together with its records (Chain.blockRecordsAt); `keys` null: not asked, or no undo record (genesis, or trimmed). */
+export interface BlockRecords {
+  readonly block: Block;
+  readonly keys: readonly string[] | null;
+  readonly events: readonly TokenEvent[];
 }
 
 const maxHeight = (a: bigint, b: bigint): bigint => (a > b ? a : b);

@@ -585,6 +585,24 @@ export class ChainStore {
   }
 
   /**
+   * The canonical block at `height` as bytes, its events of `kinds` (in that order) and, with
+   * `keys`, the state keys it wrote (null: not asked, or no undo record, as for genesis or a trimmed
+   * one), all read from one snapshot: a reorg or a prune committed meanwhile never pairs one block
+   * with another's records. Null when the store holds no canonical block there.
+   */
+  blockRecordsAt(height: bigint, kinds: readonly HistoryKind[], keys: boolean): Promise<{ bytes: Uint8Array; keys: string[] | null; events: TokenEvent[] } | null> {
+    return this.withSnapshot(async (snapshot) => {
+      const bytes = await this.blockByHeight(height, snapshot);
+      if (bytes === null) return null;
+      const [undo, ...events] = await Promise.all([
+        keys && isU64(height) ? this.undo.get(height, snapshot) : null,
+        ...kinds.map((kind) => this.historyStore.eventsAt(kind, height, snapshot)),
+      ]);
+      return { bytes, keys: undo === null ? null : [...(undo as WriteSet).keys()], events: (events as TokenEvent[][]).flat() };
+    });
+  }
+
+  /**
    * Runs `read` against an explicit LevelDB snapshot, closed after: records read together with the
    * blocks they leave fields to (docs/protocol.md §11.1) are never torn by a commit or a prune.
    */

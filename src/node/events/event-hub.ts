@@ -112,11 +112,7 @@ export class EventHub {
 
   /** A retained canonical block as the streams see it, read from the store. */
   private async digestAt(height: bigint): Promise<BlockDigest | null> {
-    const block = await this.chain.blockAt(height);
-    if (block === null) return null;
-    const [keys, mints, burns, distributions] = await Promise.all([
-      this.chain.keysWrittenAt(height), this.chain.eventsAt('mint', height), this.chain.eventsAt('burn', height), this.chain.eventsAt('distribution', height),
-    ]);
-    return new BlockDigest(block, keys ?? [], [...mints, ...burns, ...distributions]);
+    const records = await this.chain.blockRecordsAt(height, ['mint', 'burn', 'distribution'], true);
+    return records === null ? null : new BlockDigest(records.block, records.keys ?? [], records.events);
   }
 }

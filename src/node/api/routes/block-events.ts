@@ -7,10 +7,17 @@ import type { ChainView } from '../../../chain/chain-view.ts';
 import type { TokenEvent } from '../../../tokenomics/index.ts';
 import type { BlockEvents } from '../json.ts';
 
+/** The kinds of event a block's answer carries. */
+export const BLOCK_EVENT_KINDS = ['mint', 'burn', 'distribution'] as const;
+
 export async function blockEvents(chain: ChainView, height: bigint, txHash?: string): Promise<BlockEvents> {
   const only = (events: TokenEvent[]): TokenEvent[] => (txHash === undefined ? events : events.filter((e) => e.txHash === txHash));
-  const [mints, burns, distributions] = await Promise.all(
-    (['mint', 'burn', 'distribution'] as const).map(async (kind) => only(await chain.eventsAt(kind, height))),
-  );
+  const [mints, burns, distributions] = await Promise.all(BLOCK_EVENT_KINDS.map(async (kind) => only(await chain.eventsAt(kind, height))));
+  return { mints: mints!, burns: burns!, distributions: distributions! };
+}
+
+/** A block's events of BLOCK_EVENT_KINDS, read with it, split by kind. */
+export function splitBlockEvents(events: readonly TokenEvent[]): BlockEvents {
+  const [mints, burns, distributions] = BLOCK_EVENT_KINDS.map((kind) => events.filter((e) => e.kind === kind));
   return { mints: mints!, burns: burns!, distributions: distributions! };
 }

@@ -5,13 +5,17 @@ import { ApiError } from '../../http/errors.ts';
 import { ChainError, ChainErrorCode } from '../../../chain/errors.ts';
 import { blockJson } from '../json.ts';
 import { params, ref } from '../schemas.ts';
-import { blockEvents } from './block-events.ts';
+import { BLOCK_EVENT_KINDS, splitBlockEvents } from './block-events.ts';
 import type { RouteModule } from './route.ts';
 
 /** The canonical block at `height`, or the typed reason there is none: Pruned below the base (docs/protocol.md §20.6), else NotFound. */
 export async function blockOrThrow(chain: ChainView, height: bigint): Promise<Block> {
   const block = await chain.blockAt(height);
   if (block !== null) return block;
+  return noBlockAt(chain, height);
+}
+
+function noBlockAt(chain: ChainView, height: bigint): never {
   if (height > chain.genesisHeight && height < chain.baseHeight) refuseBelowBase(chain, `Block ${height}`);
   throw new ApiError('NotFound', `No block at height ${height}; the head is at ${chain.head.header.height}.`);
 }
@@ -31,8 +35,11 @@ export function refuseBelowBase(chain: ChainView, what: string): void {
   }
 }
 
+/** The block and its events, read from one store snapshot: a reorg between two reads never pairs one block with another's events. */
 export async function blockWithEvents(chain: ChainView, height: bigint): Promise<unknown> {
-  return blockJson(await blockOrThrow(chain, height), await blockEvents(chain, height));
+  const records = await chain.blockRecordsAt(height, BLOCK_EVENT_KINDS);
+  if (records === null) return noBlockAt(chain, height);
+  return blockJson(records.block, splitBlockEvents(records.events));
 }
 
 export const blockRoutes: RouteModule = (app, { chain }) => {
