@@ -280,7 +280,7 @@ export class Chain {
   /** Starts checking a block's tx signatures (block-signatures.ts); nothing for the head itself (refused as known). */
   private checkSignatures(block: Block): Promise<SignatureResults> {
     if (bytesEqual(block.hash, this.headBlock.hash)) return Promise.resolve(new Uint8Array(block.txs.length));
-    return startTxSignatureChecks(block, this.verifier, this.mempool);
+    return startTxSignatureChecks(block, this.verifier, this.mempool, (tx) => this.intake.signatureInFlight(tx));
   }
 
   /** The equivocations seen so far (both headers each). */

@@ -9,13 +9,14 @@
 import type { Logger } from 'pino';
 import { isTokenError } from '../tokenomics/index.ts';
 import { type SignedTx, decodeSignedTx } from './codec/tx.ts';
+import { bytesEqual } from './codec/msgpack.ts';
 import { toHex } from './crypto.ts';
 import { ChainError } from './errors.ts';
 import type { Dropped, Mempool } from './mempool.ts';
 import { RejectedTxs, type Rejection } from './rejected-txs.ts';
 import type { ChainStore } from './store/chain-store.ts';
 import type { SignatureVerifier } from './verify/pool.ts';
-import { verifyTxSignatures } from './verify/tx-signatures.ts';
+import { type SignatureResults, verifyTxSignatures } from './verify/tx-signatures.ts';
 
 /** What a submission answers per transaction, in the order given. */
 export type SubmitResult =
@@ -59,6 +60,8 @@ export class TxIntake {
   private admissions: Promise<unknown> = Promise.resolve();
   /** Single submissions of this turn of the event loop, admitted together at its end. */
   private gathered: Gathered[] = [];
+  /** Signature checks of txs not yet through their admission's turn, by tx hash (signatureInFlight). */
+  private readonly checking = new Map<string, { readonly signature: Uint8Array; readonly verified: Promise<number> }>();
 
   constructor(deps: TxIntakeDeps) {
     this.deps = deps;
@@ -99,6 +102,7 @@ export class TxIntake {
     const decoded = submissions.map(decodeOnce);
     const txs = decoded.flatMap((d) => (d.ok ? [d.tx] : []));
     const signatures = verifyTxSignatures(this.deps.verifier, txs);
+    const checked = this.shareChecks(txs, signatures);
     // Whether the txs are included, read beside the signature checks, outside the queue: in it, each
     // admission's store read was one LevelDB round trip (~10 ms under load) during which no other
     // admission, block import or production ran. The read stands if the head has not moved by the
@@ -114,11 +118,34 @@ export class TxIntake {
       () => undefined,
       () => undefined,
     );
+    // Once through the turn an accepted tx is in the mempool (which says it is verified), a refused one nowhere.
+    void this.admissions.then(() => checked.forEach((key) => this.checking.delete(key)));
     // Answered once journaled; the queue was released when the journal write was issued.
     return turn.then(async ({ results, journaled }) => {
       await journaled;
       return results;
     });
+  }
+
+  /**
+   * The pool's check of this exact tx (same hash and signature) for an admission still on its way
+   * to the mempool: a block that includes it waits for that answer instead of asking again.
+   */
+  signatureInFlight(tx: SignedTx): Promise<number> | undefined {
+    const entry = this.checking.get(toHex(tx.hash));
+    return entry !== undefined && bytesEqual(entry.signature, tx.signature) ? entry.verified : undefined;
+  }
+
+  /** Offers each tx's check to signatureInFlight until its admission's turn is over; the keys this admission registered. */
+  private shareChecks(txs: readonly SignedTx[], signatures: Promise<SignatureResults>): string[] {
+    const keys: string[] = [];
+    txs.forEach((tx, i) => {
+      const key = toHex(tx.hash);
+      if (this.checking.has(key)) return;
+      this.checking.set(key, { signature: tx.signature, verified: signatures.then((results) => results[i]!) });
+      keys.push(key);
+    });
+    return keys;
   }
 
   /**

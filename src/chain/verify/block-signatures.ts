@@ -6,24 +6,36 @@
  */
 import { type ImportOptions, type ImportedBlock, type ParentInfo, importBlock } from '../block-import.ts';
 import type { Block } from '../codec/block.ts';
+import type { SignedTx } from '../codec/tx.ts';
 import type { Mempool } from '../mempool.ts';
 import type { SignatureVerifier } from './pool.ts';
 import { type SignatureResults, allVerified, verifyTxSignatures } from './tx-signatures.ts';
 
-/** Starts checking the signatures of `block`'s txs that `mempool` does not hold verified already. */
-export function startTxSignatureChecks(block: Block, verifier: SignatureVerifier, mempool: Pick<Mempool, 'size' | 'holdsVerified'>): Promise<SignatureResults> {
+/** A check of this exact tx's signature already on the pool (a gossiped or submitted copy on its way into the mempool), or undefined. */
+export type SignatureInFlight = (tx: SignedTx) => Promise<number> | undefined;
+
+/**
+ * Starts checking the signatures of `block`'s txs that `mempool` does not hold verified already;
+ * a tx whose copy is being checked for admission (`inFlight`) takes that check's answer instead of
+ * a second one: under load a block often arrives while its txs' gossiped copies are in the pool.
+ */
+export function startTxSignatureChecks(block: Block, verifier: SignatureVerifier, mempool: Pick<Mempool, 'size' | 'holdsVerified'>, inFlight: SignatureInFlight = () => undefined): Promise<SignatureResults> {
   const results = new Uint8Array(block.txs.length);
   const unchecked: number[] = [];
+  const shared: Promise<void>[] = [];
   const pending = mempool.size > 0;
   block.txs.forEach((tx, i) => {
-    if (pending && mempool.holdsVerified(tx)) results[i] = 1;
-    else unchecked.push(i);
+    if (pending && mempool.holdsVerified(tx)) {
+      results[i] = 1;
+      return;
+    }
+    const check = inFlight(tx);
+    if (check === undefined) unchecked.push(i);
+    else shared.push(check.then((verified) => void (results[i] = verified)));
   });
-  if (unchecked.length === 0) return Promise.resolve(results);
-  return verifyTxSignatures(verifier, unchecked.map((i) => block.txs[i]!)).then((verified) => {
-    unchecked.forEach((i, j) => (results[i] = verified[j]!));
-    return results;
-  });
+  if (unchecked.length === 0 && shared.length === 0) return Promise.resolve(results);
+  const own = verifyTxSignatures(verifier, unchecked.map((i) => block.txs[i]!)).then((verified) => unchecked.forEach((i, j) => (results[i] = verified[j]!)));
+  return Promise.all([own, ...shared]).then(() => results);
 }
 
 /**

@@ -14,6 +14,7 @@ import { pack, unpack } from '../../../../src/chain/codec/msgpack.ts';
 import { type SignedTx, decodeSignedTx } from '../../../../src/chain/codec/tx.ts';
 import { ChainErrorCode } from '../../../../src/chain/errors.ts';
 import { Mempool } from '../../../../src/chain/mempool.ts';
+import type { TxIntake } from '../../../../src/chain/tx-intake.ts';
 import { ChainStore } from '../../../../src/chain/store/chain-store.ts';
 import { type SignatureCheck, VerifyPool } from '../../../../src/chain/verify/pool.ts';
 import { createLogger } from '../../../../src/node/logger.ts';
@@ -172,5 +173,41 @@ describe('tx signatures on the verify pool', () => {
     expect(() => mempool.add(forged(transfer(0n)))).toThrow(expect.objectContaining({ code: ChainErrorCode.InvalidSignature }));
     mempool.add(transfer(0n), { signatureVerified: true });
     expect(mempool.size).toBe(1);
+  });
+
+  it('lets a block share the checks of its txs still on their way into the mempool (the exact copies only)', async () => {
+    // A verifier that counts the checks asked of it and answers them only once the gate opens.
+    const inner = new VerifyPool({ threads: 0 });
+    let asked = 0;
+    let open = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const verifier = {
+      verify: async (checks: readonly SignatureCheck[]) => {
+        asked += checks.length;
+        await gate;
+        return inner.verify(checks);
+      },
+      close: () => inner.close(),
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'dchat-verify-'));
+    dirs.push(dir);
+    const chain = await Chain.open({ store: await ChainStore.open(dir), genesis: testGenesisConfig(1), logger, verifier });
+    chains.push(chain);
+    const intake = (chain as unknown as { intake: TxIntake }).intake;
+    const txs = [transfer(0n), transfer(1n)];
+    const submitted = chain.submitTxs(txs.map((t) => t.bytes));
+    expect(asked).toBe(2);
+    // Only the exact copy shares a check: a forged one (same hash, other signature) gets its own.
+    expect(intake.signatureInFlight(txs[0]!)).toBeInstanceOf(Promise);
+    expect(intake.signatureInFlight(forged(txs[0]!))).toBeUndefined();
+    // The block with both copies asks nothing more of the verifier.
+    const imported = chain.importBlock(await blockWith(chain, txs), FAR);
+    expect(asked).toBe(2);
+    open();
+    expect((await imported).outcome).toBe('extended');
+    expect(asked).toBe(2);
+    // The admissions come after the block: both txs are included already.
+    expect((await submitted).map((r) => (r.ok ? 'ok' : (r.error as { code: string }).code))).toEqual(['DuplicateTx', 'DuplicateTx']);
+    expect(intake.signatureInFlight(txs[0]!)).toBeUndefined();
   });
 });
