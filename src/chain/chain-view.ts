@@ -48,8 +48,8 @@ export interface ChainView {
   blockAt(height: bigint): Promise<Block | null>;
   /** One page of the event history, newest first (history events: docs/protocol.md §11). */
   historyPage(kind: HistoryKind, options: HistoryOptions): Promise<HistoryPage>;
-  /** Every event of `kind` in the block at `height`. */
-  eventsAt(kind: HistoryKind, height: bigint): Promise<TokenEvent[]>;
+  /** The events of `kinds` (in that order) in the block at `height`, from one store snapshot. */
+  blockEventsAt(height: bigint, kinds: readonly HistoryKind[]): Promise<TokenEvent[]>;
   /** The canonical block at `height` with its events of `kinds` and, with `keys`, the state keys it wrote, from one store snapshot (null: not retained). */
   blockRecordsAt(height: bigint, kinds: readonly HistoryKind[], keys?: boolean): Promise<BlockRecords | null>;
   /**

@@ -579,6 +579,11 @@ export class Chain {
     return this.store.eventsAt(kind, height);
   }
 
+  /** The events of `kinds` (in that order) in the block at `height`, read from one store snapshot. */
+  blockEventsAt(height: bigint, kinds: readonly TokenEvent['kind'][]): Promise<TokenEvent[]> {
+    return this.store.blockEventsAt(height, kinds);
+  }
+
   /** The canonical block at `height`, its events of `kinds` and, with `keys`, the state keys it wrote (its undo record), read together from one store snapshot. */
   async blockRecordsAt(height: bigint, kinds: readonly TokenEvent['kind'][], keys = false): Promise<BlockRecords | null> {
     const records = await this.store.blockRecordsAt(height, kinds, keys);

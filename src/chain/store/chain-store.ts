@@ -594,12 +594,18 @@ export class ChainStore {
     return this.withSnapshot(async (snapshot) => {
       const bytes = await this.blockByHeight(height, snapshot);
       if (bytes === null) return null;
-      const [undo, ...events] = await Promise.all([
-        keys && isU64(height) ? this.undo.get(height, snapshot) : null,
-        ...kinds.map((kind) => this.historyStore.eventsAt(kind, height, snapshot)),
-      ]);
-      return { bytes, keys: undo === null ? null : [...(undo as WriteSet).keys()], events: (events as TokenEvent[][]).flat() };
+      const [undo, events] = await Promise.all([keys && isU64(height) ? this.undo.get(height, snapshot) : null, this.eventsOfKindsAt(height, kinds, snapshot)]);
+      return { bytes, keys: undo === null ? null : [...undo.keys()], events };
     });
+  }
+
+  /** The events of `kinds` (in that order) block `height` wrote, all from one snapshot. */
+  blockEventsAt(height: bigint, kinds: readonly HistoryKind[]): Promise<TokenEvent[]> {
+    return this.withSnapshot((snapshot) => this.eventsOfKindsAt(height, kinds, snapshot));
+  }
+
+  private async eventsOfKindsAt(height: bigint, kinds: readonly HistoryKind[], snapshot: ReadSnapshot): Promise<TokenEvent[]> {
+    return (await Promise.all(kinds.map((kind) => this.historyStore.eventsAt(kind, height, snapshot)))).flat();
   }
 
   /**

@@ -10,10 +10,10 @@ import type { BlockEvents } from '../json.ts';
 /** The kinds of event a block's answer carries. */
 export const BLOCK_EVENT_KINDS = ['mint', 'burn', 'distribution'] as const;
 
+/** The block's events (only those of the tx `txHash`, if given), read from one store snapshot. */
 export async function blockEvents(chain: ChainView, height: bigint, txHash?: string): Promise<BlockEvents> {
-  const only = (events: TokenEvent[]): TokenEvent[] => (txHash === undefined ? events : events.filter((e) => e.txHash === txHash));
-  const [mints, burns, distributions] = await Promise.all(BLOCK_EVENT_KINDS.map(async (kind) => only(await chain.eventsAt(kind, height))));
-  return { mints: mints!, burns: burns!, distributions: distributions! };
+  const events = await chain.blockEventsAt(height, BLOCK_EVENT_KINDS);
+  return splitBlockEvents(txHash === undefined ? events : events.filter((e) => e.txHash === txHash));
 }
 
 /** A block's events of BLOCK_EVENT_KINDS, read with it, split by kind. */

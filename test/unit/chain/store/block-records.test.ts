@@ -29,6 +29,7 @@ describe('block records', () => {
     expect(records?.block.hash).toEqual((await chain.blockAt(height))?.hash);
     expect(events.some((e) => e.kind === 'burn')).toBe(true);
     expect(records?.events).toEqual(events);
+    expect(await chain.blockEventsAt(height, KINDS)).toEqual(events);
     expect(records?.keys).toEqual([...((await chain.store.undoRecord(height)) ?? new Map()).keys()]);
     expect((await chain.blockRecordsAt(height, ['burn']))?.keys).toBeNull();
     expect(await chain.blockRecordsAt(chain.head.header.height + 1n, KINDS)).toBeNull();
