@@ -7,10 +7,11 @@
  * verify rate measured in the same run, before the nodes start.
  *
  *   node scripts/bench-load.ts [--block-time 6000] [--seconds 60] [--rates 500,1000,2000,2500,3000]
- *                              [--modes batch,single] [--wallets 400] [--nodes 3] [--cpu-prof-dir DIR] [--logs-dir DIR] [--smoke] [--json]
+ *                              [--modes batch,single] [--wallets 400] [--nodes 3] [--cpu-prof-dir DIR] [--logs-dir DIR [--log-level info]] [--smoke] [--json]
  * The genesis takes max_block_txs 40,000 (--max-block-txs; the default genesis has 10,000, which caps
  * 6 s blocks at 1,667 tx/s). --nodes 1 is the single-validator node of item 5; --cpu-prof-dir writes each node's CPU profile,
- * --logs-dir each node's log (node-<i>.log, warn and above; the directory is created).
+ * --logs-dir each node's log (node-<i>.log, warn and above, or --log-level's; the directory is created:
+ * at info, each block's commit time is there).
  * --smoke: 1 s blocks, 3 s at 50 tx/s, 20 wallets (what `npm test` runs: the path works, no figures).
  */
 import { parseArgs } from 'node:util';
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     'max-block-txs': { type: 'string', default: '40000' },
     'cpu-prof-dir': { type: 'string' },
     'logs-dir': { type: 'string' },
+    'log-level': { type: 'string', default: 'warn' },
     smoke: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
@@ -42,6 +44,10 @@ const { values } = parseArgs({
 
 const smoke = values.smoke;
 const logsDir = values['logs-dir'];
+if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace'].includes(values['log-level'])) {
+  console.error(`--log-level must be one of fatal, error, warn, info, debug, trace (got ${values['log-level']})`);
+  process.exit(2);
+}
 const blockTimeMs = smoke ? 1_000 : Number(values['block-time']);
 const seconds = smoke ? 3 : Number(values.seconds);
 const rates = smoke ? [50] : values.rates.split(',').map(Number);
@@ -68,7 +74,7 @@ const rawVerify = baselineNow(signedMessages(smoke ? 2_000 : 20_000, 64).checks)
 log(`raw ed25519 verify, 1 core (baseline, this run): ${Math.round(rawVerify)} verify/s`);
 log(`testnet: ${NODES} validators, ${blockTimeMs} ms blocks of at most ${maxBlockTxs} txs; ${walletCount} wallets; ${seconds} s per step; modes ${modes.join(', ')}; rates ${rates.join(', ')} tx/s`);
 
-const cluster: Cluster = await startCluster({ nodes: NODES, blockTimeMs, maxBlockTxs: BigInt(maxBlockTxs), basePort: Number(values['base-port']), ...(values['cpu-prof-dir'] === undefined ? {} : { cpuProfileDir: values['cpu-prof-dir'] }), ...(logsDir === undefined ? {} : { logsDir }) });
+const cluster: Cluster = await startCluster({ nodes: NODES, blockTimeMs, maxBlockTxs: BigInt(maxBlockTxs), basePort: Number(values['base-port']), ...(values['cpu-prof-dir'] === undefined ? {} : { cpuProfileDir: values['cpu-prof-dir'] }), ...(logsDir === undefined ? {} : { logsDir, logLevel: values['log-level'] }) });
 const rows: Row[] = [];
 try {
   const urls = cluster.nodes.map((n) => n.url);

@@ -64,16 +64,16 @@ async function waitForApi(url: string, child: ChildProcess, timeoutMs: number): 
 
 /**
  * `cpuProfileDir`: each node runs with --cpu-prof and writes its profile there when it stops.
- * `logsDir` (created if missing): each node's log (warn and above) goes to `node-<i>.log` there; without it the logs are
+ * `logsDir` (created if missing): each node's log (`logLevel` and above, default warn) goes to `node-<i>.log` there; without it the logs are
  * dropped (the bench prints figures, and a node under load may warn thousands of times).
  */
-export async function startCluster(options: { nodes: number; blockTimeMs: number; basePort: number; maxBlockTxs: bigint; cpuProfileDir?: string; logsDir?: string }): Promise<Cluster> {
+export async function startCluster(options: { nodes: number; blockTimeMs: number; basePort: number; maxBlockTxs: bigint; cpuProfileDir?: string; logsDir?: string; logLevel?: string }): Promise<Cluster> {
   const dir = await mkdtemp(join(tmpdir(), 'dchat-load-'));
   const layout = await writeTestnet({
     dir, nodes: options.nodes, blockTimeMs: BigInt(options.blockTimeMs), genesisTimeMs: BigInt(Date.now()),
     baseApiPort: options.basePort, baseP2pPort: options.basePort + 100, params: { maxBlockTxs: options.maxBlockTxs },
   });
-  writeNodeConfigs(layout.nodes, 'warn');
+  writeNodeConfigs(layout.nodes, options.logLevel ?? 'warn');
   if (options.logsDir !== undefined) await mkdir(options.logsDir, { recursive: true });
   const nodes = layout.nodes.map((node, i) => {
     const profile = options.cpuProfileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir];
