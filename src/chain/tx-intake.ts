@@ -172,7 +172,7 @@ export class TxIntake {
    * production ran. The store issues a later write (a block deleting these entries) only once it
    * has settled, so announcements come before the block that includes the txs.
    */
-  private admitAll(decoded: readonly SubmitResult[], txs: readonly SignedTx[], verified: Awaited<ReturnType<typeof verifyTxSignatures>>, included: readonly boolean[]): { results: SubmitResult[]; journaled: Promise<void> } {
+  private admitAll(decoded: readonly SubmitResult[], txs: readonly SignedTx[], verified: SignatureResults, included: readonly boolean[]): { results: SubmitResult[]; journaled: Promise<void> } {
     const accepted: SignedTx[] = [];
     let next = 0;
     const results = decoded.map((d): SubmitResult => {

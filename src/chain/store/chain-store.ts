@@ -26,6 +26,7 @@ import { type ValidatorSetChange, ValidatorSetLog } from './validator-set-log.ts
 
 export type { BlockPart, BranchCommit, CommitInput, GenesisBatch, GenesisHead, SnapshotBatch, SnapshotBlock, StoredHead, TxLocation } from './store-types.ts';
 export type { HistoryKind } from './history-index.ts';
+export { HISTORY_KINDS } from './history-store.ts';
 export type { ValidatorSetChange } from './validator-set-log.ts';
 export type { HistoryOptions, HistoryPage, HistoryPosition } from './history-store.ts';
 

@@ -32,7 +32,8 @@ export interface HistoryPage {
   readonly next: HistoryPosition | null;
 }
 
-const HISTORY_KINDS: readonly HistoryKind[] = ['mint', 'burn', 'distribution'];
+/** Every kind of history event, in the order a block's answers list them. */
+export const HISTORY_KINDS: readonly HistoryKind[] = ['mint', 'burn', 'distribution'];
 const HISTORY_BUCKETS: Record<HistoryKind, Bucket> = { mint: Bucket.MINT, burn: Bucket.BURN, distribution: Bucket.DISTRIBUTION };
 
 /** An index entry's value: the key says everything. */

@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ChainEvents } from '../../chain/chain.ts';
 import type { ChainView } from '../../chain/chain-view.ts';
 import { toHex } from '../../chain/crypto.ts';
+import { HISTORY_KINDS } from '../../chain/store/chain-store.ts';
 import { walletIdFromPublicKey } from '../../tokenomics/index.ts';
 import { ApiError } from '../http/errors.ts';
 import { plain } from '../http/plain.ts';
@@ -112,7 +113,7 @@ export class EventHub {
 
   /** A retained canonical block as the streams see it, read from the store. */
   private async digestAt(height: bigint): Promise<BlockDigest | null> {
-    const records = await this.chain.blockRecordsAt(height, ['mint', 'burn', 'distribution'], true);
+    const records = await this.chain.blockRecordsAt(height, HISTORY_KINDS, true);
     return records === null ? null : new BlockDigest(records.block, records.keys ?? [], records.events);
   }
 }

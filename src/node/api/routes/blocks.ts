@@ -3,9 +3,10 @@ import type { ChainView } from '../../../chain/chain-view.ts';
 import type { Block } from '../../../chain/codec/block.ts';
 import { ApiError } from '../../http/errors.ts';
 import { ChainError, ChainErrorCode } from '../../../chain/errors.ts';
+import { HISTORY_KINDS } from '../../../chain/store/chain-store.ts';
 import { blockJson } from '../json.ts';
 import { params, ref } from '../schemas.ts';
-import { BLOCK_EVENT_KINDS, splitBlockEvents } from './block-events.ts';
+import { splitBlockEvents } from './block-events.ts';
 import type { RouteModule } from './route.ts';
 
 /** The canonical block at `height`, or the typed reason there is none: Pruned below the base (docs/protocol.md §20.6), else NotFound. */
@@ -37,7 +38,7 @@ export function refuseBelowBase(chain: ChainView, what: string): void {
 
 /** The block and its events, read from one store snapshot: a reorg between two reads never pairs one block with another's events. */
 export async function blockWithEvents(chain: ChainView, height: bigint): Promise<unknown> {
-  const records = await chain.blockRecordsAt(height, BLOCK_EVENT_KINDS);
+  const records = await chain.blockRecordsAt(height, HISTORY_KINDS);
   if (records === null) return noBlockAt(chain, height);
   return blockJson(records.block, splitBlockEvents(records.events));
 }
