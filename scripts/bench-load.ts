@@ -83,7 +83,7 @@ try {
   const authority = await walletFromSeed(readKeyFile(cluster.layout.authorityKeyFile).secretKey);
   const wallets = await Promise.all(Array.from({ length: walletCount }, () => makeWallet()));
   const inclusion = Inclusion.open(clients[0]!);
-  await fund(clients[0]!, chainId, authority, wallets, 10_000_000n, inclusion);
+  await fund(clients, chainId, authority, wallets, 10_000_000n, inclusion);
   log(`funded ${wallets.length} wallets`);
   const sink = (await makeWallet()).walletId;
   stepping: for (const mode of modes) {

@@ -4,7 +4,7 @@
  * /v1/txs/batch, and the GET /v1/events stream whose `tx` events time each inclusion. Wallets are
  * funded by the authority; transfers are signed ahead of each step, then sent at a fixed rate.
  */
-import { type ClientKey, DchatClient, type SignedTransaction, generateKey, keyFromSeed, signTransaction, subscribe } from '../../src/client/index.ts';
+import { type ClientKey, DchatClient, DchatClientError, type SignedTransaction, generateKey, keyFromSeed, signTransaction, subscribe } from '../../src/client/index.ts';
 import { SYSTEM_ACCOUNT_IDS } from '../../src/tokenomics/index.ts';
 import type { Operation } from '../../src/tokenomics/index.ts';
 
@@ -60,16 +60,42 @@ export async function postOne(client: DchatClient, tx: SignedTransaction, refusa
 
 /**
  * Funds every wallet from the treasury with the authority's `transfer-from-system`, in parts the
- * mempool takes from one sender (its per-sender bound, 256 by default), each waited for.
+ * mempool takes from one sender (its per-sender bound, 256 by default), each waited for on the first
+ * client's node; then waits until every client's node has the last funding tx in a block. (The step
+ * after it submits to every node: one that has not imported the funding block yet would refuse a
+ * wallet's first transfer, InsufficientBalance, and the rest of its batch, InvalidNonce.) The funding
+ * txs share one sender, so the last one in a node's chain means all of them are.
  */
-export async function fund(client: DchatClient, chainId: string, authority: Wallet, wallets: readonly Wallet[], amount: bigint, inclusion: Inclusion): Promise<void> {
+export async function fund(clients: readonly DchatClient[], chainId: string, authority: Wallet, wallets: readonly Wallet[], amount: bigint, inclusion: Inclusion): Promise<void> {
   const PART = 250;
+  const client = clients[0]!;
+  let last: string | undefined;
   for (let i = 0; i < wallets.length; i += PART) {
     const part = await Promise.all(wallets.slice(i, i + PART).map((w) => sign(chainId, authority, { type: 'transfer-from-system', fromAccount: SYSTEM_ACCOUNT_IDS.treasury, to: w.walletId, amount })));
     const results = await client.submitBatch(part);
     const refused = results.find((r) => r.status !== 'pending');
     if (refused !== undefined) throw new Error(`funding: the node refused a tx (${refused.code}: ${refused.message})`);
     await inclusion.waitFor(part.map((t) => t.hash), 120_000);
+    last = part.at(-1)?.hash;
+  }
+  if (last !== undefined) await Promise.all(clients.map((c) => includedAt(c, last, 120_000)));
+}
+
+/**
+ * Polls GET /v1/txs/{hash} until this node has the tx in a block. Unlike the SDK's waitForInclusion,
+ * a tx the node does not know yet (404: submitted elsewhere, its block not imported here yet) is
+ * waited for, not refused.
+ */
+async function includedAt(client: DchatClient, hash: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await client.tx(hash).catch((err: unknown) => {
+      if (err instanceof DchatClientError && err.status === 404) return null;
+      throw err;
+    });
+    if (status?.status === 'included') return;
+    if (Date.now() > deadline) throw new Error(`funding: tx ${hash} not in a block of ${client.http.baseUrl} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

@@ -349,7 +349,12 @@ export class Chain {
     this.intake.recordDropped(this.mempool.reset(this.headView(), included, returning));
     await this.store.putPendingAll(returning.filter((tx) => this.mempool.has(toHex(tx.hash))));
     this.logger.warn(
-      { from: String(ancestorHeight), depth: abandoned.length, newHead: String(tip.block.header.height), hash: toHex(tip.block.hash).slice(0, 16) },
+      {
+        from: String(ancestorHeight), depth: abandoned.length, newHead: String(tip.block.header.height), hash: toHex(tip.block.hash).slice(0, 16),
+        // Whose blocks left the chain, and from when: an operator (and the testnet test) tells a
+        // lost race at the tip from a validator that built on a stale head.
+        dropped: abandoned.map((b) => ({ height: String(b.header.height), proposer: b.header.proposer.slice(0, 16), timestampMs: String(b.header.timestampMs) })),
+      },
       'reorg: switched to a better branch',
     );
     const processMs = performance.now() - this.taskStartedMs;

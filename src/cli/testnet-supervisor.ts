@@ -6,6 +6,7 @@
  * stops the current process of every node, restarted ones included, and waits for them.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
 import { nodeProcessEnv } from '../node/malloc-tuning.ts';
 
 export const RESTART_LIMIT = 3;
@@ -44,9 +45,10 @@ export class NodeSupervisor {
   start(node: SupervisedNode): void {
     const [program, ...args] = node.command;
     const child = spawn(program!, args, { stdio: ['ignore', 'pipe', 'pipe'], env: nodeProcessEnv() });
-    const prefix = (chunk: Buffer): string => chunk.toString().split('\n').filter((l) => l.length > 0).map((l) => `[${node.name}] ${l}`).join('\n');
-    child.stdout?.on('data', (chunk: Buffer) => this.write(prefix(chunk)));
-    child.stderr?.on('data', (chunk: Buffer) => this.write(prefix(chunk)));
+    const out = new LinePrefixer(`[${node.name}] `, this.write);
+    const err = new LinePrefixer(`[${node.name}] `, this.write);
+    child.stdout?.on('data', (chunk: Buffer) => out.push(chunk)).on('end', () => out.flush());
+    child.stderr?.on('data', (chunk: Buffer) => err.push(chunk)).on('end', () => err.flush());
     child.on('exit', (code, signal) => this.onExit(node, child, signal ?? `code ${code}`));
     this.current.set(node.name, child);
   }
@@ -88,5 +90,36 @@ export class NodeSupervisor {
       child.kill('SIGTERM');
     })));
     return running.length;
+  }
+}
+
+/**
+ * Prefixes whole lines: a pipe's chunk can end inside a line (a long JSON log line, a busy node), and
+ * the rest of that line comes with the next chunk; it is held until its newline (or the exit).
+ */
+export class LinePrefixer {
+  private partial = '';
+  /** A chunk can end inside a UTF-8 character as well. */
+  private readonly decoder = new StringDecoder('utf8');
+
+  private readonly prefix: string;
+  private readonly write: (line: string) => void;
+
+  constructor(prefix: string, write: (line: string) => void) {
+    this.prefix = prefix;
+    this.write = write;
+  }
+
+  push(chunk: Buffer): void {
+    const lines = (this.partial + this.decoder.write(chunk)).split('\n');
+    this.partial = lines.pop()!;
+    const whole = lines.filter((l) => l.length > 0);
+    if (whole.length > 0) this.write(whole.map((l) => this.prefix + l).join('\n'));
+  }
+
+  flush(): void {
+    this.partial += this.decoder.end();
+    if (this.partial.length > 0) this.write(this.prefix + this.partial);
+    this.partial = '';
   }
 }

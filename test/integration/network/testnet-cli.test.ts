@@ -6,7 +6,7 @@
  * <node dir>`: the dir's config.json holds the node's peers), and Ctrl-C stops the restarted one too.
  * The victim is node2, which no other node bootstraps from: without its own peers it would build
  * alone on its stale head. It syncs before it produces: its first block after the restart builds on
- * the network's head, with no branch switch of its own before it.
+ * the network's head, and none of its reorgs dropped a block it made on a stale head.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -43,10 +43,20 @@ async function freeRange(count: number): Promise<number> {
   }
 }
 
-/** dchat_reorgs_total of a node (since it started). */
-async function reorgs(url: string): Promise<number> {
-  const metrics = await (await fetch(`${url}/metrics`)).text();
-  return Number(/^dchat_reorgs_total (\d+)$/m.exec(metrics)?.[1]);
+/**
+ * The blocks of `proposer` made after `sinceMs` at a height at most `height` that `name`'s reorgs
+ * dropped, read from the 'reorg: switched to a better branch' lines of its log (their `dropped` list).
+ */
+function staleBuildsDropped(output: string, name: string, proposer: string, sinceMs: number, height: number): string[] {
+  const found: string[] = [];
+  for (const line of output.split('\n')) {
+    if (!line.startsWith(`[${name}] `) || !line.includes('reorg: switched')) continue;
+    const entry = JSON.parse(line.slice(name.length + 3)) as { dropped: { height: string; proposer: string; timestampMs: string }[] };
+    for (const d of entry.dropped) {
+      if (proposer.startsWith(d.proposer) && Number(d.timestampMs) > sinceMs && Number(d.height) <= height) found.push(`${d.height} at ${d.timestampMs}`);
+    }
+  }
+  return found;
 }
 
 const NODES = 3;
@@ -108,6 +118,8 @@ describe('dchat testnet', () => {
     expect(run.output()).toContain(`bin/dchat start --data-dir ${join(dir, name)}\n`);
     const pid = Number(new RegExp(`${name} .* pid (\\d+)`).exec(run.output())?.[1]);
     await waitFor('every node answering', async () => (await Promise.all(urls.map((u) => api(u, '/v1/node')))).every((r) => r.status === 200), 20_000);
+    // Every block the victim makes after this moment is made by its restarted process.
+    const killedAtMs = Date.now();
     process.kill(pid, 'SIGKILL');
     await waitFor('the victim restarted', async () => run.output().includes(`[${name}] restarted (pid`), 20_000);
     const newPid = Number(new RegExp(`\\[${name}\\] restarted \\(pid (\\d+)\\)`).exec(run.output())?.[1]);
@@ -116,14 +128,11 @@ describe('dchat testnet', () => {
     const networkHead = Number((await api<{ height: string }>(urls[0]!, '/v1/blocks/head')).body.height);
     const proposer = readKeyFile(join(dir, name, 'keys/validator.json')).publicKeyHex;
     type BlockReply = { height: string; hash: string; parent_hash: string; proposer: string };
-    // Read together: its first own block after the restart, and its reorg count then (it began at
-    // the restart): a node that built on a stale head of its own would have switched branches by now.
-    const { first, reorged } = await waitFor('the victim producing again after its restart', async () => {
-      const reorged = await reorgs(victimUrl);
+    const first = await waitFor('the victim producing again after its restart', async () => {
       const head = Number((await api<{ height: string }>(victimUrl, '/v1/blocks/head')).body.height);
       for (let h = networkHead + 1; h <= head; h++) {
         const block = (await api<BlockReply>(victimUrl, `/v1/blocks/${h}`)).body;
-        if (block.proposer === proposer) return { first: block, reorged };
+        if (block.proposer === proposer) return block;
       }
       return null;
     }, 30_000);
@@ -132,7 +141,11 @@ describe('dchat testnet', () => {
     // height, and the fork choice may keep the other block; runs at load showed such depth-1 races.)
     const parent = (await api<BlockReply>(urls[0]!, `/v1/blocks/${Number(first.height) - 1}`)).body;
     expect(first.parent_hash).toBe(parent.hash);
-    expect(reorged).toBe(0);
+    // A node that built on a stale head after its restart has switched away from such a block by now:
+    // one of its own, made after the kill, at a height the network had already reached. (Its reorgs
+    // are not counted instead: at 500 ms slots on a loaded machine the other two can race for a
+    // height, and the restarted node then switches between their blocks, none of them its own.)
+    expect(staleBuildsDropped(run.output(), name, proposer, killedAtMs, networkHead)).toEqual([]);
 
     child!.kill('SIGINT');
     expect(await run.exited).toBe(0);

@@ -1,10 +1,11 @@
 /**
  * The testnet supervisor restarts a node that exits, gives up (saying why and how to start it by
  * hand) after RESTART_LIMIT exits within the window, and stopAll stops the current process of
- * every node, restarted ones included.
+ * every node, restarted ones included. A node's output is prefixed by whole lines, whatever the
+ * pipe's chunks.
  */
 import { describe, expect, it } from 'vitest';
-import { NodeSupervisor, RESTART_LIMIT } from '../../../src/cli/testnet-supervisor.ts';
+import { LinePrefixer, NodeSupervisor, RESTART_LIMIT } from '../../../src/cli/testnet-supervisor.ts';
 
 const until = async (what: string, check: () => boolean): Promise<void> => {
   for (let i = 0; i < 400 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
@@ -34,5 +35,18 @@ describe('NodeSupervisor', () => {
     expect(await supervisor.stopAll()).toBe(1);
     expect(() => process.kill(second, 0)).toThrow();
     expect(lines.some((l) => l.startsWith('[node1] exited (SIGKILL); restarting it'))).toBe(true);
+  });
+
+  it('prefixes whole lines: a line (or a UTF-8 character) split across chunks comes out once, whole', () => {
+    const lines: string[] = [];
+    const prefixer = new LinePrefixer('[node2] ', (l) => lines.push(l));
+    const text = Buffer.from('{"msg":"first"}\n{"msg":"sécond"}\n\n{"msg":"last, no newline"}');
+    const cut = text.indexOf('é') + 1; // inside the two bytes of é
+    prefixer.push(text.subarray(0, 5));
+    prefixer.push(text.subarray(5, cut));
+    prefixer.push(text.subarray(cut));
+    expect(lines.join('\n').split('\n')).toEqual(['[node2] {"msg":"first"}', '[node2] {"msg":"sécond"}']);
+    prefixer.flush();
+    expect(lines.at(-1)).toBe('[node2] {"msg":"last, no newline"}');
   });
 });
