@@ -14,8 +14,11 @@
  * not a hash chain over each block's writes; the block header carries the version first (§3.1).
  * 5: a pending validator set is locked within the finality depth of its activation
  * (`ValidatorSetLocked`, §17.7), so a light client can follow validator set changes (§19.1).
+ * 6: an internal node of the state tree hashes its two child hashes alone, SHA-256(left ‖ right),
+ * 64 bytes with no prefix byte (§18.2), so that a native SHA-256 of 64-byte blocks can compute it;
+ * a leaf's preimage stays 0x00 ‖ key hash ‖ value hash. Every state root changes.
  */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;
 
 /** What a data dir written before the version was recorded was made by. */
 export const UNRECORDED_PROTOCOL_VERSION = 1;

@@ -8,7 +8,7 @@ import { pack } from './msgpack.ts';
 import { sha256 } from './sha256.ts';
 
 /** The protocol version whose headers this client reads (docs/protocol.md §12); a test pins it to the node's. */
-export const LIGHT_PROTOCOL_VERSION = 5n;
+export const LIGHT_PROTOCOL_VERSION = 6n;
 
 export interface LightHeader {
   /** First in the encoding, so any version's reader sees it before the rest. */

@@ -8,31 +8,33 @@ export type Sha256 = (data: Uint8Array) => Uint8Array;
 export const HASH_BYTES = 32;
 /** The root of the empty tree, and the hash of an empty subtree anywhere (§18.2). */
 export const EMPTY_HASH: Uint8Array = new Uint8Array(HASH_BYTES);
-/** Domain separation (§18.2): a leaf's preimage starts with 0x00, an internal node's with 0x01. */
+/**
+ * Domain separation (§18.2): a leaf's preimage is 65 bytes starting with 0x00, an internal node's
+ * is its two child hashes, 64 bytes. SHA-256 pads the length into its last block, so a preimage of
+ * one kind cannot hash like one of the other without a SHA-256 collision.
+ */
 export const LEAF_PREFIX = 0x00;
-export const INTERNAL_PREFIX = 0x01;
 /** Keys are hashed to 256-bit paths, so the tree has at most 256 levels below the root. */
 export const MAX_DEPTH = 256;
 
-// One preimage buffer, reused: both hashes are synchronous and every SHA-256 here copies its input,
-// and a typed array per hash is most of the cost of building a million-key tree.
-const preimage = new Uint8Array(1 + 2 * HASH_BYTES);
-
-function hash65(sha: Sha256, prefix: number, a: Uint8Array, b: Uint8Array): Uint8Array {
-  preimage[0] = prefix;
-  preimage.set(a, 1);
-  preimage.set(b, 1 + HASH_BYTES);
-  return sha(preimage);
-}
+// One preimage buffer per kind, reused: both hashes are synchronous and every SHA-256 here copies
+// its input, and a typed array per hash is most of the cost of building a million-key tree.
+const leafPreimage = new Uint8Array(1 + 2 * HASH_BYTES);
+const pairPreimage = new Uint8Array(2 * HASH_BYTES);
 
 /** SHA-256(0x00 ‖ key_hash ‖ value_hash). */
 export function leafHash(sha: Sha256, keyHash: Uint8Array, valueHash: Uint8Array): Uint8Array {
-  return hash65(sha, LEAF_PREFIX, keyHash, valueHash);
+  leafPreimage[0] = LEAF_PREFIX;
+  leafPreimage.set(keyHash, 1);
+  leafPreimage.set(valueHash, 1 + HASH_BYTES);
+  return sha(leafPreimage);
 }
 
-/** SHA-256(0x01 ‖ left ‖ right). */
+/** SHA-256(left ‖ right). */
 export function internalHash(sha: Sha256, left: Uint8Array, right: Uint8Array): Uint8Array {
-  return hash65(sha, INTERNAL_PREFIX, left, right);
+  pairPreimage.set(left, 0);
+  pairPreimage.set(right, HASH_BYTES);
+  return sha(pairPreimage);
 }
 
 /** Bit `depth` of a 256-bit path, most significant bit of byte 0 first: 0 goes left, 1 right. */

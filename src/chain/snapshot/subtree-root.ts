@@ -5,9 +5,8 @@
  * subtree holding one pair is that pair's leaf wherever it sits, so a leaf beside an empty
  * sibling moves up unchanged.
  */
-import { EMPTY_HASH, HASH_BYTES, INTERNAL_PREFIX, internalHash } from '../../light/tree-rules.ts';
-import { fastSha256, leafHashInto } from '../state-tree/hash.ts';
-import { sha256Of65 } from '../state-tree/sha256.ts';
+import { EMPTY_HASH, HASH_BYTES } from '../../light/tree-rules.ts';
+import { internalHashOf, leafHashInto } from '../state-tree/hash.ts';
 import { type Leaf, splitAt } from '../state-tree/update.ts';
 import { RefKind, type SubtreeRef } from './format.ts';
 
@@ -42,7 +41,7 @@ function rootOf(leaves: readonly Leaf[], lo: number, hi: number, depth: number, 
   const a = splitAt(leaves, lo, hi, depth);
   const left = rootOf(leaves, lo, a, depth + 1, scratch);
   const right = rootOf(leaves, a, hi, depth + 1, scratch);
-  sha256Of65(INTERNAL_PREFIX, left.hash, 0, right.hash, 0, hash, 0);
+  internalHashOf(left.hash, 0, right.hash, 0, hash, 0);
   return { kind: RefKind.Internal, hash };
 }
 
@@ -50,7 +49,9 @@ function rootOf(leaves: readonly Leaf[], lo: number, hi: number, depth: number, 
 export function combine(left: SubtreeRef, right: SubtreeRef): SubtreeRef {
   if (left.kind === RefKind.Empty && right.kind !== RefKind.Internal) return right;
   if (right.kind === RefKind.Empty && left.kind === RefKind.Leaf) return left;
-  return { kind: RefKind.Internal, hash: internalHash(fastSha256, left.hash, right.hash) };
+  const hash = new Uint8Array(HASH_BYTES);
+  internalHashOf(left.hash, 0, right.hash, 0, hash, 0);
+  return { kind: RefKind.Internal, hash };
 }
 
 /** The state root from the roots of the 2^depth subtrees at `depth`, in path order. */

@@ -1,8 +1,9 @@
 /**
- * SHA-256 (FIPS 180-4) for the node's tree, written into a caller's buffer. The tree hashes ~200,000
- * 65-byte preimages per 10,000-transfer block (§18.2); node:crypto's one-shot costs 0.7–2.7 µs per
- * call here, nearly all of it the call into C++ and the Buffer it returns, against ~0.5–1 µs for
- * these two compressions in JS with nothing allocated. The tests check every digest against
+ * SHA-256 (FIPS 180-4) for the node's tree, written into a caller's buffer: the 65-byte leaf
+ * preimages and the keys' and values' hashes (§18.2), and the 64-byte internal pairs where the
+ * native hasher is missing (hash.ts). node:crypto's one-shot costs 0.7–2.7 µs per call here, nearly
+ * all of it the call into C++ and the Buffer it returns, against ~0.5–1 µs for these two
+ * compressions in JS with nothing allocated. The tests check every digest against
  * node:crypto. The compression is the light verifier's (src/light/sha256.ts, which imports nothing
  * from chain/); what is here is how the node feeds it without copies.
  */
@@ -23,8 +24,8 @@ function digestInto(out: Uint8Array, at: number): void {
 }
 
 /**
- * SHA-256(prefix ‖ a[aAt, aAt + 32) ‖ b[bAt, bAt + 32)) into out[outAt, outAt + 32): a leaf or
- * internal node hash (§18.2). Word k of the 65-byte preimage is bytes 4k-1 .. 4k+2 of a ‖ b (byte -1
+ * SHA-256(prefix ‖ a[aAt, aAt + 32) ‖ b[bAt, bAt + 32)) into out[outAt, outAt + 32): a leaf's hash
+ * (§18.2). Word k of the 65-byte preimage is bytes 4k-1 .. 4k+2 of a ‖ b (byte -1
  * being the prefix), so it is read straight from the two halves; the second block is the last byte,
  * the padding and the length (520 bits). `out` may be one of the inputs.
  */
@@ -44,6 +45,29 @@ export function sha256Of65(prefix: number, a: Uint8Array, aAt: number, b: Uint8A
   W[0] = (b[bAt + 31]! << 24) | 0x80_0000;
   W.fill(0, 1, 15);
   W[15] = 65 * 8;
+  compress();
+  digestInto(out, outAt);
+}
+
+/**
+ * SHA-256(a[aAt, aAt + 32) ‖ b[bAt, bAt + 32)) into out[outAt, outAt + 32): an internal node's hash
+ * (§18.2) where the native hasher is missing (hash.ts). The second block is padding and the length
+ * alone (512 bits). `out` may be one of the inputs.
+ */
+export function sha256Of64(a: Uint8Array, aAt: number, b: Uint8Array, bAt: number, out: Uint8Array, outAt: number): void {
+  H.set(SHA256_INITIAL);
+  for (let k = 0; k < 8; k++) {
+    const i = aAt + 4 * k;
+    W[k] = (a[i]! << 24) | (a[i + 1]! << 16) | (a[i + 2]! << 8) | a[i + 3]!;
+  }
+  for (let k = 0; k < 8; k++) {
+    const i = bAt + 4 * k;
+    W[8 + k] = (b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!;
+  }
+  compress();
+  W[0] = 0x8000_0000 | 0;
+  W.fill(0, 1, 15);
+  W[15] = 64 * 8;
   compress();
   digestInto(out, outAt);
 }

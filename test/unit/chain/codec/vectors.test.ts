@@ -31,6 +31,13 @@
  * Protocol version 5 (the validator set lock, docs/protocol.md §17.7) changes which txs are valid,
  * not any encoding: only the header vector moved, by its first field (0x04 -> 0x05), so its hash and
  * signature moved with it. The state root, the proofs and the tx vectors did not move.
+ *
+ * Protocol version 6 moved the state root and the header on purpose: an internal node of the state
+ * tree is SHA-256(left ‖ right), 64 bytes without the 0x01 prefix (docs/protocol.md §18.2), so the
+ * root over the two leaves changed (cross-checked by hand below with node:crypto), and the header
+ * with it and its version byte (0x05 -> 0x06). The proofs did not move: they hold leaves and
+ * sibling hashes, and the one sibling here is a leaf, whose rule did not change. The tx vectors
+ * did not move.
  */
 import { createHash, createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -57,8 +64,9 @@ const V = {
       '4afae641e896e0736c1bcfe74d15727404a17b91f56477fb3b0ff69c3dc58b114c5fa52e387894e5376d3f9bfad8194bc6643e3dd54ad3fd6f313bb3b3d8490b',
   },
   txRoot: 'be1c35b20cc8277ad7cd8ec080d58f2f0be8b7cf50c8fd7c8ec09a1dc03122df',
-  // Protocol version 4: the state tree's root (was e6e2b02f...486e7e, the version 2 and 3 hash chain on parent 0x11 x 32).
-  stateRoot: '3e2f7b82f8e8feba967fc188093039a8190c7a1323e749c2249e185c2aeacb10',
+  // Protocol version 6: internal nodes hash 64 bytes, no prefix (version 4 and 5: 3e2f7b82...2aeacb10;
+  // e6e2b02f...486e7e, the version 2 and 3 hash chain on parent 0x11 x 32).
+  stateRoot: '3e37e9a6ab2bd443e77d6d4bd480438a34783f318644bf704f734868a3d4f4a3',
   proofs: {
     /** Protocol version 4: the account is present: end 1, depth 1, bitmap 0x80, the supply's leaf as the one sibling. */
     account: '010001801c01256583564a07f36374816dcf0a0cdfd1bffcaa2f744592a5d061cf022197',
@@ -67,14 +75,15 @@ const V = {
       '02000180d84fc76bbed1e03ef494c1f30fbfed6af00d0c05cfaabc55c42dd5b6d4111c8b0c1bba4245ed3ba49202cc18aa05bb22e42da3f8d9dd49a3b34ce28a2bdc9b7d1c01256583564a07f36374816dcf0a0cdfd1bffcaa2f744592a5d061cf022197',
   },
   header: {
-    // Protocol version 5: [5, ...] first (version 4: 9904aa64...aeacb10, the same fields after the version).
+    // Protocol version 6: [6, ...] first and the version 6 state root last (version 5: 9905aa64...2aeacb10;
+    // version 4: 9904aa64...aeacb10, the same fields after the version).
     encoding:
-      '9905aa64636861742d746573742a2dc420ababababababababababababababababababababababababababababababababcf0000019b76dec6b0c42079b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664c420be1c35b20cc8277ad7cd8ec080d58f2f0be8b7cf50c8fd7c8ec09a1dc03122dfc4203e2f7b82f8e8feba967fc188093039a8190c7a1323e749c2249e185c2aeacb10',
-    // Protocol version 5: moved with the version byte (version 4: d23baa7d...70403ae4, 1b8caf34...649f8003;
-    // versions 2 and 3: 595908df...db8256d, 588f2ece...1c480c).
-    hash: '32a7e2f028e887e47b52e5cf58f80cd4986358b0ad7a3c6c15c960d3ff36f517',
+      '9906aa64636861742d746573742a2dc420ababababababababababababababababababababababababababababababababcf0000019b76dec6b0c42079b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664c420be1c35b20cc8277ad7cd8ec080d58f2f0be8b7cf50c8fd7c8ec09a1dc03122dfc4203e37e9a6ab2bd443e77d6d4bd480438a34783f318644bf704f734868a3d4f4a3',
+    // Protocol version 6: moved with the encoding (version 5: 32a7e2f0...ff36f517, 792c98db...4e07e45a04;
+    // version 4: d23baa7d...70403ae4, 1b8caf34...649f8003; versions 2 and 3: 595908df...db8256d, 588f2ece...1c480c).
+    hash: 'd0569d32cde1b86043025ebf7e667c53346f8aa72d2744772f09be22c7ef7374',
     signature:
-      '792c98db2dddf794be6d91934930f07b475d71221bc47961528eb91ba29879837ff1f3c534723a27706ae54f430c92cd85929c28d41b9f1fd2192b4e07e45a04',
+      '4d5034f9da965ccac3d02bb706c16b34b3f7d31efe56ce93e1a01b8a51917ec0aa830555e9e31817fb8a512a54e612431011b789e1d6ec33f73d89d13a31410d',
   },
   /**
    * Protocol version 3: the default genesis params of docs/protocol.md §8.2, §9 and the governance section for chain
@@ -107,7 +116,7 @@ const WRITES = new Map<string, StateValue | null>([
 
 const TIMESTAMP = 1_767_225_600_000n + 45n * 6_000n;
 const header = (): BlockHeader => ({
-  protocolVersion: 5n,
+  protocolVersion: 6n,
   chainId: 'dchat-test',
   height: 42n,
   slot: 45n,
@@ -284,11 +293,12 @@ describe('the state root (the writes applied to the empty state: an account, the
     let depth = 0;
     while (bit(leaves[0]!.path, depth) === bit(leaves[1]!.path, depth)) depth++;
     const [left, right] = bit(leaves[0]!.path, depth) === 0 ? [leaves[0]!, leaves[1]!] : [leaves[1]!, leaves[0]!];
-    let node = hexBytes(nodeSha256(Uint8Array.of(0x01), left.hash, right.hash));
+    // Protocol version 6: an internal node hashes its two children's hashes alone, 64 bytes (§18.2).
+    let node = hexBytes(nodeSha256(left.hash, right.hash));
     // Above the split, each level has the pair on one side and an empty subtree (32 zero bytes) on the other.
     for (let d = depth - 1; d >= 0; d--) {
       const empty = new Uint8Array(32);
-      node = hexBytes(bit(leaves[0]!.path, d) === 0 ? nodeSha256(Uint8Array.of(0x01), node, empty) : nodeSha256(Uint8Array.of(0x01), empty, node));
+      node = hexBytes(bit(leaves[0]!.path, d) === 0 ? nodeSha256(node, empty) : nodeSha256(empty, node));
     }
     expect(hex(node)).toBe(V.stateRoot);
   });
@@ -369,7 +379,7 @@ describe('the header (height 42, slot 45)', () => {
     let at = 0;
     const take = (n: number): string => hex(b.subarray(at, (at += n)));
     expect(take(1)).toBe('99'); // fixarray of 9
-    expect(take(1)).toBe('05'); // protocol version 5
+    expect(take(1)).toBe('06'); // protocol version 6
     expect(take(11)).toBe(`aa${Buffer.from('dchat-test').toString('hex')}`);
     expect(take(1)).toBe('2a'); // height 42
     expect(take(1)).toBe('2d'); // slot 45
@@ -380,7 +390,7 @@ describe('the header (height 42, slot 45)', () => {
     expect(take(34)).toBe(`c420${V.txRoot}`);
     expect(take(34)).toBe(`c420${V.stateRoot}`);
     expect(at).toBe(b.length);
-    const spec = mp([5n, 'dchat-test', 42n, 45n, new Uint8Array(32).fill(0xab), TIMESTAMP, hexBytes(V.publicKey), hexBytes(V.txRoot), hexBytes(V.stateRoot)]);
+    const spec = mp([6n, 'dchat-test', 42n, 45n, new Uint8Array(32).fill(0xab), TIMESTAMP, hexBytes(V.publicKey), hexBytes(V.txRoot), hexBytes(V.stateRoot)]);
     expect(V.header.encoding).toBe(spec);
   });
 });

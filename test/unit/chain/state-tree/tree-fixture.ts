@@ -13,7 +13,7 @@ const sha = (...parts: Uint8Array[]): Uint8Array => {
   return h.digest();
 };
 
-/** root(S) by §18.3: empty → 32 zero bytes; one pair → its leaf hash; else the internal hash of the two halves by the next bit. */
+/** root(S) by §18.3: empty → 32 zero bytes; one pair → SHA-256(0x00 ‖ key hash ‖ value hash); else SHA-256 of the two halves' roots by the next bit (§18.2: 64 bytes, no prefix). */
 export function referenceRoot(pairs: ReadonlyMap<string, Uint8Array>): Uint8Array {
   const leaves = [...pairs].map(([key, value]) => ({ kh: sha(Buffer.from(key, 'latin1')), vh: sha(value) }));
   const root = (items: typeof leaves, depth: number): Uint8Array => {
@@ -21,7 +21,7 @@ export function referenceRoot(pairs: ReadonlyMap<string, Uint8Array>): Uint8Arra
     if (items.length === 1) return sha(Uint8Array.of(0), items[0]!.kh, items[0]!.vh);
     const left = items.filter((i) => pathBit(i.kh, depth) === 0);
     const right = items.filter((i) => pathBit(i.kh, depth) === 1);
-    return sha(Uint8Array.of(1), root(left, depth + 1), root(right, depth + 1));
+    return sha(root(left, depth + 1), root(right, depth + 1));
   };
   return root(leaves, 0);
 }
