@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EMPTY_ROOT, MemoryNodeStore, type TreeRoot, type TreeUpdate, applyWrites, buildTree, proveKey, proveKeys } from '../../src/chain/state-tree/index.ts';
+import { internalHashOf, pairHasher } from '../../src/chain/state-tree/hash.ts';
 import { encodeStateProof, verifyStateProof } from '../../src/light/index.ts';
 import { type BenchContext, MB, add, rate } from './suites.ts';
 import { nowMs, percentile, repeat, summarize } from './stats.ts';
@@ -41,6 +42,23 @@ export async function benchTree(ctx: BenchContext): Promise<void> {
       for (let i = 0; i < hashes; i++) {
         preimage[1] = i;
         hash('sha256', preimage, 'buffer');
+      }
+      return rate(hashes, nowMs() - start);
+    }, 1),
+  });
+
+  // What the tree pays per internal node since protocol version 6 (64-byte pairs, docs/protocol.md §18.2).
+  const pairBytes = new Uint8Array(64);
+  const pairHash = new Uint8Array(32);
+  add(ctx, {
+    id: 'tree.sha256.pair',
+    label: `internal node hash as the tree computes it (SHA-256 of a 64-byte pair, ${pairHasher === 'native' ? '@chainsafe/hashtree, one native call per node' : 'JS SHA-256: the native hasher did not load'})`,
+    unit: 'hash/s',
+    summary: await repeat(sizes.runs, () => {
+      const start = nowMs();
+      for (let i = 0; i < hashes; i++) {
+        pairBytes[1] = i;
+        internalHashOf(pairBytes, 0, pairBytes, 32, pairHash, 0);
       }
       return rate(hashes, nowMs() - start);
     }, 1),
