@@ -20,8 +20,13 @@ export interface WrittenGenesis {
   readonly hash: Uint8Array;
 }
 
-/** Builds the genesis into an empty store (one atomic batch) and returns its state. */
+/**
+ * Builds the genesis into an empty store and returns its state: the block, its state, events, root
+ * and head in one atomic batch, the tree's nodes written ahead of it in chunks (GenesisBatch.treeNodes);
+ * nodes an earlier start left before its batch are deleted first.
+ */
 export async function writeGenesis(store: ChainStore, config: GenesisConfig): Promise<WrittenGenesis> {
+  await store.discardGenesisTree(genesisHeightOf(config));
   const batch = store.genesisBatch(genesisHeightOf(config));
   try {
     const { state, head } = await stageGenesis(batch, config);
@@ -29,6 +34,8 @@ export async function writeGenesis(store: ChainStore, config: GenesisConfig): Pr
     return { state, hash: head.hash };
   } catch (err) {
     await batch.abort();
+    // The nodes written ahead go too, so the store is as empty as it was.
+    await store.discardGenesisTree(genesisHeightOf(config));
     throw err;
   }
 }
@@ -38,7 +45,7 @@ export async function writeGenesis(store: ChainStore, config: GenesisConfig): Pr
  * events) is garbage once this returns, before the batch is written.
  */
 async function stageGenesis(batch: GenesisBatch, config: GenesisConfig): Promise<{ state: MemoryState; head: GenesisHead }> {
-  // The tree's nodes go into the batch in chunks as they are made: a million-key genesis never holds them all in JS.
+  // The tree's nodes are written in chunks as they are made: a million-key genesis never holds them all in JS.
   const genesis = await buildGenesis(config, { onEvents: (events) => batch.events(events), onTreeNodes: (puts) => batch.treeNodes(puts) });
   batch.state(genesis.writes);
   const block = assembleBlock(genesis.header, [], ZERO_SIGNATURE);

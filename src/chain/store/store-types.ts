@@ -75,8 +75,11 @@ export interface GenesisBatch {
   events(events: readonly TokenEvent[]): void;
   /** Adds the genesis state. */
   state(writes: WriteSet): void;
-  /** Adds one chunk of the genesis state tree's nodes (the bulk build hands them out as it goes). */
-  treeNodes(puts: NodePut[]): void;
+  /**
+   * Writes one chunk of the genesis state tree's nodes at once, in a batch of its own (the bulk build
+   * hands them out as it goes): unreachable until commit() writes the root (ChainStore.discardGenesisTree).
+   */
+  treeNodes(puts: NodePut[]): Promise<void>;
   /** Adds the block, its index, the head and the fingerprint, and writes everything at once. */
   commit(head: GenesisHead): Promise<void>;
   /** Drops everything added (the genesis could not be built). */

@@ -4,7 +4,8 @@
  * builds no genesis at all (counted on buildGenesis, no timing); another config is refused with
  * InvalidConfig; a data dir of another protocol version (one made before the version was recorded
  * is version 1) is refused; a wrong stored fingerprint falls back to building and comparing hashes. A crash cannot leave a genesis without its fingerprint:
- * both are in the one atomic batch of the genesis block.
+ * both are in the one atomic batch of the genesis block. The state tree's nodes are written ahead of
+ * that batch: those a killed start left are discarded before the genesis is built again.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,10 +50,10 @@ afterEach(() => {
 });
 
 /** The test genesis with `count` more funded wallets (taken from the treasury's share). */
-function withWallets(count: number): GenesisConfig {
+function withWallets(count: number, idPrefix = '00000000'): GenesisConfig {
   const base = testGenesisConfig(1);
   const [first, ...rest] = base.distribution;
-  const wallets = Array.from({ length: count }, (_, i) => ({ account: `00000000-0000-5000-8000-${i.toString(16).padStart(12, '0')}`, amount: 7n }));
+  const wallets = Array.from({ length: count }, (_, i) => ({ account: `${idPrefix}-0000-5000-8000-${i.toString(16).padStart(12, '0')}`, amount: 7n }));
   return { ...base, distribution: [{ ...first!, amount: first!.amount - 7n * BigInt(count) }, ...rest, ...wallets] };
 }
 
@@ -87,6 +88,18 @@ async function olderNodeDir(genesis: GenesisConfig): Promise<string> {
   await store.close();
   builds.mockClear();
   return dir;
+}
+
+/** The records of the state tree's node bucket as `key=value` in hex (the store closed). */
+async function treeNodeKeys(dir: string): Promise<string[]> {
+  const db = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view' });
+  try {
+    const keys: string[] = [];
+    for await (const [key, value] of db.iterator({ gte: Uint8Array.of(Bucket.TREE_NODE), lt: Uint8Array.of(Bucket.TREE_NODE + 1) })) keys.push(`${toHex(key)}=${toHex(value)}`);
+    return keys;
+  } finally {
+    await db.close();
+  }
 }
 
 /** The stored fingerprint as hex, or null. */
@@ -228,5 +241,27 @@ describe('Chain.open and the genesis', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('discards the state tree nodes that a start killed before its genesis batch left, then writes the genesis whole', async () => {
+    const clean = tempDir();
+    await start(clean, config);
+    const cleanNodes = await treeNodeKeys(clean);
+    const dir = tempDir();
+    // Another genesis's tree (other records, at the same positions or others), written ahead chunk by
+    // chunk, and the start killed before its batch.
+    const store = await ChainStore.open(dir);
+    const batch = store.genesisBatch(0n);
+    await buildGenesis(withWallets(300, 'ffffffff'), { onTreeNodes: (puts) => batch.treeNodes(puts) });
+    await batch.abort();
+    expect(await store.head()).toBeNull();
+    await store.close();
+    const left = await treeNodeKeys(dir);
+    expect(left.length).toBeGreaterThan(0);
+    expect(left.filter((key) => !cleanNodes.includes(key)).length).toBeGreaterThan(0);
+    expect((await start(dir, config)).head).toBe(genesisHash);
+    expect(await treeNodeKeys(dir)).toEqual(cleanNodes);
+    // And it restarts on that tree: the stored root is the head's state_root, its nodes all there.
+    expect((await start(dir, config)).head).toBe(genesisHash);
   });
 });
