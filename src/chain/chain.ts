@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { type Account, type ChainParams, type GenesisConfig, type MemoryState, Overlay, type TokenEvent, type Validator, META_VALIDATORS, accountKey, genesisHeightOf, validatorsAt, walletIdFromPublicKey } from '../tokenomics/index.ts';
+import { type ChainParams, type GenesisConfig, type MemoryState, Overlay, type TokenEvent, type Validator, META_VALIDATORS, accountIn, genesisHeightOf, validatorsAt, walletIdFromPublicKey } from '../tokenomics/index.ts';
 import { BlockError, BlockErrorCode } from './block-error.ts';
 import { produceBlock } from './block-production.ts';
 import type { ImportOptions, ImportedBlock, ParentInfo } from './block-import.ts';
@@ -148,7 +148,7 @@ export class Chain {
       store: this.store, mempool: this.mempool, verifier: this.verifier, logger: this.logger,
       exclusive: (task) => this.exclusive(task),
       head: () => this.headBlock,
-      committedNonce: (tx) => (this.committed.get(accountKey(walletIdFromPublicKey(tx.tx.signer))) as Account | undefined)?.nonce ?? 0n,
+      committedNonce: (tx) => accountIn(this.committed, walletIdFromPublicKey(tx.tx.signer)).nonce,
       announce: (tx) => this.events.emit('tx', tx),
     });
   }

@@ -14,6 +14,7 @@ export * from './reasons.ts';
 export * from './records.ts';
 export * from './snapshot.ts';
 export * from './stats.ts';
+export * from './state/account-read.ts';
 export * from './state/keys.ts';
 export * from './state/store.ts';
 export { inflationStep, issuedAfter, annualProvisionFor } from './steps/inflation.ts';

@@ -15,7 +15,6 @@ import {
   type AuthorityState,
   type BlockPosition,
   type DeadlineEntry,
-  EMPTY_ACCOUNT,
   type Listing,
   type Pool,
   type Purchase,
@@ -24,6 +23,7 @@ import {
   type Validator,
 } from './records.ts';
 import * as K from './state/keys.ts';
+import { accountIn } from './state/account-read.ts';
 import { Overlay, type StateView } from './state/store.ts';
 
 /**
@@ -142,7 +142,7 @@ export class Ledger {
   }
 
   account(id: Uuid): Account {
-    return (this.overlay.get(K.accountKey(id)) as Account | undefined) ?? EMPTY_ACCOUNT;
+    return accountIn(this.overlay, id);
   }
 
   hasAccount(id: Uuid): boolean {

@@ -45,6 +45,7 @@ const EXPECTED = [
   'api.commit.idle.p99',
   'api.commit.load.p99',
   'tree.sha256.raw',
+  'tree.sha256.pair',
   'tree.build',
   'tree.update',
   'tree.memory.rss',

@@ -5,7 +5,7 @@
  * blocks before the node started are not in any store, so the series begins at its start.
  */
 import type { FastifyInstance } from 'fastify';
-import { type Account, EMPTY_ACCOUNT, SYSTEM_ACCOUNTS, SYSTEM_ACCOUNT_IDS, type StateView, type SystemAccountName, accountKey } from '../../tokenomics/index.ts';
+import { SYSTEM_ACCOUNTS, SYSTEM_ACCOUNT_IDS, type StateView, type SystemAccountName, accountIn } from '../../tokenomics/index.ts';
 import { type JsonSchema, U64_PATTERN } from '../api/schemas.ts';
 import { ApiError } from '../http/errors.ts';
 import { plain } from '../http/plain.ts';
@@ -20,7 +20,7 @@ export interface SystemAccountsPoint {
 export class SystemAccountSeries extends HeightSeries<SystemAccountsPoint> {
   /** Records the balances in `state` after the block at `height` (a height at or below the newest replaces those). */
   snapshot(height: bigint, timestampMs: bigint, state: StateView): void {
-    const balances = Object.fromEntries(SYSTEM_ACCOUNTS.map((name) => [name, ((state.get(accountKey(SYSTEM_ACCOUNT_IDS[name])) as Account | undefined) ?? EMPTY_ACCOUNT).balance]));
+    const balances = Object.fromEntries(SYSTEM_ACCOUNTS.map((name) => [name, accountIn(state, SYSTEM_ACCOUNT_IDS[name]).balance]));
     this.record({ height, timestampMs, balances: balances as Record<SystemAccountName, bigint> });
   }
 

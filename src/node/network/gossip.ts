@@ -24,7 +24,7 @@ import { OncePerWindow } from './once-per-window.ts';
 import type { ProtocolNames } from './protocols.ts';
 import { DEFAULT_TX_BUDGET, type PeerTxCounts, TxBudget, type TxBudgetOptions, txOutcome } from './tx-budget.ts';
 import { type Classified, Verdict, classifyError, toTopicValidatorResult } from './verdict.ts';
-import { type Account, ErrorCode, accountKey, isTokenError, walletIdFromPublicKey } from '../../tokenomics/index.ts';
+import { ErrorCode, accountIn, isTokenError, walletIdFromPublicKey } from '../../tokenomics/index.ts';
 
 export interface GossipDeps {
   readonly pubsub: Pubsub;
@@ -196,8 +196,7 @@ export class Gossip {
 
   /** The sender's next nonce here: its account's, past its pending txs. */
   private nextNonce(wallet: string): bigint {
-    const account = this.deps.chain.state.get(accountKey(wallet)) as Account | undefined;
-    return (account?.nonce ?? 0n) + BigInt(this.deps.chain.mempool.pendingOf(wallet));
+    return accountIn(this.deps.chain.state, wallet).nonce + BigInt(this.deps.chain.mempool.pendingOf(wallet));
   }
 
   // Chain events are emitted inside the chain's commit: these listeners must not throw or block.

@@ -2,10 +2,9 @@
 import type { ChainView } from '../../../chain/chain-view.ts';
 import {
   type Account,
-  EMPTY_ACCOUNT,
   SYSTEM_ACCOUNT_IDS,
   type SystemAccountName,
-  accountKey,
+  accountIn,
   claimableRewards,
 } from '../../../tokenomics/index.ts';
 import { accountJson } from '../json.ts';
@@ -27,7 +26,7 @@ export const accountRoutes: RouteModule = (app, { chain }) => {
   }, async (req) => {
     const given = req.params.id.toLowerCase();
     const id = SYSTEM_ACCOUNT_IDS[given as SystemAccountName] ?? given;
-    const account = (chain.state.get(accountKey(id)) as Account | undefined) ?? EMPTY_ACCOUNT;
+    const account = accountIn(chain.state, id);
     // Exact: the settlement a claim would run, on a scratch overlay (docs/protocol.md §17.6); bounded by the active proposals.
     return { ...(accountJson(id, account, nextNonce(chain, id, account.nonce)) as object), claimable_rewards: claimableRewards(chain.state, id).toString() };
   });
