@@ -36,10 +36,11 @@ import { SnapshotTree } from './snapshot/snapshot-tree.ts';
 import { SnapshotValues } from './snapshot/snapshot-values.ts';
 import { verifyManifest } from './snapshot/verify.ts';
 
-/** A genesis with this many state keys or more is followed by releaseFreedHeap(). */
-const LARGE_GENESIS_KEYS = 100_000;
 export type { Equivocation } from './seen-proposals.ts';
 export type { SubmitResult } from './tx-intake.ts';
+
+/** A genesis with this many state keys or more is followed by releaseFreedHeap(). */
+const LARGE_GENESIS_KEYS = 100_000;
 
 export type TxStatus =
   | { readonly status: 'pending' }

@@ -34,8 +34,9 @@ export async function writeGenesis(store: ChainStore, config: GenesisConfig): Pr
     return { state, hash: head.hash };
   } catch (err) {
     await batch.abort();
-    // The nodes written ahead go too, so the store is as empty as it was.
-    await store.discardGenesisTree(genesisHeightOf(config));
+    // The nodes written ahead go too, so the store is as empty as it was. Best effort: the error
+    // to report is the build's, and the next start discards whatever is left anyway.
+    await store.discardGenesisTree(genesisHeightOf(config)).catch(() => undefined);
     throw err;
   }
 }

@@ -2,7 +2,8 @@
  * The tree's hashes (docs/protocol.md §18.2) on the node: a leaf's 65-byte preimage in the JS
  * SHA-256 of sha256.ts (no Buffer per hash); an internal node's 64-byte pair in
  * @chainsafe/hashtree, Lodestar's native SHA-256 of 64-byte blocks (SHA-NI or AVX where the CPU has
- * them: ~0.2 µs a call against ~0.8 µs in JS, and a whole level in one call, `hashPairs`). Where its
+ * them: ~0.2 µs a call against ~0.8 µs in JS; one call per node: batching a level per call cost more
+ * in bookkeeping than it saved, README "The state tree", session 13). Where its
  * prebuilt binary does not load (a platform it does not ship for), the JS SHA-256 computes the same
  * bytes. node:crypto's one-shot serves where a fresh array is wanted anyway (a proof's key path).
  */
@@ -26,7 +27,7 @@ function loadNative(): HashInto | null {
 
 const nativeHashInto = loadNative();
 
-/** Which SHA-256 hashes internal nodes: for the bench and the logs. */
+/** Which SHA-256 hashes internal nodes (the bench names it). */
 export const pairHasher: 'native' | 'js' = nativeHashInto === null ? 'js' : 'native';
 
 /** A pair copied together for the native call, and its digest (views of the caller's bytes would be allocations). */
