@@ -33,15 +33,28 @@ export class ByteArena {
     return place;
   }
 
-  /** Whether the record at `place` holds exactly `bytes` (compared in place: no view made). */
-  equals(place: number, bytes: Uint8Array): boolean {
-    const length = place % LENGTH_BITS;
-    if (length !== bytes.length) return false;
+  /** Whether the record at `place` holds exactly bytes[from, from + length) (compared in place: no view made). */
+  equals(place: number, bytes: Uint8Array, from = 0, length = bytes.length): boolean {
+    if (place % LENGTH_BITS !== length) return false;
     const at = (place - length) / LENGTH_BITS;
     const offset = at % CHUNK_BYTES;
     const chunk = this.chunks[(at - offset) / CHUNK_BYTES]!;
-    for (let i = 0; i < length; i++) if (chunk[offset + i] !== bytes[i]) return false;
+    for (let i = 0; i < length; i++) if (chunk[offset + i] !== bytes[from + i]) return false;
     return true;
+  }
+
+  /** The chunk holding the record at `place`, and the record's offset and length in it, for a caller that reads it in place. */
+  chunkOf(place: number): Uint8Array {
+    const at = (place - (place % LENGTH_BITS)) / LENGTH_BITS;
+    return this.chunks[(at - (at % CHUNK_BYTES)) / CHUNK_BYTES]!;
+  }
+
+  offsetOf(place: number): number {
+    return ((place - (place % LENGTH_BITS)) / LENGTH_BITS) % CHUNK_BYTES;
+  }
+
+  lengthOf(place: number): number {
+    return place % LENGTH_BITS;
   }
 
   /** A view of the record at `place` (callers never write into it). */

@@ -11,9 +11,9 @@ const DELETED = -2;
 const MIN_CAPACITY = 1024;
 
 /** FNV-1a over the bytes: node keys end in path bits of a SHA-256, so they spread well. */
-function hashOf(key: Uint8Array): number {
+function hashOf(key: Uint8Array, at: number, length: number): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key[i]!, 0x01000193);
+  for (let i = at; i < at + length; i++) h = Math.imul(h ^ key[i]!, 0x01000193);
   return h | 0;
 }
 
@@ -36,23 +36,28 @@ export class ByteTable {
     return (this.mask + 1) * 20 + this.keys.bytes;
   }
 
-  /** The slot holding `key`, or -1. */
-  private find(key: Uint8Array, h: number): number {
+  /** The slot holding the key at bytes[at, at + length), or -1. */
+  private find(bytes: Uint8Array, at: number, length: number, h: number): number {
     for (let i = h & this.mask; ; i = (i + 1) & this.mask) {
       const place = this.keyAt[i]!;
       if (place === EMPTY) return -1;
-      if (place !== DELETED && this.hashAt[i] === h && this.keys.equals(place, key)) return i;
+      if (place !== DELETED && this.hashAt[i] === h && this.keys.equals(place, bytes, at, length)) return i;
     }
   }
 
   get(key: Uint8Array): number | undefined {
-    const slot = this.find(key, hashOf(key));
+    return this.getAt(key, 0, key.length);
+  }
+
+  /** get() of the key at bytes[at, at + length), read in place (the update's packed keys: no view per key). */
+  getAt(bytes: Uint8Array, at: number, length: number): number | undefined {
+    const slot = this.find(bytes, at, length, hashOf(bytes, at, length));
     return slot < 0 ? undefined : this.valueAt[slot];
   }
 
   set(key: Uint8Array, value: number): void {
-    const h = hashOf(key);
-    const slot = this.find(key, h);
+    const h = hashOf(key, 0, key.length);
+    const slot = this.find(key, 0, key.length, h);
     if (slot >= 0) {
       this.valueAt[slot] = value;
       return;
@@ -70,7 +75,7 @@ export class ByteTable {
 
   /** Forgets `key` (its bytes stay in the arena: space is not reused). */
   delete(key: Uint8Array): void {
-    const slot = this.find(key, hashOf(key));
+    const slot = this.find(key, 0, key.length, hashOf(key, 0, key.length));
     if (slot < 0) return;
     this.keyAt[slot] = DELETED;
     this.live--;

@@ -9,11 +9,11 @@
 import { ChainError, ChainErrorCode } from '../errors.ts';
 import { type BatchOp, type Db, storeFailure } from '../store/repository.ts';
 import { type Bucket, bucketKey } from '../store/buckets.ts';
-import { nodeKeyVersion, versionPrefix } from './node.ts';
+import { RECORD_STRIDE, copyRecordInto, nodeKeyVersion, versionPrefix } from './node.ts';
 import { NodeCache } from './node-cache.ts';
 import { loadedNode, storedNode } from './node-record.ts';
 import { decodeStaleList, encodeStaleList } from './stale-list.ts';
-import type { NodeReader, TreeUpdate } from './node-store.ts';
+import type { NodeReader, PackedReads, TreeUpdate } from './node-store.ts';
 
 export interface LevelNodeStoreOptions {
   readonly nodeBucket: number;
@@ -60,6 +60,21 @@ export class LevelNodeStore implements NodeReader {
       if (bytes !== undefined) this.remember(keys[i]!, bytes);
     });
     return out;
+  }
+
+  /** getNodes for packed reads (node-store.ts): cache hits copied in place; the rest read from LevelDB in one call. */
+  async readNodes(reads: PackedReads): Promise<number> {
+    const { keys, keyLength, count, records } = reads;
+    const missing: number[] = [];
+    for (let i = 0; i < count; i++) if (!this.cache.copyInto(keys, i * keyLength, keyLength, records, i * RECORD_STRIDE)) missing.push(i);
+    if (missing.length === 0) return -1;
+    const found = await this.getNodes(missing.map((i) => keys.subarray(i * keyLength, (i + 1) * keyLength)));
+    for (let j = 0; j < missing.length; j++) {
+      const bytes = found[j];
+      if (bytes === undefined) return missing[j]!;
+      copyRecordInto(bytes, 0, bytes.length, records, missing[j]! * RECORD_STRIDE);
+    }
+    return -1;
   }
 
   private remember(key: Uint8Array, bytes: Uint8Array): void {

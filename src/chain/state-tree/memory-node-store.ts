@@ -8,7 +8,8 @@
  */
 import { ByteArena } from './byte-arena.ts';
 import { ByteTable } from './byte-table.ts';
-import type { NodeReader, TreeUpdate } from './node-store.ts';
+import { RECORD_STRIDE, copyRecordInto } from './node.ts';
+import type { NodeReader, PackedReads, TreeUpdate } from './node-store.ts';
 
 export class MemoryNodeStore implements NodeReader {
   /** node key -> the record's place in the arena: no object per node. */
@@ -26,6 +27,16 @@ export class MemoryNodeStore implements NodeReader {
       out[i] = place === undefined ? undefined : this.arena.read(place);
     }
     return out;
+  }
+
+  async readNodes(reads: PackedReads): Promise<number> {
+    const { keys, keyLength, count, records } = reads;
+    for (let i = 0; i < count; i++) {
+      const place = this.nodes.getAt(keys, i * keyLength, keyLength);
+      if (place === undefined) return i;
+      copyRecordInto(this.arena.chunkOf(place), this.arena.offsetOf(place), this.arena.lengthOf(place), records, i * RECORD_STRIDE);
+    }
+    return -1;
   }
 
   get size(): number {

@@ -14,6 +14,7 @@
  */
 import { ByteArena } from './byte-arena.ts';
 import { ByteTable } from './byte-table.ts';
+import { copyRecordInto } from './node.ts';
 
 /** A table slot and its share of free slots, counted against the byte limit beside the record and its key. */
 const ENTRY_OVERHEAD_BYTES = 40;
@@ -44,6 +45,20 @@ export class NodeCache {
     const bytes = this.old.arena.read(older);
     this.set(id, bytes);
     return bytes;
+  }
+
+  /**
+   * get() of the key at keys[at, at + length), its record copied to out[outAt] (checked: node.ts
+   * copyRecordInto), with no view made unless an old generation's hit is carried over.
+   */
+  copyInto(keys: Uint8Array, at: number, length: number, out: Uint8Array, outAt: number): boolean {
+    const place = this.young.places.getAt(keys, at, length);
+    const arena = place === undefined ? this.old.arena : this.young.arena;
+    const found = place ?? this.old.places.getAt(keys, at, length);
+    if (found === undefined) return false;
+    copyRecordInto(arena.chunkOf(found), arena.offsetOf(found), arena.lengthOf(found), out, outAt);
+    if (place === undefined) this.set(keys.slice(at, at + length), arena.read(found));
+    return true;
   }
 
   set(id: Uint8Array, bytes: Uint8Array): void {

@@ -8,6 +8,20 @@ import type { ChildRef } from './node.ts';
 export interface NodeReader {
   /** The encoded nodes under these keys (node.ts), undefined for a missing key, in order. */
   getNodes(keys: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]>;
+  /** getNodes for one level of an update, packed (no view per node; packed-reads.ts reads through getNodes where a store has no such method). */
+  readNodes?(reads: PackedReads): Promise<number>;
+}
+
+/**
+ * One tree level's reads packed: `count` node keys of `keyLength` bytes end to end in `keys`; each
+ * record found is copied to `records` at i * RECORD_STRIDE (node.ts), checked as a leaf or an
+ * internal node. Answers the index of the first key not found, or -1.
+ */
+export interface PackedReads {
+  readonly keys: Uint8Array;
+  readonly keyLength: number;
+  readonly count: number;
+  readonly records: Uint8Array;
 }
 
 /** A version's root: its hash (the block's state_root) and the reference to its root node (null: empty tree). */

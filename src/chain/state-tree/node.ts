@@ -19,15 +19,27 @@ const DEPTH_BYTES = 2;
 
 /** version u64 BE ‖ depth u16 BE ‖ the first `depth` bits of the path in ⌈depth/8⌉ bytes, later bits zero. */
 export function nodeKey(version: bigint, depth: number, path: Uint8Array, alloc: (length: number) => Uint8Array = (length) => new Uint8Array(length)): Uint8Array {
-  const pathBytes = (depth + 7) >> 3;
-  const key = alloc(VERSION_BYTES + DEPTH_BYTES + pathBytes);
+  const key = alloc(nodeKeyLength(depth));
   writeU64(key, 0, version);
-  key[VERSION_BYTES] = depth >> 8;
-  key[VERSION_BYTES + 1] = depth & 0xff;
-  for (let i = 0; i < pathBytes; i++) key[VERSION_BYTES + DEPTH_BYTES + i] = path[i]!;
-  if (depth % 8 !== 0) key[key.length - 1]! &= (0xff << (8 - (depth % 8))) & 0xff;
+  writeKeyPosition(key, 0, depth, path);
   return key;
 }
+
+/** The length of a node key at `depth`: every key of one depth has it. */
+export const nodeKeyLength = (depth: number): number => VERSION_BYTES + DEPTH_BYTES + ((depth + 7) >> 3);
+
+/** A node key's position (depth ‖ path bits) after the version that starts the key at out[at]. */
+export function writeKeyPosition(out: Uint8Array, at: number, depth: number, path: Uint8Array): void {
+  const pathBytes = (depth + 7) >> 3;
+  const start = at + VERSION_BYTES;
+  out[start] = depth >> 8;
+  out[start + 1] = depth & 0xff;
+  for (let i = 0; i < pathBytes; i++) out[start + DEPTH_BYTES + i] = path[i]!;
+  if (depth % 8 !== 0) out[start + DEPTH_BYTES + pathBytes - 1]! &= (0xff << (8 - (depth % 8))) & 0xff;
+}
+
+/** The version of a node key at out[at] (its first 8 bytes). */
+export const writeKeyVersion = (out: Uint8Array, at: number, version: bigint): void => writeU64(out, at, version);
 
 const TWO_32 = 2 ** 32;
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
@@ -134,9 +146,22 @@ export function isLeafBytes(bytes: Uint8Array): boolean {
   return corrupt(`${bytes.length} bytes starting with ${bytes[0]}.`);
 }
 
+/** A record's first byte: 0 for a leaf (1 for an internal node). */
+export const LEAF_RECORD_TAG = 0;
+
+/** Room for one record of either kind: packed reads (node-store.ts) copy each record at a multiple of it. */
+export const RECORD_STRIDE = INTERNAL_BYTES;
+
+/** Copies the record at bytes[from, from + length) to out[at], refusing anything neither a leaf nor an internal node as corrupt. */
+export function copyRecordInto(bytes: Uint8Array, from: number, length: number, out: Uint8Array, at: number): void {
+  const tag = bytes[from];
+  if (!((tag === 0 && length === LEAF_BYTES) || (tag === 1 && length === INTERNAL_BYTES))) corrupt(`${length} bytes starting with ${tag}.`);
+  out.set(bytes.subarray(from, from + length), at);
+}
+
 /** The kind of an internal node's child on `side` (null: empty), read in place. */
-export function childKindAt(bytes: Uint8Array, side: number): 'leaf' | 'internal' | null {
-  const tag = bytes[1 + side * REF_BYTES];
+export function childKindAt(bytes: Uint8Array, side: number, at = 0): 'leaf' | 'internal' | null {
+  const tag = bytes[at + 1 + side * REF_BYTES];
   if (tag === TAG.empty) return null;
   if (tag === TAG.leaf) return 'leaf';
   if (tag === TAG.internal) return 'internal';
@@ -146,8 +171,11 @@ export function childKindAt(bytes: Uint8Array, side: number): 'leaf' | 'internal
 /** The version of an internal node's non-empty child on `side`, read in place. */
 export const childVersionAt = (bytes: Uint8Array, side: number): bigint => readU64(bytes, 2 + side * REF_BYTES);
 
-/** An internal node's child ref on `side` (0 left, 1 right). */
-export const childRefAt = (bytes: Uint8Array, side: number): ChildRef => readRef(bytes, 1 + side * REF_BYTES);
+/** Where the version of the child on `side` starts in an internal record at bytes[at] (8 bytes, as a node key starts). */
+export const childVersionOffset = (at: number, side: number): number => at + 2 + side * REF_BYTES;
+
+/** An internal node's child ref on `side` (0 left, 1 right), of the record at bytes[at]. */
+export const childRefAt = (bytes: Uint8Array, side: number, at = 0): ChildRef => readRef(bytes, at + 1 + side * REF_BYTES);
 
 /** A copy of the hash of an internal node's child on `side` (the empty hash for an empty child). */
 export function childHashCopy(bytes: Uint8Array, side: number): Uint8Array {

@@ -11,8 +11,9 @@ import { EMPTY_HASH, HASH_BYTES, MAX_DEPTH, equalBytes, pathBit } from '../../li
 import { internalHashInto, leafHashInto } from './hash.ts';
 import { sha256Into } from './sha256.ts';
 import { Slab } from './slab.ts';
-import { type ChildRef, LEFT_HASH_AT, RIGHT_HASH_AT, type TreeNode, bytesId, childKindAt, childRefAt, childVersionAt, encodeNode, isLeafBytes, nodeKey, nodeKeyVersion } from './node.ts';
-import type { NodeReader, TreeRoot, TreeUpdate } from './node-store.ts';
+import { type ChildRef, LEAF_RECORD_TAG, LEFT_HASH_AT, RECORD_STRIDE, RIGHT_HASH_AT, type TreeNode, bytesId, childKindAt, childRefAt, childVersionOffset, encodeNode, nodeKey, nodeKeyLength, nodeKeyVersion, writeKeyPosition, writeKeyVersion } from './node.ts';
+import type { NodeReader, PackedReads, TreeRoot, TreeUpdate } from './node-store.ts';
+import { readPacked } from './packed-reads.ts';
 
 export const EMPTY_ROOT: TreeRoot = { hash: EMPTY_HASH, ref: null };
 
@@ -58,10 +59,6 @@ export function splitAt(items: readonly { readonly keyHash: Uint8Array }[], lo: 
   return a;
 }
 
-function refKey(ref: NonNullable<ChildRef>, depth: number, path: Uint8Array): Uint8Array {
-  return nodeKey(ref.version, depth, path);
-}
-
 /** Hashes and sorts the writes; a key written twice is the caller's bug, refused. */
 export function hashWrites(writes: Iterable<readonly [Uint8Array, Uint8Array | null]>): Change[] {
   // Sorted by the paths' latin1 strings: string order is byte order, and comparing strings is far
@@ -86,58 +83,80 @@ export function hashWrites(writes: Iterable<readonly [Uint8Array, Uint8Array | n
 }
 
 /**
- * A node phase 1 read: its record as the store gave it (read in place, not decoded: objects that
- * live through the whole update are what made its garbage collections slow), its key (made stale
- * if the update rewrites it), and the fetched nodes below it. Phase 2 walks this same tree beside
- * the refs, so it finds each node with no lookup and no key rebuilt.
+ * The nodes phase 1 read at one depth, packed (a 10,000-transfer block at a million keys reads
+ * ~160,000: an object, a key view and a record view each were most of what the update allocated).
+ * Node i's key is keys[i * keyLength, ...), its record records[i * RECORD_STRIDE, ...), the changes
+ * below it changes[lo[i], hi[i]), a path through it paths[i], and its children read at depth + 1
+ * are left[i] and right[i] there (-1: not read). Phase 2 walks these beside the refs, so it finds
+ * each node with no lookup and no key rebuilt.
  */
-interface Fetched {
-  readonly bytes: Uint8Array;
-  readonly key: Uint8Array;
-  left: Fetched | undefined;
-  right: Fetched | undefined;
+interface Level extends PackedReads {
+  readonly lo: Int32Array;
+  readonly hi: Int32Array;
+  readonly paths: Uint8Array[];
+  readonly left: Int32Array;
+  readonly right: Int32Array;
+  count: number;
+  records: Uint8Array;
 }
 
-/** Phase 1: every node the update reads, fetched level by level; the root's (undefined: nothing to read). */
-async function prefetch(store: NodeReader, root: TreeRoot, changes: readonly Change[]): Promise<Fetched | undefined> {
-  type Visit = { parent: Fetched | undefined; bit: number; key: Uint8Array; depth: number; lo: number; hi: number; path: Uint8Array };
-  let top: Fetched | undefined;
-  // The keys are views into large arrays: ~160,000 arrays of 12 bytes each were a third of what a
-  // 10,000-transfer update allocated.
-  const keys = new Slab();
-  const alloc = (length: number): Uint8Array => keys.alloc(length);
-  let frontier: Visit[] = root.ref === null || changes.length === 0 ? [] : [{ parent: undefined, bit: 0, key: refKey(root.ref, 0, changes[0]!.keyHash), depth: 0, lo: 0, hi: changes.length, path: changes[0]!.keyHash }];
-  while (frontier.length > 0) {
-    const found = await store.getNodes(frontier.map((v) => v.key));
-    const next: Visit[] = [];
-    for (let i = 0; i < frontier.length; i++) {
-      const visit = frontier[i]!;
-      const bytes = found[i];
-      if (bytes === undefined) throw new ChainError(ChainErrorCode.StoreCorrupt, `The state tree lacks the node at depth ${visit.depth} of version ${nodeKeyVersion(visit.key)}.`);
-      // Both children named at creation: one object shape for every Fetched.
-      const fetched: Fetched = { bytes, key: visit.key, left: undefined, right: undefined };
-      if (visit.parent === undefined) top = fetched;
-      else if (visit.bit === 0) visit.parent.left = fetched;
-      else visit.parent.right = fetched;
-      if (isLeafBytes(bytes)) continue;
-      const { depth, lo, hi } = visit;
-      const mid = splitAt(changes, lo, hi, depth);
+function newLevel(depth: number, capacity: number): Level {
+  const keyLength = nodeKeyLength(depth);
+  return {
+    keys: new Uint8Array(capacity * keyLength), keyLength, count: 0, records: new Uint8Array(0),
+    lo: new Int32Array(capacity), hi: new Int32Array(capacity), paths: [], left: new Int32Array(capacity).fill(-1), right: new Int32Array(capacity).fill(-1),
+  };
+}
+
+/** A view of node i's key (for the stale list). */
+const keyOf = (level: Level, i: number): Uint8Array => level.keys.subarray(i * level.keyLength, (i + 1) * level.keyLength);
+
+/** Phase 1: every node the update reads, fetched level by level; levels[d] holds depth d's. */
+async function prefetch(store: NodeReader, root: TreeRoot, changes: readonly Change[]): Promise<Level[]> {
+  const levels: Level[] = [];
+  if (root.ref === null || changes.length === 0) return levels;
+  let level = newLevel(0, 1);
+  writeKeyVersion(level.keys, 0, root.ref.version);
+  writeKeyPosition(level.keys, 0, 0, changes[0]!.keyHash);
+  level.hi[0] = changes.length;
+  level.paths.push(changes[0]!.keyHash);
+  level.count = 1;
+  for (let depth = 0; level.count > 0; depth++) {
+    level.records = new Uint8Array(level.count * RECORD_STRIDE);
+    const missing = await readPacked(store, level);
+    if (missing >= 0) throw new ChainError(ChainErrorCode.StoreCorrupt, `The state tree lacks the node at depth ${depth} of version ${nodeKeyVersion(keyOf(level, missing))}.`);
+    levels.push(level);
+    const { records, lo, hi, paths } = level;
+    const next = newLevel(depth + 1, 2 * level.count);
+    for (let i = 0; i < level.count; i++) {
+      const at = i * RECORD_STRIDE;
+      if (records[at] === LEAF_RECORD_TAG) continue;
+      const mid = splitAt(changes, lo[i]!, hi[i]!, depth);
       // Two sides inline, not an array of side objects: this runs for every node the update reads.
       for (let bit = 0; bit < 2; bit++) {
-        const kind = childKindAt(bytes, bit);
+        const kind = childKindAt(records, bit, at);
         if (kind === null) continue;
-        const a = bit === 0 ? lo : mid;
-        const b = bit === 0 ? mid : hi;
+        const a = bit === 0 ? lo[i]! : mid;
+        const b = bit === 0 ? mid : hi[i]!;
         // An untouched leaf is read only when deletes beside it may lift it up a level.
-        const needed = a < b || (kind === 'leaf' && (bit === 0 ? hasDelete(changes, mid, hi) : hasDelete(changes, lo, mid)));
+        const needed = a < b || (kind === 'leaf' && (bit === 0 ? hasDelete(changes, mid, hi[i]!) : hasDelete(changes, lo[i]!, mid)));
         if (!needed) continue;
-        const path = a < b ? changes[a]!.keyHash : childPath(visit.path, depth, bit);
-        next.push({ parent: fetched, bit, key: nodeKey(childVersionAt(bytes, bit), depth + 1, path, alloc), depth: depth + 1, lo: a, hi: b, path });
+        const path = a < b ? changes[a]!.keyHash : childPath(paths[i]!, depth, bit);
+        const j = next.count++;
+        // The child's key starts with its version, as the parent's record holds it.
+        const keyAt = j * next.keyLength;
+        const versionAt = childVersionOffset(at, bit);
+        for (let k = 0; k < 8; k++) next.keys[keyAt + k] = records[versionAt + k]!;
+        writeKeyPosition(next.keys, keyAt, depth + 1, path);
+        next.lo[j] = a;
+        next.hi[j] = b;
+        next.paths.push(path);
+        (bit === 0 ? level.left : level.right)[i] = j;
       }
     }
-    frontier = next;
+    level = next;
   }
-  return top;
+  return levels;
 }
 
 /** The path handed to a child on side `bit`: its first change's, or for an untouched leaf its position's (an untouched internal child needs none). */
@@ -160,8 +179,12 @@ export class Writer {
   private readonly slab = new Slab();
   private readonly alloc = (length: number): Uint8Array => this.slab.alloc(length);
 
-  constructor(version: bigint) {
+  /** What phase 1 read, by depth (none for a build from the empty tree). */
+  private readonly levels: readonly Level[];
+
+  constructor(version: bigint, levels: readonly Level[] = []) {
     this.version = version;
+    this.levels = levels;
   }
 
   /** The new nodes so far, handed over (a bulk build streams them out in chunks). */
@@ -169,25 +192,28 @@ export class Writer {
     return this.puts.splice(0, this.puts.length);
   }
 
-  /** The subtree at (depth, path) whose current root is `ref` (read by phase 1 as `fetched`, if it was), after `changes[lo, hi)`. */
-  update(ref: ChildRef, fetched: Fetched | undefined, depth: number, path: Uint8Array, changes: readonly Change[], lo: number, hi: number): Sub {
+  /** The subtree at (depth, path) whose current root is `ref` (read by phase 1 as node `fetched` of its depth, -1 if not), after `changes[lo, hi)`. */
+  update(ref: ChildRef, fetched: number, depth: number, path: Uint8Array, changes: readonly Change[], lo: number, hi: number): Sub {
     if (ref === null) return this.build(depth, changes.slice(lo, hi).filter((c) => c.valueHash !== null) as Leaf[], 0, -1);
     if (lo === hi && ref.kind === 'internal') return ref;
+    const level = fetched < 0 ? undefined : this.levels[depth]!;
+    const at = fetched * RECORD_STRIDE;
     if (lo === hi) {
       // An untouched leaf: phase 1 read it only if it may have to move (then it can, see place()).
-      if (fetched === undefined || !isLeafBytes(fetched.bytes)) return { kind: 'leaf', hash: ref.hash, at: { key: null, depth, version: ref.version } };
-      return { kind: 'leaf', hash: ref.hash, at: { key: fetched.key, depth, version: ref.version }, ...leafOf(fetched.bytes) };
+      if (level === undefined || level.records[at] !== LEAF_RECORD_TAG) return { kind: 'leaf', hash: ref.hash, at: { key: null, depth, version: ref.version } };
+      return { kind: 'leaf', hash: ref.hash, at: { key: keyOf(level, fetched), depth, version: ref.version }, ...leafOf(level.records, at) };
     }
-    if (fetched === undefined) throw new ChainError(ChainErrorCode.StoreCorrupt, 'The state tree update reached a node it did not fetch.');
-    if (isLeafBytes(fetched.bytes)) return this.mergeLeaf(ref, fetched.key, depth, leafOf(fetched.bytes), changes, lo, hi);
-    const node = { left: childRefAt(fetched.bytes, 0), right: childRefAt(fetched.bytes, 1) };
+    if (level === undefined) throw new ChainError(ChainErrorCode.StoreCorrupt, 'The state tree update reached a node it did not fetch.');
+    const { records } = level;
+    if (records[at] === LEAF_RECORD_TAG) return this.mergeLeaf(ref, keyOf(level, fetched), depth, leafOf(records, at), changes, lo, hi);
+    const node = { left: childRefAt(records, 0, at), right: childRefAt(records, 1, at) };
     // Unchanged children come back as they were; then nothing below changed and the node stays.
     const mid = splitAt(changes, lo, hi, depth);
     // An untouched internal child needs no path; an untouched leaf needs its position's.
-    const left = this.update(node.left, fetched.left, depth + 1, sidePath(changes, lo, mid, node.left, path, depth, 0), changes, lo, mid);
-    const right = this.update(node.right, fetched.right, depth + 1, sidePath(changes, mid, hi, node.right, path, depth, 1), changes, mid, hi);
+    const left = this.update(node.left, level.left[fetched]!, depth + 1, sidePath(changes, lo, mid, node.left, path, depth, 0), changes, lo, mid);
+    const right = this.update(node.right, level.right[fetched]!, depth + 1, sidePath(changes, mid, hi, node.right, path, depth, 1), changes, mid, hi);
     if (sameHash(left, node.left) && sameHash(right, node.right)) return ref as Sub;
-    this.stale.push(fetched.key);
+    this.stale.push(keyOf(level, fetched));
     return this.combine(depth, path, left, right);
   }
 
@@ -257,8 +283,8 @@ export class Writer {
 
 export type Leaf = { readonly keyHash: Uint8Array; readonly valueHash: Uint8Array };
 
-/** A leaf record's two hashes, as views. */
-const leafOf = (bytes: Uint8Array): Leaf => ({ keyHash: bytes.subarray(1, 1 + HASH_BYTES), valueHash: bytes.subarray(1 + HASH_BYTES, 1 + 2 * HASH_BYTES) });
+/** The two hashes of the leaf record at bytes[at], as views. */
+const leafOf = (bytes: Uint8Array, at: number): Leaf => ({ keyHash: bytes.subarray(at + 1, at + 1 + HASH_BYTES), valueHash: bytes.subarray(at + 1 + HASH_BYTES, at + 1 + 2 * HASH_BYTES) });
 
 function sameHash(sub: Sub, ref: ChildRef): boolean {
   if (sub === null || ref === null) return sub === ref;
@@ -274,11 +300,11 @@ export async function applyWrites(store: NodeReader, root: TreeRoot, version: bi
   // Node keys start with the version: writing under the root's own version or below would overwrite nodes a retained version uses.
   if (root.ref !== null && version <= root.ref.version) throw new ChainError(ChainErrorCode.InvalidBlock, `A state tree update as version ${version} must be above its root's version ${root.ref.version}.`);
   const changes = hashWrites(writes);
-  const fetched = await prefetch(store, root, changes);
-  const writer = new Writer(version);
+  const levels = await prefetch(store, root, changes);
+  const writer = new Writer(version, levels);
   if (changes.length === 0) return { version, root, puts: [], stale: [] };
   const path = changes[0]!.keyHash;
-  const ref = writer.place(writer.update(root.ref, fetched, 0, path, changes, 0, changes.length), 0);
+  const ref = writer.place(writer.update(root.ref, levels.length === 0 ? -1 : 0, 0, path, changes, 0, changes.length), 0);
   return { version, root: ownedRoot(ref), puts: writer.puts, stale: writer.stale };
 }
 
